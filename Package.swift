@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layering (each module knows only the ones to its left):
+//   Manifest  ·  AWS  →  Targets  →  Shell  →  sluice
+// CLibEdit is the system libedit, used by Shell's line editor only.
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(
+            name: "Manifest",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "AWS",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Targets",
+            dependencies: ["Manifest", "AWS"]
+        ),
+        .target(
+            name: "Shell",
+            dependencies: ["Manifest", "Targets", "CLibEdit"]
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "Shell",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // A tiny C shim: posix_openpt & co. are not visible to Swift.
+        .target(name: "CPTY", path: "Tests/CPTY"),
+        .testTarget(name: "ManifestTests", dependencies: ["Manifest"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Manifest", "AWS"]),
+        // Shell and interactive tests run the built `sluice` binary as a separate process.
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "sluice"]),
+        .testTarget(name: "InteractiveTests", dependencies: ["CPTY", "sluice"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

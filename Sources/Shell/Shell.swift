@@ -1,0 +1,2 @@
+// The command language: lexer, parser, command table, interpreter, completion and
+// the libedit line editor.

@@ -1,0 +1,183 @@
+import Foundation
+import Manifest
+
+// Where `push`, `release`, `watch`, `status`, `history`, `approve`, `reject` and `logs`
+// act. Two implementations: the local engine and AWS CodePipeline. The shell sees only
+// this protocol, and the watch renderer draws the snapshots either one returns.
+
+/// What a target needs to know about the pipeline it acts on.
+public struct PipelineContext: Sendable {
+    /// The directory holding `copilot/`.
+    public var workspaceRoot: URL
+    public var application: String
+    public var manifest: PipelineManifest
+    /// Paths relative to `workspaceRoot`.
+    public var manifestPath: String
+    public var buildspecPath: String
+
+    public init(workspaceRoot: URL, application: String, manifest: PipelineManifest,
+                manifestPath: String, buildspecPath: String) {
+        self.workspaceRoot = workspaceRoot
+        self.application = application
+        self.manifest = manifest
+        self.manifestPath = manifestPath
+        self.buildspecPath = buildspecPath
+    }
+
+    /// Copilot's stack name for the pipeline.
+    public var stackName: String { "pipeline-\(application)-\(manifest.name)" }
+}
+
+/// How the target talks back to the person (or script) while it works.
+public protocol TargetUI: Sendable {
+    /// True when a person is at a terminal (live redraw, prompts possible).
+    var isInteractive: Bool { get }
+    /// One line of progress or result.
+    func say(_ line: String)
+    /// Asks a yes/no question; a non-interactive UI answers false.
+    func confirm(_ question: String) async -> Bool
+    /// Reads a secret without echo; nil when no terminal can ask.
+    func readSecret(_ prompt: String) async -> String?
+}
+
+public struct PushOptions: Sendable {
+    /// Skip the confirmation after the plan.
+    public var assumeYes: Bool
+    /// Stop after showing the plan.
+    public var dryRun: Bool
+
+    public init(assumeYes: Bool = false, dryRun: Bool = false) {
+        self.assumeYes = assumeYes
+        self.dryRun = dryRun
+    }
+}
+
+public enum PushOutcome: Equatable, Sendable {
+    /// Nothing to change.
+    case upToDate
+    /// `--dry-run`, or the person declined the plan.
+    case planned
+    /// Deployed; an execution may have been started.
+    case deployed(executionID: String?)
+}
+
+/// The state of a pipeline execution, a stage or an action — one vocabulary for both targets.
+public enum RunState: String, Codable, Equatable, Sendable {
+    case pending = "Pending"
+    case inProgress = "InProgress"
+    case waitingForApproval = "WaitingForApproval"
+    case succeeded = "Succeeded"
+    case failed = "Failed"
+    case rejected = "Rejected"
+    case stopped = "Stopped"
+    case abandoned = "Abandoned"
+
+    /// Nothing more will happen to it.
+    public var isFinal: Bool {
+        switch self {
+        case .pending, .inProgress, .waitingForApproval: return false
+        case .succeeded, .failed, .rejected, .stopped, .abandoned: return true
+        }
+    }
+}
+
+public struct ActionSnapshot: Codable, Equatable, Sendable {
+    public var name: String
+    public var state: RunState
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// A short line: the commit for Source, the error for a failure, who approved.
+    public var summary: String?
+
+    public init(name: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil, summary: String? = nil) {
+        self.name = name
+        self.state = state
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.summary = summary
+    }
+}
+
+public struct StageSnapshot: Codable, Equatable, Sendable {
+    /// CodePipeline's stage name: Source, Build, DeployTo-ENV.
+    public var name: String
+    public var state: RunState
+    /// Whether the inbound transition is enabled (Copilot's status "Transition" column).
+    public var transitionEnabled: Bool
+    public var actions: [ActionSnapshot]
+
+    public init(name: String, state: RunState, transitionEnabled: Bool = true, actions: [ActionSnapshot]) {
+        self.name = name
+        self.state = state
+        self.transitionEnabled = transitionEnabled
+        self.actions = actions
+    }
+}
+
+/// One execution as `watch` and `status` draw it.
+public struct ExecutionSnapshot: Codable, Equatable, Sendable {
+    public var pipeline: String
+    public var id: String
+    public var state: RunState
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var sourceRevision: String?
+    public var sourceSummary: String?
+    public var stages: [StageSnapshot]
+
+    public init(pipeline: String, id: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil,
+                sourceRevision: String? = nil, sourceSummary: String? = nil, stages: [StageSnapshot]) {
+        self.pipeline = pipeline
+        self.id = id
+        self.state = state
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.sourceRevision = sourceRevision
+        self.sourceSummary = sourceSummary
+        self.stages = stages
+    }
+}
+
+/// A line of `history`.
+public struct ExecutionSummary: Codable, Equatable, Sendable {
+    public var id: String
+    public var state: RunState
+    public var startedAt: Date?
+    public var updatedAt: Date?
+    public var sourceRevision: String?
+    public var trigger: String?
+
+    public init(id: String, state: RunState, startedAt: Date? = nil, updatedAt: Date? = nil,
+                sourceRevision: String? = nil, trigger: String? = nil) {
+        self.id = id
+        self.state = state
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt
+        self.sourceRevision = sourceRevision
+        self.trigger = trigger
+    }
+}
+
+/// The operations every target offers. Calls are cancellable: a cancelled task
+/// (Ctrl-C) stops waiting and throws `CancellationError`.
+public protocol PipelineTarget: AnyObject, Sendable {
+    /// "local" or "aws", as the prompt shows it.
+    var kind: String { get }
+
+    /// Deploys (or records) the pipeline; on the local target also starts an execution.
+    func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome
+    /// Starts a new execution; returns its id.
+    func release(_ pipeline: PipelineContext) async throws -> String
+    /// The newest execution, or nil if the pipeline never ran.
+    func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot?
+    func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot
+    /// Newest first.
+    func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary]
+    /// Answers the approval waiting before stage DeployTo-`environment`.
+    func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws
+    func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws
+    /// The log of one action of stage DeployTo-`environment` (or Build / Source), of the newest execution.
+    func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String
+    /// Removes what `push` created.
+    func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws
+}

@@ -1,0 +1,2 @@
+// The executable: argument handling and wiring only.
+print("sluice")
