@@ -1,0 +1,137 @@
+import Foundation
+import Yams
+
+/// A pipeline manifest as a file: its exact text, the model read from it, and where each part sits.
+///
+/// Load with ``load(contentsOf:)`` or ``init(text:path:)``; change it with the edit methods
+/// (`addStage`, `setApproval`, …, each rewriting only the lines it concerns and returning whether
+/// anything changed); write it with ``save()``, which is atomic and refuses to overwrite a file
+/// changed on disk since it was loaded. Loading then saving with no edit writes the same bytes.
+public struct ManifestDocument {
+    /// The YAML text, exactly as read or as the last edit left it.
+    public private(set) var text: String
+    /// Where ``save()`` writes; nil for a document made from text alone.
+    public let path: URL?
+    /// The model read from ``text``.
+    public private(set) var manifest: PipelineManifest
+    /// Where each part of ``manifest`` sits in ``text``.
+    public private(set) var locations: ManifestLocations
+    /// Keys Copilot does not read (kept in the file; validation warns about them).
+    public private(set) var unknownKeys: [UnknownKey]
+    /// The composed YAML tree of ``text``, for edits.
+    private(set) var root: Node?
+    /// What the file held when loaded or last saved (nil: it did not exist).
+    private var onDisk: Data?
+
+    /// The file name used in messages: the path as given, or `<input>`.
+    public var displayPath: String { path?.relativePath ?? "<input>" }
+
+    /// Parses `text`; `path` is where it will be saved. Such a document is new: ``save()`` creates the
+    /// file and refuses to overwrite one that exists (use ``load(contentsOf:)`` to edit a file).
+    /// Throws a ``ManifestError`` at the line and column of a YAML or schema error.
+    public init(text: String, path: URL? = nil) throws {
+        self.path = path
+        self.text = text
+        let file = path?.relativePath ?? "<input>"
+        do { root = try Yams.compose(yaml: text) } catch { throw Self.located(yamlError: error, file: file) }
+        var reader = ManifestReader(file: file)
+        manifest = try reader.read(root)
+        locations = reader.locations
+        unknownKeys = reader.unknownKeys
+    }
+
+    /// Reads and parses the file at `url`.
+    public static func load(contentsOf url: URL) throws -> ManifestDocument {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ManifestError(file: url.relativePath, message: "cannot read the manifest: \(Self.reason(error))",
+                                hint: FileManager.default.fileExists(atPath: url.path)
+                                    ? "check the file's permissions" : "create it with `pipeline new NAME`")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ManifestError(file: url.relativePath, message: "the manifest is not UTF-8 text", hint: "save it as UTF-8")
+        }
+        var document = try ManifestDocument(text: text, path: url)
+        document.onDisk = data
+        return document
+    }
+
+    /// Writes ``text`` to ``path`` atomically (temporary file in the same directory, fsync, rename).
+    ///
+    /// Throws, leaving the file alone, if the file on disk is no longer what was loaded (or last saved):
+    /// another editor changed it, and overwriting would lose that change.
+    public mutating func save() throws {
+        guard let path else {
+            throw ManifestError(file: displayPath, message: "this manifest has no file to save to", hint: nil)
+        }
+        let current = try? Data(contentsOf: path)
+        if current != onDisk {
+            throw ManifestError(
+                file: displayPath,
+                message: onDisk == nil ? "the file was created by someone else since sluice started this pipeline"
+                    : "the file changed on disk since sluice loaded it; saving would overwrite that change",
+                hint: "`reload` to read the file again (your unsaved edits are dropped), then repeat them")
+        }
+        let data = Data(text.utf8)
+        if current == data { return }
+        try AtomicFile.write(data, to: path, displayPath: displayPath)
+        onDisk = data
+    }
+
+    /// Whether ``text`` differs from the file on disk as loaded or last saved.
+    public var hasUnsavedChanges: Bool { onDisk != Data(text.utf8) }
+
+    /// The same file read again from disk.
+    public func reloaded() throws -> ManifestDocument {
+        guard let path else { return self }
+        return try Self.load(contentsOf: path)
+    }
+
+    /// Replaces the text with the result of `splices` and re-reads it. Returns false, changing
+    /// nothing, if the text comes out the same. A result that no longer loads is sluice's bug, reported as such.
+    mutating func apply(_ splices: [LineSplice]) throws -> Bool {
+        var lines = TextLines(text)
+        for splice in splices.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+            lines.replace(splice.range, with: splice.lines)
+        }
+        let newText = lines.joined()
+        if newText == text { return false }
+        var edited: ManifestDocument
+        do { edited = try ManifestDocument(text: newText, path: path) } catch {
+            throw ManifestError(file: displayPath, message: "sluice produced a manifest it cannot read back (\(error)); the file is unchanged",
+                                hint: "please report this with the manifest attached")
+        }
+        edited.onDisk = onDisk
+        self = edited
+        return true
+    }
+
+    /// A Yams error as a located ``ManifestError``.
+    static func located(yamlError error: Error, file: String) -> ManifestError {
+        guard let yaml = error as? YamlError else {
+            return ManifestError(file: file, message: "\(error)", hint: nil)
+        }
+        switch yaml {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "invalid YAML: \(problem)"
+            if let context { message += " \(context.text) (line \(context.mark.line))" }
+            return ManifestError(file: file, line: mark.line, column: mark.column, message: message,
+                                 hint: "check the indentation and quoting at this spot; tabs cannot indent YAML")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.joined(separator: ", ")
+            return ManifestError(file: file, line: context.mark.line, column: context.mark.column,
+                                 message: "\(keys) appears more than once in the same mapping",
+                                 hint: "keep one of them; Copilot rejects duplicate keys")
+        case .reader(let problem, let offset, _, _):
+            return ManifestError(file: file, message: "cannot read the text: \(problem)\(offset.map { " at byte \($0)" } ?? "")",
+                                 hint: "save the file as UTF-8")
+        default:
+            return ManifestError(file: file, message: "invalid YAML: \(yaml)", hint: nil)
+        }
+    }
+
+    private static func reason(_ error: Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A problem with a manifest or workspace file, located where the user can fix it.
+///
+/// `description` is the compiler-style line the shell prints:
+/// `FILE:LINE:COL: error: MESSAGE`, followed by `  hint: HINT` when there is one.
+public struct ManifestError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The file's path as given (relative paths stay relative), or a name such as `<input>`.
+    public var file: String
+    /// 1-based; 0 when the problem concerns the whole file (e.g. it cannot be read).
+    public var line: Int
+    /// 1-based; 0 when the problem concerns the whole file or line.
+    public var column: Int
+    public var message: String
+    public var hint: String?
+
+    public init(file: String, line: Int = 0, column: Int = 0, message: String, hint: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        var location = file
+        if line > 0 { location += ":\(line)" }
+        if line > 0, column > 0 { location += ":\(column)" }
+        var text = "\(location): error: \(message)"
+        if let hint { text += "\n  hint: \(hint)" }
+        return text
+    }
+}
+
+/// A 1-based position in a file's text.
+public struct SourceLocation: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
