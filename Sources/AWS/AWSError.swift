@@ -1,0 +1,119 @@
+import Foundation
+
+/// A failed AWS call, described for a person: which call, what AWS (or the network) said,
+/// and what to try.
+public struct AWSError: Error, CustomStringConvertible, Sendable {
+    /// The service id, e.g. `CloudFormation`.
+    public let service: String
+    public let operation: String
+    /// AWS's error code (`ValidationError`, `SignatureDoesNotMatch`), or one of ours for failures
+    /// with no response: `ConnectionFailed`, `TimedOut`, `Cancelled`, `InvalidResponse`.
+    public let code: String
+    public let message: String
+    public let httpStatus: Int?
+    public let requestID: String?
+    /// How many times the request was sent.
+    public let attempts: Int
+    /// Where the request went, for failures with no response.
+    public let endpoint: String?
+
+    public init(service: String, operation: String, code: String, message: String, httpStatus: Int? = nil,
+                requestID: String? = nil, attempts: Int = 1, endpoint: String? = nil) {
+        self.service = service
+        self.operation = operation
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+        self.requestID = requestID
+        self.attempts = attempts
+        self.endpoint = endpoint
+    }
+
+    public var description: String {
+        var text = "\(service) \(operation) failed: \(code)"
+        if let httpStatus { text += " (HTTP \(httpStatus))" }
+        if !message.isEmpty { text += ": \(message)" }
+        if let endpoint { text += " [\(endpoint)]" }
+        if attempts > 1 { text += " after \(attempts) attempts" }
+        if let requestID { text += " (request id \(requestID))" }
+        if let hint { text += "\nhint: \(hint)" }
+        return text
+    }
+
+    public var hint: String? {
+        switch code {
+        case "SignatureDoesNotMatch":
+            return "the secret access key does not belong to the access key id; check the credentials `whoami` reports"
+        case "InvalidClientTokenId", "UnrecognizedClientException":
+            return "AWS does not know this access key id; check the credentials `whoami` reports"
+        case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
+            return "the session token has expired; refresh the credentials"
+        case "AccessDenied", "AccessDeniedException":
+            return "the identity `whoami` shows lacks an IAM permission for \(operation)"
+        case "TimedOut", "ConnectionFailed":
+            return "check the endpoint (`whoami` lists them) and the network"
+        default:
+            return nil
+        }
+    }
+
+    /// Throttling and transient faults, worth another attempt.
+    var isRetryable: Bool {
+        if Self.retryableCodes.contains(code) { return true }
+        guard let httpStatus else { return code == "ConnectionFailed" || code == "TimedOut" }
+        return httpStatus == 429 || (500...504).contains(httpStatus)
+    }
+
+    /// botocore's standard retry mode: throttling and transient error codes.
+    static let retryableCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
+        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
+    ]
+}
+
+/// Reads an error response, whatever its form: JSON with `__type` (which may carry a namespace
+/// before `#` or a URL after `:`) and `message`/`Message`, the `X-Amzn-ErrorType` header, an
+/// XML `<Error>` (even from a JSON service), or anything else (moto's HTML 500 page).
+enum ErrorResponse {
+    static func decode(status: Int, headers: [(name: String, value: String)], body: [UInt8],
+                       service: String, operation: String) -> AWSError {
+        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
+        var requestID = header("x-amzn-requestid") ?? header("x-amz-request-id")
+        var code: String?
+        var message: String?
+        if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
+            code = object["__type"] as? String ?? object["code"] as? String ?? object["Code"] as? String
+            message = object["message"] as? String ?? object["Message"] as? String ?? object["errorMessage"] as? String
+        } else if let root = try? XMLNode.parse(body), let error = root.descendant("Error") {
+            code = error.child("Code")?.text
+            message = error.child("Message")?.text
+            requestID = requestID ?? root.descendant("RequestId")?.text ?? root.descendant("RequestID")?.text
+        }
+        if code == nil { code = header("x-amzn-errortype") }
+        let text = String(decoding: body.prefix(300), as: UTF8.self)
+        return AWSError(
+            service: service, operation: operation,
+            code: code.map(sanitize) ?? (status >= 500 ? "InternalFailure" : "UnknownError"),
+            message: message ?? summary(of: text, status: status),
+            httpStatus: status, requestID: requestID)
+    }
+
+    /// `aws.protocols#ThrottlingException` and `ThrottlingException:http://…` are both `ThrottlingException`.
+    static func sanitize(_ code: String) -> String {
+        var code = Substring(code)
+        if let colon = code.firstIndex(of: ":") { code = code[..<colon] }
+        if let hash = code.lastIndex(of: "#") { code = code[code.index(after: hash)...] }
+        return code.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A one-line summary of a body that is not an AWS error: an HTML title, or the text itself.
+    static func summary(of text: String, status: Int) -> String {
+        if let start = text.range(of: "<title>"), let end = text.range(of: "</title>", range: start.upperBound..<text.endIndex) {
+            return "the endpoint answered with an HTML page: " + text[start.upperBound..<end.lowerBound]
+        }
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.isEmpty ? "the endpoint answered HTTP \(status) with no error document" : "the endpoint answered: \(line)"
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// The AWS Query protocol's two halves: a request shape flattened to form parameters
+/// (`Parameters.member.1.ParameterKey=…`), and an XML response read into a response shape
+/// (`<Stacks><member>…</member></Stacks>` is a list).
+enum QueryCoding {
+    /// Flattens `value` into form parameters. Lists are `NAME.member.N` (1-based); an empty
+    /// list is sent as `NAME=` so that "none" differs from "unchanged", as botocore does.
+    static func parameters<Value: Encodable>(_ value: Value) throws -> [(name: String, value: String)] {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let object = try JSONSerialization.jsonObject(with: encoder.encode(value), options: [.fragmentsAllowed])
+        var out: [(name: String, value: String)] = []
+        flatten(object, prefix: "", into: &out)
+        return out
+    }
+
+    private static func flatten(_ object: Any, prefix: String, into out: inout [(name: String, value: String)]) {
+        switch object {
+        case let dictionary as [String: Any]:
+            for key in dictionary.keys.sorted() {
+                flatten(dictionary[key]!, prefix: prefix.isEmpty ? key : "\(prefix).\(key)", into: &out)
+            }
+        case let array as [Any]:
+            if array.isEmpty { out.append((name: prefix, value: "")) }
+            for (index, element) in array.enumerated() { flatten(element, prefix: "\(prefix).member.\(index + 1)", into: &out) }
+        case let string as String:
+            out.append((name: prefix, value: string))
+        case let number as NSNumber:
+            // JSONSerialization gives booleans as NSNumber too; their Objective-C type is `c`.
+            let isBool = String(cString: number.objCType) == "c"
+            out.append((name: prefix, value: isBool ? (number.boolValue ? "true" : "false") : number.stringValue))
+        default:
+            break // NSNull: an absent value
+        }
+    }
+
+    /// Decodes the `<ACTIONResult>` element of a Query response.
+    static func decode<Value: Decodable>(_ type: Value.Type, from node: XMLNode) throws -> Value {
+        try Value(from: XMLValueDecoder(node: node, codingPath: []))
+    }
+}
+
+/// Timestamps as AWS sends them: epoch seconds (JSON protocols) or ISO-8601 (Query, and moto
+/// in some JSON responses), with or without fractional seconds and a zone offset.
+public enum AWSTimestamp {
+    public static func parse(_ text: String) -> Date? {
+        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        let scalars = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= scalars.count else { return nil }
+            return Int(String(decoding: scalars[range], as: UTF8.self))
+        }
+        guard scalars.count >= 19, let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-"),
+              scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " ") else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < scalars.count, scalars[index] == UInt8(ascii: ".") {
+            let start = index
+            index += 1
+            while index < scalars.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(scalars[index]) { index += 1 }
+            fraction = Double("0" + String(decoding: scalars[start..<index], as: UTF8.self)) ?? 0
+        }
+        var offset = 0
+        if index < scalars.count, scalars[index] == UInt8(ascii: "+") || scalars[index] == UInt8(ascii: "-") {
+            guard let hours = number(index + 1..<index + 3), let minutes = number(index + 4..<index + 6) ?? number(index + 3..<index + 5)
+            else { return nil }
+            offset = (scalars[index] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+        }
+        let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+}
+
+extension CivilDate {
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// A `Decoder` over an XML element: a keyed container reads child elements by name, an
+/// unkeyed one reads `<member>` children, a single value is the element's text.
+private struct XMLValueDecoder: Decoder, SingleValueDecodingContainer {
+    let node: XMLNode
+    let codingPath: [CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(Keyed<Key>(node: node, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() throws -> UnkeyedDecodingContainer {
+        Unkeyed(members: node.children.filter { $0.name == "member" }, codingPath: codingPath)
+    }
+
+    func singleValueContainer() throws -> SingleValueDecodingContainer { self }
+
+    func decodeNil() -> Bool { false }
+
+    func scalar<T: LosslessStringConvertible>(_ type: T.Type) throws -> T {
+        let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let value = T(text) else {
+            throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath, debugDescription: "'\(text)' is not a \(T.self)"))
+        }
+        return value
+    }
+
+    func decode(_ type: String.Type) throws -> String { node.text }
+    func decode(_ type: Bool.Type) throws -> Bool { try scalar(Bool.self) }
+    func decode(_ type: Double.Type) throws -> Double { try scalar(Double.self) }
+    func decode(_ type: Float.Type) throws -> Float { try scalar(Float.self) }
+    func decode(_ type: Int.Type) throws -> Int { try scalar(Int.self) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try scalar(Int8.self) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try scalar(Int16.self) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try scalar(Int32.self) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try scalar(Int64.self) }
+    func decode(_ type: UInt.Type) throws -> UInt { try scalar(UInt.self) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try scalar(UInt8.self) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try scalar(UInt16.self) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try scalar(UInt32.self) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try scalar(UInt64.self) }
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if T.self == Date.self {
+            guard let date = AWSTimestamp.parse(node.text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw DecodingError.typeMismatch(Date.self, .init(codingPath: codingPath, debugDescription: "'\(node.text)' is not a timestamp"))
+            }
+            return date as! T
+        }
+        return try T(from: self)
+    }
+
+    struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let node: XMLNode
+        let codingPath: [CodingKey]
+        var allKeys: [Key] { node.children.compactMap { Key(stringValue: $0.name) } }
+
+        func contains(_ key: Key) -> Bool { node.child(key.stringValue) != nil }
+        func decodeNil(forKey key: Key) throws -> Bool { !contains(key) }
+
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            guard let child = node.child(key.stringValue) else {
+                // A list with no members may be left out altogether.
+                if let empty = (T.self as? EmptyList.Type)?.empty as? T { return empty }
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no <\(key.stringValue)> in <\(node.name)>"))
+            }
+            return try XMLValueDecoder(node: child, codingPath: codingPath + [key]).decode(T.self)
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+            KeyedDecodingContainer(Keyed<NestedKey>(node: node.child(key.stringValue) ?? XMLNode(name: key.stringValue),
+                                                    codingPath: codingPath + [key]))
+        }
+
+        func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
+            try XMLValueDecoder(node: node.child(key.stringValue) ?? XMLNode(name: key.stringValue), codingPath: codingPath + [key])
+                .unkeyedContainer()
+        }
+
+        func superDecoder() throws -> Decoder { XMLValueDecoder(node: node, codingPath: codingPath) }
+        func superDecoder(forKey key: Key) throws -> Decoder {
+            XMLValueDecoder(node: node.child(key.stringValue) ?? XMLNode(name: key.stringValue), codingPath: codingPath + [key])
+        }
+    }
+
+    struct Unkeyed: UnkeyedDecodingContainer {
+        let members: [XMLNode]
+        let codingPath: [CodingKey]
+        var currentIndex = 0
+        var count: Int? { members.count }
+        var isAtEnd: Bool { currentIndex >= members.count }
+
+        mutating func decodeNil() throws -> Bool { false }
+
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            guard !isAtEnd else {
+                throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath, debugDescription: "no more <member> elements"))
+            }
+            defer { currentIndex += 1 }
+            return try XMLValueDecoder(node: members[currentIndex], codingPath: codingPath).decode(T.self)
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            try nextDecoder().container(keyedBy: type)
+        }
+
+        mutating func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer { try nextDecoder().unkeyedContainer() }
+        mutating func superDecoder() throws -> Decoder { try nextDecoder() }
+
+        private mutating func nextDecoder() throws -> XMLValueDecoder {
+            guard !isAtEnd else {
+                throw DecodingError.valueNotFound(XMLNode.self, .init(codingPath: codingPath, debugDescription: "no more <member> elements"))
+            }
+            defer { currentIndex += 1 }
+            return XMLValueDecoder(node: members[currentIndex], codingPath: codingPath)
+        }
+    }
+}
+
+/// Lists, which an XML response leaves out when they have no members.
+private protocol EmptyList { static var empty: Self { get } }
+extension Array: EmptyList { fileprivate static var empty: Self { [] } }
