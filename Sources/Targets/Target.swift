@@ -163,6 +163,8 @@ public struct ExecutionSummary: Codable, Equatable, Sendable {
 public protocol PipelineTarget: AnyObject, Sendable {
     /// "local" or "aws", as the prompt shows it.
     var kind: String { get }
+    /// How often `watch` polls this target (default `.remote`, in Watch/Watch.swift).
+    var pollingPolicy: PollingPolicy { get }
 
     /// Deploys (or records) the pipeline; on the local target also starts an execution.
     func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome

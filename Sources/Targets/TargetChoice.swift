@@ -22,5 +22,10 @@ public struct TargetUnavailable: Error, CustomStringConvertible {
 /// Builds the target a choice names. Creating the AWS target loads no HTTP stack:
 /// that happens on its first call.
 public func makeTarget(_ choice: TargetChoice, workspaceRoot: URL) throws -> any PipelineTarget {
-    throw TargetUnavailable(kind: choice.kind, operation: "this command")
+    switch choice {
+    case .local:
+        return LocalTarget(workspaceRoot: workspaceRoot)
+    case .aws:
+        throw TargetUnavailable(kind: choice.kind, operation: "this command")
+    }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import Manifest
+
+/// The files of one execution and what its actions read from them: the source snapshot,
+/// a fresh working copy per action (as each CodeBuild action gets its own), the build's
+/// artifacts, logs, and CodeBuild's variables.
+struct ExecutionRun {
+    let store: LocalStore
+    let record: ExecutionRecord
+
+    var directory: URL { store.executionDirectory(record.definition.name, record.snapshot.id) }
+    var source: URL { directory.appendingPathComponent("source", isDirectory: true) }
+    var artifacts: URL { directory.appendingPathComponent("artifacts", isDirectory: true) }
+
+    func logFile(stage: String, action: String) -> URL {
+        directory.appendingPathComponent("logs/\(stage)/\(action).log")
+    }
+
+    /// A fresh copy of the source snapshot for one action.
+    func workingCopy(_ name: String) throws -> URL {
+        let work = directory.appendingPathComponent("work/\(name)", isDirectory: true)
+        try? FileManager.default.removeItem(at: work)
+        try FileManager.default.createDirectory(at: work.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: source, to: work)
+        return work
+    }
+
+    /// A buildspec from the snapshot: the pipeline builds what is committed, not the working tree.
+    func buildspec(_ path: String) throws -> Buildspec {
+        let relative = (record.workspacePrefix ?? "") + String(path.trimmingPrefix("./"))
+        let url = source.appendingPathComponent(relative)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            let commit = record.snapshot.sourceRevision.map { String($0.prefix(7)) } ?? "the snapshot"
+            throw LocalTargetError("\(path) is not in commit \(commit) of \(record.definition.branch)",
+                                   hint: "the pipeline builds what is committed: git add \(path) && git commit")
+        }
+        return try BuildspecParser.load(url, displayPath: path)
+    }
+
+    /// The environment of a command: this machine's, the buildspec's variables, CodeBuild's
+    /// own, and for deploy stages Copilot's COPILOT_APPLICATION_NAME / COPILOT_ENVIRONMENT_NAME.
+    func variables(workingDirectory: URL, spec: Buildspec?, environment: String?) -> [String: String] {
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in spec?.env.variables ?? [] { variables[name] = value }
+        let definition = record.definition
+        let region = variables["AWS_REGION"] ?? variables["AWS_DEFAULT_REGION"] ?? "us-east-1"
+        let project = "pipeline-\(definition.application)-\(definition.name)"
+        variables["AWS_REGION"] = region
+        variables["AWS_DEFAULT_REGION"] = region
+        variables["CODEBUILD_SRC_DIR"] = workingDirectory.path
+        variables["CODEBUILD_BUILD_ID"] = "\(project):\(record.snapshot.id)"
+        variables["CODEBUILD_BUILD_NUMBER"] = String(record.sequence)
+        variables["CODEBUILD_INITIATOR"] = "codepipeline/\(project)"
+        variables["CODEBUILD_BUILD_SUCCEEDING"] = "1"
+        variables["CODEBUILD_LOCAL"] = "sluice"
+        if let revision = record.snapshot.sourceRevision {
+            variables["CODEBUILD_RESOLVED_SOURCE_VERSION"] = revision
+            variables["CODEBUILD_SOURCE_VERSION"] = revision
+        }
+        if let start = record.snapshot.startedAt {
+            variables["CODEBUILD_START_TIME"] = String(Int(start.timeIntervalSince1970 * 1000))
+        }
+        if let environment {
+            variables["COPILOT_APPLICATION_NAME"] = definition.application
+            variables["COPILOT_ENVIRONMENT_NAME"] = environment
+        }
+        return variables
+    }
+
+    /// A deployment: its template and config must be in the build's artifacts; they are then
+    /// copied to `deployments/ENV/STACK/` with a record of what put them there.
+    func recordDeployment(_ deployment: DeploymentDefinition, environment: String, log: ActionLog, at moment: Date) throws -> String {
+        let stack = deployment.stack(application: record.definition.application, environment: environment)
+        let template = deployment.template(environment: environment)
+        let config = deployment.config(environment: environment)
+        for path in [template, config] {
+            guard FileManager.default.fileExists(atPath: artifacts.appendingPathComponent(path).path) else {
+                throw LocalTargetError("\(path) is not in the build artifacts",
+                                       hint: "make the build write it and list it under artifacts.files in the buildspec")
+            }
+        }
+        let configData = FileManager.default.contents(atPath: artifacts.appendingPathComponent(config).path) ?? Data()
+        guard (try? JSONSerialization.jsonObject(with: configData)) is [String: Any] else {
+            throw LocalTargetError("\(config) is not a JSON object",
+                                   hint: "a template configuration looks like {\"Parameters\": {…}, \"Tags\": {…}}")
+        }
+        let target = store.deploymentDirectory(environment: environment, stack: stack)
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        for (path, name) in [(template, "template.yml"), (config, "template-config.json")] {
+            let destination = target.appendingPathComponent(name)
+            try? FileManager.default.removeItem(at: destination)
+            try FileManager.default.copyItem(at: artifacts.appendingPathComponent(path), to: destination)
+        }
+        try store.write(DeploymentRecord(stack: stack, deployment: deployment.name, environment: environment,
+                                         pipeline: record.definition.name, execution: record.snapshot.id,
+                                         revision: record.snapshot.sourceRevision, template: template, config: config,
+                                         deployedAt: moment),
+                        to: target.appendingPathComponent("deployment.json"))
+        log.note("Stack \(stack) in \(environment): recorded \(template) and \(config)")
+        return "stack \(stack) ← \(template)"
+    }
+}
+
+/// What an environment has deployed, per stack (`deployments/ENV/STACK/deployment.json`).
+struct DeploymentRecord: Codable, Equatable {
+    var stack: String
+    var deployment: String
+    var environment: String
+    var pipeline: String
+    var execution: String
+    var revision: String?
+    var template: String
+    var config: String
+    var deployedAt: Date
+}

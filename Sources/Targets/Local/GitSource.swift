@@ -1,0 +1,75 @@
+import Foundation
+
+/// The Source action: a snapshot of the tracked branch's head, taken with `git archive`.
+struct GitSource {
+    let workspaceRoot: URL
+
+    struct Snapshot {
+        var commit: String
+        var subject: String
+        /// The workspace's path inside the repository ("" at its top, else ending in "/").
+        var workspacePrefix: String
+    }
+
+    /// Extracts `branch`'s head into `directory` (created empty).
+    func snapshot(branch: String, into directory: URL) throws -> Snapshot {
+        guard (try? git(["rev-parse", "--is-inside-work-tree"])) == "true" else {
+            throw LocalTargetError("\(workspaceRoot.path) is not in a git repository, so the pipeline has no source",
+                                   hint: "git init -b \(branch) && git add -A && git commit -m 'first commit'")
+        }
+        guard let commit = try? git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"]), !commit.isEmpty else {
+            throw LocalTargetError("the repository has no branch `\(branch)`, which the pipeline tracks",
+                                   hint: "commit to `\(branch)`, or track another branch: source set … branch NAME")
+        }
+        let subject = try git(["log", "-1", "--format=%s", commit])
+        let prefix = try git(["rev-parse", "--show-prefix"])
+
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let archive = directory.deletingLastPathComponent().appendingPathComponent("source.tar")
+        defer { try? FileManager.default.removeItem(at: archive) }
+        // From the repository's top, so the snapshot holds the whole repository, as CodePipeline's does.
+        _ = try git(["archive", "--format=tar", "-o", archive.path, commit], topLevel: true)
+        let tar = try runTool("/usr/bin/env", ["tar", "-xf", archive.path, "-C", directory.path], in: directory)
+        guard tar.status == 0 else {
+            throw LocalTargetError("tar could not unpack the source snapshot: \(tar.output)")
+        }
+        return Snapshot(commit: commit, subject: subject, workspacePrefix: prefix)
+    }
+
+    /// Runs git in the workspace (or the repository's top); returns its trimmed output.
+    private func git(_ arguments: [String], topLevel: Bool = false) throws -> String {
+        var directory = workspaceRoot
+        if topLevel { directory = URL(fileURLWithPath: try git(["rev-parse", "--show-toplevel"])) }
+        let result = try runTool("/usr/bin/env", ["git"] + arguments, in: directory)
+        guard result.status == 0 else {
+            throw LocalTargetError("git \(arguments.joined(separator: " ")) failed: \(result.output)")
+        }
+        return result.output
+    }
+}
+
+/// Runs a short tool to completion; stdout and stderr together, trimmed.
+func runTool(_ executable: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    process.standardInput = FileHandle.nullDevice
+    do {
+        try process.run()
+    } catch {
+        throw LocalTargetError("cannot run \(arguments.first ?? executable): \(error)",
+                               hint: "install \(arguments.first ?? executable) on this machine")
+    }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    if process.terminationStatus == 127, executable == "/usr/bin/env" {
+        throw LocalTargetError("\(arguments.first ?? executable) is not installed",
+                               hint: "install \(arguments.first ?? executable): the local target needs it")
+    }
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+}

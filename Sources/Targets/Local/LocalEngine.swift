@@ -1,0 +1,286 @@
+import Foundation
+import Manifest
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs executions on this machine the way CodePipeline would, one action at a time, saving
+/// the execution after every step. Whoever drives an execution holds its lock; an execution
+/// parked at an approval is held by nobody until `approve` or `reject` picks it up.
+final class LocalEngine: @unchecked Sendable {
+    let store: LocalStore
+    let console: WatchConsole
+    let now: @Sendable () -> Date
+
+    init(store: LocalStore, console: WatchConsole, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.console = console
+        self.now = now
+    }
+
+    var workspaceRoot: URL { store.workspaceRoot }
+
+    // MARK: Reading
+
+    func records(_ pipeline: String) throws -> [ExecutionRecord] {
+        try store.executionIDs(pipeline).compactMap {
+            try store.read(ExecutionRecord.self, from: executionFile(pipeline, $0))
+        }.sorted { $0.sequence > $1.sequence }
+    }
+
+    func record(_ pipeline: String, _ id: String) throws -> ExecutionRecord {
+        guard let record = try store.read(ExecutionRecord.self, from: executionFile(pipeline, id)) else {
+            throw LocalTargetError("pipeline \(pipeline) has no execution \(id)", hint: "`history` lists the executions")
+        }
+        return record
+    }
+
+    private func executionFile(_ pipeline: String, _ id: String) -> URL {
+        store.executionDirectory(pipeline, id).appendingPathComponent("execution.json")
+    }
+
+    private func save(_ record: ExecutionRecord) throws {
+        try store.write(record, to: executionFile(record.definition.name, record.snapshot.id))
+    }
+
+    /// Marks Abandoned every execution whose driving sluice died: not final, not parked at an
+    /// approval, and its lock free.
+    func reapAbandoned(_ pipeline: String) throws {
+        for candidate in try records(pipeline) where candidate.needsDriver {
+            let lock = try FileLock(store.executionDirectory(pipeline, candidate.snapshot.id).appendingPathComponent("lock"))
+            guard lock.tryLock() else { continue }
+            defer { lock.unlock() }
+            var record = try record(pipeline, candidate.snapshot.id)
+            guard record.needsDriver else { continue }
+            let moment = now()
+            let reason = "sluice" + (record.driverPID.map { " (pid \($0))" } ?? "") + " ended while this ran"
+            for (stage, actions) in record.snapshot.stages.enumerated() {
+                for (action, item) in actions.actions.enumerated() where item.state == .inProgress {
+                    record.setAction(stage, action, .abandoned, summary: reason, now: moment)
+                }
+            }
+            record.finish(.abandoned, now: moment)
+            try save(record)
+        }
+    }
+
+    // MARK: Driving
+
+    /// Creates an execution of `definition` and drives it until it ends or parks at an approval.
+    func start(_ definition: PipelineDefinition, trigger: String) async throws -> ExecutionSnapshot {
+        try store.prepare()
+        let pipelineLock = try FileLock(store.pipelineLockFile(definition.name))
+        guard try await pipelineLock.lock(timeout: .seconds(10)) else {
+            throw LocalTargetError("another sluice is starting an execution of \(definition.name)", hint: "try again in a moment")
+        }
+        let sequence = (try records(definition.name).map(\.sequence).max() ?? 0) + 1
+        let id = UUID().uuidString.lowercased()
+        let executionLock = try FileLock(store.executionDirectory(definition.name, id).appendingPathComponent("lock"))
+        _ = executionLock.tryLock()
+        var record = try ExecutionRecord(id: id, sequence: sequence, trigger: trigger, definition: definition, now: now())
+        record.driverPID = getpid()
+        try save(record)
+        pipelineLock.unlock()
+        defer { executionLock.unlock() }
+        return try await drive(&record, display: ExecutionDisplay(console: console))
+    }
+
+    /// Answers the approval waiting before DeployTo-`environment` in the newest execution
+    /// parked there; an approval goes on driving the execution.
+    func answerApproval(_ pipeline: String, environment: String, approve: Bool, comment: String?) async throws -> ExecutionSnapshot {
+        try reapAbandoned(pipeline)
+        let stageName = StageName.deploy(environment)
+        guard let waiting = try records(pipeline).first(where: { record in
+            record.snapshot.waitingApprovals.contains { $0.stage == stageName }
+        }) else {
+            let latest = try records(pipeline).first
+            throw LocalTargetError("no approval is waiting for \(environment) in pipeline \(pipeline)",
+                                   hint: latest.map { "the latest execution is \($0.snapshot.state.rawValue); `status` shows where it is" }
+                                       ?? "the pipeline has not run: `push` or `release` first")
+        }
+        let id = waiting.snapshot.id
+        let lock = try FileLock(store.executionDirectory(pipeline, id).appendingPathComponent("lock"))
+        guard try await lock.lock(timeout: .seconds(5)) else {
+            throw LocalTargetError("another sluice is answering this approval", hint: "`status` shows the outcome")
+        }
+        defer { lock.unlock() }
+        var record = try record(pipeline, id)
+        guard let stage = record.snapshot.stages.firstIndex(where: { $0.name == stageName }),
+              let action = record.snapshot.stages[stage].actions.firstIndex(where: { $0.state == .waitingForApproval }) else {
+            throw LocalTargetError("the approval for \(environment) was answered meanwhile", hint: "`status` shows the outcome")
+        }
+        let display = ExecutionDisplay(console: console)
+        display.prime(record.snapshot)
+        let who = ProcessInfo.processInfo.environment["USER"] ?? "someone"
+        let summary = (approve ? "approved by \(who)" : "rejected by \(who)") + (comment.map { ": \($0)" } ?? "")
+        let moment = now()
+        if approve {
+            record.setAction(stage, action, .succeeded, summary: summary, now: moment)
+            record.driverPID = getpid()
+            try save(record)
+            return try await drive(&record, display: display)
+        }
+        record.setAction(stage, action, .rejected, summary: summary, now: moment)
+        record.finish(.rejected, now: moment)
+        try save(record)
+        display.show(record.snapshot, now: moment)
+        return record.snapshot
+    }
+
+    private func drive(_ record: inout ExecutionRecord, display: ExecutionDisplay) async throws -> ExecutionSnapshot {
+        defer { display.end() }
+        display.show(record.snapshot, now: now())
+        while let (stage, action) = record.nextAction {
+            let planned = record.plan[stage][action]
+            if planned == .approval {
+                record.setAction(stage, action, .waitingForApproval, now: now())
+                record.driverPID = nil
+                try save(record)
+                try supersedeOlderApprovals(than: record, stage: record.snapshot.stages[stage].name)
+                display.show(record.snapshot, now: now())
+                return record.snapshot
+            }
+            record.setAction(stage, action, .inProgress, now: now())
+            try save(record)
+            display.show(record.snapshot, now: now())
+            do {
+                let summary = try await perform(planned, stage: stage, action: action, record: &record)
+                record.setAction(stage, action, .succeeded, summary: summary, now: now())
+                try save(record)
+            } catch is CancellationError {
+                record.setAction(stage, action, .stopped, summary: "stopped by the user", now: now())
+                record.finish(.stopped, now: now())
+                try save(record)
+                display.show(record.snapshot, now: now())
+                throw CancellationError()
+            } catch {
+                record.setAction(stage, action, .failed, summary: Self.oneLine(error), now: now())
+                record.finish(.failed, now: now())
+                try save(record)
+                display.show(record.snapshot, now: now())
+                return record.snapshot
+            }
+            display.show(record.snapshot, now: now())
+        }
+        // Stages left with no action at all (no workloads, no tests) have nothing to wait for.
+        for index in record.snapshot.stages.indices where record.snapshot.stages[index].actions.isEmpty {
+            record.snapshot.stages[index].state = .succeeded
+        }
+        record.finish(.succeeded, now: now())
+        try save(record)
+        display.show(record.snapshot, now: now())
+        return record.snapshot
+    }
+
+    /// An older execution parked at the same approval is superseded, as in CodePipeline.
+    private func supersedeOlderApprovals(than newer: ExecutionRecord, stage stageName: String) throws {
+        let pipeline = newer.definition.name
+        for older in try records(pipeline) where older.sequence < newer.sequence
+            && older.snapshot.waitingApprovals.contains(where: { $0.stage == stageName }) {
+            let lock = try FileLock(store.executionDirectory(pipeline, older.snapshot.id).appendingPathComponent("lock"))
+            guard lock.tryLock() else { continue }
+            defer { lock.unlock() }
+            var record = try record(pipeline, older.snapshot.id)
+            guard let stage = record.snapshot.stages.firstIndex(where: { $0.name == stageName }),
+                  let action = record.snapshot.stages[stage].actions.firstIndex(where: { $0.state == .waitingForApproval }) else { continue }
+            record.setAction(stage, action, .stopped, summary: "superseded by execution \(newer.snapshot.id)", now: now())
+            record.finish(.stopped, now: now())
+            try save(record)
+        }
+    }
+
+    static func oneLine(_ error: Error) -> String {
+        switch error {
+        case let failure as CommandFailure: return failure.summary
+        case let local as LocalTargetError: return local.message + (local.hint.map { "; hint: \($0)" } ?? "")
+        default: return "\(error)".replacingOccurrences(of: "\n", with: "; ")
+        }
+    }
+
+    // MARK: Actions
+
+    private func perform(_ planned: PlannedAction, stage: Int, action: Int, record: inout ExecutionRecord) async throws -> String {
+        let run = ExecutionRun(store: store, record: record)
+        let log = try ActionLog(run.logFile(stage: record.snapshot.stages[stage].name,
+                                            action: record.snapshot.stages[stage].actions[action].name))
+        let environment = record.environment(ofStage: stage)
+        switch planned {
+        case .source:
+            let snapshot = try GitSource(workspaceRoot: workspaceRoot).snapshot(branch: record.definition.branch, into: run.source)
+            log.note("Snapshot of \(record.definition.branch) at \(snapshot.commit): \(snapshot.subject)")
+            record.snapshot.sourceRevision = snapshot.commit
+            record.snapshot.sourceSummary = "\(snapshot.commit.prefix(7)) \(snapshot.subject)"
+            record.workspacePrefix = snapshot.workspacePrefix
+            try addWorkloadDeployments(&record, source: run.source.appendingPathComponent(snapshot.workspacePrefix))
+            return record.snapshot.sourceSummary ?? snapshot.commit
+
+        case .build:
+            let spec = try run.buildspec(record.definition.buildspec)
+            let work = try run.workingCopy("Build")
+            let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
+                                     environment: run.variables(workingDirectory: work, spec: spec, environment: nil), log: log)
+            if let failure = try await runner.run(spec) { throw failure }
+            guard let artifacts = spec.artifacts else { return "succeeded, no artifacts" }
+            let count = try ArtifactCollector.collect(artifacts, from: work, into: run.artifacts)
+            log.note("Uploaded \(count) artifact file\(count == 1 ? "" : "s")")
+            return "\(count) artifact file\(count == 1 ? "" : "s")"
+
+        case .approval:
+            preconditionFailure("approvals park the execution before perform")
+
+        case .preDeployment(let definition), .postDeployment(let definition):
+            guard let path = definition.buildspec else {
+                throw LocalTargetError("action \(definition.name) has no buildspec", hint: "pre/post add ENV \(definition.name) buildspec PATH")
+            }
+            let spec = try run.buildspec(path)
+            let work = try run.workingCopy("\(environment ?? "")-\(definition.name)")
+            let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
+                                     environment: run.variables(workingDirectory: work, spec: spec, environment: environment), log: log)
+            if let failure = try await runner.run(spec) { throw failure }
+            return "succeeded"
+
+        case .deployment(let deployment):
+            guard let environment else { preconditionFailure("deployments belong to DeployTo stages") }
+            return try run.recordDeployment(deployment, environment: environment, log: log, at: now())
+
+        case .tests(let commands):
+            let work = try run.workingCopy("\(environment ?? "")-tests")
+            let runner = BuildRunner(directory: work,
+                                     environment: run.variables(workingDirectory: work, spec: nil, environment: environment), log: log)
+            if let failure = try await runner.run(commands) { throw failure }
+            return "\(commands.count) command\(commands.count == 1 ? "" : "s") passed"
+        }
+    }
+
+    /// Stages that name no deployments deploy every workload of the workspace (Copilot's rule):
+    /// each directory `copilot/NAME/` with a `manifest.yml`, except environments and pipelines.
+    private func addWorkloadDeployments(_ record: inout ExecutionRecord, source workspace: URL) throws {
+        let copilot = workspace.appendingPathComponent("copilot", isDirectory: true)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: copilot.path)) ?? [])
+            .filter { !["environments", "pipelines"].contains($0) }
+            .filter { FileManager.default.fileExists(atPath: copilot.appendingPathComponent("\($0)/manifest.yml").path) }
+            .sorted()
+        for (offset, stage) in record.definition.stages.enumerated() where stage.deployments.isEmpty {
+            let index = offset + 2
+            let insertAt = record.plan[index].firstIndex { if case .postDeployment = $0 { return true }; if case .tests = $0 { return true }; return false }
+                ?? record.plan[index].count
+            let planned = names.map { PlannedAction.deployment(DeploymentDefinition(name: $0, dependsOn: [])) }
+            record.plan[index].insert(contentsOf: planned, at: insertAt)
+            record.snapshot.stages[index].actions.insert(
+                contentsOf: planned.map { ActionSnapshot(name: $0.actionName(stage.environment), state: .pending) }, at: insertAt)
+        }
+    }
+
+    /// `env.shell` of a buildspec: /bin/sh unless it asks for bash (or a path).
+    static func shell(_ requested: String?) throws -> String {
+        guard let requested else { return "/bin/sh" }
+        let path = requested.hasPrefix("/") ? requested : "/bin/\(requested)"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw LocalTargetError("the buildspec asks for the shell \(requested), which this machine lacks",
+                                   hint: "install \(requested), or remove env.shell to use /bin/sh")
+        }
+        return path
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Manifest
+
+/// The local target: pipelines run on this machine, state under the workspace's `.sluice/`.
+///
+/// `push`, `release` and `approve` drive the execution in this process until it ends or parks
+/// at an approval, drawing progress on the console; so in a script, the line after them sees a
+/// settled execution, and `watch` reports it at once. Ctrl-C (task cancellation) stops the
+/// running action and marks the execution Stopped.
+public final class LocalTarget: PipelineTarget, @unchecked Sendable {
+    public let kind = "local"
+    public var pollingPolicy: PollingPolicy { PollingPolicy(initial: .milliseconds(200), maximum: .seconds(1)) }
+    let engine: LocalEngine
+
+    public init(workspaceRoot: URL, console: WatchConsole = .standardOutput()) {
+        engine = LocalEngine(store: LocalStore(workspaceRoot: workspaceRoot), console: console)
+    }
+
+    private var store: LocalStore { engine.store }
+
+    public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
+        let definition = PipelineDefinition(pipeline)
+        // Checks depends_on now rather than in the first execution.
+        _ = try ExecutionRecord(id: "check", sequence: 0, trigger: "push", definition: definition, now: Date())
+        let recorded = try store.read(PipelineDefinition.self, from: store.definitionFile(definition.name))
+        if recorded == definition {
+            ui.say("Pipeline \(definition.name) is up to date on the local target.")
+            return .upToDate
+        }
+        let stages = ["Source", "Build"] + definition.stages.map { StageName.deploy($0.environment) }
+        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(definition.name): \(stages.joined(separator: " → "))")
+        if options.dryRun { return .planned }
+        try store.prepare()
+        try store.write(definition, to: store.definitionFile(definition.name))
+        let snapshot = try await engine.start(definition, trigger: "push")
+        return .deployed(executionID: snapshot.id)
+    }
+
+    public func release(_ pipeline: PipelineContext) async throws -> String {
+        try await engine.start(try pushedDefinition(pipeline), trigger: "release").id
+    }
+
+    public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
+        try engine.reapAbandoned(pipeline.manifest.name)
+        return try engine.records(pipeline.manifest.name).first?.snapshot
+    }
+
+    public func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot {
+        try engine.reapAbandoned(pipeline.manifest.name)
+        return try engine.record(pipeline.manifest.name, id).snapshot
+    }
+
+    public func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary] {
+        try engine.reapAbandoned(pipeline.manifest.name)
+        return try engine.records(pipeline.manifest.name).prefix(limit).map {
+            ExecutionSummary(id: $0.snapshot.id, state: $0.snapshot.state, startedAt: $0.snapshot.startedAt,
+                             updatedAt: $0.updatedAt, sourceRevision: $0.snapshot.sourceRevision, trigger: $0.trigger)
+        }
+    }
+
+    public func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws {
+        _ = try await engine.answerApproval(pipeline.manifest.name, environment: environment, approve: true, comment: comment)
+    }
+
+    public func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws {
+        _ = try await engine.answerApproval(pipeline.manifest.name, environment: environment, approve: false, comment: comment)
+    }
+
+    /// `stage` is Source, Build, DeployTo-ENV or just ENV; without `action`, every action of the stage.
+    public func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String {
+        try engine.reapAbandoned(pipeline.manifest.name)
+        guard let record = try engine.records(pipeline.manifest.name).first else {
+            throw LocalTargetError("pipeline \(pipeline.manifest.name) has not run", hint: "`push` or `release` first")
+        }
+        let stages = record.snapshot.stages
+        guard let found = stages.first(where: { $0.name.caseInsensitiveCompare(stage) == .orderedSame })
+            ?? stages.first(where: { $0.name.caseInsensitiveCompare(StageName.deploy(stage)) == .orderedSame }) else {
+            throw LocalTargetError("execution \(record.snapshot.id) has no stage \(stage)",
+                                   hint: "stages: \(stages.map(\.name).joined(separator: ", "))")
+        }
+        var actions = found.actions
+        if let action {
+            actions = actions.filter { $0.name.caseInsensitiveCompare(action) == .orderedSame }
+            guard !actions.isEmpty else {
+                throw LocalTargetError("stage \(found.name) has no action \(action)",
+                                       hint: "actions: \(found.actions.map(\.name).joined(separator: ", "))")
+            }
+        }
+        let run = ExecutionRun(store: store, record: record)
+        var text = ""
+        for item in actions {
+            let log = FileManager.default.contents(atPath: run.logFile(stage: found.name, action: item.name).path)
+            if actions.count > 1 { text += "==> \(found.name)/\(item.name) (\(item.state.rawValue)) <==\n" }
+            text += log.map { String(decoding: $0, as: UTF8.self) } ?? "(no log: \(item.name) is \(item.state.rawValue))\n"
+        }
+        return text
+    }
+
+    public func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws {
+        let name = pipeline.manifest.name
+        let directory = store.pipelineDirectory(name)
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            ui.say("Pipeline \(name) is not on the local target; nothing to remove.")
+            return
+        }
+        try engine.reapAbandoned(name)
+        if let running = try engine.records(name).first(where: { $0.needsDriver }) {
+            throw LocalTargetError("execution \(running.snapshot.id) of \(name) is running in another sluice",
+                                   hint: "wait for it to end (or stop that sluice), then remove the pipeline")
+        }
+        let count = store.executionIDs(name).count
+        try FileManager.default.removeItem(at: directory)
+        ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
+    }
+
+    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelineDefinition {
+        guard let definition = try store.read(PipelineDefinition.self, from: store.definitionFile(pipeline.manifest.name)) else {
+            throw LocalTargetError("pipeline \(pipeline.manifest.name) has not been pushed to the local target",
+                                   hint: "`push` records it and starts the first execution")
+        }
+        return definition
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Shows an execution as it moves: on a live console a tree of stages and actions redrawn in
+/// place, elsewhere one line per change of state (no timings, so logs and transcripts are stable).
+/// `watch` feeds it polled snapshots; the local target feeds it each step it takes.
+public final class ExecutionDisplay: @unchecked Sendable {
+    private let console: WatchConsole
+    private let palette: Palette
+    private let lock = NSLock()
+    /// Live mode: how many lines the last frame took, to move back over them.
+    private var drawnLines = 0
+    private var lastFrame: [String] = []
+    /// Line mode: what was last said about each execution, stage and action.
+    private var reported: [String: String] = [:]
+    private var reportedExecution: String?
+
+    public init(console: WatchConsole) {
+        self.console = console
+        self.palette = Palette(enabled: console.color)
+    }
+
+    /// Shows `snapshot` as of `now`.
+    public func show(_ snapshot: ExecutionSnapshot, now: Date = Date()) {
+        lock.lock()
+        defer { lock.unlock() }
+        if console.live {
+            redraw(ExecutionTree(palette: palette).lines(snapshot, now: now))
+        } else {
+            reportChanges(snapshot)
+        }
+    }
+
+    /// Takes `snapshot` as already said, so that only what changes after it is shown
+    /// (line mode; a live tree draws whole frames anyway).
+    public func prime(_ snapshot: ExecutionSnapshot) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !console.live else { return }
+        let silent = ExecutionDisplay(console: WatchConsole(live: false, color: false) { _ in })
+        silent.reportChanges(snapshot)
+        reported = silent.reported
+        reportedExecution = silent.reportedExecution
+    }
+
+    /// Leaves the last frame on screen; the next `show` starts a new one.
+    public func end() {
+        lock.lock()
+        defer { lock.unlock() }
+        drawnLines = 0
+        lastFrame = []
+    }
+
+    private func redraw(_ frame: [String]) {
+        guard frame != lastFrame else { return }
+        // Back to the first line of the previous frame, clear to the end of the screen, draw.
+        var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
+        text += frame.map { $0 + "\n" }.joined()
+        console.write(text)
+        drawnLines = frame.count
+        lastFrame = frame
+    }
+
+    private func reportChanges(_ snapshot: ExecutionSnapshot) {
+        if reportedExecution != snapshot.id {
+            reportedExecution = snapshot.id
+            reported = [:]
+            var header = "Execution \(snapshot.id) of \(snapshot.pipeline)"
+            if let revision = snapshot.sourceRevision { header += " at \(revision.prefix(7))" }
+            console.line(palette.bold(header))
+        }
+        for stage in snapshot.stages {
+            for action in stage.actions {
+                note(key: "\(stage.name)/\(action.name)", state: action.state, summary: action.summary)
+            }
+            note(key: stage.name, state: stage.state, summary: nil)
+        }
+        if snapshot.state.isFinal {
+            note(key: "execution", state: snapshot.state, summary: snapshot.failureReason,
+                 label: "Execution \(snapshot.id)")
+        }
+    }
+
+    /// Says `key`'s state if it changed since last said; pending things are not news.
+    private func note(key: String, state: RunState, summary: String?, label: String? = nil) {
+        let said = state.rawValue + (summary.map { ": " + $0 } ?? "")
+        guard reported[key] != said, state != .pending || reported[key] != nil else { return }
+        reported[key] = said
+        console.line("\(label ?? key) \(palette.paint(state.rawValue, state))" + (summary.map { ": " + $0 } ?? ""))
+    }
+}
+
+/// The tree drawn by live `watch`: the execution, its stages, their actions beneath, each with
+/// state, elapsed time and summary, in aligned columns.
+struct ExecutionTree {
+    let palette: Palette
+
+    func lines(_ snapshot: ExecutionSnapshot, now: Date) -> [String] {
+        struct Row { var name: String; var state: RunState; var time: String; var summary: String? }
+        var rows: [Row] = []
+        for stage in snapshot.stages {
+            rows.append(Row(name: stage.name, state: stage.state, time: stageTime(stage, now: now), summary: nil))
+            for (index, action) in stage.actions.enumerated() {
+                let branch = index == stage.actions.count - 1 ? "└─ " : "├─ "
+                var summary = action.summary
+                if action.state == .waitingForApproval, let environment = StageName.environment(of: stage.name) {
+                    summary = (summary.map { $0 + " · " } ?? "") + "approve \(environment) | reject \(environment)"
+                }
+                rows.append(Row(name: branch + action.name, state: action.state,
+                                time: elapsed(from: action.startedAt, to: action.finishedAt, now: now) ?? "",
+                                summary: summary))
+            }
+        }
+        let nameWidth = rows.map(\.name.count).max() ?? 0
+        let stateWidth = rows.map(\.state.rawValue.count).max() ?? 0
+        let timeWidth = rows.map(\.time.count).max() ?? 0
+
+        var header = "\(palette.bold(snapshot.pipeline))  execution \(snapshot.id)  "
+            + palette.paint(snapshot.state.rawValue, snapshot.state)
+        if let time = elapsed(from: snapshot.startedAt, to: snapshot.finishedAt, now: now) { header += "  \(time)" }
+        if let summary = snapshot.sourceSummary { header += "  " + palette.dim(summary) }
+        return [header] + rows.map { row in
+            let symbol = Self.symbol(row.state)
+            let name = row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            let state = palette.paint(row.state.rawValue.padding(toLength: stateWidth, withPad: " ", startingAt: 0), row.state)
+            let time = String(repeating: " ", count: timeWidth - row.time.count) + row.time
+            var line = "  \(palette.paint(symbol, row.state)) \(name)  \(state)  \(time)"
+            if let summary = row.summary { line += "  " + summary }
+            return line.trailingSpacesRemoved
+        }
+    }
+
+    /// A stage runs from its first action's start to its last action's end.
+    private func stageTime(_ stage: StageSnapshot, now: Date) -> String {
+        let start = stage.actions.compactMap(\.startedAt).min()
+        let end = stage.state.isFinal ? stage.actions.compactMap(\.finishedAt).max() : nil
+        return elapsed(from: start, to: end, now: now) ?? ""
+    }
+
+    static func symbol(_ state: RunState) -> String {
+        switch state {
+        case .succeeded: return "✓"
+        case .failed, .rejected, .abandoned: return "✗"
+        case .inProgress: return "●"
+        case .waitingForApproval: return "?"
+        case .pending: return "○"
+        case .stopped: return "■"
+        }
+    }
+}
+
+extension String {
+    var trailingSpacesRemoved: String {
+        var text = self
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+}

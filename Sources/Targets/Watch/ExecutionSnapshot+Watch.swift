@@ -1,0 +1,74 @@
+import Foundation
+
+/// An approval action waiting for an answer.
+public struct WaitingApproval: Equatable, Sendable {
+    /// The environment of the stage it guards (stage `DeployTo-ENV`).
+    public var environment: String
+    public var stage: String
+    public var action: String
+
+    public init(environment: String, stage: String, action: String) {
+        self.environment = environment
+        self.stage = stage
+        self.action = action
+    }
+}
+
+extension ExecutionSnapshot {
+    /// Approvals waiting for `approve`/`reject`, in stage order.
+    public var waitingApprovals: [WaitingApproval] {
+        stages.flatMap { stage in
+            stage.actions.filter { $0.state == .waitingForApproval }.map {
+                WaitingApproval(environment: StageName.environment(of: stage.name) ?? stage.name,
+                                stage: stage.name, action: $0.name)
+            }
+        }
+    }
+
+    /// The first failed action as "STAGE/ACTION: summary", for a one-line reason.
+    public var failureReason: String? {
+        for stage in stages {
+            for action in stage.actions where action.state == .failed || action.state == .rejected
+                || action.state == .abandoned {
+                return "\(stage.name)/\(action.name): \(action.summary ?? action.state.rawValue)"
+            }
+        }
+        return nil
+    }
+}
+
+/// CodePipeline's stage and action names as Copilot generates them.
+public enum StageName {
+    public static let source = "Source"
+    public static let build = "Build"
+    static let deployPrefix = "DeployTo-"
+
+    public static func deploy(_ environment: String) -> String { deployPrefix + environment }
+
+    /// `prod` for `DeployTo-prod`; nil for Source and Build.
+    public static func environment(of stage: String) -> String? {
+        stage.hasPrefix(deployPrefix) ? String(stage.dropFirst(deployPrefix.count)) : nil
+    }
+
+    public static func sourceAction(application: String) -> String { "SourceCodeFor-\(application)" }
+    public static let buildAction = "Build"
+    public static func approvalAction(_ environment: String) -> String { "ApprovePromotionTo-\(environment)" }
+    public static func deploymentAction(_ deployment: String, _ environment: String) -> String {
+        "CreateOrUpdate-\(deployment)-\(environment)"
+    }
+    public static let testAction = "TestCommands"
+}
+
+/// "4s", "1m05s", "2h03m".
+func formatElapsed(_ seconds: TimeInterval) -> String {
+    let total = max(0, Int(seconds.rounded(.down)))
+    if total < 60 { return "\(total)s" }
+    if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
+    return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
+}
+
+/// How long something ran, or has been running at `now`; nil if it never started.
+func elapsed(from start: Date?, to end: Date?, now: Date) -> String? {
+    guard let start else { return nil }
+    return formatElapsed((end ?? now).timeIntervalSince(start))
+}

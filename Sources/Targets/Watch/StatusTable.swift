@@ -1,0 +1,60 @@
+import Foundation
+
+/// `status`: the latest execution as Copilot's `pipeline status` prints it — Stage, Transition,
+/// Status, with each stage's actions beneath — or as JSON for scripts.
+public enum StatusTable {
+    /// The table, ending with a newline. `color` paints the states.
+    public static func render(_ snapshot: ExecutionSnapshot, now: Date = Date(), color: Bool = false) -> String {
+        let palette = Palette(enabled: color)
+        var rows: [(stage: String, transition: String, status: RunState)] = []
+        for (index, stage) in snapshot.stages.enumerated() {
+            // The first stage has no inbound transition, as in CodePipeline.
+            let transition = index == 0 ? "-" : (stage.transitionEnabled ? "ENABLED" : "DISABLED")
+            rows.append((stage.name, transition, stage.state))
+            for (actionIndex, action) in stage.actions.enumerated() {
+                let branch = actionIndex == stage.actions.count - 1 ? "└── " : "├── "
+                rows.append((branch + action.name, "", action.state))
+            }
+        }
+        let stageWidth = max("Stage".count, rows.map(\.stage.count).max() ?? 0) + 4
+        let transitionWidth = max("Transition".count, rows.map(\.transition.count).max() ?? 0) + 4
+        func row(_ stage: String, _ transition: String, _ status: String) -> String {
+            (stage.padding(toLength: stageWidth, withPad: " ", startingAt: 0)
+                + transition.padding(toLength: transitionWidth, withPad: " ", startingAt: 0)
+                + status).trailingSpacesRemoved
+        }
+
+        var lines = ["Pipeline Status", "",
+                     palette.bold(row("Stage", "Transition", "Status")),
+                     row("-----", "----------", "------")]
+        lines += rows.map { row($0.stage, $0.transition, palette.paint($0.status.rawValue, $0.status)) }
+        lines += ["", "Last Execution", ""]
+        var about: [(String, String)] = [("Pipeline", snapshot.pipeline), ("Execution", snapshot.id),
+                                         ("Status", palette.paint(snapshot.state.rawValue, snapshot.state))]
+        if let source = snapshot.sourceSummary ?? snapshot.sourceRevision { about.append(("Source", source)) }
+        if let started = snapshot.startedAt {
+            about.append(("Started", ago(started, now: now)))
+        }
+        if let finished = snapshot.finishedAt { about.append(("Finished", ago(finished, now: now))) }
+        if let reason = snapshot.failureReason { about.append(("Reason", reason)) }
+        for approval in snapshot.waitingApprovals {
+            about.append(("Waiting", "\(approval.action): approve \(approval.environment) | reject \(approval.environment)"))
+        }
+        let labelWidth = about.map(\.0.count).max() ?? 0
+        lines += about.map { "  " + $0.0.padding(toLength: labelWidth + 2, withPad: " ", startingAt: 0) + $0.1 }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The snapshot as JSON (sorted keys, ISO 8601 dates), ending with a newline.
+    public static func json(_ snapshot: ExecutionSnapshot) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(snapshot), as: UTF8.self) + "\n"
+    }
+
+    /// "12s ago", "3m04s ago".
+    static func ago(_ date: Date, now: Date) -> String {
+        formatElapsed(now.timeIntervalSince(date)) + " ago"
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where `watch`, `status` and the local target's progress are drawn.
+public struct WatchConsole: Sendable {
+    /// Redraw a tree in place (a terminal) rather than print one line per change.
+    public var live: Bool
+    /// ANSI colour.
+    public var color: Bool
+    /// Writes text exactly as given (lines carry their own newlines).
+    public var write: @Sendable (String) -> Void
+
+    public init(live: Bool, color: Bool, write: @escaping @Sendable (String) -> Void) {
+        self.live = live
+        self.color = color
+        self.write = write
+    }
+
+    /// Standard output: live and coloured on a terminal, colour off with NO_COLOR or TERM=dumb.
+    /// Writes go through stdio and are flushed, so they interleave correctly with `print`.
+    public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> WatchConsole {
+        let terminal = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
+        let color = terminal && environment["NO_COLOR"].map(\.isEmpty) ?? true
+        return WatchConsole(live: terminal, color: color) { text in
+            fputs(text, stdout)
+            fflush(stdout)
+        }
+    }
+
+    /// Writes `line` and a newline.
+    public func line(_ line: String) { write(line + "\n") }
+}
+
+/// Colours for states, applied only when the console has colour.
+struct Palette {
+    let enabled: Bool
+
+    func paint(_ text: String, _ state: RunState) -> String {
+        guard enabled else { return text }
+        let code: String
+        switch state {
+        case .succeeded: code = "32"
+        case .failed, .rejected, .abandoned: code = "31"
+        case .inProgress: code = "36"
+        case .waitingForApproval: code = "33"
+        case .pending, .stopped: code = "2"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    func dim(_ text: String) -> String { enabled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    func bold(_ text: String) -> String { enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+}
