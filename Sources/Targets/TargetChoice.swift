@@ -20,11 +20,13 @@ public struct TargetUnavailable: Error, CustomStringConvertible {
 }
 
 /// Builds the target a choice names. Creating the AWS target loads no HTTP stack:
-/// that happens on its first call.
-public func makeTarget(_ choice: TargetChoice, workspaceRoot: URL) throws -> any PipelineTarget {
+/// that happens on its first call. `console` is where the local target draws the progress
+/// of the executions it drives (pass the shell's output so lines stay in order).
+public func makeTarget(_ choice: TargetChoice, workspaceRoot: URL,
+                       console: WatchConsole = .standardOutput()) throws -> any PipelineTarget {
     switch choice {
     case .local:
-        return LocalTarget(workspaceRoot: workspaceRoot)
+        return LocalTarget(workspaceRoot: workspaceRoot, console: console)
     case .aws:
         throw TargetUnavailable(kind: choice.kind, operation: "this command")
     }

@@ -146,7 +146,7 @@ final class LocalEngine: @unchecked Sendable {
             try save(record)
             display.show(record.snapshot, now: now())
             do {
-                let summary = try await perform(planned, stage: stage, action: action, record: &record)
+                let summary = try await performTicking(planned, stage: stage, action: action, record: &record, display: display)
                 record.setAction(stage, action, .succeeded, summary: summary, now: now())
                 try save(record)
             } catch is CancellationError {
@@ -172,6 +172,31 @@ final class LocalEngine: @unchecked Sendable {
         try save(record)
         display.show(record.snapshot, now: now())
         return record.snapshot
+    }
+
+    /// Performs an action; on a live console the tree is redrawn every second meanwhile, so
+    /// the running action's time moves. The ticker has stopped drawing when this returns.
+    private func performTicking(_ planned: PlannedAction, stage: Int, action: Int, record: inout ExecutionRecord,
+                                display: ExecutionDisplay) async throws -> String {
+        guard console.live else { return try await perform(planned, stage: stage, action: action, record: &record) }
+        let snapshot = record.snapshot
+        let now = self.now
+        let ticker = Task {
+            while (try? await Task.sleep(for: .seconds(1))) != nil {
+                display.show(snapshot, now: now())
+            }
+        }
+        defer { ticker.cancel() }
+        do {
+            let summary = try await perform(planned, stage: stage, action: action, record: &record)
+            ticker.cancel()
+            await ticker.value
+            return summary
+        } catch {
+            ticker.cancel()
+            await ticker.value
+            throw error
+        }
     }
 
     /// An older execution parked at the same approval is superseded, as in CodePipeline.
