@@ -1,0 +1,97 @@
+// A CloudFormation template as an ordered JSON value.
+//
+// Keys keep the order they were added in, so the same manifest always renders to the
+// same bytes and `show template` reads top-down like Copilot's YAML (Type before
+// Properties, Source before Build). Foundation's JSONSerialization would sort or
+// shuffle them.
+
+/// One JSON value of a template.
+public indirect enum TemplateValue: Equatable, Sendable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case array([TemplateValue])
+    case object([(String, TemplateValue)])
+
+    public static func == (lhs: TemplateValue, rhs: TemplateValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.string(let a), .string(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    /// The value under `key` when this is an object.
+    public subscript(key: String) -> TemplateValue? {
+        guard case .object(let entries) = self else { return nil }
+        return entries.first { $0.0 == key }?.1
+    }
+
+    // Intrinsic functions, spelled as CloudFormation's JSON form.
+    public static func ref(_ logicalID: String) -> TemplateValue { .object([("Ref", .string(logicalID))]) }
+    public static func getAtt(_ logicalID: String, _ attribute: String) -> TemplateValue {
+        .object([("Fn::GetAtt", .array([.string(logicalID), .string(attribute)]))])
+    }
+    public static func sub(_ text: String) -> TemplateValue { .object([("Fn::Sub", .string(text))]) }
+    public static func strings(_ values: [String]) -> TemplateValue { .array(values.map(TemplateValue.string)) }
+
+    /// Pretty JSON, two-space indent, a trailing newline.
+    public func rendered() -> String {
+        var out = ""
+        write(to: &out, indent: 0)
+        out += "\n"
+        return out
+    }
+
+    private func write(to out: inout String, indent: Int) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let closePad = String(repeating: "  ", count: indent)
+        switch self {
+        case .string(let text): TemplateValue.writeString(text, to: &out)
+        case .int(let number): out += String(number)
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += pad
+                item.write(to: &out, indent: indent + 1)
+                out += index == items.count - 1 ? "\n" : ",\n"
+            }
+            out += closePad + "]"
+        case .object(let entries):
+            if entries.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (index, (key, value)) in entries.enumerated() {
+                out += pad
+                TemplateValue.writeString(key, to: &out)
+                out += ": "
+                value.write(to: &out, indent: indent + 1)
+                out += index == entries.count - 1 ? "\n" : ",\n"
+            }
+            out += closePad + "}"
+        }
+    }
+
+    private static func writeString(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}

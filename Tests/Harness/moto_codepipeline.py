@@ -1,0 +1,458 @@
+"""moto extension: CodePipeline pipelines from CloudFormation, and their executions.
+
+moto 5 ignores AWS::CodePipeline::Pipeline in templates and lacks the execution
+operations. Importing this module (the moto launcher does, when a test names it)
+adds both to the running moto server:
+
+- a CloudFormation model for AWS::CodePipeline::Pipeline that creates, updates and
+  deletes the pipeline in moto's CodePipeline backend; creating one starts an
+  execution, as AWS does;
+- GetPipelineState, StartPipelineExecution, ListPipelineExecutions,
+  GetPipelineExecution, PutApprovalResult and StopPipelineExecution.
+
+An execution moves through the pipeline's stages in order; within a stage, actions
+run in groups of equal runOrder. Every action but an approval succeeds after
+SLUICE_MOTO_ACTION_SECONDS (default 0.3) seconds; an approval waits, InProgress with
+a token, until PutApprovalResult answers it (Rejected fails the execution). State
+advances lazily when a request reads it, so no thread runs in the background.
+Starting an execution supersedes the ones still in progress (AWS supersedes at
+stage boundaries; here it is immediate, which keeps one execution moving).
+Timestamps are epoch seconds, as AWS sends them.
+"""
+
+import hashlib
+import json
+import os
+import threading
+import time
+import uuid
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.codepipeline.exceptions import PipelineNotFoundException
+from moto.codepipeline.models import CodePipelineBackend, codepipeline_backends
+from moto.codepipeline.responses import CodePipelineResponse
+from moto.core.common_models import CloudFormationModel
+from moto.core.exceptions import JsonRESTError
+
+ACTION_SECONDS = float(os.environ.get("SLUICE_MOTO_ACTION_SECONDS", "0.3"))
+_lock = threading.RLock()
+
+
+class _Error(JsonRESTError):
+    code = 400
+
+    def __init__(self, error_type: str, message: str):
+        super().__init__(error_type, message)
+
+
+class ActionRun:
+    """One action of one execution."""
+
+    def __init__(self, stage: str, action: dict[str, Any]):
+        self.stage = stage
+        self.name: str = action["name"]
+        self.category: str = action["actionTypeId"]["category"]
+        self.run_order: int = int(action.get("runOrder", 1))
+        self.status: str | None = None  # None: not reached yet
+        self.started: float | None = None
+        self.finished: float | None = None
+        self.summary: str | None = None
+        self.token: str | None = None
+        self.updated_by: str | None = None
+        self.id = str(uuid.uuid4())
+
+    @property
+    def is_approval(self) -> bool:
+        return self.category == "Approval"
+
+    def state(self) -> dict[str, Any] | None:
+        if self.status is None:
+            return None
+        latest: dict[str, Any] = {
+            "actionExecutionId": self.id,
+            "status": self.status,
+            "lastStatusChange": self.finished or self.started,
+        }
+        if self.summary:
+            latest["summary"] = self.summary
+        if self.token and self.status == "InProgress":
+            latest["token"] = self.token
+        if self.updated_by:
+            latest["lastUpdatedBy"] = self.updated_by
+        if self.status == "Failed":
+            latest["errorDetails"] = {"code": "JobFailed", "message": self.summary or "Failed"}
+        return latest
+
+
+class Execution:
+    """One run of a pipeline, advanced lazily by `advance`."""
+
+    def __init__(self, pipeline: dict[str, Any], trigger: str, number: int):
+        self.id = str(uuid.uuid4())
+        self.pipeline_name: str = pipeline["name"]
+        self.pipeline_version: int = pipeline["version"]
+        self.trigger = trigger
+        self.started = time.time()
+        self.updated = self.started
+        self.status = "InProgress"
+        self.status_summary: str | None = None
+        source = pipeline["stages"][0]["actions"][0]
+        configuration = source.get("configuration", {})
+        branch = configuration.get("BranchName") or configuration.get("Branch") or "main"
+        self.source_action: str = source["name"]
+        self.revision = hashlib.sha1(f"{self.pipeline_name}/{number}".encode()).hexdigest()
+        self.revision_summary = f"Change {number} on {branch}"
+        self.stages: list[tuple[str, list[list[ActionRun]]]] = []
+        for stage in pipeline["stages"]:
+            runs = [ActionRun(stage["name"], action) for action in stage["actions"]]
+            orders = sorted({run.run_order for run in runs})
+            self.stages.append((stage["name"], [[r for r in runs if r.run_order == o] for o in orders]))
+        self.stage_index = 0
+        self.group_index = 0
+        self.group_start = self.started
+
+    def runs(self):
+        for _, groups in self.stages:
+            for group in groups:
+                yield from group
+
+    def find(self, stage: str, action: str) -> ActionRun | None:
+        return next((r for r in self.runs() if r.stage == stage and r.name == action), None)
+
+    def reached(self, stage: str) -> bool:
+        return any(r.status is not None for r in self.runs() if r.stage == stage)
+
+    def stage_status(self, stage: str) -> str:
+        runs = [r for r in self.runs() if r.stage == stage]
+        if any(r.status == "Failed" for r in runs):
+            return "Failed"
+        if all(r.status == "Succeeded" for r in runs):
+            return "Succeeded"
+        if self.status in ("Stopped", "Superseded"):
+            return "Stopped"
+        return "InProgress"
+
+    def finish(self, status: str, at: float, summary: str | None = None) -> None:
+        self.status = status
+        self.updated = at
+        self.status_summary = summary
+        for run in self.runs():
+            if run.status == "InProgress" and status != "Failed":
+                run.status = "Abandoned"
+                run.finished = at
+
+    def advance(self, now: float) -> None:
+        while self.status == "InProgress":
+            _, groups = self.stages[self.stage_index]
+            group = groups[self.group_index]
+            for run in group:
+                if run.status is None:
+                    run.status, run.started = "InProgress", self.group_start
+                    self.updated = self.group_start
+                    if run.is_approval:
+                        run.token = str(uuid.uuid4())
+                    elif run.category == "Source":
+                        run.summary = self.revision_summary
+                if run.status == "InProgress" and not run.is_approval and now >= run.started + ACTION_SECONDS:
+                    run.status, run.finished = "Succeeded", run.started + ACTION_SECONDS
+                    self.updated = run.finished
+            if any(run.status in (None, "InProgress") for run in group):
+                return
+            done = max(run.finished for run in group)
+            failed = next((run for run in group if run.status == "Failed"), None)
+            if failed:
+                self.finish("Failed", done, f"{failed.stage}/{failed.name}: {failed.summary or 'failed'}")
+                return
+            self.group_start = done
+            self.group_index += 1
+            if self.group_index == len(groups):
+                self.stage_index, self.group_index = self.stage_index + 1, 0
+                if self.stage_index == len(self.stages):
+                    self.finish("Succeeded", done)
+                    return
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "pipelineExecutionId": self.id,
+            "status": self.status,
+            "startTime": self.started,
+            "lastUpdateTime": self.updated,
+            "sourceRevisions": [{
+                "actionName": self.source_action,
+                "revisionId": self.revision,
+                "revisionSummary": self.revision_summary,
+            }],
+            "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
+        }
+
+    def description(self) -> dict[str, Any]:
+        described: dict[str, Any] = {
+            "pipelineName": self.pipeline_name,
+            "pipelineVersion": self.pipeline_version,
+            "pipelineExecutionId": self.id,
+            "status": self.status,
+            "artifactRevisions": [{
+                "name": "SCCheckoutArtifact",
+                "revisionId": self.revision,
+                "revisionSummary": self.revision_summary,
+                "created": self.started,
+            }],
+            "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
+        }
+        if self.status_summary:
+            described["statusSummary"] = self.status_summary
+        return described
+
+
+# Executions live on the backend instance, so moto's reset wipes them with the pipelines.
+def _executions(backend: CodePipelineBackend, name: str) -> list[Execution]:
+    if not hasattr(backend, "sluice_executions"):
+        backend.sluice_executions = {}
+    return backend.sluice_executions.setdefault(name, [])
+
+
+def _pipeline(backend: CodePipelineBackend, name: str) -> dict[str, Any]:
+    pipeline, _ = backend.get_pipeline(name)
+    return pipeline
+
+
+def start_execution(backend: CodePipelineBackend, name: str, trigger: str) -> Execution:
+    with _lock:
+        pipeline = _pipeline(backend, name)
+        executions = _executions(backend, name)
+        now = time.time()
+        for older in executions:
+            older.advance(now)
+            if older.status == "InProgress":
+                older.finish("Superseded", now)
+        execution = Execution(pipeline, trigger, len(executions) + 1)
+        executions.append(execution)
+        return execution
+
+
+def _current(backend: CodePipelineBackend, name: str) -> list[Execution]:
+    _pipeline(backend, name)  # PipelineNotFoundException for an unknown name
+    executions = _executions(backend, name)
+    now = time.time()
+    for execution in executions:
+        execution.advance(now)
+    return executions
+
+
+# MARK: the operations moto lacks
+
+def get_pipeline_state(self: CodePipelineResponse) -> str:
+    name = self._get_param("name")
+    backend = self.codepipeline_backend
+    with _lock:
+        pipeline, metadata = backend.get_pipeline(name)
+        executions = _current(backend, name)
+        stage_states = []
+        for stage in pipeline["stages"]:
+            latest = next((e for e in reversed(executions) if e.reached(stage["name"])), None)
+            state: dict[str, Any] = {"stageName": stage["name"], "inboundTransitionState": {"enabled": True}}
+            actions = []
+            for action in stage["actions"]:
+                entry: dict[str, Any] = {"actionName": action["name"]}
+                run = latest.find(stage["name"], action["name"]) if latest else None
+                if run and run.state():
+                    entry["latestExecution"] = run.state()
+                if run and run.category == "Source" and run.status:
+                    entry["currentRevision"] = {"revisionId": latest.revision}
+                actions.append(entry)
+            state["actionStates"] = actions
+            if latest:
+                state["latestExecution"] = {"pipelineExecutionId": latest.id,
+                                            "status": latest.stage_status(stage["name"])}
+            stage_states.append(state)
+        return json.dumps({
+            "pipelineName": name,
+            "pipelineVersion": pipeline["version"],
+            "stageStates": stage_states,
+            "created": _epoch(metadata["created"]),
+            "updated": _epoch(metadata["updated"]),
+        })
+
+
+def start_pipeline_execution(self: CodePipelineResponse) -> str:
+    execution = start_execution(self.codepipeline_backend, self._get_param("name"), "StartPipelineExecution")
+    return json.dumps({"pipelineExecutionId": execution.id})
+
+
+def list_pipeline_executions(self: CodePipelineResponse) -> str:
+    name = self._get_param("pipelineName")
+    limit = int(self._get_param("maxResults") or 100)
+    start = int(self._get_param("nextToken") or 0)
+    with _lock:
+        newest_first = list(reversed(_current(self.codepipeline_backend, name)))
+        page = newest_first[start:start + limit]
+        answer: dict[str, Any] = {"pipelineExecutionSummaries": [e.summary() for e in page]}
+        if start + limit < len(newest_first):
+            answer["nextToken"] = str(start + limit)
+        return json.dumps(answer)
+
+
+def get_pipeline_execution(self: CodePipelineResponse) -> str:
+    name = self._get_param("pipelineName")
+    execution_id = self._get_param("pipelineExecutionId")
+    with _lock:
+        execution = next((e for e in _current(self.codepipeline_backend, name) if e.id == execution_id), None)
+        if execution is None:
+            raise _Error("PipelineExecutionNotFoundException",
+                         f"Pipeline execution with id {execution_id} does not exist in pipeline {name}")
+        return json.dumps({"pipelineExecution": execution.description()})
+
+
+def put_approval_result(self: CodePipelineResponse) -> str:
+    name = self._get_param("pipelineName")
+    stage = self._get_param("stageName")
+    action = self._get_param("actionName")
+    result = self._get_param("result") or {}
+    token = self._get_param("token")
+    if result.get("status") not in ("Approved", "Rejected"):
+        raise _Error("InvalidParameterValueException", "result.status must be Approved or Rejected")
+    with _lock:
+        pipeline = _pipeline(self.codepipeline_backend, name)
+        declared = next((s for s in pipeline["stages"] if s["name"] == stage), None)
+        if declared is None:
+            raise _Error("StageNotFoundException", f"Stage {stage} does not exist in pipeline {name}")
+        if not any(a["name"] == action and a["actionTypeId"]["category"] == "Approval" for a in declared["actions"]):
+            raise _Error("ActionNotFoundException", f"Approval action {action} does not exist in stage {stage}")
+        run = next((r for e in _current(self.codepipeline_backend, name)
+                    for r in [e.find(stage, action)] if r and r.token == token), None)
+        if run is None:
+            raise _Error("InvalidApprovalTokenException", f"The token {token} is not valid for {stage}/{action}")
+        if run.status != "InProgress":
+            raise _Error("ApprovalAlreadyCompletedException", f"The approval {stage}/{action} is already {run.status}")
+        now = time.time()
+        run.finished = now
+        run.summary = result.get("summary") or None
+        run.updated_by = f"arn:aws:iam::{self.current_account}:user/approver"
+        run.status = "Succeeded" if result["status"] == "Approved" else "Failed"
+        if run.status == "Failed":
+            run.summary = run.summary or "Rejected"
+        _current(self.codepipeline_backend, name)
+        return json.dumps({"approvedAt": now})
+
+
+def stop_pipeline_execution(self: CodePipelineResponse) -> str:
+    name = self._get_param("pipelineName")
+    execution_id = self._get_param("pipelineExecutionId")
+    with _lock:
+        execution = next((e for e in _current(self.codepipeline_backend, name) if e.id == execution_id), None)
+        if execution is None or execution.status != "InProgress":
+            raise _Error("PipelineExecutionNotStoppableException", f"Execution {execution_id} is not in progress")
+        execution.finish("Stopped", time.time(), self._get_param("reason"))
+        return json.dumps({"pipelineExecutionId": execution_id})
+
+
+def _epoch(text: Any) -> float:
+    from datetime import datetime
+    if isinstance(text, (int, float)):
+        return float(text)
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
+
+
+for _operation in (get_pipeline_state, start_pipeline_execution, list_pipeline_executions,
+                   get_pipeline_execution, put_approval_result, stop_pipeline_execution):
+    setattr(CodePipelineResponse, _operation.__name__, _operation)
+
+
+# MARK: the CloudFormation resource
+
+def _camel(value: Any) -> Any:
+    """CloudFormation's PascalCase pipeline structure as the API's camelCase; Configuration
+    keeps its keys, which are the action provider's own names."""
+    if isinstance(value, list):
+        return [_camel(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    converted = {}
+    for key, item in value.items():
+        name = key[0].lower() + key[1:]
+        if key == "Configuration":
+            # An unsupported resource (CodeBuild project, CodeStar connection) resolves to None.
+            converted[name] = {k: str(v) for k, v in item.items() if v is not None}
+        elif key == "ActionTypeId":
+            converted[name] = {k[0].lower() + k[1:]: str(v) for k, v in item.items()}
+        else:
+            converted[name] = _camel(item)
+    return converted
+
+
+def _definition(name: str, properties: dict[str, Any]) -> dict[str, Any]:
+    pipeline: dict[str, Any] = {"name": name, "roleArn": properties["RoleArn"],
+                                "stages": _camel(properties["Stages"])}
+    if "ArtifactStore" in properties:
+        pipeline["artifactStore"] = _camel(properties["ArtifactStore"])
+    if "ArtifactStores" in properties:
+        pipeline["artifactStores"] = _camel(properties["ArtifactStores"])
+    return pipeline
+
+
+class PipelineResource(CloudFormationModel):
+    """AWS::CodePipeline::Pipeline: Ref gives the pipeline's name."""
+
+    # moto files every model under the service its module path names.
+    __module__ = "moto.codepipeline.models"
+
+    def __init__(self, name: str, account_id: str, region: str):
+        self.name = name
+        self.account_id = account_id
+        self.region = region
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CodePipeline::Pipeline"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Version"
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        pipeline, _ = codepipeline_backends[self.account_id][self.region].get_pipeline(self.name)
+        return str(pipeline["version"])
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        backend = codepipeline_backends[account_id][region_name]
+        tags = [{"key": t["Key"], "value": t["Value"]} for t in properties.get("Tags", [])]
+        backend.create_pipeline(_definition(resource_name, properties), tags)
+        start_execution(backend, resource_name, "CreatePipeline")
+        return cls(resource_name, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        properties = cloudformation_json["Properties"]
+        backend = codepipeline_backends[account_id][region_name]
+        if new_resource_name != original_resource.name:
+            cls.delete_from_cloudformation_json(original_resource.name, cloudformation_json, account_id, region_name)
+            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        backend.update_pipeline(_definition(new_resource_name, properties))
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        backend = codepipeline_backends[account_id][region_name]
+        with _lock:
+            backend.delete_pipeline(resource_name)
+            getattr(backend, "sluice_executions", {}).pop(resource_name, None)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self.delete_from_cloudformation_json(self.name, {}, account_id, region_name)
+
+
+# moto caches its model list on first use; make sure it sees this one.
+for _cache in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+    _cache.cache_clear()

@@ -1,0 +1,216 @@
+import Foundation
+import XCTest
+import TestSupport
+import Manifest
+@testable import Targets
+
+/// The pipeline stack's template: what it contains, and that cfn-lint finds no error in any we make.
+final class AWSTemplateTests: XCTestCase {
+    static let region = "us-east-1"
+    static let account = "123456789012"
+
+    static func input(_ manifest: PipelineManifest, application: String = "shop", workloads: [String] = ["api"],
+                      buildspec: String = "copilot/pipelines/release/buildspec.yml") -> PipelineTemplateInput {
+        let environments = Dictionary(manifest.stages.map {
+            ($0.name, CopilotEnvironment.standard(app: application, name: $0.name, region: region, accountID: account))
+        }, uniquingKeysWith: { a, _ in a })
+        return PipelineTemplateInput(application: application, manifest: manifest, buildspecPath: buildspec,
+                                     region: region, environments: environments, workloads: workloads)
+    }
+
+    static let github = Source(provider: .gitHub, properties: SourceProperties(repository: "https://github.com/acme/shop"))
+
+    /// Manifests that between them use every source kind and stage feature the template knows.
+    static let variants: [String: PipelineManifest] = [
+        "connection-approval-tests": PipelineManifest(name: "release", source: github, stages: [
+            Stage(name: "test", testCommands: ["make test", "echo \"it's: done # really\""]),
+            Stage(name: "prod", requiresApproval: true),
+        ]),
+        "github-token": PipelineManifest(name: "legacy", source: Source(provider: .gitHub, properties: SourceProperties(
+            repository: "acme/shop", branch: "release", accessTokenSecret: "github-token-shop")),
+            stages: [Stage(name: "test")]),
+        "codecommit-clone-ref": PipelineManifest(name: "cc", source: Source(provider: .codeCommit, properties: SourceProperties(
+            repository: "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/shop", outputArtifactFormat: "CODEBUILD_CLONE_REF")),
+            build: Build(image: "aws/codebuild/amazonlinux2-aarch64-standard:3.0", buildspec: "ci/buildspec.yml",
+                         additionalPolicy: .mapping([
+                            .init(key: "Version", value: .scalar("2012-10-17")),
+                            .init(key: "Statement", value: .sequence([.mapping([
+                                .init(key: "Effect", value: .scalar("Allow")),
+                                .init(key: "Action", value: .sequence([.scalar("s3:ListBucket")])),
+                                .init(key: "Resource", value: .scalar("*")),
+                            ])])),
+                         ])),
+            stages: [Stage(name: "test")]),
+        "bitbucket-existing-connection": PipelineManifest(name: "bb", source: Source(provider: .bitbucket, properties: SourceProperties(
+            repository: "https://bitbucket.org/acme/shop",
+            connectionARN: "arn:aws:codestar-connections:us-east-1:123456789012:connection/0b1c2d3e"))),
+        "ordered-deployments": PipelineManifest(name: "ordered", source: github, stages: [
+            Stage(name: "test", requiresApproval: true,
+                  deployments: [Deployment(name: "frontend", dependsOn: ["backend"]),
+                                Deployment(name: "backend", stackName: "shop-test-backend-v2",
+                                           templatePath: "infrastructure/backend.yml", templateConfig: "infrastructure/backend.json")],
+                  preDeployments: [DeploymentAction(name: "migrate", buildspec: "ci/migrate.yml"),
+                                   DeploymentAction(name: "seed", buildspec: "ci/seed.yml", dependsOn: ["migrate"])],
+                  postDeployments: [DeploymentAction(name: "smoke", buildspec: "ci/smoke.yml")]),
+        ]),
+    ]
+
+    func testTheFirstVariantHasCopilotsStagesActionsAndResources() throws {
+        let template = try PipelineTemplate.make(Self.input(Self.variants["connection-approval-tests"]!))
+        let resources = try XCTUnwrap(template["Resources"])
+        for id in ["SourceConnection", "ArtifactBucket", "BuildProjectRole", "BuildProjectPolicy", "BuildProject",
+                   "BuildTestCommandstest", "PipelineRole", "PipelineRolePolicy", "Pipeline"] {
+            XCTAssertNotNil(resources[id], id)
+        }
+        let stages = try XCTUnwrap(resources["Pipeline"]?["Properties"]?["Stages"])
+        guard case .array(let list) = stages else { return XCTFail("Stages is not a list") }
+        XCTAssertEqual(list.map { $0["Name"] }, ["Source", "Build", "DeployTo-test", "DeployTo-prod"])
+        XCTAssertEqual(actionNames(list[2]), ["CreateOrUpdate-api-test", "TestCommands"])
+        XCTAssertEqual(actionNames(list[3]), ["ApprovePromotionTo-prod", "CreateOrUpdate-api-prod"])
+        XCTAssertEqual(runOrders(list[3]), [1, 2])
+        let deploy = try XCTUnwrap(actions(list[2]).first)
+        XCTAssertEqual(deploy["Configuration"]?["StackName"], "shop-test-api")
+        XCTAssertEqual(deploy["Configuration"]?["TemplatePath"], "BuildOutput::infrastructure/api-test.yml")
+        XCTAssertEqual(deploy["RoleArn"], "arn:aws:iam::123456789012:role/shop-test-EnvManagerRole")
+        XCTAssertEqual(resources["Pipeline"]?["Properties"]?["Tags"], .array([
+            .object([("Key", "copilot-application"), ("Value", "shop")]),
+            .object([("Key", "copilot-pipeline"), ("Value", "release")]),
+        ]))
+        let buildspec = resources["BuildTestCommandstest"]?["Properties"]?["Source"]?["BuildSpec"]
+        XCTAssertEqual(buildspec, .string("version: 0.2\nphases:\n  build:\n    commands:\n      - \"make test\"\n"
+                                          + "      - \"echo \\\"it's: done # really\\\"\"\n"))
+    }
+
+    func testDependsOnOrdersPreDeploymentsDeploymentsAndPostDeployments() throws {
+        let template = try PipelineTemplate.make(Self.input(Self.variants["ordered-deployments"]!))
+        guard case .array(let stages)? = template["Resources"]?["Pipeline"]?["Properties"]?["Stages"] else {
+            return XCTFail("no stages")
+        }
+        XCTAssertEqual(actionNames(stages[2]), ["ApprovePromotionTo-test", "migrate", "seed", "CreateOrUpdate-frontend-test",
+                                                "CreateOrUpdate-backend-test", "smoke"])
+        XCTAssertEqual(runOrders(stages[2]), [1, 2, 3, 5, 4, 6])
+        let backend = actions(stages[2])[4]
+        XCTAssertEqual(backend["Configuration"]?["StackName"], "shop-test-backend-v2")
+        XCTAssertEqual(backend["Configuration"]?["TemplateConfiguration"], "BuildOutput::infrastructure/backend.json")
+    }
+
+    func testTheSourceActionFollowsTheProvider() throws {
+        func source(_ variant: String) throws -> TemplateValue? {
+            let template = try PipelineTemplate.make(Self.input(Self.variants[variant]!))
+            guard case .array(let stages)? = template["Resources"]?["Pipeline"]?["Properties"]?["Stages"] else { return nil }
+            return actions(stages[0]).first
+        }
+        let token = try source("github-token")
+        XCTAssertEqual(token?["ActionTypeId"]?["Provider"], "GitHub")
+        XCTAssertEqual(token?["Configuration"]?["OAuthToken"], "{{resolve:secretsmanager:github-token-shop}}")
+        XCTAssertEqual(token?["Configuration"]?["Branch"], "release")
+        let codeCommit = try source("codecommit-clone-ref")
+        XCTAssertEqual(codeCommit?["Configuration"]?["RepositoryName"], "shop")
+        let bitbucket = try source("bitbucket-existing-connection")
+        XCTAssertEqual(bitbucket?["Configuration"]?["ConnectionArn"],
+                       "arn:aws:codestar-connections:us-east-1:123456789012:connection/0b1c2d3e")
+        XCTAssertEqual(bitbucket?["Configuration"]?["FullRepositoryId"], "acme/shop")
+    }
+
+    func testTheSameInputRendersTheSameBytes() throws {
+        let input = Self.input(Self.variants["ordered-deployments"]!)
+        XCTAssertEqual(try PipelineTemplate.make(input).rendered(), try PipelineTemplate.make(input).rendered())
+    }
+
+    func testAnEnvironmentWithoutItsParameterIsNamed() {
+        var input = Self.input(Self.variants["connection-approval-tests"]!)
+        input.environments["prod"] = nil
+        XCTAssertThrowsError(try PipelineTemplate.make(input)) { error in
+            XCTAssertTrue("\(error)".contains("/copilot/applications/shop/environments/prod"), "\(error)")
+        }
+    }
+
+    func testACycleInDependsOnIsAnError() {
+        let manifest = PipelineManifest(name: "loop", source: Self.github, stages: [Stage(name: "test", deployments: [
+            Deployment(name: "a", dependsOn: ["b"]), Deployment(name: "b", dependsOn: ["a"]),
+        ])])
+        XCTAssertThrowsError(try PipelineTemplate.make(Self.input(manifest))) { error in
+            XCTAssertTrue("\(error)".contains("a → b → a"), "\(error)")
+        }
+    }
+
+    /// Every corpus manifest that loads, every variant above and every example pipeline, in one cfn-lint run.
+    func testCfnLintFindsNoErrorInAnyTemplate() throws {
+        let directory = try TemporaryDirectory("sluice-templates")
+        defer { directory.remove() }
+        var written: [String] = []
+        func write(_ name: String, _ input: PipelineTemplateInput) throws {
+            let file = directory.url.appendingPathComponent("\(name).json")
+            try PipelineTemplate.make(input).rendered().write(to: file, atomically: true, encoding: .utf8)
+            written.append(file.path)
+        }
+        for (name, manifest) in Self.variants { try write(name, Self.input(manifest)) }
+        var corpusCount = 0
+        var rejected: [String: String] = [:]
+        for (name, manifest) in try Self.corpusManifests() {
+            do {
+                try write("corpus-" + name.replacingOccurrences(of: "/", with: "_"), Self.input(manifest))
+                corpusCount += 1
+            } catch let error as TemplateError {
+                rejected[name] = error.message
+            }
+        }
+        for (name, input) in try Self.examplePipelines() { try write("example-" + name, input) }
+        XCTAssertGreaterThan(corpusCount, 40)
+        // The corpus manifests Copilot itself would refuse, each for its reason.
+        XCTAssertEqual(rejected, Self.invalidCorpusManifests)
+
+        let lint = try runProcess("/usr/bin/env", ["cfn-lint", "--format", "parseable", "--"] + written, timeout: 600)
+        let errors = lint.stdout.split(separator: "\n").map(String.init).filter { line in
+            line.split(separator: ":").contains { $0.count > 1 && $0.first == "E" && $0.dropFirst().allSatisfy(\.isNumber) }
+        }
+        XCTAssertEqual(errors, [], "cfn-lint errors:\n" + errors.joined(separator: "\n"))
+        XCTAssertEqual(lint.status & 2, 0, "cfn-lint reports errors:\n\(lint.stdout)\(lint.stderr)")
+        XCTAssertEqual(lint.stderr, "", "cfn-lint could not check every file")
+    }
+
+    static let invalidCorpusManifests = [
+        "bperin__amastay/copilot__pipelines__amastay-master__manifest.yml":
+            "source.properties.connection_arn amastay_github_connection is not an ARN",
+    ]
+
+    /// The corpus's manifests that load, by corpus file name.
+    static func corpusManifests() throws -> [(String, PipelineManifest)] {
+        try PipelineCorpusFile.all().compactMap { file in
+            guard file.isManifest, let document = try? ManifestDocument.load(contentsOf: file.url) else { return nil }
+            return (file.name, document.manifest)
+        }
+    }
+
+    /// The pipelines of every workspace under examples/, with that workspace's own workloads.
+    static func examplePipelines() throws -> [(String, PipelineTemplateInput)] {
+        let examples = packageRoot.appendingPathComponent("examples")
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: examples.path)) ?? []
+        var found: [(String, PipelineTemplateInput)] = []
+        for entry in entries.sorted() {
+            let root = examples.appendingPathComponent(entry)
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent("copilot/.workspace").path) else { continue }
+            let workspace = try Workspace.load(root: root)
+            for files in workspace.pipelines {
+                let manifest = try ManifestDocument.load(contentsOf: files.manifest).manifest
+                found.append(("\(entry)-\(files.name)", input(
+                    manifest, application: workspace.application, workloads: workspace.workloads.map(\.name),
+                    buildspec: files.buildspec.path.replacingOccurrences(of: root.path + "/", with: ""))))
+            }
+        }
+        return found
+    }
+
+    private func actions(_ stage: TemplateValue) -> [TemplateValue] {
+        guard case .array(let list)? = stage["Actions"] else { return [] }
+        return list
+    }
+
+    private func actionNames(_ stage: TemplateValue) -> [String] {
+        actions(stage).compactMap { if case .string(let name)? = $0["Name"] { return name } else { return nil } }
+    }
+
+    private func runOrders(_ stage: TemplateValue) -> [Int] {
+        actions(stage).compactMap { if case .int(let order)? = $0["RunOrder"] { return order } else { return nil } }
+    }
+}
