@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"], exclude: ["Fixtures"]),
         .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS"]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
-        .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"]),
+        .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),
         .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice"]),
     ],
     swiftLanguageModes: [.v5]

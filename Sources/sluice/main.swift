@@ -1,2 +1,107 @@
-// The executable: argument handling and wiring only.
-print("sluice")
+// The executable: argument handling and wiring only. Everything else is in Shell.
+import ArgumentParser
+import Foundation
+import Shell
+
+struct Sluice: ParsableArguments {
+    static let helpText = """
+        sluice — a shell for AWS Copilot release pipelines
+
+        usage: sluice [--echo] [--json] [-c COMMANDS | FILE | WORDS…]
+
+        sluice                  the interactive shell (on a terminal)
+        sluice FILE             run a script (also as `#!/usr/bin/env sluice`)
+        sluice -c 'CMD; CMD'    run commands given here
+        … | sluice              run the script on standard input
+        sluice WORDS…           run one command, e.g. `sluice stage ls`
+
+          --echo                print each command before its output
+          --json                print JSON where a command can (status, history)
+
+        `sluice help` lists the commands. Exit status: 0 success, 1 a command failed, 2 a usage error.
+
+        """
+
+    @Flag(name: .long) var echo = false
+    @Flag(name: .long) var json = false
+    @Option(name: .customShort("c")) var commands: String?
+    @ArgumentParser.Argument(parsing: .captureForPassthrough) var words: [String] = []
+
+    /// Runs what the arguments name; returns the process's exit status.
+    func run() async throws -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let output = Output(environment: environment, json: json)
+        let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let session = Session(mode: .script, workingDirectory: directory, environment: environment, output: output)
+        session.echo = echo
+        let outcome: Session.Outcome
+        if let commands {
+            guard words.isEmpty else { throw UsageError("give either -c COMMANDS or a script/command, not both") }
+            outcome = await session.runScript(commands, file: "-c")
+        } else if let first = words.first {
+            if first.hasPrefix("-") { throw UsageError("unknown option \(first)") }
+            if ScriptFile.isScript(first, table: session.table) {
+                guard words.count == 1 else {
+                    throw UsageError("a script takes no arguments: set variables in the environment instead")
+                }
+                let text = try ScriptFile.read(first)
+                outcome = await session.runScript(text, file: first)
+            } else {
+                outcome = await session.runCommand(words: words)
+            }
+        } else if isatty(STDIN_FILENO) == 0 {
+            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            outcome = await session.runScript(text, file: "<stdin>")
+        } else {
+            throw UsageError("the interactive shell is not available in this build; run a script (sluice FILE, sluice -c '…')")
+        }
+        output.flush()
+        return outcome.exitStatus
+    }
+}
+
+/// A mistake in sluice's own arguments: reported as `sluice: error: …`, exit status 2.
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Telling a script path from the first word of a one-shot command.
+enum ScriptFile {
+    /// A path (has a `/`, or ends in `.sluice`) or an existing file that is not a command word.
+    static func isScript(_ word: String, table: CommandTable) -> Bool {
+        if word.contains("/") || word.hasSuffix(".sluice") { return true }
+        var isDirectory: ObjCBool = false
+        return table.command(named: [word]) == nil && !table.firstWords.contains(word)
+            && FileManager.default.fileExists(atPath: word, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    static func read(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError(FileManager.default.fileExists(atPath: path) ? "cannot read \(path)" : "no script \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(path) is not UTF-8 text") }
+        return text
+    }
+}
+
+/// Parses the arguments (help and usage errors exit 0 and 2, as everywhere in sluice) and runs.
+func main() async -> Int32 {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "--help" || arguments.first == "-h" {
+        print(Sluice.helpText, terminator: "")
+        return 0
+    }
+    do {
+        let command = try Sluice.parse(arguments)
+        return try await command.run()
+    } catch let error as UsageError {
+        FileHandle.standardError.write(Data("sluice: error: \(error.message)\n  hint: `sluice --help` shows the ways to run sluice\n".utf8))
+        return 2
+    } catch {
+        FileHandle.standardError.write(Data("sluice: error: \(Sluice.message(for: error))\n  hint: `sluice --help` shows the ways to run sluice\n".utf8))
+        return 2
+    }
+}
+
+exit(await main())

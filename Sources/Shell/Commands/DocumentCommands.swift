@@ -1,0 +1,107 @@
+import Foundation
+import Manifest
+
+/// show, diff, validate, save, undo, redo, reload.
+enum DocumentCommands {
+    static func show(_ invocation: Invocation, _ session: Session) async throws {
+        let open = try session.requirePipeline()
+        switch invocation["WHAT"] ?? "manifest" {
+        case "buildspec":
+            let text: String
+            if let pending = open.pendingBuildspec {
+                text = pending
+            } else {
+                text = try session.readTextFile(open.files.buildspec.path, at: invocation.location)
+            }
+            session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+        case "template":
+            throw ShellError.failure("`show template` is not available for the \(session.targetKind) target yet",
+                                     hint: "the template is what `push --dry-run` deploys")
+        default:
+            let text = open.document.text
+            session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+        }
+    }
+
+    static func diff(_ invocation: Invocation, _ session: Session) async throws {
+        let open = try session.requirePipeline()
+        let path = open.files.manifestPathInWorkspace
+        let onDisk = FileManager.default.contents(atPath: open.files.manifest.path).map { String(decoding: $0, as: UTF8.self) }
+        let diff = UnifiedDiff.make(old: onDisk ?? "", new: open.document.text,
+                                    oldName: onDisk == nil ? "/dev/null" : "a/\(path)", newName: "b/\(path)")
+        if diff.isEmpty {
+            session.output.line("no unsaved edits")
+            return
+        }
+        for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            let style: Output.Style = line.hasPrefix("+") ? .green : line.hasPrefix("-") ? .red : line.hasPrefix("@@") ? .cyan : .plain
+            session.output.line(String(line), style: style)
+        }
+    }
+
+    static func validate(_ invocation: Invocation, _ session: Session) async throws {
+        let workspace = try session.requireWorkspace()
+        let open = try session.requirePipeline()
+        let diagnostics = try PipelineValidator(workspace: workspace).validate(open.document)
+        let path = open.files.manifestPathInWorkspace
+        for diagnostic in diagnostics {
+            let place = diagnostic.location.map { "\(path):\($0.line):\($0.column)" } ?? path
+            let label = diagnostic.severity == .error ? "error" : "warning"
+            session.output.line("\(place): \(label): \(diagnostic.message)", style: diagnostic.severity == .error ? .red : .yellow)
+            if let hint = diagnostic.hint { session.output.line("  hint: \(hint)") }
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        guard errors == 0 else {
+            throw ShellError.failure("\(path) has \(errors) error(s)", hint: "fix them (the lines above say where), then `validate` again")
+        }
+        session.output.line("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")")
+    }
+
+    static func save(_ invocation: Invocation, _ session: Session) async throws {
+        guard let open = session.pipeline, open.isDirty else {
+            session.output.line("unchanged: nothing to save")
+            return
+        }
+        try session.savePipeline()
+        session.output.line("saved \(open.files.manifestPathInWorkspace)")
+    }
+
+    static func undo(_ invocation: Invocation, _ session: Session) async throws {
+        try travel(from: \.undoStack, to: \.redoStack, session, text: \.before, said: "undid",
+                   empty: ShellError.failure("nothing to undo", hint: "undo takes back edits made since the pipeline was opened"))
+    }
+
+    static func redo(_ invocation: Invocation, _ session: Session) async throws {
+        try travel(from: \.redoStack, to: \.undoStack, session, text: \.after, said: "redid",
+                   empty: ShellError.failure("nothing to redo", hint: "redo re-applies what `undo` took back"))
+    }
+
+    /// Moves one edit between the undo and redo stacks, putting the manifest text back as
+    /// it was on the chosen side of the edit.
+    private static func travel(from source: ReferenceWritableKeyPath<Session, [PipelineEdit]>,
+                               to destination: ReferenceWritableKeyPath<Session, [PipelineEdit]>, _ session: Session,
+                               text: KeyPath<PipelineEdit, String>, said verb: String, empty: ShellError) throws {
+        guard var open = session.pipeline, let edit = session[keyPath: source].last else { throw empty }
+        open.document = try open.document.replacingText(edit[keyPath: text])
+        session[keyPath: source].removeLast()
+        session.pipeline = open
+        session[keyPath: destination].append(edit)
+        session.output.line("\(verb): \(edit.summary)")
+    }
+
+    static func reload(_ invocation: Invocation, _ session: Session) async throws {
+        guard let open = session.pipeline else {
+            session.output.line("unchanged: no pipeline open")
+            return
+        }
+        let dropped = open.isDirty
+        if FileManager.default.fileExists(atPath: open.files.manifest.path) {
+            session.pipeline = try session.open(open.files)
+        } else {
+            session.pipeline = nil
+        }
+        session.forgetHistory()
+        session.output.line("reloaded \(open.files.manifestPathInWorkspace)\(dropped ? " (unsaved edits dropped)" : "")")
+    }
+}

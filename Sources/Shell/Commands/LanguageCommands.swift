@@ -1,0 +1,133 @@
+import Foundation
+
+/// help, set, echo, run, record, exit: the commands of the language itself.
+enum LanguageCommands {
+    static func help(_ invocation: Invocation, _ session: Session) async throws {
+        let words = invocation.rest.map(\.text)
+        let table = session.table
+        let output = session.output
+        if words.isEmpty {
+            output.line("Commands (`help COMMAND` explains one):")
+            let width = table.commands.map(\.name.count).max() ?? 0
+            for command in table.commands {
+                output.line("  " + command.name.padded(to: width) + "  " + command.summary)
+            }
+            output.line("")
+            output.line("Scripts: one command a line or `;` between; # comments; '…' and \"…\" quoting;")
+            output.line("\\ continues a line; $NAME and ${NAME} expand `set` variables and the environment.")
+            return
+        }
+        if let command = table.command(named: words) {
+            output.line("usage: \(command.usage)", style: .bold)
+            output.line("")
+            output.line(command.help)
+            output.line("")
+            output.line("example: \(command.example)")
+            return
+        }
+        let group = table.commands(startingWith: words)
+        if !group.isEmpty {
+            let width = group.map(\.usage.count).max() ?? 0
+            for command in group {
+                output.line("  " + command.usage.padded(to: width) + "  " + command.summary)
+            }
+            return
+        }
+        let names = table.commands.map(\.name) + table.firstWords
+        let asked = words.joined(separator: " ")
+        throw ShellError.usage("no command '\(Secrets.redacted(asked))'",
+                               hint: Suggestions.hint(for: asked, among: names) ?? "`help` lists the commands",
+                               at: invocation.rest[0].location)
+    }
+
+    static func set(_ invocation: Invocation, _ session: Session) async throws {
+        let name = invocation.required("NAME")
+        guard Variables.isValidName(name) else {
+            throw ShellError.usage("'\(name)' cannot name a variable",
+                                   hint: "use letters, digits and _, not starting with a digit",
+                                   at: invocation.location(of: "NAME"))
+        }
+        session.variables.set(name, invocation.required("VALUE"))
+    }
+
+    static func echo(_ invocation: Invocation, _ session: Session) async throws {
+        session.output.line(Secrets.redacted(invocation.restText))
+    }
+
+    /// Deep enough for any sensible nesting, shallow enough to stop a script that runs itself.
+    static let maximumRunDepth = 16
+
+    static func runFile(_ invocation: Invocation, _ session: Session) async throws {
+        let path = invocation.required("FILE")
+        guard session.runDepth < maximumRunDepth else {
+            throw ShellError.failure("`run` is nested \(maximumRunDepth) deep", hint: "does \(path) run itself?")
+        }
+        let text = try session.readTextFile(path, at: invocation.location(of: "FILE"))
+        session.runDepth += 1
+        defer { session.runDepth -= 1 }
+        let outcome = await session.run(text: text, file: path)
+        switch outcome {
+        case .success: return
+        case .cancelled: throw CancellationError()
+        case .failed(let error): throw NestedScriptFailed(error: error)
+        }
+    }
+
+    static func recordStart(_ invocation: Invocation, _ session: Session) async throws {
+        if let recorder = session.recorder {
+            throw ShellError.failure("already recording to \(recorder.displayPath)", hint: "`record stop` first")
+        }
+        let path = invocation.required("FILE")
+        let recorder = Recorder(url: session.resolve(path), displayPath: path)
+        try recorder.start(session: session)
+        session.recorder = recorder
+        session.output.line("recording to \(path)")
+    }
+
+    static func recordStop(_ invocation: Invocation, _ session: Session) async throws {
+        guard let recorder = session.recorder else {
+            throw ShellError.failure("not recording", hint: "`record FILE` starts a recording")
+        }
+        session.recorder = nil
+        session.output.line("recorded \(recorder.displayPath)")
+    }
+
+    static func exit(_ invocation: Invocation, _ session: Session) async throws {
+        session.exitRequested = true
+    }
+}
+
+/// A failure inside `run FILE`: already reported at its own location, so the outer
+/// script stops without a second report (but with the same exit status).
+struct NestedScriptFailed: Error {
+    let error: ShellError
+}
+
+extension Session {
+    /// `path` relative to the working directory (absolute paths as they are).
+    func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : workingDirectory.appendingPathComponent(path)
+    }
+
+    /// The UTF-8 text of a FILE argument, or a located error saying why not.
+    func readTextFile(_ path: String, at location: ScriptLocation) throws -> String {
+        let url = resolve(path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            throw ShellError.failure(exists ? "cannot read \(path)" : "no file \(path)",
+                                     hint: exists ? "check its permissions" : "paths are relative to \(workingDirectory.path)",
+                                     at: location)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ShellError.failure("\(path) is not UTF-8 text", at: location)
+        }
+        return text
+    }
+}
+
+extension String {
+    /// Left-aligned in a column of `width` characters.
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

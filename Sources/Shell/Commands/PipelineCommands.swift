@@ -1,0 +1,113 @@
+import Foundation
+import Manifest
+
+/// pipeline ls / new / use / rm / show.
+enum PipelineCommands {
+    static func list(_ invocation: Invocation, _ session: Session) async throws {
+        let workspace = try session.requireWorkspace()
+        var rows = workspace.pipelines.map { ($0.name, $0.manifestPathInWorkspace, $0 == session.pipeline?.files) }
+        if let open = session.pipeline, !workspace.pipelines.contains(open.files) {
+            rows.append((open.name, open.files.manifestPathInWorkspace + " (unsaved)", true))
+        }
+        if session.pipeline == nil, !rows.isEmpty { rows[0].2 = true }
+        guard !rows.isEmpty else {
+            session.output.line("no pipelines (`pipeline new NAME` starts one)")
+            return
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        for (name, path, current) in rows {
+            session.output.line("\(current ? "*" : " ") \(name.padded(to: width))  \(path)")
+        }
+    }
+
+    static func new(_ invocation: Invocation, _ session: Session) async throws {
+        let name = invocation.required("NAME")
+        let workspace = try session.requireWorkspace()
+        if session.pipeline?.name == name || session.pipeline?.files.name == name {
+            session.output.line("unchanged: editing pipeline \(name)")
+            return
+        }
+        try session.requireNoUnsavedEdits(before: "starting another pipeline")
+        if let existing = workspace.pipeline(named: name) {
+            session.pipeline = try session.open(existing)
+            session.forgetHistory()
+            session.output.line("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
+            return
+        }
+        let created = try session.newPipeline(named: name, in: workspace)
+        session.output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
+    }
+
+    static func use(_ invocation: Invocation, _ session: Session) async throws {
+        let name = invocation.required("NAME")
+        let workspace = try session.requireWorkspace()
+        if session.pipeline?.files.name == name || session.pipeline?.name == name {
+            session.output.line("unchanged: editing pipeline \(name)")
+            return
+        }
+        guard let files = workspace.pipeline(named: name) else {
+            throw ShellError.failure("no pipeline named \(name)", hint: Suggestions.hint(for: name, among: workspace.pipelines.map(\.name))
+                ?? Self.listing(workspace), at: invocation.location(of: "NAME"))
+        }
+        try session.requireNoUnsavedEdits(before: "switching pipelines")
+        session.pipeline = try session.open(files)
+        session.forgetHistory()
+        session.output.line("editing pipeline \(name) (\(files.manifestPathInWorkspace))")
+    }
+
+    static func remove(_ invocation: Invocation, _ session: Session) async throws {
+        let name = invocation.required("NAME")
+        let workspace = try session.requireWorkspace()
+        guard let files = workspace.pipeline(named: name) else {
+            throw ShellError.failure("no pipeline named \(name)", hint: Suggestions.hint(for: name, among: workspace.pipelines.map(\.name))
+                ?? Self.listing(workspace), at: invocation.location(of: "NAME"))
+        }
+        for url in [files.manifest, files.buildspec] where FileManager.default.fileExists(atPath: url.path) {
+            session.willWrite(url)
+            try FileManager.default.removeItem(at: url)
+        }
+        if files.layout == .directory {
+            let directory = files.manifest.deletingLastPathComponent()
+            if (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
+        if session.pipeline?.files == files {
+            session.pipeline = nil
+            session.forgetHistory()
+        }
+        session.workspace = try Workspace.load(root: workspace.root)
+        session.output.line("removed pipeline \(name) (\(files.manifestPathInWorkspace) and \(session.relativePath(files.buildspec)))")
+    }
+
+    static func show(_ invocation: Invocation, _ session: Session) async throws {
+        let open = try session.requirePipeline()
+        let manifest = open.manifest
+        let output = session.output
+        output.line("pipeline \(manifest.name)\(open.isDirty ? " (unsaved edits)" : "")", style: .bold)
+        output.line("  manifest   \(open.files.manifestPathInWorkspace)")
+        output.line("  buildspec  \(manifest.build?.buildspec ?? session.relativePath(open.files.buildspec))")
+        SourceCommands.describe(manifest.source, to: output)
+        StageCommands.describe(manifest.stages, to: output)
+    }
+
+    private static func listing(_ workspace: Workspace) -> String {
+        workspace.pipelines.isEmpty ? "the workspace has no pipelines" :
+            "pipelines are: " + workspace.pipelines.map(\.name).joined(separator: ", ")
+    }
+}
+
+extension Session {
+    /// Refuses to leave a pipeline whose edits are not saved (they would be lost silently).
+    func requireNoUnsavedEdits(before action: String) throws {
+        guard let open = pipeline, open.isDirty else { return }
+        throw ShellError.failure("pipeline \(open.name) has unsaved edits",
+                                 hint: "`save` them (or `reload` to drop them) before \(action)")
+    }
+
+    /// Undo history belongs to one pipeline.
+    func forgetHistory() {
+        undoStack.removeAll()
+        redoStack.removeAll()
+    }
+}

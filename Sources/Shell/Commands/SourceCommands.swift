@@ -1,0 +1,108 @@
+import Manifest
+
+/// source set github|codecommit|bitbucket, source show.
+enum SourceCommands {
+    static func setGitHub(_ invocation: Invocation, _ session: Session) async throws {
+        if invocation["CONNECTION"] != nil, invocation["SECRET"] != nil {
+            throw ShellError.usage("give either `connection` or `token-secret`, not both",
+                                   hint: "a CodeStar connection is what Copilot creates by default",
+                                   at: invocation.location(of: "SECRET"))
+        }
+        let repository = try RepositoryURL.gitHub(invocation.required("REPO"), at: invocation.location(of: "REPO"))
+        try set(.gitHub, repository: repository, invocation, session)
+    }
+
+    static func setCodeCommit(_ invocation: Invocation, _ session: Session) async throws {
+        let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: session.awsRegion,
+                                                      at: invocation.location(of: "REPO"))
+        try set(.codeCommit, repository: repository, invocation, session)
+    }
+
+    static func setBitbucket(_ invocation: Invocation, _ session: Session) async throws {
+        let repository = try RepositoryURL.bitbucket(invocation.required("REPO"), at: invocation.location(of: "REPO"))
+        try set(.bitbucket, repository: repository, invocation, session)
+    }
+
+    private static func set(_ provider: SourceProvider, repository: String, _ invocation: Invocation,
+                            _ session: Session) throws {
+        let branch = invocation["BRANCH"]
+        let change = SourceChange(provider: provider, repository: repository, branch: branch,
+                                  connectionName: invocation["CONNECTION"], accessTokenSecret: invocation["SECRET"])
+        try session.edit("source: \(provider) \(repository) (branch \(branch ?? "main"))",
+                         unchanged: "source is \(provider) \(repository)", repository: repository, branch: branch) {
+            try $0.setSource(change)
+        }
+    }
+
+    static func show(_ invocation: Invocation, _ session: Session) async throws {
+        describe(try session.requirePipeline().manifest.source, to: session.output)
+    }
+
+    /// The `source` lines of `show` and `pipeline show`.
+    static func describe(_ source: Source, to output: Output) {
+        let properties = source.properties
+        output.line("  source     \(source.provider) \(properties.repository ?? "(no repository)") (branch \(properties.trackedBranch))")
+        if let connection = properties.connectionName { output.line("             connection \(connection)") }
+        if let arn = properties.connectionARN { output.line("             connection ARN \(arn)") }
+        if let secret = properties.accessTokenSecret { output.line("             token secret \(secret)") }
+    }
+}
+
+extension Session {
+    /// The region CodeCommit URLs are built for: the aws target's, else the AWS CLI's variables.
+    var awsRegion: String? {
+        if case .aws(_, let region?, _) = targetChoice { return region }
+        return variables["AWS_REGION"] ?? variables["AWS_DEFAULT_REGION"]
+    }
+}
+
+/// Repository arguments as Copilot writes them in `source.properties.repository`: full URLs.
+enum RepositoryURL {
+    static func gitHub(_ text: String, at location: ScriptLocation) throws -> String {
+        try hosted(text, host: "github.com", provider: "GitHub", at: location)
+    }
+
+    static func bitbucket(_ text: String, at location: ScriptLocation) throws -> String {
+        try hosted(text, host: "bitbucket.org", provider: "Bitbucket", at: location)
+    }
+
+    /// `OWNER/REPO` → `https://HOST/OWNER/REPO`; a URL must be on HOST.
+    private static func hosted(_ text: String, host: String, provider: String, at location: ScriptLocation) throws -> String {
+        if text.hasPrefix("https://") || text.hasPrefix("http://") {
+            let path = text.drop { $0 != ":" }.dropFirst(3)
+            guard path.hasPrefix(host + "/"), path.split(separator: "/").count >= 3 else {
+                throw ShellError.usage("'\(text)' is not a \(provider) repository URL",
+                                       hint: "write https://\(host)/OWNER/REPO or just OWNER/REPO", at: location)
+            }
+            return text
+        }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else {
+            throw ShellError.usage("'\(text)' is not OWNER/REPO or a \(provider) URL",
+                                   hint: "for example acme/api or https://\(host)/acme/api", at: location)
+        }
+        return "https://\(host)/\(text)"
+    }
+
+    /// A repository name becomes the region's HTTPS clone URL (what Copilot stores).
+    static func codeCommit(_ text: String, region: String?, at location: ScriptLocation) throws -> String {
+        if text.hasPrefix("https://") {
+            guard text.contains("git-codecommit."), text.contains("/v1/repos/") else {
+                throw ShellError.usage("'\(text)' is not a CodeCommit repository URL",
+                                       hint: "write https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME or just NAME",
+                                       at: location)
+            }
+            return text
+        }
+        guard !text.contains("/") else {
+            throw ShellError.usage("'\(text)' is not a CodeCommit repository name",
+                                   hint: "CodeCommit names have no owner: write NAME or the repository's URL", at: location)
+        }
+        guard let region else {
+            throw ShellError.usage("no region to build the CodeCommit URL of \(text)",
+                                   hint: "give the URL (https://git-codecommit.REGION.amazonaws.com/v1/repos/\(text)), set AWS_REGION, or `target aws region REGION`",
+                                   at: location)
+        }
+        return "https://git-codecommit.\(region).amazonaws.com/v1/repos/\(text)"
+    }
+}

@@ -1,0 +1,204 @@
+import Manifest
+
+/// stage add/rm/move/ls, approval, test add/rm/ls, deploy/pre/post add/rm.
+enum StageCommands {
+    static func add(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        try session.requireEnvironment(environment, at: invocation.location(of: "ENV"))
+        if let other = invocation["OTHER"] { _ = try session.requireStage(other, at: invocation.location(of: "OTHER")) }
+        let position: StagePosition
+        switch (invocation.keyword(of: "OTHER"), invocation["OTHER"]) {
+        case ("before"?, let other?): position = .before(other)
+        case ("after"?, let other?): position = .after(other)
+        default: position = .end
+        }
+        try session.edit("added stage \(environment)", unchanged: "stage \(environment) exists") {
+            try $0.addStage(environment, at: position)
+        }
+    }
+
+    static func remove(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        try session.edit("removed stage \(environment)", unchanged: "no stage \(environment)") {
+            try $0.removeStage(environment)
+        }
+    }
+
+    static func move(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let other = invocation.required("OTHER")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        _ = try session.requireStage(other, at: invocation.location(of: "OTHER"))
+        let position: StagePosition = invocation.required("WHERE") == "before" ? .before(other) : .after(other)
+        try session.edit("moved stage \(environment) \(invocation.required("WHERE")) \(other)",
+                         unchanged: "stage \(environment) is already \(invocation.required("WHERE")) \(other)") {
+            try $0.moveStage(environment, to: position)
+        }
+    }
+
+    static func list(_ invocation: Invocation, _ session: Session) async throws {
+        let stages = try session.requirePipeline().manifest.stages
+        guard !stages.isEmpty else {
+            session.output.line("no stages (`stage add ENV` adds one)")
+            return
+        }
+        describe(stages, to: session.output)
+    }
+
+    static func approval(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let on = invocation.required("SETTING") == "on"
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        try session.edit("approval \(on ? "on" : "off") for \(environment)",
+                         unchanged: "approval is already \(on ? "on" : "off") for \(environment)") {
+            try $0.setApproval(on, forStage: environment)
+        }
+    }
+
+    static func addTest(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let command = invocation.required("COMMAND")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        try session.edit("added test to \(environment): \(command)", unchanged: "\(environment) already runs \(command)") {
+            try $0.addTestCommand(command, toStage: environment)
+        }
+    }
+
+    static func removeTest(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let index = Int(invocation.required("N"))!
+        let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        guard index <= stage.testCommands.count else {
+            throw ShellError.failure("\(environment) has \(stage.testCommands.count) test command(s), no number \(index)",
+                                     hint: "`test ls \(environment)` numbers them", at: invocation.location(of: "N"))
+        }
+        try session.edit("removed test \(index) of \(environment): \(stage.testCommands[index - 1])",
+                         unchanged: "\(environment) has no test \(index)") {
+            try $0.removeTestCommand(at: index, fromStage: environment)
+        }
+    }
+
+    static func listTests(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        guard !stage.testCommands.isEmpty else {
+            session.output.line("no test commands in \(environment) (`test add \(environment) \"CMD\"` adds one)")
+            return
+        }
+        for (number, command) in stage.testCommands.enumerated() {
+            session.output.line("\(number + 1). \(command)")
+        }
+    }
+
+    static func addDeployment(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        let deployment = Deployment(name: invocation.required("NAME"), stackName: invocation["STACK"],
+                                    templatePath: invocation["TEMPLATE"], templateConfig: invocation["CONFIG"],
+                                    dependsOn: dependencies(invocation))
+        try session.edit("deployment \(deployment.name) in \(environment)",
+                         unchanged: "deployment \(deployment.name) in \(environment) is already so") {
+            try $0.setDeployment(deployment, inStage: environment)
+        }
+    }
+
+    static func removeDeployment(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let name = invocation.required("NAME")
+        try session.edit("removed deployment \(name) from \(environment)", unchanged: "no deployment \(name) in \(environment)") {
+            try $0.removeDeployment(name, fromStage: environment)
+        }
+    }
+
+    static func addPreDeployment(_ invocation: Invocation, _ session: Session) async throws {
+        try addAction(.pre, invocation, session)
+    }
+
+    static func addPostDeployment(_ invocation: Invocation, _ session: Session) async throws {
+        try addAction(.post, invocation, session)
+    }
+
+    static func removePreDeployment(_ invocation: Invocation, _ session: Session) async throws {
+        try removeAction(.pre, invocation, session)
+    }
+
+    static func removePostDeployment(_ invocation: Invocation, _ session: Session) async throws {
+        try removeAction(.post, invocation, session)
+    }
+
+    private static func addAction(_ phase: DeploymentPhase, _ invocation: Invocation, _ session: Session) throws {
+        let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        let action = DeploymentAction(name: invocation.required("NAME"), buildspec: invocation.required("PATH"),
+                                      dependsOn: dependencies(invocation))
+        try session.edit("\(phase)-deployment \(action.name) in \(environment)",
+                         unchanged: "\(phase)-deployment \(action.name) in \(environment) is already so") {
+            try $0.setDeploymentAction(action, phase: phase, inStage: environment)
+        }
+    }
+
+    private static func removeAction(_ phase: DeploymentPhase, _ invocation: Invocation, _ session: Session) throws {
+        let environment = invocation.required("ENV")
+        let name = invocation.required("NAME")
+        try session.edit("removed \(phase)-deployment \(name) from \(environment)",
+                         unchanged: "no \(phase)-deployment \(name) in \(environment)") {
+            try $0.removeDeploymentAction(name, phase: phase, fromStage: environment)
+        }
+    }
+
+    /// `depends-on a,b` (commas and/or spaces).
+    private static func dependencies(_ invocation: Invocation) -> [String] {
+        (invocation["NAMES"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+    }
+
+    /// The stage lines of `stage ls` and `pipeline show`.
+    static func describe(_ stages: [Stage], to output: Output) {
+        for (number, stage) in stages.enumerated() {
+            output.line("  \(number + 1). \(stage.name)\(stage.requiresApproval ? "  (requires approval)" : "")")
+            for action in stage.preDeployments {
+                output.line("       pre  \(action.name): \(action.buildspec ?? "?")\(after(action.dependsOn))")
+            }
+            for deployment in stage.deployments {
+                var details: [String] = []
+                if let stack = deployment.stackName { details.append("stack \(stack)") }
+                if let template = deployment.templatePath { details.append("template \(template)") }
+                if let config = deployment.templateConfig { details.append("config \(config)") }
+                output.line("       deploy \(deployment.name)\(details.isEmpty ? "" : ": " + details.joined(separator: ", "))\(after(deployment.dependsOn))")
+            }
+            for action in stage.postDeployments {
+                output.line("       post \(action.name): \(action.buildspec ?? "?")\(after(action.dependsOn))")
+            }
+            for (index, command) in stage.testCommands.enumerated() {
+                output.line("       test \(index + 1): \(command)")
+            }
+        }
+    }
+
+    private static func after(_ names: [String]) -> String {
+        names.isEmpty ? "" : " (after \(names.joined(separator: ", ")))"
+    }
+}
+
+extension Session {
+    /// Stages deploy to environments: a name the workspace lacks is a mistake worth stopping for.
+    func requireEnvironment(_ name: String, at location: ScriptLocation) throws {
+        let workspace = try requireWorkspace()
+        guard !workspace.environments.contains(name) else { return }
+        let known = workspace.environments
+        throw ShellError.failure("no environment \(name) in this workspace",
+                                 hint: Suggestions.hint(for: name, among: known)
+                                     ?? (known.isEmpty ? "create one with `copilot env init --name \(name)`"
+                                         : "environments are: \(known.joined(separator: ", "))"),
+                                 at: location)
+    }
+
+    /// The stage deploying to `name` in the pipeline being edited.
+    func requireStage(_ name: String, at location: ScriptLocation) throws -> Stage {
+        let stages = try requirePipeline().manifest.stages
+        if let stage = stages.first(where: { $0.name == name }) { return stage }
+        throw ShellError.failure("no stage \(name) in the pipeline",
+                                 hint: Suggestions.hint(for: name, among: stages.map(\.name))
+                                     ?? (stages.isEmpty ? "`stage add \(name)` adds it" : "stages are: \(stages.map(\.name).joined(separator: ", "))"),
+                                 at: location)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Targets
+
+/// target, whoami, trace, and what acts through the target: push, release, watch, status,
+/// history, approve, reject, logs.
+enum TargetCommands {
+    static func show(_ invocation: Invocation, _ session: Session) async throws {
+        session.output.line("target: \(describe(session.targetChoice))")
+    }
+
+    static func useLocal(_ invocation: Invocation, _ session: Session) async throws {
+        try choose(.local, session)
+    }
+
+    static func useAWS(_ invocation: Invocation, _ session: Session) async throws {
+        try choose(.aws(profile: invocation["PROFILE"], region: invocation["REGION"], endpoint: invocation["URL"]), session)
+    }
+
+    private static func choose(_ choice: TargetChoice, _ session: Session) throws {
+        let workspace = try session.requireWorkspace()
+        if choice == session.targetChoice, FileManager.default.fileExists(atPath: TargetStore.file(workspace.root).path) {
+            session.output.line("unchanged: target \(describe(choice))")
+            return
+        }
+        try TargetStore.save(choice, workspaceRoot: workspace.root, session: session)
+        session.targetChoice = choice
+        session.output.line("target: \(describe(choice))")
+    }
+
+    static func describe(_ choice: TargetChoice) -> String {
+        switch choice {
+        case .local:
+            return "local (this machine)"
+        case .aws(let profile, let region, let endpoint):
+            let details = [profile.map { "profile \($0)" }, region.map { "region \($0)" }, endpoint.map { "endpoint \($0)" }]
+                .compactMap { $0 }
+            return details.isEmpty ? "aws" : "aws (\(details.joined(separator: ", ")))"
+        }
+    }
+
+    static func whoami(_ invocation: Invocation, _ session: Session) async throws {
+        throw unavailable("whoami", session)
+    }
+
+    static func trace(_ invocation: Invocation, _ session: Session) async throws {
+        throw unavailable("trace", session)
+    }
+
+    static func push(_ invocation: Invocation, _ session: Session) async throws {
+        let (target, context) = try resolve("push", session)
+        let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"))
+        let outcome = try await call("push", session) { try await target.push(context, options: options, ui: session.targetUI) }
+        switch outcome {
+        case .upToDate:
+            session.output.line("unchanged: \(context.manifest.name) is up to date on the \(target.kind) target")
+        case .planned:
+            if !options.dryRun, !options.assumeYes, !session.targetUI.isInteractive {
+                throw ShellError.failure("push needs confirmation, and a script cannot give it",
+                                         hint: "write `push --yes` to deploy without asking (or `push --dry-run` for the plan only)")
+            }
+            session.output.line(options.dryRun ? "dry run: nothing deployed" : "not deployed")
+        case .deployed(let executionID):
+            session.output.line("pushed \(context.manifest.name) to the \(target.kind) target"
+                + (executionID.map { "; run \($0) started" } ?? ""))
+        }
+    }
+
+    static func release(_ invocation: Invocation, _ session: Session) async throws {
+        let (target, context) = try resolve("release", session)
+        let id = try await call("release", session) { try await target.release(context) }
+        session.output.line("started run \(id)")
+    }
+
+    static func watch(_ invocation: Invocation, _ session: Session) async throws {
+        let (target, context) = try resolve("watch", session)
+        guard let snapshot = try await call("watch", session, { try await target.latestExecution(context) }) else {
+            session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
+            return
+        }
+        ExecutionText.write(snapshot, to: session.output)
+    }
+
+    static func status(_ invocation: Invocation, _ session: Session) async throws {
+        let (target, context) = try resolve("status", session)
+        let snapshot = try await call("status", session) { try await target.latestExecution(context) }
+        if invocation.has("--json") || session.output.json {
+            try session.output.line(JSONText.encode(snapshot))
+            return
+        }
+        guard let snapshot else {
+            session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
+            return
+        }
+        ExecutionText.write(snapshot, to: session.output)
+    }
+
+    static func history(_ invocation: Invocation, _ session: Session) async throws {
+        let (target, context) = try resolve("history", session)
+        let limit = invocation["COUNT"].flatMap(Int.init) ?? 10
+        let runs = try await call("history", session) { try await target.history(context, limit: limit) }
+        if invocation.has("--json") || session.output.json {
+            try session.output.line(JSONText.encode(runs))
+            return
+        }
+        guard !runs.isEmpty else {
+            session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
+            return
+        }
+        for run in runs {
+            let started = run.startedAt.map(ExecutionText.timestamp) ?? "-"
+            session.output.line("\(run.id)  \(run.state.rawValue.padded(to: 18))  \(started)  \(run.sourceRevision.map { String($0.prefix(8)) } ?? "")")
+        }
+    }
+
+    static func approve(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let (target, context) = try resolve("approve", session)
+        try await call("approve", session) { try await target.approve(context, environment: environment, comment: invocation["TEXT"]) }
+        session.output.line("approved \(environment)")
+    }
+
+    static func reject(_ invocation: Invocation, _ session: Session) async throws {
+        let environment = invocation.required("ENV")
+        let (target, context) = try resolve("reject", session)
+        try await call("reject", session) { try await target.reject(context, environment: environment, comment: invocation["TEXT"]) }
+        session.output.line("rejected \(environment)")
+    }
+
+    static func logs(_ invocation: Invocation, _ session: Session) async throws {
+        let (target, context) = try resolve("logs", session)
+        let text = try await call("logs", session) {
+            try await target.logs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"])
+        }
+        session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+    }
+
+    /// The target the workspace chose and the pipeline it acts on (pending edits saved first).
+    private static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
+        let workspace = try session.requireWorkspace()
+        let target: any PipelineTarget
+        do {
+            target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root)
+        } catch is TargetUnavailable {
+            throw unavailable(command, session)
+        }
+        return (target, try session.pipelineContext())
+    }
+
+    /// Runs a target operation, naming the command in "not available" answers.
+    private static func call<Result>(_ command: String, _ session: Session,
+                                     _ operation: () async throws -> Result) async throws -> Result {
+        do {
+            return try await operation()
+        } catch is TargetUnavailable {
+            throw unavailable(command, session)
+        }
+    }
+
+    private static func unavailable(_ command: String, _ session: Session) -> ShellError {
+        ShellError.failure("`\(command)` is not available for the \(session.targetKind) target yet",
+                           hint: "editing and saving the pipeline work now; `target` shows which target is chosen")
+    }
+}

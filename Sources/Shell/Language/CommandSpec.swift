@@ -1,0 +1,127 @@
+// The declarative description of a command. Parsing, `help`, "did you mean …?" and Tab
+// completion all read these; nothing else knows a command's shape.
+
+/// What an argument is, so the parser can check it and completion can offer candidates.
+public enum ArgumentKind: Equatable, Sendable {
+    /// An environment of the workspace (`copilot/environments/ENV`).
+    case environment
+    /// A stage of the current pipeline (named after its environment).
+    case stage
+    /// A pipeline of the workspace.
+    case pipeline
+    /// A deployment (or pre/post action) of a stage.
+    case deployment
+    /// A path, relative to the working directory.
+    case filePath
+    /// An http(s) URL.
+    case url
+    /// `OWNER/REPO` or a repository URL.
+    case repository
+    /// A new name (pipeline, deployment, variable…): letters, digits, `-`, `_`.
+    case name
+    /// Anything.
+    case text
+    /// A 1-based position in a list (test commands).
+    case index
+    /// Exactly one of these words.
+    case keyword([String])
+    /// A command of the table (for `help`).
+    case command
+}
+
+/// One argument of a command.
+public struct ArgumentSpec: Sendable {
+    public enum Form: Equatable, Sendable {
+        /// Taken in order from the words that are not keywords or flags.
+        case positional
+        /// Introduced by one of these words: `branch B`, `before|after OTHER`.
+        case option(keywords: [String])
+        /// Present or not: `--yes`. The placeholder is the flag itself.
+        case flag
+        /// Every remaining word, as written (`echo …`).
+        case rest
+    }
+
+    /// The name usage shows (`ENV`, `BRANCH`, `--yes`); also how handlers look the value up.
+    public var placeholder: String
+    public var kind: ArgumentKind
+    public var form: Form
+    public var isOptional: Bool
+
+    public static func positional(_ placeholder: String, _ kind: ArgumentKind, optional: Bool = false) -> ArgumentSpec {
+        ArgumentSpec(placeholder: placeholder, kind: kind, form: .positional, isOptional: optional)
+    }
+
+    /// `required: true` for an option the command cannot do without (`pre add … buildspec PATH`).
+    public static func option(_ keywords: [String], _ placeholder: String, _ kind: ArgumentKind,
+                              required: Bool = false) -> ArgumentSpec {
+        ArgumentSpec(placeholder: placeholder, kind: kind, form: .option(keywords: keywords), isOptional: !required)
+    }
+
+    public static func flag(_ flag: String) -> ArgumentSpec {
+        ArgumentSpec(placeholder: flag, kind: .keyword([flag]), form: .flag, isOptional: true)
+    }
+
+    public static func rest(_ placeholder: String, _ kind: ArgumentKind, optional: Bool = true) -> ArgumentSpec {
+        ArgumentSpec(placeholder: placeholder, kind: kind, form: .rest, isOptional: optional)
+    }
+
+    /// How usage writes it: `ENV`, `[branch BRANCH]`, `[before|after OTHER]`, `[--yes]`, `TEXT…`.
+    public var usage: String {
+        let body: String
+        switch form {
+        case .positional:
+            if case .keyword(let words) = kind { body = words.joined(separator: "|") } else { body = placeholder }
+        case .option(let keywords): body = "\(keywords.joined(separator: "|")) \(placeholder)"
+        case .flag: body = placeholder
+        case .rest: body = "\(placeholder)…"
+        }
+        return isOptional ? "[\(body)]" : body
+    }
+}
+
+/// What running a command does to state, for `record` and for the prompt's dirty marker.
+public enum CommandEffect: Sendable {
+    /// Reads or prints only.
+    case none
+    /// Changes the workspace's files or the pipeline being edited: `record` writes it.
+    case changesWorkspace
+    /// Changes this session only (variables, trace, recording itself).
+    case changesSession
+}
+
+/// A command: its words, arguments, documentation and what runs it.
+public struct CommandSpec: Sendable {
+    public typealias Handler = @Sendable (Invocation, Session) async throws -> Void
+
+    /// `["stage", "add"]`.
+    public var words: [String]
+    public var arguments: [ArgumentSpec]
+    /// One line for `help`.
+    public var summary: String
+    /// The paragraph `help CMD` prints.
+    public var help: String
+    /// A line that works as written.
+    public var example: String
+    public var effect: CommandEffect
+    public var run: Handler
+
+    public init(_ words: [String], _ arguments: [ArgumentSpec] = [], summary: String, help: String, example: String,
+                effect: CommandEffect = .none, run: @escaping Handler) {
+        self.words = words
+        self.arguments = arguments
+        self.summary = summary
+        self.help = help
+        self.example = example
+        self.effect = effect
+        self.run = run
+    }
+
+    /// `stage add`.
+    public var name: String { words.joined(separator: " ") }
+
+    /// `stage add ENV [before|after OTHER]`.
+    public var usage: String {
+        ([name] + arguments.map(\.usage)).joined(separator: " ")
+    }
+}

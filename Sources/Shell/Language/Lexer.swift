@@ -1,0 +1,319 @@
+// The script syntax: words separated by blanks; '…' (literal) and "…" (escapes and
+// expansion) quoting; `#` comments; `\` line continuation; `;` or a newline between
+// commands; `$NAME` / `${NAME}` expanded when the command runs (not when it is read),
+// so a `set` affects the lines after it.
+
+/// A piece of a word: text as written, or a variable expanded when the command runs.
+public enum WordPart: Equatable, Sendable {
+    case literal(String)
+    case variable(name: String, location: ScriptLocation)
+}
+
+/// One word of a command before expansion.
+public struct Word: Equatable, Sendable {
+    public var parts: [WordPart]
+    public var location: ScriptLocation
+    /// Some part of it was inside quotes.
+    public var isQuoted: Bool
+
+    /// The word as `--echo` shows it: literals quoted when needed, variables as `${NAME}`.
+    public var displayText: String {
+        var text = ""
+        for part in parts {
+            switch part {
+            case .literal(let literal): text += Quoting.quoted(literal)
+            case .variable(let name, _): text += "${\(name)}"
+            }
+        }
+        return text.isEmpty ? "''" : text
+    }
+}
+
+/// One command as read: its words, where it starts.
+public struct CommandSyntax: Equatable, Sendable {
+    public var words: [Word]
+    public var location: ScriptLocation
+}
+
+public enum Lexer {
+    /// Splits `text` into commands. Throws a located usage error for an unterminated
+    /// quote or a malformed `${…}`.
+    public static func commands(in text: String, file: String, firstLine: Int = 1) throws -> [CommandSyntax] {
+        var scanner = Scanner(bytes: Array(text.utf8), file: file, line: firstLine)
+        do {
+            return try scanner.scanCommands()
+        } catch let error as LexError {
+            throw error.error
+        }
+    }
+
+    /// True when an interactive entry is not finished: an open quote or a trailing `\`.
+    /// The prompt then reads a continuation line and lexes the whole entry again.
+    public static func needsContinuation(_ text: String) -> Bool {
+        var scanner = Scanner(bytes: Array(text.utf8), file: "", line: 1)
+        scanner.reportTrailingBackslash = true
+        do {
+            _ = try scanner.scanCommands()
+            return false
+        } catch let error as LexError {
+            return error.isIncomplete
+        } catch {
+            return false
+        }
+    }
+}
+
+/// Quoting words back into script syntax (for `--echo`, `record` and messages).
+public enum Quoting {
+    /// `text` unchanged when it reads back as itself, otherwise in single quotes
+    /// (a `'` inside is written `'\''`, as sh does).
+    public static func quoted(_ text: String) -> String {
+        if text.isEmpty { return "''" }
+        let plain = text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+                 UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"),
+                 UInt8(ascii: ";"), UInt8(ascii: "#"):
+                return false
+            default:
+                return true
+            }
+        }
+        if plain { return text }
+        return "'" + text.replacingAll("'", with: "'\\''") + "'"
+    }
+}
+
+extension String {
+    /// Foundation-free replacement, so the language core links nothing heavy.
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var result = ""
+        result.reserveCapacity(utf8.count)
+        for character in self {
+            if character == target { result += replacement } else { result.append(character) }
+        }
+        return result
+    }
+}
+
+struct LexError: Error {
+    var error: ShellError
+    /// More input (a continuation line) could complete it.
+    var isIncomplete: Bool
+}
+
+private struct Scanner {
+    let bytes: [UInt8]
+    let file: String
+    var index = 0
+    var line: Int
+    var column = 1
+    /// Interactive entries treat a final `\` as "more to come"; files ignore it.
+    var reportTrailingBackslash = false
+
+    init(bytes: [UInt8], file: String, line: Int) {
+        self.bytes = bytes
+        self.file = file
+        self.line = line
+    }
+
+    var location: ScriptLocation { ScriptLocation(file: file, line: line, column: column) }
+
+    mutating func advance() {
+        let byte = bytes[index]
+        index += 1
+        if byte == UInt8(ascii: "\n") {
+            line += 1
+            column = 1
+        } else if byte & 0xC0 != 0x80 {
+            // Columns count characters (Unicode scalars), not UTF-8 continuation bytes.
+            column += 1
+        }
+    }
+
+    func peek(_ offset: Int = 0) -> UInt8? {
+        index + offset < bytes.count ? bytes[index + offset] : nil
+    }
+
+    mutating func scanCommands() throws -> [CommandSyntax] {
+        var commands: [CommandSyntax] = []
+        var words: [Word] = []
+        func finish() {
+            if let first = words.first {
+                commands.append(CommandSyntax(words: words, location: first.location))
+                words.removeAll(keepingCapacity: true)
+            }
+        }
+        while let byte = peek() {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                advance()
+            case UInt8(ascii: "\n"), UInt8(ascii: ";"):
+                advance()
+                finish()
+            case UInt8(ascii: "#"):
+                while let next = peek(), next != UInt8(ascii: "\n") { advance() }
+            case UInt8(ascii: "\\") where peek(1) == UInt8(ascii: "\n") || peek(1) == nil:
+                try continuation()
+            default:
+                words.append(try scanWord())
+            }
+        }
+        finish()
+        return commands
+    }
+
+    /// A `\` before a newline joins the lines; before the end of the input it asks for more.
+    mutating func continuation() throws {
+        if peek(1) == nil {
+            if reportTrailingBackslash {
+                throw LexError(error: .usage("the entry ends with `\\`", at: location), isIncomplete: true)
+            }
+            advance()
+            return
+        }
+        advance()
+        advance()
+    }
+
+    mutating func scanWord() throws -> Word {
+        let start = location
+        var parts: [WordPart] = []
+        var literal: [UInt8] = []
+        var quoted = false
+        func flush() {
+            if !literal.isEmpty {
+                parts.append(.literal(String(decoding: literal, as: UTF8.self)))
+                literal.removeAll(keepingCapacity: true)
+            }
+        }
+        scan: while let byte = peek() {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ";"):
+                break scan
+            case UInt8(ascii: "'"):
+                quoted = true
+                let open = location
+                advance()
+                while true {
+                    guard let next = peek() else {
+                        throw LexError(error: .usage("unterminated single quote",
+                                                     hint: "close it with ' (a ' inside is written '\\'')", at: open),
+                                       isIncomplete: true)
+                    }
+                    advance()
+                    if next == UInt8(ascii: "'") { break }
+                    literal.append(next)
+                }
+            case UInt8(ascii: "\""):
+                quoted = true
+                let open = location
+                advance()
+                while true {
+                    guard let next = peek() else {
+                        throw LexError(error: .usage("unterminated double quote",
+                                                     hint: "close it with \" (a \" inside is written \\\")", at: open),
+                                       isIncomplete: true)
+                    }
+                    if next == UInt8(ascii: "\"") {
+                        advance()
+                        break
+                    }
+                    if next == UInt8(ascii: "$") {
+                        if let variable = try scanVariable() {
+                            flush()
+                            parts.append(variable)
+                        } else {
+                            literal.append(next)
+                        }
+                        continue
+                    }
+                    if next == UInt8(ascii: "\\"), let escaped = peek(1) {
+                        advance()
+                        advance()
+                        switch escaped {
+                        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"): literal.append(escaped)
+                        case UInt8(ascii: "n"): literal.append(UInt8(ascii: "\n"))
+                        case UInt8(ascii: "t"): literal.append(UInt8(ascii: "\t"))
+                        case UInt8(ascii: "\n"): break
+                        default: literal.append(contentsOf: [UInt8(ascii: "\\"), escaped])
+                        }
+                        continue
+                    }
+                    advance()
+                    literal.append(next)
+                }
+            case UInt8(ascii: "\\"):
+                guard let escaped = peek(1) else {
+                    if reportTrailingBackslash {
+                        throw LexError(error: .usage("the entry ends with `\\`", at: location), isIncomplete: true)
+                    }
+                    advance()
+                    break scan
+                }
+                advance()
+                advance()
+                if escaped != UInt8(ascii: "\n") { literal.append(escaped) }
+            case UInt8(ascii: "$"):
+                if let variable = try scanVariable() {
+                    flush()
+                    parts.append(variable)
+                } else {
+                    literal.append(byte)
+                }
+            default:
+                literal.append(byte)
+                advance()
+            }
+        }
+        flush()
+        return Word(parts: parts, location: start, isQuoted: quoted)
+    }
+
+    /// At a `$`: `$NAME` or `${NAME}`; nil (and nothing consumed but the `$`) when no
+    /// name follows, so `$` alone or `$5` stays literal.
+    mutating func scanVariable() throws -> WordPart? {
+        let start = location
+        if peek(1) == UInt8(ascii: "{") {
+            advance()
+            advance()
+            var name: [UInt8] = []
+            while let next = peek(), next != UInt8(ascii: "}") {
+                guard isNameByte(next, first: name.isEmpty) else {
+                    throw LexError(error: .usage("bad variable reference: a name has letters, digits and _",
+                                                 hint: "write ${NAME}", at: start), isIncomplete: false)
+                }
+                name.append(next)
+                advance()
+            }
+            guard peek() == UInt8(ascii: "}") else {
+                throw LexError(error: .usage("unterminated ${", hint: "close it with }", at: start), isIncomplete: false)
+            }
+            advance()
+            guard !name.isEmpty else {
+                throw LexError(error: .usage("empty variable name in ${}", hint: "write ${NAME}", at: start),
+                               isIncomplete: false)
+            }
+            return .variable(name: String(decoding: name, as: UTF8.self), location: start)
+        }
+        guard let first = peek(1), isNameByte(first, first: true) else {
+            advance()
+            return nil
+        }
+        advance()
+        var name: [UInt8] = []
+        while let next = peek(), isNameByte(next, first: name.isEmpty) {
+            name.append(next)
+            advance()
+        }
+        return .variable(name: String(decoding: name, as: UTF8.self), location: start)
+    }
+
+    func isNameByte(_ byte: UInt8, first: Bool) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): return true
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return !first
+        default: return false
+        }
+    }
+}

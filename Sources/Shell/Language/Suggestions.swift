@@ -1,0 +1,45 @@
+/// "Did you mean …?": the closest candidates by edit distance.
+public enum Suggestions {
+    /// Candidates within a distance that scales with the word's length, closest first.
+    public static func closest(to word: String, among candidates: [String], limit: Int = 3) -> [String] {
+        let target = Array(word.lowercased().unicodeScalars)
+        let allowed = max(1, min(3, target.count / 3 + 1))
+        var scored: [(String, Int)] = []
+        for candidate in candidates {
+            let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
+            let isPrefix = candidate.hasPrefix(word) && !word.isEmpty
+            if distance <= allowed || isPrefix { scored.append((candidate, isPrefix ? 0 : distance)) }
+        }
+        scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        var seen = Set<String>()
+        return scored.map(\.0).filter { seen.insert($0).inserted }.prefix(limit).map { $0 }
+    }
+
+    /// A hint sentence, or nil when nothing is close.
+    public static func hint(for word: String, among candidates: [String]) -> String? {
+        let matches = closest(to: word, among: candidates)
+        guard !matches.isEmpty else { return nil }
+        return "did you mean " + matches.map { "'\($0)'" }.joined(separator: " or ") + "?"
+    }
+
+    /// Damerau–Levenshtein (with adjacent transpositions: "stgae" is one step from "stage").
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
+                }
+            }
+            (previousPrevious, previous, current) = (previous, current, previousPrevious)
+        }
+        return previous[b.count]
+    }
+}

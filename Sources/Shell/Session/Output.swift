@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything the shell prints goes through one of these: results to stdout, diagnostics
+/// to stderr. Colour only when the stream is a terminal and NO_COLOR is unset; stdout is
+/// buffered (a script of echo lines must not pay a syscall per line) and flushed after
+/// every entry, before stderr writes, and before anything that waits.
+public final class Output: @unchecked Sendable {
+    /// How a line is styled when colour is on.
+    public enum Style: String, Sendable {
+        case plain = ""
+        case bold = "1"
+        case dim = "2"
+        case red = "31"
+        case green = "32"
+        case yellow = "33"
+        case cyan = "36"
+    }
+
+    private let stdoutColor: Bool
+    private let stderrColor: Bool
+    private var buffer: [UInt8] = []
+    /// `--json` was given: commands that can print JSON do.
+    public let json: Bool
+
+    /// Decides colour from the real file descriptors and the environment.
+    public init(environment: [String: String], json: Bool = false) {
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        stdoutColor = !noColor && isatty(STDOUT_FILENO) == 1
+        stderrColor = !noColor && isatty(STDERR_FILENO) == 1
+        self.json = json
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// True when stdout is a terminal with colour allowed (a live view may redraw there).
+    public var isColorTerminal: Bool { stdoutColor }
+
+    /// Writes `text` and a newline to stdout.
+    public func line(_ text: String, style: Style = .plain) {
+        write(styled(text, style, color: stdoutColor))
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes `text` as is (no newline) to stdout.
+    public func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+    }
+
+    /// Writes `text` and a newline to stderr (after flushing stdout, so the two interleave in order).
+    public func diagnostic(_ text: String, style: Style = .plain) {
+        flush()
+        let bytes = Array((styled(text, style, color: stderrColor) + "\n").utf8)
+        writeAll(bytes, to: STDERR_FILENO)
+    }
+
+    /// A located error in the compiler form, with its hint on the next line.
+    public func report(_ error: ShellError) {
+        let head = error.location.map { "\($0): " } ?? ""
+        diagnostic(head + styled("error:", .red, color: stderrColor) + " " + error.message)
+        if let hint = error.hint { diagnostic("  " + styled("hint:", .cyan, color: stderrColor) + " " + hint) }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        writeAll(buffer, to: STDOUT_FILENO)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func styled(_ text: String, _ style: Style, color: Bool) -> String {
+        guard color, style != .plain else { return text }
+        return "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m"
+    }
+
+    private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc_write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}
+
+/// `write(2)` under a name that does not collide with `Output.write`.
+@inline(__always)
+private func Glibc_write(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(descriptor, pointer, count)
+    #else
+    return Darwin.write(descriptor, pointer, count)
+    #endif
+}

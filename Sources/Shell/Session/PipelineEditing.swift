@@ -1,0 +1,154 @@
+import Foundation
+import Manifest
+import Targets
+
+// How commands reach the workspace and the pipeline: opening, creating on first edit,
+// applying an edit with undo, saving through the script journal.
+
+extension Session {
+    /// The workspace, or the reason there is none.
+    func requireWorkspace() throws -> Workspace {
+        if let workspace { return workspace }
+        throw workspaceProblem ?? ShellError.failure("not in a Copilot workspace")
+    }
+
+    /// The pipeline being edited; opens the workspace's first pipeline when none is open yet.
+    /// Throws when the workspace has no pipeline.
+    func requirePipeline() throws -> OpenPipeline {
+        if let pipeline { return pipeline }
+        let workspace = try requireWorkspace()
+        guard let files = workspace.pipelines.first else {
+            throw ShellError.failure("the workspace has no pipeline yet",
+                                     hint: "`pipeline new NAME` starts one, and so does any editing command (`source set github OWNER/REPO`)")
+        }
+        let opened = try open(files)
+        pipeline = opened
+        return opened
+    }
+
+    /// Reads a pipeline's manifest from disk.
+    func open(_ files: PipelineFiles) throws -> OpenPipeline {
+        OpenPipeline(files: files, document: try ManifestDocument.load(contentsOf: files.manifest), pendingBuildspec: nil)
+    }
+
+    /// The pipeline an editing command changes. In a workspace without one, creates a new
+    /// pipeline with Copilot's defaults (named REPO-BRANCH after `repository`, or the
+    /// workspace's git remote, or its directory) and says where it will be written.
+    func pipelineForEditing(repository: String? = nil, branch: String? = nil) throws -> OpenPipeline {
+        let workspace = try requireWorkspace()
+        if pipeline != nil || !workspace.pipelines.isEmpty { return try requirePipeline() }
+        let repositoryName = repository.map(RepositoryName.lastComponent) ?? RepositoryName.ofWorkspace(workspace.root)
+        let name = "\(repositoryName)-\(branch ?? "main")"
+        let created = try newPipeline(named: name, in: workspace)
+        output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
+        return created
+    }
+
+    /// A new pipeline from Copilot's templates, made current; nothing is written until `save`.
+    @discardableResult
+    func newPipeline(named name: String, in workspace: Workspace) throws -> OpenPipeline {
+        let files = try workspace.filesForNewPipeline(named: name)
+        let scaffold = try PipelineScaffold.make(name: name, files: files, workspace: workspace)
+        let created = OpenPipeline(files: files, document: scaffold.manifest, pendingBuildspec: scaffold.buildspec)
+        pipeline = created
+        undoStack.removeAll()
+        redoStack.removeAll()
+        return created
+    }
+
+    /// Applies one edit to the pipeline (creating it first if the workspace has none) and
+    /// says what happened: `done` when the text changed, `unchanged` when it was already so.
+    /// A change is undoable.
+    func edit(_ done: String, unchanged: String, repository: String? = nil, branch: String? = nil,
+              _ change: (inout ManifestDocument) throws -> Bool) throws {
+        let before = try pipelineForEditing(repository: repository, branch: branch)
+        var after = before
+        guard try change(&after.document) else {
+            output.line("unchanged: \(unchanged)")
+            return
+        }
+        pipeline = after
+        undoStack.append(PipelineEdit(before: before.document.text, after: after.document.text, summary: done))
+        redoStack.removeAll()
+        output.line(done)
+    }
+
+    /// Writes the pipeline's manifest (and a new pipeline's buildspec). Returns false when
+    /// there was nothing to write.
+    @discardableResult
+    func savePipeline() throws -> Bool {
+        guard var open = pipeline, open.isDirty else { return false }
+        if let buildspec = open.pendingBuildspec {
+            willWrite(open.files.buildspec)
+            try FileManager.default.createDirectory(at: open.files.buildspec.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: open.files.buildspec.path) {
+                try AtomicFile.write(Data(buildspec.utf8), to: open.files.buildspec, displayPath: relativePath(open.files.buildspec))
+            }
+            open.pendingBuildspec = nil
+        }
+        willWrite(open.files.manifest)
+        try open.document.save()
+        pipeline = open
+        if let workspace { self.workspace = try Workspace.load(root: workspace.root) }
+        return true
+    }
+
+    /// At the end of a successful script: write what is pending, or say the files were already so.
+    func finishScript() throws {
+        guard let open = pipeline else { return }
+        if open.isDirty {
+            try savePipeline()
+            output.line("saved \(open.files.manifestPathInWorkspace)")
+        }
+    }
+
+    /// What a target needs: the pipeline's manifest and paths. Pending edits are saved first,
+    /// because a target reads the committed files.
+    func pipelineContext() throws -> PipelineContext {
+        let workspace = try requireWorkspace()
+        let open = try requirePipeline()
+        if open.isDirty {
+            try savePipeline()
+            output.line("saved \(open.files.manifestPathInWorkspace)")
+        }
+        let current = try requirePipeline()
+        return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
+                               manifest: current.manifest, manifestPath: current.files.manifestPathInWorkspace,
+                               buildspecPath: relativePath(current.files.buildspec))
+    }
+
+    /// `url` relative to the workspace root when inside it.
+    func relativePath(_ url: URL) -> String {
+        guard let root = workspace?.root.standardizedFileURL.path else { return url.path }
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+}
+
+/// Repository names for the default pipeline name (REPO-BRANCH).
+enum RepositoryName {
+    /// `https://github.com/acme/api.git` → `api`; `acme/api` → `api`.
+    static func lastComponent(_ repository: String) -> String {
+        var name = repository
+        while name.hasSuffix("/") { name.removeLast() }
+        if let slash = name.lastIndex(where: { $0 == "/" || $0 == ":" }) { name = String(name[name.index(after: slash)...]) }
+        if name.hasSuffix(".git") { name.removeLast(4) }
+        return name.isEmpty ? "pipeline" : name
+    }
+
+    /// The workspace's `origin` remote (read from .git/config), else its directory's name.
+    static func ofWorkspace(_ root: URL) -> String {
+        if let config = try? String(contentsOf: root.appendingPathComponent(".git/config"), encoding: .utf8) {
+            var inOrigin = false
+            for line in config.split(separator: "\n") {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix("[") { inOrigin = trimmed == "[remote \"origin\"]" }
+                if inOrigin, trimmed.hasPrefix("url"), let equals = trimmed.firstIndex(of: "=") {
+                    return lastComponent(trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+                }
+            }
+        }
+        return lastComponent(root.standardizedFileURL.lastPathComponent)
+    }
+}

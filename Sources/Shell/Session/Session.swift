@@ -1,0 +1,248 @@
+import Foundation
+import Manifest
+import Targets
+
+/// The state of one shell — interactive or a script — and the entry point that runs text.
+///
+/// Holds the workspace, the pipeline being edited (with undo/redo and the unsaved-edits
+/// flag), the target choice and the `set` variables. Use it from one task at a time:
+/// the REPL runs one entry, awaits it, then reads the prompt properties.
+public final class Session: @unchecked Sendable {
+    /// How text reaches the session; decides what unsaved edits and `exit` mean.
+    public enum Mode: Sendable {
+        /// A person at the prompt: edits accumulate until `save`.
+        case interactive
+        /// A script (file, `-c`, stdin, one command): edits are written when it ends
+        /// successfully; a failure puts every file back as it was.
+        case script
+    }
+
+    public let mode: Mode
+    public let table: CommandTable
+    public let output: Output
+    public var variables: Variables
+    /// Print each command (secrets masked) before running it.
+    public var echo = false
+    /// How targets ask questions: scripts never confirm and read no secrets; the REPL sets its own.
+    public var targetUI: any TargetUI
+    /// The directory relative paths (FILE arguments) are read from.
+    public let workingDirectory: URL
+
+    /// The workspace, or nil with the reason when the shell was not started in one.
+    public internal(set) var workspace: Workspace?
+    let workspaceProblem: ShellError?
+    /// The pipeline being edited.
+    public internal(set) var pipeline: OpenPipeline?
+    var undoStack: [PipelineEdit] = []
+    var redoStack: [PipelineEdit] = []
+    /// `target local|aws`, remembered in the workspace's `.sluice/`.
+    public internal(set) var targetChoice: TargetChoice = .local
+    var recorder: Recorder?
+    /// Script mode only: puts files back when the script fails.
+    let journal: FileJournal?
+    /// `run FILE` nesting, bounded so a script that runs itself stops.
+    var runDepth = 0
+
+    /// `exit` ran; the REPL (after asking about unsaved edits) or the script runner stops.
+    public internal(set) var exitRequested = false
+
+    public init(mode: Mode, workingDirectory: URL, environment: [String: String], output: Output,
+                table: CommandTable = .standard) {
+        self.mode = mode
+        self.table = table
+        self.output = output
+        self.workingDirectory = workingDirectory
+        variables = Variables(environment: environment)
+        targetUI = ScriptTargetUI(output: output)
+        journal = mode == .script ? FileJournal() : nil
+        do {
+            let workspace = try Workspace.locate(from: workingDirectory)
+            self.workspace = workspace
+            workspaceProblem = nil
+            targetChoice = TargetStore.load(workspaceRoot: workspace.root)
+        } catch {
+            workspace = nil
+            workspaceProblem = ShellError.failure(Self.message(of: error), hint: Self.hint(of: error)
+                ?? "run sluice inside a Copilot workspace (a directory with copilot/.workspace)")
+        }
+    }
+
+    // MARK: What the prompt shows
+
+    /// The workspace's application, if any.
+    public var applicationName: String? { workspace?.application }
+    /// The pipeline being edited, if any.
+    public var pipelineName: String? { pipeline?.name }
+    /// "local" or "aws".
+    public var targetKind: String { targetChoice.kind }
+    /// Edits not yet written by `save`.
+    public var hasUnsavedEdits: Bool { pipeline?.isDirty ?? false }
+
+    // MARK: Running text
+
+    /// The outcome of running an entry or a script.
+    public enum Outcome: Equatable, Sendable {
+        case success
+        /// Reported already (on stderr, located).
+        case failed(ShellError)
+        /// The task was cancelled (Ctrl-C).
+        case cancelled
+
+        /// 0, 1 (failure), 2 (usage) or 130 (interrupted), as the process exits.
+        public var exitStatus: Int32 {
+            switch self {
+            case .success: return 0
+            case .failed(let error): return error.exitStatus
+            case .cancelled: return 130
+            }
+        }
+    }
+
+    /// Runs one entry (a line, possibly several commands separated by `;`, possibly
+    /// continued over lines) and reports errors on stderr. Cancelling the calling task
+    /// stops the running command and the rest of the entry. Returns true on success.
+    @discardableResult
+    public func run(entry: String, file: String = "<prompt>", firstLine: Int = 1) async -> Bool {
+        await run(text: entry, file: file, firstLine: firstLine) == .success
+    }
+
+    /// Runs `text` (an entry or a whole script) command by command, stopping at the first
+    /// failure, which is reported on stderr with its location and hint.
+    public func run(text: String, file: String, firstLine: Int = 1) async -> Outcome {
+        let commands: [CommandSyntax]
+        do {
+            commands = try Lexer.commands(in: text, file: file, firstLine: firstLine)
+        } catch {
+            return failed(error)
+        }
+        return await run(commands)
+    }
+
+    func run(_ commands: [CommandSyntax]) async -> Outcome {
+        defer { output.flush() }
+        do {
+            for command in commands {
+                try Task.checkCancellation()
+                try await execute(command)
+                if exitRequested { break }
+            }
+            return .success
+        } catch is CancellationError {
+            if runDepth == 0 { output.diagnostic("cancelled") }
+            return .cancelled
+        } catch let nested as NestedScriptFailed {
+            return .failed(nested.error)
+        } catch {
+            return failed(error)
+        }
+    }
+
+    /// Reports `error` (located when it is a ShellError) and returns it as the outcome.
+    private func failed(_ error: Error) -> Outcome {
+        let shellError = (error as? ShellError) ?? ShellError.failure(Self.message(of: error), hint: Self.hint(of: error))
+        output.report(shellError)
+        output.flush()
+        return .failed(shellError)
+    }
+
+    /// Runs a whole script as its own transaction: on success pending edits are saved
+    /// (or "unchanged" said); on failure every file the script wrote is put back.
+    public func runScript(_ text: String, file: String) async -> Outcome {
+        await transaction { await self.run(text: text, file: file) }
+    }
+
+    func runScript(syntax: [CommandSyntax]) async -> Outcome {
+        await transaction { await self.run(syntax) }
+    }
+
+    private func transaction(_ body: () async -> Outcome) async -> Outcome {
+        var outcome = await body()
+        if outcome == .success {
+            do {
+                try finishScript()
+            } catch {
+                outcome = failed(error)
+            }
+        }
+        if outcome == .success {
+            journal?.forget()
+        } else {
+            journal?.rollback()
+        }
+        output.flush()
+        return outcome
+    }
+
+    /// Lexes, expands, binds and runs one command.
+    func execute(_ command: CommandSyntax) async throws {
+        if echo {
+            output.line("> " + Secrets.redacted(command.words.map(\.displayText).joined(separator: " ")), style: .dim)
+        }
+        let arguments = try command.words.map { try $0.expanded(with: variables) }
+        let invocation = try table.bind(arguments)
+        do {
+            try await invocation.spec.run(invocation, self)
+        } catch var error as ShellError {
+            if error.location == nil { error.location = invocation.location }
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch let error as NestedScriptFailed {
+            throw error
+        } catch {
+            throw ShellError.failure(Self.message(of: error), hint: Self.hint(of: error), at: invocation.location)
+        }
+        if invocation.spec.effect == .changesWorkspace {
+            try recorder?.append(invocation, session: self)
+        }
+    }
+
+    /// Writes a file through the script journal (so a failing script can undo it).
+    func willWrite(_ url: URL) {
+        journal?.willChange(url)
+    }
+
+    // MARK: Errors from other modules
+
+    /// The sentence an error from another module says, without its own location prefix.
+    static func message(of error: Error) -> String {
+        if let error = error as? ManifestError { return error.located }
+        return String(describing: error)
+    }
+
+    static func hint(of error: Error) -> String? {
+        (error as? ManifestError)?.hint
+    }
+}
+
+private extension ManifestError {
+    /// `FILE:LINE:COL: MESSAGE` (the file relative when possible), no hint: the script's
+    /// own location leads the report, the manifest's follows inside the message.
+    var located: String {
+        if line > 0 { return "\(file):\(line):\(column): \(message)" }
+        return file.isEmpty || message.contains(file) ? message : "\(file): \(message)"
+    }
+}
+
+/// The `TargetUI` of scripts: nobody to ask, so `confirm` says no and no secret is read.
+struct ScriptTargetUI: TargetUI {
+    let output: Output
+    var isInteractive: Bool { false }
+    func say(_ line: String) { output.line(line) }
+    func confirm(_ question: String) async -> Bool { false }
+    func readSecret(_ prompt: String) async -> String? { nil }
+}
+
+extension Session {
+    /// Runs one command given as separate words (`sluice stage add test`): no lexing, since
+    /// the calling shell already split and expanded them. Transactional like a script.
+    public func runCommand(words: [String]) async -> Outcome {
+        var column = 1
+        let syntax = words.map { word -> Word in
+            defer { column += word.count + 1 }
+            return Word(parts: [.literal(word)], location: ScriptLocation(file: "<command line>", line: 1, column: column),
+                        isQuoted: false)
+        }
+        return await runScript(syntax: [CommandSyntax(words: syntax, location: syntax[0].location)])
+    }
+}

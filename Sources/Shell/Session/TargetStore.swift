@@ -1,0 +1,41 @@
+import Foundation
+import Targets
+
+/// Where `target` remembers its choice: `.sluice/target.json` in the workspace, beside a
+/// `.sluice/.gitignore` of `*` so nothing under `.sluice/` is ever committed.
+enum TargetStore {
+    static func directory(_ workspaceRoot: URL) -> URL {
+        workspaceRoot.appendingPathComponent(".sluice", isDirectory: true)
+    }
+
+    static func file(_ workspaceRoot: URL) -> URL {
+        directory(workspaceRoot).appendingPathComponent("target.json")
+    }
+
+    /// The remembered choice; local when none was made (or the file is unreadable).
+    static func load(workspaceRoot: URL) -> TargetChoice {
+        guard let data = FileManager.default.contents(atPath: file(workspaceRoot).path),
+              let choice = try? JSONDecoder().decode(TargetChoice.self, from: data) else { return .local }
+        return choice
+    }
+
+    static func save(_ choice: TargetChoice, workspaceRoot: URL, session: Session) throws {
+        let directory = directory(workspaceRoot)
+        let ignore = directory.appendingPathComponent(".gitignore")
+        let target = file(workspaceRoot)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            if !FileManager.default.fileExists(atPath: ignore.path) {
+                session.willWrite(ignore)
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try Data("*\n".utf8).write(to: ignore, options: .atomic)
+            }
+            session.willWrite(target)
+            try (encoder.encode(choice) + Data("\n".utf8)).write(to: target, options: .atomic)
+        } catch {
+            throw ShellError.failure("cannot remember the target in \(target.path): \(error.localizedDescription)",
+                                     hint: "check that the workspace directory is writable")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// The command language: lexer, parser, command table, interpreter, completion and
-// the libedit line editor.

@@ -1,0 +1,124 @@
+import XCTest
+
+/// The language itself: quoting, expansion, comments, errors, the ways of running a script.
+final class LanguageTests: XCTestCase {
+    func testQuotingAndEscapes() throws {
+        try assertGolden("quoting", [.script(#"""
+            echo plain   words 'single $NOT expanded' "double \"quoted\" \$ \\ back\tslash"
+            echo a\ b 'it'\''s' "x"'y'z ''
+            echo "#not a comment" # but this is
+            echo "line one
+            line two"
+            """#)])
+    }
+
+    func testVariablesFromSetAndEnvironment() throws {
+        try assertGolden("variables", [.script("""
+            set NAME world
+            echo "hello $NAME" ${NAME}s $NAME-ish ${GREETING}
+            set GREETING "set wins"
+            echo $GREETING; echo cost: $ 5 $5
+            """, environment: ["GREETING": "from the environment"])])
+    }
+
+    func testUndefinedVariableIsAnErrorNotEmpty() throws {
+        try assertGolden("undefined-variable", [.script("echo before\necho \"x ${MISSING} y\"\necho never")])
+    }
+
+    func testBadVariableReferences() throws {
+        try assertGolden("bad-variable-reference", [.script("echo ${1x}"), .script("echo ${OPEN"), .script("echo ${}")])
+    }
+
+    func testCommentsContinuationAndSemicolons() throws {
+        try assertGolden("comments-continuation", fixture: .quickstartWith(["setup.sluice": """
+            #!/usr/bin/env sluice
+            # a comment line
+            echo one; echo two   # trailing comment
+            echo three \\
+                 continued \\
+                 lines
+            ;;  ; echo after empty commands
+            echo "quoted \\
+            continuation"
+            """]), [.sluice("--echo", "setup.sluice")])
+    }
+
+    func testUnterminatedQuotes() throws {
+        try assertGolden("unterminated-quote", [.script("echo ok\necho \"open"), .script("echo 'open")])
+    }
+
+    func testUnknownCommandSuggestsTheClosest() throws {
+        try assertGolden("unknown-command", [.script("stgae add test"), .script("frobnicate"), .script("stage ad test"),
+                                             .script("stage"), .script("helpp")])
+    }
+
+    func testArgumentErrors() throws {
+        try assertGolden("argument-errors", [
+            .script("stage add"),
+            .script("stage ls extra"),
+            .script("approval maybe test"),
+            .script("test rm test zero"),
+            .script("push --force"),
+            .script("source set github acme/api branch"),
+            .script("target aws endpoint ftp://example"),
+            .script("pre add test migrate"),
+            .script("set 9lives x"),
+        ])
+    }
+
+    func testHelp() throws {
+        try assertGolden("help", [.sluice("help"), .sluice("help", "stage"), .sluice("help", "stage", "add"),
+                                  .sluice("help", "source", "set", "github"), .sluice("help", "stag")])
+    }
+
+    func testScriptFileErrorsPointIntoTheFile() throws {
+        try assertGolden("script-file-error", fixture: .quickstartWith(["scripts/bad.sluice": """
+            #!/usr/bin/env sluice
+            echo first
+
+              stage rm  nowhere extra
+            echo never
+            """]), [.sluice("scripts/bad.sluice"), .sluice("--echo", "scripts/bad.sluice")])
+    }
+
+    func testStandardInputIsAScript() throws {
+        try assertGolden("stdin", [.sluice(input: "echo from stdin\nset X 1; echo $X\nnope\necho never\n")])
+    }
+
+    func testOneCommandFromWords() throws {
+        try assertGolden("words", [.sluice("echo", "two words", "$NOT_EXPANDED_AGAIN"), .sluice("help", "record"),
+                                   .sluice("stage", "frob")])
+    }
+
+    func testSluiceUsageErrors() throws {
+        try assertGolden("sluice-usage", [.sluice("-c", "echo x", "extra"), .sluice("missing.sluice"),
+                                          .sluice("--bogus"), .sluice("--help")])
+    }
+
+    func testSecretsAreNeverEchoed() throws {
+        try assertGolden("secrets", [.script("""
+            echo ghp_abcdefghijklmnopqrstuvwxyz0123456789 is masked
+            set TOKEN github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz
+            echo ${TOKEN}
+            ghp_abcdefghijklmnopqrstuvwxyz0123456789
+            """)])
+    }
+
+    func testRunFileSharesTheSession() throws {
+        try assertGolden("run-file", fixture: .quickstartWith([
+            "lib/vars.sluice": "set WHO nested\necho in vars.sluice\n",
+            "lib/broken.sluice": "echo in broken\n\nundefined-command\n",
+            "lib/loop.sluice": "run lib/loop.sluice\n",
+        ]), [.script("run lib/vars.sluice; echo back with $WHO"), .script("run lib/broken.sluice; echo never"),
+             .script("run lib/missing.sluice"), .sluice("-c", "run lib/loop.sluice")])
+    }
+
+    func testExitStopsAScript() throws {
+        try assertGolden("exit", [.script("echo a; exit; echo b"), .script("exit\necho never")])
+    }
+
+    func testOutsideAWorkspace() throws {
+        try assertGolden("no-workspace", fixture: .empty, [.script("echo works anywhere"), .script("stage ls"),
+                                                           .script("target local")])
+    }
+}
