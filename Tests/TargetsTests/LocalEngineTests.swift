@@ -60,6 +60,11 @@ final class LocalEngineTests: XCTestCase {
         let stage = try await later.logs(workspace.context(), stage: "DeployTo-prod", action: nil)
         XCTAssertTrue(stage.contains("==> DeployTo-prod/CreateOrUpdate-api-prod (Succeeded) <=="), stage)
 
+        // A finished execution keeps its logs and artifacts, not its copies of the source.
+        let run = workspace.url.appendingPathComponent(".sluice/local/pipelines/release/executions/\(id)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.path).sorted(),
+                       ["artifacts", "execution.json", "lock", "logs"])
+
         // Pushing the same pipeline again changes nothing; release starts a second execution.
         let again = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         XCTAssertEqual(again, .upToDate)

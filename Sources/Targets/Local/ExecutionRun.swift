@@ -16,9 +16,11 @@ struct ExecutionRun {
         directory.appendingPathComponent("logs/\(stage)/\(action).log")
     }
 
+    var workingCopies: URL { directory.appendingPathComponent("work", isDirectory: true) }
+
     /// A fresh copy of the source snapshot for one action.
     func workingCopy(_ name: String) throws -> URL {
-        let work = directory.appendingPathComponent("work/\(name)", isDirectory: true)
+        let work = workingCopies.appendingPathComponent(name, isDirectory: true)
         try? FileManager.default.removeItem(at: work)
         try FileManager.default.createDirectory(at: work.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: source, to: work)

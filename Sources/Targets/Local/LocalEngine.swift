@@ -41,8 +41,15 @@ final class LocalEngine: @unchecked Sendable {
         store.executionDirectory(pipeline, id).appendingPathComponent("execution.json")
     }
 
+    /// Saves the record; once the execution is over, its source snapshot and working copies
+    /// go too (logs and artifacts stay), so old executions cost little disk.
     private func save(_ record: ExecutionRecord) throws {
         try store.write(record, to: executionFile(record.definition.name, record.snapshot.id))
+        guard record.snapshot.state.isFinal else { return }
+        let run = ExecutionRun(store: store, record: record)
+        for directory in [run.source, run.workingCopies] {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     /// Marks Abandoned every execution whose driving sluice died: not final, not parked at an
