@@ -20,7 +20,7 @@ enum BuildCommands {
         let path = invocation.required("FILE")
         let text = try session.readTextFile(path, at: invocation.location(of: "FILE"))
         try session.edit("build policy from \(path)", unchanged: "build policy is already \(path)'s") {
-            try $0.setAdditionalPolicy(fromDocumentText: text, file: path)
+            try $0.setAdditionalPolicy(fromFileContent: text, file: path)
         }
     }
 }

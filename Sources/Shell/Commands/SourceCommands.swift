@@ -26,11 +26,10 @@ enum SourceCommands {
     private static func set(_ provider: SourceProvider, repository: String, _ invocation: Invocation,
                             _ session: Session) throws {
         let branch = invocation["BRANCH"]
-        let change = SourceChange(provider: provider, repository: repository, branch: branch,
-                                  connectionName: invocation["CONNECTION"], accessTokenSecret: invocation["SECRET"])
         try session.edit("source: \(provider) \(repository) (branch \(branch ?? "main"))",
                          unchanged: "source is \(provider) \(repository)", repository: repository, branch: branch) {
-            try $0.setSource(change)
+            try $0.setSource(provider: provider, repository: repository, branch: branch,
+                             connectionName: invocation["CONNECTION"], accessTokenSecret: invocation["SECRET"])
         }
     }
 

@@ -19,8 +19,9 @@ enum StageCommands {
 
     static func remove(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        try session.edit("removed stage \(environment)", unchanged: "no stage \(environment)") {
-            try $0.removeStage(environment)
+        try session.edit("removed stage \(environment)", unchanged: "no stage \(environment)", creating: false) {
+            guard $0.manifest.stage(named: environment) != nil else { return false }
+            return try $0.removeStage(environment)
         }
     }
 
@@ -51,7 +52,7 @@ enum StageCommands {
         _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("approval \(on ? "on" : "off") for \(environment)",
                          unchanged: "approval is already \(on ? "on" : "off") for \(environment)") {
-            try $0.setApproval(on, forStage: environment)
+            try $0.setApproval(on, stage: environment)
         }
     }
 
@@ -60,7 +61,7 @@ enum StageCommands {
         let command = invocation.required("COMMAND")
         _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("added test to \(environment): \(command)", unchanged: "\(environment) already runs \(command)") {
-            try $0.addTestCommand(command, toStage: environment)
+            try $0.addTestCommand(command, stage: environment)
         }
     }
 
@@ -74,7 +75,7 @@ enum StageCommands {
         }
         try session.edit("removed test \(index) of \(environment): \(stage.testCommands[index - 1])",
                          unchanged: "\(environment) has no test \(index)") {
-            try $0.removeTestCommand(at: index, fromStage: environment)
+            try $0.removeTestCommand(at: index, stage: environment)
         }
     }
 
@@ -98,15 +99,18 @@ enum StageCommands {
                                     dependsOn: dependencies(invocation))
         try session.edit("deployment \(deployment.name) in \(environment)",
                          unchanged: "deployment \(deployment.name) in \(environment) is already so") {
-            try $0.setDeployment(deployment, inStage: environment)
+            try $0.addDeployment(deployment, stage: environment)
         }
     }
 
     static func removeDeployment(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let name = invocation.required("NAME")
-        try session.edit("removed deployment \(name) from \(environment)", unchanged: "no deployment \(name) in \(environment)") {
-            try $0.removeDeployment(name, fromStage: environment)
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        try session.edit("removed deployment \(name) from \(environment)", unchanged: "no deployment \(name) in \(environment)",
+                         creating: false) {
+            guard $0.manifest.stage(named: environment)?.deployments.contains(where: { $0.name == name }) == true else { return false }
+            return try $0.removeDeployment(named: name, stage: environment)
         }
     }
 
@@ -126,23 +130,27 @@ enum StageCommands {
         try removeAction(.post, invocation, session)
     }
 
-    private static func addAction(_ phase: DeploymentPhase, _ invocation: Invocation, _ session: Session) throws {
+    private static func addAction(_ timing: ActionTiming, _ invocation: Invocation, _ session: Session) throws {
         let environment = invocation.required("ENV")
         _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let action = DeploymentAction(name: invocation.required("NAME"), buildspec: invocation.required("PATH"),
                                       dependsOn: dependencies(invocation))
-        try session.edit("\(phase)-deployment \(action.name) in \(environment)",
-                         unchanged: "\(phase)-deployment \(action.name) in \(environment) is already so") {
-            try $0.setDeploymentAction(action, phase: phase, inStage: environment)
+        let kind = timing == .pre ? "pre-deployment" : "post-deployment"
+        try session.edit("\(kind) \(action.name) in \(environment)", unchanged: "\(kind) \(action.name) in \(environment) is already so") {
+            try $0.addAction(action, timing, stage: environment)
         }
     }
 
-    private static func removeAction(_ phase: DeploymentPhase, _ invocation: Invocation, _ session: Session) throws {
+    private static func removeAction(_ timing: ActionTiming, _ invocation: Invocation, _ session: Session) throws {
         let environment = invocation.required("ENV")
         let name = invocation.required("NAME")
-        try session.edit("removed \(phase)-deployment \(name) from \(environment)",
-                         unchanged: "no \(phase)-deployment \(name) in \(environment)") {
-            try $0.removeDeploymentAction(name, phase: phase, fromStage: environment)
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        let kind = timing == .pre ? "pre-deployment" : "post-deployment"
+        try session.edit("removed \(kind) \(name) from \(environment)", unchanged: "no \(kind) \(name) in \(environment)",
+                         creating: false) {
+            guard let stage = $0.manifest.stage(named: environment),
+                  (timing == .pre ? stage.preDeployments : stage.postDeployments).contains(where: { $0.name == name }) else { return false }
+            return try $0.removeAction(named: name, timing, stage: environment)
         }
     }
 

@@ -52,7 +52,7 @@ enum TargetCommands {
         let outcome = try await call("push", session) { try await target.push(context, options: options, ui: session.targetUI) }
         switch outcome {
         case .upToDate:
-            session.output.line("unchanged: \(context.manifest.name) is up to date on the \(target.kind) target")
+            break  // the target said so
         case .planned:
             if !options.dryRun, !options.assumeYes, !session.targetUI.isInteractive {
                 throw ShellError.failure("push needs confirmation, and a script cannot give it",
@@ -73,25 +73,39 @@ enum TargetCommands {
 
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("watch", session)
-        guard let snapshot = try await call("watch", session, { try await target.latestExecution(context) }) else {
-            session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
-            return
+        let outcome = try await call("watch", session) {
+            try await Targets.watch(target: target, pipeline: context, console: session.console)
         }
-        ExecutionText.write(snapshot, to: session.output)
+        switch outcome {
+        case .neverRan:
+            throw ShellError.failure("\(context.manifest.name) has not run yet", hint: "`push` deploys it and starts a run")
+        case .awaitingApproval:
+            return
+        case .finished(let snapshot):
+            guard snapshot.state == .succeeded else {
+                throw ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
+                    + (snapshot.failureReason.map { ": \($0)" } ?? ""),
+                    hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
+            }
+        }
     }
 
     static func status(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("status", session)
         let snapshot = try await call("status", session) { try await target.latestExecution(context) }
-        if invocation.has("--json") || session.output.json {
-            try session.output.line(JSONText.encode(snapshot))
-            return
-        }
         guard let snapshot else {
-            session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
+            if invocation.has("--json") || session.output.json {
+                session.output.line("null")
+            } else {
+                session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
+            }
             return
         }
-        ExecutionText.write(snapshot, to: session.output)
+        if invocation.has("--json") || session.output.json {
+            session.output.write(try StatusTable.json(snapshot))
+        } else {
+            session.output.write(StatusTable.render(snapshot, color: session.output.isColorTerminal))
+        }
     }
 
     static func history(_ invocation: Invocation, _ session: Session) async throws {
@@ -107,7 +121,7 @@ enum TargetCommands {
             return
         }
         for run in runs {
-            let started = run.startedAt.map(ExecutionText.timestamp) ?? "-"
+            let started = run.startedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
             session.output.line("\(run.id)  \(run.state.rawValue.padded(to: 18))  \(started)  \(run.sourceRevision.map { String($0.prefix(8)) } ?? "")")
         }
     }
@@ -139,7 +153,7 @@ enum TargetCommands {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget
         do {
-            target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root)
+            target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
         } catch is TargetUnavailable {
             throw unavailable(command, session)
         }

@@ -1,3 +1,4 @@
+import Targets
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,6 +21,7 @@ public final class Output: @unchecked Sendable {
         case cyan = "36"
     }
 
+    private let stdoutLive: Bool
     private let stdoutColor: Bool
     private let stderrColor: Bool
     private var buffer: [UInt8] = []
@@ -29,14 +31,17 @@ public final class Output: @unchecked Sendable {
     /// Decides colour from the real file descriptors and the environment.
     public init(environment: [String: String], json: Bool = false) {
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        stdoutColor = !noColor && isatty(STDOUT_FILENO) == 1
+        stdoutLive = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
+        stdoutColor = !noColor && stdoutLive
         stderrColor = !noColor && isatty(STDERR_FILENO) == 1
         self.json = json
         buffer.reserveCapacity(1 << 16)
     }
 
-    /// True when stdout is a terminal with colour allowed (a live view may redraw there).
+    /// True when stdout is a terminal with colour allowed.
     public var isColorTerminal: Bool { stdoutColor }
+    /// True when stdout is a terminal that can redraw in place (TERM is not dumb).
+    public var isLiveTerminal: Bool { stdoutLive }
 
     /// Writes `text` and a newline to stdout.
     public func line(_ text: String, style: Style = .plain) {
@@ -98,4 +103,15 @@ private func Glibc_write(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ cou
     #else
     return Darwin.write(descriptor, pointer, count)
     #endif
+}
+
+extension Output {
+    /// The console `watch`, `status` and the targets draw on: this output's stdout, flushed
+    /// per write so live redraws and ordinary lines stay in order.
+    public var console: WatchConsole {
+        WatchConsole(live: isLiveTerminal, color: isColorTerminal) { [self] text in
+            write(text)
+            flush()
+        }
+    }
 }

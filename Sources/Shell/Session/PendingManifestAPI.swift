@@ -4,24 +4,15 @@ import Manifest
 // TEMPORARY, removed when Manifest's editing API lands on main: the shapes the commands
 // call, each answering that the manifest editor is not on main yet. Nothing here edits.
 
-struct SourceChange {
-    var provider: SourceProvider
-    var repository: String
-    var branch: String?
-    var connectionName: String?
-    var accessTokenSecret: String?
-}
-
 enum StagePosition {
     case end
     case before(String)
     case after(String)
 }
 
-enum DeploymentPhase: CustomStringConvertible {
-    case pre
-    case post
-    var description: String { self == .pre ? "pre" : "post" }
+enum ActionTiming: String {
+    case pre = "pre_deployments"
+    case post = "post_deployments"
 }
 
 struct Diagnostic {
@@ -47,23 +38,24 @@ enum PipelineScaffold {
 }
 
 extension ManifestDocument {
-    mutating func setSource(_ change: SourceChange) throws -> Bool { throw pendingEditor }
-    mutating func addStage(_ name: String, at position: StagePosition) throws -> Bool { throw pendingEditor }
-    mutating func removeStage(_ name: String) throws -> Bool { throw pendingEditor }
-    mutating func moveStage(_ name: String, to position: StagePosition) throws -> Bool { throw pendingEditor }
-    mutating func setApproval(_ on: Bool, forStage stage: String) throws -> Bool { throw pendingEditor }
-    mutating func addTestCommand(_ command: String, toStage stage: String) throws -> Bool { throw pendingEditor }
-    mutating func removeTestCommand(at index: Int, fromStage stage: String) throws -> Bool { throw pendingEditor }
-    mutating func setDeployment(_ deployment: Deployment, inStage stage: String) throws -> Bool { throw pendingEditor }
-    mutating func removeDeployment(_ name: String, fromStage stage: String) throws -> Bool { throw pendingEditor }
-    mutating func setDeploymentAction(_ action: DeploymentAction, phase: DeploymentPhase, inStage stage: String) throws -> Bool {
+    mutating func setSource(provider: SourceProvider, repository: String, branch: String? = nil,
+                            connectionName: String? = nil, accessTokenSecret: String? = nil) throws -> Bool { throw pendingEditor }
+    mutating func addStage(_ environment: String, at position: StagePosition = .end) throws -> Bool { throw pendingEditor }
+    mutating func removeStage(_ environment: String) throws -> Bool { throw pendingEditor }
+    mutating func moveStage(_ environment: String, to position: StagePosition) throws -> Bool { throw pendingEditor }
+    mutating func setApproval(_ required: Bool, stage environment: String) throws -> Bool { throw pendingEditor }
+    mutating func addTestCommand(_ command: String, stage environment: String) throws -> Bool { throw pendingEditor }
+    mutating func removeTestCommand(at number: Int, stage environment: String) throws -> Bool { throw pendingEditor }
+    mutating func addDeployment(_ deployment: Deployment, stage environment: String) throws -> Bool { throw pendingEditor }
+    mutating func removeDeployment(named name: String, stage environment: String) throws -> Bool { throw pendingEditor }
+    mutating func addAction(_ action: DeploymentAction, _ timing: ActionTiming, stage environment: String) throws -> Bool {
         throw pendingEditor
     }
-    mutating func removeDeploymentAction(_ name: String, phase: DeploymentPhase, fromStage stage: String) throws -> Bool {
+    mutating func removeAction(named name: String, _ timing: ActionTiming, stage environment: String) throws -> Bool {
         throw pendingEditor
     }
     mutating func setBuildImage(_ image: String) throws -> Bool { throw pendingEditor }
     mutating func setBuildspecPath(_ path: String) throws -> Bool { throw pendingEditor }
-    mutating func setAdditionalPolicy(fromDocumentText text: String, file: String) throws -> Bool { throw pendingEditor }
+    mutating func setAdditionalPolicy(fromFileContent content: String, file: String) throws -> Bool { throw pendingEditor }
     func replacingText(_ text: String) throws -> ManifestDocument { throw pendingEditor }
 }

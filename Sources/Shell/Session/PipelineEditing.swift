@@ -58,10 +58,10 @@ extension Session {
 
     /// Applies one edit to the pipeline (creating it first if the workspace has none) and
     /// says what happened: `done` when the text changed, `unchanged` when it was already so.
-    /// A change is undoable.
-    func edit(_ done: String, unchanged: String, repository: String? = nil, branch: String? = nil,
+    /// A change is undoable. `creating: false` for removals: nothing to remove from no pipeline.
+    func edit(_ done: String, unchanged: String, repository: String? = nil, branch: String? = nil, creating: Bool = true,
               _ change: (inout ManifestDocument) throws -> Bool) throws {
-        let before = try pipelineForEditing(repository: repository, branch: branch)
+        let before = creating ? try pipelineForEditing(repository: repository, branch: branch) : try requirePipeline()
         var after = before
         guard try change(&after.document) else {
             output.line("unchanged: \(unchanged)")

@@ -43,8 +43,9 @@ public final class Session: @unchecked Sendable {
     /// `run FILE` nesting, bounded so a script that runs itself stops.
     var runDepth = 0
 
-    /// `exit` ran; the REPL (after asking about unsaved edits) or the script runner stops.
-    public internal(set) var exitRequested = false
+    /// `exit` ran: the script runner stops; the REPL asks about unsaved edits first and,
+    /// when the person stays, sets it back to false.
+    public var exitRequested = false
 
     public init(mode: Mode, workingDirectory: URL, environment: [String: String], output: Output,
                 table: CommandTable = .standard) {
@@ -206,12 +207,24 @@ public final class Session: @unchecked Sendable {
 
     /// The sentence an error from another module says, without its own location prefix.
     static func message(of error: Error) -> String {
-        if let error = error as? ManifestError { return error.located }
-        return String(describing: error)
+        parts(of: error).message
     }
 
     static func hint(of error: Error) -> String? {
-        (error as? ManifestError)?.hint
+        parts(of: error).hint
+    }
+
+    /// Other modules' errors describe themselves as `MESSAGE` + `\nhint: HINT` (ManifestError
+    /// keeps both as fields); the shell prints them in its own located form.
+    private static func parts(of error: Error) -> (message: String, hint: String?) {
+        if let error = error as? ManifestError { return (error.located, error.hint) }
+        let text = String(describing: error)
+        for marker in ["\n  hint: ", "\nhint: "] {
+            if let range = text.range(of: marker) {
+                return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
+            }
+        }
+        return (text, nil)
     }
 }
 
@@ -245,4 +258,9 @@ extension Session {
         }
         return await runScript(syntax: [CommandSyntax(words: syntax, location: syntax[0].location)])
     }
+}
+
+extension Session {
+    /// Where targets and `watch` draw: this session's output.
+    public var console: WatchConsole { output.console }
 }
