@@ -1,0 +1,178 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import TestSupport
+import XCTest
+
+/// The local target through the real `sluice` binary, in temporary git repositories made from
+/// examples/quickstart: the issue's end-to-end cases.
+final class LocalEndToEndTests: XCTestCase {
+    var workspace: URL!
+    var home: TemporaryDirectory!
+
+    /// Writes the quickstart's pipeline manifest (as `stage add`/`test add`/`approval on` would),
+    /// with `testCommands` for the test stage.
+    func writePipeline(testCommands: [String] = ["make test", "make integration-test"]) throws {
+        let manifest = """
+        name: release
+        version: 1
+        source:
+          provider: GitHub
+          properties:
+            repository: https://github.com/demo/api
+            branch: main
+        build:
+          buildspec: buildspec.yml
+        stages:
+          - name: test
+            test_commands:
+        \(testCommands.map { "      - \"\($0)\"" }.joined(separator: "\n"))
+          - name: prod
+            requires_approval: true
+
+        """
+        let file = workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(manifest.utf8).write(to: file)
+    }
+
+    override func setUpWithError() throws {
+        home = try TemporaryDirectory("sluice-e2e")
+        workspace = home.url.appendingPathComponent("quickstart")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)
+        try git("init", "-q", "-b", "main")
+        try commit("quickstart")
+    }
+
+    override func tearDown() {
+        home.remove()
+    }
+
+    func testAFailingTestCommandFailsItsStageAndStopsPromotion() throws {
+        try writePipeline(testCommands: ["make test", "echo no such page; exit 4"])
+        let result = try sluice(["push", "--yes"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let watch = try sluice(["watch"])
+        XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
+        XCTAssertTrue(watch.stdout.contains("exited with 4: no such page"), watch.stdout)
+        let status = try statusJSON()
+        XCTAssertEqual(status["state"] as? String, "Failed")
+        XCTAssertEqual(stageStates(status)["DeployTo-test"], "Failed")
+        XCTAssertEqual(stageStates(status)["DeployTo-prod"], "Pending")
+    }
+
+    func testARejectedApprovalStopsTheExecution() throws {
+        try writePipeline()
+        let result = try sluice(["-c", "push --yes; watch; reject prod comment 'not today'"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let status = try statusJSON()
+        XCTAssertEqual(status["state"] as? String, "Rejected")
+        XCTAssertEqual(stageStates(status)["DeployTo-prod"], "Rejected")
+        let watch = try sluice(["watch"])
+        XCTAssertEqual(watch.status, 1)
+    }
+
+    func testAnApprovalLeftWaitingIsApprovedFromANewSluice() throws {
+        try writePipeline()
+        let first = try sluice(["-c", "push --yes; watch"])
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        XCTAssertEqual(try statusJSON()["state"] as? String, "InProgress")
+
+        let second = try sluice(["-c", "approve prod; watch"])
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        let status = try statusJSON()
+        XCTAssertEqual(status["state"] as? String, "Succeeded")
+        XCTAssertEqual(stageStates(status)["DeployTo-prod"], "Succeeded")
+
+        // Each action's log is readable.
+        let build = try sluice(["logs", "Build"])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertTrue(build.stdout.contains("[Container] Running command make all"), build.stdout)
+        let tests = try sluice(["logs", "test", "TestCommands"])
+        XCTAssertTrue(tests.stdout.contains("ok - greets an environment"), tests.stdout)
+        let deploy = try sluice(["logs", "prod", "CreateOrUpdate-api-prod"])
+        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.yml"), deploy.stdout)
+    }
+
+    func testARunWhoseSluiceIsKilledMidBuildIsAbandoned() throws {
+        try Data("version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 5\n".utf8)
+            .write(to: workspace.appendingPathComponent("buildspec.yml"))
+        try commit("a slow build")
+        try writePipeline()
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sluiceBinary)
+        process.arguments = ["push", "--yes"]
+        process.currentDirectoryURL = workspace
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date() + 30
+        while try !buildIsRunning() {
+            XCTAssertLessThan(Date(), deadline, "the build never started")
+            if Date() > deadline { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let status = try sluice(["status"])
+        XCTAssertTrue(status.stdout.contains("Abandoned"), status.stdout + status.stderr)
+        let json = try statusJSON()
+        XCTAssertEqual(json["state"] as? String, "Abandoned")
+        XCTAssertEqual(stageStates(json)["Build"], "Abandoned")
+    }
+
+    // MARK: Helpers
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home.path
+        environment["XDG_STATE_HOME"] = home.url.appendingPathComponent("state").path
+        environment["NO_COLOR"] = "1"
+        return environment
+    }
+
+    func sluice(_ arguments: [String]) throws -> ProcessResult {
+        try runProcess(sluiceBinary, arguments, environment: environment, directory: workspace, timeout: 60)
+    }
+
+    func statusJSON() throws -> [String: Any] {
+        let result = try sluice(["status", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+    }
+
+    func stageStates(_ status: [String: Any]) -> [String: String] {
+        var states: [String: String] = [:]
+        for stage in status["stages"] as? [[String: Any]] ?? [] {
+            states[stage["name"] as? String ?? ""] = stage["state"] as? String
+        }
+        return states
+    }
+
+    /// Reads the stored executions directly: true once one has its Build stage in progress.
+    func buildIsRunning() throws -> Bool {
+        let pipelines = workspace.appendingPathComponent(".sluice/local/pipelines")
+        guard let enumerator = FileManager.default.enumerator(atPath: pipelines.path) else { return false }
+        for case let path as String in enumerator where path.hasSuffix("execution.json") {
+            guard let data = FileManager.default.contents(atPath: pipelines.appendingPathComponent(path).path),
+                  let record = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let snapshot = record["snapshot"] as? [String: Any] else { continue }
+            if stageStates(snapshot)["Build"] == "InProgress" { return true }
+        }
+        return false
+    }
+
+    func git(_ arguments: String...) throws {
+        let result = try runProcess("/usr/bin/env", ["git"] + arguments, directory: workspace)
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    func commit(_ message: String) throws {
+        try git("add", "-A")
+        try git("-c", "user.name=sluice", "-c", "user.email=test@sluice.invalid", "commit", "-q", "-m", message)
+    }
+}
