@@ -8,7 +8,20 @@ struct TextLines {
     let carriageReturn: String
 
     init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split by scalars: "\r\n" is a single Character, so a Character split would miss CRLF lines.
+        let scalars = text.unicodeScalars
+        var lines: [Substring] = []
+        var start = scalars.startIndex
+        var index = start
+        while index < scalars.endIndex {
+            if scalars[index] == "\n" {
+                lines.append(Substring(scalars[start..<index]))
+                start = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        lines.append(Substring(scalars[start...]))
+        self.lines = lines
         carriageReturn = text.contains("\r\n") ? "\r" : ""
     }
 

@@ -3,6 +3,19 @@ import XCTest
 import TestSupport
 @testable import Manifest
 
+/// One stage as Copilot's template writes it (and as sluice adds one to such a file).
+func copilotStageItem(_ name: String) -> String {
+    """
+        - # The name of the environment.
+          name: \(name)
+          # Optional: flag for manual approval action before deployment.
+          # requires_approval: true
+          # Optional: use test commands to validate this stage of your build.
+          # test_commands: [echo 'running tests', make test]
+
+    """
+}
+
 /// Copilot's generated manifest for two stages (the template in PIPELINES.md), the files most edits start from.
 let copilotTemplate = """
 # The manifest for the "demo" pipeline.
@@ -29,19 +42,7 @@ source:
 
 # This section defines the order of the environments your pipeline will deploy to.
 stages:
-    - # The name of the environment.
-      name: test
-      # Optional: flag for manual approval action before deployment.
-      # requires_approval: true
-      # Optional: use test commands to validate this stage of your build.
-      # test_commands: [echo 'running tests', make test]
-    - # The name of the environment.
-      name: prod
-      # Optional: flag for manual approval action before deployment.
-      # requires_approval: true
-      # Optional: use test commands to validate this stage of your build.
-      # test_commands: [echo 'running tests', make test]
-
+\(copilotStageItem("test"))\(copilotStageItem("prod"))
 """
 
 /// Creates `relativePath` under `root` with `contents`, making directories as needed.

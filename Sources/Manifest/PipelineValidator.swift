@@ -1,0 +1,331 @@
+import Foundation
+
+/// One finding of ``PipelineValidator``: `FILE:LINE:COL: error|warning: MESSAGE` plus a hint line.
+public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Equatable, Sendable {
+        /// Copilot would reject the pipeline (or CloudFormation would fail to create it).
+        case error
+        /// Deployable, but probably not what was meant.
+        case warning
+    }
+
+    public var severity: Severity
+    public var file: String
+    /// nil when the problem is the file as a whole.
+    public var location: SourceLocation?
+    public var message: String
+    public var hint: String?
+
+    public var description: String {
+        var text = file
+        if let location { text += ":\(location.line):\(location.column)" }
+        text += ": \(severity.rawValue): \(message)"
+        if let hint { text += "\n  hint: \(hint)" }
+        return text
+    }
+}
+
+/// Copilot's rules for a pipeline manifest, plus sluice's own, kept apart from the model as Copilot does.
+///
+/// Rules: version 1; name present, letters/digits/hyphens from a letter; stack name `pipeline-APP-NAME`
+/// at most 128 characters; provider known; repository present and parseable for its provider;
+/// connection_arn an ARN; at least one stage (warning); each stage named, no name twice; test_commands
+/// and post_deployments not both; pre/post actions have a buildspec; depends_on names exist among
+/// their siblings and form no cycle; stages name environments of the workspace (warning); keys Copilot
+/// does not read (warning).
+public struct PipelineValidator: Sendable {
+    /// CloudFormation's limit on stack names.
+    public static let maxStackNameLength = 128
+
+    /// Supplies the application name (for the stack name) and the environments; nil skips those checks.
+    public var workspace: Workspace?
+
+    public init(workspace: Workspace? = nil) {
+        self.workspace = workspace
+    }
+
+    /// The CloudFormation stack Copilot deploys the pipeline as.
+    public static func stackName(application: String, pipeline: String) -> String {
+        "pipeline-\(application)-\(pipeline)"
+    }
+
+    /// Every finding, errors and warnings, in file order.
+    public func validate(_ document: ManifestDocument) -> [Diagnostic] {
+        var check = Checker(document: document)
+        check.run(workspace: workspace)
+        return check.found.enumerated().sorted { a, b in
+            let x = a.element.location ?? SourceLocation(line: 0, column: 0), y = b.element.location ?? SourceLocation(line: 0, column: 0)
+            return (x.line, x.column, a.offset) < (y.line, y.column, b.offset)
+        }.map(\.element)
+    }
+}
+
+/// One validation pass over one document.
+private struct Checker {
+    let document: ManifestDocument
+    var found: [Diagnostic] = []
+    var manifest: PipelineManifest { document.manifest }
+
+    mutating func run(workspace: Workspace?) {
+        checkVersion()
+        checkName(application: workspace?.application)
+        checkSource()
+        checkStages(environments: workspace?.environments)
+        for key in document.unknownKeys {
+            add(.warning, at: key.location, "\(key.path) is not a pipeline manifest setting; Copilot ignores it",
+                hint: "check the spelling against https://aws.github.io/copilot-cli/docs/manifest/pipeline/")
+        }
+    }
+
+    mutating func add(_ severity: Diagnostic.Severity, at location: SourceLocation?, _ message: String, hint: String? = nil) {
+        found.append(Diagnostic(severity: severity, file: document.displayPath, location: location, message: message, hint: hint))
+    }
+
+    private var top: SourceLocation { SourceLocation(line: 1, column: 1) }
+
+    mutating func checkVersion() {
+        guard manifest.version != 1 else { return }
+        if let location = document.locations.value("version") {
+            add(.error, at: location, "version \(manifest.version) is not supported; Copilot knows only version 1", hint: "write `version: 1`")
+        } else {
+            add(.error, at: top, "version is missing", hint: "add `version: 1`, the only schema version Copilot knows")
+        }
+    }
+
+    mutating func checkName(application: String?) {
+        let name = manifest.name
+        guard let location = document.locations.value("name"), !name.isEmpty else {
+            add(.error, at: top, "the pipeline has no name", hint: "add `name: NAME` (letters, digits and hyphens)")
+            return
+        }
+        let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
+        if !allowed || !(name.unicodeScalars.first.map { CharacterSet.letters.contains($0) && $0.isASCII } ?? false) {
+            add(.error, at: location, "pipeline name \(name) must start with a letter and hold only letters, digits and hyphens",
+                hint: "it becomes part of a CloudFormation stack name, which allows nothing else")
+        }
+        let stack = PipelineValidator.stackName(application: application ?? "", pipeline: name)
+        if stack.count > PipelineValidator.maxStackNameLength {
+            let limit = PipelineValidator.maxStackNameLength - (stack.count - name.count)
+            add(.error, at: location,
+                "the stack name \(application == nil ? "pipeline-APP-\(name)" : stack) is longer than \(PipelineValidator.maxStackNameLength) characters",
+                hint: "shorten the pipeline name to at most \(limit) characters")
+        }
+    }
+
+    mutating func checkSource() {
+        let source = manifest.source
+        let providerLocation = document.locations.value("source.provider") ?? document.locations.key("source") ?? top
+        if case .other(let name) = source.provider {
+            add(.error, at: providerLocation, name.isEmpty ? "the source has no provider" : "unknown source provider \(name)",
+                hint: "Copilot knows GitHub, CodeCommit and Bitbucket")
+            return
+        }
+        guard let repository = source.properties.repository, !repository.isEmpty else {
+            add(.error, at: document.locations.key("source.properties") ?? providerLocation, "the source has no repository",
+                hint: "add `repository:` under `source.properties`, e.g. with `source set`")
+            return
+        }
+        let location = document.locations.value("source.properties.repository")
+        if RepositoryLocation(repository, provider: source.provider) == nil {
+            add(.error, at: location, "repository \(repository) is not a \(source.provider) repository URL",
+                hint: RepositoryLocation.forms(source.provider))
+        }
+        if let arn = source.properties.connectionARN,
+           !(arn.hasPrefix("arn:") && (arn.contains(":codestar-connections:") || arn.contains(":codeconnections:"))) {
+            add(.error, at: document.locations.value("source.properties.connection_arn"),
+                "connection_arn \(arn) is not a CodeStar Connections ARN",
+                hint: "use `connection_name` for a connection's name, or arn:aws:codestar-connections:REGION:ACCOUNT:connection/ID")
+        }
+    }
+
+    mutating func checkStages(environments: [String]?) {
+        if manifest.stages.isEmpty {
+            add(.warning, at: document.locations.key("stages") ?? top, "the pipeline has no stages; it would build but deploy nowhere",
+                hint: "add one with `stage add ENV`")
+        }
+        var seen: [String: Int] = [:]
+        for (index, stage) in manifest.stages.enumerated() {
+            let path = "stages[\(index)]"
+            let nameLocation = document.locations.value("\(path).name") ?? document.locations.value(path)
+            guard !stage.name.isEmpty else {
+                add(.error, at: nameLocation, "stage \(index + 1) has no name", hint: "add `name: ENV`, the environment it deploys to")
+                continue
+            }
+            if let first = seen[stage.name] {
+                add(.error, at: nameLocation, "stage \(stage.name) appears twice (first as stage \(first + 1))",
+                    hint: "deploy to each environment once; remove one with `stage rm`")
+            } else {
+                seen[stage.name] = index
+            }
+            if let environments, !environments.contains(stage.name) {
+                add(.warning, at: nameLocation, "the workspace has no environment named \(stage.name)",
+                    hint: environments.isEmpty ? "create it with `copilot env init --name \(stage.name)`"
+                        : "environments are: \(environments.joined(separator: ", "))")
+            }
+            if !stage.testCommands.isEmpty, !stage.postDeployments.isEmpty {
+                add(.error, at: document.locations.key("\(path).post_deployments"),
+                    "stage \(stage.name) has both test_commands and post_deployments; Copilot allows only one of them",
+                    hint: "move the test commands into a post-deployment action's buildspec")
+            }
+            for (timing, actions) in [("pre_deployments", stage.preDeployments), ("post_deployments", stage.postDeployments)] {
+                for action in actions where (action.buildspec ?? "").isEmpty {
+                    add(.error, at: document.locations.key("\(path).\(timing).\(action.name)"),
+                        "\(timing.replacingOccurrences(of: "_", with: "-").dropLast()) action \(action.name) of stage \(stage.name) has no buildspec",
+                        hint: "add `buildspec: PATH` (relative to the workspace root) under it")
+                }
+                checkDependencies(actions.map { ($0.name, $0.dependsOn) }, path: "\(path).\(timing)", stage: stage.name)
+            }
+            checkDependencies(stage.deployments.map { ($0.name, $0.dependsOn) }, path: "\(path).deployments", stage: stage.name)
+        }
+    }
+
+    /// `depends_on` must name siblings, and the graph must have no cycle.
+    mutating func checkDependencies(_ items: [(name: String, dependsOn: [String])], path: String, stage: String) {
+        let names = Set(items.map(\.name))
+        let kind = path.split(separator: ".").last.map(String.init) ?? ""
+        for item in items {
+            for (index, dependency) in item.dependsOn.enumerated() where !names.contains(dependency) {
+                add(.error, at: document.locations.value("\(path).\(item.name).depends_on[\(index)]"),
+                    "\(item.name) depends on \(dependency), which is not in \(kind) of stage \(stage)",
+                    hint: names.count <= 1 ? "depends_on names other entries of the same \(kind)"
+                        : "it can name: \(items.map(\.name).filter { $0 != item.name }.joined(separator: ", "))")
+            }
+        }
+        // Depth-first search; a node met again while still on the path closes a cycle.
+        let edges = Dictionary(items.map { ($0.name, $0.dependsOn.filter(names.contains)) }, uniquingKeysWith: { a, _ in a })
+        var state: [String: Bool] = [:] // false: on the current path, true: finished
+        var reported = false
+        func visit(_ name: String, _ trail: [String]) -> [String]? {
+            if state[name] == true { return nil }
+            if state[name] == false { return Array(trail[trail.firstIndex(of: name)!...]) + [name] }
+            state[name] = false
+            for next in edges[name] ?? [] {
+                if let cycle = visit(next, trail + [name]) { return cycle }
+            }
+            state[name] = true
+            return nil
+        }
+        for item in items where !reported {
+            if let cycle = visit(item.name, []) {
+                reported = true
+                add(.error, at: document.locations.key("\(path).\(cycle[0])"),
+                    "\(kind) of stage \(stage) depend on each other in a cycle: \(cycle.joined(separator: " → "))",
+                    hint: "remove one of these depends_on entries")
+            }
+        }
+    }
+}
+
+/// A source repository as Copilot parses it from `repository`, one parser per provider.
+public struct RepositoryLocation: Equatable, Sendable {
+    /// GitHub and Bitbucket owner or workspace; nil for CodeCommit.
+    public var owner: String?
+    public var name: String
+    /// CodeCommit's region when the URL names it.
+    public var region: String?
+
+    /// nil when `text` is no repository of `provider` in a form Copilot accepts.
+    public init?(_ text: String, provider: SourceProvider) {
+        switch provider {
+        case .gitHub:
+            guard let (owner, name) = Self.ownerAndName(text, hosts: ["github.com"]) else { return nil }
+            self.init(owner: owner, name: name, region: nil)
+        case .bitbucket:
+            guard let (owner, name) = Self.ownerAndName(text, hosts: ["bitbucket.org"]) else { return nil }
+            self.init(owner: owner, name: name, region: nil)
+        case .codeCommit:
+            guard let (name, region) = Self.codeCommit(text) else { return nil }
+            self.init(owner: nil, name: name, region: region)
+        case .other:
+            return nil
+        }
+    }
+
+    init(owner: String?, name: String, region: String?) {
+        self.owner = owner
+        self.name = name
+        self.region = region
+    }
+
+    /// `OWNER/REPO` for GitHub and Bitbucket (CodeStar's FullRepositoryId); the name for CodeCommit.
+    public var fullName: String { owner.map { "\($0)/\(name)" } ?? name }
+
+    /// The accepted spellings, for hints.
+    static func forms(_ provider: SourceProvider) -> String {
+        switch provider {
+        case .gitHub: return "write https://github.com/OWNER/REPO, git@github.com:OWNER/REPO.git or OWNER/REPO"
+        case .bitbucket: return "write https://bitbucket.org/OWNER/REPO, git@bitbucket.org:OWNER/REPO.git or OWNER/REPO"
+        case .codeCommit:
+            return "write https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME, ssh://git-codecommit.REGION.amazonaws.com/v1/repos/NAME, "
+                + "codecommit::REGION://NAME or the console URL"
+        case .other: return "Copilot knows GitHub, CodeCommit and Bitbucket"
+        }
+    }
+
+    /// https://HOST/OWNER/REPO[.git][/], with an optional `user@`; git@HOST:OWNER/REPO[.git]; ssh://git@HOST/OWNER/REPO; OWNER/REPO.
+    private static func ownerAndName(_ text: String, hosts: [String]) -> (String, String)? {
+        var rest = Substring(text)
+        var matchedHost = false
+        for host in hosts {
+            for scheme in ["https://", "http://", "ssh://", ""] {
+                guard rest.hasPrefix(scheme) else { continue }
+                var afterScheme = rest.dropFirst(scheme.count)
+                if let at = afterScheme.firstIndex(of: "@"), afterScheme[..<at].allSatisfy({ $0 != "/" }) {
+                    afterScheme = afterScheme[afterScheme.index(after: at)...]
+                }
+                if afterScheme.hasPrefix(host + "/") || (scheme.isEmpty && afterScheme.hasPrefix(host + ":")) {
+                    rest = afterScheme.dropFirst(host.count + 1)
+                    matchedHost = true
+                    break
+                }
+            }
+            if matchedHost { break }
+        }
+        if !matchedHost, text.contains("://") || text.contains("@") { return nil }
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        if rest.hasSuffix(".git") { rest = rest.dropLast(4) }
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ part in
+            !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        }) else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
+    /// (name, region) from the URL forms CodeCommit and the AWS console use.
+    private static func codeCommit(_ text: String) -> (String, String?)? {
+        func validName(_ name: Substring) -> Bool {
+            !name.isEmpty && name.count <= 100 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        }
+        for scheme in ["https://", "ssh://"] where text.hasPrefix(scheme) {
+            let rest = text.dropFirst(scheme.count)
+            // git-codecommit.REGION.amazonaws.com/v1/repos/NAME
+            if rest.hasPrefix("git-codecommit.") {
+                let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+                let host = parts[0].split(separator: ".")
+                guard parts.count == 4, parts[1] == "v1", parts[2] == "repos", host.count >= 4,
+                      host[2] == "amazonaws", validName(parts[3]) else { return nil }
+                return (String(parts[3]), String(host[1]))
+            }
+            // REGION.console.aws.amazon.com/codesuite/codecommit/repositories/NAME/browse[?region=REGION]
+            if scheme == "https://", let range = rest.range(of: ".console.aws.amazon.com/codesuite/codecommit/repositories/") {
+                let region = rest[..<range.lowerBound]
+                let name = rest[range.upperBound...].prefix { $0 != "/" && $0 != "?" }
+                guard validName(name) else { return nil }
+                return (String(name), region.isEmpty ? nil : String(region))
+            }
+            return nil
+        }
+        // codecommit::REGION://NAME (git-remote-codecommit), codecommit://NAME
+        if text.hasPrefix("codecommit::"), let range = text.range(of: "://") {
+            let region = text[text.index(text.startIndex, offsetBy: 12)..<range.lowerBound]
+            let name = text[range.upperBound...].split(separator: "@").last ?? ""
+            guard !region.isEmpty, validName(name) else { return nil }
+            return (String(name), String(region))
+        }
+        if text.hasPrefix("codecommit://") {
+            let name = text.dropFirst("codecommit://".count).split(separator: "@").last ?? ""
+            return validName(name) ? (String(name), nil) : nil
+        }
+        return nil
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import Yams
+
+// Where a composed node's text sits, in whole lines, and the primitive line edits built on that:
+// set a scalar, insert or remove a mapping entry, insert or remove a sequence item. Every primitive
+// returns splices against the current text; untouched lines stay byte-identical.
+
+/// One step of a path into the YAML tree.
+enum PathStep: Equatable {
+    case key(String)
+    case index(Int)
+}
+
+/// The text and tree of one document, read together.
+struct YAMLLayout {
+    let lines: TextLines
+    let root: Node?
+    let file: String
+
+    init(text: String, root: Node?, file: String) {
+        lines = TextLines(text)
+        self.root = root
+        self.file = file
+    }
+
+    func node(at path: [PathStep]) -> Node? {
+        var current = root
+        for step in path {
+            guard let node = current else { return nil }
+            switch step {
+            case .key(let key): current = entry(key, in: node)?.value
+            case .index(let index):
+                guard let items = node.sequence, index < items.count else { return nil }
+                current = items[index]
+            }
+        }
+        return current
+    }
+
+    func entry(_ key: String, in mapping: Node) -> (key: Node, value: Node)? {
+        mapping.mapping?.first { $0.key.scalar?.string == key }
+    }
+
+    /// 0-based line of a node.
+    func line(_ node: Node) -> Int { (node.mark?.line ?? 1) - 1 }
+    /// Spaces before a node's first character.
+    func column(_ node: Node) -> Int { (node.mark?.column ?? 1) - 1 }
+
+    /// Written as `[…]` or `{…}`. (Yams reports a collection's style from its end event, so the text decides.)
+    func isFlow(_ node: Node) -> Bool {
+        guard node.sequence != nil || node.mapping != nil, let mark = node.mark, mark.line - 1 < lines.count else { return false }
+        let line = lines.lines[mark.line - 1].unicodeScalars
+        guard let at = line.index(line.startIndex, offsetBy: mark.column - 1, limitedBy: line.endIndex), at < line.endIndex else { return false }
+        return line[at] == "[" || line[at] == "{"
+    }
+
+    static func spaces(_ count: Int) -> String { String(repeating: " ", count: count) }
+
+    // MARK: - Extents
+
+    /// The lines of the entry whose key is `key`: the key line and everything indented deeper.
+    func entryLines(_ key: Node) -> ClosedRange<Int> {
+        line(key)...lines.blockEnd(from: line(key), deeperThan: column(key))
+    }
+
+    /// A block mapping's lines from its first key to its last line, comments at its indentation included.
+    func mappingLines(_ mapping: Node) -> ClosedRange<Int> {
+        let start = line(mapping)
+        return start...lines.blockEnd(from: start, deeperThan: column(mapping) - 1)
+    }
+
+    /// The line of the `-` that starts sequence item `item` (a comment may follow the dash: `- # note`).
+    func dashLine(of item: Node) -> Int {
+        var index = line(item)
+        while index > 0, !lines.content(index).hasPrefix("-") { index -= 1 }
+        return index
+    }
+
+    /// Item `index` of a block sequence: from its dash to its last line.
+    func itemLines(_ items: Node.Sequence, _ index: Int) -> ClosedRange<Int> {
+        let dash = dashLine(of: items[index])
+        return dash...lines.blockEnd(from: dash, deeperThan: lines.indent(dash))
+    }
+
+    // MARK: - Primitives
+
+    /// Splices that delete item `index` of a block sequence with the blank lines that separate it
+    /// from its neighbour, so the remaining items keep their spacing.
+    func removeItem(_ items: Node.Sequence, _ index: Int) -> LineSplice {
+        let extent = itemLines(items, index)
+        if index + 1 < items.count {
+            return LineSplice(range: extent.lowerBound..<dashLine(of: items[index + 1]), lines: [])
+        }
+        var start = extent.lowerBound
+        let previousEnd = index > 0 ? itemLines(items, index - 1).upperBound : -1
+        while start - 1 > previousEnd, lines.isBlank(start - 1) { start -= 1 }
+        return LineSplice(range: start..<(extent.upperBound + 1), lines: [])
+    }
+
+    /// A splice inserting `text` (an item's lines, dash included) into a block sequence with at least one
+    /// item, before item `position` or after the last one; blank-line separation follows the file's.
+    func insertItem(_ text: [String], into items: Node.Sequence, at position: Int) -> LineSplice {
+        let separated = items.count >= 2 && lines.isBlank(dashLine(of: items[1]) - 1)
+        if position < items.count {
+            let at = dashLine(of: items[position])
+            return LineSplice(range: at..<at, lines: text + (separated ? [""] : []))
+        }
+        let after = itemLines(items, items.count - 1).upperBound + 1
+        return LineSplice(range: after..<after, lines: (separated ? [""] : []) + text)
+    }
+
+    /// Rewrites the single-line scalar value of `key`'s entry in place, keeping the key, spacing and any
+    /// trailing comment; a value spanning lines (or a collection) is replaced with the entry `rendered`.
+    func replaceValue(of key: Node, value: Node, with text: String, rendered: [String]) -> LineSplice {
+        let extent = entryLines(key)
+        let index = line(key)
+        if extent.count == 1, case .scalar(let scalar) = value, scalar.style != .literal, scalar.style != .folded {
+            var characters = Array(lines.lines[index].unicodeScalars)
+            if characters.last == "\r" { characters.removeLast() }
+            if isNull(value) {
+                // `key:` or `key: ~`, perhaps with a comment: the value goes right after the colon.
+                let colon = colon(after: key, in: characters)
+                var rest = String(String.UnicodeScalarView(characters[(colon + 1)...])).drop { $0 == " " }
+                for spelling in ["~", "null", "Null", "NULL"] where rest.hasPrefix(spelling) {
+                    rest = rest.dropFirst(spelling.count).drop { $0 == " " }
+                }
+                let head = String(String.UnicodeScalarView(characters[...colon]))
+                return LineSplice(range: index..<(index + 1), lines: [head + " " + text + (rest.isEmpty ? "" : " " + rest)])
+            }
+            let start = column(value)
+            characters.replaceSubrange(start..<scalarEnd(characters, from: start, style: scalar.style), with: text.unicodeScalars)
+            return LineSplice(range: index..<(index + 1), lines: [String(String.UnicodeScalarView(characters))])
+        }
+        return LineSplice(range: extent.lowerBound..<(extent.upperBound + 1), lines: rendered)
+    }
+
+    private func colon(after key: Node, in characters: [Unicode.Scalar]) -> Int {
+        var index = column(key) + (key.scalar?.string.unicodeScalars.count ?? 0)
+        if key.scalar?.style == .singleQuoted || key.scalar?.style == .doubleQuoted { index += 2 }
+        while index < characters.count, characters[index] != ":" { index += 1 }
+        return index
+    }
+
+    /// Where a one-line scalar starting at `start` ends (exclusive), before any comment.
+    private func scalarEnd(_ characters: [Unicode.Scalar], from start: Int, style: Node.Scalar.Style) -> Int {
+        switch style {
+        case .singleQuoted:
+            var index = start + 1
+            while index < characters.count {
+                if characters[index] == "'" {
+                    if index + 1 < characters.count, characters[index + 1] == "'" { index += 2; continue }
+                    return index + 1
+                }
+                index += 1
+            }
+            return characters.count
+        case .doubleQuoted:
+            var index = start + 1
+            while index < characters.count {
+                if characters[index] == "\\" { index += 2; continue }
+                if characters[index] == "\"" { return index + 1 }
+                index += 1
+            }
+            return characters.count
+        default:
+            var end = characters.count
+            var index = start
+            while index < characters.count {
+                if characters[index] == "#", index > start, characters[index - 1] == " " || characters[index - 1] == "\t" {
+                    end = index
+                    break
+                }
+                index += 1
+            }
+            while end > start, [" ", "\t", "\r"].contains(characters[end - 1]) { end -= 1 }
+            return end
+        }
+    }
+
+    /// The splice that adds the entry `rendered` (lines at `indent`) to the block mapping `mapping`:
+    /// in place of a commented-out `# KEY:` line at the mapping's indentation (Copilot's template
+    /// writes optional settings that way), else before the entry `before`, else after the mapping's last line.
+    func insertEntry(_ key: String, rendered: [String], into mapping: Node, before: String? = nil) -> LineSplice {
+        let extent = mappingLines(mapping)
+        let indent = column(mapping)
+        for index in extent where lines.indent(index) == indent {
+            let content = lines.content(index)
+            if content.hasPrefix("# \(key):") || content.hasPrefix("#\(key):") {
+                return LineSplice(range: index..<(index + 1), lines: rendered)
+            }
+        }
+        if let before, let next = entry(before, in: mapping)?.key {
+            var at = line(next)
+            while at > 0, lines.isComment(at - 1), lines.indent(at - 1) <= column(next) { at -= 1 }
+            let spacing = at > 0 && lines.isBlank(at - 1) ? [""] : []
+            return LineSplice(range: at..<at, lines: rendered + spacing)
+        }
+        return LineSplice(range: (extent.upperBound + 1)..<(extent.upperBound + 1), lines: rendered)
+    }
+
+    /// The lines of the entry `key: value` at `indent`, in block style.
+    static func render(key: String, value: YAMLValue, indent: Int) -> [String] {
+        let prefix = spaces(indent) + YAMLScalar.render(key) + ":"
+        switch value {
+        case .scalar(let text): return [prefix + " " + YAMLScalar.render(text)]
+        case .mapping(let entries):
+            return [prefix] + entries.flatMap { render(key: $0.key, value: $0.value, indent: indent + 2) }
+        case .sequence(let items):
+            if items.isEmpty { return [prefix + " []"] }
+            return [prefix] + items.flatMap { render(item: $0, indent: indent + 2) }
+        }
+    }
+
+    /// The lines of one sequence item `- value` with its dash at `indent`.
+    static func render(item: YAMLValue, indent: Int) -> [String] {
+        switch item {
+        case .scalar(let text): return [spaces(indent) + "- " + YAMLScalar.render(text)]
+        case .mapping(let entries) where entries.isEmpty: return [spaces(indent) + "- {}"]
+        case .mapping(let entries):
+            var lines = entries.flatMap { render(key: $0.key, value: $0.value, indent: indent + 2) }
+            lines[0] = spaces(indent) + "- " + lines[0].dropFirst(indent + 2)
+            return lines
+        case .sequence(let items):
+            if items.isEmpty { return [spaces(indent) + "- []"] }
+            return [spaces(indent) + "-"] + items.flatMap { render(item: $0, indent: indent + 2) }
+        }
+    }
+}
