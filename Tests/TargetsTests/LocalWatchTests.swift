@@ -1,6 +1,6 @@
 import Foundation
 import Manifest
-import Targets
+@testable import Targets
 import XCTest
 
 /// The shared watch loop, display and status table, fed scripted snapshots.
@@ -102,6 +102,13 @@ final class LocalWatchTests: XCTestCase {
 
         """)
         XCTAssertTrue(frames[0].contains("● └─ Build                    InProgress  1m04s"), frames[0])
+    }
+
+    func testLiveLinesAreCutToTheTerminalWidth() {
+        XCTAssertEqual("abcdef".truncatedVisibly(to: 4), "abc…")
+        XCTAssertEqual("abcd".truncatedVisibly(to: 4), "abcd")
+        XCTAssertEqual("\u{1B}[32mabcdef\u{1B}[0m".truncatedVisibly(to: 3), "\u{1B}[32mab…\u{1B}[0m")
+        XCTAssertEqual("\u{1B}[32mab\u{1B}[0m".truncatedVisibly(to: 2), "\u{1B}[32mab\u{1B}[0m")
     }
 
     func testCancellingStopsWatching() async throws {

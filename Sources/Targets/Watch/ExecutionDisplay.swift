@@ -50,7 +50,10 @@ public final class ExecutionDisplay: @unchecked Sendable {
         lastFrame = []
     }
 
-    private func redraw(_ frame: [String]) {
+    private func redraw(_ fullFrame: [String]) {
+        // A line wider than the terminal would wrap and throw the line count off.
+        let columns = console.columns()
+        let frame = columns.map { width in fullFrame.map { $0.truncatedVisibly(to: width) } } ?? fullFrame
         guard frame != lastFrame else { return }
         // Back to the first line of the previous frame, clear to the end of the screen, draw.
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
@@ -149,6 +152,33 @@ struct ExecutionTree {
 }
 
 extension String {
+    /// At most `width` visible characters, ending with "…" when cut; ANSI colour sequences
+    /// do not count, and a cut line ends with a colour reset.
+    func truncatedVisibly(to width: Int) -> String {
+        var pieces: [(text: Substring, visible: Bool)] = []
+        var index = startIndex
+        while index < endIndex {
+            if self[index] == "\u{1B}", let end = self[index...].firstIndex(of: "m") {
+                pieces.append((self[index...end], false))
+                index = self.index(after: end)
+            } else {
+                pieces.append((self[index...index], true))
+                index = self.index(after: index)
+            }
+        }
+        guard pieces.filter(\.visible).count > width, width > 0 else { return self }
+        var result = ""
+        var visible = 0
+        for piece in pieces {
+            if piece.visible {
+                if visible == width - 1 { break }
+                visible += 1
+            }
+            result += piece.text
+        }
+        return result + "…" + (contains("\u{1B}") ? "\u{1B}[0m" : "")
+    }
+
     var trailingSpacesRemoved: String {
         var text = self
         while text.hasSuffix(" ") { text.removeLast() }
