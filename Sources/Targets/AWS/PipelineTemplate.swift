@@ -87,7 +87,7 @@ private struct Builder {
 
     init(_ input: PipelineTemplateInput) throws {
         self.input = input
-        source = try PipelineSource(input.manifest.source, application: input.application, pipeline: input.manifest.name)
+        source = try PipelineSource(input.manifest.source)
         stages = try input.manifest.stages.map { try Builder.plan($0, input: input) }
             .filter { !$0.isEmpty }
     }
@@ -514,7 +514,7 @@ private struct Builder {
     func trustPolicy(_ service: String) -> TemplateValue {
         policyDocument([.object([
             ("Effect", "Allow"),
-            ("Principal", .object([("Service", .strings([service]))])),
+            ("Principal", .object([("Service", .string(service))])),
             ("Action", .strings(["sts:AssumeRole"])),
         ])])
     }
