@@ -35,21 +35,14 @@ struct ExecutionRecord: Codable {
         self.trigger = trigger
         self.definition = definition
         var plan: [[PlannedAction]] = [[.source], [.build]]
-        var stages = [
-            StageSnapshot(name: StageName.source, state: .pending, transitionEnabled: true,
-                          actions: [ActionSnapshot(name: StageName.sourceAction(application: definition.application), state: .pending)]),
-            StageSnapshot(name: StageName.build, state: .pending,
-                          actions: [ActionSnapshot(name: StageName.buildAction, state: .pending)]),
-        ]
-        for stage in definition.stages {
-            var actions: [PlannedAction] = stage.requiresApproval ? [.approval] : []
-            actions += try dependencyOrder(stage.preDeployments, name: \.name, dependsOn: \.dependsOn).map { .preDeployment($0) }
-            actions += try dependencyOrder(stage.deployments, name: \.name, dependsOn: \.dependsOn).map { .deployment($0) }
-            actions += try dependencyOrder(stage.postDeployments, name: \.name, dependsOn: \.dependsOn).map { .postDeployment($0) }
-            if !stage.testCommands.isEmpty { actions.append(.tests(stage.testCommands)) }
-            plan.append(actions)
-            stages.append(StageSnapshot(name: StageName.deploy(stage.environment), state: .pending,
-                                        actions: actions.map { ActionSnapshot(name: $0.actionName(stage.environment), state: .pending) }))
+        for stage in definition.stages { plan.append(try stage.plannedActions()) }
+        let names = [StageName.source, StageName.build] + definition.stages.map { StageName.deploy($0.environment) }
+        let environments: [String?] = [nil, nil] + definition.stages.map(\.environment)
+        let stages = plan.indices.map { index in
+            StageSnapshot(name: names[index], state: .pending, actions: plan[index].map {
+                ActionSnapshot(name: $0.actionName(application: definition.application, environment: environments[index]),
+                               state: .pending)
+            })
         }
         self.plan = plan
         snapshot = ExecutionSnapshot(pipeline: definition.name, id: id, state: .inProgress, startedAt: now, stages: stages)
@@ -106,15 +99,28 @@ struct ExecutionRecord: Codable {
     }
 }
 
+extension StageDefinition {
+    /// The stage's actions in the order they run: the approval, pre-deployments, deployments
+    /// and post-deployments (each in depends_on order), then the test commands.
+    func plannedActions() throws -> [PlannedAction] {
+        var actions: [PlannedAction] = requiresApproval ? [.approval] : []
+        actions += try dependencyOrder(preDeployments, name: \.name, dependsOn: \.dependsOn).map { .preDeployment($0) }
+        actions += try dependencyOrder(deployments, name: \.name, dependsOn: \.dependsOn).map { .deployment($0) }
+        actions += try dependencyOrder(postDeployments, name: \.name, dependsOn: \.dependsOn).map { .postDeployment($0) }
+        if !testCommands.isEmpty { actions.append(.tests(testCommands)) }
+        return actions
+    }
+}
+
 extension PlannedAction {
     /// CodePipeline's action name, as Copilot names it.
-    func actionName(_ environment: String) -> String {
+    func actionName(application: String, environment: String?) -> String {
         switch self {
-        case .source: return "Source"
+        case .source: return StageName.sourceAction(application: application)
         case .build: return StageName.buildAction
-        case .approval: return StageName.approvalAction(environment)
+        case .approval: return StageName.approvalAction(environment ?? "")
         case .preDeployment(let action), .postDeployment(let action): return action.name
-        case .deployment(let deployment): return StageName.deploymentAction(deployment.name, environment)
+        case .deployment(let deployment): return StageName.deploymentAction(deployment.name, environment ?? "")
         case .tests: return StageName.testAction
         }
     }

@@ -85,6 +85,7 @@ final class LocalEngine: @unchecked Sendable {
         let sequence = (try records(definition.name).map(\.sequence).max() ?? 0) + 1
         let id = UUID().uuidString.lowercased()
         let executionLock = try FileLock(store.executionDirectory(definition.name, id).appendingPathComponent("lock"))
+        // A fresh id: nobody else can hold it, and it is held before anyone can see the execution.
         _ = executionLock.tryLock()
         var record = try ExecutionRecord(id: id, sequence: sequence, trigger: trigger, definition: definition, now: now())
         record.driverPID = getpid()
@@ -301,7 +302,10 @@ final class LocalEngine: @unchecked Sendable {
             let planned = names.map { PlannedAction.deployment(DeploymentDefinition(name: $0, dependsOn: [])) }
             record.plan[index].insert(contentsOf: planned, at: insertAt)
             record.snapshot.stages[index].actions.insert(
-                contentsOf: planned.map { ActionSnapshot(name: $0.actionName(stage.environment), state: .pending) }, at: insertAt)
+                contentsOf: planned.map {
+                    ActionSnapshot(name: $0.actionName(application: record.definition.application, environment: stage.environment),
+                                   state: .pending)
+                }, at: insertAt)
         }
     }
 

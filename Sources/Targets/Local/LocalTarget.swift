@@ -21,7 +21,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
     public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         let definition = PipelineDefinition(pipeline)
         // Checks depends_on now rather than in the first execution.
-        _ = try ExecutionRecord(id: "check", sequence: 0, trigger: "push", definition: definition, now: Date())
+        for stage in definition.stages { _ = try stage.plannedActions() }
         let recorded = try store.read(PipelineDefinition.self, from: store.definitionFile(definition.name))
         if recorded == definition {
             ui.say("Pipeline \(definition.name) is up to date on the local target.")
