@@ -214,6 +214,23 @@ final class LocalEngineTests: XCTestCase {
         }
     }
 
+    func testPreAndPostDeploymentsRunTheirBuildspecsAroundTheDeployments() async throws {
+        try workspace.write("ops/migrate.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - echo \"migrating $COPILOT_APPLICATION_NAME in $COPILOT_ENVIRONMENT_NAME\"\n")
+        try workspace.write("ops/smoke.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - test -f Makefile\n")
+        try workspace.commit("deployment actions")
+        workspace.preDeployments = [DeploymentAction(name: "migrate", buildspec: "ops/migrate.yml")]
+        workspace.postDeployments = [DeploymentAction(name: "smoke", buildspec: "ops/smoke.yml"),
+                                     DeploymentAction(name: "announce", buildspec: "ops/missing.yml", dependsOn: ["smoke"])]
+        let (target, _) = workspace.target()
+        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
+        let snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
+        XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["migrate", "CreateOrUpdate-api-test", "smoke", "announce", "TestCommands"])
+        XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .succeeded, .succeeded, .failed, .pending])
+        XCTAssertEqual(snapshot.stages[2].actions[3].summary?.hasPrefix("ops/missing.yml is not in commit "), true)
+        let log = try await target.logs(workspace.context(), stage: "test", action: "migrate")
+        XCTAssertTrue(log.contains("migrating demo in test\n"), log)
+    }
+
     func testAnExecutionWhoseSluiceDiedIsAbandoned() async throws {
         let (target, _) = workspace.target()
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
@@ -310,6 +327,8 @@ final class LocalWorkspace {
     var buildspec = "buildspec.yml"
     var testCommands = ["make test", "make integration-test"]
     var deployments: [Deployment] = []
+    var preDeployments: [DeploymentAction] = []
+    var postDeployments: [DeploymentAction] = []
 
     init() throws {
         directory = try TemporaryDirectory("sluice-local")
@@ -352,7 +371,8 @@ final class LocalWorkspace {
             name: "release",
             source: Source(provider: .gitHub, properties: SourceProperties(repository: "https://github.com/demo/api", branch: branch)),
             build: Build(buildspec: buildspec),
-            stages: [Stage(name: "test", testCommands: testCommands, deployments: deployments),
+            stages: [Stage(name: "test", testCommands: testCommands, deployments: deployments,
+                           preDeployments: preDeployments, postDeployments: postDeployments),
                      Stage(name: "prod", requiresApproval: true)])
         return PipelineContext(workspaceRoot: url, application: "demo", manifest: manifest,
                                manifestPath: "copilot/pipelines/release/manifest.yml", buildspecPath: buildspec)
