@@ -54,7 +54,8 @@ let package = Package(
         // A tiny C shim: posix_openpt & co. are not visible to Swift.
         .target(name: "CPTY", path: "Tests/CPTY"),
         // Child processes, temporary directories, the built binary, the shared corpus.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Moto*.swift (the moto test server) signs its set-up calls with the AWS module.
+        .target(name: "TestSupport", dependencies: ["AWS"], path: "Tests/TestSupport"),
         .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
         // Fixtures/sigv4-testsuite is read from the source tree by path (Apache-2.0, see its LICENSE).
         .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"], exclude: ["Fixtures"]),

@@ -55,13 +55,24 @@ public final class AWSClient: Sendable {
         self.observer = observer
     }
 
+    /// Calls any operation of `service`: `input` and `Output` follow the operation's shapes in
+    /// botocore's service model, with Swift member names (`StackName` is `stackName`).
+    public func call<Input: Encodable, Output: Decodable>(_ service: AWSService, _ operation: String,
+                                                           _ input: Input) async throws -> Output {
+        switch service.wireProtocol {
+        case .json: return try await json(service, operation, input)
+        case .query: return try await query(service, operation, input)
+        }
+    }
+
     /// A JSON 1.0/1.1 call: `X-Amz-Target: PREFIX.Operation`, JSON in and out.
-    func json<Input: Encodable, Output: Decodable>(_ service: AWSService, _ operation: String, _ input: Input) async throws -> Output {
-        guard case .json(let version, let targetPrefix) = service.wireProtocol else {
+    private func json<Input: Encodable, Output: Decodable>(_ service: AWSService, _ operation: String, _ input: Input) async throws -> Output {
+        guard case .json(let version, let targetPrefix, let pascalCaseMembers) = service.wireProtocol else {
             preconditionFailure("\(service.serviceID) is not a JSON service")
         }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
+        if pascalCaseMembers { encoder.keyEncodingStrategy = .custom { MemberName.wireKey($0.last!) } }
         let body = try Array(encoder.encode(input))
         let response = try await send(service, operation, body: body, headers: [
             (name: "Content-Type", value: "application/x-amz-json-\(version)"),
@@ -69,6 +80,9 @@ public final class AWSClient: Sendable {
         ])
         return try decodeBody(service, operation, response) { body in
             let decoder = JSONDecoder()
+            // Only PascalCase services are renamed: camelCase ones hold maps (action configuration)
+            // whose keys must stay as they are.
+            if pascalCaseMembers { decoder.keyDecodingStrategy = .custom { MemberName.swiftKey($0.last!) } }
             decoder.dateDecodingStrategy = .custom { decoder in
                 let container = try decoder.singleValueContainer()
                 if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
@@ -83,13 +97,15 @@ public final class AWSClient: Sendable {
     }
 
     /// A Query call: a form-encoded `Action`/`Version` body, the `<OperationResult>` of an XML response.
-    func query<Input: Encodable, Output: Decodable>(_ service: AWSService, _ operation: String, _ input: Input) async throws -> Output {
+    private func query<Input: Encodable, Output: Decodable>(_ service: AWSService, _ operation: String, _ input: Input) async throws -> Output {
         guard case .query(let apiVersion) = service.wireProtocol else {
             preconditionFailure("\(service.serviceID) is not a Query service")
         }
         let parameters = [(name: "Action", value: operation), (name: "Version", value: apiVersion)] + (try QueryCoding.parameters(input))
-        let body = parameters.map { SigV4Signer.percentEncode($0.name) + "=" + SigV4Signer.percentEncode($0.value) }
-            .joined(separator: "&")
+        // Spaces as `+`, as botocore's urlencode writes them: moto checks the signature of the
+        // body it re-encodes from the parsed form, so it must come out byte for byte the same.
+        func formEncode(_ text: String) -> String { SigV4Signer.percentEncode(text).replacingOccurrences(of: "%20", with: "+") }
+        let body = parameters.map { formEncode($0.name) + "=" + formEncode($0.value) }.joined(separator: "&")
         let response = try await send(service, operation, body: Array(body.utf8), headers: [
             (name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"),
         ])

@@ -9,6 +9,7 @@ enum QueryCoding {
     static func parameters<Value: Encodable>(_ value: Value) throws -> [(name: String, value: String)] {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .custom { MemberName.wireKey($0.last!) }
         let object = try JSONSerialization.jsonObject(with: encoder.encode(value), options: [.fragmentsAllowed])
         var out: [(name: String, value: String)] = []
         flatten(object, prefix: "", into: &out)
@@ -141,13 +142,18 @@ private struct XMLValueDecoder: Decoder, SingleValueDecodingContainer {
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let node: XMLNode
         let codingPath: [CodingKey]
-        var allKeys: [Key] { node.children.compactMap { Key(stringValue: $0.name) } }
+        var allKeys: [Key] { node.children.compactMap { Key(stringValue: MemberName.swiftName($0.name)) } }
 
-        func contains(_ key: Key) -> Bool { node.child(key.stringValue) != nil }
+        /// The child element for a Swift member name (`stackId` reads `<StackId>`).
+        func element(_ key: CodingKey) -> XMLNode? {
+            node.children.first { MemberName.swiftName($0.name) == key.stringValue }
+        }
+
+        func contains(_ key: Key) -> Bool { element(key) != nil }
         func decodeNil(forKey key: Key) throws -> Bool { !contains(key) }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            guard let child = node.child(key.stringValue) else {
+            guard let child = element(key) else {
                 // A list with no members may be left out altogether.
                 if let empty = (T.self as? EmptyList.Type)?.empty as? T { return empty }
                 throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no <\(key.stringValue)> in <\(node.name)>"))
@@ -156,18 +162,18 @@ private struct XMLValueDecoder: Decoder, SingleValueDecodingContainer {
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            KeyedDecodingContainer(Keyed<NestedKey>(node: node.child(key.stringValue) ?? XMLNode(name: key.stringValue),
+            KeyedDecodingContainer(Keyed<NestedKey>(node: element(key) ?? XMLNode(name: key.stringValue),
                                                     codingPath: codingPath + [key]))
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
-            try XMLValueDecoder(node: node.child(key.stringValue) ?? XMLNode(name: key.stringValue), codingPath: codingPath + [key])
+            try XMLValueDecoder(node: element(key) ?? XMLNode(name: key.stringValue), codingPath: codingPath + [key])
                 .unkeyedContainer()
         }
 
         func superDecoder() throws -> Decoder { XMLValueDecoder(node: node, codingPath: codingPath) }
         func superDecoder(forKey key: Key) throws -> Decoder {
-            XMLValueDecoder(node: node.child(key.stringValue) ?? XMLNode(name: key.stringValue), codingPath: codingPath + [key])
+            XMLValueDecoder(node: element(key) ?? XMLNode(name: key.stringValue), codingPath: codingPath + [key])
         }
     }
 
@@ -208,3 +214,32 @@ private struct XMLValueDecoder: Decoder, SingleValueDecodingContainer {
 /// Lists, which an XML response leaves out when they have no members.
 private protocol EmptyList { static var empty: Self { get } }
 extension Array: EmptyList { fileprivate static var empty: Self { [] } }
+
+/// Swift member names for AWS wire names: the leading capitals lower-cased (`StackId` →
+/// `stackId`, `ARN` → `arn`, `RoleARN` → `roleARN`, `ARNList` → `arnList`), camelCase names
+/// unchanged. Requests go back by capitalising the first letter.
+enum MemberName {
+    static func swiftName(_ wire: String) -> String {
+        let characters = Array(wire)
+        var run = 0
+        while run < characters.count, characters[run].isUppercase { run += 1 }
+        // In `ARNList` the L starts the next word: keep it.
+        let lowered = run > 1 && run < characters.count ? run - 1 : run
+        return String(characters[..<lowered]).lowercased() + String(characters[lowered...])
+    }
+
+    static func swiftKey(_ key: CodingKey) -> CodingKey { AnyKey(swiftName(key.stringValue)) }
+
+    static func wireKey(_ key: CodingKey) -> CodingKey {
+        if key.intValue != nil { return key }
+        return AnyKey(key.stringValue.prefix(1).uppercased() + key.stringValue.dropFirst())
+    }
+
+    struct AnyKey: CodingKey {
+        let stringValue: String
+        let intValue: Int? = nil
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { return nil }
+    }
+}

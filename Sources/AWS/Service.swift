@@ -2,8 +2,9 @@
 /// botocore's `data/SERVICE/VERSION/service-2.json`.
 public struct AWSService: Sendable, Hashable {
     public enum WireProtocol: Sendable, Hashable {
-        /// `POST /` with `X-Amz-Target: targetPrefix.Operation` and a JSON body.
-        case json(version: String, targetPrefix: String)
+        /// `POST /` with `X-Amz-Target: targetPrefix.Operation` and a JSON body whose member
+        /// names are PascalCase (most services) or camelCase (CodePipeline, CodeCommit).
+        case json(version: String, targetPrefix: String, pascalCaseMembers: Bool = true)
         /// `POST /` with a form-encoded `Action=…&Version=…` body and an XML response.
         case query(apiVersion: String)
     }
@@ -33,19 +34,23 @@ public struct AWSService: Sendable, Hashable {
     public static let sts = AWSService(serviceID: "STS", signingName: "sts", endpointPrefix: "sts",
                                        wireProtocol: .query(apiVersion: "2011-06-15"))
     public static let codePipeline = AWSService(serviceID: "CodePipeline", signingName: "codepipeline", endpointPrefix: "codepipeline",
-                                                wireProtocol: .json(version: "1.1", targetPrefix: "CodePipeline_20150709"))
+                                                wireProtocol: .json(version: "1.1", targetPrefix: "CodePipeline_20150709", pascalCaseMembers: false))
     public static let ssm = AWSService(serviceID: "SSM", signingName: "ssm", endpointPrefix: "ssm",
                                        wireProtocol: .json(version: "1.1", targetPrefix: "AmazonSSM"))
     public static let secretsManager = AWSService(serviceID: "Secrets Manager", signingName: "secretsmanager", endpointPrefix: "secretsmanager",
                                                   wireProtocol: .json(version: "1.1", targetPrefix: "secretsmanager"))
     public static let codeCommit = AWSService(serviceID: "CodeCommit", signingName: "codecommit", endpointPrefix: "codecommit",
-                                              wireProtocol: .json(version: "1.1", targetPrefix: "CodeCommit_20150413"))
+                                              wireProtocol: .json(version: "1.1", targetPrefix: "CodeCommit_20150413", pascalCaseMembers: false))
     public static let codeStarConnections = AWSService(
         serviceID: "CodeStar connections", signingName: "codestar-connections", endpointPrefix: "codestar-connections",
         wireProtocol: .json(version: "1.0", targetPrefix: "com.amazonaws.codestar.connections.CodeStar_connections_20191201"))
     public static let resourceGroupsTagging = AWSService(
         serviceID: "Resource Groups Tagging API", signingName: "tagging", endpointPrefix: "tagging",
         wireProtocol: .json(version: "1.1", targetPrefix: "ResourceGroupsTaggingAPI_20170126"))
+
+    /// IAM: sluice itself does not call it; the tests make their moto user with it.
+    public static let iam = AWSService(serviceID: "IAM", signingName: "iam", endpointPrefix: "iam",
+                                       wireProtocol: .query(apiVersion: "2010-05-08"))
 
     /// Every service sluice calls, in the order `whoami` lists them.
     public static let all: [AWSService] = [

@@ -1,0 +1,292 @@
+import Foundation
+
+/// AWS CodePipeline (JSON 1.1, camelCase members).
+public struct CodePipeline: Sendable {
+    public let client: AWSClient
+    public init(client: AWSClient) { self.client = client }
+
+    public struct ActionTypeId: Codable, Sendable, Equatable {
+        /// Source, Build, Deploy, Test, Invoke, Approval.
+        public var category: String
+        public var owner: String
+        public var provider: String
+        public var version: String
+    }
+
+    public struct Artifact: Codable, Sendable, Equatable {
+        public var name: String
+    }
+
+    public struct ActionDeclaration: Codable, Sendable {
+        public var name: String
+        public var actionTypeId: ActionTypeId
+        public var runOrder: Int?
+        public var configuration: [String: String]?
+        public var outputArtifacts: [Artifact]?
+        public var inputArtifacts: [Artifact]?
+        public var roleArn: String?
+        public var region: String?
+        public var namespace: String?
+    }
+
+    public struct StageDeclaration: Codable, Sendable {
+        public var name: String
+        public var actions: [ActionDeclaration]
+    }
+
+    public struct ArtifactStore: Codable, Sendable {
+        public var type: String
+        public var location: String
+    }
+
+    public struct PipelineDeclaration: Codable, Sendable {
+        public var name: String
+        public var roleArn: String
+        public var artifactStore: ArtifactStore?
+        public var stages: [StageDeclaration]
+        public var version: Int?
+        public var executionMode: String?
+        public var pipelineType: String?
+    }
+
+    public struct PipelineMetadata: Codable, Sendable {
+        public var pipelineArn: String?
+        public var created: Date?
+        public var updated: Date?
+    }
+
+    public struct GetPipelineInput: Codable, Sendable {
+        public var name: String
+        public var version: Int?
+        public init(name: String, version: Int? = nil) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    public struct GetPipelineOutput: Codable, Sendable {
+        public var pipeline: PipelineDeclaration?
+        public var metadata: PipelineMetadata?
+    }
+
+    public struct PipelineName: Codable, Sendable {
+        public var name: String
+        public init(name: String) { self.name = name }
+    }
+
+    public struct StageExecution: Codable, Sendable {
+        public var pipelineExecutionId: String
+        /// Cancelled, InProgress, Failed, Stopped, Stopping, Succeeded, Skipped.
+        public var status: String
+    }
+
+    public struct TransitionState: Codable, Sendable {
+        public var enabled: Bool?
+        public var disabledReason: String?
+    }
+
+    public struct ActionExecution: Codable, Sendable {
+        public var actionExecutionId: String?
+        /// InProgress, Abandoned, Succeeded, Failed.
+        public var status: String?
+        public var summary: String?
+        public var lastStatusChange: Date?
+        /// The approval token PutApprovalResult needs.
+        public var token: String?
+        public var externalExecutionId: String?
+        public var externalExecutionUrl: String?
+        public var percentComplete: Int?
+        public var errorDetails: ErrorDetails?
+    }
+
+    public struct ErrorDetails: Codable, Sendable {
+        public var code: String?
+        public var message: String?
+    }
+
+    public struct ActionState: Codable, Sendable {
+        public var actionName: String?
+        public var latestExecution: ActionExecution?
+        public var entityUrl: String?
+        public var revisionUrl: String?
+    }
+
+    public struct StageState: Codable, Sendable {
+        public var stageName: String?
+        public var inboundExecution: StageExecution?
+        public var inboundTransitionState: TransitionState?
+        public var actionStates: [ActionState]?
+        public var latestExecution: StageExecution?
+    }
+
+    public struct GetPipelineStateOutput: Codable, Sendable {
+        public var pipelineName: String?
+        public var pipelineVersion: Int?
+        public var stageStates: [StageState]?
+        public var created: Date?
+        public var updated: Date?
+    }
+
+    public struct ListPipelinesInput: Codable, Sendable {
+        public var nextToken: String?
+        public var maxResults: Int?
+        public init(nextToken: String? = nil, maxResults: Int? = nil) {
+            self.nextToken = nextToken
+            self.maxResults = maxResults
+        }
+    }
+
+    public struct PipelineSummary: Codable, Sendable {
+        public var name: String?
+        public var version: Int?
+        public var pipelineType: String?
+        public var executionMode: String?
+        public var created: Date?
+        public var updated: Date?
+    }
+
+    public struct ListPipelinesOutput: Codable, Sendable {
+        public var pipelines: [PipelineSummary]?
+        public var nextToken: String?
+    }
+
+    public struct ListPipelineExecutionsInput: Codable, Sendable {
+        public var pipelineName: String
+        public var maxResults: Int?
+        public var nextToken: String?
+        public init(pipelineName: String, maxResults: Int? = nil, nextToken: String? = nil) {
+            self.pipelineName = pipelineName
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+    }
+
+    public struct SourceRevision: Codable, Sendable {
+        public var actionName: String
+        public var revisionId: String?
+        public var revisionSummary: String?
+        public var revisionUrl: String?
+    }
+
+    public struct ExecutionTrigger: Codable, Sendable {
+        public var triggerType: String?
+        public var triggerDetail: String?
+    }
+
+    public struct PipelineExecutionSummary: Codable, Sendable {
+        public var pipelineExecutionId: String?
+        /// Cancelled, InProgress, Stopped, Stopping, Succeeded, Superseded, Failed.
+        public var status: String?
+        public var statusSummary: String?
+        public var startTime: Date?
+        public var lastUpdateTime: Date?
+        public var sourceRevisions: [SourceRevision]?
+        public var trigger: ExecutionTrigger?
+    }
+
+    public struct ListPipelineExecutionsOutput: Codable, Sendable {
+        public var pipelineExecutionSummaries: [PipelineExecutionSummary]?
+        public var nextToken: String?
+    }
+
+    public struct GetPipelineExecutionInput: Codable, Sendable {
+        public var pipelineName: String
+        public var pipelineExecutionId: String
+        public init(pipelineName: String, pipelineExecutionId: String) {
+            self.pipelineName = pipelineName
+            self.pipelineExecutionId = pipelineExecutionId
+        }
+    }
+
+    public struct ArtifactRevision: Codable, Sendable {
+        public var name: String?
+        public var revisionId: String?
+        public var revisionSummary: String?
+        public var created: Date?
+        public var revisionUrl: String?
+    }
+
+    public struct PipelineExecution: Codable, Sendable {
+        public var pipelineName: String?
+        public var pipelineVersion: Int?
+        public var pipelineExecutionId: String?
+        public var status: String?
+        public var statusSummary: String?
+        public var artifactRevisions: [ArtifactRevision]?
+        public var trigger: ExecutionTrigger?
+    }
+
+    public struct GetPipelineExecutionOutput: Codable, Sendable {
+        public var pipelineExecution: PipelineExecution?
+    }
+
+    public struct StartPipelineExecutionInput: Codable, Sendable {
+        public var name: String
+        public var clientRequestToken: String?
+        public init(name: String, clientRequestToken: String? = nil) {
+            self.name = name
+            self.clientRequestToken = clientRequestToken
+        }
+    }
+
+    public struct StartPipelineExecutionOutput: Codable, Sendable {
+        public var pipelineExecutionId: String?
+    }
+
+    public struct ApprovalResult: Codable, Sendable {
+        public var summary: String
+        /// Approved or Rejected.
+        public var status: String
+        public init(summary: String, status: String) {
+            self.summary = summary
+            self.status = status
+        }
+    }
+
+    public struct PutApprovalResultInput: Codable, Sendable {
+        public var pipelineName: String
+        public var stageName: String
+        public var actionName: String
+        public var result: ApprovalResult
+        public var token: String
+        public init(pipelineName: String, stageName: String, actionName: String, result: ApprovalResult, token: String) {
+            self.pipelineName = pipelineName
+            self.stageName = stageName
+            self.actionName = actionName
+            self.result = result
+            self.token = token
+        }
+    }
+
+    public struct PutApprovalResultOutput: Codable, Sendable {
+        public var approvedAt: Date?
+    }
+
+    public func getPipeline(_ input: GetPipelineInput) async throws -> GetPipelineOutput {
+        try await client.call(.codePipeline, "GetPipeline", input)
+    }
+
+    public func getPipelineState(_ input: PipelineName) async throws -> GetPipelineStateOutput {
+        try await client.call(.codePipeline, "GetPipelineState", input)
+    }
+
+    public func listPipelines(_ input: ListPipelinesInput = .init()) async throws -> ListPipelinesOutput {
+        try await client.call(.codePipeline, "ListPipelines", input)
+    }
+
+    public func listPipelineExecutions(_ input: ListPipelineExecutionsInput) async throws -> ListPipelineExecutionsOutput {
+        try await client.call(.codePipeline, "ListPipelineExecutions", input)
+    }
+
+    public func getPipelineExecution(_ input: GetPipelineExecutionInput) async throws -> GetPipelineExecutionOutput {
+        try await client.call(.codePipeline, "GetPipelineExecution", input)
+    }
+
+    public func startPipelineExecution(_ input: StartPipelineExecutionInput) async throws -> StartPipelineExecutionOutput {
+        try await client.call(.codePipeline, "StartPipelineExecution", input)
+    }
+
+    public func putApprovalResult(_ input: PutApprovalResultInput) async throws -> PutApprovalResultOutput {
+        try await client.call(.codePipeline, "PutApprovalResult", input)
+    }
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""A loopback HTTP proxy that injects faults in front of an upstream server (moto).
+
+Usage: fault_proxy.py UPSTREAM_URL
+Prints its port on the first line of stdout and stops when stdin closes. Each request takes
+the next step of the plan; once the plan is used up every request is forwarded unchanged
+(Host header included, so signatures made for the proxy still verify upstream).
+  POST /fault-proxy/plan   body: comma-separated steps, replacing the plan
+  GET  /fault-proxy/count  requests received since the last plan (plan requests excluded)
+Steps: throttle (400 JSON ThrottlingException), throttle-xml (400 Query <Throttling>),
+       503, 500, drop (close the connection without answering), hang (never answer), pass.
+"""
+import http.client
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+UPSTREAM = urllib.parse.urlsplit(sys.argv[1])
+state = {"plan": [], "count": 0}
+lock = threading.Lock()
+
+CANNED = {
+    "throttle": (400, "application/x-amz-json-1.1",
+                 b'{"__type":"com.amazonaws.coral.availability#ThrottlingException","message":"Rate exceeded"}'),
+    "throttle-xml": (400, "text/xml",
+                     b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                     b"<Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
+    "503": (503, "text/plain", b"Service Unavailable"),
+    "500": (500, "application/x-amz-json-1.1", b'{"__type":"InternalFailure","message":"injected"}'),
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, content_type, body):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/fault-proxy/count":
+            with lock:
+                self.reply(200, "text/plain", str(state["count"]).encode())
+        else:
+            self.handle_request()
+
+    def do_POST(self):
+        if self.path == "/fault-proxy/plan":
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            with lock:
+                state["plan"] = [step for step in body.split(",") if step]
+                state["count"] = 0
+            self.reply(200, "text/plain", b"ok")
+        else:
+            self.handle_request()
+
+    def handle_request(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with lock:
+            state["count"] += 1
+            step = state["plan"].pop(0) if state["plan"] else "pass"
+        if step in CANNED:
+            self.reply(*CANNED[step])
+        elif step == "drop":
+            self.close_connection = True
+            self.connection.close()
+        elif step == "hang":
+            time.sleep(3600)
+        else:
+            self.forward(body)
+
+    def forward(self, body):
+        upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=60)
+        upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in self.headers.items():
+            upstream.putheader(name, value)
+        upstream.endheaders(body)
+        response = upstream.getresponse()
+        data = response.read()
+        self.send_response(response.status)
+        for name, value in response.getheaders():
+            if name.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        upstream.close()
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_address[1], flush=True)
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+import AWS
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A moto server on 127.0.0.1 (Tests/Harness/moto_server.py) with signature checking on.
+/// One per test class; `reset()` before each test wipes its state and makes a fresh IAM user
+/// whose access key every later request must be signed with.
+public final class MotoServer: @unchecked Sendable {
+    public let endpoint: String
+    public let port: Int
+    public let region = "us-east-1"
+    private let harness: HarnessProcess
+
+    /// Starts the server, loading each extension (a Python file under Tests/Harness, e.g.
+    /// `moto_codepipeline.py`) first. It stops when this process ends, even by a crash.
+    public init(extensions: [String] = []) throws {
+        harness = try HarnessProcess("moto_server.py", extensions.map { HarnessProcess.directory.appendingPathComponent($0).path },
+                                     missing: "is moto installed? `pip install 'moto[server]'`; scripts/test does it")
+        port = harness.port
+        endpoint = "http://127.0.0.1:\(port)"
+    }
+
+    public func stop() { harness.stop() }
+
+    /// Wipes every service's state, then makes IAM user `sluice-test` with an allow-all policy
+    /// and an access key. From then on moto checks every signature: the returned credentials work,
+    /// anything else is refused.
+    @discardableResult
+    public func reset() async throws -> AWSCredentials {
+        try await post("/moto-api/reset", body: "")
+        // The three IAM calls below are the last unauthenticated requests moto accepts.
+        try await post("/moto-api/reset-auth", body: "3")
+        let bootstrap = AWSClient(configuration: try configuration(
+            credentials: AWSCredentials(accessKeyID: "AKIAUNAUTHENTICATED0", secretAccessKey: "unused")))
+        let user = "sluice-test"
+        let _: AWSEmptyShape = try await bootstrap.call(.iam, "CreateUser", ["UserName": user])
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        let _: AWSEmptyShape = try await bootstrap.call(
+            .iam, "PutUserPolicy", ["UserName": user, "PolicyName": "allow-all", "PolicyDocument": policy])
+        let created: CreateAccessKeyResult = try await bootstrap.call(.iam, "CreateAccessKey", ["UserName": user])
+        credentials = AWSCredentials(accessKeyID: created.accessKey.accessKeyId, secretAccessKey: created.accessKey.secretAccessKey)
+        return credentials!
+    }
+
+    /// The credentials of the user `reset()` made last.
+    public private(set) var credentials: AWSCredentials?
+
+    /// Every service at this server, with `credentials` (the current user's by default).
+    public func configuration(credentials: AWSCredentials? = nil) throws -> AWSConfiguration {
+        try AWSConfiguration.resolve(environment: environment(credentials: credentials))
+    }
+
+    /// The environment that points the AWS CLI conventions (and so the `sluice` binary) at this server.
+    public func environment(credentials: AWSCredentials? = nil) -> [String: String] {
+        let credentials = credentials ?? self.credentials
+        var environment = [
+            "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": region,
+            "AWS_CONFIG_FILE": "/nonexistent/sluice-test-config", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/sluice-test-credentials",
+        ]
+        if let credentials {
+            environment["AWS_ACCESS_KEY_ID"] = credentials.accessKeyID
+            environment["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
+        }
+        return environment
+    }
+
+    private struct CreateAccessKeyResult: Decodable {
+        struct AccessKey: Decodable { let accessKeyId: String, secretAccessKey: String }
+        let accessKey: AccessKey
+    }
+
+    private func post(_ path: String, body: String) async throws {
+        var request = URLRequest(url: URL(string: endpoint + path)!)
+        request.httpMethod = "POST"
+        request.setValue("text/plain", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(body.utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        guard let status = (response as? HTTPURLResponse)?.statusCode, status == 200 else {
+            throw TestSupportError.launch("moto \(path)", "answered \(response)")
+        }
+    }
+}
+
+/// A loopback proxy in front of an upstream server that injects faults
+/// (Tests/Harness/fault_proxy.py): throttling, 5xx, dropped connections, no answer at all.
+public final class FaultProxy: @unchecked Sendable {
+    public let endpoint: String
+    private let harness: HarnessProcess
+
+    public init(upstream: String) throws {
+        harness = try HarnessProcess("fault_proxy.py", [upstream], missing: "see its stderr")
+        endpoint = "http://127.0.0.1:\(harness.port)"
+    }
+
+    public func stop() { harness.stop() }
+
+    /// The next requests' fates, in order: `throttle`, `throttle-xml`, `503`, `500`, `drop`,
+    /// `hang`; after the plan every request passes through.
+    public func plan(_ steps: [String]) async throws {
+        var request = URLRequest(url: URL(string: endpoint + "/fault-proxy/plan")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(steps.joined(separator: ",").utf8)
+        _ = try await URLSession.shared.data(for: request)
+    }
+
+    /// Requests received since the last `plan`.
+    public func requestCount() async throws -> Int {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: endpoint + "/fault-proxy/count")!)
+        return Int(String(decoding: data, as: UTF8.self)) ?? -1
+    }
+}
+
+/// A Python script from Tests/Harness that prints its port on the first line of stdout and
+/// exits when its stdin closes (so a crashed test never leaves it running).
+final class HarnessProcess: @unchecked Sendable {
+    static let directory = packageRoot.appendingPathComponent("Tests/Harness")
+    let port: Int
+    private let process = Process()
+    private let stdin = Pipe()
+
+    init(_ script: String, _ arguments: [String], missing hint: String) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.directory.appendingPathComponent(script).path] + arguments
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { throw TestSupportError.launch("python3 \(script)", "\(error)") }
+        // The first line is the port; end of output first means it failed to start.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw TestSupportError.launch("python3 \(script)", "printed no port (\(hint))")
+        }
+        self.port = port
+    }
+
+    /// Closes the script's stdin, which ends it, and waits.
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    deinit { if process.isRunning { stop() } }
+}
