@@ -121,4 +121,19 @@ final class LanguageTests: XCTestCase {
         try assertGolden("no-workspace", fixture: .empty, [.script("echo works anywhere"), .script("stage ls"),
                                                            .script("target local")])
     }
+
+    func testRecordErrors() throws {
+        try assertGolden("record-errors", [.script("record stop"), .script("record a.sluice; record b.sluice"),
+                                           .script("record copilot/.workspace/inside-a-file.sluice"), .script("record a.sluice; record stop")], files: ["a.sluice"])
+    }
+
+    func testHelpForEveryCommand() throws {
+        let words = ["pipeline ls", "pipeline new", "pipeline use", "pipeline rm", "pipeline show", "source set codecommit",
+                     "source set bitbucket", "source show", "stage rm", "stage move", "stage ls", "approval", "test add",
+                     "test rm", "test ls", "deploy add", "deploy rm", "pre add", "pre rm", "post add", "post rm", "build image",
+                     "build buildspec", "build policy", "show", "diff", "validate", "save", "undo", "redo", "reload", "target",
+                     "target local", "target aws", "whoami", "trace", "push", "release", "watch", "status", "history", "approve",
+                     "reject", "logs", "help", "set", "echo", "run", "record", "record stop", "exit"]
+        try assertGolden("help-every-command", [.script(words.map { "help \($0)" }.joined(separator: "\n"))])
+    }
 }

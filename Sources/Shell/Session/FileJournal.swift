@@ -30,7 +30,10 @@ final class FileJournal {
         for path in order.reversed() {
             guard let original = originals[path] else { continue }
             if let data = original {
-                try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
+                let url = URL(fileURLWithPath: path)
+                // `pipeline rm` may have removed the directory too.
+                try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try? data.write(to: url, options: .atomic)
             } else {
                 try? FileManager.default.removeItem(atPath: path)
             }
