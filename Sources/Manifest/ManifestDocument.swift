@@ -81,6 +81,15 @@ public struct ManifestDocument {
     /// Whether ``text`` differs from the file on disk as loaded or last saved.
     public var hasUnsavedChanges: Bool { onDisk != Data(text.utf8) }
 
+    /// The same file with `text` in place of the current text (undo and redo): parsed again,
+    /// keeping where it saves and what the disk held, so ``hasUnsavedChanges`` and ``save()`` still
+    /// compare with the file as last read or saved.
+    public func replacingText(_ text: String) throws -> ManifestDocument {
+        var document = try ManifestDocument(text: text, path: path)
+        document.onDisk = onDisk
+        return document
+    }
+
     /// The same file read again from disk.
     public func reloaded() throws -> ManifestDocument {
         guard let path else { return self }

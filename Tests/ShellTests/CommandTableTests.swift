@@ -61,6 +61,6 @@ final class CommandTableTests: XCTestCase {
                      "aws/codebuild/amazonlinux2-x86_64-standard:5.0", "make test"] {
             XCTAssertFalse(Secrets.looksLikeToken(word), word)
         }
-        XCTAssertEqual(Secrets.redacted("token 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' here"), "token <redacted> here")
+        XCTAssertEqual(Secrets.redacted("token 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' here"), "token '<redacted>' here")
     }
 }

@@ -42,7 +42,7 @@ enum DocumentCommands {
     static func validate(_ invocation: Invocation, _ session: Session) async throws {
         let workspace = try session.requireWorkspace()
         let open = try session.requirePipeline()
-        let diagnostics = try PipelineValidator(workspace: workspace).validate(open.document)
+        let diagnostics = PipelineValidator(workspace: workspace).validate(open.document)
         let path = open.files.manifestPathInWorkspace
         for diagnostic in diagnostics {
             let place = diagnostic.location.map { "\(path):\($0.line):\($0.column)" } ?? path

@@ -34,7 +34,7 @@ enum PipelineCommands {
             session.output.line("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
             return
         }
-        let created = try session.newPipeline(named: name, in: workspace)
+        let created = try session.newPipeline(named: name, in: workspace, source: session.defaultSource())
         session.output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
     }
 

@@ -26,8 +26,9 @@ enum SourceCommands {
     private static func set(_ provider: SourceProvider, repository: String, _ invocation: Invocation,
                             _ session: Session) throws {
         let branch = invocation["BRANCH"]
-        try session.edit("source: \(provider) \(repository) (branch \(branch ?? "main"))",
-                         unchanged: "source is \(provider) \(repository)", repository: repository, branch: branch) {
+        try session.edit("source: \(provider) \(repository)\(branch.map { " (branch \($0))" } ?? "")",
+                         unchanged: "source is \(provider) \(repository)",
+                         source: SourceSetting(provider: provider, repository: repository, branch: branch)) {
             try $0.setSource(provider: provider, repository: repository, branch: branch,
                              connectionName: invocation["CONNECTION"], accessTokenSecret: invocation["SECRET"])
         }

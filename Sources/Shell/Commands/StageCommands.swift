@@ -13,7 +13,9 @@ enum StageCommands {
         default: position = .end
         }
         try session.edit("added stage \(environment)", unchanged: "stage \(environment) exists") {
-            try $0.addStage(environment, at: position)
+            // Without a position, a stage anywhere is what was asked for (setup scripts converge).
+            if case .end = position, $0.manifest.stage(named: environment) != nil { return false }
+            return try $0.addStage(environment, at: position)
         }
     }
 
@@ -97,7 +99,7 @@ enum StageCommands {
         let deployment = Deployment(name: invocation.required("NAME"), stackName: invocation["STACK"],
                                     templatePath: invocation["TEMPLATE"], templateConfig: invocation["CONFIG"],
                                     dependsOn: dependencies(invocation))
-        try session.edit("deployment \(deployment.name) in \(environment)",
+        try session.edit("set deployment \(deployment.name) in \(environment)",
                          unchanged: "deployment \(deployment.name) in \(environment) is already so") {
             try $0.addDeployment(deployment, stage: environment)
         }
@@ -136,7 +138,7 @@ enum StageCommands {
         let action = DeploymentAction(name: invocation.required("NAME"), buildspec: invocation.required("PATH"),
                                       dependsOn: dependencies(invocation))
         let kind = timing == .pre ? "pre-deployment" : "post-deployment"
-        try session.edit("\(kind) \(action.name) in \(environment)", unchanged: "\(kind) \(action.name) in \(environment) is already so") {
+        try session.edit("set \(kind) \(action.name) in \(environment)", unchanged: "\(kind) \(action.name) in \(environment) is already so") {
             try $0.addAction(action, timing, stage: environment)
         }
     }

@@ -6,7 +6,8 @@ import Darwin
 #endif
 
 /// Everything the shell prints goes through one of these: results to stdout, diagnostics
-/// to stderr. Colour only when the stream is a terminal and NO_COLOR is unset; stdout is
+/// to stderr, token-like words masked in both (a secret typed into a command is never
+/// printed back, whichever message would quote it). Colour only when the stream is a terminal and NO_COLOR is unset; stdout is
 /// buffered (a script of echo lines must not pay a syscall per line) and flushed after
 /// every entry, before stderr writes, and before anything that waits.
 public final class Output: @unchecked Sendable {
@@ -45,20 +46,20 @@ public final class Output: @unchecked Sendable {
 
     /// Writes `text` and a newline to stdout.
     public func line(_ text: String, style: Style = .plain) {
-        write(styled(text, style, color: stdoutColor))
+        buffer.append(contentsOf: styled(Secrets.redactedLines(text), style, color: stdoutColor).utf8)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    /// Writes `text` as is (no newline) to stdout.
+    /// Writes `text` (no newline added) to stdout.
     public func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: Secrets.redactedLines(text).utf8)
     }
 
     /// Writes `text` and a newline to stderr (after flushing stdout, so the two interleave in order).
     public func diagnostic(_ text: String, style: Style = .plain) {
         flush()
-        let bytes = Array((styled(text, style, color: stderrColor) + "\n").utf8)
+        let bytes = Array((styled(Secrets.redactedLines(text), style, color: stderrColor) + "\n").utf8)
         writeAll(bytes, to: STDERR_FILENO)
     }
 

@@ -31,45 +31,57 @@ extension Session {
         OpenPipeline(files: files, document: try ManifestDocument.load(contentsOf: files.manifest), pendingBuildspec: nil)
     }
 
-    /// The pipeline an editing command changes. In a workspace without one, creates a new
-    /// pipeline with Copilot's defaults (named REPO-BRANCH after `repository`, or the
-    /// workspace's git remote, or its directory) and says where it will be written.
-    func pipelineForEditing(repository: String? = nil, branch: String? = nil) throws -> OpenPipeline {
+    /// The pipeline an editing command changes, and whether this call created it. In a
+    /// workspace without one, creates a pipeline with Copilot's defaults (named REPO-BRANCH,
+    /// branch main) tracking `source` — or the workspace's git `origin`; with neither it is
+    /// named after the application and its repository is left for `source set` — and says
+    /// where it will be written.
+    func pipelineForEditing(source: SourceSetting? = nil) throws -> (OpenPipeline, created: Bool) {
         let workspace = try requireWorkspace()
-        if pipeline != nil || !workspace.pipelines.isEmpty { return try requirePipeline() }
-        let repositoryName = repository.map(RepositoryName.lastComponent) ?? RepositoryName.ofWorkspace(workspace.root)
-        let name = "\(repositoryName)-\(branch ?? "main")"
-        let created = try newPipeline(named: name, in: workspace)
+        if pipeline != nil || !workspace.pipelines.isEmpty { return (try requirePipeline(), false) }
+        let tracked = source ?? defaultSource()
+        let name = "\(tracked.map { RepositoryName.lastComponent($0.repository) } ?? workspace.application)-\(tracked?.branch ?? "main")"
+        let created = try newPipeline(named: name, in: workspace, source: tracked)
         output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
-        return created
+        return (created, true)
+    }
+
+    /// What a new pipeline tracks unless told: the git `origin`, else the source of the
+    /// pipeline being edited (or the workspace's first).
+    func defaultSource() -> SourceSetting? {
+        if let workspace, let origin = GitRemote.origin(of: workspace.root) { return origin }
+        let existing = pipeline ?? workspace?.pipelines.first.flatMap { try? open($0) }
+        guard let source = existing?.manifest.source, let repository = source.properties.repository else { return nil }
+        return SourceSetting(provider: source.provider, repository: repository, branch: source.properties.branch)
     }
 
     /// A new pipeline from Copilot's templates, made current; nothing is written until `save`.
     @discardableResult
-    func newPipeline(named name: String, in workspace: Workspace) throws -> OpenPipeline {
+    func newPipeline(named name: String, in workspace: Workspace, source: SourceSetting?) throws -> OpenPipeline {
         let files = try workspace.filesForNewPipeline(named: name)
-        let scaffold = try PipelineScaffold.make(name: name, files: files, workspace: workspace)
+        let scaffold = try PipelineScaffold.make(name: name, source: source, files: files)
         let created = OpenPipeline(files: files, document: scaffold.manifest, pendingBuildspec: scaffold.buildspec)
         pipeline = created
-        undoStack.removeAll()
-        redoStack.removeAll()
+        forgetHistory()
         return created
     }
 
     /// Applies one edit to the pipeline (creating it first if the workspace has none) and
     /// says what happened: `done` when the text changed, `unchanged` when it was already so.
     /// A change is undoable. `creating: false` for removals: nothing to remove from no pipeline.
-    func edit(_ done: String, unchanged: String, repository: String? = nil, branch: String? = nil, creating: Bool = true,
+    func edit(_ done: String, unchanged: String, source: SourceSetting? = nil, creating: Bool = true,
               _ change: (inout ManifestDocument) throws -> Bool) throws {
-        let before = creating ? try pipelineForEditing(repository: repository, branch: branch) : try requirePipeline()
+        let (before, created) = creating ? try pipelineForEditing(source: source) : (try requirePipeline(), false)
         var after = before
-        guard try change(&after.document) else {
+        guard try change(&after.document) || created else {
             output.line("unchanged: \(unchanged)")
             return
         }
         pipeline = after
-        undoStack.append(PipelineEdit(before: before.document.text, after: after.document.text, summary: done))
-        redoStack.removeAll()
+        if !created {
+            undoStack.append(PipelineEdit(before: before.document.text, after: after.document.text, summary: done))
+            redoStack.removeAll()
+        }
         output.line(done)
     }
 
@@ -126,6 +138,14 @@ extension Session {
     }
 }
 
+/// What a pipeline tracks: the arguments of `source set`, or what the git remote says.
+struct SourceSetting {
+    var provider: SourceProvider
+    /// The URL Copilot writes in `source.properties.repository`.
+    var repository: String
+    var branch: String?
+}
+
 /// Repository names for the default pipeline name (REPO-BRANCH).
 enum RepositoryName {
     /// `https://github.com/acme/api.git` → `api`; `acme/api` → `api`.
@@ -136,19 +156,34 @@ enum RepositoryName {
         if name.hasSuffix(".git") { name.removeLast(4) }
         return name.isEmpty ? "pipeline" : name
     }
+}
 
-    /// The workspace's `origin` remote (read from .git/config), else its directory's name.
-    static func ofWorkspace(_ root: URL) -> String {
-        if let config = try? String(contentsOf: root.appendingPathComponent(".git/config"), encoding: .utf8) {
-            var inOrigin = false
-            for line in config.split(separator: "\n") {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix("[") { inOrigin = trimmed == "[remote \"origin\"]" }
-                if inOrigin, trimmed.hasPrefix("url"), let equals = trimmed.firstIndex(of: "=") {
-                    return lastComponent(trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces))
-                }
+/// The workspace repository's `origin`, as Copilot's `pipeline init` reads it.
+enum GitRemote {
+    /// The source `origin` points at (read from .git/config), when it is a host Copilot knows.
+    static func origin(of root: URL) -> SourceSetting? {
+        guard let config = try? String(contentsOf: root.appendingPathComponent(".git/config"), encoding: .utf8) else { return nil }
+        var inOrigin = false
+        for line in config.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") { inOrigin = trimmed == "[remote \"origin\"]" }
+            if inOrigin, trimmed.hasPrefix("url"), let equals = trimmed.firstIndex(of: "=") {
+                return source(fromURL: trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces))
             }
         }
-        return lastComponent(root.standardizedFileURL.lastPathComponent)
+        return nil
+    }
+
+    /// `git@github.com:acme/api.git` or `https://github.com/acme/api.git` → GitHub https://github.com/acme/api.
+    static func source(fromURL url: String) -> SourceSetting? {
+        var text = url
+        if text.hasSuffix(".git") { text.removeLast(4) }
+        if text.hasPrefix("git@"), let colon = text.firstIndex(of: ":") {
+            text = "https://" + text[text.index(text.startIndex, offsetBy: 4)..<colon] + "/" + text[text.index(after: colon)...]
+        }
+        if text.contains("github.com/") { return SourceSetting(provider: .gitHub, repository: text, branch: nil) }
+        if text.contains("bitbucket.org/") { return SourceSetting(provider: .bitbucket, repository: text, branch: nil) }
+        if text.contains("git-codecommit.") { return SourceSetting(provider: .codeCommit, repository: url, branch: nil) }
+        return nil
     }
 }

@@ -34,17 +34,25 @@ public enum Secrets {
         redacted(text) != text
     }
 
+    /// `redacted` applied to each line of `text`.
+    public static func redactedLines(_ text: String) -> String {
+        guard text.utf8.count >= 16 else { return text }
+        guard text.contains("\n") else { return redacted(text) }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { redacted(String($0)) }.joined(separator: "\n")
+    }
+
     /// `text` with every blank-separated token-like piece replaced by the mask.
     public static func redacted(_ text: String) -> String {
         guard text.utf8.count >= 16 else { return text }
         var changed = false
-        let pieces = text.split(separator: " ", omittingEmptySubsequences: false).map { piece -> Substring in
-            let core = piece.trimmingQuotes()
-            if looksLikeToken(String(core)) {
-                changed = true
-                return Substring(mask)
-            }
-            return piece
+        let pieces = text.split(separator: " ", omittingEmptySubsequences: false).map { piece -> String in
+            // Quotes around the token stay, so an echoed command still reads as one.
+            let leading = piece.prefix { $0 == "'" || $0 == "\"" }
+            let trailing = piece.dropFirst(leading.count).reversed().prefix { $0 == "'" || $0 == "\"" }
+            let core = piece.dropFirst(leading.count).dropLast(trailing.count)
+            guard looksLikeToken(String(core)) else { return String(piece) }
+            changed = true
+            return leading + mask + String(trailing)
         }
         return changed ? pieces.joined(separator: " ") : text
     }
@@ -52,14 +60,4 @@ public enum Secrets {
     private static func isUpper(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
     private static func isLower(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) }
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-}
-
-private extension Substring {
-    /// Without surrounding quotes, so `'ghp_…'` is recognised too.
-    func trimmingQuotes() -> Substring {
-        var result = self
-        while let first = result.first, first == "'" || first == "\"" { result = result.dropFirst() }
-        while let last = result.last, last == "'" || last == "\"" { result = result.dropLast() }
-        return result
-    }
 }

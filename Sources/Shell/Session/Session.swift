@@ -63,7 +63,8 @@ public final class Session: @unchecked Sendable {
             targetChoice = TargetStore.load(workspaceRoot: workspace.root)
         } catch {
             workspace = nil
-            workspaceProblem = ShellError.failure(Self.message(of: error), hint: Self.hint(of: error)
+            let manifestError = error as? ManifestError
+            workspaceProblem = ShellError.failure(manifestError?.message ?? String(describing: error), hint: manifestError?.hint
                 ?? "run sluice inside a Copilot workspace (a directory with copilot/.workspace)")
         }
     }
@@ -140,7 +141,7 @@ public final class Session: @unchecked Sendable {
 
     /// Reports `error` (located when it is a ShellError) and returns it as the outcome.
     private func failed(_ error: Error) -> Outcome {
-        let shellError = (error as? ShellError) ?? ShellError.failure(Self.message(of: error), hint: Self.hint(of: error))
+        let shellError = (error as? ShellError) ?? ShellError.failure(message(of: error), hint: hint(of: error))
         output.report(shellError)
         output.flush()
         return .failed(shellError)
@@ -191,7 +192,7 @@ public final class Session: @unchecked Sendable {
         } catch let error as NestedScriptFailed {
             throw error
         } catch {
-            throw ShellError.failure(Self.message(of: error), hint: Self.hint(of: error), at: invocation.location)
+            throw ShellError.failure(message(of: error), hint: hint(of: error), at: invocation.location)
         }
         if invocation.spec.effect == .changesWorkspace {
             try recorder?.append(invocation, session: self)
@@ -206,18 +207,21 @@ public final class Session: @unchecked Sendable {
     // MARK: Errors from other modules
 
     /// The sentence an error from another module says, without its own location prefix.
-    static func message(of error: Error) -> String {
+    func message(of error: Error) -> String {
         parts(of: error).message
     }
 
-    static func hint(of error: Error) -> String? {
+    func hint(of error: Error) -> String? {
         parts(of: error).hint
     }
 
     /// Other modules' errors describe themselves as `MESSAGE` + `\nhint: HINT` (ManifestError
     /// keeps both as fields); the shell prints them in its own located form.
-    private static func parts(of error: Error) -> (message: String, hint: String?) {
-        if let error = error as? ManifestError { return (error.located, error.hint) }
+    private func parts(of error: Error) -> (message: String, hint: String?) {
+        if var error = error as? ManifestError {
+            error.file = relativePath(URL(fileURLWithPath: error.file))
+            return (error.located, error.hint)
+        }
         let text = String(describing: error)
         for marker in ["\n  hint: ", "\nhint: "] {
             if let range = text.range(of: marker) {

@@ -1,0 +1,234 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The commands that edit the workspace's pipeline, through the real binary.
+final class EditingTests: XCTestCase {
+    static let pipeline = "copilot/pipeline.yml"
+
+    func testFirstEditCreatesAPipelineWithCopilotDefaults() throws {
+        try assertGolden("first-edit-creates-pipeline", [.script("source set github https://github.com/OWNER/REPO")],
+                         files: [Self.pipeline, "copilot/buildspec.yml"])
+    }
+
+    func testSourceVariants() throws {
+        try assertGolden("source", [
+            .script("source set github acme/api branch release connection acme-github; source show"),
+            .script("source set github acme/api token-secret github-token-demo; source show"),
+            .script("source set bitbucket acme/api; source show"),
+            .script("source set codecommit demo-api", environment: ["AWS_REGION": "eu-west-1"]),
+            .script("source set codecommit https://git-codecommit.us-east-2.amazonaws.com/v1/repos/demo-api branch main; source show"),
+            .script("source set codecommit demo-api"),
+            .script("source set github not-a-repo"),
+            .script("source set github https://gitlab.com/acme/api"),
+            .script("source set github acme/api connection a token-secret b"),
+        ], files: [Self.pipeline])
+    }
+
+    func testStages() throws {
+        try assertGolden("stages", [
+            .script("""
+                source set github acme/api
+                stage add prod
+                stage add test before prod
+                stage ls
+                stage move test after prod
+                stage move test before prod
+                stage ls
+                """),
+            .script("stage add test; stage rm prod; stage rm prod; stage ls"),
+            .script("stage add staging"),
+            .script("stage add prod after nowhere"),
+        ], files: [Self.pipeline])
+    }
+
+    func testApprovalAndTests() throws {
+        try assertGolden("approval-and-tests", [
+            .script("""
+                source set github acme/api
+                stage add test; stage add prod
+                approval on prod; approval on prod
+                test add test "make test"
+                test add test 'echo "woo! Tests passed"'
+                test ls test
+                test rm test 1
+                test ls test
+                approval off prod
+                """),
+            .script("test rm test 5"),
+            .script("test ls prod; approval on prdo"),
+        ], files: [Self.pipeline])
+    }
+
+    func testDeploymentsAndActions() throws {
+        try assertGolden("deployments", [
+            .script("""
+                source set github acme/api
+                stage add test
+                deploy add test db stack demo-test-db template infra/db.yml config infra/db-test.json
+                deploy add test api depends-on db
+                pre add test migrate buildspec copilot/migrate.yml
+                post add test smoke buildspec copilot/smoke.yml depends-on migrate
+                pipeline show
+                """),
+            .script("deploy rm test api; pre rm test migrate; post rm test smoke; stage ls"),
+        ], files: [Self.pipeline])
+    }
+
+    func testBuildSettings() throws {
+        try assertGolden("build", fixture: .quickstartWith(["policy.yml": """
+            Version: 2012-10-17
+            Statement:
+              - Effect: Allow
+                Action: ['s3:GetObject']
+                Resource: '*'
+            """]), [
+            .script("source set github acme/api; build image aws/codebuild/standard:7.0; build buildspec copilot/buildspec.yml"),
+            .script("build policy policy.yml"),
+            .script("build policy missing.yml"),
+        ], files: [Self.pipeline])
+    }
+
+    func testShowDiffSaveUndoRedoReload() throws {
+        try assertGolden("show-diff-undo", [
+            .script("source set github acme/api; stage add test"),
+            .script("""
+                stage add prod
+                approval on prod
+                diff
+                undo
+                diff
+                redo
+                show
+                reload
+                diff
+                save
+                """),
+            .script("undo"),
+            .script("show buildspec"),
+        ], files: [Self.pipeline])
+    }
+
+    func testValidate() throws {
+        try assertGolden("validate", fixture: .quickstartWith([Self.pipeline: """
+            name: api-main
+            version: 1
+            source:
+              provider: GitHub
+              properties:
+                repository: https://github.com/acme/api
+            stages:
+              - name: test
+              - name: staging
+            """]), [.script("validate"), .script("stage rm staging; validate")], files: [Self.pipeline])
+    }
+
+    func testPipelines() throws {
+        try assertGolden("pipelines", [
+            .script("pipeline ls"),
+            .script("pipeline new api-main; stage add test; pipeline ls"),
+            .script("pipeline new hotfix; source set github acme/api branch hotfix; save; pipeline ls"),
+            .script("pipeline use api-main; stage add prod; pipeline use hotfix"),
+            .script("pipeline use api-mian"),
+            .script("pipeline show; pipeline rm hotfix; pipeline ls"),
+        ], files: [Self.pipeline, "copilot/pipelines/hotfix/manifest.yml"])
+    }
+
+    func testAFailingScriptLeavesEveryFileAsItWas() throws {
+        try assertGolden("rollback", fixture: .quickstartWith(["setup.sluice": """
+            source set github acme/api
+            stage add test
+            save
+            target aws region us-west-2
+            stage add prod
+            approval on staging
+            """]), [.sluice("setup.sluice"), .sluice("pipeline", "ls")],
+            files: [Self.pipeline, "copilot/buildspec.yml", ".sluice/target.json"])
+    }
+
+    func testEditsAreSurgical() throws {
+        let handWritten = """
+            # Our pipeline. Keep the comments!
+            name: api-main   # named by hand
+            version: 1
+            source:
+              provider: GitHub
+              properties:
+                repository: https://github.com/acme/api
+                branch: main
+            stages:
+                - # The name of the environment to deploy to.
+                  name: test
+                  test_commands:
+                    - make test   # the unit tests
+            """
+        try assertGolden("surgical", fixture: .quickstartWith([Self.pipeline: handWritten]), [
+            .script("stage add prod; approval on prod; test add test 'make lint'; diff"),
+        ], files: [Self.pipeline])
+    }
+}
+
+/// Scripts converge, recordings replay to the same bytes.
+final class ReplayTests: XCTestCase {
+    func testSetupScriptsConverge() throws {
+        for name in ["codecommit", "deployments"] {
+            let sandbox = try Sandbox(.quickstart)
+            let script = packageRoot.appendingPathComponent("examples/\(name).sluice").path
+            let environment = ["AWS_REGION": "us-west-2"]
+            let first = try sandbox.run(Step(arguments: [script], input: nil, environment: environment))
+            XCTAssertEqual(first.status, 0, "\(name): \(first.stderr)")
+            let afterFirst = sandbox.snapshot()
+            let second = try sandbox.run(Step(arguments: ["--echo", script], input: nil, environment: environment))
+            XCTAssertEqual(second.status, 0, "\(name): \(second.stderr)")
+            XCTAssertEqual(sandbox.snapshot(), afterFirst, "\(name): the second run changed files")
+            let transcript = Transcript.render(Step(arguments: ["--echo", "examples/\(name).sluice"], input: nil,
+                                                    environment: environment), second, sandbox: sandbox)
+            try Transcript.compare(transcript, golden: "converge-\(name)", file: #filePath, line: #line)
+        }
+    }
+
+    func testRecordingReplaysToIdenticalFiles() throws {
+        let recording = try Sandbox(.quickstart)
+        let session = """
+            record setup.sluice
+            set REPO acme/api
+            source set github $REPO branch main
+            stage add test
+            test add test "make test"
+            echo not recorded
+            stage add prod; approval on prod
+            test add test 'echo "it'"'"'s ok"'
+            deploy add prod api depends-on db
+            undo
+            target local
+            echo ghp_abcdefghijklmnopqrstuvwxyz0123456789
+            record stop
+            """
+        let result = try recording.run(.sluice("-c", session))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let recorded = try XCTUnwrap(recording.read("setup.sluice"))
+        XCTAssertFalse(recorded.contains("ghp_"), "a token reached the recording")
+
+        let replay = try Sandbox(.quickstartWith(["setup.sluice": recorded]))
+        let replayed = try replay.run(.sluice("setup.sluice"))
+        XCTAssertEqual(replayed.status, 0, replayed.stderr)
+        var expected = recording.snapshot()
+        var actual = replay.snapshot()
+        expected["setup.sluice"] = nil
+        actual["setup.sluice"] = nil
+        XCTAssertEqual(Set(actual.keys), Set(expected.keys))
+        for (path, data) in expected {
+            XCTAssertEqual(actual[path], data, "\(path) differs after replay")
+        }
+        try Transcript.compare("=== setup.sluice\n" + recorded, golden: "recording", file: #filePath, line: #line)
+    }
+}
+
+/// Secrets in commands that change the workspace: masked when echoed, left out of recordings.
+final class SecretRecordingTests: XCTestCase {
+    func testACommandWithATokenIsNotRecorded() throws {
+        try assertGolden("record-secret", [
+            .script("record out.sluice; source set github acme/api; stage add test; test add test \"check --token ghp_abcdefghijklmnopqrstuvwxyz0123456789\"; record stop"),
+        ], files: ["out.sluice"])
+    }
+}
