@@ -78,6 +78,14 @@ public struct ManifestDocument {
         onDisk = data
     }
 
+    /// The same file with `text` instead (as undo and redo need): re-read, still guarded against
+    /// changes on disk since the original was loaded.
+    public func replacingText(_ text: String) throws -> ManifestDocument {
+        var document = try ManifestDocument(text: text, path: path)
+        document.onDisk = onDisk
+        return document
+    }
+
     /// Whether ``text`` differs from the file on disk as loaded or last saved.
     public var hasUnsavedChanges: Bool { onDisk != Data(text.utf8) }
 
@@ -105,12 +113,11 @@ public struct ManifestDocument {
         }
         let newText = lines.joined()
         if newText == text { return false }
-        var edited: ManifestDocument
-        do { edited = try ManifestDocument(text: newText, path: path) } catch {
+        let edited: ManifestDocument
+        do { edited = try replacingText(newText) } catch {
             throw ManifestError(file: displayPath, message: "sluice produced a manifest it cannot read back (\(error)); the file is unchanged",
                                 hint: "please report this with the manifest attached")
         }
-        edited.onDisk = onDisk
         self = edited
         return true
     }
