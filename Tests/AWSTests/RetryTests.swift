@@ -1,0 +1,140 @@
+@testable import AWS
+import Foundation
+import TestSupport
+import XCTest
+
+/// Faults injected on loopback between the client and moto (Tests/Harness/fault_proxy.py):
+/// throttling and 5xx are retried with backoff and then succeed; retries stop at the attempt
+/// and time bounds; an endpoint that never answers times out; a call in flight can be cancelled.
+final class RetryTests: XCTestCase {
+    nonisolated(unsafe) static var moto: MotoServer!
+    nonisolated(unsafe) static var proxy: FaultProxy!
+    let records = CallRecords()
+
+    override class func setUp() {
+        super.setUp()
+        moto = try! MotoServer()
+        proxy = try! FaultProxy(upstream: moto.endpoint)
+    }
+
+    override class func tearDown() {
+        proxy.stop()
+        moto.stop()
+        super.tearDown()
+    }
+
+    override func setUp() async throws {
+        try await Self.moto.reset()
+        try await Self.proxy.plan([])
+    }
+
+    /// A client whose every call goes through the proxy.
+    func client(attempts: Int = 3, totalTime: Double = 30, attemptTimeout: Duration = .seconds(10)) throws -> AWSClient {
+        var environment = Self.moto.environment()
+        environment["AWS_ENDPOINT_URL"] = Self.proxy.endpoint
+        let records = records
+        return AWSClient(configuration: try AWSConfiguration.resolve(environment: environment),
+                         retryPolicy: RetryPolicy(maximumAttempts: attempts, baseDelay: 0.05, maximumBackoff: 0.2,
+                                                  totalTimeLimit: totalTime),
+                         attemptTimeout: attemptTimeout, observer: { records.append($0) })
+    }
+
+    func testThrottlingAndServerErrorsAreRetriedUntilTheCallSucceeds() async throws {
+        try await Self.proxy.plan(["throttle-xml", "500"])
+        let identity = try await STS(client: try client()).getCallerIdentity()
+        XCTAssertEqual(identity.account, "123456789012")
+        let requests = try await Self.proxy.requestCount()
+        XCTAssertEqual(requests, 3)
+        XCTAssertEqual(records.all.map(\.retries), [2])
+        XCTAssertEqual(records.all.first?.httpStatus, 200)
+        XCTAssertNil(records.all.first?.errorCode)
+
+        try await Self.proxy.plan(["throttle", "503", "drop"])
+        let created = try await SecretsManager(client: try client(attempts: 4)).createSecret(.init(name: "retried", secretString: "x"))
+        XCTAssertEqual(created.name, "retried")
+        XCTAssertEqual(records.all.last?.retries, 3)
+    }
+
+    func testRetriesStopAtTheAttemptBound() async throws {
+        try await Self.proxy.plan(["throttle", "throttle", "throttle", "throttle"])
+        do {
+            _ = try await SSM(client: try client(attempts: 3)).getParameter(.init(name: "/x"))
+            XCTFail("three throttled attempts must fail")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.code, "ThrottlingException")
+            XCTAssertEqual(error.message, "Rate exceeded")
+            XCTAssertEqual(error.attempts, 3)
+            XCTAssertTrue(error.description.contains("after 3 attempts"), error.description)
+        }
+        let requests = try await Self.proxy.requestCount()
+        XCTAssertEqual(requests, 3)
+        XCTAssertEqual(records.all.map(\.errorCode), ["ThrottlingException"])
+        XCTAssertEqual(records.all.map(\.httpStatus), [400])
+    }
+
+    func testAnEndpointThatDoesNotAnswerTimesOutWithinTheBound() async throws {
+        try await Self.proxy.plan(["hang", "hang", "hang"])
+        let started = ContinuousClock.now
+        do {
+            _ = try await STS(client: try client(attempts: 2, attemptTimeout: .milliseconds(500))).getCallerIdentity()
+            XCTFail("an endpoint that never answers must time out")
+        } catch let error as AWSError {
+            let elapsed = ContinuousClock.now - started
+            XCTAssertEqual(error.code, "TimedOut")
+            XCTAssertEqual(error.attempts, 2)
+            XCTAssertNil(error.httpStatus)
+            XCTAssertLessThan(elapsed, .seconds(3), "two 0.5 s attempts and one short backoff")
+            XCTAssertGreaterThanOrEqual(elapsed, .seconds(1))
+            XCTAssertTrue(error.description.contains("STS GetCallerIdentity failed: TimedOut: no complete response within 0.5 seconds"),
+                          error.description)
+            XCTAssertTrue(error.description.contains(Self.proxy.endpoint), "the message names the endpoint: \(error.description)")
+            XCTAssertTrue(error.description.contains("hint: check the endpoint"), error.description)
+        }
+    }
+
+    func testTheTotalTimeBoundStopsRetrying() async throws {
+        try await Self.proxy.plan(["hang", "hang", "hang", "hang", "hang"])
+        let started = ContinuousClock.now
+        do {
+            _ = try await STS(client: try client(attempts: 5, totalTime: 0.7, attemptTimeout: .milliseconds(400))).getCallerIdentity()
+            XCTFail("must time out")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.code, "TimedOut")
+            XCTAssertLessThan(error.attempts, 5, "the time bound, not the attempt bound, ended it")
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(2))
+        }
+    }
+
+    func testACallInFlightCanBeCancelled() async throws {
+        try await Self.proxy.plan(["hang"])
+        let client = try client(attemptTimeout: .seconds(60))
+        let started = ContinuousClock.now
+        let call = Task { try await STS(client: client).getCallerIdentity() }
+        try await Task.sleep(for: .milliseconds(300))
+        call.cancel()
+        do {
+            _ = try await call.value
+            XCTFail("a cancelled call must not succeed")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.code, "Cancelled")
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "cancellation does not wait for the 60 s timeout")
+        }
+        XCTAssertEqual(records.all.map(\.errorCode), ["Cancelled"])
+    }
+
+    func testBackoffIsExponentialWithFullJitterAndCapped() {
+        let policy = RetryPolicy(maximumAttempts: 10, baseDelay: 0.5, maximumBackoff: 3)
+        XCTAssertEqual(policy.backoff(afterAttempt: 1, random: 0.5), 0.25)
+        XCTAssertEqual(policy.backoff(afterAttempt: 3, random: 0.5), 1.0)
+        XCTAssertEqual(policy.backoff(afterAttempt: 8, random: 0.5), 1.5, "capped at maximumBackoff")
+        XCTAssertEqual(policy.backoff(afterAttempt: 2, random: 0), 0)
+    }
+}
+
+/// What the observer saw, from any thread.
+final class CallRecords: @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [AWSCallRecord] = []
+    func append(_ record: AWSCallRecord) { lock.lock(); records.append(record); lock.unlock() }
+    var all: [AWSCallRecord] { lock.lock(); defer { lock.unlock() }; return records }
+}
