@@ -58,6 +58,7 @@ public struct AWSConfiguration: Sendable {
 
         let credentials = try resolveCredentials(
             environment: environment, skipEnvironment: explicitProfile != nil, profile: profile.value,
+            searchedFiles: (credentials: credentialsPath, config: configPath),
             credentialsFile: credentialsSection.flatMap { section in credentialsFile.map { ($0, section) } },
             configFile: configSection.flatMap { section in configFile.map { ($0, section) } },
             processCommand: settings["credential_process"])
@@ -108,7 +109,7 @@ public struct AWSConfiguration: Sendable {
     }
 
     private static func resolveCredentials(
-        environment: [String: String], skipEnvironment: Bool, profile: String,
+        environment: [String: String], skipEnvironment: Bool, profile: String, searchedFiles: (credentials: String, config: String),
         credentialsFile: (ConfigFile, String)?, configFile: (ConfigFile, String)?, processCommand: String?
     ) throws -> Resolved<AWSCredentials> {
         if !skipEnvironment, let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty,
@@ -135,8 +136,9 @@ public struct AWSConfiguration: Sendable {
         throw AWSConfigurationError.noCredentials(
             profile: profile, searched: [
                 skipEnvironment ? nil : "the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
-                "the shared credentials file \(credentialsFile?.0.path ?? "(no such profile)")",
-                "the config file's aws_access_key_id and credential_process \(configFile?.0.path ?? "(no such profile)")",
+                "the shared credentials file \(searchedFiles.credentials) [\(profile)]",
+                "aws_access_key_id and credential_process in the config file \(searchedFiles.config) "
+                    + (profile == "default" ? "[default]" : "[profile \(profile)]"),
             ].compactMap { $0 })
     }
 }

@@ -1,0 +1,264 @@
+@testable import AWS
+import Foundation
+import TestSupport
+import XCTest
+
+/// Credentials, region and endpoints resolved from temporary files and environment variables,
+/// checked against what the AWS CLI (`aws configure list`) and botocore (each client's
+/// endpoint_url) resolve for exactly the same files and variables.
+final class ConfigurationTests: XCTestCase {
+    var home: TemporaryDirectory!
+
+    override func setUpWithError() throws {
+        home = try TemporaryDirectory("sluice-aws-config")
+        try FileManager.default.createDirectory(at: home.url.appendingPathComponent(".aws"), withIntermediateDirectories: true)
+        try write(".aws/credentials", """
+            [default]
+            aws_access_key_id = AKIADEFAULT00000ABCD
+            aws_secret_access_key = secretdefault1234
+            [dev]
+            aws_access_key_id = AKIADEV0000000000DEV
+            aws_secret_access_key = secretdev5678
+            region = ap-south-1
+            """)
+        try write(".aws/config", """
+            # a comment
+            [default]
+            region = us-west-2
+            [profile dev]
+            region = eu-west-1
+            [profile cfg]
+            region=ca-central-1
+            aws_access_key_id: AKIACONFIGFILE00CFG1
+            aws_secret_access_key = secretcfg9999
+            [profile proc]
+            region = eu-north-1
+            credential_process = "\(home.path)/creds helper.sh" --flag 'two words'
+            [profile local]
+            region = us-east-1
+            aws_access_key_id = AKIALOCAL00000000LOC
+            aws_secret_access_key = secretlocal0000
+            endpoint_url = http://127.0.0.1:4566
+            services = local-services
+            [services local-services]
+            secrets_manager =
+              endpoint_url = http://127.0.0.1:4567
+            sts =
+              endpoint_url = http://127.0.0.1:4568
+            """)
+        try write("creds helper.sh", """
+            #!/bin/sh
+            [ "$1" = --flag ] && [ "$2" = "two words" ] || { echo "unexpected arguments: $*" >&2; exit 3; }
+            echo '{"Version": 1, "AccessKeyId": "AKIAPROCESS00000PROC", "SecretAccessKey": "secretproc4321", "SessionToken": "token"}'
+            """)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: home.url.appendingPathComponent("creds helper.sh").path)
+    }
+
+    override func tearDown() { home.remove() }
+
+    func write(_ path: String, _ text: String) throws {
+        try text.write(to: home.url.appendingPathComponent(path), atomically: true, encoding: .utf8)
+    }
+
+    /// Only HOME and what a case sets: nothing leaks in from the machine running the tests.
+    func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(extra) { $1 }
+    }
+
+    // MARK: - Against the AWS CLI
+
+    /// `aws configure list`'s rows: name → (value as shown, type).
+    func awsConfigureList(_ environment: [String: String], profile: String?) throws -> [String: (value: String, type: String)] {
+        let result = try runProcess("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + ["aws", "configure", "list"]
+                                        + (profile.map { ["--profile", $0] } ?? []))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        var rows: [String: (String, String)] = [:]
+        for line in result.stdout.split(separator: "\n").dropFirst(2) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if fields.count >= 3 { rows[fields[0]] = (fields[1], fields[2]) }
+        }
+        return rows
+    }
+
+    /// The AWS CLI's name for where a value came from.
+    func cliType(_ source: String, isRegion: Bool = false) -> String {
+        if source.hasPrefix("environment") { return "env" }
+        if source.hasPrefix("credential_process") { return "custom-process" }
+        if isRegion || source.hasPrefix("config file") { return "config-file" }
+        return "shared-credentials-file"
+    }
+
+    func assertMatchesCLI(_ extra: [String: String], profile: String? = nil, expectKey: String, expectRegion: String,
+                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let environment = environment(extra)
+        let ours = try AWSConfiguration.resolve(profile: profile, environment: environment)
+        let cli = try awsConfigureList(environment, profile: profile)
+        XCTAssertEqual(ours.credentials.value.accessKeyID, expectKey, file: file, line: line)
+        XCTAssertEqual(ours.region.value, expectRegion, file: file, line: line)
+        XCTAssertEqual(cli["access_key"]?.value, "****************" + ours.credentials.value.accessKeyID.suffix(4), file: file, line: line)
+        XCTAssertEqual(cli["access_key"]?.type, cliType(ours.credentials.source), "credentials from \(ours.credentials.source)",
+                       file: file, line: line)
+        XCTAssertEqual(cli["secret_key"]?.value.suffix(4), ours.credentials.value.secretAccessKey.suffix(4), file: file, line: line)
+        XCTAssertEqual(cli["region"]?.value, ours.region.value, file: file, line: line)
+        XCTAssertEqual(cli["region"]?.type, cliType(ours.region.source, isRegion: true), "region from \(ours.region.source)",
+                       file: file, line: line)
+    }
+
+    func testTheDefaultProfileFromBothFiles() throws {
+        try assertMatchesCLI([:], expectKey: "AKIADEFAULT00000ABCD", expectRegion: "us-west-2")
+    }
+
+    func testAWSProfileSelectsAProfileAndTheCredentialsFileRegionWins() throws {
+        // botocore merges the credentials file's profile over the config file's.
+        try assertMatchesCLI(["AWS_PROFILE": "dev"], expectKey: "AKIADEV0000000000DEV", expectRegion: "ap-south-1")
+    }
+
+    func testEnvironmentCredentialsAndRegionWinOverAWSProfile() throws {
+        try assertMatchesCLI(["AWS_PROFILE": "dev", "AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT0ENV1", "AWS_SECRET_ACCESS_KEY": "secretenv",
+                              "AWS_DEFAULT_REGION": "us-east-2"],
+                             expectKey: "AKIAENVIRONMENT0ENV1", expectRegion: "us-east-2")
+    }
+
+    func testAnExplicitProfileIgnoresEnvironmentCredentials() throws {
+        try assertMatchesCLI(["AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT0ENV1", "AWS_SECRET_ACCESS_KEY": "secretenv"], profile: "dev",
+                             expectKey: "AKIADEV0000000000DEV", expectRegion: "ap-south-1")
+    }
+
+    func testKeysInTheConfigFile() throws {
+        try assertMatchesCLI(["AWS_PROFILE": "cfg"], expectKey: "AKIACONFIGFILE00CFG1", expectRegion: "ca-central-1")
+    }
+
+    func testCredentialProcess() throws {
+        try assertMatchesCLI(["AWS_PROFILE": "proc"], expectKey: "AKIAPROCESS00000PROC", expectRegion: "eu-north-1")
+        let resolved = try AWSConfiguration.resolve(environment: environment(["AWS_PROFILE": "proc"]))
+        XCTAssertEqual(resolved.credentials.value.sessionToken, "token")
+    }
+
+    func testFilesNamedByEnvironmentVariables() throws {
+        let elsewhere = try TemporaryDirectory("sluice-aws-elsewhere")
+        defer { elsewhere.remove() }
+        try "[ops]\naws_access_key_id = AKIAOTHERFILE000OPS1\naws_secret_access_key = secretops2468\n"
+            .write(to: elsewhere.url.appendingPathComponent("creds"), atomically: true, encoding: .utf8)
+        try "[profile ops]\nregion = me-south-1\n".write(to: elsewhere.url.appendingPathComponent("conf"), atomically: true, encoding: .utf8)
+        try assertMatchesCLI(["AWS_PROFILE": "ops", "AWS_SHARED_CREDENTIALS_FILE": elsewhere.url.appendingPathComponent("creds").path,
+                              "AWS_CONFIG_FILE": elsewhere.url.appendingPathComponent("conf").path],
+                             expectKey: "AKIAOTHERFILE000OPS1", expectRegion: "me-south-1")
+    }
+
+    func testAWSRegionComesBeforeAWSDefaultRegion() throws {
+        // The newer SDKs' order; aws-cli v1 here reads only AWS_DEFAULT_REGION, so no comparison.
+        let resolved = try AWSConfiguration.resolve(environment: environment(["AWS_REGION": "eu-west-3", "AWS_DEFAULT_REGION": "us-east-2"]))
+        XCTAssertEqual(resolved.region.value, "eu-west-3")
+        XCTAssertEqual(resolved.region.source, "environment (AWS_REGION)")
+        let explicit = try AWSConfiguration.resolve(region: "il-central-1", environment: environment(["AWS_REGION": "eu-west-3"]))
+        XCTAssertEqual(explicit.region.value, "il-central-1")
+    }
+
+    // MARK: - Endpoints, against botocore
+
+    /// Each service's endpoint_url as botocore resolves it for the same environment.
+    func botocoreEndpoints(_ environment: [String: String]) throws -> [String: String] {
+        let names = ["sts", "cloudformation", "codepipeline", "ssm", "secretsmanager", "codecommit", "codestar-connections",
+                     "resourcegroupstaggingapi"]
+        let program = """
+            import json, sys, botocore.session
+            session = botocore.session.Session()
+            print(json.dumps({name: session.create_client(name).meta.endpoint_url for name in sys.argv[1:]}))
+            """
+        let result = try runProcess("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + ["python3", "-c", program] + names)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let urls = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String] ?? [:]
+        // In AWSService.all's order.
+        return Dictionary(uniqueKeysWithValues: zip(AWSService.all.map(\.serviceID), names.map { urls[$0] ?? "?" }))
+    }
+
+    func assertEndpointsMatchBotocore(_ extra: [String: String], file: StaticString = #filePath, line: UInt = #line) throws -> AWSConfiguration {
+        let environment = environment(extra)
+        let ours = try AWSConfiguration.resolve(environment: environment)
+        let reference = try botocoreEndpoints(environment)
+        for service in AWSService.all {
+            // botocore drops a trailing slash and nothing else; so do we not need to.
+            XCTAssertEqual(ours.endpoint(for: service).value, reference[service.serviceID],
+                           "\(service.serviceID) (ours from \(ours.endpoint(for: service).source))", file: file, line: line)
+        }
+        return ours
+    }
+
+    func testDefaultEndpointsFollowTheRegion() throws {
+        let resolved = try assertEndpointsMatchBotocore(["AWS_DEFAULT_REGION": "eu-central-1"])
+        XCTAssertEqual(resolved.endpoint(for: .resourceGroupsTagging).value, "https://tagging.eu-central-1.amazonaws.com")
+        XCTAssertEqual(resolved.endpoint(for: .sts).source, "AWS default")
+    }
+
+    func testEndpointEnvironmentVariables() throws {
+        let resolved = try assertEndpointsMatchBotocore([
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://127.0.0.1:5001",
+            "AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS": "http://127.0.0.1:5002",
+            "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": "http://127.0.0.1:5003",
+        ])
+        XCTAssertEqual(resolved.endpoint(for: .secretsManager).source, "environment (AWS_ENDPOINT_URL_SECRETS_MANAGER)")
+        XCTAssertEqual(resolved.endpoint(for: .ssm).source, "environment (AWS_ENDPOINT_URL)")
+    }
+
+    func testEndpointsFromTheConfigFileServicesSection() throws {
+        let resolved = try assertEndpointsMatchBotocore(["AWS_PROFILE": "local"])
+        XCTAssertEqual(resolved.endpoint(for: .secretsManager).value, "http://127.0.0.1:4567")
+        XCTAssertEqual(resolved.endpoint(for: .sts).value, "http://127.0.0.1:4568")
+        XCTAssertEqual(resolved.endpoint(for: .codePipeline).value, "http://127.0.0.1:4566")
+        // The environment's global URL comes before the config file's service section.
+        _ = try assertEndpointsMatchBotocore(["AWS_PROFILE": "local", "AWS_ENDPOINT_URL": "http://127.0.0.1:6000"])
+    }
+
+    func testConfiguredEndpointsCanBeIgnored() throws {
+        let resolved = try assertEndpointsMatchBotocore(["AWS_PROFILE": "local", "AWS_ENDPOINT_URL": "http://127.0.0.1:6000",
+                                                         "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"])
+        XCTAssertEqual(resolved.endpoint(for: .cloudFormation).value, "https://cloudformation.us-east-1.amazonaws.com")
+    }
+
+    // MARK: - Failures name what was searched
+
+    func testAMissingProfileNamesBothFiles() {
+        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: environment(["AWS_PROFILE": "nope"]))) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("the AWS profile 'nope' is in neither \(home.path)/.aws/config ([profile nope])"), text)
+            XCTAssertTrue(text.contains("\(home.path)/.aws/credentials ([nope])"), text)
+        }
+    }
+
+    func testNoCredentialsNamesWhereItLooked() throws {
+        let empty = try TemporaryDirectory("sluice-aws-empty")
+        defer { empty.remove() }
+        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: ["HOME": empty.path, "AWS_REGION": "us-east-1"])) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.hasPrefix("no AWS credentials for profile 'default': searched the environment (AWS_ACCESS_KEY_ID"), text)
+            XCTAssertTrue(text.contains("\(empty.path)/.aws/credentials"), text)
+            XCTAssertTrue(text.contains("hint: set AWS_ACCESS_KEY_ID"), text)
+        }
+    }
+
+    func testNoRegionSaysWhichVariablesAndProfile() throws {
+        try write(".aws/config", "[default]\noutput = json\n")
+        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: environment())) { error in
+            XCTAssertEqual(String(describing: error), """
+                no AWS region: AWS_REGION and AWS_DEFAULT_REGION are unset and profile 'default' in \(home.path)/.aws/config has no 'region'
+                hint: export AWS_REGION=us-east-1 (or your region)
+                """)
+        }
+    }
+
+    func testAFailingCredentialProcessShowsItsError() throws {
+        try write(".aws/config", "[default]\nregion = us-east-1\ncredential_process = /bin/sh -c 'echo token expired >&2; exit 4'\n")
+        try write(".aws/credentials", "")
+        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: environment())) { error in
+            XCTAssertEqual(String(describing: error),
+                           "credential_process '/bin/sh -c 'echo token expired >&2; exit 4'' exited with status 4: token expired")
+        }
+    }
+
+    func testAMalformedFileIsReportedWithItsLine() throws {
+        try write(".aws/config", "[default]\nregion = us-east-1\n[profile broken\n")
+        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: environment())) { error in
+            XCTAssertEqual(String(describing: error), "\(home.path)/.aws/config:3: a section header needs a closing ']'")
+        }
+    }
+}
