@@ -1,0 +1,127 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The read–run loop on a terminal: libedit for the line, the session for everything else.
+/// Runs on the main thread; each entry runs in a task this loop can cancel.
+public final class InteractiveShell {
+    private let session: Session
+    private let editor: LineEditor
+    private let history: CommandHistory
+    private let style: PromptStyle
+
+    /// Takes over the terminal: signal handlers, libedit, the history file.
+    public init(session: Session, environment: [String: String]) {
+        self.session = session
+        TerminalSignals.install(terminal: STDIN_FILENO)
+        history = CommandHistory(file: CommandHistory.defaultFile(environment: environment))
+        editor = LineEditor(programName: "sluice", history: history)
+        style = PromptStyle.forTerminal(isTerminal: Terminal.isTerminal(STDOUT_FILENO), environment: environment)
+        let completer = Completer(session: session)
+        editor.complete = { text in completer.complete(text) }
+        session.targetUI = TerminalTargetUI(output: session.output)
+    }
+
+    /// `sluice` with no arguments on a terminal: a session in the working directory until
+    /// `exit` or Ctrl-D; returns the exit status.
+    ///
+    /// The loop blocks the main thread, on purpose: it is the thread that receives SIGINT
+    /// (Dispatch's workers block signals), so Ctrl-C interrupts libedit's read there.
+    public static func run(environment: [String: String]) async -> Int32 {
+        await MainActor.run {
+            let session = Session(mode: .interactive,
+                                  workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                  environment: environment, output: Output(environment: environment))
+            return InteractiveShell(session: session, environment: environment).run()
+        }
+    }
+
+    private var promptInfo: PromptInfo {
+        PromptInfo(application: session.applicationName, pipeline: session.pipelineName,
+                   target: session.targetKind, hasUnsavedEdits: session.hasUnsavedEdits)
+    }
+
+    /// Reads and runs entries until `exit` or Ctrl-D; returns the exit status.
+    public func run() -> Int32 {
+        while let entry = readEntry() {
+            if let problem = history.record(entry) {
+                warn("history not saved: \(problem)")
+            }
+            runCancellably(entry)
+            if session.exitRequested {
+                if !session.hasUnsavedEdits || confirmLeavingUnsaved() { break }
+                session.exitRequested = false
+            }
+        }
+        return 0
+    }
+
+    /// One whole entry (continuation lines included), or nil when the person leaves.
+    private func readEntry() -> String? {
+        var entry: String?
+        while true {
+            let info = promptInfo
+            let prompt = entry == nil ? style.prompt(info) : style.continuationPrompt(info)
+            switch editor.readLine(prompt: prompt) {
+            case .interrupted:
+                // Ctrl-C drops the line (and any continuation) and starts afresh, as sh does.
+                write("^C\n")
+                entry = nil
+            case .endOfInput:
+                write("\n")
+                if entry != nil { entry = nil; continue }
+                if session.hasUnsavedEdits && !confirmLeavingUnsaved() { continue }
+                return nil
+            case .line(let line):
+                let text = entry.map { $0 + "\n" + line } ?? line
+                if Lexer.needsContinuation(text) {
+                    entry = text
+                    continue
+                }
+                if text.allSatisfy(\.isWhitespace) {
+                    entry = nil
+                    continue
+                }
+                return text
+            }
+        }
+    }
+
+    private func confirmLeavingUnsaved() -> Bool {
+        let question = "There are unsaved edits (`save` writes them). Exit anyway? [y/N] "
+        guard case .line(let answer) = editor.readLine(prompt: question) else {
+            write("\n")
+            return false
+        }
+        return isYes(answer)
+    }
+
+    /// Runs `entry` in a task and waits on this thread, cancelling the task on Ctrl-C.
+    private func runCancellably(_ entry: String) {
+        let finished = DispatchSemaphore(value: 0)
+        let session = self.session
+        // Detached: this thread may be the main actor's, and it is about to block.
+        let task = Task.detached {
+            await session.run(entry: entry)
+            finished.signal()
+        }
+        var cancelled = false
+        while finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if TerminalSignals.takeInterrupt() && !cancelled {
+                cancelled = true
+                task.cancel()
+            }
+        }
+        _ = TerminalSignals.takeInterrupt()
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func warn(_ text: String) {
+        FileHandle.standardError.write(Data("sluice: \(text)\n".utf8))
+    }
+}
+

@@ -1,0 +1,97 @@
+import CLibEdit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one read from the line editor produced.
+enum LineEditorEvent: Equatable {
+    /// A line, without its trailing newline.
+    case line(String)
+    /// Ctrl-C while typing: the line is discarded.
+    case interrupted
+    /// Ctrl-D on an empty line, or the terminal went away.
+    case endOfInput
+}
+
+/// One libedit editor on the process's terminal (stdin/stdout), emacs bindings, the user's
+/// ~/.editrc (or $EDITRC), Tab bound to `complete`. Use it from one thread only: libedit is
+/// not thread-safe, and its reads block.
+final class LineEditor {
+    private let editor: OpaquePointer
+    private let history: CommandHistory
+    /// The prompt libedit shows: a C string owned here, because the prompt callback must
+    /// return a pointer that stays valid until the next prompt is set.
+    private var promptBuffer: UnsafeMutablePointer<CChar>
+    /// Answers Tab; nil means Tab only beeps.
+    var complete: ((_ textBeforeCursor: String) -> CompletionResult)?
+
+    init(programName: String, history: CommandHistory) {
+        // Without a locale libedit silently drops non-ASCII input.
+        setlocale(LC_CTYPE, "")
+        editor = el_init(programName, sluice_stdin(), sluice_stdout(), sluice_stderr())
+        self.history = history
+        promptBuffer = strdup("> ")
+        sluice_el_set_client_data(editor, Unmanaged.passUnretained(self).toOpaque())
+        sluice_el_set_editor(editor, "emacs")
+        // libedit then restores the terminal on SIGTERM/SIGHUP/SIGQUIT and follows SIGWINCH.
+        sluice_el_set_signal(editor, 1)
+        sluice_el_set_history(editor, history.handle)
+        sluice_el_set_prompt(editor, { editor in
+            LineEditor.owner(of: editor).promptBuffer
+        }, CChar(PromptStyle.ignoreMarker))
+        // The user's settings first: a `bind -v` there resets the keymaps we add to below.
+        el_source(editor, nil)
+        sluice_el_add_function(editor, "sluice-complete", "Complete the word before the cursor") { editor, _ in
+            LineEditor.owner(of: editor).completeAtCursor()
+        }
+        sluice_el_bind(editor, "^I", "sluice-complete")
+    }
+
+    deinit {
+        el_end(editor)
+        free(promptBuffer)
+    }
+
+    private static func owner(of editor: OpaquePointer?) -> LineEditor {
+        Unmanaged<LineEditor>.fromOpaque(sluice_el_get_client_data(editor)!).takeUnretainedValue()
+    }
+
+    /// Reads one line with `prompt` (which may hold colour bracketed by `PromptStyle.ignoreMarker`).
+    func readLine(prompt: String) -> LineEditorEvent {
+        free(promptBuffer)
+        promptBuffer = strdup(prompt)
+        if TerminalSignals.takeResize() { el_resize(editor) }
+        var count: Int32 = 0
+        guard let raw = el_gets(editor, &count) else {
+            // count -1: a signal interrupted the read; only Ctrl-C's is ours to answer.
+            if count < 0 && TerminalSignals.takeInterrupt() { return .interrupted }
+            return .endOfInput
+        }
+        var line = String(cString: raw)
+        if line.hasSuffix("\n") { line.removeLast() }
+        // A Ctrl-C that landed between two reads did not interrupt anything: it still counts.
+        if TerminalSignals.takeInterrupt() { return .interrupted }
+        return .line(line)
+    }
+
+    // MARK: completion
+
+    private func completeAtCursor() -> UInt8 {
+        guard let complete, let info = el_line(editor)?.pointee else { return UInt8(CC_ERROR) }
+        let length = info.cursor - info.buffer
+        let before = UnsafeRawBufferPointer(start: info.buffer, count: length)
+        let result = complete(String(decoding: before, as: UTF8.self))
+        if !result.insertion.isEmpty {
+            el_insertstr(editor, result.insertion)
+        }
+        if result.listing.isEmpty {
+            return UInt8(result.insertion.isEmpty ? CC_REFRESH_BEEP : CC_REFRESH)
+        }
+        let columns = CompletionListing.layout(result.listing, width: Terminal.width(of: STDOUT_FILENO))
+        fputs("\n" + columns, sluice_stdout())
+        fflush(sluice_stdout())
+        return UInt8(CC_REDISPLAY)
+    }
+}

@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The process-wide signal plumbing of the interactive shell.
+///
+/// SIGINT only raises a flag (and, having no SA_RESTART, interrupts a blocking read such
+/// as libedit's): the loop looks at the flag after each line and while a command runs,
+/// which is where Ctrl-C clears the line or cancels the command's task.
+/// A crash (SIGSEGV, SIGILL, SIGABRT…) first puts the terminal back the way it was found,
+/// then lets the previous handler (Swift's backtracer, or the default) finish the job.
+enum TerminalSignals {
+    /// Set by SIGINT; taken (and cleared) by `takeInterrupt()`.
+    private static let interruptRaised = Atomic<Bool>(false)
+    /// Set by SIGWINCH outside libedit's reads (libedit follows the size itself during one).
+    private static let resized = Atomic<Bool>(false)
+
+    /// The terminal settings at start-up, restored by the crash handler. Allocated once and
+    /// never freed: a signal handler must not touch anything lazily initialised or freed.
+    nonisolated(unsafe) private static let savedTerminal = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+    nonisolated(unsafe) private static var hasSavedTerminal = false
+    /// The handlers found before ours, indexed by signal number, for chaining.
+    nonisolated(unsafe) private static let previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+
+    private static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
+
+    /// Installs the SIGINT flag handler and the crash handlers. Call once, on the main thread,
+    /// before the first read from the terminal.
+    static func install(terminal fd: Int32) {
+        _ = interruptRaised.load(ordering: .relaxed)
+        _ = resized.load(ordering: .relaxed)
+        if tcgetattr(fd, savedTerminal) == 0 { hasSavedTerminal = true }
+        previousActions.initialize(repeating: sigaction(), count: 65)
+
+        var interrupt = sigaction()
+        interrupt.__sigaction_handler.sa_handler = { _ in
+            TerminalSignals.interruptRaised.store(true, ordering: .relaxed)
+        }
+        sigemptyset(&interrupt.sa_mask)
+        interrupt.sa_flags = 0 // no SA_RESTART: a blocked read returns EINTR
+        sigaction(SIGINT, &interrupt, nil)
+
+        var resize = sigaction()
+        resize.__sigaction_handler.sa_handler = { _ in
+            TerminalSignals.resized.store(true, ordering: .relaxed)
+        }
+        sigemptyset(&resize.sa_mask)
+        resize.sa_flags = Int32(SA_RESTART)
+        sigaction(SIGWINCH, &resize, nil)
+
+        for signal in crashSignals {
+            var crash = sigaction()
+            crash.__sigaction_handler.sa_handler = { signal in
+                TerminalSignals.restoreTerminalAndResignal(signal)
+            }
+            sigemptyset(&crash.sa_mask)
+            crash.sa_flags = Int32(bitPattern: SA_RESETHAND) | SA_NODEFER
+            sigaction(signal, &crash, previousActions + Int(signal))
+        }
+    }
+
+    /// True once per Ctrl-C since the last call.
+    static func takeInterrupt() -> Bool {
+        interruptRaised.exchange(false, ordering: .relaxed)
+    }
+
+    /// True once per window size change since the last call.
+    static func takeResize() -> Bool {
+        resized.exchange(false, ordering: .relaxed)
+    }
+
+    /// Async-signal-safe: tcsetattr, sigaction and raise only.
+    private static func restoreTerminalAndResignal(_ signal: Int32) {
+        if hasSavedTerminal { tcsetattr(STDIN_FILENO, TCSANOW, savedTerminal) }
+        sigaction(signal, previousActions + Int(signal), nil)
+        raise(signal)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Targets
+
+/// How targets talk to a person at the terminal: progress lines at once, yes/no questions
+/// and secrets read from /dev/tty (secrets without echo, and never recorded anywhere).
+struct TerminalTargetUI: TargetUI {
+    let output: Output
+
+    var isInteractive: Bool { true }
+
+    func say(_ line: String) {
+        output.line(line)
+        output.flush()
+    }
+
+    func confirm(_ question: String) async -> Bool {
+        output.flush()
+        guard let answer = await TerminalLineReader.readReply(question + " [y/N] ") else { return false }
+        return isYes(answer)
+    }
+
+    func readSecret(_ prompt: String) async -> String? {
+        output.flush()
+        return await TerminalLineReader.readSecret(prompt)
+    }
+}
+
+/// `y` or `yes`, in any case, blanks around ignored; anything else is no.
+func isYes(_ answer: String) -> Bool {
+    ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+}

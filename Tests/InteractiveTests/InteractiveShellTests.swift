@@ -1,0 +1,324 @@
+import Foundation
+import TestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sluice` with no arguments on a terminal: the real binary, a real pseudo-terminal, keys
+/// typed one entry at a time (each after the prompt it answers), a workspace and a home
+/// directory of its own, no ~/.editrc.
+final class InteractiveShellTests: XCTestCase {
+    private var home: TemporaryDirectory!
+    private var workspace: URL { home.url.appendingPathComponent("api") }
+    private var historyFile: URL { home.url.appendingPathComponent("state/sluice/history") }
+
+    override func setUpWithError() throws {
+        home = try TemporaryDirectory("sluice-interactive")
+        try makeWorkspace(at: workspace, environments: ["test", "prod", "staging"])
+    }
+
+    override func tearDown() {
+        home.remove()
+    }
+
+    // MARK: typing, completing, listing
+
+    func testTypedCommandAndItsOutput() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("echo hello,   world\r")
+        try shell.expect("echo hello,   world\n")
+        try shell.expect("hello, world\n")
+        try shell.expectPrompt()
+        try exit(shell)
+    }
+
+    func testTabCompletesCommandWordEnvironmentAndStage() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        // A command word: `ech` is only `echo`; the completion adds the blank too.
+        shell.send("ech\t")
+        try shell.expect("o ")
+        shell.send("completed\r")
+        try shell.expect("echo completed\n")
+        try shell.expect("completed\n")
+        try shell.expectPrompt()
+
+        // An environment name from copilot/environments.
+        shell.send("stage add st\t")
+        try shell.expect("aging ")
+        shell.send("\r")
+        try shell.expectPrompt(dirty: true)
+
+        // A stage name from the manifest being edited: only `staging` is a stage so far.
+        shell.send("approval on s\t")
+        try shell.expect("taging ")
+        shell.send("\r")
+        try shell.expectPrompt(dirty: true)
+        shell.send("stage ls\r")
+        let listing = try shell.expectPrompt(dirty: true)
+        XCTAssertTrue(listing.contains("staging"), listing)
+        XCTAssertFalse(listing.contains("error"), listing)
+        try exit(shell, discardingEdits: true)
+    }
+
+    func testSeveralMatchesAreListedInColumns() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("stage add \t")
+        // Sorted, in columns: "staging" is the widest, plus two blanks of gap.
+        try shell.expect("\nprod     staging  test\n")
+        // The line is drawn again under the listing, as typed.
+        try shell.expect("> stage add ")
+        // Several matches with a common prefix: the prefix is typed, the rest listed.
+        shell.send("\u{15}stage \t")
+        let subcommands = try shell.expect("> stage ")
+        for word in ["add", "ls", "move", "rm"] {
+            XCTAssertTrue(subcommands.contains(word), "`stage` Tab should list \(word): \(subcommands.debugDescription)")
+        }
+        shell.send("\u{15}")
+        try exit(shell)
+    }
+
+    func testListingFollowsTheWindowWidth() throws {
+        let shell = try start(columns: 100)
+        try shell.expectPrompt()
+        shell.send("stage add \t")
+        try shell.expect("\nprod     staging  test\n")
+        shell.resize(columns: 12)
+        shell.send("\u{15}stage add \t")
+        try shell.expect("\nprod\nstaging\ntest\n")
+        shell.send("\u{15}")
+        try exit(shell)
+    }
+
+    func testPromptShowsApplicationTargetAndColourOnlyWithoutNoColour() throws {
+        let plain = try start()
+        try plain.expect("demo [local]> ")
+        try exit(plain)
+
+        let coloured = try start(environment: ["NO_COLOR": ""])
+        let drawn = try coloured.expect("> ")
+        XCTAssertTrue(drawn.contains("\u{1B}["), "a terminal without NO_COLOR gets a coloured prompt: \(drawn.debugDescription)")
+        XCTAssertTrue(drawn.contains("demo"), drawn.debugDescription)
+        try exit(coloured)
+    }
+
+    // MARK: history
+
+    func testHistoryIsRecalledWithTheUpArrowInALaterRun() throws {
+        let first = try start()
+        try first.expectPrompt()
+        first.send("echo from-the-first-run\r")
+        try first.expect("from-the-first-run\n")
+        try first.expectPrompt()
+        // A leading space keeps a line out of history.
+        first.send(" echo kept-out-of-history\r")
+        try first.expect("kept-out-of-history\n")
+        try first.expectPrompt()
+        try exit(first)
+
+        let saved = try String(contentsOf: historyFile, encoding: .utf8)
+        XCTAssertTrue(saved.contains("from-the-first-run"), saved)
+        XCTAssertFalse(saved.contains("kept-out-of-history"), saved)
+        let mode = try FileManager.default.attributesOfItem(atPath: historyFile.path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600, "history is private to its user")
+
+        let second = try start()
+        try second.expectPrompt()
+        second.send("\u{1B}[A")
+        try second.expect("echo from-the-first-run")
+        second.send("\r")
+        try second.expect("from-the-first-run\n")
+        try second.expectPrompt()
+        try exit(second)
+    }
+
+    func testConsecutiveDuplicatesAreFoldedAndAContinuedEntryIsOneItem() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        for _ in 0..<3 {
+            shell.send("echo again\r")
+            try shell.expect("again\n")
+            try shell.expectPrompt()
+        }
+        // An open quote asks for more, under a continuation prompt.
+        shell.send("echo \"first line\r")
+        try shell.expect("… ")
+        shell.send("second line\"\r")
+        try shell.expect("first line\nsecond line\n")
+        try shell.expectPrompt()
+        // A trailing backslash continues the entry too.
+        shell.send("echo one \\\r")
+        try shell.expect("… ")
+        shell.send("two\r")
+        try shell.expect("one two\n")
+        try shell.expectPrompt()
+        try exit(shell)
+
+        let entries = try historyEntries()
+        XCTAssertEqual(entries.filter { $0 == "echo again" }.count, 1, "\(entries)")
+        XCTAssertEqual(entries.count, 3, "\(entries)")
+        XCTAssertTrue(entries[1].contains("first line") && entries[1].contains("second line"), "\(entries)")
+    }
+
+    func testTokenLikeArgumentsNeverReachTheDisk() throws {
+        let token = "ghp_" + String(repeating: "A1b2C3d4", count: 4) + "x9Y8"
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("set GITHUB_TOKEN \(token)\r")
+        try shell.expectPrompt()
+        shell.send("echo recorded-line\r")
+        try shell.expect("recorded-line\n")
+        try shell.expectPrompt()
+        try exit(shell)
+
+        XCTAssertTrue(try String(contentsOf: historyFile, encoding: .utf8).contains("recorded-line"))
+        XCTAssertEqual(try filesContaining(token, under: home.url), [], "the token was written to disk")
+    }
+
+    // MARK: signals and exits
+
+    func testCtrlCDiscardsAHalfTypedLineAndTheShellStillAnswers() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("echo half-typed")
+        try shell.expect("half-typed")
+        shell.send("\u{03}")
+        try shell.expect("^C\n")
+        try shell.expectPrompt()
+        shell.send("echo still-here\r")
+        let ran = try shell.expect("still-here\n")
+        XCTAssertEqual(ran, "echo ", "the discarded text must not come back: \(ran.debugDescription)")
+        try shell.expect("still-here\n")
+        try shell.expectPrompt()
+        try exit(shell)
+        XCTAssertFalse(try String(contentsOf: historyFile, encoding: .utf8).contains("half-typed"))
+    }
+
+    func testCtrlDWithUnsavedEditsAsksFirst() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("stage add test\r")
+        try shell.expectPrompt(dirty: true)
+        shell.send("\u{04}")
+        try shell.expect("unsaved edits")
+        try shell.expect("[y/N] ")
+        shell.send("n\r")
+        try shell.expectPrompt(dirty: true)
+        // `exit` asks the same question.
+        shell.send("exit\r")
+        try shell.expect("[y/N] ")
+        shell.send("\r")
+        try shell.expectPrompt(dirty: true)
+        shell.send("\u{04}")
+        try shell.expect("[y/N] ")
+        shell.send("y\r")
+        XCTAssertEqual(try shell.waitForExit(), 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("copilot").path).sorted(),
+                       [".workspace", "environments"], "leaving without saving writes nothing")
+    }
+
+    func testTheTerminalIsRestoredOnEveryExit() throws {
+        let atPrompt = try start()
+        try atPrompt.expectPrompt()
+        XCTAssertEqual(atPrompt.terminalSettings().c_lflag & tcflag_t(ICANON), 0, "libedit edits in raw mode")
+        atPrompt.signal(SIGTERM)
+        XCTAssertEqual(try atPrompt.waitForExit(), 128 + SIGTERM)
+        assertCooked(atPrompt.terminalSettings(), "after SIGTERM at the prompt")
+
+        let hungUp = try start()
+        try hungUp.expectPrompt()
+        hungUp.signal(SIGHUP)
+        XCTAssertEqual(try hungUp.waitForExit(), 128 + SIGHUP)
+        assertCooked(hungUp.terminalSettings(), "after SIGHUP at the prompt")
+
+        let endOfInput = try start()
+        try endOfInput.expectPrompt()
+        try exit(endOfInput)
+        assertCooked(endOfInput.terminalSettings(), "after Ctrl-D")
+    }
+
+    func testStdinThatIsNotATerminalIsReadAsAScript() throws {
+        let result = try runProcess(sluiceBinary, directory: workspace,
+                                    environment: ["HOME": home.path, "XDG_STATE_HOME": home.path + "/state", "EDITRC": "/dev/null"],
+                                    input: "echo from-a-pipe\n", timeout: 30)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "from-a-pipe\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: historyFile.path), "a script is not typed history")
+    }
+
+    // MARK: helpers
+
+    private func start(columns: UInt16 = 100, environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
+        var childEnvironment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": home.path,
+            "XDG_STATE_HOME": home.path + "/state",
+            "EDITRC": "/dev/null",
+            "TERM": "xterm",
+            "LANG": "C.UTF-8",
+        ]
+        childEnvironment.merge(environment) { _, new in new }
+        return try PseudoTerminal(sluiceBinary, directory: workspace, environment: childEnvironment, columns: columns)
+    }
+
+    /// Ctrl-D on an empty line; optionally answers yes to leaving unsaved edits.
+    private func exit(_ shell: PseudoTerminal, discardingEdits: Bool = false) throws {
+        shell.send("\u{04}")
+        if discardingEdits {
+            try shell.expect("[y/N] ")
+            shell.send("y\r")
+        }
+        XCTAssertEqual(try shell.waitForExit(), 0)
+    }
+
+    private func assertCooked(_ settings: termios, _ when: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(settings.c_lflag & tcflag_t(ICANON), 0, "line editing (ICANON) back on \(when)", file: file, line: line)
+        XCTAssertNotEqual(settings.c_lflag & tcflag_t(ECHO), 0, "echo back on \(when)", file: file, line: line)
+    }
+
+    /// The entries of the history file (libedit's format: a header line, then one entry a line).
+    private func historyEntries() throws -> [String] {
+        let lines = try String(contentsOf: historyFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "_HiStOrY_V2_")
+        return lines.dropFirst().map { $0.replacingOccurrences(of: "\\040", with: " ") }
+    }
+
+    /// Paths of regular files under `directory` whose bytes contain `text`.
+    private func filesContaining(_ text: String, under directory: URL) throws -> [String] {
+        let needle = Data(text.utf8)
+        var found: [String] = []
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true,
+                  let data = try? Data(contentsOf: url) else { continue }
+            if data.range(of: needle) != nil { found.append(url.path) }
+        }
+        return found
+    }
+
+    /// A Copilot workspace (application `demo`) in a git repository on branch main.
+    private func makeWorkspace(at root: URL, environments: [String]) throws {
+        let copilot = root.appendingPathComponent("copilot")
+        try FileManager.default.createDirectory(at: copilot, withIntermediateDirectories: true)
+        try "application: demo\n".write(to: copilot.appendingPathComponent(".workspace"), atomically: true, encoding: .utf8)
+        for environment in environments {
+            let directory = copilot.appendingPathComponent("environments/\(environment)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try "name: \(environment)\ntype: Environment\n"
+                .write(to: directory.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
+        }
+        let git = try runProcess("/usr/bin/git", ["init", "-q", "-b", "main", root.path])
+        XCTAssertEqual(git.status, 0, git.stderr)
+    }
+}
+
+extension PseudoTerminal {
+    /// Waits for the main prompt (`…]> `, or `…]*> ` with unsaved edits); returns what came before.
+    @discardableResult
+    func expectPrompt(dirty: Bool = false) throws -> String {
+        try expect(dirty ? "]*> " : "]> ")
+    }
+}
