@@ -234,6 +234,14 @@ final class InteractiveShellTests: XCTestCase {
         XCTAssertEqual(try hungUp.waitForExit(), 128 + SIGHUP)
         assertCooked(hungUp.terminalSettings(), "after SIGHUP at the prompt")
 
+        // A crash: the handler puts the terminal back before the default action ends the process
+        // (Swift's backtracer, which would otherwise wait for a key, is off).
+        let crashed = try start(environment: ["NO_COLOR": "1", "SWIFT_BACKTRACE": "enable=no"])
+        try crashed.expectPrompt()
+        crashed.signal(SIGSEGV)
+        XCTAssertEqual(try crashed.waitForExit(), 128 + SIGSEGV)
+        assertCooked(crashed.terminalSettings(), "after a crash (SIGSEGV) at the prompt")
+
         let endOfInput = try start()
         try endOfInput.expectPrompt()
         try exit(endOfInput)
