@@ -53,7 +53,7 @@ struct Sluice: ParsableArguments {
             let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             outcome = await session.runScript(text, file: "<stdin>")
         } else {
-            throw UsageError("the interactive shell is not available in this build; run a script (sluice FILE, sluice -c '…')")
+            return await InteractiveShell.run(environment: environment)
         }
         output.flush()
         return outcome.exitStatus

@@ -37,37 +37,38 @@ final class InteractiveShellTests: XCTestCase {
     func testTabCompletesCommandWordEnvironmentAndStage() throws {
         let shell = try start()
         try shell.expectPrompt()
-        // A command word: `ech` is only `echo`; the completion adds the blank too.
+        // A command word: `ech` is only `echo`; the blank after it comes too.
         shell.send("ech\t")
         try shell.expect("o ")
         shell.send("completed\r")
-        try shell.expect("echo completed\n")
-        try shell.expect("completed\n")
+        try shell.expect("completed\ncompleted\n")
         try shell.expectPrompt()
 
-        // An environment name from copilot/environments.
+        // An environment name from copilot/environments (`staging` has no stage yet).
+        // Ctrl-A then `echo ` prints the line exactly as completion left it.
         shell.send("stage add st\t")
         try shell.expect("aging ")
-        shell.send("\r")
-        try shell.expectPrompt(dirty: true)
+        shell.send("\u{01}echo \r")
+        try shell.expect("\nstage add staging\n")
+        try shell.expectPrompt()
 
-        // A stage name from the manifest being edited: only `staging` is a stage so far.
-        shell.send("approval on s\t")
-        try shell.expect("taging ")
+        // A stage name from the manifest: `prod` is a stage, `staging` is not.
+        shell.send("test ls p\t")
+        try shell.expect("rod ")
         shell.send("\r")
-        try shell.expectPrompt(dirty: true)
-        shell.send("stage ls\r")
-        let listing = try shell.expectPrompt(dirty: true)
-        XCTAssertTrue(listing.contains("staging"), listing)
-        XCTAssertFalse(listing.contains("error"), listing)
-        try exit(shell, discardingEdits: true)
+        try shell.expect("make smoke")
+        try shell.expectPrompt()
+        shell.send("approval on s\t\u{01}echo \r")
+        try shell.expect("\napproval on s\n")
+        try shell.expectPrompt()
+        try exit(shell)
     }
 
     func testSeveralMatchesAreListedInColumns() throws {
         let shell = try start()
         try shell.expectPrompt()
         shell.send("stage add \t")
-        // Sorted, in columns: "staging" is the widest, plus two blanks of gap.
+        // Environments, sorted, in columns: "staging" is the widest, plus two blanks of gap.
         try shell.expect("\nprod     staging  test\n")
         // The line is drawn again under the listing, as typed.
         try shell.expect("> stage add ")
@@ -95,11 +96,11 @@ final class InteractiveShellTests: XCTestCase {
 
     func testPromptShowsApplicationTargetAndColourOnlyWithoutNoColour() throws {
         let plain = try start()
-        try plain.expect("demo [local]> ")
+        try plain.expectInput("demo/api-main [local]> ")
         try exit(plain)
 
         let coloured = try start(environment: ["NO_COLOR": ""])
-        let drawn = try coloured.expect("> ")
+        let drawn = try coloured.expectInput("> ")
         XCTAssertTrue(drawn.contains("\u{1B}["), "a terminal without NO_COLOR gets a coloured prompt: \(drawn.debugDescription)")
         XCTAssertTrue(drawn.contains("demo"), drawn.debugDescription)
         try exit(coloured)
@@ -145,13 +146,13 @@ final class InteractiveShellTests: XCTestCase {
         }
         // An open quote asks for more, under a continuation prompt.
         shell.send("echo \"first line\r")
-        try shell.expect("… ")
+        try shell.expectInput("… ")
         shell.send("second line\"\r")
         try shell.expect("first line\nsecond line\n")
         try shell.expectPrompt()
         // A trailing backslash continues the entry too.
         shell.send("echo one \\\r")
-        try shell.expect("… ")
+        try shell.expectInput("… ")
         shell.send("two\r")
         try shell.expect("one two\n")
         try shell.expectPrompt()
@@ -197,33 +198,9 @@ final class InteractiveShellTests: XCTestCase {
         XCTAssertFalse(try String(contentsOf: historyFile, encoding: .utf8).contains("half-typed"))
     }
 
-    func testCtrlDWithUnsavedEditsAsksFirst() throws {
-        let shell = try start()
-        try shell.expectPrompt()
-        shell.send("stage add test\r")
-        try shell.expectPrompt(dirty: true)
-        shell.send("\u{04}")
-        try shell.expect("unsaved edits")
-        try shell.expect("[y/N] ")
-        shell.send("n\r")
-        try shell.expectPrompt(dirty: true)
-        // `exit` asks the same question.
-        shell.send("exit\r")
-        try shell.expect("[y/N] ")
-        shell.send("\r")
-        try shell.expectPrompt(dirty: true)
-        shell.send("\u{04}")
-        try shell.expect("[y/N] ")
-        shell.send("y\r")
-        XCTAssertEqual(try shell.waitForExit(), 0)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("copilot").path).sorted(),
-                       [".workspace", "environments"], "leaving without saving writes nothing")
-    }
-
     func testTheTerminalIsRestoredOnEveryExit() throws {
         let atPrompt = try start()
         try atPrompt.expectPrompt()
-        XCTAssertEqual(atPrompt.terminalSettings().c_lflag & tcflag_t(ICANON), 0, "libedit edits in raw mode")
         atPrompt.signal(SIGTERM)
         XCTAssertEqual(try atPrompt.waitForExit(), 128 + SIGTERM)
         assertCooked(atPrompt.terminalSettings(), "after SIGTERM at the prompt")
@@ -249,9 +226,9 @@ final class InteractiveShellTests: XCTestCase {
     }
 
     func testStdinThatIsNotATerminalIsReadAsAScript() throws {
-        let result = try runProcess(sluiceBinary, directory: workspace,
+        let result = try runProcess(sluiceBinary,
                                     environment: ["HOME": home.path, "XDG_STATE_HOME": home.path + "/state", "EDITRC": "/dev/null"],
-                                    input: "echo from-a-pipe\n", timeout: 30)
+                                    directory: workspace, input: "echo from-a-pipe\n", timeout: 30)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, "from-a-pipe\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: historyFile.path), "a script is not typed history")
@@ -276,7 +253,7 @@ final class InteractiveShellTests: XCTestCase {
     private func exit(_ shell: PseudoTerminal, discardingEdits: Bool = false) throws {
         shell.send("\u{04}")
         if discardingEdits {
-            try shell.expect("[y/N] ")
+            try shell.expectInput("[y/N] ")
             shell.send("y\r")
         }
         XCTAssertEqual(try shell.waitForExit(), 0)
@@ -307,7 +284,26 @@ final class InteractiveShellTests: XCTestCase {
         return found
     }
 
-    /// A Copilot workspace (application `demo`) in a git repository on branch main.
+    private static let manifest = """
+        # The manifest for the "api-main" pipeline.
+        name: api-main
+        version: 1
+        source:
+          provider: GitHub
+          properties:
+            branch: main
+            repository: https://github.com/acme/api
+        stages:
+          - name: test
+          - name: prod
+            requires_approval: true
+            test_commands:
+              - make smoke
+
+        """
+
+    /// A Copilot workspace (application `demo`, pipeline `api-main` with stages test and prod)
+    /// in a git repository on branch main.
     private func makeWorkspace(at root: URL, environments: [String]) throws {
         let copilot = root.appendingPathComponent("copilot")
         try FileManager.default.createDirectory(at: copilot, withIntermediateDirectories: true)
@@ -318,15 +314,29 @@ final class InteractiveShellTests: XCTestCase {
             try "name: \(environment)\ntype: Environment\n"
                 .write(to: directory.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
         }
+        let pipeline = copilot.appendingPathComponent("pipelines/api-main")
+        try FileManager.default.createDirectory(at: pipeline, withIntermediateDirectories: true)
+        try Self.manifest.write(to: pipeline.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
+        try "version: 0.2\nphases:\n  build:\n    commands:\n      - make\n"
+            .write(to: pipeline.appendingPathComponent("buildspec.yml"), atomically: true, encoding: .utf8)
         let git = try runProcess("/usr/bin/git", ["init", "-q", "-b", "main", root.path])
         XCTAssertEqual(git.status, 0, git.stderr)
     }
 }
 
 extension PseudoTerminal {
-    /// Waits for the main prompt (`…]> `, or `…]*> ` with unsaved edits); returns what came before.
+    /// Waits for the main prompt (`…]> `, or `…]*> ` with unsaved edits) and for libedit to
+    /// be reading; returns what came before the prompt.
     @discardableResult
     func expectPrompt(dirty: Bool = false) throws -> String {
-        try expect(dirty ? "]*> " : "]> ")
+        try expectInput(dirty ? "]*> " : "]> ")
+    }
+
+    /// Waits for `prompt` and for libedit to be reading the answer.
+    @discardableResult
+    func expectInput(_ prompt: String) throws -> String {
+        let before = try expect(prompt)
+        try awaitLineEditing()
+        return before
     }
 }

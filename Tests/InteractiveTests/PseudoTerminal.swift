@@ -33,34 +33,11 @@ final class PseudoTerminal {
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // Opened after setsid() and without O_NOCTTY: it becomes the controlling terminal.
-        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        // Otherwise the child holds other tests' pipes open and can deadlock the run.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
-        posix_spawn_file_actions_addchdir_np(&actions, directory.path)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The test process's mask (Dispatch blocks signals) would make the child ignore ^C.
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        let status = cpty_spawn(executable, argv, envp, slavePath, directory.path, &child)
         guard status == 0 else {
             close(master)
             close(slave)
@@ -162,6 +139,19 @@ final class PseudoTerminal {
         var settings = termios()
         tcgetattr(slave, &settings)
         return settings
+    }
+
+    /// Waits until the terminal is in libedit's raw mode. libedit prints the prompt first and
+    /// switches modes just before reading: a key typed in between is taken by the cooked line
+    /// discipline (a ^D there is swallowed as end-of-file, and the test would hang).
+    func awaitLineEditing(timeout: TimeInterval = 15) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while terminalSettings().c_lflag & tcflag_t(ICANON) != 0 {
+            if Date() > deadline {
+                throw Failure(description: "the terminal did not enter raw mode within \(timeout)s; output since the last match: \(String(transcript.dropFirst(consumed)).debugDescription)")
+            }
+            usleep(2000)
+        }
     }
 
     /// Changes the window size; the kernel tells the child with SIGWINCH.

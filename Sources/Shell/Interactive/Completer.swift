@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 
 /// Tab completion from the command table: command words, subcommands, option keywords and
 /// flags come from `CommandTable.expectation`; values of typed arguments (environments,
@@ -76,7 +77,9 @@ struct Completer {
         }
     }
 
-    private var stages: [Stage] { session.pipeline?.manifest.stages ?? [] }
+    /// The stages of the pipeline being edited (the workspace's first, opened now if need be,
+    /// as the next command would).
+    private var stages: [Stage] { (try? session.requirePipeline())?.manifest.stages ?? [] }
 
     /// Entries of the directory `partial` points into whose names extend its last component;
     /// dot files only when that component starts with a dot.

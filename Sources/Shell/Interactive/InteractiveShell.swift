@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// The read–run loop on a terminal: libedit for the line, the session for everything else.
-/// Runs on the main thread; each entry runs in a task this loop can cancel.
+/// Runs on one thread of its own; each entry runs in a task this loop can cancel.
 public final class InteractiveShell {
     private let session: Session
     private let editor: LineEditor
@@ -21,19 +21,27 @@ public final class InteractiveShell {
         let completer = Completer(session: session)
         editor.complete = { text in completer.complete(text) }
         session.targetUI = TerminalTargetUI(output: session.output)
+        // The prompt names the pipeline from the start; a manifest that does not load is
+        // reported by the first command that needs it.
+        _ = try? session.requirePipeline()
     }
 
     /// `sluice` with no arguments on a terminal: a session in the working directory until
     /// `exit` or Ctrl-D; returns the exit status.
     ///
-    /// The loop blocks the main thread, on purpose: it is the thread that receives SIGINT
-    /// (Dispatch's workers block signals), so Ctrl-C interrupts libedit's read there.
+    /// The loop gets a thread of its own: it blocks in libedit's reads, which must not hold
+    /// up Swift's cooperative pool, and it must be a thread that takes signals (the main
+    /// thread of an async program is parked by Dispatch and never runs it).
     public static func run(environment: [String: String]) async -> Int32 {
-        await MainActor.run {
-            let session = Session(mode: .interactive,
-                                  workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                                  environment: environment, output: Output(environment: environment))
-            return InteractiveShell(session: session, environment: environment).run()
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let session = Session(mode: .interactive,
+                                      workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                      environment: environment, output: Output(environment: environment))
+                continuation.resume(returning: InteractiveShell(session: session, environment: environment).run())
+            }
+            thread.name = "sluice-prompt"
+            thread.start()
         }
     }
 
@@ -101,7 +109,6 @@ public final class InteractiveShell {
     private func runCancellably(_ entry: String) {
         let finished = DispatchSemaphore(value: 0)
         let session = self.session
-        // Detached: this thread may be the main actor's, and it is about to block.
         let task = Task.detached {
             await session.run(entry: entry)
             finished.signal()

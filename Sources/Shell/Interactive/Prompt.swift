@@ -30,28 +30,54 @@ struct PromptStyle {
     }
 
     func prompt(_ info: PromptInfo) -> String {
-        var text = ""
+        var text = StyledText(colour: colour)
         if let application = info.application {
-            text += paint(application, "1;36")
-            if let pipeline = info.pipeline { text += paint("/" + pipeline, "1;36") }
+            text.append(application + (info.pipeline.map { "/" + $0 } ?? ""), "1;36")
         } else {
-            text += paint("sluice", "1;36")
+            text.append("sluice", "1;36")
         }
-        if let target = info.target { text += " " + paint("[\(target)]", "33") }
-        if info.hasUnsavedEdits { text += paint("*", "1;31") }
-        return text + "> "
+        if let target = info.target {
+            text.append(" ")
+            text.append("[\(target)]", "33")
+        }
+        if info.hasUnsavedEdits { text.append("*", "1;31") }
+        text.append("> ")
+        return text.rendered
     }
 
     /// Shown while an entry goes on: after an open quote or a trailing backslash.
     func continuationPrompt(_ info: PromptInfo) -> String {
         // Right-aligned under the main prompt, so the continued text lines up with the first line.
         let visibleWidth = PromptStyle(colour: false).prompt(info).count
-        return String(repeating: " ", count: max(0, visibleWidth - 2)) + paint("…", "2") + " "
+        var text = StyledText(colour: colour)
+        text.append(String(repeating: " ", count: max(0, visibleWidth - 2)))
+        text.append("…", "2")
+        text.append(" ")
+        return text.rendered
+    }
+}
+
+/// Prompt text with colour escapes bracketed by `PromptStyle.ignoreMarker`. Escapes that
+/// meet are merged into one bracketed run: libedit (3.1-20221030) garbles the prompt when
+/// one bracketed run directly follows another.
+private struct StyledText {
+    let colour: Bool
+    private var text = ""
+    private var pendingEscapes = ""
+
+    init(colour: Bool) { self.colour = colour }
+
+    mutating func append(_ visible: String, _ sgr: String? = nil) {
+        if colour, let sgr { pendingEscapes += "\u{1B}[\(sgr)m" }
+        if !pendingEscapes.isEmpty {
+            let marker = String(Unicode.Scalar(PromptStyle.ignoreMarker))
+            text += marker + pendingEscapes + marker
+            pendingEscapes = ""
+        }
+        text += visible
+        if colour, sgr != nil { pendingEscapes += "\u{1B}[0m" }
     }
 
-    private func paint(_ text: String, _ sgr: String) -> String {
-        guard colour else { return text }
-        let marker = Character(Unicode.Scalar(Self.ignoreMarker))
-        return "\(marker)\u{1B}[\(sgr)m\(marker)\(text)\(marker)\u{1B}[0m\(marker)"
-    }
+    /// Ends with visible text (the prompt's "> "), so no escape is left pending.
+    var rendered: String { text }
 }

@@ -22,21 +22,36 @@ enum TerminalSignals {
     /// never freed: a signal handler must not touch anything lazily initialised or freed.
     nonisolated(unsafe) private static let savedTerminal = UnsafeMutablePointer<termios>.allocate(capacity: 1)
     nonisolated(unsafe) private static var hasSavedTerminal = false
+    /// The thread reading the terminal. A process-directed SIGINT may land on any thread that
+    /// does not block it; only on this one does it interrupt libedit's read, so it is sent on.
+    nonisolated(unsafe) private static var editorThread = pthread_self()
     /// The handlers found before ours, indexed by signal number, for chaining.
     nonisolated(unsafe) private static let previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
     private static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
 
-    /// Installs the SIGINT flag handler and the crash handlers. Call once, on the main thread,
-    /// before the first read from the terminal.
+    /// Installs the SIGINT flag handler and the crash handlers. Call once, on the thread that
+    /// will read the terminal, before its first read.
     static func install(terminal fd: Int32) {
+        editorThread = pthread_self()
+        // This thread may have been started by one of Dispatch's workers, which block signals.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for signal in [SIGINT, SIGWINCH, SIGTERM, SIGHUP, SIGQUIT, SIGCONT, SIGTSTP] + crashSignals {
+            sigaddset(&handled, signal)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         _ = interruptRaised.load(ordering: .relaxed)
         _ = resized.load(ordering: .relaxed)
         if tcgetattr(fd, savedTerminal) == 0 { hasSavedTerminal = true }
         previousActions.initialize(repeating: sigaction(), count: 65)
 
         var interrupt = sigaction()
-        interrupt.__sigaction_handler.sa_handler = { _ in
+        interrupt.__sigaction_handler.sa_handler = { signal in
+            if pthread_equal(pthread_self(), TerminalSignals.editorThread) == 0 {
+                pthread_kill(TerminalSignals.editorThread, signal)
+                return
+            }
             TerminalSignals.interruptRaised.store(true, ordering: .relaxed)
         }
         sigemptyset(&interrupt.sa_mask)
