@@ -27,10 +27,7 @@ final class InteractiveShellTests: XCTestCase {
     func testTypedCommandAndItsOutput() throws {
         let shell = try start()
         try shell.expectPrompt()
-        shell.send("echo hello,   world\r")
-        try shell.expect("echo hello,   world\n")
-        try shell.expect("hello, world\n")
-        try shell.expectPrompt()
+        try shell.enter("echo hello,   world", expecting: "echo hello,   world\nhello, world\n")
         try exit(shell)
     }
 
@@ -40,27 +37,19 @@ final class InteractiveShellTests: XCTestCase {
         // A command word: `ech` is only `echo`; the blank after it comes too.
         shell.send("ech\t")
         try shell.expect("o ")
-        shell.send("completed\r")
-        try shell.expect("completed\ncompleted\n")
-        try shell.expectPrompt()
+        try shell.enter("completed", expecting: "completed\ncompleted\n")
 
         // An environment name from copilot/environments (`staging` has no stage yet).
         // Ctrl-A then `echo ` prints the line exactly as completion left it.
         shell.send("stage add st\t")
         try shell.expect("aging ")
-        shell.send("\u{01}echo \r")
-        try shell.expect("\nstage add staging\n")
-        try shell.expectPrompt()
+        try shell.enter("\u{01}echo ", expecting: "\nstage add staging\n")
 
         // A stage name from the manifest: `prod` is a stage, `staging` is not.
         shell.send("test ls p\t")
         try shell.expect("rod ")
-        shell.send("\r")
-        try shell.expect("make smoke")
-        try shell.expectPrompt()
-        shell.send("approval on s\t\u{01}echo \r")
-        try shell.expect("\napproval on s\n")
-        try shell.expectPrompt()
+        try shell.enter("", expecting: "make smoke")
+        try shell.enter("approval on s\t\u{01}echo ", expecting: "\napproval on s\n")
         try exit(shell)
     }
 
@@ -111,13 +100,9 @@ final class InteractiveShellTests: XCTestCase {
     func testHistoryIsRecalledWithTheUpArrowInALaterRun() throws {
         let first = try start()
         try first.expectPrompt()
-        first.send("echo from-the-first-run\r")
-        try first.expect("from-the-first-run\n")
-        try first.expectPrompt()
+        try first.enter("echo from-the-first-run", expecting: "from-the-first-run\n")
         // A leading space keeps a line out of history.
-        first.send(" echo kept-out-of-history\r")
-        try first.expect("kept-out-of-history\n")
-        try first.expectPrompt()
+        try first.enter(" echo kept-out-of-history", expecting: "kept-out-of-history\n")
         try exit(first)
 
         let saved = try String(contentsOf: historyFile, encoding: .utf8)
@@ -130,9 +115,7 @@ final class InteractiveShellTests: XCTestCase {
         try second.expectPrompt()
         second.send("\u{1B}[A")
         try second.expect("echo from-the-first-run")
-        second.send("\r")
-        try second.expect("from-the-first-run\n")
-        try second.expectPrompt()
+        try second.enter("", expecting: "from-the-first-run\n")
         try exit(second)
     }
 
@@ -140,22 +123,16 @@ final class InteractiveShellTests: XCTestCase {
         let shell = try start()
         try shell.expectPrompt()
         for _ in 0..<3 {
-            shell.send("echo again\r")
-            try shell.expect("again\n")
-            try shell.expectPrompt()
+            try shell.enter("echo again", expecting: "again\n")
         }
         // An open quote asks for more, under a continuation prompt.
         shell.send("echo \"first line\r")
         try shell.expectInput("… ")
-        shell.send("second line\"\r")
-        try shell.expect("first line\nsecond line\n")
-        try shell.expectPrompt()
+        try shell.enter("second line\"", expecting: "first line\nsecond line\n")
         // A trailing backslash continues the entry too.
         shell.send("echo one \\\r")
         try shell.expectInput("… ")
-        shell.send("two\r")
-        try shell.expect("one two\n")
-        try shell.expectPrompt()
+        try shell.enter("two", expecting: "one two\n")
         try exit(shell)
 
         let entries = try historyEntries()
@@ -170,9 +147,7 @@ final class InteractiveShellTests: XCTestCase {
         try shell.expectPrompt()
         shell.send("set GITHUB_TOKEN \(token)\r")
         try shell.expectPrompt()
-        shell.send("echo recorded-line\r")
-        try shell.expect("recorded-line\n")
-        try shell.expectPrompt()
+        try shell.enter("echo recorded-line", expecting: "recorded-line\n")
         try exit(shell)
 
         XCTAssertTrue(try String(contentsOf: historyFile, encoding: .utf8).contains("recorded-line"))
@@ -330,6 +305,13 @@ extension PseudoTerminal {
     @discardableResult
     func expectPrompt(dirty: Bool = false) throws -> String {
         try expectInput(dirty ? "]*> " : "]> ")
+    }
+
+    /// Types `keys` and Enter, waits for `output`, then for the next prompt.
+    func enter(_ keys: String, expecting output: String, dirty: Bool = false) throws {
+        send(keys + "\r")
+        try expect(output)
+        try expectPrompt(dirty: dirty)
     }
 
     /// Waits for `prompt` and for libedit to be reading the answer.
