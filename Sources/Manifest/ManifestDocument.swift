@@ -78,14 +78,6 @@ public struct ManifestDocument {
         onDisk = data
     }
 
-    /// The same file with `text` instead (as undo and redo need): re-read, still guarded against
-    /// changes on disk since the original was loaded.
-    public func replacingText(_ text: String) throws -> ManifestDocument {
-        var document = try ManifestDocument(text: text, path: path)
-        document.onDisk = onDisk
-        return document
-    }
-
     /// Whether ``text`` differs from the file on disk as loaded or last saved.
     public var hasUnsavedChanges: Bool { onDisk != Data(text.utf8) }
 
