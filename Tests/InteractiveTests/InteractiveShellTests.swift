@@ -173,6 +173,53 @@ final class InteractiveShellTests: XCTestCase {
         XCTAssertFalse(try String(contentsOf: historyFile, encoding: .utf8).contains("half-typed"))
     }
 
+    func testCtrlCCancelsARunningCommandAndReturnsToThePrompt() throws {
+        // A build that signals when it has started, then takes its time.
+        let started = home.url.appendingPathComponent("build-started")
+        try "version: 0.2\nphases:\n  build:\n    commands:\n      - touch '\(started.path)'\n      - sleep 60\n"
+            .write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
+        try commitWorkspace()
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("push --yes\r")
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: started.path) {
+            guard Date() < deadline else { return XCTFail("the build did not start: \(shell.pendingOutput().debugDescription)") }
+            usleep(20_000)
+        }
+        let interrupted = Date()
+        shell.send("\u{03}")
+        try shell.expect("stopped by the user")
+        try shell.expect("cancelled\n")
+        try shell.expectPrompt()
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 10, "Ctrl-C must not wait for the build to finish")
+        try shell.enter("echo still-answering", expecting: "still-answering\n")
+        try exit(shell)
+    }
+
+    func testCtrlDWithUnsavedEditsAsksFirst() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("stage add staging\r")
+        try shell.expectPrompt(dirty: true)
+        shell.send("\u{04}")
+        try shell.expect("unsaved edits")
+        try shell.expectInput("[y/N] ")
+        shell.send("n\r")
+        try shell.expectPrompt(dirty: true)
+        // `exit` asks the same question.
+        shell.send("exit\r")
+        try shell.expectInput("[y/N] ")
+        shell.send("\r")
+        try shell.expectPrompt(dirty: true)
+        shell.send("\u{04}")
+        try shell.expectInput("[y/N] ")
+        shell.send("y\r")
+        XCTAssertEqual(try shell.waitForExit(), 0)
+        XCTAssertEqual(try String(contentsOf: workspace.appendingPathComponent("copilot/pipelines/api-main/manifest.yml"), encoding: .utf8),
+                       Self.manifest, "leaving without saving writes nothing")
+    }
+
     func testTheTerminalIsRestoredOnEveryExit() throws {
         let atPrompt = try start()
         try atPrompt.expectPrompt()
@@ -296,6 +343,14 @@ final class InteractiveShellTests: XCTestCase {
             .write(to: pipeline.appendingPathComponent("buildspec.yml"), atomically: true, encoding: .utf8)
         let git = try runProcess("/usr/bin/git", ["init", "-q", "-b", "main", root.path])
         XCTAssertEqual(git.status, 0, git.stderr)
+    }
+
+    /// Commits the workspace as it is: the local target builds what is committed.
+    private func commitWorkspace() throws {
+        for arguments in [["add", "-A"], ["-c", "user.name=sluice", "-c", "user.email=test@sluice.invalid", "commit", "-q", "-m", "workspace"]] {
+            let git = try runProcess("/usr/bin/git", ["-C", workspace.path] + arguments)
+            XCTAssertEqual(git.status, 0, git.stderr)
+        }
     }
 }
 
