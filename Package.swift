@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "Shell",
-            dependencies: ["Manifest", "Targets", "CLibEdit"]
+            dependencies: ["Manifest", "Targets", "AWS", "CLibEdit"]
         ),
         .executableTarget(
             name: "sluice",

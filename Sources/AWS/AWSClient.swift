@@ -12,6 +12,42 @@ public struct AWSCallRecord: Sendable, Equatable {
     public let retries: Int
     /// The error code when the call failed.
     public let errorCode: String?
+
+    /// One line for `trace`: `STS GetCallerIdentity 200 12 ms`, `SSM GetParameter 400 ParameterNotFound 8 ms (2 retries)`.
+    public var summary: String {
+        var parts = ["\(service) \(operation)"]
+        if let httpStatus { parts.append(String(httpStatus)) }
+        if let errorCode { parts.append(errorCode) }
+        parts.append("\(Int((latency * 1000).rounded())) ms")
+        if retries > 0 { parts.append("(\(retries) \(retries == 1 ? "retry" : "retries"))") }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// A process-wide listener for every AWS call (the shell's `trace on`), in addition to each
+/// client's own observer: clients are made deep inside targets, tracing is switched at the prompt.
+public enum AWSCallTrace {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var sink: (@Sendable (AWSCallRecord) -> Void)?
+
+    public static func start(_ listener: @escaping @Sendable (AWSCallRecord) -> Void) {
+        lock.lock(); sink = listener; lock.unlock()
+    }
+
+    public static func stop() {
+        lock.lock(); sink = nil; lock.unlock()
+    }
+
+    public static var isOn: Bool {
+        lock.lock(); defer { lock.unlock() }; return sink != nil
+    }
+
+    static func report(_ record: AWSCallRecord) {
+        lock.lock()
+        let listener = sink
+        lock.unlock()
+        listener?(record)
+    }
 }
 
 /// When and how often to try again: botocore's "standard" mode — exponential backoff with
@@ -189,8 +225,10 @@ public final class AWSClient: Sendable {
 
     private func report(_ service: AWSService, _ operation: String, status: Int?, started: ContinuousClock.Instant,
                         attempt: Int, error: String?) {
-        observer?(AWSCallRecord(service: service.serviceID, operation: operation, httpStatus: status,
-                                latency: Self.seconds(ContinuousClock.now - started), retries: attempt - 1, errorCode: error))
+        let record = AWSCallRecord(service: service.serviceID, operation: operation, httpStatus: status,
+                                   latency: Self.seconds(ContinuousClock.now - started), retries: attempt - 1, errorCode: error)
+        observer?(record)
+        AWSCallTrace.report(record)
     }
 
     static func seconds(_ duration: Duration) -> Double {

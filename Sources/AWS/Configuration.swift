@@ -21,13 +21,16 @@ public struct AWSConfiguration: Sendable {
     public let profile: Resolved<String>
     public let credentials: Resolved<AWSCredentials>
     public let region: Resolved<String>
+    private let explicitEndpoint: String?
     private let environment: [String: String]
     /// The profile's settings in the config file, with the `services` section it names.
     private let profileSettings: [String: String]
     private let servicesSection: (name: String, endpoints: [String: [String: String]])?
     private let configPath: String
 
+    /// `endpoint` (e.g. `target aws endpoint URL`) sends every service there, before anything configured.
     public static func resolve(profile explicitProfile: String? = nil, region explicitRegion: String? = nil,
+                               endpoint explicitEndpoint: String? = nil,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AWSConfiguration {
         let home = environment["HOME"] ?? NSHomeDirectory()
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst() : path }
@@ -85,12 +88,14 @@ public struct AWSConfiguration: Sendable {
             for (key, value) in section { if case .nested(let nested) = value { endpoints[key] = nested } }
             return (name, endpoints)
         }
-        return AWSConfiguration(profile: profile, credentials: credentials, region: region, environment: environment,
-                                profileSettings: settings, servicesSection: services, configPath: configPath)
+        return AWSConfiguration(profile: profile, credentials: credentials, region: region, explicitEndpoint: explicitEndpoint,
+                                environment: environment, profileSettings: settings, servicesSection: services,
+                                configPath: configPath)
     }
 
     /// The base URL calls to `service` go to, and why.
     public func endpoint(for service: AWSService) -> Resolved<String> {
+        if let explicitEndpoint { return Resolved(value: explicitEndpoint, source: "--endpoint") }
         let ignoreConfigured = (environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]
             ?? profileSettings["ignore_configured_endpoint_urls"])?.lowercased() == "true"
         if !ignoreConfigured {

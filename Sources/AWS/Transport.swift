@@ -1,7 +1,10 @@
-import AsyncHTTPClient
+// Implementation-only: modules importing AWS must not see async-http-client's dependencies
+// (swift-algorithms' `uniqued()` would clash with the shell's). No type of theirs appears in
+// a declaration or a stored property of this module, so nothing depends on their layout.
+@_implementationOnly import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
+@_implementationOnly import NIOCore
+@_implementationOnly import NIOHTTP1
 
 /// A response as the protocols read it.
 struct HTTPResponseParts: Sendable {

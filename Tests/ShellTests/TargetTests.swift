@@ -10,8 +10,4 @@ final class TargetTests: XCTestCase {
             .script("target local"),
         ], files: [".sluice/.gitignore", ".sluice/target.json"])
     }
-
-    func testTargetCommandsNotYetAvailableSaySo() throws {
-        try assertGolden("target-unavailable", [.script("whoami"), .script("trace on")])
-    }
 }

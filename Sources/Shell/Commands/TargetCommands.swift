@@ -1,7 +1,7 @@
 import Foundation
 import Targets
 
-/// target, whoami, trace, and what acts through the target: push, release, watch, status,
+/// target, and what acts through the target: push, release, watch, status,
 /// history, approve, reject, logs.
 enum TargetCommands {
     static func show(_ invocation: Invocation, _ session: Session) async throws {
@@ -36,14 +36,6 @@ enum TargetCommands {
                 .compactMap { $0 }
             return details.isEmpty ? "aws" : "aws (\(details.joined(separator: ", ")))"
         }
-    }
-
-    static func whoami(_ invocation: Invocation, _ session: Session) async throws {
-        throw unavailable("whoami", session)
-    }
-
-    static func trace(_ invocation: Invocation, _ session: Session) async throws {
-        throw unavailable("trace", session)
     }
 
     static func push(_ invocation: Invocation, _ session: Session) async throws {

@@ -1,0 +1,109 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `whoami` and `trace` in the real `sluice` binary, against a moto server that checks signatures.
+final class AWSShellTests: XCTestCase {
+    nonisolated(unsafe) static var moto: MotoServer!
+
+    override class func setUp() {
+        super.setUp()
+        moto = try! MotoServer()
+    }
+
+    override class func tearDown() {
+        moto.stop()
+        super.tearDown()
+    }
+
+    override func setUp() async throws {
+        try await Self.moto.reset()
+    }
+
+    func sluice(_ script: String, environment: [String: String], in directory: URL? = nil) throws -> ProcessResult {
+        let home = try TemporaryDirectory("sluice-aws-shell-home")
+        defer { home.remove() }
+        return try runProcess(sluiceBinary, ["-c", script],
+                              environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb"].merging(environment) { $1 },
+                              removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN"] + Self.endpointVariables,
+                              directory: directory, timeout: 60)
+    }
+
+    static let endpointVariables = ["STS", "CLOUDFORMATION", "CODEPIPELINE", "SSM", "SECRETS_MANAGER", "CODECOMMIT",
+                                    "CODESTAR_CONNECTIONS", "RESOURCE_GROUPS_TAGGING_API"].map { "AWS_ENDPOINT_URL_\($0)" }
+
+    func testWhoamiShowsTheIdentityAndWhereEverythingCameFrom() throws {
+        let credentials = try XCTUnwrap(Self.moto.credentials)
+        var environment = Self.moto.environment()
+        environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = "http://127.0.0.1:1"
+        let result = try sluice("whoami", environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(Array(lines.prefix(5)), [
+            "account      123456789012",
+            "arn          arn:aws:iam::123456789012:user/sluice-test",
+            "profile      default  (default)",
+            "region       us-east-1  (environment (AWS_REGION))",
+            "credentials  ****\(credentials.accessKeyID.suffix(4))  (environment (AWS_ACCESS_KEY_ID))",
+        ])
+        XCTAssertEqual(lines[5], "endpoints:")
+        XCTAssertTrue(lines.contains("  STS                          \(Self.moto.endpoint)  (environment (AWS_ENDPOINT_URL))"),
+                      result.stdout)
+        XCTAssertTrue(lines.contains("  Secrets Manager              http://127.0.0.1:1  (environment (AWS_ENDPOINT_URL_SECRETS_MANAGER))"),
+                      result.stdout)
+        XCTAssertEqual(lines.count, 6 + 8, "one line per service")
+        XCTAssertFalse(result.stdout.contains(credentials.secretAccessKey))
+        XCTAssertFalse(result.stdout.contains(credentials.accessKeyID), "only the key id's last four characters")
+    }
+
+    func testTheTargetsProfileRegionAndEndpointAreUsed() throws {
+        let workspace = try TemporaryDirectory("sluice-aws-shell-workspace")
+        defer { workspace.remove() }
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart/copilot"),
+                                         to: workspace.url.appendingPathComponent("copilot"))
+        var environment = Self.moto.environment()
+        environment["AWS_ENDPOINT_URL"] = nil
+        let result = try sluice("target aws region eu-west-1 endpoint \(Self.moto.endpoint)\nwhoami",
+                                environment: environment, in: workspace.url)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("region       eu-west-1  (--region)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("  CodePipeline                 \(Self.moto.endpoint)  (--endpoint)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("arn          arn:aws:iam::123456789012:user/sluice-test"), result.stdout)
+    }
+
+    func testTraceShowsEachCallOnStderrAndNoSecrets() throws {
+        let credentials = try XCTUnwrap(Self.moto.credentials)
+        let result = try sluice("trace on\nwhoami\ntrace off\nwhoami", environment: Self.moto.environment())
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("trace on: each AWS call is shown on stderr\n"), result.stdout)
+        let traced = result.stderr.split(separator: "\n").filter { $0.hasPrefix("trace: ") }
+        XCTAssertEqual(traced.count, 1, "one call traced, the second whoami ran with trace off: \(result.stderr)")
+        let line = try XCTUnwrap(traced.first)
+        XCTAssertNotNil(line.range(of: #"^trace: STS GetCallerIdentity 200 \d+ ms$"#, options: .regularExpression), String(line))
+        for secret in [credentials.secretAccessKey, credentials.accessKeyID, "Signature=", "AWS4-HMAC-SHA256"] {
+            XCTAssertFalse(result.stderr.contains(secret) || result.stdout.contains(secret), "\(secret) must never be printed")
+        }
+    }
+
+    func testAWrongSecretIsAClearError() throws {
+        let credentials = try XCTUnwrap(Self.moto.credentials)
+        var environment = Self.moto.environment()
+        environment["AWS_SECRET_ACCESS_KEY"] = "wrong-secret-for-the-test"
+        let result = try sluice("trace on\nwhoami", environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("trace: STS GetCallerIdentity 403 SignatureDoesNotMatch"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("-c:2:1: error: STS GetCallerIdentity failed: SignatureDoesNotMatch (HTTP 403): The request signature we calculated does not match"),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("hint: the secret access key does not belong to the access key id"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("wrong-secret-for-the-test"))
+        XCTAssertFalse(result.stderr.contains(credentials.accessKeyID))
+    }
+
+    func testNoCredentialsSaysWhereItLooked() throws {
+        let result = try sluice("whoami", environment: ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": Self.moto.endpoint,
+                                                        "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("error: no AWS credentials for profile 'default': searched the environment"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), result.stderr)
+    }
+}
