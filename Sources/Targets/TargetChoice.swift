@@ -27,7 +27,7 @@ public func makeTarget(_ choice: TargetChoice, workspaceRoot: URL,
     switch choice {
     case .local:
         return LocalTarget(workspaceRoot: workspaceRoot, console: console)
-    case .aws:
-        throw TargetUnavailable(kind: choice.kind, operation: "this command")
+    case .aws(let profile, let region, let endpoint):
+        return AWSTarget(profile: profile, region: region, endpoint: endpoint)
     }
 }

@@ -6,7 +6,8 @@ adds both to the running moto server:
 
 - a CloudFormation model for AWS::CodePipeline::Pipeline that creates, updates and
   deletes the pipeline in moto's CodePipeline backend; creating one starts an
-  execution, as AWS does;
+  execution, as AWS does (and one for AWS::CodeStarConnections::Connection, whose
+  Ref the pipeline's policies need), and stack outputs refreshed by ExecuteChangeSet;
 - GetPipelineState, StartPipelineExecution, ListPipelineExecutions,
   GetPipelineExecution, PutApprovalResult and StopPipelineExecution.
 
@@ -29,6 +30,7 @@ import uuid
 from typing import Any
 
 from moto.cloudformation import parsing
+from moto.cloudformation.models import CloudFormationBackend
 from moto.codepipeline.exceptions import PipelineNotFoundException
 from moto.codepipeline.models import CodePipelineBackend, codepipeline_backends
 from moto.codepipeline.responses import CodePipelineResponse
@@ -453,6 +455,67 @@ class PipelineResource(CloudFormationModel):
         self.delete_from_cloudformation_json(self.name, {}, account_id, region_name)
 
 
-# moto caches its model list on first use; make sure it sees this one.
+class ConnectionResource(CloudFormationModel):
+    """AWS::CodeStarConnections::Connection, which moto lacks: Ref gives a new connection's
+    ARN, so the pipeline's policies and source action can name it. Like a real new
+    connection it would be PENDING; nothing here reads its status."""
+
+    __module__ = "moto.codepipeline.models"
+
+    def __init__(self, arn: str):
+        self.arn = arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "ConnectionName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CodeStarConnections::Connection"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("ConnectionArn", "ConnectionStatus")
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return self.arn if attribute_name == "ConnectionArn" else "PENDING"
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        return cls(f"arn:aws:codestar-connections:{region_name}:{account_id}:connection/{uuid.uuid4()}")
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        pass
+
+
+# moto's ExecuteChangeSet keeps the stack's old template dictionary and outputs (AWS
+# recomputes both): refresh them, so DescribeStacks shows the outputs of what was deployed.
+_execute_change_set = CloudFormationBackend.execute_change_set
+
+
+def _execute_change_set_with_outputs(self, change_set_name, stack_name=None):
+    _execute_change_set(self, change_set_name, stack_name)
+    for stack in self.stacks.values():
+        if stack.name == stack_name or stack.stack_id == stack_name or any(
+                cs.stack_id == stack.stack_id and change_set_name in (cs.change_set_name, cs.change_set_id)
+                for cs in self.change_sets.values()):
+            stack._parse_template()
+            stack.output_map = stack._create_output_map()
+
+
+CloudFormationBackend.execute_change_set = _execute_change_set_with_outputs
+
+
+# moto caches its model list on first use; make sure it sees these.
 for _cache in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
     _cache.cache_clear()

@@ -14,15 +14,15 @@ public enum PipelineSource: Equatable, Sendable {
     public init(_ source: Source) throws {
         let properties = source.properties
         guard let repository = properties.repository, !repository.isEmpty else {
-            throw TemplateError("source.properties.repository is missing",
+            throw AWSTargetError("source.properties.repository is missing",
                                 hint: "set it with `source set github OWNER/REPO`")
         }
         let branch = properties.trackedBranch
         if case .other(let name) = source.provider {
-            throw TemplateError("source provider \(name) is not one Copilot supports", hint: "use GitHub, Bitbucket or CodeCommit")
+            throw AWSTargetError("source provider \(name) is not one Copilot supports", hint: "use GitHub, Bitbucket or CodeCommit")
         }
         guard let location = RepositoryLocation(repository, provider: source.provider) else {
-            throw TemplateError("repository \(repository) is not a \(source.provider) repository",
+            throw AWSTargetError("repository \(repository) is not a \(source.provider) repository",
                                 hint: "`source set` accepts the forms Copilot does, e.g. OWNER/REPO")
         }
         switch source.provider {
@@ -32,7 +32,7 @@ public enum PipelineSource: Equatable, Sendable {
                                 secretID: properties.accessTokenSecret ?? "")
         case .gitHub, .bitbucket:
             if let arn = properties.connectionARN, !arn.hasPrefix("arn:") {
-                throw TemplateError("source.properties.connection_arn \(arn) is not an ARN",
+                throw AWSTargetError("source.properties.connection_arn \(arn) is not an ARN",
                                     hint: "to name a connection, use connection_name instead")
             }
             // CodeStar connection names are at most 32 characters.
@@ -44,17 +44,4 @@ public enum PipelineSource: Equatable, Sendable {
             self = .codeCommit(repository: location.name, branch: branch, outputArtifactFormat: properties.outputArtifactFormat)
         }
     }
-}
-
-/// A template that cannot be made from this manifest and these environments.
-public struct TemplateError: Error, Equatable, CustomStringConvertible {
-    public var message: String
-    public var hint: String
-
-    public init(_ message: String, hint: String) {
-        self.message = message
-        self.hint = hint
-    }
-
-    public var description: String { "\(message) (hint: \(hint))" }
 }

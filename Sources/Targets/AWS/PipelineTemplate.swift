@@ -36,6 +36,8 @@ public enum PipelineTemplate {
     static let testImage = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
     static let sourceOutput = "SCCheckoutArtifact"
     static let buildOutput = "BuildOutput"
+    /// The stack output naming the pipeline, which `watch` and `approve` look up.
+    static let pipelineNameOutput = "PipelineName"
 
     public static func make(_ input: PipelineTemplateInput) throws -> TemplateValue {
         try Builder(input).template()
@@ -94,12 +96,12 @@ private struct Builder {
 
     static func plan(_ stage: Stage, input: PipelineTemplateInput) throws -> PlannedStage {
         guard let environment = input.environments[stage.name] else {
-            throw TemplateError("environment \(stage.name) of application \(input.application) is unknown: no SSM parameter "
+            throw AWSTargetError("environment \(stage.name) of application \(input.application) is unknown: no SSM parameter "
                                 + CopilotEnvironment.parameterName(application: input.application, environment: stage.name),
                                 hint: "create it with `copilot env init --name \(stage.name)`, or remove the stage")
         }
         guard environment.region == input.region else {
-            throw TemplateError("environment \(stage.name) is in \(environment.region) but the pipeline is in \(input.region); "
+            throw AWSTargetError("environment \(stage.name) is in \(environment.region) but the pipeline is in \(input.region); "
                                 + "cross-region stages are not supported yet",
                                 hint: "deploy the pipeline from \(environment.region) (`target aws region \(environment.region)`)")
         }
@@ -130,12 +132,12 @@ private struct Builder {
         func resolve(_ name: String, path: [String]) throws -> Int {
             if let known = rank[name] { return known }
             if path.contains(name) {
-                throw TemplateError("stages.\(stage).\(what): depends_on forms a cycle: "
+                throw AWSTargetError("stages.\(stage).\(what): depends_on forms a cycle: "
                                     + (path.drop { $0 != name } + [name]).joined(separator: " → "),
                                     hint: "remove one of the depends_on entries")
             }
             guard let item = byName[name] else {
-                throw TemplateError("stages.\(stage).\(what).\(path.last ?? name): depends_on names \(name), which is not in \(what) of stage \(stage)",
+                throw AWSTargetError("stages.\(stage).\(what).\(path.last ?? name): depends_on names \(name), which is not in \(what) of stage \(stage)",
                                     hint: "depends_on may name only \(what) of the same stage")
             }
             let value = try item[keyPath: dependsOn].map { try resolve($0, path: path + [name]) }.max().map { $0 + 1 } ?? first
@@ -207,7 +209,7 @@ private struct Builder {
             ("Resources", .object(resources)),
         ]
         var outputs: [(String, TemplateValue)] = [
-            ("PipelineName", .object([("Description", "Name of the CodePipeline"), ("Value", .ref("Pipeline"))])),
+            (PipelineTemplate.pipelineNameOutput, .object([("Description", "Name of the CodePipeline"), ("Value", .ref("Pipeline"))])),
         ]
         if case .connection = source {
             outputs.append(("PipelineConnectionARN", .object([

@@ -1,0 +1,144 @@
+@_implementationOnly import AWS
+import Foundation
+
+// Executions as `watch` and `status` draw them, from CodePipeline's answers.
+//
+// One GetPipelineState per poll: the Source stage's latest execution is always the newest
+// one (every execution starts there), and the stages that execution has reached carry its
+// state. ListPipelineExecutions is asked only when a new execution appears (for its start
+// time and source revision) and when the state looks final (for the exact outcome).
+
+/// The execution `watch` is following, as ListPipelineExecutions described it.
+struct FollowedExecution: Sendable {
+    var id: String
+    var startedAt: Date?
+    var sourceRevision: String?
+    var sourceSummary: String?
+    /// Set once ListPipelineExecutions confirmed the end.
+    var final: (state: String, at: Date?)?
+}
+
+/// CodePipeline asked `watch` to slow down.
+struct CodePipelineThrottled: ThrottlingError {
+    var retryAfter: Duration? { nil }
+}
+
+extension AWSTarget {
+    public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
+        do {
+            let aws = try aws()
+            let name = try await pipelineName(pipeline, aws)
+            let state = try await aws.codePipeline.getPipelineState(.init(name: name))
+            guard let newest = state.stageStates?.first?.latestExecution?.pipelineExecutionId else { return nil }
+            var execution: FollowedExecution
+            if let known = follow(name), known.id == newest {
+                execution = known
+            } else {
+                execution = try await describe(newest, of: name, aws)
+            }
+            var snapshot = snapshot(of: execution, in: state, pipeline: name)
+            if execution.final == nil, snapshot.state.isFinal {
+                execution = try await describe(newest, of: name, aws)
+                snapshot = self.snapshot(of: execution, in: state, pipeline: name)
+            }
+            remember(execution, for: name)
+            return snapshot
+        } catch let error as AWSError where error.isThrottling {
+            throw CodePipelineThrottled()
+        }
+    }
+
+    public func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot {
+        let aws = try aws()
+        let name = try await pipelineName(pipeline, aws)
+        let state = try await aws.codePipeline.getPipelineState(.init(name: name))
+        return snapshot(of: try await describe(id, of: name, aws), in: state, pipeline: name)
+    }
+
+    /// One execution's summary, looked up among the newest hundred.
+    private func describe(_ id: String, of name: String, _ aws: AWSClients) async throws -> FollowedExecution {
+        let listed = try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: 100))
+        guard let summary = listed.pipelineExecutionSummaries?.first(where: { $0.pipelineExecutionId == id }) else {
+            throw AWSTargetError("pipeline \(name) has no execution \(id) among its latest 100", hint: "`history` lists them")
+        }
+        let status = summary.status ?? "InProgress"
+        return FollowedExecution(id: id, startedAt: summary.startTime,
+                                 sourceRevision: summary.sourceRevisions?.first?.revisionId,
+                                 sourceSummary: summary.sourceRevisions?.first?.revisionSummary,
+                                 final: ["InProgress", "Stopping"].contains(status) ? nil : (status, summary.lastUpdateTime))
+    }
+
+    func snapshot(of execution: FollowedExecution, in state: CodePipeline.GetPipelineStateOutput,
+                  pipeline name: String) -> ExecutionSnapshot {
+        let now = Date()
+        var stages: [StageSnapshot] = []
+        for stage in state.stageStates ?? [] {
+            let reached = stage.latestExecution?.pipelineExecutionId == execution.id
+            var actions: [ActionSnapshot] = []
+            for action in stage.actionStates ?? [] {
+                let actionName = action.actionName ?? "?"
+                // An action's latest execution may be an older pipeline execution's, in a stage this one
+                // reached but an action it has not: those changed before this execution started.
+                guard reached, let latest = action.latestExecution,
+                      (latest.lastStatusChange ?? .distantFuture) >= (execution.startedAt ?? .distantPast).addingTimeInterval(-1)
+                else {
+                    actions.append(ActionSnapshot(name: actionName, state: .pending))
+                    continue
+                }
+                let running = latest.status == "InProgress"
+                let started = latest.actionExecutionId.flatMap {
+                    actionStart($0, seenRunningAt: running ? (latest.lastStatusChange ?? now) : nil)
+                }
+                let actionState: RunState
+                switch latest.status {
+                case "InProgress": actionState = latest.token != nil ? .waitingForApproval : .inProgress
+                case "Succeeded": actionState = .succeeded
+                case "Failed": actionState = actionName.hasPrefix("ApprovePromotionTo-") ? .rejected : .failed
+                case "Abandoned": actionState = .abandoned
+                default: actionState = .pending
+                }
+                var summary = latest.summary
+                if actionState == .failed, let message = latest.errorDetails?.message { summary = message }
+                actions.append(ActionSnapshot(name: actionName, state: actionState, startedAt: started,
+                                              finishedAt: running ? nil : latest.lastStatusChange, summary: summary))
+            }
+            var stageState: RunState = .pending
+            if reached {
+                switch stage.latestExecution?.status {
+                case "Succeeded": stageState = .succeeded
+                case "Failed": stageState = actions.contains { $0.state == .rejected } ? .rejected : .failed
+                case "Stopped", "Stopping", "Cancelled": stageState = .stopped
+                default: stageState = actions.contains { $0.state == .waitingForApproval } ? .waitingForApproval : .inProgress
+                }
+            }
+            stages.append(StageSnapshot(name: stage.stageName ?? "?", state: stageState,
+                                        transitionEnabled: stage.inboundTransitionState?.enabled ?? true, actions: actions))
+        }
+        let rejected = stages.contains { $0.state == .rejected }
+        let overall: RunState
+        if let final = execution.final {
+            overall = Self.runState(execution: final.state, rejected: rejected)
+        } else if let failed = stages.first(where: { $0.state == .failed || $0.state == .rejected }) {
+            overall = failed.state
+        } else if !stages.isEmpty, stages.allSatisfy({ $0.state == .succeeded }) {
+            overall = .succeeded
+        } else if stages.contains(where: { $0.state == .waitingForApproval }) {
+            overall = .waitingForApproval
+        } else {
+            overall = .inProgress
+        }
+        return ExecutionSnapshot(pipeline: name, id: execution.id, state: overall, startedAt: execution.startedAt,
+                                 finishedAt: execution.final?.at, sourceRevision: execution.sourceRevision,
+                                 sourceSummary: execution.sourceSummary, stages: stages)
+    }
+
+    /// A pipeline execution's status in the shared vocabulary.
+    static func runState(execution status: String, rejected: Bool) -> RunState {
+        switch status {
+        case "Succeeded": return .succeeded
+        case "Failed": return rejected ? .rejected : .failed
+        case "Stopped", "Stopping", "Cancelled", "Superseded": return .stopped
+        default: return .inProgress
+        }
+    }
+}

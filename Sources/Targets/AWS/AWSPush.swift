@@ -1,0 +1,284 @@
+@_implementationOnly import AWS
+import Foundation
+import Manifest
+
+// `push` and `pipeline rm` on AWS: the stack through a change set shown as a plan, then
+// its progress from stack events until it settles.
+
+extension AWSTarget {
+    public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
+        let aws = try aws()
+        let input = try await templateInput(pipeline, aws)
+        let template: TemplateValue
+        do {
+            template = try PipelineTemplate.make(input)
+        } catch let error as AWSTargetError {
+            throw AWSTargetError("\(pipeline.manifestPath): \(error.message)", hint: error.hint)
+        }
+        let body = template.rendered()
+        let stack = try await describeStack(pipeline.stackName, aws)
+        if let status = stack?.stackStatus {
+            if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
+                throw AWSTargetError("stack \(pipeline.stackName) is \(status) after a failed creation and cannot be updated",
+                                     hint: "`pipeline rm` deletes it, then `push` creates it again")
+            }
+            if status.hasSuffix("_IN_PROGRESS"), status != "REVIEW_IN_PROGRESS" {
+                throw AWSTargetError("stack \(pipeline.stackName) is busy (\(status))",
+                                     hint: "wait until it settles, then push again")
+            }
+        }
+        let creating = stack == nil || stack?.stackStatus == "REVIEW_IN_PROGRESS"
+        if !creating, try await aws.cloudFormation.getTemplate(.init(stackName: pipeline.stackName)).templateBody == body {
+            ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(pipeline.stackName)).")
+            return .upToDate
+        }
+        if case .gitHubToken(_, let repository, _, let secretID) = try PipelineSource(pipeline.manifest.source) {
+            try await ensureTokenSecret(secretID, repository: repository, pipeline: pipeline, dryRun: options.dryRun, ui: ui, aws)
+        }
+
+        let changeSet = "sluice-\(Int(Date().timeIntervalSince1970))"
+        let reference = CloudFormation.ChangeSetReference(changeSetName: changeSet, stackName: pipeline.stackName)
+        do {
+            _ = try await aws.cloudFormation.createChangeSet(.init(
+                stackName: pipeline.stackName, changeSetName: changeSet, changeSetType: creating ? "CREATE" : "UPDATE",
+                templateBody: body, capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+                tags: [.init(key: "copilot-application", value: pipeline.application),
+                       .init(key: "copilot-pipeline", value: pipeline.manifest.name)],
+                description: "sluice push of \(pipeline.manifestPath)"))
+        } catch let error as AWSError where error.httpStatus.map({ (400..<500).contains($0) }) ?? false {
+            throw AWSTargetError("CloudFormation rejected the template of \(pipeline.stackName): \(error.code): \(error.message)",
+                                 hint: "`show template` prints it")
+        }
+        let described = try await settledChangeSet(reference, aws)
+        if described.status == "FAILED" {
+            let reason = described.statusReason ?? "no reason given"
+            try? await aws.cloudFormation.deleteChangeSet(reference)
+            if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
+                ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(pipeline.stackName)).")
+                return .upToDate
+            }
+            throw AWSTargetError("CloudFormation rejected the change set for \(pipeline.stackName): \(reason)",
+                                 hint: "`show template` prints the template it was given")
+        }
+        let changes = (described.changes ?? []).compactMap(\.resourceChange)
+        for line in Self.plan(changes, stack: pipeline.stackName, creating: creating) { ui.say(line) }
+
+        if options.dryRun {
+            try? await aws.cloudFormation.deleteChangeSet(reference)
+            ui.say("Dry run: nothing was deployed.")
+            return .planned
+        }
+        if !options.assumeYes {
+            guard ui.isInteractive else {
+                try? await aws.cloudFormation.deleteChangeSet(reference)
+                throw AWSTargetError("push needs a confirmation, and a script cannot give one",
+                                     hint: "`push --yes` deploys without asking; `push --dry-run` only shows the plan")
+            }
+            guard await ui.confirm("Deploy these changes to \(pipeline.stackName)?") else {
+                try? await aws.cloudFormation.deleteChangeSet(reference)
+                ui.say("Nothing was deployed.")
+                return .planned
+            }
+        }
+
+        let seen = Set(try await recentEvents(pipeline.stackName, aws).map(\.eventId))
+        do {
+            try await aws.cloudFormation.executeChangeSet(reference)
+        } catch let error as AWSError where error.httpStatus.map({ (400..<500).contains($0) }) ?? false {
+            throw AWSTargetError("CloudFormation rejected the template of \(pipeline.stackName): \(error.code): \(error.message)",
+                                 hint: "`show template` prints it")
+        }
+        let settled = try await followStack(pipeline.stackName, seen: seen, ui: ui, aws)
+        forget(pipeline)
+        guard ["CREATE_COMPLETE", "UPDATE_COMPLETE"].contains(settled.status) else {
+            let failure = settled.firstFailure
+            let what = failure.map { "\($0.logicalResourceId ?? "?") (\($0.resourceType ?? "?")) failed: \($0.resourceStatusReason ?? "no reason given")" }
+                ?? "the stack ended \(settled.status)"
+            throw AWSTargetError("push of \(pipeline.stackName) failed: \(what); the stack is now \(settled.status)",
+                                 hint: settled.status == "ROLLBACK_COMPLETE" ? "`pipeline rm` deletes it before the next push"
+                                     : "fix the cause, then push again")
+        }
+        if changes.contains(where: { $0.logicalResourceId == "SourceConnection" && $0.action == "Add" }) {
+            ui.say("The CodeStar connection for \(pipeline.manifest.source.properties.repository ?? "the repository") is PENDING: "
+                   + "activate it in the console (Developer Tools › Settings › Connections, "
+                   + "https://console.aws.amazon.com/codesuite/settings/connections) before the pipeline can read the source.")
+        }
+        ui.say("Pipeline \(pipeline.manifest.name) deployed (stack \(pipeline.stackName), \(settled.status)).")
+        guard creating else { return .deployed(executionID: nil) }
+        // CodePipeline starts a first execution when it creates a pipeline.
+        let name = try await pipelineName(pipeline, aws)
+        let first = try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: 1))
+        return .deployed(executionID: first.pipelineExecutionSummaries?.first?.pipelineExecutionId)
+    }
+
+    public func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws {
+        let aws = try aws()
+        guard try await describeStack(pipeline.stackName, aws) != nil else { throw notDeployed(pipeline, aws) }
+        let seen = Set(try await recentEvents(pipeline.stackName, aws).map(\.eventId))
+        try await aws.cloudFormation.deleteStack(.init(stackName: pipeline.stackName))
+        let settled = try await followStack(pipeline.stackName, seen: seen, ui: ui, aws)
+        forget(pipeline)
+        guard settled.status == "DELETE_COMPLETE" else {
+            throw AWSTargetError("deleting \(pipeline.stackName) failed: the stack is \(settled.status)"
+                                 + (settled.firstFailure.map { "; \($0.logicalResourceId ?? "?"): \($0.resourceStatusReason ?? "")" } ?? ""),
+                                 hint: "the CloudFormation console shows what holds it")
+        }
+        ui.say("Pipeline \(pipeline.manifest.name) removed (stack \(pipeline.stackName) deleted).")
+    }
+
+    // MARK: Inputs
+
+    /// The application's environments from Copilot's SSM parameters, the workspace's workloads.
+    func templateInput(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> PipelineTemplateInput {
+        let region = aws.configuration.region.value
+        let applicationParameter = "/copilot/applications/\(pipeline.application)"
+        do {
+            _ = try await aws.ssm.getParameter(.init(name: applicationParameter))
+        } catch let error as AWSError where error.code == "ParameterNotFound" {
+            throw AWSTargetError("application \(pipeline.application) does not exist in \(region): no SSM parameter \(applicationParameter)",
+                                 hint: "create it with `copilot app init \(pipeline.application)`, or choose its region with `target aws region REGION`")
+        }
+        var environments: [String: CopilotEnvironment] = [:]
+        var nextToken: String?
+        repeat {
+            let page = try await aws.ssm.getParametersByPath(.init(path: applicationParameter + "/environments/", nextToken: nextToken))
+            for parameter in page.parameters ?? [] {
+                guard let name = parameter.name, let value = parameter.value else { continue }
+                do {
+                    let environment = try JSONDecoder().decode(CopilotEnvironment.self, from: Data(value.utf8))
+                    environments[environment.name] = environment
+                } catch {
+                    throw AWSTargetError("SSM parameter \(name) is not a Copilot environment: \(error)",
+                                         hint: "`copilot env ls` shows the application's environments")
+                }
+            }
+            nextToken = page.nextToken
+        } while nextToken != nil
+        let workloads = try Workspace.load(root: pipeline.workspaceRoot).workloads.map(\.name)
+        return PipelineTemplateInput(application: pipeline.application, manifest: pipeline.manifest,
+                                     buildspecPath: pipeline.buildspecPath, region: region,
+                                     environments: environments, workloads: workloads)
+    }
+
+    /// Makes sure the GitHub token secret exists: asked for without echo on a terminal, taken from
+    /// GITHUB_TOKEN in a script, stored only in Secrets Manager.
+    private func ensureTokenSecret(_ secretID: String, repository: String, pipeline: PipelineContext, dryRun: Bool,
+                                   ui: any TargetUI, _ aws: AWSClients) async throws {
+        do {
+            _ = try await aws.secretsManager.describeSecret(.init(secretId: secretID))
+            return
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {}
+        if dryRun {
+            ui.say("Secret \(secretID) does not exist yet: the real push will ask for the GitHub token.")
+            return
+        }
+        let token: String
+        if let fromEnvironment = environment["GITHUB_TOKEN"], !fromEnvironment.isEmpty {
+            token = fromEnvironment
+        } else if ui.isInteractive, let typed = await ui.readSecret("GitHub personal access token for \(repository): "),
+                  !typed.isEmpty {
+            token = typed
+        } else {
+            throw AWSTargetError("the GitHub token secret \(secretID) does not exist",
+                                 hint: "set GITHUB_TOKEN for a script, or push from a terminal to be asked for the token")
+        }
+        _ = try await aws.secretsManager.createSecret(.init(
+            name: secretID, description: "GitHub token of pipeline \(pipeline.manifest.name)", secretString: token,
+            tags: [.init(key: "copilot-application", value: pipeline.application),
+                   .init(key: "copilot-pipeline", value: pipeline.manifest.name)]))
+        ui.say("Stored the GitHub token in Secrets Manager secret \(secretID).")
+    }
+
+    // MARK: CloudFormation
+
+    func describeStack(_ name: String, _ aws: AWSClients) async throws -> CloudFormation.Stack? {
+        do {
+            return try await aws.cloudFormation.describeStacks(.init(stackName: name)).stacks.first
+        } catch let error as AWSError where error.isMissingStack {
+            return nil
+        }
+    }
+
+    private func settledChangeSet(_ reference: CloudFormation.ChangeSetReference,
+                                  _ aws: AWSClients) async throws -> CloudFormation.DescribeChangeSetOutput {
+        var delay = Duration.milliseconds(250)
+        while true {
+            let described = try await aws.cloudFormation.describeChangeSet(reference)
+            if let status = described.status, status == "CREATE_COMPLETE" || status == "FAILED" { return described }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+
+    /// The newest page of the stack's events, newest first; none for a stack that does not exist.
+    private func recentEvents(_ stack: String, _ aws: AWSClients) async throws -> [CloudFormation.StackEvent] {
+        do {
+            return try await aws.cloudFormation.describeStackEvents(.init(stackName: stack)).stackEvents
+        } catch let error as AWSError where error.isMissingStack {
+            return []
+        }
+    }
+
+    /// Prints each new stack event until the stack settles (or is gone, after a delete).
+    private func followStack(_ stack: String, seen: Set<String>, ui: any TargetUI,
+                             _ aws: AWSClients) async throws -> SettledStack {
+        var seen = seen
+        var failures: [CloudFormation.StackEvent] = []
+        var delay = Duration.milliseconds(250)
+        while true {
+            let events = try await recentEvents(stack, aws)
+            for event in events.reversed() where seen.insert(event.eventId).inserted {
+                var line = "  \(event.resourceStatus ?? "?")  \(event.logicalResourceId ?? "?")"
+                if let type = event.resourceType { line += " (\(type))" }
+                if let reason = event.resourceStatusReason, !reason.isEmpty { line += ": \(reason)" }
+                ui.say(line)
+                if event.resourceStatus?.hasSuffix("_FAILED") == true, event.resourceType != "AWS::CloudFormation::Stack" {
+                    failures.append(event)
+                }
+            }
+            guard let status = try await describeStack(stack, aws)?.stackStatus else {
+                return SettledStack(status: "DELETE_COMPLETE", firstFailure: failures.first)
+            }
+            if !status.hasSuffix("_IN_PROGRESS") || status == "REVIEW_IN_PROGRESS" {
+                return SettledStack(status: status, firstFailure: failures.first)
+            }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+
+    /// The change set as a plan: one line per resource, then the counts.
+    static func plan(_ changes: [CloudFormation.ResourceChange], stack: String, creating: Bool) -> [String] {
+        var lines = ["Plan for stack \(stack) (\(creating ? "create" : "update")):"]
+        let width = changes.map { ($0.logicalResourceId ?? "").count }.max() ?? 0
+        var counts = (add: 0, modify: 0, replace: 0, remove: 0)
+        for change in changes {
+            let symbol: String
+            switch change.action {
+            case "Add": symbol = "+"; counts.add += 1
+            case "Remove": symbol = "-"; counts.remove += 1
+            default: symbol = "~"; counts.modify += 1
+            }
+            var line = "  \(symbol) " + (change.logicalResourceId ?? "?").padding(toLength: width, withPad: " ", startingAt: 0)
+                + "  " + (change.resourceType ?? "")
+            switch change.replacement {
+            case "True": line += "  (replaced)"; counts.replace += 1
+            case "Conditional": line += "  (may be replaced)"; counts.replace += 1
+            default: break
+            }
+            lines.append(line)
+        }
+        var summary = "\(counts.add) to add, \(counts.modify) to change"
+        if counts.replace > 0 { summary += " (\(counts.replace) replaced)" }
+        summary += ", \(counts.remove) to remove."
+        lines.append(summary)
+        return lines
+    }
+}
+
+/// How a stack operation ended.
+struct SettledStack {
+    var status: String
+    /// The first resource that failed, with CloudFormation's reason.
+    var firstFailure: CloudFormation.StackEvent?
+}

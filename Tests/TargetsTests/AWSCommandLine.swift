@@ -1,0 +1,57 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// The real `aws` CLI pointed at a moto server, with the server's current test user.
+struct AWSCommandLine {
+    let moto: MotoServer
+
+    var environment: [String: String] {
+        var environment = moto.environment()
+        // aws-cli v1 reads only AWS_DEFAULT_REGION.
+        environment["AWS_DEFAULT_REGION"] = moto.region
+        environment["AWS_PAGER"] = ""
+        environment["AWS_CONFIG_FILE"] = Self.configFile
+        return environment
+    }
+
+    /// Makes the CLI print timestamps as ISO 8601, which it can do only after botocore parsed them
+    /// (by default aws-cli v1 echoes them as they came).
+    static let configFile: String = {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-aws-cli-config")
+        try? Data("[default]\ncli_timestamp_format = iso8601\n".utf8).write(to: file)
+        return file.path
+    }()
+
+    /// `aws ARGUMENTS --output json`, as it ended.
+    func run(_ arguments: [String]) throws -> ProcessResult {
+        try runProcess("/usr/bin/env", ["aws", "--endpoint-url", moto.endpoint, "--output", "json"] + arguments,
+                       environment: environment, timeout: 60)
+    }
+
+    /// The parsed JSON of a call that must succeed (empty for no output).
+    @discardableResult
+    func json(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let result = try run(arguments)
+        XCTAssertEqual(result.status, 0, "aws \(arguments.prefix(2).joined(separator: " ")): \(result.stderr)", file: file, line: line)
+        let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return [:] }
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text, file: file, line: line)
+    }
+}
+
+/// Test cases that share one moto server (with the CodePipeline extension) per class.
+class AWSMotoTestCase: XCTestCase {
+    static var moto: MotoServer!
+
+    override class func setUp() {
+        super.setUp()
+        moto = try? MotoServer(extensions: ["moto_codepipeline.py"])
+    }
+
+    override class func tearDown() {
+        moto?.stop()
+        moto = nil
+        super.tearDown()
+    }
+}

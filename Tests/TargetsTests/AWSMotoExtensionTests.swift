@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+import TestSupport
+import Manifest
+@testable import Targets
+
+/// Tests/Harness/moto_codepipeline.py, read by the real `aws` CLI: a stack made from our
+/// template creates its pipeline, and the execution operations moto lacks answer in shapes
+/// botocore parses — the execution moves through its stages and parks at the approval.
+final class AWSMotoExtensionTests: AWSMotoTestCase {
+
+    func testTheAWSCLIFollowsAnExecutionThroughTheApprovalToSuccess() async throws {
+        let moto = try XCTUnwrap(Self.moto, "moto did not start")
+        try await moto.reset()
+        let cli = AWSCommandLine(moto: moto)
+        func aws(_ arguments: String...) throws -> [String: Any] { try cli.json(arguments) }
+        let manifest = PipelineManifest(name: "release", source: AWSTemplateTests.github, stages: [
+            Stage(name: "test", testCommands: ["make test"]), Stage(name: "prod", requiresApproval: true),
+        ])
+        let directory = try TemporaryDirectory("sluice-cli")
+        defer { directory.remove() }
+        let templateFile = directory.url.appendingPathComponent("template.json")
+        try PipelineTemplate.make(AWSTemplateTests.input(manifest)).rendered().write(to: templateFile, atomically: true, encoding: .utf8)
+        let stack = "pipeline-shop-release"
+        _ = try aws("cloudformation", "create-stack", "--stack-name", stack, "--template-body", "file://\(templateFile.path)",
+                    "--capabilities", "CAPABILITY_NAMED_IAM")
+
+        let pipeline = try aws("codepipeline", "get-pipeline", "--name", stack)["pipeline"] as? [String: Any]
+        let stageNames = (pipeline?["stages"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        XCTAssertEqual(stageNames, ["Source", "Build", "DeployTo-test", "DeployTo-prod"])
+
+        // Creating the pipeline started an execution, as on AWS.
+        let executions = try aws("codepipeline", "list-pipeline-executions", "--pipeline-name", stack)
+        let first = try XCTUnwrap((executions["pipelineExecutionSummaries"] as? [[String: Any]])?.first)
+        let id = try XCTUnwrap(first["pipelineExecutionId"] as? String)
+        XCTAssertEqual(first["trigger"] as? [String: String], ["triggerType": "CreatePipeline", "triggerDetail": ""])
+        XCTAssertNotNil(first["startTime"] as? String, "botocore turns epoch seconds into a timestamp")
+
+        // It runs Source, Build and DeployTo-test, then waits at the approval with a token.
+        var token: String?
+        let deadline = Date().addingTimeInterval(30)
+        var state: [String: Any] = [:]
+        while token == nil, Date() < deadline {
+            state = try aws("codepipeline", "get-pipeline-state", "--name", stack)
+            let prod = (state["stageStates"] as? [[String: Any]])?.last
+            let approval = (prod?["actionStates"] as? [[String: Any]])?.first?["latestExecution"] as? [String: Any]
+            token = approval?["token"] as? String
+            if token == nil { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        let waitingToken = try XCTUnwrap(token, "no approval token within 30s: \(state)")
+        let stages = try XCTUnwrap(state["stageStates"] as? [[String: Any]])
+        XCTAssertEqual(stages.map { ($0["latestExecution"] as? [String: Any])?["status"] as? String },
+                       ["Succeeded", "Succeeded", "Succeeded", "InProgress"])
+        let testActions = stages[2]["actionStates"] as? [[String: Any]]
+        XCTAssertEqual(testActions?.map { $0["actionName"] as? String }, ["CreateOrUpdate-api-test", "TestCommands"])
+        XCTAssertEqual(try aws("codepipeline", "get-pipeline-execution", "--pipeline-name", stack,
+                               "--pipeline-execution-id", id)["pipelineExecution"].flatMap { ($0 as? [String: Any])?["status"] as? String },
+                       "InProgress")
+
+        // A wrong token is refused; the right one lets the execution finish.
+        let refused = try cli.run([
+            "codepipeline", "put-approval-result", "--pipeline-name", stack,
+            "--stage-name", "DeployTo-prod", "--action-name", "ApprovePromotionTo-prod", "--token", "not-the-token",
+            "--result", "summary=no,status=Approved"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("InvalidApprovalTokenException"), refused.stderr)
+        let approved = try aws("codepipeline", "put-approval-result", "--pipeline-name", stack, "--stage-name", "DeployTo-prod",
+                               "--action-name", "ApprovePromotionTo-prod", "--token", waitingToken,
+                               "--result", "summary=ship it,status=Approved")
+        XCTAssertNotNil(approved["approvedAt"] as? String)
+        var status = "InProgress"
+        while status == "InProgress", Date() < deadline {
+            try await Task.sleep(for: .milliseconds(300))
+            let described = try aws("codepipeline", "get-pipeline-execution", "--pipeline-name", stack, "--pipeline-execution-id", id)
+            status = ((described["pipelineExecution"] as? [String: Any])?["status"] as? String) ?? "?"
+        }
+        XCTAssertEqual(status, "Succeeded")
+
+        // A release starts a second execution, listed newest first.
+        let released = try XCTUnwrap(try aws("codepipeline", "start-pipeline-execution", "--name", stack)["pipelineExecutionId"] as? String)
+        let listed = try aws("codepipeline", "list-pipeline-executions", "--pipeline-name", stack)["pipelineExecutionSummaries"] as? [[String: Any]]
+        XCTAssertEqual(listed?.compactMap { $0["pipelineExecutionId"] as? String }, [released, id])
+
+        // Deleting the stack deletes the pipeline.
+        _ = try aws("cloudformation", "delete-stack", "--stack-name", stack)
+        let remaining = try aws("codepipeline", "list-pipelines")["pipelines"] as? [[String: Any]]
+        XCTAssertEqual(remaining?.count, 0)
+    }
+}
