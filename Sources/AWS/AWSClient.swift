@@ -119,15 +119,7 @@ public final class AWSClient: Sendable {
             // Only PascalCase services are renamed: camelCase ones hold maps (action configuration)
             // whose keys must stay as they are.
             if pascalCaseMembers { decoder.keyDecodingStrategy = .custom { MemberName.swiftKey($0.last!) } }
-            decoder.dateDecodingStrategy = .custom { decoder in
-                let container = try decoder.singleValueContainer()
-                if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
-                let text = try container.decode(String.self)
-                guard let date = AWSTimestamp.parse(text) else {
-                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a timestamp")
-                }
-                return date
-            }
+            decoder.dateDecodingStrategy = .custom(Self.decodeTimestamp)
             return try decoder.decode(Output.self, from: Data(body.isEmpty ? Array("{}".utf8) : body))
         }
     }
@@ -229,6 +221,17 @@ public final class AWSClient: Sendable {
                                    latency: Self.seconds(ContinuousClock.now - started), retries: attempt - 1, errorCode: error)
         observer?(record)
         AWSCallTrace.report(record)
+    }
+
+    /// AWS sends epoch seconds in JSON; moto sometimes an ISO-8601 string. Both are read.
+    static func decodeTimestamp(_ decoder: Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
+        let text = try container.decode(String.self)
+        guard let date = AWSTimestamp.parse(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a timestamp")
+        }
+        return date
     }
 
     static func seconds(_ duration: Duration) -> Double {

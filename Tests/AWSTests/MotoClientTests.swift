@@ -6,22 +6,13 @@ import XCTest
 /// Every client operation moto implements, round-tripped over HTTP to a moto server on
 /// 127.0.0.1 that checks signatures (a fresh IAM user per test).
 final class MotoClientTests: XCTestCase {
-    nonisolated(unsafe) static var moto: MotoServer!
+    var moto: MotoServer!
     var client: AWSClient!
 
-    override class func setUp() {
-        super.setUp()
-        moto = try! MotoServer()
-    }
-
-    override class func tearDown() {
-        moto.stop()
-        super.tearDown()
-    }
-
     override func setUp() async throws {
-        try await Self.moto.reset()
-        client = AWSClient(configuration: try Self.moto.configuration())
+        moto = try MotoServer.shared()
+        try await moto.reset()
+        client = AWSClient(configuration: try moto.configuration())
     }
 
     func testSTSGetCallerIdentityNamesTheSignedInUser() async throws {
@@ -217,8 +208,8 @@ final class MotoClientTests: XCTestCase {
     }
 
     func testAWrongSecretKeyIsSignatureDoesNotMatch() async throws {
-        let good = try XCTUnwrap(Self.moto.credentials)
-        let wrong = AWSClient(configuration: try Self.moto.configuration(
+        let good = try XCTUnwrap(moto.credentials)
+        let wrong = AWSClient(configuration: try moto.configuration(
             credentials: AWSCredentials(accessKeyID: good.accessKeyID, secretAccessKey: "not-the-secret")))
         // A Query service and a JSON service (moto answers the latter in XML too).
         for call in [{ _ = try await STS(client: wrong).getCallerIdentity() },
@@ -240,7 +231,7 @@ final class MotoClientTests: XCTestCase {
     }
 
     func testAnUnknownAccessKeyIsInvalidClientTokenId() async throws {
-        let stranger = AWSClient(configuration: try Self.moto.configuration(
+        let stranger = AWSClient(configuration: try moto.configuration(
             credentials: AWSCredentials(accessKeyID: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: "x")))
         do {
             _ = try await STS(client: stranger).getCallerIdentity()

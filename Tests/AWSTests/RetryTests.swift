@@ -7,31 +7,29 @@ import XCTest
 /// throttling and 5xx are retried with backoff and then succeed; retries stop at the attempt
 /// and time bounds; an endpoint that never answers times out; a call in flight can be cancelled.
 final class RetryTests: XCTestCase {
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var proxy: FaultProxy!
+    var moto: MotoServer!
+    nonisolated(unsafe) static var proxy: FaultProxy?
     let records = CallRecords()
 
-    override class func setUp() {
-        super.setUp()
-        moto = try! MotoServer()
-        proxy = try! FaultProxy(upstream: moto.endpoint)
-    }
-
     override class func tearDown() {
-        proxy.stop()
-        moto.stop()
+        proxy?.stop()
+        proxy = nil
         super.tearDown()
     }
 
     override func setUp() async throws {
-        try await Self.moto.reset()
-        try await Self.proxy.plan([])
+        moto = try MotoServer.shared()
+        try await moto.reset()
+        if Self.proxy == nil { Self.proxy = try FaultProxy(upstream: moto.endpoint) }
+        try await proxy.plan([])
     }
+
+    var proxy: FaultProxy { Self.proxy! }
 
     /// A client whose every call goes through the proxy.
     func client(attempts: Int = 3, totalTime: Double = 30, attemptTimeout: Duration = .seconds(10)) throws -> AWSClient {
-        var environment = Self.moto.environment()
-        environment["AWS_ENDPOINT_URL"] = Self.proxy.endpoint
+        var environment = moto.environment()
+        environment["AWS_ENDPOINT_URL"] = proxy.endpoint
         let records = records
         return AWSClient(configuration: try AWSConfiguration.resolve(environment: environment),
                          retryPolicy: RetryPolicy(maximumAttempts: attempts, baseDelay: 0.05, maximumBackoff: 0.2,
@@ -40,23 +38,23 @@ final class RetryTests: XCTestCase {
     }
 
     func testThrottlingAndServerErrorsAreRetriedUntilTheCallSucceeds() async throws {
-        try await Self.proxy.plan(["throttle-xml", "500"])
+        try await proxy.plan(["throttle-xml", "500"])
         let identity = try await STS(client: try client()).getCallerIdentity()
         XCTAssertEqual(identity.account, "123456789012")
-        let requests = try await Self.proxy.requestCount()
+        let requests = try await proxy.requestCount()
         XCTAssertEqual(requests, 3)
         XCTAssertEqual(records.all.map(\.retries), [2])
         XCTAssertEqual(records.all.first?.httpStatus, 200)
         XCTAssertNil(records.all.first?.errorCode)
 
-        try await Self.proxy.plan(["throttle", "503", "drop"])
+        try await proxy.plan(["throttle", "503", "drop"])
         let created = try await SecretsManager(client: try client(attempts: 4)).createSecret(.init(name: "retried", secretString: "x"))
         XCTAssertEqual(created.name, "retried")
         XCTAssertEqual(records.all.last?.retries, 3)
     }
 
     func testRetriesStopAtTheAttemptBound() async throws {
-        try await Self.proxy.plan(["throttle", "throttle", "throttle", "throttle"])
+        try await proxy.plan(["throttle", "throttle", "throttle", "throttle"])
         do {
             _ = try await SSM(client: try client(attempts: 3)).getParameter(.init(name: "/x"))
             XCTFail("three throttled attempts must fail")
@@ -66,14 +64,14 @@ final class RetryTests: XCTestCase {
             XCTAssertEqual(error.attempts, 3)
             XCTAssertTrue(error.description.contains("after 3 attempts"), error.description)
         }
-        let requests = try await Self.proxy.requestCount()
+        let requests = try await proxy.requestCount()
         XCTAssertEqual(requests, 3)
         XCTAssertEqual(records.all.map(\.errorCode), ["ThrottlingException"])
         XCTAssertEqual(records.all.map(\.httpStatus), [400])
     }
 
     func testAnEndpointThatDoesNotAnswerTimesOutWithinTheBound() async throws {
-        try await Self.proxy.plan(["hang", "hang", "hang"])
+        try await proxy.plan(["hang", "hang", "hang"])
         let started = ContinuousClock.now
         do {
             _ = try await STS(client: try client(attempts: 2, attemptTimeout: .milliseconds(500))).getCallerIdentity()
@@ -87,13 +85,13 @@ final class RetryTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(elapsed, .seconds(1))
             XCTAssertTrue(error.description.contains("STS GetCallerIdentity failed: TimedOut: no complete response within 0.5 seconds"),
                           error.description)
-            XCTAssertTrue(error.description.contains(Self.proxy.endpoint), "the message names the endpoint: \(error.description)")
+            XCTAssertTrue(error.description.contains(proxy.endpoint), "the message names the endpoint: \(error.description)")
             XCTAssertTrue(error.description.contains("hint: check the endpoint"), error.description)
         }
     }
 
     func testTheTotalTimeBoundStopsRetrying() async throws {
-        try await Self.proxy.plan(["hang", "hang", "hang", "hang", "hang"])
+        try await proxy.plan(["hang", "hang", "hang", "hang", "hang"])
         let started = ContinuousClock.now
         do {
             _ = try await STS(client: try client(attempts: 5, totalTime: 0.7, attemptTimeout: .milliseconds(400))).getCallerIdentity()
@@ -106,7 +104,7 @@ final class RetryTests: XCTestCase {
     }
 
     func testACallInFlightCanBeCancelled() async throws {
-        try await Self.proxy.plan(["hang"])
+        try await proxy.plan(["hang"])
         let client = try client(attemptTimeout: .seconds(60))
         let started = ContinuousClock.now
         let call = Task { try await STS(client: client).getCallerIdentity() }

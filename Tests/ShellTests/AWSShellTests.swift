@@ -4,20 +4,11 @@ import XCTest
 
 /// `whoami` and `trace` in the real `sluice` binary, against a moto server that checks signatures.
 final class AWSShellTests: XCTestCase {
-    nonisolated(unsafe) static var moto: MotoServer!
-
-    override class func setUp() {
-        super.setUp()
-        moto = try! MotoServer()
-    }
-
-    override class func tearDown() {
-        moto.stop()
-        super.tearDown()
-    }
+    var moto: MotoServer!
 
     override func setUp() async throws {
-        try await Self.moto.reset()
+        moto = try MotoServer.shared()
+        try await moto.reset()
     }
 
     func sluice(_ script: String, environment: [String: String], in directory: URL? = nil) throws -> ProcessResult {
@@ -33,8 +24,8 @@ final class AWSShellTests: XCTestCase {
                                     "CODESTAR_CONNECTIONS", "RESOURCE_GROUPS_TAGGING_API"].map { "AWS_ENDPOINT_URL_\($0)" }
 
     func testWhoamiShowsTheIdentityAndWhereEverythingCameFrom() throws {
-        let credentials = try XCTUnwrap(Self.moto.credentials)
-        var environment = Self.moto.environment()
+        let credentials = try XCTUnwrap(moto.credentials)
+        var environment = moto.environment()
         environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = "http://127.0.0.1:1"
         let result = try sluice("whoami", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -47,7 +38,7 @@ final class AWSShellTests: XCTestCase {
             "credentials  ****\(credentials.accessKeyID.suffix(4))  (environment (AWS_ACCESS_KEY_ID))",
         ])
         XCTAssertEqual(lines[5], "endpoints:")
-        XCTAssertTrue(lines.contains("  STS                          \(Self.moto.endpoint)  (environment (AWS_ENDPOINT_URL))"),
+        XCTAssertTrue(lines.contains("  STS                          \(moto.endpoint)  (environment (AWS_ENDPOINT_URL))"),
                       result.stdout)
         XCTAssertTrue(lines.contains("  Secrets Manager              http://127.0.0.1:1  (environment (AWS_ENDPOINT_URL_SECRETS_MANAGER))"),
                       result.stdout)
@@ -61,19 +52,19 @@ final class AWSShellTests: XCTestCase {
         defer { workspace.remove() }
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart/copilot"),
                                          to: workspace.url.appendingPathComponent("copilot"))
-        var environment = Self.moto.environment()
+        var environment = moto.environment()
         environment["AWS_ENDPOINT_URL"] = nil
-        let result = try sluice("target aws region eu-west-1 endpoint \(Self.moto.endpoint)\nwhoami",
+        let result = try sluice("target aws region eu-west-1 endpoint \(moto.endpoint)\nwhoami",
                                 environment: environment, in: workspace.url)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("region       eu-west-1  (--region)"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("  CodePipeline                 \(Self.moto.endpoint)  (--endpoint)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("  CodePipeline                 \(moto.endpoint)  (--endpoint)"), result.stdout)
         XCTAssertTrue(result.stdout.contains("arn          arn:aws:iam::123456789012:user/sluice-test"), result.stdout)
     }
 
     func testTraceShowsEachCallOnStderrAndNoSecrets() throws {
-        let credentials = try XCTUnwrap(Self.moto.credentials)
-        let result = try sluice("trace on\nwhoami\ntrace off\nwhoami", environment: Self.moto.environment())
+        let credentials = try XCTUnwrap(moto.credentials)
+        let result = try sluice("trace on\nwhoami\ntrace off\nwhoami", environment: moto.environment())
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("trace on: each AWS call is shown on stderr\n"), result.stdout)
         let traced = result.stderr.split(separator: "\n").filter { $0.hasPrefix("trace: ") }
@@ -86,8 +77,8 @@ final class AWSShellTests: XCTestCase {
     }
 
     func testAWrongSecretIsAClearError() throws {
-        let credentials = try XCTUnwrap(Self.moto.credentials)
-        var environment = Self.moto.environment()
+        let credentials = try XCTUnwrap(moto.credentials)
+        var environment = moto.environment()
         environment["AWS_SECRET_ACCESS_KEY"] = "wrong-secret-for-the-test"
         let result = try sluice("trace on\nwhoami", environment: environment)
         XCTAssertEqual(result.status, 1)
@@ -100,7 +91,7 @@ final class AWSShellTests: XCTestCase {
     }
 
     func testNoCredentialsSaysWhereItLooked() throws {
-        let result = try sluice("whoami", environment: ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": Self.moto.endpoint,
+        let result = try sluice("whoami", environment: ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint,
                                                         "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("error: no AWS credentials for profile 'default': searched the environment"), result.stderr)

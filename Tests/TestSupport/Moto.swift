@@ -5,8 +5,9 @@ import FoundationNetworking
 #endif
 
 /// A moto server on 127.0.0.1 (Tests/Harness/moto_server.py) with signature checking on.
-/// One per test class; `reset()` before each test wipes its state and makes a fresh IAM user
-/// whose access key every later request must be signed with.
+/// `shared()` for plain moto, or one per test class when it needs extensions; `reset()` before
+/// each test wipes its state and makes a fresh IAM user whose access key every later request
+/// must be signed with.
 public final class MotoServer: @unchecked Sendable {
     public let endpoint: String
     public let port: Int
@@ -23,6 +24,20 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     public func stop() { harness.stop() }
+
+    private static let sharedLock = NSLock()
+    nonisolated(unsafe) private static var sharedServer: MotoServer?
+
+    /// One plain server (no extensions) for the whole test process, started on first use; it
+    /// ends with the process. Tests `reset()` it before each use.
+    public static func shared() throws -> MotoServer {
+        sharedLock.lock()
+        defer { sharedLock.unlock() }
+        if let sharedServer { return sharedServer }
+        let server = try MotoServer()
+        sharedServer = server
+        return server
+    }
 
     /// Wipes every service's state, then makes IAM user `sluice-test` with an allow-all policy
     /// and an access key. From then on moto checks every signature: the returned credentials work,
