@@ -53,6 +53,31 @@ final class InteractiveShellTests: XCTestCase {
         try exit(shell)
     }
 
+    func testTabCompletesFilePathsTestNumbersFlagsAndHelpTopics() throws {
+        let scripts = workspace.appendingPathComponent("scripts")
+        try FileManager.default.createDirectory(at: scripts, withIntermediateDirectories: true)
+        try "echo from-setup\n".write(to: scripts.appendingPathComponent("setup file.sluice"), atomically: true, encoding: .utf8)
+        let shell = try start()
+        try shell.expectPrompt()
+        // A directory completes without a blank; a name with a blank is escaped.
+        shell.send("run scr\t")
+        try shell.expect("ipts/")
+        shell.send("se\t")
+        try shell.expect("tup\\ file.sluice ")
+        try shell.enter("", expecting: "from-setup\n")
+        // `test rm ENV N`: the numbers of prod's test commands.
+        shell.send("test rm prod \t")
+        try shell.expect("1 ")
+        try shell.enter("\u{01}echo ", expecting: "\ntest rm prod 1\n")
+        shell.send("push --d\t")
+        try shell.expect("ry-run ")
+        try shell.enter("\u{01}echo ", expecting: "\npush --dry-run\n")
+        shell.send("help stage a\t")
+        try shell.expect("dd ")
+        try shell.enter("", expecting: "stage add ENV")
+        try exit(shell)
+    }
+
     func testSeveralMatchesAreListedInColumns() throws {
         let shell = try start()
         try shell.expectPrompt()

@@ -33,7 +33,8 @@ struct Completer {
         let expectation = session.table.expectation(after: line.words)
         var candidates = expectation.words.map { Candidate($0) }
         if let argument = expectation.argument {
-            candidates += values(of: argument.kind, bound: expectation.bound, partial: line.partial)
+            let given = Array(line.words.dropFirst(expectation.command?.words.count ?? 0))
+            candidates += values(of: argument.kind, bound: expectation.bound, given: given, partial: line.partial)
         }
         var seen = Set<String>()
         return candidates
@@ -53,7 +54,8 @@ struct Completer {
                                 listing: candidates.map(\.label))
     }
 
-    private func values(of kind: ArgumentKind, bound: [String: String], partial: String) -> [Candidate] {
+    /// `given` is what follows the command's own words (for `help stage …`, the topic so far).
+    private func values(of kind: ArgumentKind, bound: [String: String], given: [String], partial: String) -> [Candidate] {
         switch kind {
         case .environment:
             return (session.workspace?.environments ?? []).map { Candidate($0) }
@@ -71,7 +73,10 @@ struct Completer {
         case .filePath:
             return Self.paths(completing: partial, from: session.workingDirectory)
         case .command:
-            return session.table.firstWords.map { Candidate($0) }
+            // The next word of a command name: `help st` → stage, status; `help stage a` → add.
+            return session.table.commands(startingWith: given).compactMap { command in
+                command.words.count > given.count ? Candidate(command.words[given.count]) : nil
+            }
         case .keyword, .url, .repository, .name, .text:
             return []
         }
