@@ -28,6 +28,8 @@ final class InteractiveShellTests: XCTestCase {
         let shell = try start()
         try shell.expectPrompt()
         try shell.enter("echo hello,   world", expecting: "echo hello,   world\nhello, world\n")
+        // UTF-8 input arrives whole.
+        try shell.enter("echo café ☕", expecting: "\ncafé ☕\n")
         try exit(shell)
     }
 
@@ -108,6 +110,18 @@ final class InteractiveShellTests: XCTestCase {
         try exit(shell)
     }
 
+    func testTheUsersEditrcIsReadAndTabStaysBound() throws {
+        let editrc = home.url.appendingPathComponent("editrc")
+        try "sluice:bind -s ^G 'echo bound-in-editrc'\n".write(to: editrc, atomically: true, encoding: .utf8)
+        let shell = try start(environment: ["NO_COLOR": "1", "EDITRC": editrc.path])
+        try shell.expectPrompt()
+        try shell.enter("\u{07}", expecting: "\nbound-in-editrc\n")
+        shell.send("ech\t")
+        try shell.expect("o ")
+        try shell.enter("tab-still-completes", expecting: "\ntab-still-completes\n")
+        try exit(shell)
+    }
+
     func testPromptShowsApplicationTargetAndColourOnlyWithoutNoColour() throws {
         let plain = try start()
         try plain.expectInput("demo/api-main [local]> ")
@@ -141,6 +155,12 @@ final class InteractiveShellTests: XCTestCase {
         second.send("\u{1B}[A")
         try second.expect("echo from-the-first-run")
         try second.enter("", expecting: "from-the-first-run\n")
+        // Ctrl-R searches back through history as you type.
+        second.send("echo newer\r")
+        try second.expectPrompt()
+        second.send("\u{12}first-r")
+        try second.expect("from-the-first-run")
+        try second.enter("", expecting: "\nfrom-the-first-run\n")
         try exit(second)
     }
 
