@@ -51,6 +51,9 @@ let package = Package(
             ]
         ),
 
+        // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).
+        .executableTarget(name: "manifest-tool", dependencies: ["Manifest"]),
+
         // A tiny C shim: posix_openpt & co. are not visible to Swift.
         .target(name: "CPTY", path: "Tests/CPTY"),
         // Child processes, temporary directories, the built binary, the shared corpus.

@@ -22,6 +22,8 @@ public struct ManifestDocument {
     private(set) var root: Node?
     /// What the file held when loaded or last saved (nil: it did not exist).
     private var onDisk: Data?
+    /// ``text`` split into lines on first use by an edit; a new text comes with a new, empty cache.
+    private let linesCache = LinesCache()
 
     /// The file name used in messages: the path as given, or `<input>`.
     public var displayPath: String { path?.relativePath ?? "<input>" }
@@ -33,10 +35,10 @@ public struct ManifestDocument {
         self.path = path
         self.text = text
         let file = path?.relativePath ?? "<input>"
-        do { root = try Yams.compose(yaml: text) } catch { throw Self.located(yamlError: error, file: file) }
+        do { root = try composeAsText(text) } catch { throw Self.located(yamlError: error, file: file) }
         var reader = ManifestReader(file: file)
         manifest = try reader.read(root)
-        locations = reader.locations
+        locations = ManifestLocations(root: root)
         unknownKeys = reader.unknownKeys
     }
 
@@ -96,10 +98,18 @@ public struct ManifestDocument {
         return try Self.load(contentsOf: path)
     }
 
+    /// ``text`` as lines, split once per text.
+    var lines: TextLines {
+        if let lines = linesCache.lines { return lines }
+        let lines = TextLines(text)
+        linesCache.lines = lines
+        return lines
+    }
+
     /// Replaces the text with the result of `splices` and re-reads it. Returns false, changing
     /// nothing, if the text comes out the same. A result that no longer loads is sluice's bug, reported as such.
     mutating func apply(_ splices: [LineSplice]) throws -> Bool {
-        var lines = TextLines(text)
+        var lines = self.lines
         for splice in splices.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
             lines.replace(splice.range, with: splice.lines)
         }
@@ -142,4 +152,9 @@ public struct ManifestDocument {
     private static func reason(_ error: Error) -> String {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
+}
+
+/// Holds a document's lines once split; shared by copies of the document, which have the same text.
+private final class LinesCache: @unchecked Sendable {
+    var lines: TextLines?
 }

@@ -226,7 +226,7 @@ extension ManifestDocument {
     /// Scalars stay as written (`Version: 2012-10-17` remains that string).
     public mutating func setAdditionalPolicy(fromFileContent content: String, file: String) throws -> Bool {
         let node: Node?
-        do { node = try Yams.compose(yaml: content) } catch { throw Self.located(yamlError: error, file: file) }
+        do { node = try composeAsText(content) } catch { throw Self.located(yamlError: error, file: file) }
         guard let node, node.mapping != nil else {
             throw ManifestError(file: file, line: 1, column: 1, message: "a policy file must hold a policy document (a mapping)",
                                 hint: "write `Version: 2012-10-17` and `Statement:` in it, as in IAM's JSON or YAML")
@@ -246,7 +246,7 @@ extension ManifestDocument {
 
     // MARK: - Building blocks
 
-    var layout: YAMLLayout { YAMLLayout(text: text, root: root, file: displayPath) }
+    var layout: YAMLLayout { YAMLLayout(lines: lines, root: root, file: displayPath) }
 
     /// Runs `body` on a copy and keeps the result only if it succeeds.
     private mutating func editing(_ body: (inout ManifestDocument) throws -> Bool) throws -> Bool {

@@ -1,17 +1,64 @@
 import Yams
 
-/// Where each part of a loaded manifest sits in its text, by path:
-/// `name`, `source.properties.repository`, `stages[1].test_commands[0]`, `stages[0].deployments.api.depends_on[0]`.
-public struct ManifestLocations: Sendable {
-    /// Where the value starts (the key when the value is empty).
-    var values: [String: SourceLocation] = [:]
-    /// Where the key of a mapping entry starts.
-    var keys: [String: SourceLocation] = [:]
+/// Where each part of a loaded manifest sits in its text, by path: `name`, `source.properties.repository`,
+/// `stages[1].test_commands[0]`, `stages[0].deployments.api.depends_on[0]`. Looked up in the YAML tree
+/// on demand, so loading pays nothing for it.
+public struct ManifestLocations {
+    let root: Node?
 
-    /// The value at `path`, else its key.
-    public func value(_ path: String) -> SourceLocation? { values[path] ?? keys[path] }
-    /// The key at `path`, else the value (sequence items have no key).
-    public func key(_ path: String) -> SourceLocation? { keys[path] ?? values[path] }
+    /// Where the value at `path` starts (its key, when the value is empty).
+    public func value(_ path: String) -> SourceLocation? { value(Self.steps(path)) }
+    /// Where the key at `path` starts (the value, for a list item).
+    public func key(_ path: String) -> SourceLocation? { key(Self.steps(path)) }
+
+    func value(_ steps: [PathStep]) -> SourceLocation? {
+        guard let (key, node) = find(steps) else { return nil }
+        return location(isNull(node) ? key ?? node : node)
+    }
+
+    func key(_ steps: [PathStep]) -> SourceLocation? {
+        guard let (key, node) = find(steps) else { return nil }
+        return location(key ?? node)
+    }
+
+    /// The node at `steps` and, when the last step is a key, that key's node.
+    private func find(_ steps: [PathStep]) -> (Node?, Node)? {
+        guard var current = root else { return nil }
+        var key: Node?
+        for step in steps {
+            switch step {
+            case .key(let name):
+                guard let entry = current.mapping?.first(where: { $0.key.scalar?.string == name }) else { return nil }
+                key = entry.key
+                current = entry.value
+            case .index(let index):
+                guard let items = current.sequence, index < items.count else { return nil }
+                key = nil
+                current = items[index]
+            }
+        }
+        return (key, current)
+    }
+
+    private func location(_ node: Node) -> SourceLocation? {
+        node.mark.map { SourceLocation(line: $0.line, column: $0.column) }
+    }
+
+    /// `stages[1].name` → key stages, index 1, key name. (Names holding dots need the step form.)
+    static func steps(_ path: String) -> [PathStep] {
+        var steps: [PathStep] = []
+        for part in path.split(separator: ".") {
+            var name = part
+            var indexes: [Int] = []
+            while name.hasSuffix("]"), let open = name.lastIndex(of: "["), let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+                indexes.insert(index, at: 0)
+                name = name[..<open]
+            }
+            if !name.isEmpty { steps.append(.key(String(name))) }
+            steps += indexes.map { .index($0) }
+        }
+        return steps
+    }
 }
 
 /// A key Copilot does not know; loading keeps going (Copilot ignores such keys), validation warns.
@@ -23,7 +70,6 @@ public struct UnknownKey: Equatable, Sendable {
 /// Builds the model from a composed YAML tree, failing with a located error where a value has the wrong shape.
 struct ManifestReader {
     let file: String
-    private(set) var locations = ManifestLocations()
     private(set) var unknownKeys: [UnknownKey] = []
 
     init(file: String) { self.file = file }
@@ -34,6 +80,10 @@ struct ManifestReader {
                                 hint: "start from `pipeline new`, which writes Copilot's template")
         }
         let top = try entries(root, path: "", expected: "the manifest")
+        if let phases = top["phases"] {
+            throw error(at: phases, "this is a CodeBuild buildspec, not a pipeline manifest",
+                        hint: "a pipeline's manifest is copilot/pipeline.yml or copilot/pipelines/NAME/manifest.yml; its buildspec sits beside it")
+        }
         try only(["name", "version", "source", "build", "stages"], in: top, path: "")
         let name = try scalar(top["name"], path: "name") ?? ""
         var version = 0
@@ -95,7 +145,6 @@ struct ManifestReader {
     }
 
     private mutating func readStage(_ node: Node, path: String) throws -> Stage {
-        record(node, path: path)
         let stage = try entries(node, path: path, expected: "a stage")
         try only(["name", "requires_approval", "test_commands", "deployments", "pre_deployments", "post_deployments"],
                  in: stage, path: path)
@@ -142,7 +191,7 @@ struct ManifestReader {
         guard let node, !isNull(node) else { return [] }
         let items = try entries(node, path: path, expected: path.split(separator: ".").last.map(String.init) ?? path)
         var result: [Item] = []
-        for (name, value) in items.pairs {
+        for (name, _, value) in items.pairs {
             let itemPath = "\(path).\(name)"
             let fields = isNull(value) ? Entries(pairs: []) : try entries(value, path: itemPath, expected: "\(name)")
             result.append(try make(&self, name, fields, itemPath))
@@ -154,24 +203,21 @@ struct ManifestReader {
 
     /// A mapping's entries in file order, with string keys (Yams has already rejected duplicates).
     struct Entries {
-        var pairs: [(String, Node)]
-        subscript(key: String) -> Node? { pairs.first { $0.0 == key }?.1 }
+        var pairs: [(name: String, key: Node, value: Node)]
+        subscript(key: String) -> Node? { pairs.first { $0.name == key }?.value }
     }
 
-    private mutating func entries(_ node: Node, path: String, expected: String) throws -> Entries {
+    private func entries(_ node: Node, path: String, expected: String) throws -> Entries {
         guard let mapping = node.mapping else {
             throw error(at: node, "\(expected) must be a mapping of keys to values", hint: hint(forMappingAt: path))
         }
-        var pairs: [(String, Node)] = []
+        var pairs: [(name: String, key: Node, value: Node)] = []
         pairs.reserveCapacity(mapping.count)
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.scalar?.string else {
                 throw error(at: keyNode, "keys in \(expected) must be plain names", hint: nil)
             }
-            let entryPath = path.isEmpty ? key : "\(path).\(key)"
-            if let mark = keyNode.mark { locations.keys[entryPath] = SourceLocation(line: mark.line, column: mark.column) }
-            if !isNull(valueNode) { record(valueNode, path: entryPath) }
-            pairs.append((key, valueNode))
+            pairs.append((key, keyNode, valueNode))
         }
         return Entries(pairs: pairs)
     }
@@ -186,9 +232,11 @@ struct ManifestReader {
 
     /// Records keys Copilot does not read; they stay in the file untouched.
     private mutating func only(_ known: Set<String>, in entries: Entries, path: String) throws {
-        for (key, _) in entries.pairs where !known.contains(key) {
-            let keyPath = path.isEmpty ? key : "\(path).\(key)"
-            if let location = locations.keys[keyPath] { unknownKeys.append(UnknownKey(path: keyPath, location: location)) }
+        for (key, node, _) in entries.pairs where !known.contains(key) {
+            if let mark = node.mark {
+                unknownKeys.append(UnknownKey(path: path.isEmpty ? key : "\(path).\(key)",
+                                              location: SourceLocation(line: mark.line, column: mark.column)))
+            }
         }
     }
 
@@ -208,7 +256,6 @@ struct ManifestReader {
         }
         var result: [String] = []
         for (index, item) in items.enumerated() {
-            record(item, path: "\(path)[\(index)]")
             guard let text = try scalar(item, path: "\(path)[\(index)]") else {
                 throw error(at: item.mark == nil ? node : item, "an item of \(path.split(separator: ".").last ?? "the list") is empty", hint: "remove the empty `-` line")
             }
@@ -232,10 +279,6 @@ struct ManifestReader {
         }
     }
 
-    private mutating func record(_ node: Node, path: String) {
-        if let mark = node.mark { locations.values[path] = SourceLocation(line: mark.line, column: mark.column) }
-    }
-
     private func error(at node: Node, _ message: String, hint: String?) -> ManifestError {
         let mark = node.mark
         return ManifestError(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message, hint: hint)
@@ -248,4 +291,10 @@ struct ManifestReader {
 func isNull(_ node: Node) -> Bool {
     guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any else { return false }
     return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+}
+
+/// Composes YAML with no implicit typing: every scalar stays the text written (what the model keeps),
+/// and Yams skips its regular-expression tag resolution, most of its composing time.
+func composeAsText(_ text: String) throws -> Node? {
+    try Yams.compose(yaml: text, .basic)
 }

@@ -145,8 +145,9 @@ private struct Checker {
         }
         var seen: [String: Int] = [:]
         for (index, stage) in manifest.stages.enumerated() {
-            let path = "stages[\(index)]"
-            let nameLocation = document.locations.value("\(path).name") ?? document.locations.value(path)
+            let path: [PathStep] = [.key("stages"), .index(index)]
+            // Looked up only when a finding needs it: most stages have none.
+            var nameLocation: SourceLocation? { document.locations.value(path + [.key("name")]) ?? document.locations.value(path) }
             guard !stage.name.isEmpty else {
                 add(.error, at: nameLocation, "stage \(index + 1) has no name", hint: "add `name: ENV`, the environment it deploys to")
                 continue
@@ -163,29 +164,28 @@ private struct Checker {
                         : "environments are: \(environments.joined(separator: ", "))")
             }
             if !stage.testCommands.isEmpty, !stage.postDeployments.isEmpty {
-                add(.error, at: document.locations.key("\(path).post_deployments"),
+                add(.error, at: document.locations.key(path + [.key("post_deployments")]),
                     "stage \(stage.name) has both test_commands and post_deployments; Copilot allows only one of them",
                     hint: "move the test commands into a post-deployment action's buildspec")
             }
             for (timing, actions) in [("pre_deployments", stage.preDeployments), ("post_deployments", stage.postDeployments)] {
                 for action in actions where (action.buildspec ?? "").isEmpty {
-                    add(.error, at: document.locations.key("\(path).\(timing).\(action.name)"),
+                    add(.error, at: document.locations.key(path + [.key(timing), .key(action.name)]),
                         "\(timing.replacingOccurrences(of: "_", with: "-").dropLast()) action \(action.name) of stage \(stage.name) has no buildspec",
                         hint: "add `buildspec: PATH` (relative to the workspace root) under it")
                 }
-                checkDependencies(actions.map { ($0.name, $0.dependsOn) }, path: "\(path).\(timing)", stage: stage.name)
+                checkDependencies(actions.map { ($0.name, $0.dependsOn) }, kind: timing, path: path + [.key(timing)], stage: stage.name)
             }
-            checkDependencies(stage.deployments.map { ($0.name, $0.dependsOn) }, path: "\(path).deployments", stage: stage.name)
+            checkDependencies(stage.deployments.map { ($0.name, $0.dependsOn) }, kind: "deployments", path: path + [.key("deployments")], stage: stage.name)
         }
     }
 
     /// `depends_on` must name siblings, and the graph must have no cycle.
-    mutating func checkDependencies(_ items: [(name: String, dependsOn: [String])], path: String, stage: String) {
+    mutating func checkDependencies(_ items: [(name: String, dependsOn: [String])], kind: String, path: [PathStep], stage: String) {
         let names = Set(items.map(\.name))
-        let kind = path.split(separator: ".").last.map(String.init) ?? ""
         for item in items {
             for (index, dependency) in item.dependsOn.enumerated() where !names.contains(dependency) {
-                add(.error, at: document.locations.value("\(path).\(item.name).depends_on[\(index)]"),
+                add(.error, at: document.locations.value(path + [.key(item.name), .key("depends_on"), .index(index)]),
                     "\(item.name) depends on \(dependency), which is not in \(kind) of stage \(stage)",
                     hint: names.count <= 1 ? "depends_on names other entries of the same \(kind)"
                         : "it can name: \(items.map(\.name).filter { $0 != item.name }.joined(separator: ", "))")
@@ -208,7 +208,7 @@ private struct Checker {
         for item in items where !reported {
             if let cycle = visit(item.name, []) {
                 reported = true
-                add(.error, at: document.locations.key("\(path).\(cycle[0])"),
+                add(.error, at: document.locations.key(path + [.key(cycle[0])]),
                     "\(kind) of stage \(stage) depend on each other in a cycle: \(cycle.joined(separator: " → "))",
                     hint: "remove one of these depends_on entries")
             }

@@ -109,7 +109,7 @@ public struct Workspace: Equatable, Sendable {
                                 hint: "check its permissions")
         }
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
+        do { node = try composeAsText(text) } catch {
             throw ManifestDocument.located(yamlError: error, file: marker.path)
         }
         guard let application = node?["application"]?.scalar?.string, !application.isEmpty else {
@@ -132,7 +132,7 @@ public struct Workspace: Equatable, Sendable {
 
     /// A top-level scalar of a YAML file, or nil if the file is unreadable or lacks it.
     private static func topLevelScalar(_ key: String, in file: URL) -> String? {
-        guard let text = try? String(contentsOf: file, encoding: .utf8), let node = try? Yams.compose(yaml: text) else { return nil }
+        guard let text = try? String(contentsOf: file, encoding: .utf8), let node = try? composeAsText(text) else { return nil }
         return node[key]?.scalar?.string
     }
 }

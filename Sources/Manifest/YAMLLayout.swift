@@ -17,8 +17,8 @@ struct YAMLLayout {
     let root: Node?
     let file: String
 
-    init(text: String, root: Node?, file: String) {
-        lines = TextLines(text)
+    init(lines: TextLines, root: Node?, file: String) {
+        self.lines = lines
         self.root = root
         self.file = file
     }

@@ -13,16 +13,21 @@ struct TextLines {
         var lines: [Substring] = []
         var start = scalars.startIndex
         var index = start
+        var previous: Unicode.Scalar = "\n"
+        var crlf = false
         while index < scalars.endIndex {
-            if scalars[index] == "\n" {
+            let scalar = scalars[index]
+            if scalar == "\n" {
                 lines.append(Substring(scalars[start..<index]))
                 start = scalars.index(after: index)
+                crlf = crlf || previous == "\r"
             }
+            previous = scalar
             index = scalars.index(after: index)
         }
         lines.append(Substring(scalars[start...]))
         self.lines = lines
-        carriageReturn = text.contains("\r\n") ? "\r" : ""
+        carriageReturn = crlf ? "\r" : ""
     }
 
     var count: Int { lines.count }
