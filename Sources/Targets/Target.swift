@@ -182,4 +182,13 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String
     /// Removes what `push` created.
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws
+    /// What `push` would deploy, as `show template` prints it.
+    func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String
+}
+
+extension PipelineTarget {
+    /// Targets that deploy no template say so.
+    public func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String {
+        throw TargetUnavailable(kind: kind, operation: "show template")
+    }
 }

@@ -46,40 +46,20 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         return result
     }
 
-    /// The manifest `source set github acme/shop token-secret github-token-shop`, `stage add test`,
-    /// `test add test …`, `stage add prod`, `approval on prod` write, with `extraStage` after prod.
-    func writePipeline(testCommands: [String] = ["make test"], extraStage: String? = nil) throws {
-        var manifest = """
-        name: release
-        version: 1
-        source:
-          provider: GitHub
-          properties:
-            repository: https://github.com/acme/shop
-            branch: main
-            access_token_secret: github-token-shop
-        stages:
-          - name: test
-            test_commands:
-        \(testCommands.map { "      - \"\($0)\"" }.joined(separator: "\n"))
-          - name: prod
-            requires_approval: true
-
-        """
-        if let extraStage { manifest += "  - name: \(extraStage)\n" }
-        let file = workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml")
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(manifest.utf8).write(to: file)
-    }
+    /// The issue's setup script, as a person would type it.
+    static let setup = [
+        "source set github acme/shop token-secret github-token-shop",
+        "stage add test", "test add test 'make test'", "stage add prod", "approval on prod",
+    ]
 
     var useMoto: String { "target aws endpoint \(Self.moto.endpoint)" }
 
     func testAScriptPushesWatchesApprovesAndTheExecutionSucceeds() throws {
-        try writePipeline()
-        let first = try sluice([useMoto, "push --yes", "watch", "approve prod", "watch"], environment: ["GITHUB_TOKEN": token])
+        let first = try sluice([useMoto] + Self.setup + ["push --yes", "watch", "approve prod", "watch"],
+                               environment: ["GITHUB_TOKEN": token])
         let output = first.stdout + first.stderr
         XCTAssertEqual(first.status, 0, output)
-        XCTAssertTrue(output.contains("Plan for stack pipeline-demo-release (create):"), output)
+        XCTAssertTrue(output.contains("Plan for stack pipeline-demo-shop-main (create):"), output)
         XCTAssertTrue(output.contains("+ Pipeline"), output)
         XCTAssertTrue(output.contains("Stored the GitHub token in Secrets Manager secret github-token-shop."), output)
         XCTAssertTrue(output.contains("Waiting for approval of DeployTo-prod"), output)
@@ -103,16 +83,21 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(approval?["name"] as? String, "ApprovePromotionTo-prod")
         XCTAssertEqual(approval?["summary"] as? String, "Approved from sluice")
 
+        // `show template` prints what push deployed: the GitHub source reads the token from Secrets Manager.
+        let template = try sluice(["show template"])
+        XCTAssertEqual(template.status, 0, template.stderr)
+        XCTAssertTrue(template.stdout.contains(#""Type": "AWS::CodePipeline::Pipeline""#), template.stdout)
+        XCTAssertTrue(template.stdout.contains("{{resolve:secretsmanager:github-token-shop}}"), template.stdout)
+
         // Pushing the same manifest again changes nothing.
         let again = try sluice(["push --yes"])
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
         XCTAssertTrue(again.stdout.contains("is up to date"), again.stdout)
 
         // An edit gives an UPDATE plan naming what changes; --dry-run stops there.
-        try writePipeline(testCommands: ["make test", "make lint"])
-        let dryRun = try sluice(["push --dry-run"])
+        let dryRun = try sluice(["test add test 'make lint'", "push --dry-run"])
         XCTAssertEqual(dryRun.status, 0, dryRun.stdout + dryRun.stderr)
-        XCTAssertTrue(dryRun.stdout.contains("Plan for stack pipeline-demo-release (update):"), dryRun.stdout)
+        XCTAssertTrue(dryRun.stdout.contains("Plan for stack pipeline-demo-shop-main (update):"), dryRun.stdout)
         XCTAssertTrue(dryRun.stdout.contains("~ BuildTestCommandstest"), dryRun.stdout)
         XCTAssertTrue(dryRun.stdout.contains("Dry run: nothing was deployed."), dryRun.stdout)
         let update = try sluice(["push --yes"])
@@ -126,18 +111,31 @@ final class AWSEndToEndTests: AWSMotoTestCase {
     }
 
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {
-        try writePipeline(extraStage: "staging")
-        let result = try sluice([useMoto, "push --yes"], environment: ["GITHUB_TOKEN": token])
+        // The workspace knows staging; the application in SSM does not.
+        let staging = workspace.appendingPathComponent("copilot/environments/staging")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        try Data("name: staging\ntype: Environment\n".utf8).write(to: staging.appendingPathComponent("manifest.yml"))
+        let result = try sluice([useMoto] + Self.setup + ["stage add staging", "push --yes"], environment: ["GITHUB_TOKEN": token])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("/copilot/applications/demo/environments/staging"), result.stderr)
     }
 
     func testAScriptWithoutATokenStopsBeforeDeployingAnything() throws {
-        try writePipeline()
-        let result = try sluice([useMoto, "push --yes"])
+        let result = try sluice([useMoto] + Self.setup + ["push --yes"])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("GITHUB_TOKEN"), result.stderr)
-        let stacks = try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-release"])
+        let stacks = try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"])
         XCTAssertNotEqual(stacks.status, 0, "a stack was created")
+    }
+
+    func testATemplateTheServerRejectsSurfacesItsError() throws {
+        // moto checks IAM policies as AWS does: a statement needs a Resource.
+        let policy = "Version: \"2012-10-17\"\nStatement:\n  - Effect: Allow\n    Action: [s3:ListBucket]\n"
+        try Data(policy.utf8).write(to: workspace.appendingPathComponent("policy.yml"))
+        let result = try sluice([useMoto] + Self.setup + ["build policy policy.yml", "push --yes"],
+                                environment: ["GITHUB_TOKEN": token])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("CloudFormation rejected the template of pipeline-demo-shop-main: "
+                                             + "MalformedPolicyDocument: Policy statement must contain resources"), result.stderr)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Manifest
+import Targets
 
 /// show, diff, validate, save, undo, redo, reload.
 enum DocumentCommands {
@@ -15,8 +16,19 @@ enum DocumentCommands {
             }
             session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
         case "template":
-            throw ShellError.failure("`show template` is not available for the \(session.targetKind) target yet",
-                                     hint: "the template is what `push --dry-run` deploys")
+            let workspace = try session.requireWorkspace()
+            // The manifest as edited, unsaved edits included, like `show manifest`.
+            let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
+                                          manifest: open.manifest, manifestPath: open.files.manifestPathInWorkspace,
+                                          buildspecPath: session.relativePath(open.files.buildspec))
+            do {
+                let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+                let text = try await target.deploymentTemplate(context)
+                session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+            } catch is TargetUnavailable {
+                throw ShellError.failure("`show template` is not available for the \(session.targetKind) target",
+                                         hint: "`target aws` deploys a CloudFormation template; the local target runs the manifest itself")
+            }
         default:
             let text = open.document.text
             session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")

@@ -6,16 +6,23 @@ import Manifest
 // its progress from stack events until it settles.
 
 extension AWSTarget {
-    public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
-        let aws = try aws()
+    public func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String {
+        try await template(pipeline, try aws())
+    }
+
+    /// The stack's template for the manifest and the application's environments.
+    private func template(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
         let input = try await templateInput(pipeline, aws)
-        let template: TemplateValue
         do {
-            template = try PipelineTemplate.make(input)
+            return try PipelineTemplate.make(input).rendered()
         } catch let error as AWSTargetError {
             throw AWSTargetError("\(pipeline.manifestPath): \(error.message)", hint: error.hint)
         }
-        let body = template.rendered()
+    }
+
+    public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
+        let aws = try aws()
+        let body = try await template(pipeline, aws)
         let stack = try await describeStack(pipeline.stackName, aws)
         if let status = stack?.stackStatus {
             if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
@@ -32,8 +39,15 @@ extension AWSTarget {
             ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(pipeline.stackName)).")
             return .upToDate
         }
-        if case .gitHubToken(_, let repository, _, let secretID) = try PipelineSource(pipeline.manifest.source) {
-            try await ensureTokenSecret(secretID, repository: repository, pipeline: pipeline, dryRun: options.dryRun, ui: ui, aws)
+        // A missing token is found (and asked for) before the plan, but stored only once the plan is accepted.
+        var tokenToStore: (secretID: String, token: String)?
+        if case .gitHubToken(_, let repository, _, let secretID) = try PipelineSource(pipeline.manifest.source),
+           try await !secretExists(secretID, aws) {
+            if options.dryRun {
+                ui.say("Secret \(secretID) does not exist yet: the real push will ask for the GitHub token.")
+            } else {
+                tokenToStore = (secretID, try await gitHubToken(secretID, repository: repository, ui: ui))
+            }
         }
 
         let changeSet = "sluice-\(Int(Date().timeIntervalSince1970))"
@@ -81,6 +95,9 @@ extension AWSTarget {
             }
         }
 
+        if let (secretID, token) = tokenToStore {
+            try await storeToken(token, as: secretID, pipeline: pipeline, ui: ui, aws)
+        }
         let seen = Set(try await recentEvents(pipeline.stackName, aws).map(\.eventId))
         do {
             try await aws.cloudFormation.executeChangeSet(reference)
@@ -160,28 +177,28 @@ extension AWSTarget {
                                      environments: environments, workloads: workloads)
     }
 
-    /// Makes sure the GitHub token secret exists: asked for without echo on a terminal, taken from
-    /// GITHUB_TOKEN in a script, stored only in Secrets Manager.
-    private func ensureTokenSecret(_ secretID: String, repository: String, pipeline: PipelineContext, dryRun: Bool,
-                                   ui: any TargetUI, _ aws: AWSClients) async throws {
+    private func secretExists(_ secretID: String, _ aws: AWSClients) async throws -> Bool {
         do {
             _ = try await aws.secretsManager.describeSecret(.init(secretId: secretID))
-            return
-        } catch let error as AWSError where error.code == "ResourceNotFoundException" {}
-        if dryRun {
-            ui.say("Secret \(secretID) does not exist yet: the real push will ask for the GitHub token.")
-            return
+            return true
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            return false
         }
-        let token: String
-        if let fromEnvironment = environment["GITHUB_TOKEN"], !fromEnvironment.isEmpty {
-            token = fromEnvironment
-        } else if ui.isInteractive, let typed = await ui.readSecret("GitHub personal access token for \(repository): "),
-                  !typed.isEmpty {
-            token = typed
-        } else {
-            throw AWSTargetError("the GitHub token secret \(secretID) does not exist",
-                                 hint: "set GITHUB_TOKEN for a script, or push from a terminal to be asked for the token")
+    }
+
+    /// The GitHub token for a new secret: GITHUB_TOKEN in a script, asked for without echo on a terminal.
+    private func gitHubToken(_ secretID: String, repository: String, ui: any TargetUI) async throws -> String {
+        if let fromEnvironment = environment["GITHUB_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
+        if ui.isInteractive, let typed = await ui.readSecret("GitHub personal access token for \(repository): "), !typed.isEmpty {
+            return typed
         }
+        throw AWSTargetError("the GitHub token secret \(secretID) does not exist",
+                             hint: "set GITHUB_TOKEN for a script, or push from a terminal to be asked for the token")
+    }
+
+    /// Keeps the token in Secrets Manager, and nowhere else.
+    private func storeToken(_ token: String, as secretID: String, pipeline: PipelineContext, ui: any TargetUI,
+                            _ aws: AWSClients) async throws {
         _ = try await aws.secretsManager.createSecret(.init(
             name: secretID, description: "GitHub token of pipeline \(pipeline.manifest.name)", secretString: token,
             tags: [.init(key: "copilot-application", value: pipeline.application),
