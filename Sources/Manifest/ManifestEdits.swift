@@ -466,8 +466,12 @@ extension ManifestDocument {
             // `parent:` with an empty value: give it its first entry.
             return try replaceEmptyParent(path, with: [.init(key: key, value: value)])
         }
-        // Top-level sections go where Copilot puts them: build before stages.
-        let parentBefore = parentPath.isEmpty && parentKey == "build" ? "stages" : nil
+        // Top-level sections go where Copilot puts them: source, then build, then stages.
+        var parentBefore: String?
+        if parentPath.isEmpty, let root {
+            let later = parentKey == "source" ? ["build", "stages"] : parentKey == "build" ? ["stages"] : []
+            parentBefore = later.first { layout.entry($0, in: root) != nil }
+        }
         return try insert(parentKey, .mapping([.init(key: key, value: value)]), in: parentPath, before: parentBefore)
     }
 

@@ -80,7 +80,7 @@ struct ManifestReader {
                                 hint: "start from `pipeline new`, which writes Copilot's template")
         }
         let top = try entries(root, path: "", expected: "the manifest")
-        if let phases = top["phases"] {
+        if let phases = top.pairs.first(where: { $0.name == "phases" })?.key {
             throw error(at: phases, "this is a CodeBuild buildspec, not a pipeline manifest",
                         hint: "a pipeline's manifest is copilot/pipeline.yml or copilot/pipelines/NAME/manifest.yml; its buildspec sits beside it")
         }

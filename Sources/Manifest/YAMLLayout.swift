@@ -89,7 +89,11 @@ struct YAMLLayout {
     func removeItem(_ items: Node.Sequence, _ index: Int) -> LineSplice {
         let extent = itemLines(items, index)
         if index + 1 < items.count {
-            return LineSplice(range: extent.lowerBound..<dashLine(of: items[index + 1]), lines: [])
+            // Up to the next item, leaving the comments written right above it (they are about it).
+            var end = dashLine(of: items[index + 1])
+            let dashIndent = lines.indent(extent.lowerBound)
+            while end - 1 > extent.upperBound, lines.isComment(end - 1), lines.indent(end - 1) <= dashIndent { end -= 1 }
+            return LineSplice(range: extent.lowerBound..<end, lines: [])
         }
         var start = extent.lowerBound
         let previousEnd = index > 0 ? itemLines(items, index - 1).upperBound : -1

@@ -236,4 +236,29 @@ final class EditTests: XCTestCase {
         XCTAssertFalse(document.text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line ends in CRLF")
         XCTAssertEqual(document.manifest.source.properties.branch, "dev")
     }
+
+    func testRemovingAStageKeepsTheCommentAboutTheNextOne() throws {
+        var document = try ManifestDocument(text: "stages:\n  - name: test\n\n  # prod waits for a person\n  - name: prod\n    requires_approval: true\n")
+        XCTAssertTrue(try document.removeStage("test"))
+        XCTAssertEqual(document.text, "stages:\n  # prod waits for a person\n  - name: prod\n    requires_approval: true\n")
+    }
+
+    func testAMissingSourceGoesBeforeTheStages() throws {
+        var document = try ManifestDocument(text: "name: x\nversion: 1\n\nstages:\n  - name: test\n")
+        XCTAssertTrue(try document.setSource(provider: .gitHub, repository: "acme/x", branch: "main"))
+        XCTAssertEqual(document.text, """
+            name: x
+            version: 1
+
+            source:
+              provider: GitHub
+              properties:
+                repository: acme/x
+                branch: main
+
+            stages:
+              - name: test
+
+            """)
+    }
 }

@@ -101,6 +101,7 @@ final class LoadTests: XCTestCase {
             ("name: x\nstages:\n  - name: a\n    name: b\n", "<input>:3:5: error: name appears more than once in the same mapping"),
             ("", "<input>:1:1: error: the manifest is empty"),
             ("- a\n", "<input>:1:1: error: the manifest must be a mapping of keys to values"),
+            ("version: 0.2\nphases:\n  build:\n    commands: [make]\n", "<input>:2:1: error: this is a CodeBuild buildspec, not a pipeline manifest"),
         ]
         for (text, expected) in cases {
             let error = manifestError { _ = try ManifestDocument(text: text) }
