@@ -108,6 +108,14 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         let released = try sluice(["release", "history"])
         XCTAssertEqual(released.status, 0, released.stdout + released.stderr)
         XCTAssertEqual(released.stdout.split(separator: "\n").filter { $0.contains("Succeeded") }.count, 1, released.stdout)
+
+        // pipeline rm deletes the stack, with it the pipeline, then the files.
+        let removed = try sluice(["pipeline rm shop-main"])
+        XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
+        XCTAssertTrue(removed.stdout.contains("stack pipeline-demo-shop-main deleted"), removed.stdout)
+        let pipelines = try cli.json(["codepipeline", "list-pipelines"])["pipelines"] as? [[String: Any]]
+        XCTAssertEqual(pipelines?.count, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipeline.yml").path))
     }
 
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {

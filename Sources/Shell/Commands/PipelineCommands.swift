@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 import Manifest
 
 /// pipeline ls / new / use / rm / show.
@@ -61,6 +62,15 @@ enum PipelineCommands {
         guard let files = workspace.pipeline(named: name) else {
             throw ShellError.failure("no pipeline named \(name)", hint: Suggestions.hint(for: name, among: workspace.pipelines.map(\.name))
                 ?? Self.listing(workspace), at: invocation.location(of: "NAME"))
+        }
+        if case .aws = session.targetChoice {
+            // Copilot's `pipeline delete`: the deployed stack goes first, so no pipeline is left without its files.
+            let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
+                                          manifest: try ManifestDocument.load(contentsOf: files.manifest).manifest,
+                                          manifestPath: files.manifestPathInWorkspace,
+                                          buildspecPath: session.relativePath(files.buildspec))
+            let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            try await target.remove(context, ui: session.targetUI)
         }
         for url in [files.manifest, files.buildspec] where FileManager.default.fileExists(atPath: url.path) {
             session.willWrite(url)

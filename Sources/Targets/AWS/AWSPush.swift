@@ -130,7 +130,10 @@ extension AWSTarget {
 
     public func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws {
         let aws = try aws()
-        guard try await describeStack(pipeline.stackName, aws) != nil else { throw notDeployed(pipeline, aws) }
+        guard try await describeStack(pipeline.stackName, aws) != nil else {
+            ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(pipeline.stackName) in \(aws.configuration.region.value)).")
+            return
+        }
         let seen = Set(try await recentEvents(pipeline.stackName, aws).map(\.eventId))
         try await aws.cloudFormation.deleteStack(.init(stackName: pipeline.stackName))
         let settled = try await followStack(pipeline.stackName, seen: seen, ui: ui, aws)
