@@ -97,4 +97,28 @@ final class AWSShellTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("error: no AWS credentials for profile 'default': searched the environment"), result.stderr)
         XCTAssertTrue(result.stderr.contains("hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), result.stderr)
     }
+
+    /// The HTTP stack (async-http-client's event loops, threads named NIO-…) starts on the first
+    /// AWS call, never at start-up: watched with strace, which sees every thread being named.
+    func testTheHTTPStackStartsOnlyWhenACommandNeedsAWS() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
+            throw XCTSkip("strace is not installed; it watches which threads sluice starts")
+        }
+        func threadNames(_ script: String) throws -> [String] {
+            let log = try TemporaryDirectory("sluice-strace")
+            defer { log.remove() }
+            let trace = log.url.appendingPathComponent("trace").path
+            let result = try runProcess("/usr/bin/strace", ["-f", "-qq", "-e", "trace=prctl", "-o", trace, sluiceBinary, "-c", script],
+                                        environment: moto.environment(), timeout: 60)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let text = (try? String(contentsOfFile: trace, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line in
+                line.range(of: #"PR_SET_NAME, "[^"]*""#, options: .regularExpression).map { String(line[$0].dropFirst(14).dropLast()) }
+            }
+        }
+        let withoutAWS = try threadNames("echo hi\nhelp trace\nset X 1")
+        XCTAssertFalse(withoutAWS.contains { $0.hasPrefix("NIO-") }, "threads started without any AWS call: \(withoutAWS)")
+        let withAWS = try threadNames("whoami")
+        XCTAssertTrue(withAWS.contains { $0.hasPrefix("NIO-") }, "an AWS call starts the event loops: \(withAWS)")
+    }
 }
