@@ -134,7 +134,7 @@ final class AWSTemplateTests: XCTestCase {
         }
     }
 
-    /// Every corpus manifest that validates, every variant above and every example pipeline, in one cfn-lint run.
+    /// Every corpus manifest that validates, every variant above and every example script's pipeline, in one cfn-lint run.
     func testCfnLintFindsNoErrorInAnyTemplate() throws {
         let directory = try TemporaryDirectory("sluice-templates")
         defer { directory.remove() }
@@ -150,7 +150,9 @@ final class AWSTemplateTests: XCTestCase {
             try write("corpus-" + name.replacingOccurrences(of: "/", with: "_"), Self.input(manifest))
             corpusCount += 1
         }
-        for (name, input) in try Self.examplePipelines() { try write("example-" + name, input) }
+        let examples = try Self.examplePipelines(scratch: directory.url.appendingPathComponent("examples"))
+        XCTAssertGreaterThanOrEqual(examples.count, 3)
+        for (name, input) in examples { try write("example-" + name, input) }
         XCTAssertGreaterThan(corpusCount, 40)
 
         let lint = try runProcess("/usr/bin/env", ["cfn-lint", "--format", "parseable", "--"] + written, timeout: 600)
@@ -172,18 +174,30 @@ final class AWSTemplateTests: XCTestCase {
         }
     }
 
-    /// The pipelines of every workspace under examples/, with that workspace's own workloads.
-    static func examplePipelines() throws -> [(String, PipelineTemplateInput)] {
+    /// The pipelines the example scripts write: each script's editing lines (not the ones that act
+    /// through a target) run by the sluice binary in a copy of the quickstart workspace.
+    static func examplePipelines(scratch: URL) throws -> [(String, PipelineTemplateInput)] {
         let examples = packageRoot.appendingPathComponent("examples")
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: examples.path)) ?? []
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".sluice") }.sorted()
+        XCTAssertFalse(scripts.isEmpty, "no example scripts in \(examples.path)")
+        let targetCommands: Set<String> = ["push", "watch", "approve", "reject", "release", "status", "history", "logs"]
         var found: [(String, PipelineTemplateInput)] = []
-        for entry in entries.sorted() {
-            let root = examples.appendingPathComponent(entry)
-            guard FileManager.default.fileExists(atPath: root.appendingPathComponent("copilot/.workspace").path) else { continue }
+        for script in scripts {
+            let root = scratch.appendingPathComponent(script)
+            try FileManager.default.copyItem(at: examples.appendingPathComponent("quickstart"), to: root)
+            let text = try String(contentsOf: examples.appendingPathComponent(script), encoding: .utf8)
+            let editing = text.split(separator: "\n", omittingEmptySubsequences: false).filter {
+                !targetCommands.contains(String($0.split(separator: " ").first ?? ""))
+            }.joined(separator: "\n")
+            let file = root.appendingPathComponent("editing.sluice")
+            try editing.write(to: file, atomically: true, encoding: .utf8)
+            let run = try runProcess(sluiceBinary, [file.path], environment: ["AWS_REGION": region], directory: root)
+            XCTAssertEqual(run.status, 0, "\(script): \(run.stderr)")
             let workspace = try Workspace.load(root: root)
+            XCTAssertFalse(workspace.pipelines.isEmpty, "\(script) wrote no pipeline")
             for files in workspace.pipelines {
                 let manifest = try ManifestDocument.load(contentsOf: files.manifest).manifest
-                found.append(("\(entry)-\(files.name)", input(
+                found.append(("\(script)-\(files.name)", input(
                     manifest, application: workspace.application, workloads: workspace.workloads.map(\.name),
                     buildspec: files.buildspec.path.replacingOccurrences(of: root.path + "/", with: ""))))
             }
