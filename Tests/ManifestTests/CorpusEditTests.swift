@@ -98,7 +98,7 @@ final class CorpusEditTests: XCTestCase {
 
     func testEveryEditOnEveryCorpusManifest() throws {
         var applied = 0
-        for file in try CorpusFile.all() where file.isManifest {
+        for file in try PipelineCorpusFile.all() where file.isManifest {
             let original = try ManifestDocument.load(contentsOf: file.url)
             for editCase in Self.cases where editCase.applies(original.manifest) {
                 let context = "\(file.name), \(editCase.name)"

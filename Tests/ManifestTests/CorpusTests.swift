@@ -3,35 +3,9 @@ import XCTest
 import TestSupport
 @testable import Manifest
 
-/// One file of ../shared/data/pipeline-corpus as INDEX.tsv describes it.
-struct CorpusFile {
-    let url: URL
-    let name: String
-    /// `legacy-pipeline.yml`, `pipelines-manifest` or `buildspec`.
-    let kind: String
-
-    var isManifest: Bool { kind != "buildspec" }
-
-    /// Every file INDEX.tsv lists, or nil (after skipping or failing the test) when the corpus is absent.
-    static func all() throws -> [CorpusFile] {
-        let directory: URL
-        switch SharedData.locate("pipeline-corpus") {
-        case .success(let url): directory = url
-        case .failure(let missing):
-            if SharedData.isCI { XCTFail(missing.description); return [] }
-            throw XCTSkip(missing.description)
-        }
-        let index = try String(contentsOf: directory.appendingPathComponent("INDEX.tsv"), encoding: .utf8)
-        return index.split(separator: "\n").dropFirst().map { row in
-            let columns = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            return CorpusFile(url: directory.appendingPathComponent(columns[0]), name: columns[0], kind: columns[5])
-        }
-    }
-}
-
 final class CorpusTests: XCTestCase {
     func testEveryManifestLoadsAndEveryBuildspecIsRejectedWithALocation() throws {
-        let files = try CorpusFile.all()
+        let files = try PipelineCorpusFile.all()
         XCTAssertGreaterThan(files.count, 60)
         for file in files {
             if file.isManifest {
@@ -48,7 +22,7 @@ final class CorpusTests: XCTestCase {
     func testLoadThenSaveWithoutEditIsByteIdentical() throws {
         let directory = try TemporaryDirectory("sluice-corpus")
         defer { directory.remove() }
-        for (number, file) in try CorpusFile.all().enumerated() where file.isManifest {
+        for (number, file) in try PipelineCorpusFile.all().enumerated() where file.isManifest {
             let original = try Data(contentsOf: file.url)
             let loaded = try ManifestDocument.load(contentsOf: file.url)
             let copy = directory.url.appendingPathComponent("\(number).yml")
@@ -86,7 +60,7 @@ final class CorpusTests: XCTestCase {
     ]
 
     func testValidManifestsValidateAndInvalidOnesSayWhereAndWhy() throws {
-        let files = try CorpusFile.all().filter(\.isManifest)
+        let files = try PipelineCorpusFile.all().filter(\.isManifest)
         XCTAssertEqual(Set(Self.expectedFindings.keys).subtracting(files.map(\.name)), [], "every listed file exists")
         for file in files {
             let findings = PipelineValidator().validate(try ManifestDocument.load(contentsOf: file.url))

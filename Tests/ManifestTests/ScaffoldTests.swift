@@ -7,7 +7,7 @@ import TestSupport
 final class ScaffoldTests: XCTestCase {
     func testTheManifestIsWhatCopilotGenerates() throws {
         // A manifest `copilot pipeline init` wrote, from the corpus, rebuilt from its values.
-        let corpus = try CorpusFile.all()
+        let corpus = try PipelineCorpusFile.all()
         guard let file = corpus.first(where: { $0.name == "CaptainCarpensir__aws-copilot-sample-service/copilot__pipeline.yml" }) else {
             return XCTFail("the corpus lacks Copilot's generated manifest")
         }
