@@ -49,6 +49,34 @@ final class LocalEndToEndTests: XCTestCase {
         home.remove()
     }
 
+    func testTheQuickstartScriptSucceeds() throws {
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart.sluice"),
+                                         to: workspace.appendingPathComponent("quickstart.sluice"))
+        let result = try sluice(["quickstart.sluice"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("Waiting for approval of DeployTo-prod"), result.stdout)
+        let status = try statusJSON()
+        XCTAssertEqual(status["state"] as? String, "Succeeded", result.stdout)
+        XCTAssertEqual(stageStates(status), ["Source": "Succeeded", "Build": "Succeeded",
+                                             "DeployTo-test": "Succeeded", "DeployTo-prod": "Succeeded"])
+        // Run again, the script changes nothing and says so.
+        let again = try sluice(["quickstart.sluice"])
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertTrue(again.stdout.contains("up to date"), again.stdout)
+    }
+
+    /// The README's first command, as CI runs it (with the binary this test run built).
+    func testScriptsDemoRunsTheQuickstartUnattended() throws {
+        var environment = self.environment
+        environment["SLUICE"] = sluiceBinary
+        environment["TMPDIR"] = home.path
+        let result = try runProcess(packageRoot.appendingPathComponent("scripts/demo").path, environment: environment,
+                                    directory: packageRoot, timeout: 120)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("Execution "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
+    }
+
     func testAFailingTestCommandFailsItsStageAndStopsPromotion() throws {
         try writePipeline(testCommands: ["make test", "echo no such page; exit 4"])
         let result = try sluice(["push", "--yes"])

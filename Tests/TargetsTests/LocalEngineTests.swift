@@ -42,7 +42,11 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(snapshot.stages.map(\.state), [.succeeded, .succeeded, .succeeded, .succeeded])
         XCTAssertTrue(snapshot.stages[3].actions[0].summary?.hasSuffix(": ship it") ?? false)
         XCTAssertFalse(laterOutput().contains("Source"), "only what changed after the approval is said: \(laterOutput())")
-        XCTAssertTrue(laterOutput().contains("Execution \(id) Succeeded"), laterOutput())
+        XCTAssertTrue(laterOutput().contains("Execution \(id) Succeeded\n"), laterOutput())
+
+        // Approving again what was approved changes nothing (scripts converge).
+        try await later.approve(workspace.context(), environment: "prod", comment: nil)
+        XCTAssertTrue(laterOutput().hasSuffix("Execution \(id) already passed this approval (approved by \(ProcessInfo.processInfo.environment["USER"] ?? "someone"): ship it).\n"), laterOutput())
 
         // Deployments are recorded per environment with the build's template.
         let deployed = workspace.url.appendingPathComponent(".sluice/local/deployments/prod/demo-prod-api")

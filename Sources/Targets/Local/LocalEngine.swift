@@ -104,6 +104,13 @@ final class LocalEngine: @unchecked Sendable {
             record.snapshot.waitingApprovals.contains { $0.stage == stageName }
         }) else {
             let latest = try records(pipeline).first
+            // Scripts converge: answering again what the latest execution was already answered is a no-op.
+            let answered = latest?.snapshot.stages.first { $0.name == stageName }?.actions
+                .first { $0.name == StageName.approvalAction(environment) }
+            if let latest, let answered, answered.state == (approve ? .succeeded : .rejected) {
+                console.line("Execution \(latest.snapshot.id) already passed this approval (\(answered.summary ?? answered.state.rawValue)).")
+                return latest.snapshot
+            }
             throw LocalTargetError("no approval is waiting for \(environment) in pipeline \(pipeline)",
                                    hint: latest.map { "the latest execution is \($0.snapshot.state.rawValue); `status` shows where it is" }
                                        ?? "the pipeline has not run: `push` or `release` first")
