@@ -230,6 +230,37 @@ final class MotoClientTests: XCTestCase {
         }
     }
 
+    func testTemporaryCredentialsSignWithTheirSessionToken() async throws {
+        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
+        let allowAll = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        struct CreateRoleResult: Decodable { struct Role: Decodable { let arn: String }; let role: Role }
+        let role: CreateRoleResult = try await client.call(.iam, "CreateRole", ["RoleName": "deployer", "AssumeRolePolicyDocument": trust])
+        let _: AWSEmptyShape = try await client.call(.iam, "PutRolePolicy",
+                                                      ["RoleName": "deployer", "PolicyName": "all", "PolicyDocument": allowAll])
+        struct AssumeRoleResult: Decodable {
+            struct Credentials: Decodable { let accessKeyId: String, secretAccessKey: String, sessionToken: String }
+            let credentials: Credentials
+        }
+        let assumed: AssumeRoleResult = try await client.call(.sts, "AssumeRole", ["RoleArn": role.role.arn, "RoleSessionName": "sluice"])
+        // Through the environment, as a shell with exported temporary credentials would get them.
+        var environment = moto.environment()
+        environment["AWS_ACCESS_KEY_ID"] = assumed.credentials.accessKeyId
+        environment["AWS_SECRET_ACCESS_KEY"] = assumed.credentials.secretAccessKey
+        environment["AWS_SESSION_TOKEN"] = assumed.credentials.sessionToken
+        let temporary = AWSClient(configuration: try AWSConfiguration.resolve(environment: environment))
+        let identity = try await STS(client: temporary).getCallerIdentity()
+        XCTAssertEqual(identity.arn, "arn:aws:sts::123456789012:assumed-role/deployer/sluice")
+
+        environment["AWS_SESSION_TOKEN"] = "not-the-token"
+        let wrongToken = AWSClient(configuration: try AWSConfiguration.resolve(environment: environment))
+        do {
+            _ = try await STS(client: wrongToken).getCallerIdentity()
+            XCTFail("a wrong session token must be refused")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.code, "InvalidClientTokenId")
+        }
+    }
+
     func testAnUnknownAccessKeyIsInvalidClientTokenId() async throws {
         let stranger = AWSClient(configuration: try moto.configuration(
             credentials: AWSCredentials(accessKeyID: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: "x")))
