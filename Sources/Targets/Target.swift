@@ -184,6 +184,8 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws
     /// What `push` would deploy, as `show template` prints it.
     func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String
+    /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
+    func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
 }
 
 extension PipelineTarget {
@@ -191,4 +193,7 @@ extension PipelineTarget {
     public func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String {
         throw TargetUnavailable(kind: kind, operation: "show template")
     }
+
+    /// Targets without a separately deployed pipeline add nothing.
+    public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] { [] }
 }

@@ -89,6 +89,12 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertTrue(template.stdout.contains(#""Type": "AWS::CodePipeline::Pipeline""#), template.stdout)
         XCTAssertTrue(template.stdout.contains("{{resolve:secretsmanager:github-token-shop}}"), template.stdout)
 
+        // `pipeline show` adds what is deployed: About, then each stage's actions.
+        let shown = try sluice(["pipeline show"])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.contains("  Name        pipeline-demo-shop-main"), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("DeployTo-prod/ApprovePromotionTo-prod  Approval"), shown.stdout)
+
         // Pushing the same manifest again changes nothing.
         let again = try sluice(["push --yes"])
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)

@@ -99,6 +99,13 @@ enum PipelineCommands {
         output.line("  buildspec  \(manifest.build?.buildspec ?? session.relativePath(open.files.buildspec))")
         SourceCommands.describe(manifest.source, to: output)
         StageCommands.describe(manifest.stages, to: output)
+        if case .aws = session.targetChoice, let workspace = session.workspace {
+            let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application, manifest: manifest,
+                                          manifestPath: open.files.manifestPathInWorkspace,
+                                          buildspecPath: session.relativePath(open.files.buildspec))
+            let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            for line in try await target.deployedDescription(context) { output.line(line) }
+        }
     }
 
     private static func listing(_ workspace: Workspace) -> String {

@@ -143,6 +143,45 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Copilot's `pipeline show` for what is deployed: About, then Stages with their actions.
+    public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] {
+        let aws = try aws()
+        let region = aws.configuration.region.value
+        guard try await describeStack(pipeline.stackName, aws) != nil else {
+            return ["deployed: no (no stack \(pipeline.stackName) in \(region); `push` deploys it)"]
+        }
+        let name = try await pipelineName(pipeline, aws)
+        let described = try await aws.codePipeline.getPipeline(.init(name: name))
+        let formatter = ISO8601DateFormatter()
+        var lines = ["About", "  Name        \(name)", "  Stack       \(pipeline.stackName)", "  Region      \(region)"]
+        if let arn = described.metadata?.pipelineArn { lines.append("  ARN         \(arn)") }
+        if let created = described.metadata?.created { lines.append("  Created At  \(formatter.string(from: created))") }
+        if let updated = described.metadata?.updated { lines.append("  Updated At  \(formatter.string(from: updated))") }
+        var rows = [("Name", "Category", "Provider", "Details")]
+        for stage in described.pipeline?.stages ?? [] {
+            for action in stage.actions {
+                let configuration = action.configuration ?? [:]
+                let details = ["FullRepositoryId", "RepositoryName", "Repo", "BranchName", "Branch", "StackName"]
+                    .compactMap { key in configuration[key].map { "\(key): \($0)" } }.joined(separator: ", ")
+                rows.append(("\(stage.name)/\(action.name)", action.actionTypeId.category, action.actionTypeId.provider, details))
+            }
+        }
+        let widths = (rows.map(\.0.count).max() ?? 0, rows.map(\.1.count).max() ?? 0, rows.map(\.2.count).max() ?? 0)
+        lines.append("Stages")
+        for (index, row) in rows.enumerated() {
+            lines.append(("  " + row.0.padding(toLength: widths.0 + 2, withPad: " ", startingAt: 0)
+                          + row.1.padding(toLength: widths.1 + 2, withPad: " ", startingAt: 0)
+                          + row.2.padding(toLength: widths.2 + 2, withPad: " ", startingAt: 0) + row.3)
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+            if index == 0 {
+                lines.append("  " + ["----", "--------", "--------", "-------"].enumerated().map { column, dash in
+                    column == 3 ? dash : dash.padding(toLength: [widths.0, widths.1, widths.2][column] + 2, withPad: " ", startingAt: 0)
+                }.joined())
+            }
+        }
+        return lines
+    }
+
     // MARK: Shared lookups
 
     /// The name of the CodePipeline the stack made, from the stack's `PipelineName` output.
