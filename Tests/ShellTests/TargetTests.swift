@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import XCTest
 
 /// `target` and the commands that act through it.
@@ -9,5 +11,41 @@ final class TargetTests: XCTestCase {
             .script("target; target aws profile dev region us-west-2 endpoint http://127.0.0.1:4566"),
             .script("target local"),
         ], files: [".sluice/.gitignore", ".sluice/target.json"])
+    }
+}
+
+/// The local target before anything ran: each command says what to do first.
+final class LocalTargetCommandTests: XCTestCase {
+    func testCommandsBeforeTheFirstRun() throws {
+        try assertGolden("local-before-first-run", [
+            .script("source set github acme/api; stage add test; stage add prod; approval on prod"),
+            .script("status"),
+            .script("status --json"),
+            .script("history"),
+            .script("watch"),
+            .script("release"),
+            .script("approve prod"),
+            .script("logs test"),
+        ])
+    }
+
+    func testTargetCommandsNeedAPipeline() throws {
+        try assertGolden("target-needs-pipeline", [.script("status"), .script("push --yes")])
+    }
+}
+
+/// `#!/usr/bin/env sluice`: a script run as a program.
+final class ShebangTests: XCTestCase {
+    func testAnExecutableScriptRunsThroughEnv() throws {
+        let sandbox = try Sandbox(.quickstartWith(["setup.sluice": "#!/usr/bin/env sluice\necho running as a program\nstage add test\n"]))
+        let script = sandbox.root.url.appendingPathComponent("setup.sluice").path
+        XCTAssertEqual(chmod(script, 0o755), 0)
+        let binDirectory = URL(fileURLWithPath: sluiceBinary).deletingLastPathComponent().path
+        let result = try runProcess(script, [], environment: ["PATH": binDirectory + ":/usr/bin:/bin", "NO_COLOR": "1",
+                                                              "HOME": sandbox.home.path],
+                                    directory: sandbox.root.url)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "running as a program\ncreated pipeline demo-main (copilot/pipeline.yml, written on save)\n"
+                       + "added stage test\nsaved copilot/pipeline.yml\n")
     }
 }
