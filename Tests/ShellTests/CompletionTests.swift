@@ -56,4 +56,18 @@ final class CompletionTests: XCTestCase {
         XCTAssertFalse(session.hasUnsavedEdits)
         XCTAssertNotNil(sandbox.read("copilot/pipeline.yml"))
     }
+
+    func testCancellingTheTaskStopsTheEntry() async throws {
+        let sandbox = try Sandbox(.quickstart)
+        let session = Session(mode: .interactive, workingDirectory: sandbox.root.url, environment: [:],
+                              output: Output(environment: ["NO_COLOR": "1"]))
+        let entry = (0..<5_000).map { "set V\($0) x" }.joined(separator: "; ") + "; set DONE yes"
+        let task = Task { await session.run(text: entry, file: "<prompt>") }
+        task.cancel()
+        let outcome = await task.value
+        XCTAssertEqual(outcome, .cancelled)
+        XCTAssertNil(session.variables["DONE"], "the commands after the cancellation did not run")
+        let next = await session.run(entry: "set AFTER yes")
+        XCTAssertTrue(next, "the session answers after a cancelled entry")
+    }
 }
