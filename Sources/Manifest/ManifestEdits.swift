@@ -50,10 +50,12 @@ extension ManifestDocument {
     // MARK: Stages
 
     /// Adds a stage deploying to `environment`, in the file's own style (Copilot's commented item for a
-    /// Copilot-written file). Already there, and where asked: unchanged. Elsewhere: an error pointing to `moveStage`.
+    /// Copilot-written file). Already there: unchanged, unless `position` names a place it is not
+    /// (then an error pointing to `moveStage`), so a setup script re-run converges.
     public mutating func addStage(_ environment: String, at position: StagePosition = .end) throws -> Bool {
         let names = manifest.stages.map(\.name)
         if let existing = names.firstIndex(of: environment) {
+            if position == .end { return false }
             if try isAlready(environment, at: position) { return false }
             throw error(at: "stages[\(existing)].name", "stage \(environment) already exists, elsewhere in the order",
                         hint: "move it with `stage move \(environment) \(describe(position))`")

@@ -30,7 +30,8 @@ final class EditTests: XCTestCase {
         ])
         XCTAssertEqual(document.manifest.stages.map(\.name), ["test", "staging", "prod"])
         XCTAssertFalse(try document.addStage("staging", at: .after("test")), "the same line twice converges")
-        XCTAssertEqual(manifestError { _ = try document.addStage("staging", at: .end) }?.message,
+        XCTAssertFalse(try document.addStage("staging"), "a script re-run adding the stage again converges")
+        XCTAssertEqual(manifestError { _ = try document.addStage("staging", at: .before("test")) }?.message,
                        "stage staging already exists, elsewhere in the order")
         XCTAssertTrue(try document.removeStage("staging"))
         XCTAssertEqual(document.text, original.text)
