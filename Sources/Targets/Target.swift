@@ -182,6 +182,8 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String
     /// Removes what `push` created.
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws
+    /// Removes what `push` created, and with `deleteSecret` the source's token secret too.
+    func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws
     /// What `push` would deploy, as `show template` prints it.
     func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
@@ -192,6 +194,11 @@ extension PipelineTarget {
     /// Targets that deploy no template say so.
     public func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String {
         throw TargetUnavailable(kind: kind, operation: "show template")
+    }
+
+    /// Targets that keep no secret remove as without it.
+    public func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws {
+        try await remove(pipeline, ui: ui)
     }
 
     /// Targets without a separately deployed pipeline add nothing.

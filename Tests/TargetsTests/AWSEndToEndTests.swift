@@ -116,12 +116,14 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(released.stdout.split(separator: "\n").filter { $0.contains("Succeeded") }.count, 1, released.stdout)
 
         // pipeline rm deletes the stack, with it the pipeline, then the files.
-        let removed = try sluice(["pipeline rm shop-main"])
+        let removed = try sluice(["pipeline rm shop-main --delete-secret"])
         XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
         XCTAssertTrue(removed.stdout.contains("stack pipeline-demo-shop-main deleted"), removed.stdout)
         let pipelines = try cli.json(["codepipeline", "list-pipelines"])["pipelines"] as? [[String: Any]]
         XCTAssertEqual(pipelines?.count, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipeline.yml").path))
+        XCTAssertTrue(removed.stdout.contains("Deleted Secrets Manager secret github-token-shop."), removed.stdout)
+        XCTAssertNotEqual(try cli.run(["secretsmanager", "describe-secret", "--secret-id", "github-token-shop"]).status, 0)
     }
 
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {

@@ -70,7 +70,7 @@ enum PipelineCommands {
                                           manifestPath: files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(files.buildspec))
             let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
-            try await target.remove(context, ui: session.targetUI)
+            try await target.remove(context, deleteSecret: invocation.has("--delete-secret"), ui: session.targetUI)
         }
         for url in [files.manifest, files.buildspec] where FileManager.default.fileExists(atPath: url.path) {
             session.willWrite(url)

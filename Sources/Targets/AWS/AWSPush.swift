@@ -129,7 +129,23 @@ extension AWSTarget {
     }
 
     public func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws {
+        try await remove(pipeline, deleteSecret: false, ui: ui)
+    }
+
+    public func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws {
         let aws = try aws()
+        defer { forget(pipeline) }
+        try await deleteStack(pipeline, ui: ui, aws)
+        guard deleteSecret, let secretID = pipeline.manifest.source.properties.accessTokenSecret else { return }
+        do {
+            _ = try await aws.secretsManager.deleteSecret(.init(secretId: secretID, forceDeleteWithoutRecovery: true))
+            ui.say("Deleted Secrets Manager secret \(secretID).")
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            ui.say("Secrets Manager secret \(secretID) does not exist.")
+        }
+    }
+
+    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
         guard try await describeStack(pipeline.stackName, aws) != nil else {
             ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(pipeline.stackName) in \(aws.configuration.region.value)).")
             return
@@ -137,7 +153,6 @@ extension AWSTarget {
         let seen = Set(try await recentEvents(pipeline.stackName, aws).map(\.eventId))
         try await aws.cloudFormation.deleteStack(.init(stackName: pipeline.stackName))
         let settled = try await followStack(pipeline.stackName, seen: seen, ui: ui, aws)
-        forget(pipeline)
         guard settled.status == "DELETE_COMPLETE" else {
             throw AWSTargetError("deleting \(pipeline.stackName) failed: the stack is \(settled.status)"
                                  + (settled.firstFailure.map { "; \($0.logicalResourceId ?? "?"): \($0.resourceStatusReason ?? "")" } ?? ""),
