@@ -75,7 +75,7 @@ extension ManifestDocument {
     public mutating func removeStage(_ environment: String) throws -> Bool {
         let index = try stageIndex(environment)
         return try editing { document in
-            let items = try document.blockItems([.key("stages")])
+            let items = try document.stageItems()
             return try document.apply([document.layout.removeItem(items, index)])
         }
     }
@@ -87,7 +87,7 @@ extension ManifestDocument {
         let target = try insertionIndex(for: position)
         return try editing { document in
             let layout = document.layout
-            let items = try document.blockItems([.key("stages")])
+            let items = try document.stageItems()
             let extent = layout.itemLines(items, index)
             let text = extent.map { String(layout.lines.lines[$0]).trimmingSuffix("\r") }
             let removal = layout.removeItem(items, index)
@@ -322,12 +322,17 @@ extension ManifestDocument {
         }
     }
 
-    private func blockItems(_ path: [PathStep]) throws -> Node.Sequence {
-        guard let items = layout.node(at: path)?.sequence else {
-            throw ManifestError(file: displayPath, message: "expected a list at \(path)", hint: nil)
-        }
-        guard !layout.isFlow(layout.node(at: path)!) else { throw flowError("stages") }
+    /// The block list under `stages` (loading guaranteed it is a list).
+    private func stageItems() throws -> Node.Sequence {
+        let layout = self.layout
+        guard let node = layout.node(at: [.key("stages")]), let items = node.sequence else { throw internalError("stages is not a list") }
+        guard !layout.isFlow(node) else { throw flowError("stages") }
         return items
+    }
+
+    /// A state loading rules out; reported rather than trapped.
+    private func internalError(_ what: String) -> ManifestError {
+        ManifestError(file: displayPath, message: "sluice cannot make this edit: \(what)", hint: "please report this with the manifest attached")
     }
 
     /// A new stage item in the style of the file's first stage: same dash and key columns, the same
@@ -451,7 +456,7 @@ extension ManifestDocument {
         if let mapping = layout.node(at: path), !isNull(mapping) {
             guard let entries = mapping.mapping else {
                 throw ManifestError(file: displayPath, line: mapping.mark?.line ?? 0, column: mapping.mark?.column ?? 0,
-                                    message: "expected a mapping here", hint: nil)
+                                    message: "\(key) cannot be added here: this is not a mapping", hint: "write it as `KEY: VALUE` lines")
             }
             if entries.isEmpty || layout.isFlow(mapping) {
                 guard entries.isEmpty else { throw flowError(key) }
@@ -461,7 +466,7 @@ extension ManifestDocument {
             return try apply([layout.insertEntry(key, rendered: rendered, into: mapping, before: before)])
         }
         guard case .key(let parentKey)? = path.last else {
-            throw ManifestError(file: displayPath, message: "cannot add \(key) here", hint: nil)
+            throw internalError("no mapping to add \(key) to")
         }
         let parentPath = Array(path.dropLast())
         if layout.node(at: path) != nil {
@@ -482,7 +487,7 @@ extension ManifestDocument {
         let layout = self.layout
         guard case .key(let parentKey)? = path.last, let grandparent = layout.node(at: Array(path.dropLast())),
               let entry = layout.entry(parentKey, in: grandparent) else {
-            throw ManifestError(file: displayPath, message: "cannot find \(path)", hint: nil)
+            throw internalError("no entry at \(path)")
         }
         let extent = layout.entryLines(entry.key)
         let keyColumn = layout.column(entry.key)
