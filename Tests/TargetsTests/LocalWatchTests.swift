@@ -109,6 +109,9 @@ final class LocalWatchTests: XCTestCase {
         XCTAssertEqual("abcd".truncatedVisibly(to: 4), "abcd")
         XCTAssertEqual("\u{1B}[32mabcdef\u{1B}[0m".truncatedVisibly(to: 3), "\u{1B}[32mab…\u{1B}[0m")
         XCTAssertEqual("\u{1B}[32mab\u{1B}[0m".truncatedVisibly(to: 2), "\u{1B}[32mab\u{1B}[0m")
+        XCTAssertEqual(ExecutionDisplay.fit(["a", "b", "c", "d", "e"], columns: 80, rows: 4),
+                       ["a", "b", "  … 3 more lines (`status` shows them all)"])
+        XCTAssertEqual(ExecutionDisplay.fit(["a", "b"], columns: 80, rows: 4), ["a", "b"])
     }
 
     func testCancellingStopsWatching() async throws {

@@ -51,9 +51,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
     }
 
     private func redraw(_ fullFrame: [String]) {
-        // A line wider than the terminal would wrap and throw the line count off.
-        let columns = console.columns()
-        let frame = columns.map { width in fullFrame.map { $0.truncatedVisibly(to: width) } } ?? fullFrame
+        let frame = console.terminalSize().map { Self.fit(fullFrame, columns: $0.columns, rows: $0.rows) } ?? fullFrame
         guard frame != lastFrame else { return }
         // Back to the first line of the previous frame, clear to the end of the screen, draw.
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
@@ -61,6 +59,17 @@ public final class ExecutionDisplay: @unchecked Sendable {
         console.write(text)
         drawnLines = frame.count
         lastFrame = frame
+    }
+
+    /// A frame the cursor can move back over: no line wider than the terminal (it would wrap)
+    /// and fewer lines than it has rows (the top would scroll away), the cut said in a last line.
+    static func fit(_ frame: [String], columns: Int, rows: Int) -> [String] {
+        var lines = frame
+        if lines.count >= rows, rows > 2 {
+            let hidden = lines.count - (rows - 2)
+            lines = Array(lines.prefix(rows - 2)) + ["  … \(hidden) more line\(hidden == 1 ? "" : "s") (`status` shows them all)"]
+        }
+        return lines.map { $0.truncatedVisibly(to: columns) }
     }
 
     private func reportChanges(_ snapshot: ExecutionSnapshot) {

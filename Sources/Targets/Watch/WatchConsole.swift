@@ -34,12 +34,12 @@ public struct WatchConsole: Sendable {
     /// Writes `line` and a newline.
     public func line(_ line: String) { write(line + "\n") }
 
-    /// The terminal's width when live and it can be asked, else nil.
-    func columns() -> Int? {
+    /// The terminal's size (columns, rows) when live and it can be asked, else nil.
+    func terminalSize() -> (columns: Int, rows: Int)? {
         guard live else { return nil }
         var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
     }
 }
 
