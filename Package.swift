@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS"]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),
-        .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice"]),
+        .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice", "AWS"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,145 @@
+import Foundation
+import TestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every interactive test starts from: a home directory of its own (history under its
+/// XDG_STATE_HOME, no ~/.editrc) holding a Copilot workspace — application `demo`,
+/// environments test, prod and staging, pipeline `api-main` with stages test and prod — and a
+/// way to open `sluice` there on a pseudo-terminal.
+class PseudoTerminalTestCase: XCTestCase {
+    var home: TemporaryDirectory!
+    var workspace: URL { home.url.appendingPathComponent("api") }
+    var historyFile: URL { home.url.appendingPathComponent("state/sluice/history") }
+
+    override func setUpWithError() throws {
+        home = try TemporaryDirectory("sluice-interactive")
+        try makeWorkspace(at: workspace, environments: ["test", "prod", "staging"])
+    }
+
+    override func tearDown() {
+        home.remove()
+    }
+
+    /// `sluice` with no arguments in the workspace; `environment` is added to a minimal one.
+    func start(columns: UInt16 = 100, environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
+        var childEnvironment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": home.path,
+            "XDG_STATE_HOME": home.path + "/state",
+            "EDITRC": "/dev/null",
+            "TERM": "xterm",
+            "LANG": "C.UTF-8",
+        ]
+        childEnvironment.merge(environment) { _, new in new }
+        return try PseudoTerminal(sluiceBinary, directory: workspace, environment: childEnvironment, columns: columns)
+    }
+
+    /// Ctrl-D on an empty line; optionally answers yes to leaving unsaved edits.
+    func exit(_ shell: PseudoTerminal, discardingEdits: Bool = false) throws {
+        shell.send("\u{04}")
+        if discardingEdits {
+            try shell.expectInput("[y/N] ")
+            shell.send("y\r")
+        }
+        XCTAssertEqual(try shell.waitForExit(), 0)
+    }
+
+    func assertCooked(_ settings: termios, _ when: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(settings.c_lflag & tcflag_t(ICANON), 0, "line editing (ICANON) back on \(when)", file: file, line: line)
+        XCTAssertNotEqual(settings.c_lflag & tcflag_t(ECHO), 0, "echo back on \(when)", file: file, line: line)
+    }
+
+    /// The entries of the history file (libedit's format: a header line, then one entry a line).
+    func historyEntries() throws -> [String] {
+        let lines = try String(contentsOf: historyFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "_HiStOrY_V2_")
+        return lines.dropFirst().map { $0.replacingOccurrences(of: "\\040", with: " ") }
+    }
+
+    /// Paths of regular files under `directory` whose bytes contain `text`.
+    func filesContaining(_ text: String, under directory: URL) throws -> [String] {
+        let needle = Data(text.utf8)
+        var found: [String] = []
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true,
+                  let data = try? Data(contentsOf: url) else { continue }
+            if data.range(of: needle) != nil { found.append(url.path) }
+        }
+        return found
+    }
+
+    static let manifest = """
+        # The manifest for the "api-main" pipeline.
+        name: api-main
+        version: 1
+        source:
+          provider: GitHub
+          properties:
+            branch: main
+            repository: https://github.com/acme/api
+        stages:
+          - name: test
+          - name: prod
+            requires_approval: true
+            test_commands:
+              - make smoke
+
+        """
+
+    /// A Copilot workspace (application `demo`, pipeline `api-main` with stages test and prod)
+    /// in a git repository on branch main.
+    func makeWorkspace(at root: URL, environments: [String]) throws {
+        let copilot = root.appendingPathComponent("copilot")
+        try FileManager.default.createDirectory(at: copilot, withIntermediateDirectories: true)
+        try "application: demo\n".write(to: copilot.appendingPathComponent(".workspace"), atomically: true, encoding: .utf8)
+        for environment in environments {
+            let directory = copilot.appendingPathComponent("environments/\(environment)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try "name: \(environment)\ntype: Environment\n"
+                .write(to: directory.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
+        }
+        let pipeline = copilot.appendingPathComponent("pipelines/api-main")
+        try FileManager.default.createDirectory(at: pipeline, withIntermediateDirectories: true)
+        try Self.manifest.write(to: pipeline.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
+        try "version: 0.2\nphases:\n  build:\n    commands:\n      - make\n"
+            .write(to: pipeline.appendingPathComponent("buildspec.yml"), atomically: true, encoding: .utf8)
+        let git = try runProcess("/usr/bin/git", ["init", "-q", "-b", "main", root.path])
+        XCTAssertEqual(git.status, 0, git.stderr)
+    }
+
+    /// Commits the workspace as it is: the local target builds what is committed.
+    func commitWorkspace() throws {
+        for arguments in [["add", "-A"], ["-c", "user.name=sluice", "-c", "user.email=test@sluice.invalid", "commit", "-q", "-m", "workspace"]] {
+            let git = try runProcess("/usr/bin/git", ["-C", workspace.path] + arguments)
+            XCTAssertEqual(git.status, 0, git.stderr)
+        }
+    }
+}
+
+extension PseudoTerminal {
+    /// Waits for the main prompt (`…]> `, or `…]*> ` with unsaved edits) and for libedit to
+    /// be reading; returns what came before the prompt.
+    @discardableResult
+    func expectPrompt(dirty: Bool = false, timeout: TimeInterval = 15) throws -> String {
+        try expectInput(dirty ? "]*> " : "]> ", timeout: timeout)
+    }
+
+    /// Types `keys` and Enter, waits for `output`, then for the next prompt.
+    func enter(_ keys: String, expecting output: String, dirty: Bool = false) throws {
+        send(keys + "\r")
+        try expect(output)
+        try expectPrompt(dirty: dirty)
+    }
+
+    /// Waits for `prompt` and for libedit to be reading the answer.
+    @discardableResult
+    func expectInput(_ prompt: String, timeout: TimeInterval = 15) throws -> String {
+        let before = try expect(prompt, timeout: timeout)
+        try awaitLineEditing()
+        return before
+    }
+}

@@ -1,0 +1,77 @@
+import AWS
+import Foundation
+import TestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The secret prompt on a terminal: `push` to the AWS target (moto on 127.0.0.1) of a pipeline
+/// whose GitHub token secret does not exist yet asks for the token without echo.
+final class SecretPromptTests: PseudoTerminalTestCase {
+    static var moto: MotoServer?
+
+    override class func setUp() {
+        super.setUp()
+        moto = try? MotoServer(extensions: ["moto_codepipeline.py"])
+    }
+
+    override class func tearDown() {
+        moto?.stop()
+        moto = nil
+        super.tearDown()
+    }
+
+    func testATokenTypedAtTheSecretPromptIsNeitherShownNorWrittenToDisk() async throws {
+        let moto = try XCTUnwrap(Self.moto, "moto did not start (scripts/test installs it)")
+        try await moto.reset()
+        let aws = AWSClient(configuration: try moto.configuration())
+        // What `copilot app init demo` and `copilot env init` leave in SSM.
+        try await putParameter("/copilot/applications/demo", #"{"name":"demo","account":"123456789012"}"#, aws)
+        for environment in ["test", "prod"] {
+            try await putParameter("/copilot/applications/demo/environments/\(environment)", """
+                {"app":"demo","name":"\(environment)","region":"\(moto.region)","accountID":"123456789012","prod":false,\
+                "executionRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-CFNExecutionRole",\
+                "managerRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-EnvManagerRole"}
+                """, aws)
+        }
+        let manifest = workspace.appendingPathComponent("copilot/pipelines/api-main/manifest.yml")
+        try Self.manifest.replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: github-token-api\n")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+
+        let token = "ghp_" + "Zq7TypedAtThePrompt0nly" + "x91Kd2Lm"
+        var environment = moto.environment()
+        environment["NO_COLOR"] = "1"
+        let shell = try start(environment: environment)
+        try shell.expectPrompt()
+        try shell.enter("target aws endpoint \(moto.endpoint)", expecting: "aws")
+        shell.send("push --yes\r")
+        try shell.expect("GitHub personal access token for", timeout: 60)
+        try shell.expect(": ")
+        try shell.awaitLineEditing()
+        XCTAssertEqual(shell.terminalSettings().c_lflag & tcflag_t(ECHO), 0, "the secret prompt turns echo off")
+        shell.send(token + "\r")
+        try shell.expect("Stored the GitHub token", timeout: 60)
+        try shell.expectPrompt(timeout: 90)
+        try shell.enter("echo after-the-secret", expecting: "\nafter-the-secret\n")
+        try exit(shell)
+
+        let stored: SecretValue = try await aws.call(.secretsManager, "GetSecretValue", ["SecretId": "github-token-api"])
+        XCTAssertEqual(stored.secretString, token, "the token typed is the one stored in Secrets Manager")
+        XCTAssertFalse(shell.transcript.contains(token), "the token appeared on the terminal")
+        XCTAssertEqual(try historyEntries().suffix(2), ["push --yes", "echo after-the-secret"])
+        XCTAssertEqual(try filesContaining(token, under: home.url), [], "the token was written to disk")
+    }
+
+    private struct SecretValue: Decodable {
+        let secretString: String?
+    }
+
+    private struct PutParameter: Encodable {
+        let name: String, value: String, type: String
+    }
+
+    private func putParameter(_ name: String, _ value: String, _ aws: AWSClient) async throws {
+        let _: AWSEmptyShape = try await aws.call(.ssm, "PutParameter", PutParameter(name: name, value: value, type: "String"))
+    }
+}
