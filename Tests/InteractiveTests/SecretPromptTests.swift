@@ -9,21 +9,8 @@ import Glibc
 /// The secret prompt on a terminal: `push` to the AWS target (moto on 127.0.0.1) of a pipeline
 /// whose GitHub token secret does not exist yet asks for the token without echo.
 final class SecretPromptTests: PseudoTerminalTestCase {
-    static var moto: MotoServer?
-
-    override class func setUp() {
-        super.setUp()
-        moto = try? MotoServer(extensions: ["moto_codepipeline.py"])
-    }
-
-    override class func tearDown() {
-        moto?.stop()
-        moto = nil
-        super.tearDown()
-    }
-
     func testATokenTypedAtTheSecretPromptIsNeitherShownNorWrittenToDisk() async throws {
-        let moto = try XCTUnwrap(Self.moto, "moto did not start (scripts/test installs it)")
+        let moto = try MotoServer.shared()
         try await moto.reset()
         let aws = AWSClient(configuration: try moto.configuration())
         // What `copilot app init demo` and `copilot env init` leave in SSM.
