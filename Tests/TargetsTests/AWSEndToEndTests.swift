@@ -14,18 +14,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")
         try await moto.reset()
         cli = AWSCommandLine(moto: moto)
-        // What `copilot app init demo` and `copilot env init` leave in SSM.
-        try cli.json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/demo",
-                      "--value", #"{"name":"demo","account":"123456789012"}"#])
-        for environment in ["test", "prod"] {
-            let value = """
-            {"app":"demo","name":"\(environment)","region":"\(moto.region)","accountID":"123456789012","prod":false,\
-            "executionRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-CFNExecutionRole",\
-            "managerRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-EnvManagerRole"}
-            """
-            try cli.json(["ssm", "put-parameter", "--type", "String",
-                          "--name", "/copilot/applications/demo/environments/\(environment)", "--value", value])
-        }
+        try cli.seedCopilotApplication("demo", environments: ["test", "prod"])
         home = try TemporaryDirectory("sluice-aws-e2e")
         workspace = home.url.appendingPathComponent("quickstart")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)

@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
-import TestSupport
 
 /// The real `aws` CLI pointed at a moto server, with the server's current test user.
-struct AWSCommandLine {
-    let moto: MotoServer
+public struct AWSCommandLine {
+    public let moto: MotoServer
 
-    var environment: [String: String] {
+    public init(moto: MotoServer) { self.moto = moto }
+
+    public var environment: [String: String] {
         var environment = moto.environment()
         // aws-cli v1 reads only AWS_DEFAULT_REGION.
         environment["AWS_DEFAULT_REGION"] = moto.region
@@ -24,14 +25,30 @@ struct AWSCommandLine {
     }()
 
     /// `aws ARGUMENTS --output json`, as it ended.
-    func run(_ arguments: [String]) throws -> ProcessResult {
+    public func run(_ arguments: [String]) throws -> ProcessResult {
         try runProcess("/usr/bin/env", ["aws", "--endpoint-url", moto.endpoint, "--output", "json"] + arguments,
                        environment: environment, timeout: 60)
     }
 
+    /// What `copilot app init APP` and `copilot env init` leave in SSM, each environment in the
+    /// server's region and account 123456789012 with Copilot's role names.
+    public func seedCopilotApplication(_ application: String, environments: [String]) throws {
+        try json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/\(application)",
+                  "--value", #"{"name":"\#(application)","account":"123456789012"}"#])
+        for environment in environments {
+            let value = """
+            {"app":"\(application)","name":"\(environment)","region":"\(moto.region)","accountID":"123456789012",\
+            "prod":false,"executionRoleARN":"arn:aws:iam::123456789012:role/\(application)-\(environment)-CFNExecutionRole",\
+            "managerRoleARN":"arn:aws:iam::123456789012:role/\(application)-\(environment)-EnvManagerRole"}
+            """
+            try json(["ssm", "put-parameter", "--type", "String",
+                      "--name", "/copilot/applications/\(application)/environments/\(environment)", "--value", value])
+        }
+    }
+
     /// The parsed JSON of a call that must succeed (empty for no output).
     @discardableResult
-    func json(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    public func json(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let result = try run(arguments)
         XCTAssertEqual(result.status, 0, "aws \(arguments.prefix(2).joined(separator: " ")): \(result.stderr)", file: file, line: line)
         let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -41,15 +58,15 @@ struct AWSCommandLine {
 }
 
 /// Test cases that share one moto server (with the CodePipeline extension) per class.
-class AWSMotoTestCase: XCTestCase {
-    static var moto: MotoServer!
+open class AWSMotoTestCase: XCTestCase {
+    public static var moto: MotoServer!
 
-    override class func setUp() {
+    override open class func setUp() {
         super.setUp()
         moto = try? MotoServer(extensions: ["moto_codepipeline.py"])
     }
 
-    override class func tearDown() {
+    override open class func tearDown() {
         moto?.stop()
         moto = nil
         super.tearDown()
