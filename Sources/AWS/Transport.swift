@@ -47,8 +47,14 @@ enum Transport {
             throw TransportFailure.cancelled
         } catch {
             if Task.isCancelled { throw TransportFailure.cancelled }
-            throw TransportFailure.connection(String(describing: error))
+            throw TransportFailure.connection(reason(error))
         }
+    }
+
+    /// A system error as its plain sentence (`Connection refused`), not NIO's debugging form.
+    static func reason(_ error: Error) -> String {
+        if let io = error as? IOError, let text = strerror(io.errnoCode) { return String(cString: text) }
+        return String(describing: error)
     }
 }
 
@@ -61,5 +67,8 @@ private let sharedHTTPClient: HTTPClient = {
         proxy: nil,
         decompression: .disabled)
     configuration.httpVersion = .http1Only
+    // A refused connection fails the attempt at once; our retry policy decides what follows
+    // (by default the pool would keep reconnecting until the connect timeout).
+    configuration.connectionPool.retryConnectionEstablishment = false
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 }()

@@ -120,6 +120,28 @@ final class RetryTests: XCTestCase {
         XCTAssertEqual(records.all.map(\.errorCode), ["Cancelled"])
     }
 
+    func testARefusedConnectionIsRetriedThenReportedWithTheEndpoint() async throws {
+        var environment = moto.environment()
+        environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1"  // nothing listens on port 1
+        let records = records
+        let client = AWSClient(configuration: try AWSConfiguration.resolve(environment: environment),
+                               retryPolicy: RetryPolicy(maximumAttempts: 3, baseDelay: 0.05, maximumBackoff: 0.2),
+                               observer: { records.append($0) })
+        let started = ContinuousClock.now
+        do {
+            _ = try await STS(client: client).getCallerIdentity()
+            XCTFail("nothing listens there")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.code, "ConnectionFailed")
+            XCTAssertEqual(error.attempts, 3)
+            XCTAssertTrue(error.description.hasPrefix("STS GetCallerIdentity failed: ConnectionFailed: Connection refused [http://127.0.0.1:1]"),
+                          error.description)
+            XCTAssertTrue(error.description.contains("[http://127.0.0.1:1] after 3 attempts"), error.description)
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(3), "a refused connection does not wait for a timeout")
+        }
+        XCTAssertEqual(records.all.map(\.retries), [2])
+    }
+
     func testBackoffIsExponentialWithFullJitterAndCapped() {
         let policy = RetryPolicy(maximumAttempts: 10, baseDelay: 0.5, maximumBackoff: 3)
         XCTAssertEqual(policy.backoff(afterAttempt: 1, random: 0.5), 0.25)
