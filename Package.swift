@@ -45,10 +45,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "sluice",
-            dependencies: [
-                "Shell",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["Shell"]
         ),
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).

@@ -1,9 +1,10 @@
 // The executable: argument handling and wiring only. Everything else is in Shell.
-import ArgumentParser
 import Foundation
 import Shell
 
-struct Sluice: ParsableArguments {
+/// sluice's own arguments. Four options are parsed by hand: swift-argument-parser's
+/// reflection cost about 4 ms per start, half of the start-up budget (see scripts/bench-shell).
+struct Sluice {
     static let helpText = """
         sluice — a shell for AWS Copilot release pipelines
 
@@ -22,14 +23,45 @@ struct Sluice: ParsableArguments {
 
         """
 
-    @Flag(name: .long) var echo = false
-    @Flag(name: .long) var json = false
-    @Option(name: .customShort("c")) var commands: String?
-    @ArgumentParser.Argument(parsing: .captureForPassthrough) var words: [String] = []
+    var echo = false
+    var json = false
+    /// `-c COMMANDS`.
+    var commands: String?
+    /// A script path, or the words of one command (everything from the first non-option on,
+    /// so `sluice push --yes` passes `--yes` to `push`).
+    var words: [String] = []
+
+    /// Options come first; `--` ends them.
+    init(parsing arguments: [String]) throws {
+        var index = 0
+        options: while index < arguments.count {
+            switch arguments[index] {
+            case "--echo": echo = true
+            case "--json": json = true
+            case "-c":
+                guard index + 1 < arguments.count else { throw UsageError("-c needs the commands to run") }
+                guard commands == nil else { throw UsageError("-c is given twice") }
+                index += 1
+                commands = arguments[index]
+            case "--":
+                index += 1
+                break options
+            case let option where option.hasPrefix("-") && option != "-":
+                throw UsageError("unknown option \(option)")
+            default:
+                break options
+            }
+            index += 1
+        }
+        words = Array(arguments[index...])
+    }
 
     /// Runs what the arguments name; returns the process's exit status.
     func run() async throws -> Int32 {
         let environment = ProcessInfo.processInfo.environment
+        if commands == nil, words.isEmpty, isatty(STDIN_FILENO) == 1 {
+            return await InteractiveShell.run(environment: environment)
+        }
         let output = Output(environment: environment, json: json)
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let session = Session(mode: .script, workingDirectory: directory, environment: environment, output: output)
@@ -39,7 +71,6 @@ struct Sluice: ParsableArguments {
             guard words.isEmpty else { throw UsageError("give either -c COMMANDS or a script/command, not both") }
             outcome = await session.runScript(commands, file: "-c")
         } else if let first = words.first {
-            if first.hasPrefix("-") { throw UsageError("unknown option \(first)") }
             if ScriptFile.isScript(first, table: session.table) {
                 guard words.count == 1 else {
                     throw UsageError("a script takes no arguments: set variables in the environment instead")
@@ -49,11 +80,9 @@ struct Sluice: ParsableArguments {
             } else {
                 outcome = await session.runCommand(words: words)
             }
-        } else if isatty(STDIN_FILENO) == 0 {
+        } else {
             let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             outcome = await session.runScript(text, file: "<stdin>")
-        } else {
-            return await InteractiveShell.run(environment: environment)
         }
         output.flush()
         return outcome.exitStatus
@@ -93,13 +122,10 @@ func main() async -> Int32 {
         return 0
     }
     do {
-        let command = try Sluice.parse(arguments)
-        return try await command.run()
-    } catch let error as UsageError {
-        FileHandle.standardError.write(Data("sluice: error: \(error.message)\n  hint: `sluice --help` shows the ways to run sluice\n".utf8))
-        return 2
+        return try await Sluice(parsing: arguments).run()
     } catch {
-        FileHandle.standardError.write(Data("sluice: error: \(Sluice.message(for: error))\n  hint: `sluice --help` shows the ways to run sluice\n".utf8))
+        let message = (error as? UsageError)?.message ?? String(describing: error)
+        FileHandle.standardError.write(Data("sluice: error: \(message)\n  hint: `sluice --help` shows the ways to run sluice\n".utf8))
         return 2
     }
 }

@@ -46,20 +46,20 @@ public final class Output: @unchecked Sendable {
 
     /// Writes `text` and a newline to stdout.
     public func line(_ text: String, style: Style = .plain) {
-        buffer.append(contentsOf: styled(Secrets.redactedLines(text), style, color: stdoutColor).utf8)
+        buffer.append(contentsOf: styled(Secrets.redacted(text), style, color: stdoutColor).utf8)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
     }
 
     /// Writes `text` (no newline added) to stdout.
     public func write(_ text: String) {
-        buffer.append(contentsOf: Secrets.redactedLines(text).utf8)
+        buffer.append(contentsOf: Secrets.redacted(text).utf8)
     }
 
     /// Writes `text` and a newline to stderr (after flushing stdout, so the two interleave in order).
     public func diagnostic(_ text: String, style: Style = .plain) {
         flush()
-        let bytes = Array((styled(Secrets.redactedLines(text), style, color: stderrColor) + "\n").utf8)
+        let bytes = Array((styled(Secrets.redacted(text), style, color: stderrColor) + "\n").utf8)
         writeAll(bytes, to: STDERR_FILENO)
     }
 

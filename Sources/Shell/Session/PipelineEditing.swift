@@ -59,7 +59,9 @@ extension Session {
     @discardableResult
     func newPipeline(named name: String, in workspace: Workspace, source: SourceSetting?) throws -> OpenPipeline {
         let files = try workspace.filesForNewPipeline(named: name)
-        let scaffold = try PipelineScaffold.make(name: name, source: source, files: files)
+        let scaffold = try PipelineScaffold.make(name: name, files: files, workspace: workspace, source: source.map {
+            Source(provider: $0.provider, properties: SourceProperties(repository: $0.repository, branch: $0.branch))
+        })
         let created = OpenPipeline(files: files, document: scaffold.manifest, pendingBuildspec: scaffold.buildspec)
         pipeline = created
         forgetHistory()

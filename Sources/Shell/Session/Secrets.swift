@@ -1,25 +1,70 @@
 /// Recognises token-like text (GitHub and similar credentials) so it is never echoed by
-/// `--echo`, written by `record`, quoted in an error or kept in history.
+/// `--echo`, written by `record`, printed in a message or kept in history.
 public enum Secrets {
     /// What a redacted token shows instead.
     public static let mask = "<redacted>"
 
-    private static let prefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-"]
+    /// Shorter pieces are never taken for tokens (and cost no more than a length check).
+    static let shortestToken = 16
+
+    private static let prefixes: [[UInt8]] = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-"]
+        .map { Array($0.utf8) }
 
     /// True for well-known token prefixes, AWS access key ids, and long base64-ish runs
     /// mixing upper case, lower case and digits (what random secrets look like; words,
     /// paths, URLs and lower-case hex commit ids do not).
     public static func looksLikeToken(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count >= 16 else { return false }
-        for prefix in prefixes where text.hasPrefix(prefix) { return true }
-        if utf8.count == 20, text.hasPrefix("AKIA") || text.hasPrefix("ASIA"),
-           utf8.allSatisfy({ isUpper($0) || isDigit($0) }) {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { isToken($0[...]) }
+    }
+
+    /// True when some blank-separated piece of `text` looks like a token.
+    public static func containsToken(_ text: String) -> Bool {
+        !tokenRanges(in: text).isEmpty
+    }
+
+    /// `text` with every blank-separated token-like piece replaced by the mask (quotes
+    /// around it stay, so an echoed command still reads as one). Returns `text` itself,
+    /// without copying, when there is nothing to mask: this runs on every line printed.
+    public static func redacted(_ text: String) -> String {
+        let ranges = tokenRanges(in: text)
+        guard !ranges.isEmpty else { return text }
+        var bytes = Array(text.utf8)
+        for range in ranges.reversed() { bytes.replaceSubrange(range, with: mask.utf8) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Byte ranges of the token-like pieces of `text`, pieces being split at blanks and
+    /// newlines and stripped of surrounding quotes.
+    private static func tokenRanges(in text: String) -> [Range<Int>] {
+        guard text.utf8.count >= shortestToken else { return [] }
+        let scan = { (buffer: UnsafeBufferPointer<UInt8>) -> [Range<Int>] in
+            var ranges: [Range<Int>] = []
+            var start = 0
+            for index in 0...buffer.count {
+                guard index == buffer.count || isBlank(buffer[index]) else { continue }
+                var lower = start, upper = index
+                while lower < upper, isQuote(buffer[lower]) { lower += 1 }
+                while upper > lower, isQuote(buffer[upper - 1]) { upper -= 1 }
+                if upper - lower >= shortestToken, isToken(buffer[lower..<upper]) { ranges.append(lower..<upper) }
+                start = index + 1
+            }
+            return ranges
+        }
+        if let ranges = text.utf8.withContiguousStorageIfAvailable(scan) { return ranges }
+        return Array(text.utf8).withUnsafeBufferPointer(scan)
+    }
+
+    private static func isToken(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard bytes.count >= shortestToken else { return false }
+        for prefix in prefixes where bytes.starts(with: prefix) { return true }
+        if bytes.count == 20, bytes.starts(with: "AKIA".utf8) || bytes.starts(with: "ASIA".utf8),
+           bytes.allSatisfy({ isUpper($0) || isDigit($0) }) {
             return true
         }
-        guard utf8.count >= 32 else { return false }
+        guard bytes.count >= 32 else { return false }
         var upper = false, lower = false, digit = false
-        for byte in utf8 {
+        for byte in bytes {
             if isUpper(byte) { upper = true } else if isLower(byte) { lower = true } else if isDigit(byte) { digit = true } else if
                 byte != UInt8(ascii: "+"), byte != UInt8(ascii: "/"), byte != UInt8(ascii: "="),
                 byte != UInt8(ascii: "_"), byte != UInt8(ascii: "-") {
@@ -29,34 +74,11 @@ public enum Secrets {
         return upper && lower && digit
     }
 
-    /// True when some blank-separated piece of `text` looks like a token.
-    public static func containsToken(_ text: String) -> Bool {
-        redacted(text) != text
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
     }
 
-    /// `redacted` applied to each line of `text`.
-    public static func redactedLines(_ text: String) -> String {
-        guard text.utf8.count >= 16 else { return text }
-        guard text.contains("\n") else { return redacted(text) }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { redacted(String($0)) }.joined(separator: "\n")
-    }
-
-    /// `text` with every blank-separated token-like piece replaced by the mask.
-    public static func redacted(_ text: String) -> String {
-        guard text.utf8.count >= 16 else { return text }
-        var changed = false
-        let pieces = text.split(separator: " ", omittingEmptySubsequences: false).map { piece -> String in
-            // Quotes around the token stay, so an echoed command still reads as one.
-            let leading = piece.prefix { $0 == "'" || $0 == "\"" }
-            let trailing = piece.dropFirst(leading.count).reversed().prefix { $0 == "'" || $0 == "\"" }
-            let core = piece.dropFirst(leading.count).dropLast(trailing.count)
-            guard looksLikeToken(String(core)) else { return String(piece) }
-            changed = true
-            return leading + mask + String(trailing)
-        }
-        return changed ? pieces.joined(separator: " ") : text
-    }
-
+    private static func isQuote(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") }
     private static func isUpper(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
     private static func isLower(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) }
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
