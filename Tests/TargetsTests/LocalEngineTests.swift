@@ -46,7 +46,7 @@ final class LocalEngineTests: XCTestCase {
 
         // Approving again what was approved changes nothing (scripts converge).
         try await later.approve(workspace.context(), environment: "prod", comment: nil)
-        XCTAssertTrue(laterOutput().hasSuffix("Execution \(id) already passed this approval (approved by \(ProcessInfo.processInfo.environment["USER"] ?? "someone"): ship it).\n"), laterOutput())
+        XCTAssertTrue(laterOutput().hasSuffix("Execution \(id) already passed this approval (approved by \(LocalEngine.userName): ship it).\n"), laterOutput())
 
         // Deployments are recorded per environment with the build's template.
         let deployed = workspace.url.appendingPathComponent(".sluice/local/deployments/prod/demo-prod-api")

@@ -52,15 +52,12 @@ final class LocalWatchTests: XCTestCase {
         Source/SourceCodeFor-demo Succeeded: 0123456 Add api
         Source Succeeded
         Build/Build InProgress
-        Build InProgress
         Build/Build Succeeded
         Build Succeeded
         DeployTo-test/TestCommands InProgress
-        DeployTo-test InProgress
         DeployTo-test/TestCommands Succeeded
         DeployTo-test Succeeded
         DeployTo-prod/ApprovePromotionTo-prod WaitingForApproval
-        DeployTo-prod WaitingForApproval
         Waiting for approval of DeployTo-prod: `approve prod` or `reject prod`.
 
         """)

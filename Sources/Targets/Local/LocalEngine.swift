@@ -128,7 +128,7 @@ final class LocalEngine: @unchecked Sendable {
         }
         let display = ExecutionDisplay(console: console)
         display.prime(record.snapshot)
-        let who = ProcessInfo.processInfo.environment["USER"] ?? "someone"
+        let who = Self.userName
         let summary = (approve ? "approved by \(who)" : "rejected by \(who)") + (comment.map { ": \($0)" } ?? "")
         let moment = now()
         if approve {
@@ -229,6 +229,14 @@ final class LocalEngine: @unchecked Sendable {
             record.finish(.stopped, now: now())
             try save(record)
         }
+    }
+
+    /// Who answers an approval: the login name, as CodePipeline records the IAM identity.
+    static var userName: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let name = environment["USER"] ?? environment["LOGNAME"], !name.isEmpty { return name }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid \(getuid())"
     }
 
     static func oneLine(_ error: Error) -> String {

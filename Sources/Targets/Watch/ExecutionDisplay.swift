@@ -84,7 +84,8 @@ public final class ExecutionDisplay: @unchecked Sendable {
             for action in stage.actions {
                 note(key: "\(stage.name)/\(action.name)", state: action.state, summary: action.summary)
             }
-            note(key: stage.name, state: stage.state, summary: nil)
+            // A stage starting is already said by its first action; its end is news.
+            if stage.state.isFinal { note(key: stage.name, state: stage.state, summary: nil) }
         }
         if snapshot.state.isFinal {
             note(key: "execution", state: snapshot.state, summary: snapshot.failureReason,
