@@ -143,4 +143,23 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertTrue(result.stderr.contains("CloudFormation rejected the template of pipeline-demo-shop-main: "
                                              + "MalformedPolicyDocument: Policy statement must contain resources"), result.stderr)
     }
+
+    func testARejectedApprovalFailsTheExecutionAndWatchSaysSo() throws {
+        let result = try sluice([useMoto] + Self.setup + ["push --yes", "watch", "reject prod comment 'not today'"],
+                                environment: ["GITHUB_TOKEN": token])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("rejected prod"), result.stdout)
+        let watch = try sluice(["watch"])
+        XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
+        XCTAssertTrue(watch.stderr.contains("rejected: DeployTo-prod/ApprovePromotionTo-prod: not today"), watch.stderr)
+        let status = try sluice(["status --json"])
+        let snapshot = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stderr)
+        XCTAssertEqual(snapshot["state"] as? String, "Rejected")
+        let stages = try XCTUnwrap(snapshot["stages"] as? [[String: Any]])
+        XCTAssertEqual(stages.map { $0["state"] as? String }, ["Succeeded", "Succeeded", "Succeeded", "Rejected"])
+        // Nothing waits any more.
+        let again = try sluice(["approve prod"])
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("no approval is waiting in DeployTo-prod"), again.stderr)
+    }
 }
