@@ -124,7 +124,7 @@ final class LocalEndToEndTests: XCTestCase {
     }
 
     func testARunWhoseSluiceIsKilledMidBuildIsAbandoned() throws {
-        try Data("version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 5\n".utf8)
+        try Data("version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 8\n".utf8)
             .write(to: workspace.appendingPathComponent("buildspec.yml"))
         try commit("a slow build")
         try writePipeline()
@@ -143,6 +143,8 @@ final class LocalEndToEndTests: XCTestCase {
             if Date() > deadline { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
+        // Another sluice looking meanwhile sees it running: the lock is held.
+        XCTAssertEqual(try statusJSON()["state"] as? String, "InProgress")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
 
