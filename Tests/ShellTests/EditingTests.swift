@@ -146,6 +146,27 @@ final class EditingTests: XCTestCase {
             files: [Self.pipeline, "copilot/buildspec.yml", ".sluice/target.json"])
     }
 
+    func testRepeatedEditsSayUnchanged() throws {
+        try assertGolden("unchanged-edits", [
+            .script("source set github acme/api; stage add test; stage add prod; test add test 'make test'"),
+            .script("""
+                source set github acme/api
+                stage add test; stage add prod
+                test add test 'make test'
+                stage move test before prod
+                approval off prod
+                build image aws/codebuild/standard:7.0; build image aws/codebuild/standard:7.0
+                deploy rm prod nothing; pre rm prod nothing; post rm prod nothing
+                save
+                """),
+        ])
+    }
+
+    func testReadingCommandsWithoutAPipelineOrBeyondTheTarget() throws {
+        try assertGolden("reading-errors", [.script("show"), .script("diff"), .script("source show"), .script("validate"),
+                                            .script("stage add test; show template"), .script("test ls nowhere")])
+    }
+
     func testEditsAreSurgical() throws {
         let handWritten = """
             # Our pipeline. Keep the comments!

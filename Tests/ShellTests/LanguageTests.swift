@@ -136,4 +136,12 @@ final class LanguageTests: XCTestCase {
                      "reject", "logs", "help", "set", "echo", "run", "record", "record stop", "exit"]
         try assertGolden("help-every-command", [.script(words.map { "help \($0)" }.joined(separator: "\n"))])
     }
+
+    func testColumnsCountCharactersNotBytes() throws {
+        try assertGolden("unicode-columns", [.script("echo café ünïcödé; stgae ✓"), .script("echo 'naïve \"quote")])
+    }
+
+    func testStandardInputWithContinuationsAndQuotesAcrossLines() throws {
+        try assertGolden("stdin-continuation", [.sluice(input: "echo one \\\n  two\necho \"three\nfour\"; echo five\n")])
+    }
 }

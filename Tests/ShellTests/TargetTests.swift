@@ -25,7 +25,10 @@ final class LocalTargetCommandTests: XCTestCase {
             .script("watch"),
             .script("release"),
             .script("approve prod"),
+            .script("reject prod comment 'not today'"),
             .script("logs test"),
+            .script("push --dry-run"),
+            .sluice("--json", "history"),
         ])
     }
 
