@@ -88,10 +88,13 @@ public struct BuildArtifacts: Equatable, Sendable {
     public var baseDirectory: String?
     /// Put every matched file at the top of the artifact, without its directories.
     public var discardPaths: Bool
+    /// `exclude-paths`: globs, relative to `baseDirectory`, of files left out even when matched.
+    public var excludePaths: [String]
 
-    public init(files: [String], baseDirectory: String? = nil, discardPaths: Bool = false) {
+    public init(files: [String], baseDirectory: String? = nil, discardPaths: Bool = false, excludePaths: [String] = []) {
         self.files = files
         self.baseDirectory = baseDirectory
         self.discardPaths = discardPaths
+        self.excludePaths = excludePaths
     }
 }

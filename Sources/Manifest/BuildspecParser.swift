@@ -128,6 +128,7 @@ public enum BuildspecParser {
         var result = BuildArtifacts(files: try reader.commands(filesNode, what: "`artifacts.files`"))
         if let base = map["base-directory"] { result.baseDirectory = try reader.scalar(base, what: "`base-directory`") }
         if let discard = map["discard-paths"] { result.discardPaths = try reader.flag(discard, what: "`discard-paths`") }
+        if let exclude = map["exclude-paths"] { result.excludePaths = try reader.commands(exclude, what: "`artifacts.exclude-paths`") }
         return result
     }
 }

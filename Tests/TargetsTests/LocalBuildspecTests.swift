@@ -28,6 +28,7 @@ final class LocalBuildspecTests: XCTestCase {
         artifacts:
           base-directory: out
           discard-paths: yes
+          exclude-paths: ['**/*.tmp']
           files:
             - 'infrastructure/*'
         """, path: "buildspec.yml")
@@ -39,7 +40,8 @@ final class LocalBuildspecTests: XCTestCase {
         XCTAssertEqual(spec.phases.map(\.name), [.install, .build])
         XCTAssertEqual(spec.phase(.install)?.commands, ["echo one command"])
         XCTAssertEqual(spec.phase(.build), BuildPhase(name: .build, commands: ["make"], onFailure: .continue, finally: ["echo done"]))
-        XCTAssertEqual(spec.artifacts, BuildArtifacts(files: ["infrastructure/*"], baseDirectory: "out", discardPaths: true))
+        XCTAssertEqual(spec.artifacts, BuildArtifacts(files: ["infrastructure/*"], baseDirectory: "out", discardPaths: true,
+                                                      excludePaths: ["**/*.tmp"]))
     }
 
     func testKeepsMultiLineCommandsWhole() throws {

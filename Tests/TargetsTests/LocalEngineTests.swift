@@ -295,9 +295,10 @@ final class LocalEngineTests: XCTestCase {
         try workspace.write("out/a.yml", "a")
         try workspace.write("out/deep/b.yml", "b")
         try workspace.write("out/c.json", "c")
-        func collect(_ files: [String], base directory: String? = nil, discard: Bool = false) throws -> [String] {
+        func collect(_ files: [String], base directory: String? = nil, discard: Bool = false, exclude: [String] = []) throws -> [String] {
             let destination = base.appendingPathComponent("collected-\(UUID().uuidString.prefix(6))")
-            _ = try ArtifactCollector.collect(BuildArtifacts(files: files, baseDirectory: directory, discardPaths: discard),
+            _ = try ArtifactCollector.collect(BuildArtifacts(files: files, baseDirectory: directory, discardPaths: discard,
+                                                             excludePaths: exclude),
                                               from: base, into: destination)
             return ArtifactCollector.regularFiles(under: destination)
         }
@@ -305,6 +306,7 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(try collect(["out/**/*.yml"]), ["out/a.yml", "out/deep/b.yml"])
         XCTAssertEqual(try collect(["**/*.yml"], base: "out", discard: true), ["a.yml", "b.yml"])
         XCTAssertEqual(try collect(["./out/?.json"]), ["out/c.json"])
+        XCTAssertEqual(try collect(["out/**/*"], exclude: ["out/deep/*", "**/*.json"]), ["out/a.yml"])
         XCTAssertThrowsError(try collect(["nothing/*"])) { error in
             XCTAssertEqual((error as? LocalTargetError)?.message, "no matching artifact paths found for nothing/*")
         }

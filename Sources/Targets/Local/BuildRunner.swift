@@ -94,9 +94,11 @@ enum ArtifactCollector {
     static func collect(_ artifacts: BuildArtifacts, from source: URL, into destination: URL) throws -> Int {
         let base = artifacts.baseDirectory.map { source.appendingPathComponent($0, isDirectory: true) } ?? source
         let patterns = try artifacts.files.map(globExpression)
+        let excluded = try artifacts.excludePaths.map(globExpression)
         var copied = 0
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
-        for path in regularFiles(under: base) where patterns.contains(where: { matches($0, path) }) {
+        for path in regularFiles(under: base) where patterns.contains(where: { matches($0, path) })
+            && !excluded.contains(where: { matches($0, path) }) {
             let target = destination.appendingPathComponent(artifacts.discardPaths ? (path as NSString).lastPathComponent : path)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? FileManager.default.removeItem(at: target)
