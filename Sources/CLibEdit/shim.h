@@ -44,9 +44,6 @@ static inline int sluice_el_add_function(EditLine *el, const char *name, const c
 static inline int sluice_el_bind(EditLine *el, const char *key, const char *function) {
     return el_set(el, EL_BIND, key, function, NULL);
 }
-static inline int sluice_el_refresh(EditLine *el) {
-    return el_set(el, EL_REFRESH);
-}
 
 // MARK: history
 
@@ -72,11 +69,6 @@ static inline int sluice_history_load(History *h, const char *path) {
 static inline int sluice_history_save(History *h, const char *path) {
     HistEvent ev;
     return history(h, &ev, H_SAVE, path);
-}
-static inline int sluice_history_count(History *h) {
-    HistEvent ev;
-    if (history(h, &ev, H_GETSIZE) < 0) return -1;
-    return ev.num;
 }
 
 #endif

@@ -46,8 +46,6 @@ final class CommandHistory {
             .contains { Secrets.looksLikeToken(String($0)) }
     }
 
-    var count: Int { Int(sluice_history_count(handle)) }
-
     /// Adds `entry` (when `admits` allows) and writes the file. Failing to write is not
     /// worth stopping the shell for: the reason comes back for a one-line warning.
     @discardableResult
