@@ -168,8 +168,9 @@ public final class AWSClient: Sendable {
             attempt += 1
             var request = AWSHTTPRequest(method: "POST", scheme: scheme, host: host, port: url.port,
                                          path: url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath,
-                                         headers: [(name: "Host", value: "")] + headers, body: body)
-            request.headers[0].value = request.authority
+                                         headers: headers, body: body)
+            // Sent as signed, so the HTTP client does not write its own.
+            request.headers.insert((name: "Host", value: request.authority), at: 0)
             signer.sign(&request, at: Date())
             request.headers.append((name: "User-Agent", value: "sluice"))
             var failure: AWSError
@@ -179,9 +180,8 @@ public final class AWSClient: Sendable {
                     report(service, operation, status: response.status, started: started, attempt: attempt, error: nil)
                     return response
                 }
-                let decoded = ErrorResponse.decode(status: response.status, headers: response.headers, body: response.body,
-                                                   service: service.serviceID, operation: operation)
-                failure = decoded
+                failure = ErrorResponse.decode(status: response.status, headers: response.headers, body: response.body,
+                                               service: service.serviceID, operation: operation)
             } catch let transport as TransportFailure {
                 switch transport {
                 case .cancelled:
