@@ -19,10 +19,6 @@ static inline FILE *sluice_stderr(void) { return stderr; }
 static inline int sluice_el_set_editor(EditLine *el, const char *mode) {
     return el_set(el, EL_EDITOR, mode);
 }
-/// libedit restores the terminal on SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGTSTP and follows SIGWINCH.
-static inline int sluice_el_set_signal(EditLine *el, int on) {
-    return el_set(el, EL_SIGNAL, on);
-}
 /// `ignore` brackets non-printing sequences (colour) in the prompt.
 static inline int sluice_el_set_prompt(EditLine *el, sluice_el_prompt_fn fn, char ignore) {
     return el_set(el, EL_PROMPT_ESC, fn, ignore);

@@ -35,8 +35,9 @@ final class LineEditor {
         promptBuffer = strdup("> ")
         sluice_el_set_client_data(editor, Unmanaged.passUnretained(self).toOpaque())
         sluice_el_set_editor(editor, "emacs")
-        // libedit then restores the terminal on SIGTERM/SIGHUP/SIGQUIT and follows SIGWINCH.
-        sluice_el_set_signal(editor, 1)
+        // No EL_SIGNAL: libedit's handlers run on whatever thread the kernel picks, and an
+        // el_resize there races the reading thread (a crash seen under SIGWINCH).
+        // TerminalSignals restores the terminal and follows the window size instead.
         sluice_el_set_history(editor, history.handle)
         sluice_el_set_prompt(editor, { editor in
             LineEditor.owner(of: editor).promptBuffer

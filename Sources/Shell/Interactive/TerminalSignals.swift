@@ -10,12 +10,14 @@ import Synchronization
 /// SIGINT only raises a flag (and, having no SA_RESTART, interrupts a blocking read such
 /// as libedit's): the loop looks at the flag after each line and while a command runs,
 /// which is where Ctrl-C clears the line or cancels the command's task.
-/// A crash (SIGSEGV, SIGILL, SIGABRT…) first puts the terminal back the way it was found,
-/// then lets the previous handler (Swift's backtracer, or the default) finish the job.
+/// SIGWINCH raises another (SA_RESTART: the read goes on); the size is taken before the next line.
+/// A crash (SIGSEGV, SIGILL, SIGABRT…) or SIGTERM/SIGHUP/SIGQUIT first puts the terminal back
+/// the way it was found, then lets the previous handler (Swift's backtracer, or the default)
+/// finish the job.
 enum TerminalSignals {
     /// Set by SIGINT; taken (and cleared) by `takeInterrupt()`.
     private static let interruptRaised = Atomic<Bool>(false)
-    /// Set by SIGWINCH outside libedit's reads (libedit follows the size itself during one).
+    /// Set by SIGWINCH; taken before each line is read.
     private static let resized = Atomic<Bool>(false)
 
     /// The terminal settings at start-up, restored by the crash handler. Allocated once and
@@ -28,7 +30,8 @@ enum TerminalSignals {
     /// The handlers found before ours, indexed by signal number, for chaining.
     nonisolated(unsafe) private static let previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
-    private static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
+    /// Signals that end the process: a crash, or SIGTERM/SIGHUP/SIGQUIT.
+    private static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGTERM, SIGHUP, SIGQUIT]
 
     /// Installs the SIGINT flag handler and the crash handlers. Call once, on the thread that
     /// will read the terminal, before its first read.
@@ -37,7 +40,7 @@ enum TerminalSignals {
         // This thread may have been started by one of Dispatch's workers, which block signals.
         var handled = sigset_t()
         sigemptyset(&handled)
-        for signal in [SIGINT, SIGWINCH, SIGTERM, SIGHUP, SIGQUIT, SIGCONT, SIGTSTP] + crashSignals {
+        for signal in [SIGINT, SIGWINCH] + fatalSignals {
             sigaddset(&handled, signal)
         }
         pthread_sigmask(SIG_UNBLOCK, &handled, nil)
@@ -66,13 +69,13 @@ enum TerminalSignals {
         resize.sa_flags = Int32(SA_RESTART)
         sigaction(SIGWINCH, &resize, nil)
 
-        for signal in crashSignals {
+        for signal in fatalSignals {
             var crash = sigaction()
-            crash.__sigaction_handler.sa_handler = { signal in
-                TerminalSignals.restoreTerminalAndResignal(signal)
+            crash.__sigaction_handler.sa_sigaction = { signal, info, _ in
+                TerminalSignals.restoreTerminal(after: signal, sentByKill: (info?.pointee.si_code ?? 0) <= 0)
             }
             sigemptyset(&crash.sa_mask)
-            crash.sa_flags = Int32(bitPattern: SA_RESETHAND) | SA_NODEFER
+            crash.sa_flags = Int32(bitPattern: SA_RESETHAND) | SA_NODEFER | SA_SIGINFO
             sigaction(signal, &crash, previousActions + Int(signal))
         }
     }
@@ -87,10 +90,12 @@ enum TerminalSignals {
         resized.exchange(false, ordering: .relaxed)
     }
 
-    /// Async-signal-safe: tcsetattr, sigaction and raise only.
-    private static func restoreTerminalAndResignal(_ signal: Int32) {
+    /// Async-signal-safe: tcsetattr, sigaction and raise only. A fault is left to happen again
+    /// on return, now under the previous handler, so a crash report shows where it really was;
+    /// a signal sent with kill is sent again.
+    private static func restoreTerminal(after signal: Int32, sentByKill: Bool) {
         if hasSavedTerminal { tcsetattr(STDIN_FILENO, TCSANOW, savedTerminal) }
         sigaction(signal, previousActions + Int(signal), nil)
-        raise(signal)
+        if sentByKill { raise(signal) }
     }
 }
