@@ -38,9 +38,12 @@ extension ManifestDocument {
             } else if let connectionName {
                 changed = try document.setScalar(in: properties, "connection_name", connectionName) || changed
                 unused = ["access_token_secret"]
-            } else if let accessTokenSecret {
+            } else if provider == .gitHub, let accessTokenSecret {
                 changed = try document.setScalar(in: properties, "access_token_secret", accessTokenSecret) || changed
                 unused = ["connection_name", "connection_arn"]
+            } else if provider == .bitbucket {
+                // Bitbucket is reached through a connection only: a token secret is GitHub v1's.
+                unused = ["access_token_secret"]
             }
             for key in unused { changed = try document.removeEntry(in: properties, key) || changed }
             return changed

@@ -199,6 +199,16 @@ final class EditTests: XCTestCase {
         XCTAssertTrue(document.text.contains("  provider: CodeCommit\n"))
     }
 
+    func testSwitchingToBitbucketDropsTheGitHubTokenSecret() throws {
+        var document = try template()
+        XCTAssertTrue(try document.setSource(provider: .gitHub, repository: "acme/shop", accessTokenSecret: "github-token"))
+        XCTAssertTrue(try document.setSource(provider: .bitbucket, repository: "https://bitbucket.org/acme/shop"))
+        XCTAssertEqual(document.manifest.source, Source(provider: .bitbucket,
+                                                        properties: SourceProperties(repository: "https://bitbucket.org/acme/shop", branch: "main")))
+        XCTAssertFalse(document.text.contains("access_token_secret: github-token"))
+        XCTAssertFalse(try document.setSource(provider: .bitbucket, repository: "https://bitbucket.org/acme/shop"))
+    }
+
     func testBuildSettingsGoBeforeStagesAndThePolicyKeepsItsStrings() throws {
         let original = try template()
         var document = original
