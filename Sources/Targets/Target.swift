@@ -38,6 +38,8 @@ public protocol TargetUI: Sendable {
     func confirm(_ question: String) async -> Bool
     /// Reads a secret without echo; nil when no terminal can ask.
     func readSecret(_ prompt: String) async -> String?
+    /// Reads one line of reply to `question`; nil when nobody can answer (a script).
+    func ask(_ question: String) async -> String?
 }
 
 public struct PushOptions: Sendable {

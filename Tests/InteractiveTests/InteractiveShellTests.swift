@@ -288,3 +288,42 @@ final class InteractiveShellTests: PseudoTerminalTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: historyFile.path), "a script is not typed history")
     }
 }
+
+/// `watch` at a terminal answers a waiting approval without leaving it.
+final class WatchApprovalTests: PseudoTerminalTestCase {
+    func testApprovalIsAnsweredInsideWatch() throws {
+        try "version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n"
+            .write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
+        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
+        try commitWorkspace()
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("push --yes\r")
+        try shell.expect("WaitingForApproval")
+        try shell.expectPrompt()
+        shell.send("watch\r")
+        try shell.expect("Enter leaves watch: ")
+        shell.send("a\r")
+        try shell.expect("approved prod")
+        try shell.expect("Succeeded")
+        try shell.expectPrompt()
+        try shell.enter("status", expecting: "ApprovePromotionTo-prod")
+        try exit(shell)
+    }
+
+    func testEnterLeavesWatchWithTheApprovalWaiting() throws {
+        try "version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n"
+            .write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
+        try commitWorkspace()
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("push --yes\r")
+        try shell.expectPrompt()
+        shell.send("watch\r")
+        try shell.expect("Enter leaves watch: ")
+        shell.send("\r")
+        try shell.expectPrompt()
+        try shell.enter("status", expecting: "WaitingForApproval")
+        try exit(shell)
+    }
+}

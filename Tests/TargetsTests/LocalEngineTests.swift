@@ -323,6 +323,7 @@ struct SilentUI: TargetUI {
     func say(_ line: String) {}
     func confirm(_ question: String) async -> Bool { false }
     func readSecret(_ prompt: String) async -> String? { nil }
+    func ask(_ question: String) async -> String? { nil }
 }
 
 /// A git repository holding the quickstart example plus the Copilot files it needs.

@@ -176,7 +176,7 @@ extension CommandTable {
                     help: "Starts an execution from the head of the tracked branch.",
                     example: "release", run: TargetCommands.release),
         CommandSpec(["watch"], summary: "follow the newest run until it ends or waits",
-                    help: "Shows the newest execution's stages and actions as they change, until it finishes or waits for an approval. Ctrl-C stops watching (the run goes on).",
+                    help: "Shows the newest execution's stages and actions as they change, until it finishes or waits for an approval. At a terminal a waiting approval is answered in place (approve, reject, or leave watch); in a script the next line answers it. Ctrl-C stops watching (the run goes on).",
                     example: "watch", run: TargetCommands.watch),
         CommandSpec(["status"], [.flag("--json")], summary: "the newest run's stages and actions",
                     help: "Prints each stage with its transition, status and actions, like `copilot pipeline status`; `--json` for scripts.",

@@ -65,21 +65,45 @@ enum TargetCommands {
 
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("watch", session)
-        let outcome = try await call("watch", session) {
-            try await Targets.watch(target: target, pipeline: context, console: session.console)
-        }
-        switch outcome {
-        case .neverRan:
-            throw ShellError.failure("\(context.manifest.name) has not run yet", hint: "`push` deploys it and starts a run")
-        case .awaitingApproval:
-            return
-        case .finished(let snapshot):
-            guard snapshot.state == .succeeded else {
-                throw ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
-                    + (snapshot.failureReason.map { ": \($0)" } ?? ""),
-                    hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
+        while true {
+            let outcome = try await call("watch", session) {
+                try await Targets.watch(target: target, pipeline: context, console: session.console)
+            }
+            switch outcome {
+            case .neverRan:
+                throw ShellError.failure("\(context.manifest.name) has not run yet", hint: "`push` deploys it and starts a run")
+            case .awaitingApproval(let approval, _):
+                // A person at the terminal answers without leaving watch; a script's next line answers.
+                guard try await answerApproval(approval, target: target, context: context, session: session) else { return }
+            case .finished(let snapshot):
+                guard snapshot.state == .succeeded else {
+                    throw ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
+                        + (snapshot.failureReason.map { ": \($0)" } ?? ""),
+                        hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
+                }
+                return
             }
         }
+    }
+
+    /// Asks whether to approve or reject the waiting approval; true when it was answered
+    /// (and watching goes on), false to leave watch with the approval still waiting.
+    private static func answerApproval(_ approval: WaitingApproval, target: any PipelineTarget, context: PipelineContext,
+                                       session: Session) async throws -> Bool {
+        guard let reply = await session.targetUI.ask("Approve \(approval.stage)? [a]pprove, [r]eject, Enter leaves watch:") else {
+            return false
+        }
+        switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "a", "approve":
+            try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
+            session.output.line("approved \(approval.environment)")
+        case "r", "reject":
+            try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
+            session.output.line("rejected \(approval.environment)")
+        default:
+            return false
+        }
+        return true
     }
 
     static func status(_ invocation: Invocation, _ session: Session) async throws {

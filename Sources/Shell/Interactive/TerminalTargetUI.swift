@@ -14,9 +14,13 @@ struct TerminalTargetUI: TargetUI {
     }
 
     func confirm(_ question: String) async -> Bool {
-        output.flush()
-        guard let answer = await TerminalLineReader.readReply(question + " [y/N] ") else { return false }
+        guard let answer = await ask(question + " [y/N]") else { return false }
         return isYes(answer)
+    }
+
+    func ask(_ question: String) async -> String? {
+        output.flush()
+        return await TerminalLineReader.readReply(question + " ")
     }
 
     func readSecret(_ prompt: String) async -> String? {

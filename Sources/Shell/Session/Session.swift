@@ -248,6 +248,7 @@ struct ScriptTargetUI: TargetUI {
     func say(_ line: String) { output.line(line) }
     func confirm(_ question: String) async -> Bool { false }
     func readSecret(_ prompt: String) async -> String? { nil }
+    func ask(_ question: String) async -> String? { nil }
 }
 
 extension Session {
