@@ -208,9 +208,7 @@ final class InteractiveShellTests: PseudoTerminalTestCase {
     func testCtrlCCancelsARunningCommandAndReturnsToThePrompt() throws {
         // A build that signals when it has started, then takes its time.
         let started = home.url.appendingPathComponent("build-started")
-        try "version: 0.2\nphases:\n  build:\n    commands:\n      - touch '\(started.path)'\n      - sleep 60\n"
-            .write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
-        try commitWorkspace()
+        try commitBuild(["touch '\(started.path)'", "sleep 60"])
         let shell = try start()
         try shell.expectPrompt()
         shell.send("push --yes\r")
@@ -292,10 +290,8 @@ final class InteractiveShellTests: PseudoTerminalTestCase {
 /// `watch` at a terminal answers a waiting approval without leaving it.
 final class WatchApprovalTests: PseudoTerminalTestCase {
     func testApprovalIsAnsweredInsideWatch() throws {
-        try "version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n"
-            .write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
         try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
-        try commitWorkspace()
+        try commitBuild(["echo built"])
         let shell = try start()
         try shell.expectPrompt()
         shell.send("push --yes\r")
@@ -312,9 +308,7 @@ final class WatchApprovalTests: PseudoTerminalTestCase {
     }
 
     func testEnterLeavesWatchWithTheApprovalWaiting() throws {
-        try "version: 0.2\nphases:\n  build:\n    commands:\n      - echo built\n"
-            .write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
-        try commitWorkspace()
+        try commitBuild(["echo built"])
         let shell = try start()
         try shell.expectPrompt()
         shell.send("push --yes\r")

@@ -111,6 +111,13 @@ class PseudoTerminalTestCase: XCTestCase {
         XCTAssertEqual(git.status, 0, git.stderr)
     }
 
+    /// Gives pipeline api-main a build phase of `commands`, then commits the workspace.
+    func commitBuild(_ commands: [String]) throws {
+        let buildspec = "version: 0.2\nphases:\n  build:\n    commands:\n" + commands.map { "      - \($0)\n" }.joined()
+        try buildspec.write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
+        try commitWorkspace()
+    }
+
     /// Commits the workspace as it is: the local target builds what is committed.
     func commitWorkspace() throws {
         for arguments in [["add", "-A"], ["-c", "user.name=sluice", "-c", "user.email=test@sluice.invalid", "commit", "-q", "-m", "workspace"]] {
