@@ -4,12 +4,8 @@ import Targets
 /// Where `target` remembers its choice: `.sluice/target.json` in the workspace, beside a
 /// `.sluice/.gitignore` of `*` so nothing under `.sluice/` is ever committed.
 enum TargetStore {
-    static func directory(_ workspaceRoot: URL) -> URL {
-        workspaceRoot.appendingPathComponent(".sluice", isDirectory: true)
-    }
-
     static func file(_ workspaceRoot: URL) -> URL {
-        directory(workspaceRoot).appendingPathComponent("target.json")
+        SluiceDirectory.url(in: workspaceRoot).appendingPathComponent("target.json")
     }
 
     /// The remembered choice; local when none was made (or the file is unreadable).
@@ -20,17 +16,13 @@ enum TargetStore {
     }
 
     static func save(_ choice: TargetChoice, workspaceRoot: URL, session: Session) throws {
-        let directory = directory(workspaceRoot)
-        let ignore = directory.appendingPathComponent(".gitignore")
+        let ignore = SluiceDirectory.gitignore(in: workspaceRoot)
         let target = file(workspaceRoot)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            if !FileManager.default.fileExists(atPath: ignore.path) {
-                session.willWrite(ignore)
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                try Data("*\n".utf8).write(to: ignore, options: .atomic)
-            }
+            if !FileManager.default.fileExists(atPath: ignore.path) { session.willWrite(ignore) }
+            try SluiceDirectory.prepare(in: workspaceRoot)
             session.willWrite(target)
             try (encoder.encode(choice) + Data("\n".utf8)).write(to: target, options: .atomic)
         } catch {

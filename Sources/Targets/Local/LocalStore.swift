@@ -18,16 +18,12 @@ import Darwin
 /// Every JSON file is replaced by rename, so a reader or a crash never sees half of one.
 struct LocalStore {
     let workspaceRoot: URL
-    var sluiceDirectory: URL { workspaceRoot.appendingPathComponent(".sluice", isDirectory: true) }
-    var root: URL { sluiceDirectory.appendingPathComponent("local", isDirectory: true) }
+    var root: URL { SluiceDirectory.url(in: workspaceRoot).appendingPathComponent("local", isDirectory: true) }
 
-    /// Creates `.sluice/` with a `.gitignore` that keeps all of it out of git.
+    /// Creates `.sluice/local/`, inside a `.sluice/` kept out of git.
     func prepare() throws {
+        try SluiceDirectory.prepare(in: workspaceRoot)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let ignore = sluiceDirectory.appendingPathComponent(".gitignore")
-        if !FileManager.default.fileExists(atPath: ignore.path) {
-            try Data("*\n".utf8).write(to: ignore, options: .atomic)
-        }
     }
 
     func pipelineDirectory(_ pipeline: String) -> URL {
