@@ -136,8 +136,9 @@ enum TargetCommands {
             session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
             return
         }
+        let timestamps = ISO8601DateFormatter()
         for run in runs {
-            let started = run.startedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
+            let started = run.startedAt.map { timestamps.string(from: $0) } ?? "-"
             session.output.line("\(run.id)  \(run.state.rawValue.padded(to: 18))  \(started)  \(run.sourceRevision.map { String($0.prefix(8)) } ?? "")")
         }
     }
