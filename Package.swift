@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
         // Fixtures/sigv4-testsuite is read from the source tree by path (Apache-2.0, see its LICENSE).
         .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"], exclude: ["Fixtures"]),
-        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS"]),
+        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS",
+                                                         .product(name: "Yams", package: "Yams")]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),
         .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice", "AWS"]),

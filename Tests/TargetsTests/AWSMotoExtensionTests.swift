@@ -20,7 +20,7 @@ final class AWSMotoExtensionTests: AWSMotoTestCase {
         let directory = try TemporaryDirectory("sluice-cli")
         defer { directory.remove() }
         let templateFile = directory.url.appendingPathComponent("template.json")
-        try PipelineTemplate.make(AWSTemplateTests.input(manifest)).rendered().write(to: templateFile, atomically: true, encoding: .utf8)
+        try PipelineTemplate.make(try AWSTemplateTests.input(manifest)).rendered().write(to: templateFile, atomically: true, encoding: .utf8)
         let stack = "pipeline-shop-release"
         _ = try aws("cloudformation", "create-stack", "--stack-name", stack, "--template-body", "file://\(templateFile.path)",
                     "--capabilities", "CAPABILITY_NAMED_IAM")

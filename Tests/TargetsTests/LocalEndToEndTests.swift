@@ -13,7 +13,7 @@ final class LocalEndToEndTests: XCTestCase {
 
     /// Writes the quickstart's pipeline manifest (as `stage add`/`test add`/`approval on` would),
     /// with `testCommands` for the test stage.
-    func writePipeline(testCommands: [String] = ["make test", "make integration-test"]) throws {
+    func writePipeline(testCommands: [String] = ["make test", "make integration-test ENV=test"]) throws {
         let manifest = """
         name: release
         version: 1
@@ -120,7 +120,7 @@ final class LocalEndToEndTests: XCTestCase {
         let tests = try sluice(["logs", "test", "TestCommands"])
         XCTAssertTrue(tests.stdout.contains("ok - greets an environment"), tests.stdout)
         let deploy = try sluice(["logs", "prod", "CreateOrUpdate-api-prod"])
-        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.yml"), deploy.stdout)
+        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.stack.yml"), deploy.stdout)
     }
 
     func testARunWhoseSluiceIsKilledMidBuildIsAbandoned() throws {

@@ -28,7 +28,7 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(snapshot.stages.map(\.name), ["Source", "Build", "DeployTo-test", "DeployTo-prod"])
         XCTAssertEqual(snapshot.stages.map(\.state), [.succeeded, .succeeded, .succeeded, .inProgress])
         XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["CreateOrUpdate-api-test", "TestCommands"])
-        XCTAssertEqual(snapshot.stages[2].actions[0].summary, "stack demo-test-api ← infrastructure/api-test.yml")
+        XCTAssertEqual(snapshot.stages[2].actions[0].summary, "stack demo-test-api ← infrastructure/api-test.stack.yml")
         XCTAssertEqual(snapshot.stages[2].actions[1].summary, "2 commands passed")
         XCTAssertEqual(snapshot.waitingApprovals.map(\.environment), ["prod"])
         XCTAssertEqual(snapshot.sourceRevision, workspace.head)
@@ -207,14 +207,15 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["CreateOrUpdate-api-test", "CreateOrUpdate-web-test", "TestCommands"])
         XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .failed, .pending])
         XCTAssertEqual(snapshot.stages[2].actions[1].summary,
-                       "infrastructure/web-test.yml is not in the build artifacts; hint: make the build write it and list it under artifacts.files in the buildspec")
+                       "infrastructure/web-test.stack.yml is not in the build artifacts; hint: make the build write it "
+                       + "(`copilot svc package --output-dir infrastructure` does) and list it under artifacts.files in the buildspec")
 
         workspace.deployments = [Deployment(name: "a", dependsOn: ["b"]), Deployment(name: "b", dependsOn: ["a"])]
         do {
             _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
             XCTFail("pushed a cycle")
-        } catch let error as LocalTargetError {
-            XCTAssertEqual(error.message, "depends_on forms a cycle among a, b")
+        } catch let error as PlanError {
+            XCTAssertEqual(error.message, "stages.test.deployments: depends_on forms a cycle: a → b → a")
         }
     }
 
@@ -225,14 +226,31 @@ final class LocalEngineTests: XCTestCase {
         workspace.preDeployments = [DeploymentAction(name: "migrate", buildspec: "ops/migrate.yml")]
         workspace.postDeployments = [DeploymentAction(name: "smoke", buildspec: "ops/smoke.yml"),
                                      DeploymentAction(name: "announce", buildspec: "ops/missing.yml", dependsOn: ["smoke"])]
+        workspace.testCommands = []  // Copilot allows test_commands or post_deployments, not both
         let (target, _) = workspace.target()
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         let snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
-        XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["migrate", "CreateOrUpdate-api-test", "smoke", "announce", "TestCommands"])
-        XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .succeeded, .succeeded, .failed, .pending])
+        XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["migrate", "CreateOrUpdate-api-test", "smoke", "announce"])
+        XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .succeeded, .succeeded, .failed])
         XCTAssertEqual(snapshot.stages[2].actions[3].summary?.hasPrefix("ops/missing.yml is not in commit "), true)
         let log = try await target.logs(workspace.context(), stage: "test", action: "migrate")
         XCTAssertTrue(log.contains("migrating demo in test\n"), log)
+    }
+
+    /// Copilot gives pre/post-deployment projects COPILOT_APPLICATION_NAME and COPILOT_ENVIRONMENT_NAME
+    /// (and the build's AWS_ACCOUNT_ID and PARTITION); the test-commands project gets none of them.
+    func testActionsSeeTheVariablesCopilotGivesThem() async throws {
+        try workspace.write("ops/show.yml", "version: 0.2\nphases:\n  build:\n    commands:\n"
+                            + "      - echo \"app=$COPILOT_APPLICATION_NAME env=$COPILOT_ENVIRONMENT_NAME partition=$PARTITION\"\n")
+        try workspace.commit("show variables")
+        workspace.preDeployments = [DeploymentAction(name: "show", buildspec: "ops/show.yml")]
+        workspace.testCommands = ["echo \"tests see [${COPILOT_APPLICATION_NAME:-}${COPILOT_ENVIRONMENT_NAME:-}${PARTITION:-}]\""]
+        let (target, _) = workspace.target()
+        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
+        let pre = try await target.logs(workspace.context(), stage: "test", action: "show")
+        XCTAssertTrue(pre.contains("app=demo env=test partition=aws\n"), pre)
+        let tests = try await target.logs(workspace.context(), stage: "test", action: "TestCommands")
+        XCTAssertTrue(tests.contains("tests see []\n"), tests)
     }
 
     func testAnExecutionWhoseSluiceDiedIsAbandoned() async throws {
@@ -332,7 +350,7 @@ final class LocalWorkspace {
     var url: URL { directory.url }
     var branch = "main"
     var buildspec = "buildspec.yml"
-    var testCommands = ["make test", "make integration-test"]
+    var testCommands = ["make test", "make integration-test ENV=test"]
     var deployments: [Deployment] = []
     var preDeployments: [DeploymentAction] = []
     var postDeployments: [DeploymentAction] = []

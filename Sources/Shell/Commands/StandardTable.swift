@@ -34,7 +34,7 @@ extension CommandTable {
                     run: SourceCommands.setGitHub),
         CommandSpec(["source", "set", "codecommit"], [.positional("REPO", .repository), .option(["branch"], "BRANCH", .name)],
                     summary: "track a CodeCommit repository",
-                    help: "Sets the source to CodeCommit. REPO is the repository name or its https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME URL; the branch defaults to main.",
+                    help: "Sets the source to CodeCommit. REPO is the repository name or its https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME URL, written as the console URL Copilot reads; the branch defaults to main.",
                     example: "source set codecommit api-repo branch main", effect: .changesWorkspace,
                     run: SourceCommands.setCodeCommit),
         CommandSpec(["source", "set", "bitbucket"],

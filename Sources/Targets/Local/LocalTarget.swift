@@ -19,20 +19,17 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
     private var store: LocalStore { engine.store }
 
     public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
-        let definition = PipelineDefinition(pipeline)
-        // Checks depends_on now rather than in the first execution.
-        for stage in definition.stages { _ = try stage.plannedActions() }
-        let recorded = try store.read(PipelineDefinition.self, from: store.definitionFile(definition.name))
-        if recorded == definition {
-            ui.say("Pipeline \(definition.name) is up to date on the local target.")
+        let plan = try pipeline.plan()
+        let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(plan.name))
+        if recorded == plan {
+            ui.say("Pipeline \(plan.name) is up to date on the local target.")
             return .upToDate
         }
-        let stages = ["Source", "Build"] + definition.stages.map { StageName.deploy($0.environment) }
-        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(definition.name): \(stages.joined(separator: " → "))")
+        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(plan.name): \(plan.stageNames.joined(separator: " → "))")
         if options.dryRun { return .planned }
         try store.prepare()
-        try store.write(definition, to: store.definitionFile(definition.name))
-        let snapshot = try await engine.start(definition, trigger: "push")
+        try store.write(plan, to: store.definitionFile(plan.name))
+        let snapshot = try await engine.start(plan, trigger: "push")
         return .deployed(executionID: snapshot.id)
     }
 
@@ -113,8 +110,8 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
     }
 
-    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelineDefinition {
-        guard let definition = try store.read(PipelineDefinition.self, from: store.definitionFile(pipeline.manifest.name)) else {
+    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
+        guard let definition = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else {
             throw LocalTargetError("pipeline \(pipeline.manifest.name) has not been pushed to the local target",
                                    hint: "`push` records it and starts the first execution")
         }
