@@ -356,6 +356,32 @@ def _epoch(text: Any) -> float:
     return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
 
 
+_moto_create_pipeline = CodePipelineBackend.create_pipeline
+
+
+def _create_pipeline(self: CodePipelineBackend, pipeline: dict[str, Any], tags: list[dict[str, str]]):
+    """IAM takes a trust policy's Principal.Service as a string or a list of strings (Copilot's
+    templates write a list); moto's CreatePipeline check reads a string only. A list naming
+    codepipeline.amazonaws.com is shown to that check as the string it expects."""
+    try:
+        role = self.iam_backend.get_role_by_arn(pipeline["roleArn"])
+    except Exception:
+        return _moto_create_pipeline(self, pipeline, tags)
+    document = role.assume_role_policy_document
+    policy = json.loads(document)
+    for statement in policy.get("Statement", []):
+        service = statement.get("Principal", {}).get("Service")
+        if isinstance(service, list) and "codepipeline.amazonaws.com" in service:
+            statement["Principal"]["Service"] = "codepipeline.amazonaws.com"
+    role.assume_role_policy_document = json.dumps(policy)
+    try:
+        return _moto_create_pipeline(self, pipeline, tags)
+    finally:
+        role.assume_role_policy_document = document
+
+
+CodePipelineBackend.create_pipeline = _create_pipeline
+
 for _operation in (get_pipeline_state, start_pipeline_execution, list_pipeline_executions,
                    get_pipeline_execution, put_approval_result, stop_pipeline_execution):
     setattr(CodePipelineResponse, _operation.__name__, _operation)

@@ -76,12 +76,13 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         let template = try sluice(["show template"])
         XCTAssertEqual(template.status, 0, template.stderr)
         XCTAssertTrue(template.stdout.contains(#""Type": "AWS::CodePipeline::Pipeline""#), template.stdout)
-        XCTAssertTrue(template.stdout.contains("{{resolve:secretsmanager:github-token-shop}}"), template.stdout)
+        XCTAssertTrue(template.stdout.contains("{{resolve:secretsmanager:${SecretId}}}"), template.stdout)
+        XCTAssertTrue(template.stdout.contains(#""SecretId": "github-token-shop""#), template.stdout)
 
         // `pipeline show` adds what is deployed: About, then each stage's actions.
         let shown = try sluice(["pipeline show"])
         XCTAssertEqual(shown.status, 0, shown.stderr)
-        XCTAssertTrue(shown.stdout.contains("  Name        pipeline-demo-shop-main"), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("  Stack       pipeline-demo-shop-main"), shown.stdout)
         XCTAssertTrue(shown.stdout.contains("DeployTo-prod/ApprovePromotionTo-prod  Approval"), shown.stdout)
 
         // Pushing the same manifest again changes nothing.
@@ -113,6 +114,29 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipeline.yml").path))
         XCTAssertTrue(removed.stdout.contains("Deleted Secrets Manager secret github-token-shop."), removed.stdout)
         XCTAssertNotEqual(try cli.run(["secretsmanager", "describe-secret", "--secret-id", "github-token-shop"]).status, 0)
+    }
+
+    /// A pipeline Copilot deployed before v1.16 (stack and CodePipeline named as the manifest, tagged with the
+    /// application but not the pipeline) is updated in place: never a second pipeline-APP-NAME beside it.
+    func testALegacyPipelineIsUpdatedInPlaceNotCreatedBesideIt() throws {
+        let legacy = "pipeline-demo-api"
+        let template = #"{"Resources":{"Placeholder":{"Type":"AWS::S3::Bucket"}}}"#
+        _ = try cli.json(["cloudformation", "create-stack", "--stack-name", legacy, "--template-body", template,
+                          "--tags", "Key=copilot-application,Value=demo"])
+        let result = try sluice([useMoto, "pipeline new \(legacy)"] + Self.setup + ["push --yes"], environment: ["GITHUB_TOKEN": token])
+        let output = result.stdout + result.stderr
+        XCTAssertEqual(result.status, 0, output)
+        XCTAssertTrue(output.contains("Updating stack \(legacy): Copilot deployed pipeline \(legacy) before v1.16 under its legacy name"), output)
+        XCTAssertTrue(output.contains("Plan for stack \(legacy) (update):"), output)
+        XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-\(legacy)"]).status, 0,
+                          "a second stack was created beside the legacy one")
+        // The CodePipeline keeps the legacy name (the stack's), and the stack stays tagged as Copilot tags legacy pipelines.
+        XCTAssertEqual(try cli.json(["codepipeline", "get-pipeline", "--name", legacy])["pipeline"]
+            .flatMap { ($0 as? [String: Any])?["name"] as? String }, legacy)
+        let stack = (try cli.json(["cloudformation", "describe-stacks", "--stack-name", legacy])["Stacks"] as? [[String: Any]])?.first
+        XCTAssertEqual((stack?["Tags"] as? [[String: String]])?.map { $0["Key"] ?? "" }, ["copilot-application"])
+        let status = try sluice(["status"])
+        XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
     }
 
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {
