@@ -139,6 +139,22 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
     }
 
+    /// On the AWS target an environment of the application (its SSM parameter) is one `stage add` accepts,
+    /// though this workspace has no folder for it (it was made from another workspace).
+    func testStageAddAcceptsAnEnvironmentOfTheApplicationWithoutAFolder() throws {
+        let value = #"{"app":"demo","name":"staging","region":"us-east-1","accountID":"123456789012","prod":false,"#
+            + #""executionRoleARN":"arn:aws:iam::123456789012:role/demo-staging-CFNExecutionRole","#
+            + #""managerRoleARN":"arn:aws:iam::123456789012:role/demo-staging-EnvManagerRole"}"#
+        try cli.json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/demo/environments/staging",
+                      "--value", value])
+        let added = try sluice([useMoto, "stage add staging"])
+        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
+        XCTAssertTrue(added.stdout.contains("added stage staging"), added.stdout)
+        let unknown = try sluice(["stage add nowhere"])
+        XCTAssertEqual(unknown.status, 1, unknown.stdout + unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("environments are: prod, staging, test"), unknown.stderr)
+    }
+
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {
         // The workspace knows staging; the application in SSM does not.
         let staging = workspace.appendingPathComponent("copilot/environments/staging")
