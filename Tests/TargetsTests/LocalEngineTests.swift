@@ -253,6 +253,26 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertTrue(tests.contains("tests see []\n"), tests)
     }
 
+    /// The programs a buildspec starts, as the preflight before an execution finds them in Copilot's own buildspec.
+    func testThePreflightFindsTheProgramsABuildspecRuns() throws {
+        let text = PipelineScaffold.buildspec(manifestPath: "copilot/pipeline.yml")
+        let spec = try BuildspecParser.parse(text, path: "copilot/buildspec.yml")
+        let programs = Set(spec.phases.flatMap(\.commands).flatMap(BuildPreflight.programs(in:)))
+        XCTAssertEqual(programs, ["cat", "copilot", "cut", "grep", "jq", "ln", "ls", "rev", "ruby", "sed", "wget", "chmod"])
+        XCTAssertEqual(BuildPreflight.missingPrograms(spec, searchPath: "/nonexistent"), programs.sorted())
+    }
+
+    /// `push` says before running what the Build will fail on: a program the buildspec runs that this machine lacks.
+    func testPushWarnsAboutProgramsThisMachineLacks() async throws {
+        try workspace.write("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - sluice-no-such-tool --version && make all\n")
+        try workspace.commit("a tool this machine lacks")
+        let (target, _) = workspace.target()
+        let ui = RecordingUI()
+        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true, dryRun: true), ui: ui)
+        XCTAssertTrue(ui.lines.contains { $0.hasPrefix("warning: buildspec.yml runs sluice-no-such-tool, which this machine does not have on PATH") },
+                      "\(ui.lines)")
+    }
+
     func testAnExecutionWhoseSluiceDiedIsAbandoned() async throws {
         let (target, _) = workspace.target()
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
@@ -339,6 +359,18 @@ func XCTUnwrapAsync<T>(_ value: @autoclosure () async throws -> T?, file: Static
 struct SilentUI: TargetUI {
     var isInteractive: Bool { false }
     func say(_ line: String) {}
+    func confirm(_ question: String) async -> Bool { false }
+    func readSecret(_ prompt: String) async -> String? { nil }
+    func ask(_ question: String) async -> String? { nil }
+}
+
+/// A non-interactive UI that keeps what it is told.
+final class RecordingUI: TargetUI, @unchecked Sendable {
+    private let lock = NSLock()
+    private var said: [String] = []
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return said }
+    var isInteractive: Bool { false }
+    func say(_ line: String) { lock.lock(); said.append(line); lock.unlock() }
     func confirm(_ question: String) async -> Bool { false }
     func readSecret(_ prompt: String) async -> String? { nil }
     func ask(_ question: String) async -> String? { nil }

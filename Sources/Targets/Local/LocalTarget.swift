@@ -26,6 +26,11 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
             return .upToDate
         }
         ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(plan.name): \(plan.stageNames.joined(separator: " → "))")
+        if recorded == nil, plan.stages.contains(where: { $0.actions.contains { if case .deployment = $0.kind { return true }; return false } }) {
+            ui.say("(On this machine a CreateOrUpdate action checks its template and configuration in the build's output "
+                   + "and records them under .sluice/local/deployments; it calls no CloudFormation.)")
+        }
+        warnAboutMissingPrograms(plan, workspaceRoot: pipeline.workspaceRoot, ui: ui)
         if options.dryRun { return .planned }
         try store.prepare()
         try store.write(plan, to: store.definitionFile(plan.name))
@@ -35,6 +40,17 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
 
     public func release(_ pipeline: PipelineContext) async throws -> String {
         try await engine.start(try pushedDefinition(pipeline), trigger: "release").id
+    }
+
+    /// Says before the execution what its Build will fail on: programs the buildspec runs that this machine lacks.
+    private func warnAboutMissingPrograms(_ plan: PipelinePlan, workspaceRoot: URL, ui: any TargetUI) {
+        let path = plan.build.buildspec
+        guard let spec = try? BuildspecParser.load(workspaceRoot.appendingPathComponent(path), displayPath: path) else { return }
+        let missing = BuildPreflight.missingPrograms(spec, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "")
+        guard !missing.isEmpty else { return }
+        ui.say("warning: \(path) runs \(missing.joined(separator: ", ")), which this machine does not have on PATH: "
+               + "the local Build runs the buildspec with this machine's programs and installs nothing, so it will fail "
+               + "where they are used (install them, or build with a buildspec that runs here).")
     }
 
     public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
