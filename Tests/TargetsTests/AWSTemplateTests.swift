@@ -121,6 +121,19 @@ final class AWSTemplateTests: XCTestCase {
         XCTAssertEqual(bitbucket?["Configuration"]?["FullRepositoryId"], "acme/shop")
     }
 
+    /// `connection_name` names an existing connection, which Copilot looks up (ListConnections): the stack uses its
+    /// ARN and creates none. Without a name, the stack creates one under Copilot's name.
+    func testAConnectionNameNamesAnExistingConnection() throws {
+        let named = PipelineManifest(name: "named", source: Source(provider: .gitHub, properties: SourceProperties(
+            repository: "acme/shop", connectionName: "acme-github")), stages: [Stage(name: "test")])
+        let template = try PipelineTemplate.make(try Self.input(named))
+        XCTAssertNil(template["Resources"]?["SourceConnection"])
+        guard case .array(let stages)? = template["Resources"]?["Pipeline"]?["Properties"]?["Stages"] else { return XCTFail("no stages") }
+        XCTAssertEqual(actions(stages[0]).first?["Configuration"]?["ConnectionArn"], .string(Self.lookedUpConnection))
+        let created = try PipelineTemplate.make(try Self.input(Self.variants["connection-approval-tests"]!))
+        XCTAssertEqual(created["Resources"]?["SourceConnection"]?["Properties"]?["ConnectionName"], "copilot-acme-shop")
+    }
+
     func testTheSameInputRendersTheSameBytes() throws {
         let input = try Self.input(Self.variants["ordered-deployments"]!)
         XCTAssertEqual(try PipelineTemplate.make(input).rendered(), try PipelineTemplate.make(input).rendered())

@@ -114,7 +114,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     public func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String {
         let aws = try aws()
         let name = try await pipelineName(pipeline, aws)
-        let stageName = [StageName.source, StageName.build].contains(stage) || stage.hasPrefix("DeployTo-")
+        let stageName = [StageName.source, StageName.build].contains(stage) || StageName.environment(of: stage) != nil
             ? stage : StageName.deploy(stage)
         let state = try await aws.codePipeline.getPipelineState(.init(name: name))
         guard let found = state.stageStates?.first(where: { $0.stageName == stageName }) else {
