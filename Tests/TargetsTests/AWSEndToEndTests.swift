@@ -155,6 +155,16 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertTrue(unknown.stderr.contains("environments are: prod, staging, test"), unknown.stderr)
     }
 
+    /// Copilot refuses a CodeCommit repository in another region than the application's.
+    func testACodeCommitRepositoryInAnotherRegionIsRefused() throws {
+        let repository = "https://eu-west-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop/browse"
+        let result = try sluice([useMoto, "source set codecommit \(repository)", "stage add test", "push --yes"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("repository shop is in eu-west-1, but application demo is in \(Self.moto.region)"),
+                      result.stderr)
+        XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
+    }
+
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {
         // The workspace knows staging; the application in SSM does not.
         let staging = workspace.appendingPathComponent("copilot/environments/staging")
