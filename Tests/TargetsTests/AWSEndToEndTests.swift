@@ -165,6 +165,24 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
     }
 
+    /// `connection_name` names an existing connection, found by ListConnections as Copilot finds it: the stack
+    /// uses it and creates none. A name no connection has stops push before anything is deployed.
+    func testAConnectionNameUsesTheExistingConnection() throws {
+        let created = try cli.json(["codestar-connections", "create-connection", "--provider-type", "GitHub",
+                                    "--connection-name", "acme-github"])
+        let arn = try XCTUnwrap(created["ConnectionArn"] as? String)
+        let setup = [useMoto, "source set github acme/shop connection acme-github", "stage add test"]
+        let pushed = try sluice(setup + ["push --yes", "show template"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        XCTAssertTrue(pushed.stdout.contains(#""ConnectionArn": "\#(arn)""#), pushed.stdout)
+        XCTAssertFalse(pushed.stdout.contains("AWS::CodeStarConnections::Connection"), pushed.stdout)
+        XCTAssertFalse(pushed.stdout.contains("is PENDING"), pushed.stdout)
+
+        let missing = try sluice(["source set github acme/shop connection nobody-made-this", "push --yes"])
+        XCTAssertEqual(missing.status, 1, missing.stdout + missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("no CodeStar connection named nobody-made-this"), missing.stderr)
+    }
+
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {
         // The workspace knows staging; the application in SSM does not.
         let staging = workspace.appendingPathComponent("copilot/environments/staging")

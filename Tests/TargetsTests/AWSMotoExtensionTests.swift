@@ -9,6 +9,27 @@ import Manifest
 /// botocore parses — the execution moves through its stages and parks at the approval.
 final class AWSMotoExtensionTests: AWSMotoTestCase {
 
+    /// The harness's CodeStar Connections (which moto lacks) as the aws CLI reads them: created PENDING, listed by name.
+    func testTheAWSCLICreatesAndListsConnections() async throws {
+        let moto = try XCTUnwrap(Self.moto, "moto did not start")
+        try await moto.reset()
+        let cli = AWSCommandLine(moto: moto)
+        let created = try cli.json(["codestar-connections", "create-connection", "--provider-type", "Bitbucket",
+                                    "--connection-name", "acme-bitbucket"])
+        let arn = try XCTUnwrap(created["ConnectionArn"] as? String)
+        XCTAssertTrue(arn.hasPrefix("arn:aws:codestar-connections:\(moto.region):123456789012:connection/"), arn)
+        let listed = try cli.json(["codestar-connections", "list-connections"])["Connections"] as? [[String: Any]]
+        XCTAssertEqual(listed?.map { $0["ConnectionName"] as? String }, ["acme-bitbucket"])
+        XCTAssertEqual(listed?.first?["ConnectionStatus"] as? String, "PENDING")
+        let got = try cli.json(["codestar-connections", "get-connection", "--connection-arn", arn])["Connection"] as? [String: Any]
+        XCTAssertEqual(got?["ProviderType"] as? String, "Bitbucket")
+        // Unsigned (wrongly signed) requests are refused, as for moto's own services.
+        var forged = cli.environment
+        forged["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
+        let refused = try runProcess("/usr/bin/env", ["aws", "codestar-connections", "list-connections"], environment: forged, timeout: 60)
+        XCTAssertNotEqual(refused.status, 0, refused.stdout)
+    }
+
     /// IAM accepts Principal.Service as a list (Copilot's templates write one); the harness's CreatePipeline does too.
     func testAPipelineRoleTrustingCodePipelineInAListIsAccepted() async throws {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")
