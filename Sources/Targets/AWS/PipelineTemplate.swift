@@ -178,6 +178,8 @@ private struct Builder {
         }
     }
 
+    // The artifact store: artifactBucket(), bucketARNs() and the pipeline's ArtifactStore are the places the
+    // application's regional bucket and KMS key (its StackSet, #11) replace this stack's own bucket.
     func artifactBucket() -> TemplateValue {
         // Retained: it holds the artifacts of past executions, and a non-empty bucket would fail `pipeline rm`.
         guard case .object(var entries) = resource("AWS::S3::Bucket", [
