@@ -113,7 +113,7 @@ public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public var hint: String?
 
-    public var description: String { message }
+    public var description: String { message + (hint.map { "\nhint: \($0)" } ?? "") }
 }
 
 extension PipelinePlan {
