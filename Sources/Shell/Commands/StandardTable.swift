@@ -17,7 +17,7 @@ extension CommandTable {
                     help: "Makes NAME the pipeline the editing commands act on. Unsaved edits of the current one must be saved (or dropped with `reload`) first.",
                     example: "pipeline use api-main", effect: .changesWorkspace, run: PipelineCommands.use),
         CommandSpec(["pipeline", "rm"], [.positional("NAME", .pipeline), .flag("--delete-secret")], summary: "delete a pipeline's manifest and buildspec",
-                    help: "Removes the pipeline's files from the workspace. On the aws target it first deletes the deployed stack pipeline-APP-NAME (and with it the CodePipeline); `--delete-secret` also deletes the GitHub token secret the manifest names. What was pushed to the local target stays.",
+                    help: "Removes the pipeline's files from the workspace. On the aws target it first deletes the deployed stack pipeline-APP-NAME, or the legacy stack Copilot named as the pipeline (and with it the CodePipeline); `--delete-secret` also deletes the GitHub token secret the manifest names. What was pushed to the local target stays.",
                     example: "pipeline rm old-pipeline", effect: .changesWorkspace, run: PipelineCommands.remove),
         CommandSpec(["pipeline", "show"], summary: "summarise the pipeline being edited",
                     help: "Prints the pipeline's name, files, source and stages in order with their approvals, tests and deployments.",
