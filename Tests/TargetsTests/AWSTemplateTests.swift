@@ -167,6 +167,11 @@ final class AWSTemplateTests: XCTestCase {
             written.append(file.path)
         }
         for (name, manifest) in Self.variants { try write(name, try Self.input(manifest)) }
+        // A legacy pipeline's template names the CodePipeline after its stack, as Copilot's does.
+        var legacy = try Self.input(Self.variants["connection-approval-tests"]!)
+        legacy.isLegacy = true
+        XCTAssertEqual(try PipelineTemplate.make(legacy)["Resources"]?["Pipeline"]?["Properties"]?["Name"], .ref("AWS::StackName"))
+        try write("legacy", legacy)
         var corpusCount = 0
         for (name, manifest) in try Self.corpusManifests() {
             try write("corpus-" + name.replacingOccurrences(of: "/", with: "_"), try Self.input(manifest))
