@@ -55,7 +55,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AWS"], path: "Tests/TestSupport"),
         .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
         .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"]),
-        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS"]),
+        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS",
+                                                         .product(name: "Yams", package: "Yams")]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),
         .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice", "AWS"]),

@@ -190,6 +190,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
     func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
+    /// The application's environments as the target knows them (Copilot's SSM parameters on AWS,
+    /// where an environment needs no folder in this workspace); nil when it knows none of its own.
+    func environments(application: String) async throws -> [String]?
 }
 
 extension PipelineTarget {
@@ -205,4 +208,7 @@ extension PipelineTarget {
 
     /// Targets without a separately deployed pipeline add nothing.
     public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] { [] }
+
+    /// The local target knows the workspace's environments only.
+    public func environments(application: String) async throws -> [String]? { nil }
 }

@@ -9,7 +9,10 @@ adds both to the running moto server:
   execution, as AWS does (and one for AWS::CodeStarConnections::Connection, whose
   Ref the pipeline's policies need), and stack outputs refreshed by ExecuteChangeSet;
 - GetPipelineState, StartPipelineExecution, ListPipelineExecutions,
-  GetPipelineExecution, PutApprovalResult and StopPipelineExecution.
+  GetPipelineExecution, PutApprovalResult and StopPipelineExecution;
+- CreatePipeline accepting a trust policy's Principal.Service as a list, as IAM does;
+- CodeStar Connections' CreateConnection, ListConnections and GetConnection (signatures
+  checked by moto's IAM), for pipelines whose connection_name names an existing connection.
 
 An execution moves through the pipeline's stages in order; within a stage, actions
 run in groups of equal runOrder. Every action but an approval succeeds after
@@ -356,6 +359,32 @@ def _epoch(text: Any) -> float:
     return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
 
 
+_moto_create_pipeline = CodePipelineBackend.create_pipeline
+
+
+def _create_pipeline(self: CodePipelineBackend, pipeline: dict[str, Any], tags: list[dict[str, str]]):
+    """IAM takes a trust policy's Principal.Service as a string or a list of strings (Copilot's
+    templates write a list); moto's CreatePipeline check reads a string only. A list naming
+    codepipeline.amazonaws.com is shown to that check as the string it expects."""
+    try:
+        role = self.iam_backend.get_role_by_arn(pipeline["roleArn"])
+    except Exception:
+        return _moto_create_pipeline(self, pipeline, tags)
+    document = role.assume_role_policy_document
+    policy = json.loads(document)
+    for statement in policy.get("Statement", []):
+        service = statement.get("Principal", {}).get("Service")
+        if isinstance(service, list) and "codepipeline.amazonaws.com" in service:
+            statement["Principal"]["Service"] = "codepipeline.amazonaws.com"
+    role.assume_role_policy_document = json.dumps(policy)
+    try:
+        return _moto_create_pipeline(self, pipeline, tags)
+    finally:
+        role.assume_role_policy_document = document
+
+
+CodePipelineBackend.create_pipeline = _create_pipeline
+
 for _operation in (get_pipeline_state, start_pipeline_execution, list_pipeline_executions,
                    get_pipeline_execution, put_approval_result, stop_pipeline_execution):
     setattr(CodePipelineResponse, _operation.__name__, _operation)
@@ -519,3 +548,76 @@ CloudFormationBackend.execute_change_set = _execute_change_set_with_outputs
 # moto caches its model list on first use; make sure it sees these.
 for _cache in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
     _cache.cache_clear()
+
+
+# MARK: the CodeStar Connections API
+
+from moto import settings
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.iam.access_control import IAMRequest
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+_CONNECTIONS_TARGET = "com.amazonaws.codestar.connections.CodeStar_connections_20191201."
+# Connections by ARN, as CreateConnection made them; emptied by /moto-api/reset.
+_connections: dict[str, dict[str, str]] = {}
+_moto_dispatch = DomainDispatcherApplication.__call__
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")}
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            headers[name] = environ[key]
+    return headers
+
+
+def _connections_call(operation: str, body: dict[str, Any], region: str, account: str) -> tuple[str, dict[str, Any]]:
+    if operation == "CreateConnection":
+        arn = f"arn:aws:codestar-connections:{region}:{account}:connection/{uuid.uuid4()}"
+        _connections[arn] = {"ConnectionName": body["ConnectionName"], "ConnectionArn": arn,
+                             "ProviderType": body.get("ProviderType", "GitHub"), "OwnerAccountId": account,
+                             "ConnectionStatus": "PENDING"}
+        return "200 OK", {"ConnectionArn": arn}
+    if operation == "ListConnections":
+        wanted = body.get("ProviderTypeFilter")
+        listed = [c for c in _connections.values() if wanted in (None, c["ProviderType"])]
+        return "200 OK", {"Connections": listed}
+    if operation == "GetConnection":
+        found = _connections.get(body.get("ConnectionArn", ""))
+        if found is None:
+            return "400 Bad Request", {"__type": "ResourceNotFoundException", "message": "Connection not found"}
+        return "200 OK", {"Connection": found}
+    return "400 Bad Request", {"__type": "UnknownOperationException", "message": operation}
+
+
+def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
+    """CodeStar Connections, which moto lacks: CreateConnection, ListConnections and GetConnection
+    over connections kept here, each request's signature checked by moto's IAM as for its own services."""
+    if environ.get("PATH_INFO") == "/moto-api/reset":
+        _connections.clear()
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if not target.startswith(_CONNECTIONS_TARGET):
+        return _moto_dispatch(self, environ, start_response)
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    headers = _headers(environ)
+    operation = target[len(_CONNECTIONS_TARGET):]
+    account = "123456789012"
+    region = headers.get("Authorization", "").partition("Credential=")[2].split("/")[2:3] or ["us-east-1"]
+    try:
+        if ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT:
+            request = IAMRequest(account_id=account, method=environ["REQUEST_METHOD"], path=environ.get("PATH_INFO") or "/",
+                                 data={}, body=body, headers=headers, action=operation)
+            request.check_signature()
+            request.check_action_permitted("*")
+        else:
+            ActionAuthenticatorMixin.request_count += 1
+        status, answer = _connections_call(operation, json.loads(body or b"{}"), region[0], account)
+    except Exception as error:  # moto's signature and permission errors carry their HTTP status and type
+        status = f"{getattr(error, 'code', 403)} Denied"
+        answer = {"__type": getattr(error, "error_type", "AccessDeniedException"), "message": getattr(error, "message", str(error))}
+    payload = json.dumps(answer).encode()
+    start_response(status, [("Content-Type", "application/x-amz-json-1.0"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+DomainDispatcherApplication.__call__ = _dispatch

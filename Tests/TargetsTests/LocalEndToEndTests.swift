@@ -13,7 +13,7 @@ final class LocalEndToEndTests: XCTestCase {
 
     /// Writes the quickstart's pipeline manifest (as `stage add`/`test add`/`approval on` would),
     /// with `testCommands` for the test stage.
-    func writePipeline(testCommands: [String] = ["make test", "make integration-test"]) throws {
+    func writePipeline(testCommands: [String] = ["make test", "make integration-test ENV=test"]) throws {
         let manifest = """
         name: release
         version: 1
@@ -77,6 +77,37 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
     }
 
+    /// Copilot validates the manifest before it deploys: `push` and `release` stop on its errors (nothing is
+    /// recorded or run) and print its warnings. A post action beside test commands is such an error.
+    func testPushAndReleaseValidateTheManifestFirst() throws {
+        try writePipeline()
+        let file = workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml")
+        let valid = try String(contentsOf: file, encoding: .utf8)
+        let invalid = valid.replacingOccurrences(of: "  - name: prod\n", with: """
+                post_deployments:
+                  smoke:
+                    buildspec: ops/smoke.yml
+              - name: prod
+
+            """)
+        try Data(invalid.utf8).write(to: file)
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 1, pushed.stdout + pushed.stderr)
+        XCTAssertTrue(pushed.stdout.contains("error: stage test has both test_commands and post_deployments"), pushed.stdout)
+        XCTAssertTrue(pushed.stderr.contains("push stopped: copilot/pipelines/release/manifest.yml has 1 error"), pushed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(".sluice/local/pipelines/release").path))
+
+        // Warnings are printed and the push goes on; release validates too.
+        try Data(valid.replacingOccurrences(of: "version: 1\n", with: "version: 1\ntypo: true\n").utf8).write(to: file)
+        let warned = try sluice(["push", "--yes"])
+        XCTAssertEqual(warned.status, 0, warned.stdout + warned.stderr)
+        XCTAssertTrue(warned.stdout.contains("warning: typo is not a pipeline manifest setting"), warned.stdout)
+        try Data(invalid.utf8).write(to: file)
+        let released = try sluice(["release"])
+        XCTAssertEqual(released.status, 1, released.stdout + released.stderr)
+        XCTAssertTrue(released.stderr.contains("release stopped:"), released.stderr)
+    }
+
     func testAFailingTestCommandFailsItsStageAndStopsPromotion() throws {
         try writePipeline(testCommands: ["make test", "echo no such page; exit 4"])
         let result = try sluice(["push", "--yes"])
@@ -120,7 +151,7 @@ final class LocalEndToEndTests: XCTestCase {
         let tests = try sluice(["logs", "test", "TestCommands"])
         XCTAssertTrue(tests.stdout.contains("ok - greets an environment"), tests.stdout)
         let deploy = try sluice(["logs", "prod", "CreateOrUpdate-api-prod"])
-        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.yml"), deploy.stdout)
+        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.stack.yml"), deploy.stdout)
     }
 
     func testARunWhoseSluiceIsKilledMidBuildIsAbandoned() throws {

@@ -185,7 +185,10 @@ enum GitRemote {
         }
         if text.contains("github.com/") { return SourceSetting(provider: .gitHub, repository: text, branch: nil) }
         if text.contains("bitbucket.org/") { return SourceSetting(provider: .bitbucket, repository: text, branch: nil) }
-        if text.contains("git-codecommit.") { return SourceSetting(provider: .codeCommit, repository: url, branch: nil) }
+        if text.contains("git-codecommit."),
+           let console = try? RepositoryURL.codeCommit(text, region: nil, at: ScriptLocation(file: ".git/config", line: 0, column: 0)) {
+            return SourceSetting(provider: .codeCommit, repository: console, branch: nil)
+        }
         return nil
     }
 }

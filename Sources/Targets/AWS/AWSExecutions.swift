@@ -93,7 +93,7 @@ extension AWSTarget {
                 switch latest.status {
                 case "InProgress": actionState = latest.token != nil ? .waitingForApproval : .inProgress
                 case "Succeeded": actionState = .succeeded
-                case "Failed": actionState = actionName.hasPrefix("ApprovePromotionTo-") ? .rejected : .failed
+                case "Failed": actionState = StageName.isApproval(actionName) ? .rejected : .failed
                 case "Abandoned": actionState = .abandoned
                 default: actionState = .pending
                 }

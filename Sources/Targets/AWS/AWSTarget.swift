@@ -18,6 +18,8 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     private var clients: AWSClients?
     /// Physical pipeline names, by stack name: the stack's `Pipeline` resource never changes name.
     private var pipelineNames: [String: String] = [:]
+    /// Each pipeline's stack, by Copilot's stack name for it (`pipeline-APP-NAME`).
+    private var stacks: [String: PipelineStack] = [:]
     /// What `watch` follows, by pipeline name; see `latestExecution`.
     private var followed: [String: FollowedExecution] = [:]
     /// When each action execution was first seen running, for elapsed times once it has finished.
@@ -112,7 +114,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     public func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String {
         let aws = try aws()
         let name = try await pipelineName(pipeline, aws)
-        let stageName = [StageName.source, StageName.build].contains(stage) || stage.hasPrefix("DeployTo-")
+        let stageName = [StageName.source, StageName.build].contains(stage) || StageName.environment(of: stage) != nil
             ? stage : StageName.deploy(stage)
         let state = try await aws.codePipeline.getPipelineState(.init(name: name))
         guard let found = state.stageStates?.first(where: { $0.stageName == stageName }) else {
@@ -147,13 +149,14 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] {
         let aws = try aws()
         let region = aws.configuration.region.value
-        guard try await describeStack(pipeline.stackName, aws) != nil else {
-            return ["deployed: no (no stack \(pipeline.stackName) in \(region); `push` deploys it)"]
+        let stackName = try await pipelineStack(pipeline, aws).name
+        guard try await describeStack(stackName, aws) != nil else {
+            return ["deployed: no (no stack \(stackName) in \(region); `push` deploys it)"]
         }
         let name = try await pipelineName(pipeline, aws)
         let described = try await aws.codePipeline.getPipeline(.init(name: name))
         let formatter = ISO8601DateFormatter()
-        var lines = ["About", "  Name        \(name)", "  Stack       \(pipeline.stackName)", "  Region      \(region)"]
+        var lines = ["About", "  Name        \(name)", "  Stack       \(stackName)", "  Region      \(region)"]
         if let arn = described.metadata?.pipelineArn { lines.append("  ARN         \(arn)") }
         if let created = described.metadata?.created { lines.append("  Created At  \(formatter.string(from: created))") }
         if let updated = described.metadata?.updated { lines.append("  Updated At  \(formatter.string(from: updated))") }
@@ -184,26 +187,48 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
 
     // MARK: Shared lookups
 
-    /// The name of the CodePipeline the stack made, from the stack's `PipelineName` output.
+    /// The stack holding the pipeline: Copilot's `pipeline-APP-NAME`, or the stack of a pipeline Copilot
+    /// deployed before v1.16 under its legacy naming — named as the manifest, tagged `copilot-application`
+    /// but not `copilot-pipeline` (Copilot's deploy.ListDeployedPipelines tells them apart so).
+    func pipelineStack(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> PipelineStack {
+        if let known = withLock({ stacks[pipeline.stackName] }) { return known }
+        var found = PipelineStack(name: pipeline.stackName, isLegacy: false)
+        if try await describeStack(pipeline.stackName, aws) == nil,
+           let legacy = try await describeStack(pipeline.manifest.name, aws),
+           let tags = legacy.tags,
+           tags.contains(where: { $0.key == "copilot-application" && $0.value == pipeline.application }),
+           !tags.contains(where: { $0.key == "copilot-pipeline" }) {
+            found = PipelineStack(name: pipeline.manifest.name, isLegacy: true)
+        }
+        withLock { stacks[pipeline.stackName] = found }
+        return found
+    }
+
+    /// The name of the CodePipeline the stack made, from the stack's `PipelineName` output; a legacy
+    /// pipeline Copilot deployed has no such output, and is named as its stack.
     func pipelineName(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
-        if let known = withLock({ pipelineNames[pipeline.stackName] }) { return known }
-        guard let stack = try await describeStack(pipeline.stackName, aws) else { throw notDeployed(pipeline, aws) }
-        guard let name = stack.outputs?.first(where: { $0.outputKey == PipelineTemplate.pipelineNameOutput })?.outputValue else {
-            throw AWSTargetError("stack \(pipeline.stackName) is \(stack.stackStatus) and has no \(PipelineTemplate.pipelineNameOutput) output",
+        let stackName = try await pipelineStack(pipeline, aws).name
+        if let known = withLock({ pipelineNames[stackName] }) { return known }
+        guard let stack = try await describeStack(stackName, aws) else { throw try await notDeployed(pipeline, aws) }
+        let output = stack.outputs?.first(where: { $0.outputKey == PipelineTemplate.pipelineNameOutput })?.outputValue
+        let isLegacy = try await pipelineStack(pipeline, aws).isLegacy
+        guard let name = output ?? (isLegacy ? stackName : nil) else {
+            throw AWSTargetError("stack \(stackName) is \(stack.stackStatus) and has no \(PipelineTemplate.pipelineNameOutput) output",
                                  hint: "`push` deploys the pipeline (again)")
         }
-        withLock { pipelineNames[pipeline.stackName] = name }
+        withLock { pipelineNames[stackName] = name }
         return name
     }
 
-    func notDeployed(_ pipeline: PipelineContext, _ aws: AWSClients) -> AWSTargetError {
-        AWSTargetError("pipeline \(pipeline.manifest.name) is not deployed: no stack \(pipeline.stackName) in "
+    func notDeployed(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> AWSTargetError {
+        AWSTargetError("pipeline \(pipeline.manifest.name) is not deployed: no stack \(try await pipelineStack(pipeline, aws).name) in "
                        + aws.configuration.region.value, hint: "`push` deploys it")
     }
 
     func forget(_ pipeline: PipelineContext) {
         withLock {
-            if let name = pipelineNames.removeValue(forKey: pipeline.stackName) { followed[name] = nil }
+            let stackName = stacks.removeValue(forKey: pipeline.stackName)?.name ?? pipeline.stackName
+            if let name = pipelineNames.removeValue(forKey: stackName) { followed[name] = nil }
         }
     }
 
@@ -227,6 +252,7 @@ struct AWSClients: Sendable {
     let codePipeline: CodePipeline
     let ssm: SSM
     let secretsManager: SecretsManager
+    let codeStarConnections: CodeStarConnections
 
     init(configuration: AWSConfiguration) {
         let client = AWSClient(configuration: configuration)
@@ -235,6 +261,7 @@ struct AWSClients: Sendable {
         codePipeline = CodePipeline(client: client)
         ssm = SSM(client: client)
         secretsManager = SecretsManager(client: client)
+        codeStarConnections = CodeStarConnections(client: client)
     }
 }
 
@@ -256,4 +283,11 @@ extension AWSError {
     /// CloudFormation's answer about a stack that does not exist.
     var isMissingStack: Bool { code == "ValidationError" && message.contains("does not exist") }
     var isThrottling: Bool { httpStatus == 429 || code.lowercased().contains("throttl") || code == "TooManyRequestsException" }
+}
+
+/// A pipeline's CloudFormation stack.
+struct PipelineStack: Sendable {
+    var name: String
+    /// Deployed by Copilot before v1.16: the stack and the CodePipeline are named as the manifest.
+    var isLegacy: Bool
 }

@@ -19,25 +19,38 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
     private var store: LocalStore { engine.store }
 
     public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
-        let definition = PipelineDefinition(pipeline)
-        // Checks depends_on now rather than in the first execution.
-        for stage in definition.stages { _ = try stage.plannedActions() }
-        let recorded = try store.read(PipelineDefinition.self, from: store.definitionFile(definition.name))
-        if recorded == definition {
-            ui.say("Pipeline \(definition.name) is up to date on the local target.")
+        let plan = try pipeline.plan()
+        let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(plan.name))
+        if recorded == plan {
+            ui.say("Pipeline \(plan.name) is up to date on the local target.")
             return .upToDate
         }
-        let stages = ["Source", "Build"] + definition.stages.map { StageName.deploy($0.environment) }
-        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(definition.name): \(stages.joined(separator: " → "))")
+        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(plan.name): \(plan.stageNames.joined(separator: " → "))")
+        if recorded == nil, plan.stages.contains(where: { $0.actions.contains { if case .deployment = $0.kind { return true }; return false } }) {
+            ui.say("(On this machine a CreateOrUpdate action checks its template and configuration in the build's output "
+                   + "and records them under .sluice/local/deployments; it calls no CloudFormation.)")
+        }
+        warnAboutMissingPrograms(plan, workspaceRoot: pipeline.workspaceRoot, ui: ui)
         if options.dryRun { return .planned }
         try store.prepare()
-        try store.write(definition, to: store.definitionFile(definition.name))
-        let snapshot = try await engine.start(definition, trigger: "push")
+        try store.write(plan, to: store.definitionFile(plan.name))
+        let snapshot = try await engine.start(plan, trigger: "push")
         return .deployed(executionID: snapshot.id)
     }
 
     public func release(_ pipeline: PipelineContext) async throws -> String {
         try await engine.start(try pushedDefinition(pipeline), trigger: "release").id
+    }
+
+    /// Says before the execution what its Build will fail on: programs the buildspec runs that this machine lacks.
+    private func warnAboutMissingPrograms(_ plan: PipelinePlan, workspaceRoot: URL, ui: any TargetUI) {
+        let path = plan.build.buildspec
+        guard let spec = try? BuildspecParser.load(workspaceRoot.appendingPathComponent(path), displayPath: path) else { return }
+        let missing = BuildPreflight.missingPrograms(spec, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "")
+        guard !missing.isEmpty else { return }
+        ui.say("warning: \(path) runs \(missing.joined(separator: ", ")), which this machine does not have on PATH: "
+               + "the local Build runs the buildspec with this machine's programs and installs nothing, so it will fail "
+               + "where they are used (install them, or build with a buildspec that runs here).")
     }
 
     public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
@@ -113,8 +126,8 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
     }
 
-    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelineDefinition {
-        guard let definition = try store.read(PipelineDefinition.self, from: store.definitionFile(pipeline.manifest.name)) else {
+    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
+        guard let definition = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else {
             throw LocalTargetError("pipeline \(pipeline.manifest.name) has not been pushed to the local target",
                                    hint: "`push` records it and starts the first execution")
         }
