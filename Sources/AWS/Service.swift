@@ -48,6 +48,13 @@ public struct AWSService: Sendable, Hashable {
         serviceID: "Resource Groups Tagging API", signingName: "tagging", endpointPrefix: "tagging",
         wireProtocol: .json(version: "1.1", targetPrefix: "ResourceGroupsTaggingAPI_20170126"))
 
+    /// The IAM Identity Center portal (GetRoleCredentials) and its OIDC service (token refresh):
+    /// REST calls with a bearer token, not signed.
+    public static let sso = AWSService(serviceID: "SSO", signingName: "awsssoportal", endpointPrefix: "portal.sso",
+                                       wireProtocol: .json(version: "1.1", targetPrefix: ""))
+    public static let ssoOIDC = AWSService(serviceID: "SSO OIDC", signingName: "sso-oauth", endpointPrefix: "oidc",
+                                           wireProtocol: .json(version: "1.1", targetPrefix: ""))
+
     /// IAM: sluice itself does not call it; the tests make their moto user with it.
     public static let iam = AWSService(serviceID: "IAM", signingName: "iam", endpointPrefix: "iam",
                                        wireProtocol: .query(apiVersion: "2010-05-08"))

@@ -170,7 +170,7 @@ enum TargetCommands {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget
         do {
-            target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            target = try session.target(workspaceRoot: workspace.root)
         } catch is TargetUnavailable {
             throw unavailable(command, session)
         }

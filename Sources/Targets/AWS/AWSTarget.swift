@@ -11,8 +11,9 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     public let kind = "aws"
     let profile: String?
     let region: String?
-    /// Process environment, with `target aws endpoint URL` applied over it.
+    let endpoint: String?
     let environment: [String: String]
+    let options: TargetOptions
 
     private let lock = NSLock()
     private var clients: AWSClients?
@@ -23,26 +24,26 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     /// When each action execution was first seen running, for elapsed times once it has finished.
     private var actionStarts: [String: Date] = [:]
 
-    public init(profile: String?, region: String?, endpoint: String?,
+    /// `endpoint` (`target aws endpoint URL`) wins over every configured endpoint.
+    public init(profile: String?, region: String?, endpoint: String?, options: TargetOptions = TargetOptions(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.profile = profile
         self.region = region
-        var environment = environment
-        if let endpoint {
-            // An explicit endpoint wins over every configured one, service-specific included.
-            for key in environment.keys where key.hasPrefix("AWS_ENDPOINT_URL_") { environment[key] = nil }
-            environment["AWS_ENDPOINT_URL"] = endpoint
-            environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = nil
-        }
+        self.endpoint = endpoint
+        self.options = options
         self.environment = environment
     }
 
-    /// The clients, made on first use.
+    /// The configuration and clients, made on first use and kept, so credentials obtained
+    /// once (an SSO role, an assumed role after its MFA code) serve every later call.
     func aws() throws -> AWSClients {
         lock.lock()
         defer { lock.unlock() }
         if let clients { return clients }
-        let configuration = try AWSConfiguration.resolve(profile: profile, region: region, environment: environment)
+        let observer: (@Sendable (AWSCallRecord) -> Void)? = options.trace.map { trace in { @Sendable record in trace(record.summary) } }
+        let configuration = try AWSConfiguration.resolve(
+            profile: profile, region: region, endpoint: endpoint, environment: environment, askSecret: options.askSecret,
+            callObserver: observer)
         let made = AWSClients(configuration: configuration)
         clients = made
         return made
@@ -227,10 +228,12 @@ struct AWSClients: Sendable {
     let codePipeline: CodePipeline
     let ssm: SSM
     let secretsManager: SecretsManager
+    let sts: STS
 
     init(configuration: AWSConfiguration) {
         let client = AWSClient(configuration: configuration)
         self.configuration = configuration
+        sts = STS(client: client)
         cloudFormation = CloudFormation(client: client)
         codePipeline = CodePipeline(client: client)
         ssm = SSM(client: client)
