@@ -5,7 +5,9 @@ call unless the policy's conditions hold; this extension checks the two the cred
 rely on, for roles that exist in moto's IAM:
 - `"Bool": {"aws:MultiFactorAuthPresent": "true"}`: SerialNumber and a 6-digit TokenCode are required;
 - `"StringEquals": {"sts:ExternalId": X}`: ExternalId must be X.
-AssumeRoleWithWebIdentity also requires a non-empty WebIdentityToken. A refusal is AccessDenied
+AssumeRoleWithWebIdentity also requires a non-empty WebIdentityToken, and is accepted unsigned
+as AWS accepts it (moto with signature checking on would fail it with a 500 for lacking an
+Authorization header). A refusal is AccessDenied
 (HTTP 403), as STS answers.
 """
 import json
@@ -67,5 +69,15 @@ def assume_role_with_web_identity(self):
     return _assume_role_with_web_identity(self)
 
 
+_authenticate = TokenResponse._authenticate_and_authorize_normal_action
+
+
+def authenticate(self, *args, **kwargs):
+    if self._get_action() == "AssumeRoleWithWebIdentity":
+        return None  # the token is the proof
+    return _authenticate(self, *args, **kwargs)
+
+
+TokenResponse._authenticate_and_authorize_normal_action = authenticate
 TokenResponse.assume_role = assume_role
 TokenResponse.assume_role_with_web_identity = assume_role_with_web_identity

@@ -52,6 +52,8 @@ struct MetadataCredentials: Decodable {
     let Expiration: Date?
 
     var credentials: AWSCredentials {
-        AWSCredentials(accessKeyID: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: Token ?? SessionToken)
+        // An empty token is no token (some endpoints send "" for long-term keys).
+        AWSCredentials(accessKeyID: AccessKeyId, secretAccessKey: SecretAccessKey,
+                       sessionToken: [Token, SessionToken].compactMap { $0 }.first { !$0.isEmpty })
     }
 }

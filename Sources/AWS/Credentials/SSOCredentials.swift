@@ -72,9 +72,10 @@ struct SSOCredentials: CredentialProvider {
         if sessionName != nil, expiresAt.timeIntervalSinceNow < Self.tokenRefreshWindow,
            let refreshed = await refresh(cached, context) {
             cached.merge(refreshed) { $1 }
-            if let written = try? JSONSerialization.data(withJSONObject: cached, options: [.sortedKeys]) {
-                FileManager.default.createFile(atPath: path + ".sluice-tmp", contents: written, attributes: [.posixPermissions: 0o600])
-                _ = try? FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: path + ".sluice-tmp"))
+            // Written back (atomically, 0600) so the AWS CLI and the next sluice use the new token.
+            if let written = try? JSONSerialization.data(withJSONObject: cached, options: [.sortedKeys]),
+               FileManager.default.createFile(atPath: path + ".sluice-tmp", contents: written, attributes: [.posixPermissions: 0o600]) {
+                rename(path + ".sluice-tmp", path)
             }
             if let fresh = refreshed["accessToken"] as? String { return fresh }
         }
