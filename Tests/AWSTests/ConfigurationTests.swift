@@ -137,6 +137,26 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNil(obtained.expiration, "no Expiration printed: long-term")
     }
 
+    /// A credential_process that prints an Expiration is run again once its keys are inside the
+    /// refresh window: the second call gets the keys the process prints by then.
+    func testCredentialProcessWithAnExpirationIsRunAgainBeforeItExpires() async throws {
+        let soon = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: RefreshingCredentials.defaultMandatoryWindow + 60))
+        try write("keys", "AKIAPROCESSFIRST0001")
+        try write("rotating.sh", """
+            #!/bin/sh
+            echo "{\\"Version\\": 1, \\"AccessKeyId\\": \\"$(cat "\(home.path)/keys")\\", \\"SecretAccessKey\\": \\"s\\", \\"SessionToken\\": \\"t\\", \\"Expiration\\": \\"\(soon)\\"}"
+            """)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: home.url.appendingPathComponent("rotating.sh").path)
+        try write(".aws/config", "[profile rotating]\nregion = us-east-1\ncredential_process = \(home.path)/rotating.sh\n")
+        let configuration = try AWSConfiguration.resolve(environment: environment(["AWS_PROFILE": "rotating"]))
+        let first = try await configuration.currentCredentials()
+        XCTAssertEqual(first.credentials.accessKeyID, "AKIAPROCESSFIRST0001")
+        XCTAssertEqual(first.expiration.map { Int($0.timeIntervalSince1970) }, AWSTimestamp.parse(soon).map { Int($0.timeIntervalSince1970) })
+        try write("keys", "AKIAPROCESSSECOND002")
+        let second = try await configuration.currentCredentials()
+        XCTAssertEqual(second.credentials.accessKeyID, "AKIAPROCESSSECOND002", "inside the 15-minute window the process runs again")
+    }
+
     func testFilesNamedByEnvironmentVariables() async throws {
         let elsewhere = try TemporaryDirectory("sluice-aws-elsewhere")
         defer { elsewhere.remove() }

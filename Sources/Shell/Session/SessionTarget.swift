@@ -22,14 +22,17 @@ extension Session {
         return made
     }
 
-    /// Questions go to whoever the session's UI is at the time (the REPL replaces the script UI);
-    /// traces follow the session's `trace` setting at the time of each call.
+    /// A script has nobody to ask for a secret (the target says so in its error); at the
+    /// prompt the REPL's UI asks. Traces follow the session's `trace` setting at each call.
     private var targetOptions: TargetOptions {
-        TargetOptions(askSecret: { [weak self] prompt in await self?.targetUI.readSecret(prompt) },
-                      trace: { [weak self] line in
-                          guard let self, self.tracesAWSCalls else { return }
-                          // To stderr, so traced scripts keep their stdout (and --json) unchanged.
-                          self.output.diagnostic("trace: " + line, style: .dim)
-                      })
+        let ui = targetUI
+        var askSecret: (@Sendable (String) async -> String?)?
+        if ui.isInteractive { askSecret = { prompt in await ui.readSecret(prompt) } }
+        let trace: @Sendable (String) -> Void = { [weak self] line in
+            guard let self, self.tracesAWSCalls else { return }
+            // To stderr, so traced scripts keep their stdout (and --json) unchanged.
+            self.output.diagnostic("trace: " + line, style: .dim)
+        }
+        return TargetOptions(askSecret: askSecret, trace: trace)
     }
 }
