@@ -21,7 +21,7 @@ final class AWSShellTests: XCTestCase {
     }
 
     static let endpointVariables = ["STS", "CLOUDFORMATION", "CODEPIPELINE", "SSM", "SECRETS_MANAGER", "CODECOMMIT",
-                                    "CODESTAR_CONNECTIONS", "RESOURCE_GROUPS_TAGGING_API"].map { "AWS_ENDPOINT_URL_\($0)" }
+                                    "CODESTAR_CONNECTIONS", "RESOURCE_GROUPS_TAGGING_API", "CODEBUILD", "CLOUDWATCH_LOGS"].map { "AWS_ENDPOINT_URL_\($0)" }
 
     func testWhoamiShowsTheIdentityAndWhereEverythingCameFrom() throws {
         let credentials = try XCTUnwrap(moto.credentials)
@@ -43,7 +43,7 @@ final class AWSShellTests: XCTestCase {
                       result.stdout)
         XCTAssertTrue(lines.contains("  Secrets Manager              http://127.0.0.1:1  (environment (AWS_ENDPOINT_URL_SECRETS_MANAGER))"),
                       result.stdout)
-        XCTAssertEqual(lines.count, 7 + 8, "one line per service")
+        XCTAssertEqual(lines.count, 7 + 10, "one line per service")
         XCTAssertFalse(result.stdout.contains(credentials.secretAccessKey))
         XCTAssertFalse(result.stdout.contains(credentials.accessKeyID), "only the key id's last four characters")
     }

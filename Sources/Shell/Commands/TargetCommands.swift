@@ -159,6 +159,16 @@ enum TargetCommands {
 
     static func logs(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("logs", session)
+        if invocation.has("--follow") {
+            let output = session.output
+            try await call("logs", session) {
+                try await target.followLogs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"]) { text in
+                    output.write(text)
+                    output.flush()
+                }
+            }
+            return
+        }
         let text = try await call("logs", session) {
             try await target.logs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"])
         }

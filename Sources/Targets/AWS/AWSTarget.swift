@@ -23,6 +23,8 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     private var followed: [String: FollowedExecution] = [:]
     /// When each action execution was first seen running, for elapsed times once it has finished.
     private var actionStarts: [String: Date] = [:]
+    /// The last lines of failed builds' logs, by build id, fetched once for `watch`.
+    private var failureTails: [String: [String]] = [:]
 
     /// `endpoint` (`target aws endpoint URL`) wins over every configured endpoint.
     public init(profile: String?, region: String?, endpoint: String?, options: TargetOptions = TargetOptions(),
@@ -109,41 +111,6 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
             result: .init(summary: comment ?? "\(verdict) from sluice", status: verdict), token: token))
     }
 
-    /// CodeBuild's full output is in CloudWatch Logs; this is what CodePipeline knows of each action.
-    public func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String {
-        let aws = try aws()
-        let name = try await pipelineName(pipeline, aws)
-        let stageName = [StageName.source, StageName.build].contains(stage) || stage.hasPrefix("DeployTo-")
-            ? stage : StageName.deploy(stage)
-        let state = try await aws.codePipeline.getPipelineState(.init(name: name))
-        guard let found = state.stageStates?.first(where: { $0.stageName == stageName }) else {
-            throw AWSTargetError("pipeline \(name) has no stage \(stageName)",
-                                 hint: "its stages are \((state.stageStates ?? []).compactMap(\.stageName).joined(separator: ", "))")
-        }
-        let actions = (found.actionStates ?? []).filter { action == nil || $0.actionName == action }
-        if let action, actions.isEmpty {
-            throw AWSTargetError("stage \(stageName) has no action \(action)",
-                                 hint: "its actions are \((found.actionStates ?? []).compactMap(\.actionName).joined(separator: ", "))")
-        }
-        let formatter = ISO8601DateFormatter()
-        var lines: [String] = []
-        for entry in actions {
-            var line = "\(stageName)/\(entry.actionName ?? "?"): "
-            guard let latest = entry.latestExecution else {
-                lines.append(line + "has not run")
-                continue
-            }
-            line += latest.status ?? "unknown"
-            if let changed = latest.lastStatusChange { line += " at " + formatter.string(from: changed) }
-            if let summary = latest.summary, !summary.isEmpty { line += " — " + summary }
-            if let error = latest.errorDetails?.message { line += "\n  error: " + error }
-            if let url = latest.externalExecutionUrl { line += "\n  details: " + url }
-            lines.append(line)
-        }
-        lines.append("(CodeBuild writes each build's full output to CloudWatch Logs, group /aws/codebuild/PROJECT.)")
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     /// Copilot's `pipeline show` for what is deployed: About, then Stages with their actions.
     public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] {
         let aws = try aws()
@@ -208,6 +175,9 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         }
     }
 
+    func failureTail(_ buildID: String) -> [String]? { withLock { failureTails[buildID] } }
+    func remember(failureTail: [String], of buildID: String) { withLock { failureTails[buildID] = failureTail } }
+
     func follow(_ name: String) -> FollowedExecution? { withLock { followed[name] } }
     func remember(_ execution: FollowedExecution, for name: String) { withLock { followed[name] = execution } }
 
@@ -229,11 +199,15 @@ struct AWSClients: Sendable {
     let ssm: SSM
     let secretsManager: SecretsManager
     let sts: STS
+    let codeBuild: CodeBuild
+    let logs: CloudWatchLogs
 
     init(configuration: AWSConfiguration) {
         let client = AWSClient(configuration: configuration)
         self.configuration = configuration
         sts = STS(client: client)
+        codeBuild = CodeBuild(client: client)
+        logs = CloudWatchLogs(client: client)
         cloudFormation = CloudFormation(client: client)
         codePipeline = CodePipeline(client: client)
         ssm = SSM(client: client)

@@ -90,7 +90,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         var text = ""
         for item in actions {
             let log = FileManager.default.contents(atPath: run.logFile(stage: found.name, action: item.name).path)
-            if actions.count > 1 { text += "==> \(found.name)/\(item.name) (\(item.state.rawValue)) <==\n" }
+            if actions.count > 1 { text += ActionLogText.header(stage: found.name, action: item.name, state: item.state) }
             text += log.map { String(decoding: $0, as: UTF8.self) } ?? "(no log: \(item.name) is \(item.state.rawValue))\n"
         }
         return text
