@@ -84,6 +84,9 @@ final class LocalEndToEndTests: XCTestCase {
         let watch = try sluice(["watch"])
         XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
         XCTAssertTrue(watch.stdout.contains("exited with 4: no such page"), watch.stdout)
+        // The failed action's last log lines under it, as on the AWS target.
+        XCTAssertNotNil(watch.stdout.range(of: #"TestCommands Failed: [^\n]*\n(      │ [^\n]*\n)*      │ no such page\n"#,
+                                           options: .regularExpression), watch.stdout)
         let status = try statusJSON()
         XCTAssertEqual(status["state"] as? String, "Failed")
         XCTAssertEqual(stageStates(status)["DeployTo-test"], "Failed")

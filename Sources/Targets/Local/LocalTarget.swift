@@ -42,7 +42,21 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
 
     public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
         try engine.reapAbandoned(pipeline.manifest.name)
-        return try engine.records(pipeline.manifest.name).first?.snapshot
+        return try engine.records(pipeline.manifest.name).first.map(withFailureTails)
+    }
+
+    /// The snapshot with the last lines of each failed action's log, which `watch` shows under the failure.
+    private func withFailureTails(_ record: ExecutionRecord) -> ExecutionSnapshot {
+        var snapshot = record.snapshot
+        let run = ExecutionRun(store: store, record: record)
+        for (stageIndex, stage) in snapshot.stages.enumerated() {
+            for (actionIndex, action) in stage.actions.enumerated() where action.state == .failed {
+                guard let log = FileManager.default.contents(atPath: run.logFile(stage: stage.name, action: action.name).path) else { continue }
+                let lines = String(decoding: log, as: UTF8.self).split(separator: "\n").map(String.init)
+                snapshot.stages[stageIndex].actions[actionIndex].logTail = Array(lines.suffix(ActionLogText.failureTailLines))
+            }
+        }
+        return snapshot
     }
 
     public func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot {
