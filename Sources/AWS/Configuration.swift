@@ -103,7 +103,9 @@ public struct AWSConfiguration: Sendable {
     /// The base URL calls to `service` go to, and why; `region` overrides the configuration's
     /// (the SSO portal answers in the SSO session's region).
     public func endpoint(for service: AWSService, region serviceRegion: String? = nil) -> Resolved<String> {
-        if let explicitEndpoint { return Resolved(value: explicitEndpoint, source: "--endpoint") }
+        // An explicit endpoint (moto, LocalStack) stands in for the services sluice calls, not for
+        // IAM Identity Center, where the person signed in.
+        if let explicitEndpoint, service != .sso, service != .ssoOIDC { return Resolved(value: explicitEndpoint, source: "--endpoint") }
         let ignoreConfigured = (environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]
             ?? profileSettings["ignore_configured_endpoint_urls"])?.lowercased() == "true"
         if !ignoreConfigured {
@@ -128,6 +130,8 @@ public enum AWSConfigurationError: Error, CustomStringConvertible, Equatable {
     case noCredentials(profile: String, searched: [String])
     case noRegion(profile: String, configPath: String)
     case credentialProcess(command: String, problem: String)
+    /// A credential source that is misconfigured or failed (SSO, a role, a metadata endpoint), with what to do.
+    case credentialSource(String, hint: String)
 
     public var description: String {
         switch self {
@@ -142,6 +146,8 @@ public enum AWSConfigurationError: Error, CustomStringConvertible, Equatable {
                 + "\nhint: export AWS_REGION=us-east-1 (or your region)"
         case .credentialProcess(let command, let problem):
             return "credential_process '\(command)' \(problem)"
+        case .credentialSource(let message, let hint):
+            return "\(message)\nhint: \(hint)"
         }
     }
 }

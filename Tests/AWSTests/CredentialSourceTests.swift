@@ -52,23 +52,9 @@ final class CredentialSourceTests: XCTestCase {
          "AWS_EC2_METADATA_SERVICE_ENDPOINT": endpoints.endpoint + "/"].merging(extra) { $1 }
     }
 
-    /// A role in moto's IAM that may do anything, whose trust policy has `conditions`.
-    @discardableResult
-    func makeRole(_ name: String, conditions: [String: [String: String]] = [:]) async throws -> String {
-        let iam = AWSClient(configuration: try moto.configuration())
-        var statement: [String: Any] = ["Effect": "Allow", "Principal": ["AWS": "*"], "Action": "sts:AssumeRole"]
-        if !conditions.isEmpty { statement["Condition"] = conditions }
-        let trust = String(decoding: try JSONSerialization.data(withJSONObject: ["Version": "2012-10-17", "Statement": [statement]]),
-                           as: UTF8.self)
-        let _: AWSEmptyShape = try await iam.call(.iam, "CreateRole", ["RoleName": name, "AssumeRolePolicyDocument": trust])
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
-        let _: AWSEmptyShape = try await iam.call(.iam, "PutRolePolicy", ["RoleName": name, "PolicyName": "all", "PolicyDocument": policy])
-        return "arn:aws:iam::123456789012:role/\(name)"
-    }
-
     /// Temporary credentials moto accepts (an assumed role's), as metadata endpoints hand out.
     func temporaryCredentials() async throws -> AWSCredentials {
-        let role = try await makeRole("instance")
+        let role = try await moto.makeRole("instance")
         let answer = try await STS(client: AWSClient(configuration: try moto.configuration()))
             .assumeRole(.init(roleArn: role, roleSessionName: "harness"))
         let issued = try XCTUnwrap(answer.credentials)
@@ -102,11 +88,27 @@ final class CredentialSourceTests: XCTestCase {
         return (obtained, identity.arn ?? "")
     }
 
+    /// Ours and botocore's credentials for `environment` are the keys the harness handed out
+    /// (`issued`), botocore got them by `method`, and they sign as the same identity in moto.
+    @discardableResult
+    func assertSameKeysAsBotocore(_ environment: [String: String], issued: AWSCredentials, method: String,
+                                  file: StaticString = #filePath, line: UInt = #line) async throws -> ObtainedCredentials {
+        let (obtained, arn) = try await ours(environment)
+        let oracle = try botocore(environment)
+        XCTAssertEqual(obtained.credentials, issued, file: file, line: line)
+        XCTAssertEqual(oracle.access_key, issued.accessKeyID, file: file, line: line)
+        XCTAssertEqual(oracle.secret_key, issued.secretAccessKey, file: file, line: line)
+        XCTAssertEqual(oracle.token, issued.sessionToken, file: file, line: line)
+        XCTAssertEqual(oracle.method, method, file: file, line: line)
+        XCTAssertEqual(arn, oracle.arn, file: file, line: line)
+        return obtained
+    }
+
     // MARK: - AssumeRole
 
     func testAssumeRoleThroughASourceProfileChainMatchesBotocore() async throws {
-        let middle = try await makeRole("middle")
-        let deploy = try await makeRole("deploy", conditions: ["StringEquals": ["sts:ExternalId": "acme-ext"]])
+        let middle = try await moto.makeRole("middle")
+        let deploy = try await moto.makeRole("deploy", conditions: ["StringEquals": ["sts:ExternalId": "acme-ext"]])
         try write(".aws/credentials", "[base]\naws_access_key_id = \(user.accessKeyID)\naws_secret_access_key = \(user.secretAccessKey)\n")
         try write(".aws/config", """
             [profile middle]
@@ -133,7 +135,7 @@ final class CredentialSourceTests: XCTestCase {
     }
 
     func testAWrongExternalIDIsRefusedByTheRole() async throws {
-        let deploy = try await makeRole("deploy", conditions: ["StringEquals": ["sts:ExternalId": "acme-ext"]])
+        let deploy = try await moto.makeRole("deploy", conditions: ["StringEquals": ["sts:ExternalId": "acme-ext"]])
         try write(".aws/credentials", "[base]\naws_access_key_id = \(user.accessKeyID)\naws_secret_access_key = \(user.secretAccessKey)\n")
         try write(".aws/config", "[profile dev]\nrole_arn = \(deploy)\nsource_profile = base\nexternal_id = wrong\n")
         do {
@@ -145,7 +147,7 @@ final class CredentialSourceTests: XCTestCase {
     }
 
     func testMFACodeIsAskedAndSentAndAScriptIsToldWhy() async throws {
-        let admin = try await makeRole("admin", conditions: ["Bool": ["aws:MultiFactorAuthPresent": "true"]])
+        let admin = try await moto.makeRole("admin", conditions: ["Bool": ["aws:MultiFactorAuthPresent": "true"]])
         let serial = "arn:aws:iam::123456789012:mfa/dev"
         try write(".aws/credentials", "[default]\naws_access_key_id = \(user.accessKeyID)\naws_secret_access_key = \(user.secretAccessKey)\n")
         try write(".aws/config", "[profile admin]\nrole_arn = \(admin)\nsource_profile = default\nmfa_serial = \(serial)\nrole_session_name = admin-mfa\n")
@@ -168,7 +170,7 @@ final class CredentialSourceTests: XCTestCase {
     // MARK: - Web identity
 
     func testWebIdentityFromTheEnvironmentAndFromAProfileMatchBotocore() async throws {
-        let ci = try await makeRole("ci")
+        let ci = try await moto.makeRole("ci")
         try write("token.jwt", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.signature\n")
         let fromVariables = environment(["AWS_WEB_IDENTITY_TOKEN_FILE": home.path + "/token.jwt", "AWS_ROLE_ARN": ci,
                                          "AWS_ROLE_SESSION_NAME": "gha-run"])
@@ -230,14 +232,7 @@ final class CredentialSourceTests: XCTestCase {
         try writeTokenCache("https://legacy.awsapps.com/start", ["startUrl": "https://legacy.awsapps.com/start", "region": "us-east-1",
                                                                  "accessToken": "legacy-token", "expiresAt": iso(Date(timeIntervalSinceNow: 3600))])
         for profile in ["sso", "legacy"] {
-            let environment = ssoEnvironment(profile)
-            let (obtained, arn) = try await ours(environment)
-            let oracle = try botocore(environment)
-            XCTAssertEqual(obtained.credentials.accessKeyID, oracle.access_key, profile)
-            XCTAssertEqual(obtained.credentials.secretAccessKey, oracle.secret_key, profile)
-            XCTAssertEqual(obtained.credentials, issued, profile)
-            XCTAssertEqual(arn, oracle.arn, profile)
-            XCTAssertEqual(oracle.method, "sso")
+            try await assertSameKeysAsBotocore(ssoEnvironment(profile), issued: issued, method: "sso")
         }
         let sent = try await endpoints.requests().filter { $0.headers["x-amz-sso_bearer_token"] == "session-token" }
         XCTAssertEqual(sent.first?.path, "/federation/credentials?role_name=Developer&account_id=123456789012")
@@ -288,13 +283,7 @@ final class CredentialSourceTests: XCTestCase {
         try write("container-token", "container-secret")
         let environment = environment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": endpoints.endpoint + "/container/credentials",
                                        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": home.path + "/container-token"])
-        let (obtained, arn) = try await ours(environment)
-        let oracle = try botocore(environment)
-        XCTAssertEqual(obtained.credentials.accessKeyID, oracle.access_key)
-        XCTAssertEqual(obtained.credentials.secretAccessKey, oracle.secret_key)
-        XCTAssertEqual(arn, oracle.arn)
-        XCTAssertEqual(obtained.credentials, issued)
-        XCTAssertEqual(oracle.method, "container-role")
+        let obtained = try await assertSameKeysAsBotocore(environment, issued: issued, method: "container-role")
         XCTAssertEqual(obtained.chain, ["container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)"])
         try await endpoints.requireContainerToken("another")
         do {
@@ -308,14 +297,7 @@ final class CredentialSourceTests: XCTestCase {
     func testInstanceMetadataUsesAnIMDSv2TokenAndMatchesBotocore() async throws {
         let issued = try await temporaryCredentials()
         try await endpoints.serve(issued, expiring: Date(timeIntervalSinceNow: 3600))
-        let environment = environment()
-        let (obtained, arn) = try await ours(environment)
-        let oracle = try botocore(environment)
-        XCTAssertEqual(obtained.credentials.accessKeyID, oracle.access_key)
-        XCTAssertEqual(obtained.credentials.secretAccessKey, oracle.secret_key)
-        XCTAssertEqual(arn, oracle.arn)
-        XCTAssertEqual(obtained.credentials, issued)
-        XCTAssertEqual(oracle.method, "iam-role")
+        let obtained = try await assertSameKeysAsBotocore(environment(), issued: issued, method: "iam-role")
         XCTAssertEqual(obtained.chain, ["EC2 instance metadata (\(endpoints.endpoint)/) role harness-role"])
         let sent = try await endpoints.requests().filter { $0.path.hasPrefix("/latest/") }
         XCTAssertEqual(sent.first?.method, "PUT", "the token first")

@@ -8,12 +8,8 @@ import Glibc
 /// Ctrl-C during `watch` and `logs --follow` on the AWS target, on a real terminal: watching stops, the execution
 /// goes on (in moto, with Tests/Harness/moto_codepipeline.py), and the prompt comes back.
 final class AWSWatchInterruptTests: AWSMotoTestCase {
-    override class func setUp() {
-        // Actions that take a minute: the execution is still running when Ctrl-C comes.
-        setenv("SLUICE_MOTO_ACTION_SECONDS", "60", 1)
-        super.setUp()
-        unsetenv("SLUICE_MOTO_ACTION_SECONDS")
-    }
+    // Actions that take a minute: the execution is still running when Ctrl-C comes.
+    override class var motoEnvironment: [String: String] { ["SLUICE_MOTO_ACTION_SECONDS": "60"] }
 
     func testCtrlCDuringWatchReturnsToThePrompt() async throws {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")

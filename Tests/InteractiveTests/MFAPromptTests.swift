@@ -16,12 +16,7 @@ final class MFAPromptTests: PseudoTerminalTestCase {
     private func prepare() async throws -> (MotoServer, [String: String]) {
         let moto = try MotoServer(extensions: ["moto_sts_conditions.py"])
         let user = try await moto.reset()
-        let iam = AWSClient(configuration: try moto.configuration())
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","#
-            + #""Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#
-        let _: AWSEmptyShape = try await iam.call(.iam, "CreateRole", ["RoleName": "admin", "AssumeRolePolicyDocument": trust])
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
-        let _: AWSEmptyShape = try await iam.call(.iam, "PutRolePolicy", ["RoleName": "admin", "PolicyName": "all", "PolicyDocument": policy])
+        try await moto.makeRole("admin", conditions: ["Bool": ["aws:MultiFactorAuthPresent": "true"]])
         let aws = home.url.appendingPathComponent(".aws")
         try FileManager.default.createDirectory(at: aws, withIntermediateDirectories: true)
         try "[default]\naws_access_key_id = \(user.accessKeyID)\naws_secret_access_key = \(user.secretAccessKey)\n"

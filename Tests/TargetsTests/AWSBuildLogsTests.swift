@@ -5,27 +5,17 @@ import XCTest
 /// `logs`, `logs --follow` and `watch` on a failing build, through the `sluice` binary against
 /// moto: Tests/Harness/moto_codepipeline.py makes each CodeBuild action run a build in moto's
 /// CodeBuild that writes its output to moto's CloudWatch Logs, and fails the TestCommands action.
-final class AWSBuildLogsTests: XCTestCase {
-    nonisolated(unsafe) static var moto: MotoServer?
+final class AWSBuildLogsTests: AWSMotoTestCase {
     var home: TemporaryDirectory!
     var workspace: URL!
     var cli: AWSCommandLine!
 
-    override class func setUp() {
-        moto = try? MotoServer(extensions: ["moto_codepipeline.py"],
-                               environment: ["SLUICE_MOTO_FAILING_ACTIONS": "TestCommands", "SLUICE_MOTO_ACTION_SECONDS": "1.5"])
+    override class var motoEnvironment: [String: String] {
+        ["SLUICE_MOTO_FAILING_ACTIONS": "TestCommands", "SLUICE_MOTO_ACTION_SECONDS": "1.5"]
     }
 
-    override class func tearDown() { moto?.stop() }
-
     override func setUp() async throws {
-        let moto = try XCTUnwrap(Self.moto, "moto did not start")
-        try await moto.reset()
-        cli = AWSCommandLine(moto: moto)
-        try cli.seedCopilotApplication("demo", environments: ["test", "prod"])
-        home = try TemporaryDirectory("sluice-aws-logs")
-        workspace = home.url.appendingPathComponent("quickstart")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)
+        (cli, home, workspace) = try await prepareQuickstart()
     }
 
     override func tearDown() { home?.remove() }

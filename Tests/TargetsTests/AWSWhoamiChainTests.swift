@@ -10,11 +10,7 @@ final class AWSWhoamiChainTests: XCTestCase {
         let moto: MotoServer
         do { moto = try MotoServer.shared() } catch { throw XCTSkip("moto is not installed (scripts/test installs it)") }
         let user = try await moto.reset()
-        let iam = AWSClient(configuration: try moto.configuration())
-        let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
-        let _: AWSEmptyShape = try await iam.call(.iam, "CreateRole", ["RoleName": "deployer", "AssumeRolePolicyDocument": trust])
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
-        let _: AWSEmptyShape = try await iam.call(.iam, "PutRolePolicy", ["RoleName": "deployer", "PolicyName": "all", "PolicyDocument": policy])
+        try await moto.makeRole("deployer")
 
         let home = try TemporaryDirectory("sluice-whoami-chain")
         defer { home.remove() }

@@ -61,6 +61,21 @@ public final class MotoServer: @unchecked Sendable {
         return credentials!
     }
 
+    /// A role in IAM that may do anything, trusted by every principal under `conditions`
+    /// (`["Bool": ["aws:MultiFactorAuthPresent": "true"]]`); returns its ARN.
+    @discardableResult
+    public func makeRole(_ name: String, conditions: [String: [String: String]] = [:]) async throws -> String {
+        let iam = AWSClient(configuration: try configuration())
+        var statement: [String: Any] = ["Effect": "Allow", "Principal": ["AWS": "*"], "Action": "sts:AssumeRole"]
+        if !conditions.isEmpty { statement["Condition"] = conditions }
+        let trust = String(decoding: try JSONSerialization.data(withJSONObject: ["Version": "2012-10-17", "Statement": [statement]]),
+                           as: UTF8.self)
+        let _: AWSEmptyShape = try await iam.call(.iam, "CreateRole", ["RoleName": name, "AssumeRolePolicyDocument": trust])
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        let _: AWSEmptyShape = try await iam.call(.iam, "PutRolePolicy", ["RoleName": name, "PolicyName": "all", "PolicyDocument": policy])
+        return "arn:aws:iam::123456789012:role/\(name)"
+    }
+
     /// The credentials of the user `reset()` made last.
     public private(set) var credentials: AWSCredentials?
 

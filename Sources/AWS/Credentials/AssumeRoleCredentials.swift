@@ -19,11 +19,11 @@ struct AssumeRoleCredentials: CredentialProvider {
         var tokenCode: String?
         if let mfaSerial {
             guard let ask = context.configuration.askSecret else {
-                throw CredentialError("profile '\(profile)' assumes \(roleARN) with an MFA code (mfa_serial \(mfaSerial)), and a script has nobody to ask",
+                throw AWSConfigurationError.credentialSource("profile '\(profile)' assumes \(roleARN) with an MFA code (mfa_serial \(mfaSerial)), and a script has nobody to ask",
                                       hint: "run it at a terminal, or export credentials first (`aws sts get-session-token --serial-number …`)")
             }
             guard let code = await ask("Enter MFA code for \(mfaSerial): "), !code.isEmpty else {
-                throw CredentialError("no MFA code was given for \(mfaSerial)", hint: "type the code your MFA device shows")
+                throw AWSConfigurationError.credentialSource("no MFA code was given for \(mfaSerial)", hint: "type the code your MFA device shows")
             }
             tokenCode = code.trimmingCharacters(in: .whitespaces)
         }
@@ -48,7 +48,7 @@ struct WebIdentityCredentials: CredentialProvider {
 
     func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials {
         guard let data = FileManager.default.contents(atPath: tokenFile) else {
-            throw CredentialError("cannot read the web identity token file \(tokenFile) (\(origin))",
+            throw AWSConfigurationError.credentialSource("cannot read the web identity token file \(tokenFile) (\(origin))",
                                   hint: "check that the file exists and is readable")
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -20,11 +20,11 @@ struct ContainerCredentials: CredentialProvider {
         }
         guard let full = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"], !full.isEmpty else { return nil }
         guard let components = URLComponents(string: full), let host = components.host?.lowercased() else {
-            throw CredentialError("AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' is not a URL", hint: "set it to the credentials endpoint's URL")
+            throw AWSConfigurationError.credentialSource("AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' is not a URL", hint: "set it to the credentials endpoint's URL")
         }
         let loopback = host.hasPrefix("127.") || host == "::1" || host == "[::1]"
         guard components.scheme == "https" || loopback || allowedHTTPHosts.contains(host) else {
-            throw CredentialError("AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' is plain http to a host that is neither loopback nor the ECS/EKS endpoint",
+            throw AWSConfigurationError.credentialSource("AWS_CONTAINER_CREDENTIALS_FULL_URI '\(full)' is plain http to a host that is neither loopback nor the ECS/EKS endpoint",
                                   hint: "use https, or the endpoint ECS or EKS set")
         }
         return ContainerCredentials(url: full, step: "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)")
@@ -35,7 +35,7 @@ struct ContainerCredentials: CredentialProvider {
         var headers: [(name: String, value: String)] = []
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !file.isEmpty {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw CredentialError("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)",
+                throw AWSConfigurationError.credentialSource("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)",
                                       hint: "check that the file exists and is readable")
             }
             headers.append((name: "Authorization", value: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -52,7 +52,7 @@ struct ContainerCredentials: CredentialProvider {
                 lastFailure = failure.reason
             }
         }
-        throw CredentialError("no credentials from the container endpoint: \(lastFailure)",
+        throw AWSConfigurationError.credentialSource("no credentials from the container endpoint: \(lastFailure)",
                               hint: "check the task's or pod's role and the AWS_CONTAINER_* variables")
     }
 }

@@ -104,12 +104,12 @@ struct CredentialChain {
         var values = settings
         if let sessionName {
             guard let session = profiles.ssoSession(sessionName) else {
-                throw CredentialError("profile '\(profile)' names sso_session '\(sessionName)', and \(profiles.configPath) has no [sso-session \(sessionName)]",
+                throw AWSConfigurationError.credentialSource("profile '\(profile)' names sso_session '\(sessionName)', and \(profiles.configPath) has no [sso-session \(sessionName)]",
                                       hint: "run `aws configure sso`, or fix the name")
             }
             for key in ["sso_start_url", "sso_region"] {
                 if let mine = settings[key], let theirs = session[key], mine != theirs {
-                    throw CredentialError("profile '\(profile)' sets \(key) = \(mine), but its sso_session '\(sessionName)' says \(theirs)",
+                    throw AWSConfigurationError.credentialSource("profile '\(profile)' sets \(key) = \(mine), but its sso_session '\(sessionName)' says \(theirs)",
                                           hint: "remove \(key) from the profile: the session holds it")
                 }
                 values[key] = session[key] ?? settings[key]
@@ -118,7 +118,7 @@ struct CredentialChain {
         let required = ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"]
         let missing = required.filter { values[$0] == nil }
         guard missing.isEmpty else {
-            throw CredentialError("profile '\(profile)' uses SSO but lacks \(missing.joined(separator: ", "))",
+            throw AWSConfigurationError.credentialSource("profile '\(profile)' uses SSO but lacks \(missing.joined(separator: ", "))",
                                   hint: "run `aws configure sso --profile \(profile)`")
         }
         return SSOCredentials(profile: profile, sessionName: sessionName, startURL: values["sso_start_url"]!, ssoRegion: values["sso_region"]!,
@@ -132,26 +132,26 @@ struct CredentialChain {
         let source: any CredentialProvider
         switch (settings["source_profile"], settings["credential_source"]) {
         case (_?, _?):
-            throw CredentialError("profile '\(profile)' has both source_profile and credential_source", hint: "keep one of them")
+            throw AWSConfigurationError.credentialSource("profile '\(profile)' has both source_profile and credential_source", hint: "keep one of them")
         case (nil, nil):
-            throw CredentialError("profile '\(profile)' has role_arn but neither source_profile nor credential_source",
+            throw AWSConfigurationError.credentialSource("profile '\(profile)' has role_arn but neither source_profile nor credential_source",
                                   hint: "name where the credentials to assume the role come from")
         case (nil, let named?):
             source = try credentialSource(named, profile: profile)
         case (let sourceProfile?, nil):
             guard profiles.exists(sourceProfile) else {
-                throw CredentialError("profile '\(profile)' names source_profile '\(sourceProfile)', which does not exist",
+                throw AWSConfigurationError.credentialSource("profile '\(profile)' names source_profile '\(sourceProfile)', which does not exist",
                                       hint: "add [profile \(sourceProfile)] to \(profiles.configPath), or fix the name")
             }
             let sourceSettings = profiles.settings(sourceProfile)
             let hasKeys = sourceSettings["aws_access_key_id"] != nil || sourceSettings["aws_secret_access_key"] != nil
             if visited.contains(sourceProfile), !(sourceProfile == profile && hasKeys) {
-                throw CredentialError("source_profile loop: \((visited + [sourceProfile]).joined(separator: " → "))",
+                throw AWSConfigurationError.credentialSource("source_profile loop: \((visited + [sourceProfile]).joined(separator: " → "))",
                                       hint: "one profile in the chain must have credentials of its own")
             }
             if hasKeys || sourceSettings["role_arn"] == nil {
                 guard let found = try profileProvider(sourceProfile, environmentAllowed: false) else {
-                    throw CredentialError("the source profile '\(sourceProfile)' (of profile '\(profile)') has no credentials",
+                    throw AWSConfigurationError.credentialSource("the source profile '\(sourceProfile)' (of profile '\(profile)') has no credentials",
                                           hint: "give it keys, credential_process or SSO settings")
                 }
                 source = ProfileCredentials(label: "source_profile \(sourceProfile)", inner: found)
@@ -166,7 +166,7 @@ struct CredentialChain {
     }
 
     private func credentialSource(_ name: String, profile: String) throws -> any CredentialProvider {
-        let missing = CredentialError("profile '\(profile)' takes its credentials from credential_source \(name), which has none here",
+        let missing = AWSConfigurationError.credentialSource("profile '\(profile)' takes its credentials from credential_source \(name), which has none here",
                                       hint: "credential_source needs the environment's keys, a container or an EC2 instance")
         switch name {
         case "Environment":
@@ -179,7 +179,7 @@ struct CredentialChain {
             guard let instance = InstanceMetadataCredentials.from(environment, profileSettings: profiles.settings(profile)) else { throw missing }
             return instance
         default:
-            throw CredentialError("profile '\(profile)' has credential_source \(name), which is not one the AWS CLI knows",
+            throw AWSConfigurationError.credentialSource("profile '\(profile)' has credential_source \(name), which is not one the AWS CLI knows",
                                   hint: "use Environment, EcsContainer or Ec2InstanceMetadata")
         }
     }
@@ -206,9 +206,9 @@ struct LastResortCredentials: CredentialProvider {
     var step: String { instance.step }
 
     func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials {
-        do { return try await instance.obtain(context) } catch let error as CredentialError {
+        do { return try await instance.obtain(context) } catch AWSConfigurationError.credentialSource(let message, _) {
             throw AWSConfigurationError.noCredentials(profile: profile, searched: searchedBefore + [
-                error.message.replacingOccurrences(of: "no credentials from ", with: ""),
+                message.replacingOccurrences(of: "no credentials from ", with: ""),
             ])
         }
     }

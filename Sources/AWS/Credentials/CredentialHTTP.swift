@@ -36,7 +36,7 @@ enum CredentialHTTP {
             throw Failure(reason: "\(url) answered HTTP \(response.status)" + (text.isEmpty ? "" : ": \(text)"))
         }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom(AWSClient.decodeTimestamp)
+        decoder.dateDecodingStrategy = .custom { try AWSClient.decodeTimestamp($0) }
         do { return try decoder.decode(type, from: Data(response.body)) } catch {
             throw Failure(reason: "\(url) answered with an unexpected shape: \(AWSClient.describe(error))")
         }

@@ -51,16 +51,3 @@ struct FixedCredentials: CredentialProvider {
         ObtainedCredentials(credentials, expiration: expiration, chain: [step])
     }
 }
-
-/// A credential source that failed, said for a person, with what to do.
-public struct CredentialError: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public let hint: String
-
-    public init(_ message: String, hint: String) {
-        self.message = message
-        self.hint = hint
-    }
-
-    public var description: String { "\(message)\nhint: \(hint)" }
-}

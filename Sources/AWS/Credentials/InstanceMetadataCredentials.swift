@@ -47,7 +47,7 @@ struct InstanceMetadataCredentials: CredentialProvider {
             let decoded = try CredentialHTTP.json(MetadataCredentials.self, try await get(path, headers), from: endpoint + path)
             return ObtainedCredentials(decoded.credentials, expiration: decoded.Expiration, chain: ["\(step) role \(role)"])
         } catch let failure as CredentialHTTP.Failure {
-            throw CredentialError("no credentials from the EC2 instance metadata service: \(failure.reason)",
+            throw AWSConfigurationError.credentialSource("no credentials from the EC2 instance metadata service: \(failure.reason)",
                                   hint: "outside EC2 set AWS_EC2_METADATA_DISABLED=true, and configure credentials (`aws configure` or `aws sso login`)")
         }
     }

@@ -36,7 +36,7 @@ struct SSOCredentials: CredentialProvider {
             response = try await CredentialHTTP.send("GET", url, headers: [(name: "x-amz-sso_bearer_token", value: token)],
                                                     timeout: .seconds(20))
         } catch let failure as CredentialHTTP.Failure {
-            throw CredentialError("the SSO portal did not answer: \(failure.reason)", hint: "check the network, or sso_region in the profile")
+            throw AWSConfigurationError.credentialSource("the SSO portal did not answer: \(failure.reason)", hint: "check the network, or sso_region in the profile")
         }
         if response.status == 401 || response.status == 403 { throw expiredLogin }
         struct Answer: Decodable {
@@ -47,7 +47,7 @@ struct SSOCredentials: CredentialProvider {
         }
         let answer: Answer
         do { answer = try CredentialHTTP.json(Answer.self, response, from: url) } catch let failure as CredentialHTTP.Failure {
-            throw CredentialError("GetRoleCredentials for account \(accountID), role \(roleName) failed: \(failure.reason)",
+            throw AWSConfigurationError.credentialSource("GetRoleCredentials for account \(accountID), role \(roleName) failed: \(failure.reason)",
                                   hint: "check sso_account_id and sso_role_name in profile '\(profile)'")
         }
         let issued = answer.roleCredentials
@@ -56,8 +56,8 @@ struct SSOCredentials: CredentialProvider {
                                    expiration: issued.expiration.map { Date(timeIntervalSince1970: $0 / 1000) }, chain: [step])
     }
 
-    private var expiredLogin: CredentialError {
-        CredentialError("the SSO login for profile '\(profile)' has expired or was never made",
+    private var expiredLogin: AWSConfigurationError {
+        .credentialSource("the SSO login for profile '\(profile)' has expired or was never made",
                         hint: "run `aws sso login --profile \(profile)`")
     }
 

@@ -41,33 +41,35 @@ extension AWSTarget {
     public func followLogs(_ pipeline: PipelineContext, stage: String, action: String?,
                            emit: @escaping @Sendable (String) -> Void) async throws {
         let aws = try aws()
-        var announcedWait = false
-        var log: BuildLog?
-        while log == nil {
-            let (stageName, actions) = try await actionStates(pipeline, stage: stage, action: action, aws)
-            let builds = actions.filter { $0.latestExecution?.externalExecutionId != nil }
-            let chosen = builds.first { $0.latestExecution?.status == "InProgress" } ?? builds.last
-            if let buildID = chosen?.latestExecution?.externalExecutionId {
-                log = try await buildLog(buildID, aws)
-            }
-            if log == nil {
-                if !announcedWait {
-                    emit("(waiting for \(stageName)/\(action ?? "its build") to start)\n")
-                    announcedWait = true
-                }
-                try await Task.sleep(for: .seconds(2))
-            }
-        }
+        let log = try await startedBuild(pipeline, stage: stage, action: action, aws, emit: emit)
         var token: String?
         var complete = false
         while true {
-            let page = try await logPage(log!, after: token, aws)
+            let page = try await logPage(log, after: token, aws)
             if !page.lines.isEmpty { emit(page.lines.joined()) }
             token = page.next ?? token
             // One more read after the build is complete collects the lines written as it ended.
             if complete, page.lines.isEmpty { return }
-            if !complete { complete = try await buildIsComplete(log!, aws) }
+            if !complete { complete = try await buildIsComplete(log, aws) }
             if page.lines.isEmpty, !complete { try await Task.sleep(for: .seconds(1)) }
+        }
+    }
+
+    /// The log of the build to follow: the named action's, else the stage's running or latest
+    /// build; until the action has one, says once that it waits and asks again every 2 s.
+    private func startedBuild(_ pipeline: PipelineContext, stage: String, action: String?, _ aws: AWSClients,
+                              emit: @Sendable (String) -> Void) async throws -> BuildLog {
+        var announced = false
+        while true {
+            let (stageName, actions) = try await actionStates(pipeline, stage: stage, action: action, aws)
+            let builds = actions.filter { $0.latestExecution?.externalExecutionId != nil }
+            let chosen = builds.first { $0.latestExecution?.status == "InProgress" } ?? builds.last
+            if let buildID = chosen?.latestExecution?.externalExecutionId, let log = try await buildLog(buildID, aws) { return log }
+            if !announced {
+                emit("(waiting for \(stageName)/\(action ?? "its build") to start)\n")
+                announced = true
+            }
+            try await Task.sleep(for: .seconds(2))
         }
     }
 
