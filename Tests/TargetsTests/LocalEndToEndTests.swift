@@ -120,6 +120,10 @@ final class LocalEndToEndTests: XCTestCase {
         let build = try sluice(["logs", "Build"])
         XCTAssertEqual(build.status, 0, build.stderr)
         XCTAssertTrue(build.stdout.contains("[Container] Running command make all"), build.stdout)
+        // Following a finished action prints its whole log and returns.
+        let followed = try sluice(["logs", "Build", "--follow"])
+        XCTAssertEqual(followed.status, 0, followed.stderr)
+        XCTAssertEqual(followed.stdout, build.stdout)
         let tests = try sluice(["logs", "test", "TestCommands"])
         XCTAssertTrue(tests.stdout.contains("ok - greets an environment"), tests.stdout)
         let deploy = try sluice(["logs", "prod", "CreateOrUpdate-api-prod"])
