@@ -43,7 +43,8 @@ public actor RefreshingCredentials {
         let task = Task { [provider] in try await provider.obtain(context) }
         refreshing = task
         defer { refreshing = nil }
-        let obtained = try await task.value
+        // Ctrl-C while a source is slow (a metadata endpoint, an MFA prompt) ends the wait at once.
+        let obtained = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
         current = obtained
         return obtained
     }
