@@ -28,7 +28,7 @@ struct CredentialContext: Sendable {
     let configuration: AWSConfiguration
     var environment: [String: String] { configuration.environment }
 
-    /// An unsigned client (web identity, SSO) or one signing with `credentials` (AssumeRole's source).
+    /// An unsigned client (web identity) or one signing with `credentials` (AssumeRole's source).
     func client(signingWith credentials: AWSCredentials?) -> AWSClient {
         guard let credentials else { return AWSClient(configuration: configuration, signs: false) }
         return AWSClient(configuration: configuration.replacingCredentials(FixedCredentials(credentials, step: "source")))
@@ -38,16 +38,14 @@ struct CredentialContext: Sendable {
 /// Keys known without asking anyone: the environment, a shared file, a source already obtained.
 struct FixedCredentials: CredentialProvider {
     let credentials: AWSCredentials
-    let expiration: Date?
     let step: String
 
-    init(_ credentials: AWSCredentials, expiration: Date? = nil, step: String) {
+    init(_ credentials: AWSCredentials, step: String) {
         self.credentials = credentials
-        self.expiration = expiration
         self.step = step
     }
 
     func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials {
-        ObtainedCredentials(credentials, expiration: expiration, chain: [step])
+        ObtainedCredentials(credentials, chain: [step])
     }
 }
