@@ -42,6 +42,8 @@ public final class Session: @unchecked Sendable {
     /// The target made for `targetChoice`, kept for the session so what it obtained once
     /// (AWS credentials, an MFA-assumed role) serves every later command.
     var madeTarget: (choice: TargetChoice, root: URL, target: any PipelineTarget)?
+    /// `whoami`'s AWS target while the local target is chosen, kept the same way.
+    var defaultAWSTarget: AWSTarget?
     var recorder: Recorder?
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?

@@ -15,7 +15,9 @@ extension Session {
     func awsTarget() -> AWSTarget {
         if let madeTarget, madeTarget.choice == targetChoice, let aws = madeTarget.target as? AWSTarget { return aws }
         guard case .aws(let profile, let region, let endpoint) = targetChoice else {
-            return AWSTarget(profile: nil, region: nil, endpoint: nil, options: targetOptions)
+            let made = defaultAWSTarget ?? AWSTarget(profile: nil, region: nil, endpoint: nil, options: targetOptions)
+            defaultAWSTarget = made
+            return made
         }
         let made = AWSTarget(profile: profile, region: region, endpoint: endpoint, options: targetOptions)
         if let root = workspace?.root { madeTarget = (targetChoice, root, made) }
