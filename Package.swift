@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering (each module knows only the ones to its left):
-//   Manifest  ·  AWS  →  Targets  →  Shell  →  sluice
+//   Manifest  ·  AWS  →  Targets  →  Shell  →  sluice   (the Shell reaches AWS only through Targets)
 // CLibEdit is the system libedit, used by Shell's line editor only.
 let package = Package(
     name: "sluice",
@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "Shell",
-            dependencies: ["Manifest", "Targets", "AWS", "CLibEdit"]
+            dependencies: ["Manifest", "Targets", "CLibEdit"]
         ),
         .executableTarget(
             name: "sluice",

@@ -13,6 +13,11 @@ adds both to the running moto server:
 - CreatePipeline accepting a trust policy's Principal.Service as a list, as IAM does;
 - CodeStar Connections' CreateConnection, ListConnections and GetConnection (signatures
   checked by moto's IAM), for pipelines whose connection_name names an existing connection.
+- a CodeBuild build for every CodeBuild action that runs (its id is the action's
+  externalExecutionId; BatchGetBuilds answers it), writing its output as log events
+  to /aws/codebuild/PROJECT in moto's CloudWatch Logs: the first lines when the action
+  starts, the rest when it ends. Actions named in SLUICE_MOTO_FAILING_ACTIONS (comma-
+  separated, ACTION or STAGE/ACTION) fail, their build FAILED with a failing log.
 
 An execution moves through the pipeline's stages in order; within a stage, actions
 run in groups of equal runOrder. Every action but an approval succeeds after
@@ -36,11 +41,15 @@ from moto.cloudformation import parsing
 from moto.cloudformation.models import CloudFormationBackend
 from moto.codepipeline.exceptions import PipelineNotFoundException
 from moto.codepipeline.models import CodePipelineBackend, codepipeline_backends
+from moto.codebuild.responses import CodeBuildResponse
 from moto.codepipeline.responses import CodePipelineResponse
+from moto.logs.models import logs_backends
+from moto.logs.responses import LogsResponse
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import JsonRESTError
 
 ACTION_SECONDS = float(os.environ.get("SLUICE_MOTO_ACTION_SECONDS", "0.3"))
+FAILING_ACTIONS = {name.strip() for name in os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "").split(",") if name.strip()}
 _lock = threading.RLock()
 
 
@@ -58,6 +67,10 @@ class ActionRun:
         self.stage = stage
         self.name: str = action["name"]
         self.category: str = action["actionTypeId"]["category"]
+        self.provider: str = action["actionTypeId"]["provider"]
+        # moto creates no CodeBuild project from the template, so the Ref is gone: a stand-in name.
+        self.project: str = (action.get("configuration") or {}).get("ProjectName") or f"{stage}-{self.name}"
+        self.build_id: str | None = None
         self.run_order: int = int(action.get("runOrder", 1))
         self.status: str | None = None  # None: not reached yet
         self.started: float | None = None
@@ -87,14 +100,22 @@ class ActionRun:
             latest["lastUpdatedBy"] = self.updated_by
         if self.status == "Failed":
             latest["errorDetails"] = {"code": "JobFailed", "message": self.summary or "Failed"}
+        if self.build_id:
+            latest["externalExecutionId"] = self.build_id
+            latest["externalExecutionUrl"] = f"https://console.aws.amazon.com/codebuild/home#/builds/{self.build_id}/view/new"
         return latest
+
+    @property
+    def fails(self) -> bool:
+        return self.name in FAILING_ACTIONS or f"{self.stage}/{self.name}" in FAILING_ACTIONS
 
 
 class Execution:
     """One run of a pipeline, advanced lazily by `advance`."""
 
-    def __init__(self, pipeline: dict[str, Any], trigger: str, number: int):
+    def __init__(self, pipeline: dict[str, Any], trigger: str, number: int, account_id: str, region: str):
         self.id = str(uuid.uuid4())
+        self.account_id, self.region = account_id, region
         self.pipeline_name: str = pipeline["name"]
         self.pipeline_version: int = pipeline["version"]
         self.trigger = trigger
@@ -159,8 +180,14 @@ class Execution:
                         run.token = str(uuid.uuid4())
                     elif run.category == "Source":
                         run.summary = self.revision_summary
+                    if run.provider == "CodeBuild":
+                        _start_build(self, run)
                 if run.status == "InProgress" and not run.is_approval and now >= run.started + ACTION_SECONDS:
-                    run.status, run.finished = "Succeeded", run.started + ACTION_SECONDS
+                    run.status, run.finished = ("Failed" if run.fails else "Succeeded"), run.started + ACTION_SECONDS
+                    if run.fails:
+                        run.summary = "Build terminated with state: FAILED"
+                    if run.build_id:
+                        _finish_build(self, run)
                     self.updated = run.finished
             if any(run.status in (None, "InProgress") for run in group):
                 return
@@ -231,7 +258,7 @@ def start_execution(backend: CodePipelineBackend, name: str, trigger: str) -> Ex
             older.advance(now)
             if older.status == "InProgress":
                 older.finish("Superseded", now)
-        execution = Execution(pipeline, trigger, len(executions) + 1)
+        execution = Execution(pipeline, trigger, len(executions) + 1, backend.account_id, backend.region_name)
         executions.append(execution)
         return execution
 
@@ -525,6 +552,83 @@ class ConnectionResource(CloudFormationModel):
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
         pass
+
+
+# MARK: CodeBuild builds and their logs
+
+_builds: dict[str, dict[str, Any]] = {}
+
+
+def _log_events(execution: Execution, run: ActionRun, lines: list[str], at: float) -> None:
+    build = _builds[run.build_id]
+    backend = logs_backends[execution.account_id][execution.region]
+    events = [{"timestamp": int(at * 1000) + index, "message": line} for index, line in enumerate(lines)]
+    backend.put_log_events(build["logs"]["groupName"], build["logs"]["streamName"], events)
+
+
+def _start_build(execution: Execution, run: ActionRun) -> None:
+    stream = str(uuid.uuid4())
+    run.build_id = f"{run.project}:{stream}"
+    group = f"/aws/codebuild/{run.project}"
+    backend = logs_backends[execution.account_id][execution.region]
+    if group not in backend.groups:
+        backend.create_log_group(group, {})
+    backend.create_log_stream(group, stream)
+    _builds[run.build_id] = {
+        "id": run.build_id, "projectName": run.project, "buildStatus": "IN_PROGRESS", "currentPhase": "BUILD",
+        "buildComplete": False, "startTime": run.started,
+        "arn": f"arn:aws:codebuild:{execution.region}:{execution.account_id}:build/{run.build_id}",
+        "logs": {"groupName": group, "streamName": stream,
+                 "deepLink": f"https://console.aws.amazon.com/cloudwatch/home#logEvent:group={group};stream={stream}"},
+    }
+    _log_events(execution, run, [
+        f"[Container] Running on CodeBuild for {execution.pipeline_name} {run.stage}/{run.name}",
+        "[Container] Entering phase BUILD",
+        f"[Container] Running command ./run {run.name}",
+    ], run.started)
+
+
+def _finish_build(execution: Execution, run: ActionRun) -> None:
+    if run.fails:
+        lines = ["--- FAIL: TestCheckout (0.01s)", "    checkout_test.go:42: expected 200, got 500",
+                 "make: *** [Makefile:7: test] Error 1",
+                 f"[Container] Command did not exit successfully ./run {run.name} exit status 2",
+                 "[Container] Phase complete: BUILD State: FAILED"]
+    else:
+        lines = ["ok  \texample.com/api\t0.012s", "[Container] Phase complete: BUILD State: SUCCEEDED"]
+    _log_events(execution, run, lines, run.finished)
+    _builds[run.build_id].update({"buildStatus": "FAILED" if run.fails else "SUCCEEDED", "currentPhase": "COMPLETED",
+                                  "buildComplete": True, "endTime": run.finished})
+
+
+def _advance_everything(account_id: str, region: str) -> None:
+    backend = codepipeline_backends[account_id][region]
+    now = time.time()
+    for executions in getattr(backend, "sluice_executions", {}).values():
+        for execution in executions:
+            execution.advance(now)
+
+
+def batch_get_builds(self: CodeBuildResponse) -> str:
+    ids = self._get_param("ids")
+    with _lock:
+        _advance_everything(self.current_account, self.region)
+        found = [dict(_builds[i]) for i in ids if i in _builds]
+    if len(found) < len(ids):
+        return _batch_get_builds(self)
+    return json.dumps({"builds": found, "buildsNotFound": []})
+
+
+def get_log_events(self: LogsResponse) -> str:
+    with _lock:
+        _advance_everything(self.current_account, self.region)
+    return _get_log_events(self)
+
+
+_batch_get_builds = CodeBuildResponse.batch_get_builds
+_get_log_events = LogsResponse.get_log_events
+CodeBuildResponse.batch_get_builds = batch_get_builds
+LogsResponse.get_log_events = get_log_events
 
 
 # moto's ExecuteChangeSet keeps the stack's old template dictionary and outputs (AWS

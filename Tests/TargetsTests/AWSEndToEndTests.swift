@@ -11,13 +11,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
     let token = "ghp_sluiceTestTokenNeverShown0123456789"
 
     override func setUp() async throws {
-        let moto = try XCTUnwrap(Self.moto, "moto did not start")
-        try await moto.reset()
-        cli = AWSCommandLine(moto: moto)
-        try cli.seedCopilotApplication("demo", environments: ["test", "prod"])
-        home = try TemporaryDirectory("sluice-aws-e2e")
-        workspace = home.url.appendingPathComponent("quickstart")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)
+        (cli, home, workspace) = try await prepareQuickstart()
     }
 
     override func tearDown() {

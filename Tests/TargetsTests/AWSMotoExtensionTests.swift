@@ -6,7 +6,8 @@ import Manifest
 
 /// Tests/Harness/moto_codepipeline.py, read by the real `aws` CLI: a stack made from our
 /// template creates its pipeline, and the execution operations moto lacks answer in shapes
-/// botocore parses — the execution moves through its stages and parks at the approval.
+/// botocore parses — the execution moves through its stages and parks at the approval, and its
+/// build action's CodeBuild build and CloudWatch Logs events are there.
 final class AWSMotoExtensionTests: AWSMotoTestCase {
 
     /// The harness's CodeStar Connections (which moto lacks) as the aws CLI reads them: created PENDING, listed by name.
@@ -96,6 +97,18 @@ final class AWSMotoExtensionTests: AWSMotoTestCase {
                        ["Succeeded", "Succeeded", "Succeeded", "InProgress"])
         let testActions = stages[2]["actionStates"] as? [[String: Any]]
         XCTAssertEqual(testActions?.map { $0["actionName"] as? String }, ["CreateOrUpdate-api-test", "TestCommands"])
+
+        // The Build action ran a CodeBuild build: its id leads to the build, the build to its log.
+        let buildAction = (stages[1]["actionStates"] as? [[String: Any]])?.first?["latestExecution"] as? [String: Any]
+        let buildID = try XCTUnwrap(buildAction?["externalExecutionId"] as? String, "\(stages[1])")
+        let build = try XCTUnwrap((try aws("codebuild", "batch-get-builds", "--ids", buildID)["builds"] as? [[String: Any]])?.first)
+        XCTAssertEqual(build["buildStatus"] as? String, "SUCCEEDED")
+        let logs = try XCTUnwrap(build["logs"] as? [String: Any])
+        let events = try aws("logs", "get-log-events", "--log-group-name", try XCTUnwrap(logs["groupName"] as? String),
+                             "--log-stream-name", try XCTUnwrap(logs["streamName"] as? String), "--start-from-head")
+        let messages = (events["events"] as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? []
+        XCTAssertEqual(messages.last, "[Container] Phase complete: BUILD State: SUCCEEDED", "\(messages)")
+        XCTAssertEqual(messages.count, 5)
         XCTAssertEqual(try aws("codepipeline", "get-pipeline-execution", "--pipeline-name", pipelineName,
                                "--pipeline-execution-id", id)["pipelineExecution"].flatMap { ($0 as? [String: Any])?["status"] as? String },
                        "InProgress")

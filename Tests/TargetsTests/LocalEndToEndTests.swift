@@ -115,6 +115,9 @@ final class LocalEndToEndTests: XCTestCase {
         let watch = try sluice(["watch"])
         XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
         XCTAssertTrue(watch.stdout.contains("exited with 4: no such page"), watch.stdout)
+        // The failed action's last log lines under it, as on the AWS target.
+        XCTAssertNotNil(watch.stdout.range(of: #"TestCommands Failed: [^\n]*\n(      │ [^\n]*\n)*      │ no such page\n"#,
+                                           options: .regularExpression), watch.stdout)
         let status = try statusJSON()
         XCTAssertEqual(status["state"] as? String, "Failed")
         XCTAssertEqual(stageStates(status)["DeployTo-test"], "Failed")
@@ -148,6 +151,10 @@ final class LocalEndToEndTests: XCTestCase {
         let build = try sluice(["logs", "Build"])
         XCTAssertEqual(build.status, 0, build.stderr)
         XCTAssertTrue(build.stdout.contains("[Container] Running command make all"), build.stdout)
+        // Following a finished action prints its whole log and returns.
+        let followed = try sluice(["logs", "Build", "--follow"])
+        XCTAssertEqual(followed.status, 0, followed.stderr)
+        XCTAssertEqual(followed.stdout, build.stdout)
         let tests = try sluice(["logs", "test", "TestCommands"])
         XCTAssertTrue(tests.stdout.contains("ok - greets an environment"), tests.stdout)
         let deploy = try sluice(["logs", "prod", "CreateOrUpdate-api-prod"])

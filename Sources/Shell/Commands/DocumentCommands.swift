@@ -22,7 +22,7 @@ enum DocumentCommands {
                                           manifest: open.manifest, manifestPath: open.files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(open.files.buildspec))
             do {
-                let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+                let target = try session.target(workspaceRoot: workspace.root)
                 let text = try await target.deploymentTemplate(context)
                 session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
             } catch is TargetUnavailable {

@@ -69,7 +69,7 @@ enum PipelineCommands {
                                           manifest: try ManifestDocument.load(contentsOf: files.manifest).manifest,
                                           manifestPath: files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(files.buildspec))
-            let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            let target = try session.target(workspaceRoot: workspace.root)
             try await target.remove(context, deleteSecret: invocation.has("--delete-secret"), ui: session.targetUI)
         }
         for url in [files.manifest, files.buildspec] where FileManager.default.fileExists(atPath: url.path) {
@@ -103,7 +103,7 @@ enum PipelineCommands {
             let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application, manifest: manifest,
                                           manifestPath: open.files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(open.files.buildspec))
-            let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            let target = try session.target(workspaceRoot: workspace.root)
             for line in try await target.deployedDescription(context) { output.line(line) }
         }
     }

@@ -193,10 +193,10 @@ extension CommandTable {
                     summary: "reject the deployment waiting for ENV",
                     help: "Answers the manual approval before stage ENV with a rejection; the run stops.",
                     example: "reject prod comment \"not today\"", run: TargetCommands.reject),
-        CommandSpec(["logs"], [.positional("STAGE", .text), .positional("ACTION", .text, optional: true)],
+        CommandSpec(["logs"], [.positional("STAGE", .text), .positional("ACTION", .text, optional: true), .flag("--follow")],
                     summary: "print an action's log from the newest run",
-                    help: "STAGE is Source, Build or an environment; ACTION picks one action of that stage (default: its first).",
-                    example: "logs test", run: TargetCommands.logs),
+                    help: "STAGE is Source, Build or an environment; ACTION picks one action of that stage (default: all of them). On the aws target a build or test action's log is its CodeBuild output from CloudWatch Logs. --follow prints the log as it is written until the action ends (Ctrl-C stops).",
+                    example: "logs test TestCommands --follow", run: TargetCommands.logs),
     ]
 
     private static let languageCommands: [CommandSpec] = [

@@ -166,6 +166,16 @@ enum TargetCommands {
 
     static func logs(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("logs", session)
+        if invocation.has("--follow") {
+            let output = session.output
+            try await call("logs", session) {
+                try await target.followLogs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"]) { text in
+                    output.write(text)
+                    output.flush()
+                }
+            }
+            return
+        }
         let text = try await call("logs", session) {
             try await target.logs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"])
         }
@@ -177,7 +187,7 @@ enum TargetCommands {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget
         do {
-            target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            target = try session.target(workspaceRoot: workspace.root)
         } catch is TargetUnavailable {
             throw unavailable(command, session)
         }

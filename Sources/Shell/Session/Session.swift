@@ -37,6 +37,13 @@ public final class Session: @unchecked Sendable {
     var redoStack: [PipelineEdit] = []
     /// `target local|aws`, remembered in the workspace's `.sluice/`.
     public internal(set) var targetChoice: TargetChoice = .local
+    /// `trace on`: every AWS call of this session is shown on stderr.
+    var tracesAWSCalls = false
+    /// The target made for `targetChoice`, kept for the session so what it obtained once
+    /// (AWS credentials, an MFA-assumed role) serves every later command.
+    var madeTarget: (choice: TargetChoice, root: URL, target: any PipelineTarget)?
+    /// `whoami`'s AWS target while the local target is chosen, kept the same way.
+    var defaultAWSTarget: AWSTarget?
     var recorder: Recorder?
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?

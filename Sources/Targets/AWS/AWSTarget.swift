@@ -11,8 +11,9 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     public let kind = "aws"
     let profile: String?
     let region: String?
-    /// Process environment, with `target aws endpoint URL` applied over it.
+    let endpoint: String?
     let environment: [String: String]
+    let options: TargetOptions
 
     private let lock = NSLock()
     private var clients: AWSClients?
@@ -24,27 +25,29 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     private var followed: [String: FollowedExecution] = [:]
     /// When each action execution was first seen running, for elapsed times once it has finished.
     private var actionStarts: [String: Date] = [:]
+    /// The last lines of failed builds' logs, by build id, fetched once for `watch`.
+    private var failureTails: [String: [String]] = [:]
 
-    public init(profile: String?, region: String?, endpoint: String?,
+    /// `endpoint` (`target aws endpoint URL`) wins over every configured endpoint.
+    public init(profile: String?, region: String?, endpoint: String?, options: TargetOptions = TargetOptions(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.profile = profile
         self.region = region
-        var environment = environment
-        if let endpoint {
-            // An explicit endpoint wins over every configured one, service-specific included.
-            for key in environment.keys where key.hasPrefix("AWS_ENDPOINT_URL_") { environment[key] = nil }
-            environment["AWS_ENDPOINT_URL"] = endpoint
-            environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = nil
-        }
+        self.endpoint = endpoint
+        self.options = options
         self.environment = environment
     }
 
-    /// The clients, made on first use.
+    /// The configuration and clients, made on first use and kept, so credentials obtained
+    /// once (an SSO role, an assumed role after its MFA code) serve every later call.
     func aws() throws -> AWSClients {
         lock.lock()
         defer { lock.unlock() }
         if let clients { return clients }
-        let configuration = try AWSConfiguration.resolve(profile: profile, region: region, environment: environment)
+        let observer: (@Sendable (AWSCallRecord) -> Void)? = options.trace.map { trace in { @Sendable record in trace(record.summary) } }
+        let configuration = try AWSConfiguration.resolve(
+            profile: profile, region: region, endpoint: endpoint, environment: environment, askSecret: options.askSecret,
+            callObserver: observer)
         let made = AWSClients(configuration: configuration)
         clients = made
         return made
@@ -108,41 +111,6 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         _ = try await aws.codePipeline.putApprovalResult(.init(
             pipelineName: name, stageName: stageName, actionName: action,
             result: .init(summary: comment ?? "\(verdict) from sluice", status: verdict), token: token))
-    }
-
-    /// CodeBuild's full output is in CloudWatch Logs; this is what CodePipeline knows of each action.
-    public func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String {
-        let aws = try aws()
-        let name = try await pipelineName(pipeline, aws)
-        let stageName = [StageName.source, StageName.build].contains(stage) || StageName.environment(of: stage) != nil
-            ? stage : StageName.deploy(stage)
-        let state = try await aws.codePipeline.getPipelineState(.init(name: name))
-        guard let found = state.stageStates?.first(where: { $0.stageName == stageName }) else {
-            throw AWSTargetError("pipeline \(name) has no stage \(stageName)",
-                                 hint: "its stages are \((state.stageStates ?? []).compactMap(\.stageName).joined(separator: ", "))")
-        }
-        let actions = (found.actionStates ?? []).filter { action == nil || $0.actionName == action }
-        if let action, actions.isEmpty {
-            throw AWSTargetError("stage \(stageName) has no action \(action)",
-                                 hint: "its actions are \((found.actionStates ?? []).compactMap(\.actionName).joined(separator: ", "))")
-        }
-        let formatter = ISO8601DateFormatter()
-        var lines: [String] = []
-        for entry in actions {
-            var line = "\(stageName)/\(entry.actionName ?? "?"): "
-            guard let latest = entry.latestExecution else {
-                lines.append(line + "has not run")
-                continue
-            }
-            line += latest.status ?? "unknown"
-            if let changed = latest.lastStatusChange { line += " at " + formatter.string(from: changed) }
-            if let summary = latest.summary, !summary.isEmpty { line += " — " + summary }
-            if let error = latest.errorDetails?.message { line += "\n  error: " + error }
-            if let url = latest.externalExecutionUrl { line += "\n  details: " + url }
-            lines.append(line)
-        }
-        lines.append("(CodeBuild writes each build's full output to CloudWatch Logs, group /aws/codebuild/PROJECT.)")
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Copilot's `pipeline show` for what is deployed: About, then Stages with their actions.
@@ -232,6 +200,9 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         }
     }
 
+    func failureTail(_ buildID: String) -> [String]? { withLock { failureTails[buildID] } }
+    func remember(failureTail: [String], of buildID: String) { withLock { failureTails[buildID] = failureTail } }
+
     func follow(_ name: String) -> FollowedExecution? { withLock { followed[name] } }
     func remember(_ execution: FollowedExecution, for name: String) { withLock { followed[name] = execution } }
 
@@ -253,10 +224,16 @@ struct AWSClients: Sendable {
     let ssm: SSM
     let secretsManager: SecretsManager
     let codeStarConnections: CodeStarConnections
+    let sts: STS
+    let codeBuild: CodeBuild
+    let logs: CloudWatchLogs
 
     init(configuration: AWSConfiguration) {
         let client = AWSClient(configuration: configuration)
         self.configuration = configuration
+        sts = STS(client: client)
+        codeBuild = CodeBuild(client: client)
+        logs = CloudWatchLogs(client: client)
         cloudFormation = CloudFormation(client: client)
         codePipeline = CodePipeline(client: client)
         ssm = SSM(client: client)

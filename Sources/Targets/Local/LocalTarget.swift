@@ -55,7 +55,21 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
 
     public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
         try engine.reapAbandoned(pipeline.manifest.name)
-        return try engine.records(pipeline.manifest.name).first?.snapshot
+        return try engine.records(pipeline.manifest.name).first.map(withFailureTails)
+    }
+
+    /// The snapshot with the last lines of each failed action's log, which `watch` shows under the failure.
+    private func withFailureTails(_ record: ExecutionRecord) -> ExecutionSnapshot {
+        var snapshot = record.snapshot
+        let run = ExecutionRun(store: store, record: record)
+        for (stageIndex, stage) in snapshot.stages.enumerated() {
+            for (actionIndex, action) in stage.actions.enumerated() where action.state == .failed {
+                guard let log = FileManager.default.contents(atPath: run.logFile(stage: stage.name, action: action.name).path) else { continue }
+                let lines = String(decoding: log, as: UTF8.self).split(separator: "\n").map(String.init)
+                snapshot.stages[stageIndex].actions[actionIndex].logTail = Array(lines.suffix(ActionLogText.failureTailLines))
+            }
+        }
+        return snapshot
     }
 
     public func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot {
@@ -103,7 +117,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         var text = ""
         for item in actions {
             let log = FileManager.default.contents(atPath: run.logFile(stage: found.name, action: item.name).path)
-            if actions.count > 1 { text += "==> \(found.name)/\(item.name) (\(item.state.rawValue)) <==\n" }
+            if actions.count > 1 { text += ActionLogText.header(stage: found.name, action: item.name, state: item.state) }
             text += log.map { String(decoding: $0, as: UTF8.self) } ?? "(no log: \(item.name) is \(item.state.rawValue))\n"
         }
         return text
