@@ -61,12 +61,24 @@ public final class Session: @unchecked Sendable {
             self.workspace = workspace
             workspaceProblem = nil
             targetChoice = TargetStore.load(workspaceRoot: workspace.root)
+            tidy(workspace.root)
         } catch {
             workspace = nil
             let manifestError = error as? ManifestError
             workspaceProblem = ShellError.failure(manifestError?.message ?? String(describing: error), hint: manifestError?.hint
                 ?? "run sluice inside a Copilot workspace (a directory with copilot/.workspace)")
         }
+    }
+
+    /// Finishes what a killed sluice left half done in the workspace, and says so.
+    private func tidy(_ root: URL) {
+        var said = WorkspaceFiles(root: root).recover()
+        let leftovers = LocalTarget.removeLeftovers(workspaceRoot: root).map(relativePath)
+        if !leftovers.isEmpty {
+            said.append("removed \(leftovers.count) temporary file\(leftovers.count == 1 ? "" : "s") left by a killed sluice: "
+                + leftovers.joined(separator: ", "))
+        }
+        for sentence in said { output.diagnostic("note: " + sentence) }
     }
 
     // MARK: What the prompt shows
@@ -168,8 +180,8 @@ public final class Session: @unchecked Sendable {
         }
         if outcome == .success {
             journal?.forget()
-        } else {
-            journal?.rollback()
+        } else if let journal {
+            for sentence in journal.rollback(workspaceFiles) { output.diagnostic(sentence) }
         }
         output.flush()
         return outcome
@@ -199,9 +211,23 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    /// Writes a file through the script journal (so a failing script can undo it).
-    func willWrite(_ url: URL) {
-        journal?.willChange(url)
+    /// How this session's writes reach the workspace: under the lock every sluice on it shares.
+    var workspaceFiles: WorkspaceFiles { WorkspaceFiles(root: workspace?.root) }
+
+    /// Commits `changes` as one unit through the workspace lock (a file changed meanwhile is
+    /// an error, nothing written) and, in a script, the journal that puts them back if the
+    /// script fails. Returns what each file held before.
+    @discardableResult
+    func commit(_ changes: [FileChange]) throws -> [Data?] {
+        journal?.willCommit(changes)
+        let before = try workspaceFiles.commit(changes)
+        journal?.didCommit(changes, before: before)
+        return before
+    }
+
+    /// A change to `url` that replaces whatever it holds (nil removes it).
+    func overwrite(_ url: URL, with data: Data?) -> FileChange {
+        FileChange(url: url, displayPath: relativePath(url), expected: .anything, replacement: data)
     }
 
     // MARK: Errors from other modules

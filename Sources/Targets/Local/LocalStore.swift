@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -71,8 +72,7 @@ struct LocalStore {
 
     /// Writes `value` to a temporary file beside `url`, then renames it over `url`.
     func write<T: Encodable>(_ value: T, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Self.encoder.encode(value).write(to: url, options: .atomic)
+        try AtomicFile.write(try Self.encoder.encode(value), to: url)
     }
 
     static let encoder: JSONEncoder = {
