@@ -165,6 +165,32 @@ public final class Session: @unchecked Sendable {
         await transaction { await self.run(text: text, file: file) }
     }
 
+    /// Runs a script given as bytes (a file, `-c`, stdin), all decoded alike: a byte-order mark
+    /// is dropped; bytes that are not UTF-8 are a usage error at their LINE:COL, nothing run.
+    public func runScript(_ data: Data, file: String) async -> Outcome {
+        do {
+            return await runScript(try TextFile.decode(data, file: file), file: file)
+        } catch let error as ManifestError {
+            return failed(ShellError.usage(error.message, hint: error.hint,
+                                           at: ScriptLocation(file: file, line: error.line, column: error.column)))
+        } catch {
+            return failed(error)
+        }
+    }
+
+    /// Reads the script file at `path` (a FIFO such as `<(…)` too) and runs it as above; nil
+    /// when there is no such file.
+    public func runScript(path: String) async -> Outcome? {
+        let data: Data?
+        do {
+            data = try TextFile.bytes(at: URL(fileURLWithPath: path), displayPath: path, pipes: true)
+        } catch {
+            return failed(error)
+        }
+        guard let data else { return nil }
+        return await runScript(data, file: path)
+    }
+
     func runScript(syntax: [CommandSyntax]) async -> Outcome {
         await transaction { await self.run(syntax) }
     }

@@ -24,14 +24,22 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         for stage in definition.stages { _ = try stage.plannedActions() }
         let recorded = try store.read(PipelineDefinition.self, from: store.definitionFile(definition.name))
         if recorded == definition {
-            ui.say("Pipeline \(definition.name) is up to date on the local target.")
-            return .upToDate
+            // Recording and starting are two steps: a sluice killed between them left a
+            // definition whose run never began, which this push starts.
+            if try engine.records(definition.name).first?.definition == definition {
+                ui.say("Pipeline \(definition.name) is up to date on the local target (`release` starts another run).")
+                return .upToDate
+            }
+            ui.say("Pipeline \(definition.name) was recorded by a sluice that stopped before starting its run; starting it now.")
+        } else {
+            let stages = ["Source", "Build"] + definition.stages.map { StageName.deploy($0.environment) }
+            ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(definition.name): \(stages.joined(separator: " → "))")
         }
-        let stages = ["Source", "Build"] + definition.stages.map { StageName.deploy($0.environment) }
-        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(definition.name): \(stages.joined(separator: " → "))")
         if options.dryRun { return .planned }
-        try store.prepare()
-        try store.write(definition, to: store.definitionFile(definition.name))
+        if recorded != definition {
+            try store.prepare()
+            try store.write(definition, to: store.definitionFile(definition.name))
+        }
         let snapshot = try await engine.start(definition, trigger: "push")
         return .deployed(executionID: snapshot.id)
     }
