@@ -23,14 +23,7 @@ extension LocalEndToEndTests {
         for trial in 0..<trials {
             try FileManager.default.removeItem(at: workspace)
             try FileManager.default.copyItem(at: pristine, to: workspace)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: sluiceBinary)
-            process.arguments = ["push", "--yes"]
-            process.currentDirectoryURL = workspace
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try startSluice(["push", "--yes"])
             usleep(useconds_t(Double.random(in: 0..<span, using: &generator) * 1_000_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -74,6 +67,19 @@ extension LocalEndToEndTests {
                       push.stdout)
         XCTAssertEqual(try statusJSON()["state"] as? String, "InProgress")
         XCTAssertTrue(try sluice(["push", "--yes"]).stdout.contains("Pipeline release is up to date on the local target (`release` starts another run)."))
+    }
+
+    /// Starts sluice in the workspace without waiting for it (output discarded), to be killed.
+    func startSluice(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sluiceBinary)
+        process.arguments = arguments
+        process.currentDirectoryURL = workspace
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// Temporary files of sluice's atomic writes anywhere in the workspace (git's own excluded).
