@@ -15,9 +15,11 @@ private let posixWrite = Darwin.write
 /// writer is gone.
 public enum AtomicFile {
     /// Writes `data` over `url` (keeping an existing file's permissions, else `mode`).
-    /// Creates missing parent directories.
-    public static func write(_ data: Data, to url: URL, displayPath: String? = nil, mode: mode_t = 0o644) throws {
-        try replace(url, displayPath: displayPath, mode: mode) { descriptor, _ in
+    /// Creates missing parent directories. The temporary file goes in `temporaryDirectory`
+    /// (on the same file system) when given, so one directory holds every leftover to sweep.
+    public static func write(_ data: Data, to url: URL, displayPath: String? = nil, mode: mode_t = 0o644,
+                             temporaryDirectory: URL? = nil) throws {
+        try replace(url, displayPath: displayPath, mode: mode, temporaryDirectory: temporaryDirectory) { descriptor, _ in
             data.withUnsafeBytes { buffer -> Bool in
                 var offset = 0
                 while offset < buffer.count {
@@ -36,7 +38,7 @@ public enum AtomicFile {
     /// Replaces `url` with what `fill` writes to the temporary file (through the open
     /// descriptor, or by path for a library that opens the file itself); `fill` returns false
     /// on failure with `errno` set. Then flushes it to disk and renames it over `url`.
-    public static func replace(_ url: URL, displayPath: String? = nil, mode: mode_t = 0o644,
+    public static func replace(_ url: URL, displayPath: String? = nil, mode: mode_t = 0o644, temporaryDirectory: URL? = nil,
                                fill: (_ descriptor: Int32, _ temporaryPath: String) -> Bool) throws {
         let shown = displayPath ?? url.path
         let directory = url.deletingLastPathComponent()
@@ -54,9 +56,10 @@ public enum AtomicFile {
                                     : "cannot create the directory \(directory.path): \(ancestor.path) is a file, not a directory",
                                 hint: "check the permissions of the workspace")
         }
-        var template = Array(directory.appendingPathComponent(".\(url.lastPathComponent)\(marker)\(getpid())-XXXXXX").path.utf8CString)
+        let temporaryName = ".\(url.lastPathComponent)\(marker)\(getpid())-XXXXXX"
+        var template = Array((temporaryDirectory ?? directory).appendingPathComponent(temporaryName).path.utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(directory.path)", shown) }
+        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \((temporaryDirectory ?? directory).path)", shown) }
         let temporary = String(cString: template)
         var renamed = false
         defer {

@@ -121,21 +121,10 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
     }
 
-    /// Removes the temporary files killed writes left where the local target writes its JSON
-    /// (pipelines, executions, deployments); returns them.
+    /// Removes the temporary files killed writes of the local target's state left; returns them.
     public static func removeLeftovers(workspaceRoot: URL) -> [URL] {
-        let store = LocalStore(workspaceRoot: workspaceRoot)
-        func children(_ directory: URL) -> [URL] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).map {
-                directory.appendingPathComponent($0, isDirectory: true)
-            }
-        }
-        let pipelines = children(store.root.appendingPathComponent("pipelines", isDirectory: true))
-        let executions = pipelines.flatMap { children($0.appendingPathComponent("executions", isDirectory: true)) }
-        let deployments = children(store.root.appendingPathComponent("deployments", isDirectory: true)).flatMap(children)
-        return (pipelines + executions + deployments).flatMap { directory in
-            AtomicFile.removeLeftovers(in: directory).map { directory.appendingPathComponent($0) }
-        }
+        let root = LocalStore(workspaceRoot: workspaceRoot).root
+        return AtomicFile.removeLeftovers(in: root).map { root.appendingPathComponent($0) }
     }
 
     private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelineDefinition {
