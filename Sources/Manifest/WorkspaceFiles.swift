@@ -169,12 +169,13 @@ public struct WorkspaceFiles: Sendable {
 
     /// What a sluice starting in the workspace tidies after one that was killed: a multi-file
     /// write left half done is completed (its writer had decided on it; a file changed since
-    /// is left as it is), and temporary files of killed writes are removed. Returns a
-    /// sentence for each thing done, to be said to the user.
-    public func recover() -> [String] {
+    /// is left as it is), and temporary files of killed writes are removed — from the
+    /// directories sluice writes the workspace's files in, and from `others` (other
+    /// modules' own). Returns a sentence for each thing done, to be said to the user.
+    public func recover(sweeping others: [URL] = []) -> [String] {
         guard let root else { return [] }
         let copilot = root.appendingPathComponent("copilot", isDirectory: true)
-        var directories = [root, copilot, SluiceDirectory.url(in: root)]
+        var directories = [root, copilot, SluiceDirectory.url(in: root)] + others
         let pipelines = copilot.appendingPathComponent("pipelines", isDirectory: true)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: pipelines.path)) ?? [] {
             directories.append(pipelines.appendingPathComponent(name, isDirectory: true))

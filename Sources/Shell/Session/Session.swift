@@ -72,12 +72,8 @@ public final class Session: @unchecked Sendable {
 
     /// Finishes what a killed sluice left half done in the workspace, and says so.
     private func tidy(_ root: URL) {
-        var said = WorkspaceFiles(root: root).recover()
-        let leftovers = LocalTarget.removeLeftovers(workspaceRoot: root).map(relativePath)
-        if !leftovers.isEmpty {
-            said.append("removed \(leftovers.count) temporary file\(leftovers.count == 1 ? "" : "s") left by a killed sluice: "
-                + leftovers.joined(separator: ", "))
-        }
+        // The working directory too: where `record FILE` usually writes.
+        let said = WorkspaceFiles(root: root).recover(sweeping: [LocalTarget.temporaryDirectory(workspaceRoot: root), workingDirectory])
         for sentence in said { output.diagnostic("note: " + sentence) }
     }
 

@@ -121,10 +121,10 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
     }
 
-    /// Removes the temporary files killed writes of the local target's state left; returns them.
-    public static func removeLeftovers(workspaceRoot: URL) -> [URL] {
-        let root = LocalStore(workspaceRoot: workspaceRoot).root
-        return AtomicFile.removeLeftovers(in: root).map { root.appendingPathComponent($0) }
+    /// The one directory that holds the temporary files of the local target's atomic writes
+    /// (and the leftovers of killed ones).
+    public static func temporaryDirectory(workspaceRoot: URL) -> URL {
+        LocalStore(workspaceRoot: workspaceRoot).root
     }
 
     private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelineDefinition {
