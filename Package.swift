@@ -54,8 +54,7 @@ let package = Package(
         // Moto*.swift (the moto test server) signs its set-up calls with the AWS module.
         .target(name: "TestSupport", dependencies: ["AWS"], path: "Tests/TestSupport"),
         .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
-        // Fixtures/sigv4-testsuite is read from the source tree by path (Apache-2.0, see its LICENSE).
-        .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"], exclude: ["Fixtures"]),
+        .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"]),
         .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS"]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),

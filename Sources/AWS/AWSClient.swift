@@ -224,7 +224,7 @@ public final class AWSClient: Sendable {
     }
 
     /// AWS sends epoch seconds in JSON; moto sometimes an ISO-8601 string. Both are read.
-    static func decodeTimestamp(_ decoder: Decoder) throws -> Date {
+    @Sendable static func decodeTimestamp(_ decoder: Decoder) throws -> Date {
         let container = try decoder.singleValueContainer()
         if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
         let text = try container.decode(String.self)

@@ -20,7 +20,7 @@ extension Session {
         if let argument = expectation.argument {
             candidates += values(for: argument.kind, bound: expectation.bound, prefix: prefix)
         }
-        let matching = candidates.filter { $0.hasPrefix(prefix) }.uniqued().sorted()
+        let matching = candidates.filter { $0.hasPrefix(prefix) }.removingDuplicates().sorted()
         return Completion(candidates: matching, kind: expectation.argument?.kind)
     }
 

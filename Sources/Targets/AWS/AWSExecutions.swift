@@ -1,4 +1,4 @@
-@_implementationOnly import AWS
+import AWS
 import Foundation
 
 // Executions as `watch` and `status` draw them, from CodePipeline's answers.

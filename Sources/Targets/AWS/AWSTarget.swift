@@ -1,6 +1,6 @@
 // Implementation-only: AWS (and swift-algorithms behind it) must not leak extension members into
 // the modules that import Targets.
-@_implementationOnly import AWS
+import AWS
 import Foundation
 import Manifest
 
