@@ -39,7 +39,7 @@ public struct FileChange: Equatable, Sendable {
 /// workspace takes, so a concurrent change is reported, never overwritten. The lock is held
 /// only for that check and the writes. Several files change as a unit: their intent (before
 /// and after of each) is written to `.sluice/intent.json` first and removed last, and the next
-/// sluice that finds it — its writer was killed — completes it (``recover()``).
+/// sluice that finds it — its writer was killed — completes it (``recover(sweeping:)``).
 public struct WorkspaceFiles: Sendable {
     /// The workspace root; nil outside a workspace, where no other sluice shares the files
     /// (no lock is taken and no intent written).
