@@ -111,7 +111,7 @@ final class WorkspaceSafetyTests: XCTestCase {
     /// Runs `arguments` once per trial in a fresh sandbox and kills it with SIGKILL after a
     /// random delay up to a little more than an unhurried run takes; then starts `sluice
     /// pipeline ls` (the next sluice) and calls `check`. Every trial: the next start says what
-    /// it completed, and leaves no temporary file.
+    /// it completed, lists the pipeline as the files now are, and leaves no temporary file.
     private func killTrials(fixture: Fixture, arguments: [String], check: (Sandbox, Int) throws -> Void) throws {
         var generator = SplitMix64(seed: 16)
         let baseline = try Sandbox(fixture)
@@ -135,10 +135,41 @@ final class WorkspaceSafetyTests: XCTestCase {
                 completedByNextStart += 1
             }
             XCTAssertEqual(temporaryFiles(in: sandbox), [], "trial \(trial): a temporary file outlived the next start")
+            XCTAssertEqual(next.stdout.contains("api-main"), sandbox.read("copilot/pipeline.yml") != nil,
+                           "trial \(trial): the next start lists what the files no longer say:\n\(next.stdout)")
             try check(sandbox, trial)
         }
         print("figures: killed `sluice \(arguments.joined(separator: " "))`: \(Self.trials) trials, 0 half-written states after the next start; "
             + "\(completedByNextStart) completed by the next start, \(leftovers) temporary files removed by it")
+    }
+
+    /// What a sluice killed while creating a pipeline leaves — its intent, the buildspec written,
+    /// not the manifest, a temporary file — made by hand: the next start completes and says so.
+    func testTheNextStartSaysWhatItCompletedAndRemoved() throws {
+        let sandbox = try Sandbox(.quickstart)
+        let root = sandbox.root.url.standardizedFileURL
+        let manifest = Data(Self.savedPipeline["copilot/pipeline.yml"]!.utf8)
+        let buildspec = Data(Self.savedPipeline["copilot/buildspec.yml"]!.utf8)
+        let intent: [String: Any] = ["pid": 4_194_305, "changes": [
+            ["path": root.appendingPathComponent("copilot/buildspec.yml").path, "displayPath": "copilot/buildspec.yml",
+             "after": buildspec.base64EncodedString()],
+            ["path": root.appendingPathComponent("copilot/pipeline.yml").path, "displayPath": "copilot/pipeline.yml",
+             "after": manifest.base64EncodedString()],
+        ]]
+        try sandbox.write(String(decoding: try JSONSerialization.data(withJSONObject: intent), as: UTF8.self), to: ".sluice/intent.json")
+        try sandbox.write(Self.savedPipeline["copilot/buildspec.yml"]!, to: "copilot/buildspec.yml")
+        try sandbox.write("half", to: "copilot/.pipeline.yml.sluice-4194305-Ab12Cd")
+        let result = try sandbox.run(.sluice("stage", "ls"))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "  1. test\n  2. prod\n")
+        XCTAssertEqual(result.stderr, """
+            note: a sluice (pid 4194305) was killed while writing copilot/buildspec.yml and copilot/pipeline.yml; \
+            completed its write of copilot/buildspec.yml, copilot/pipeline.yml
+            note: removed 1 temporary file left by a killed sluice: copilot/.pipeline.yml.sluice-4194305-Ab12Cd
+
+            """)
+        XCTAssertEqual(temporaryFiles(in: sandbox), [])
+        XCTAssertNil(sandbox.read(".sluice/intent.json"))
     }
 
     // MARK: Helpers

@@ -57,11 +57,14 @@ public final class Session: @unchecked Sendable {
         targetUI = ScriptTargetUI(output: output)
         journal = mode == .script ? FileJournal() : nil
         do {
-            let workspace = try Workspace.locate(from: workingDirectory)
+            var workspace = try Workspace.locate(from: workingDirectory)
+            // Read again when tidying completed a write: it may have created or removed a pipeline.
+            if Self.tidy(workspace.root, output: output, workingDirectory: workingDirectory) {
+                workspace = try Workspace.load(root: workspace.root)
+            }
             self.workspace = workspace
             workspaceProblem = nil
             targetChoice = TargetStore.load(workspaceRoot: workspace.root)
-            tidy(workspace.root)
         } catch {
             workspace = nil
             let manifestError = error as? ManifestError
@@ -70,11 +73,13 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    /// Finishes what a killed sluice left half done in the workspace, and says so.
-    private func tidy(_ root: URL) {
+    /// Finishes what a killed sluice left half done in the workspace, and says so; returns
+    /// whether there was anything to do.
+    private static func tidy(_ root: URL, output: Output, workingDirectory: URL) -> Bool {
         // The working directory too: where `record FILE` usually writes.
         let said = WorkspaceFiles(root: root).recover(sweeping: [LocalTarget.temporaryDirectory(workspaceRoot: root), workingDirectory])
         for sentence in said { output.diagnostic("note: " + sentence) }
+        return !said.isEmpty
     }
 
     // MARK: What the prompt shows
