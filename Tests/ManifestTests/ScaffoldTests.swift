@@ -36,7 +36,7 @@ final class ScaffoldTests: XCTestCase {
             name: "shop-main",
             source: Source(provider: .gitHub, properties: SourceProperties(repository: "https://github.com/acme/shop", branch: "main")),
             stages: ["test", "prod"]))
-        try document.save()
+        try document.save(in: WorkspaceFiles(root: workspace.root))
         XCTAssertEqual(try String(contentsOf: root.url.appendingPathComponent("copilot/pipeline.yml"), encoding: .utf8), document.text)
         XCTAssertTrue(buildspec.contains("cat $CODEBUILD_SRC_DIR/copilot/pipeline.yml"))
     }

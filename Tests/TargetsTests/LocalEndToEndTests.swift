@@ -167,14 +167,7 @@ final class LocalEndToEndTests: XCTestCase {
         try commit("a slow build")
         try writePipeline()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sluiceBinary)
-        process.arguments = ["push", "--yes"]
-        process.currentDirectoryURL = workspace
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try startSluice(["push", "--yes"])
         let deadline = Date() + 30
         while try !buildIsRunning() {
             XCTAssertLessThan(Date(), deadline, "the build never started")

@@ -72,10 +72,8 @@ enum PipelineCommands {
             let target = try session.target(workspaceRoot: workspace.root)
             try await target.remove(context, deleteSecret: invocation.has("--delete-secret"), ui: session.targetUI)
         }
-        for url in [files.manifest, files.buildspec] where FileManager.default.fileExists(atPath: url.path) {
-            session.willWrite(url)
-            try FileManager.default.removeItem(at: url)
-        }
+        // Both files go as a unit (a kill midway is completed by the next sluice).
+        try session.commit([files.manifest, files.buildspec].map { session.overwrite($0, with: nil) })
         if files.layout == .directory {
             let directory = files.manifest.deletingLastPathComponent()
             if (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true {

@@ -22,18 +22,26 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         let plan = try pipeline.plan()
         let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(plan.name))
         if recorded == plan {
-            ui.say("Pipeline \(plan.name) is up to date on the local target.")
-            return .upToDate
+            // Recording and starting are two steps: a sluice killed between them left a plan whose
+            // run never began, which this push starts.
+            if try engine.records(plan.name).first?.pipeline == plan {
+                ui.say("Pipeline \(plan.name) is up to date on the local target (`release` starts another run).")
+                return .upToDate
+            }
+            ui.say("Pipeline \(plan.name) was recorded by a sluice that stopped before starting its run; starting it now.")
+        } else {
+            ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(plan.name): \(plan.stageNames.joined(separator: " → "))")
+            if recorded == nil, plan.stages.contains(where: { $0.actions.contains { if case .deployment = $0.kind { return true }; return false } }) {
+                ui.say("(On this machine a CreateOrUpdate action checks its template and configuration in the build's output "
+                       + "and records them under .sluice/local/deployments; it calls no CloudFormation.)")
+            }
+            warnAboutMissingPrograms(plan, workspaceRoot: pipeline.workspaceRoot, ui: ui)
         }
-        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(plan.name): \(plan.stageNames.joined(separator: " → "))")
-        if recorded == nil, plan.stages.contains(where: { $0.actions.contains { if case .deployment = $0.kind { return true }; return false } }) {
-            ui.say("(On this machine a CreateOrUpdate action checks its template and configuration in the build's output "
-                   + "and records them under .sluice/local/deployments; it calls no CloudFormation.)")
-        }
-        warnAboutMissingPrograms(plan, workspaceRoot: pipeline.workspaceRoot, ui: ui)
         if options.dryRun { return .planned }
-        try store.prepare()
-        try store.write(plan, to: store.definitionFile(plan.name))
+        if recorded != plan {
+            try store.prepare()
+            try store.write(plan, to: store.definitionFile(plan.name))
+        }
         let snapshot = try await engine.start(plan, trigger: "push")
         return .deployed(executionID: snapshot.id)
     }
@@ -138,6 +146,12 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         let count = store.executionIDs(name).count
         try FileManager.default.removeItem(at: directory)
         ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
+    }
+
+    /// The one directory that holds the temporary files of the local target's atomic writes
+    /// (and the leftovers of killed ones).
+    public static func temporaryDirectory(workspaceRoot: URL) -> URL {
+        LocalStore(workspaceRoot: workspaceRoot).root
     }
 
     private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
