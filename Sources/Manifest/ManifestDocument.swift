@@ -50,7 +50,8 @@ public struct ManifestDocument {
                                 hint: FileManager.default.fileExists(atPath: url.path)
                                     ? "check the file's permissions" : "create it with `pipeline new NAME`")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        // Not String(data:encoding:), which drops a leading byte-order mark: saving would lose it.
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw ManifestError(file: url.relativePath, message: "the manifest is not UTF-8 text", hint: "save it as UTF-8")
         }
         var document = try ManifestDocument(text: text, path: url)
