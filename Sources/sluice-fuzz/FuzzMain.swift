@@ -1,7 +1,8 @@
 // sluice-fuzz TARGET [ARGS…]: libFuzzer targets for sluice's parsers and writers.
 //
-// Built by scripts/fuzz with `-sanitize=fuzzer,address -D FUZZING`, it hands ARGS to libFuzzer
-// (corpus folders, -max_total_time=…). A plain build replays saved inputs instead
+// Built by scripts/fuzz with `-sanitize=fuzzer,address -D FUZZING`, it hands ARGS to libFuzzer's
+// driver (corpus folders, -max_total_time=…); SwiftPM links the executable's own main, so libFuzzer's is
+// not used. A plain build replays saved inputs instead
 // (`sluice-fuzz TARGET FILE|FOLDER…`) through the very same checks: the regression tests run
 // every input a fuzzer ever found that way.
 import Foundation
@@ -20,7 +21,7 @@ enum FuzzMain {
         guard arguments.count >= 2, let target = FuzzTarget.named(arguments[1]) else {
             let names = FuzzTarget.all.map { "  \($0.name.padding(toLength: 16, withPad: " ", startingAt: 0))\($0.summary)" }
             FileHandle.standardError.write(Data("""
-                usage: sluice-fuzz TARGET [FILE|FOLDER… | libFuzzer options]
+                usage: sluice-fuzz TARGET FILE|FOLDER…  replays inputs (a FUZZING build: libFuzzer options)
                        sluice-fuzz TARGET --seeds     where its seeds lie
                        sluice-fuzz --list
                 targets:
@@ -73,10 +74,14 @@ private func runLibFuzzer(_ target: FuzzTarget, arguments: [String]) -> Int32 {
     var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     return cArguments.withUnsafeMutableBufferPointer { buffer in
         var argv = buffer.baseAddress
-        return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            selectedTarget!.check(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-            return 0
-        }
+        return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzerTestOneInput(data, size) }
     }
+}
+
+/// The entry point libFuzzer's runtime also names (its library refers to it); the driver calls it too.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    selectedTarget!.check(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
 }
 #endif
