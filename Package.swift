@@ -38,7 +38,10 @@ let package = Package(
         ),
         .target(
             name: "Shell",
-            dependencies: ["Manifest", "Targets", "CLibEdit"]
+            dependencies: ["Manifest", "Targets", "CLibEdit"],
+            // The command table's handlers are static methods, Sendable as their enums are: Swift 6's
+            // inference says so (without it, whether the compiler warns depends on how it batches files).
+            swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")]
         ),
         .executableTarget(
             name: "sluice",
@@ -47,6 +50,12 @@ let package = Package(
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).
         .executableTarget(name: "manifest-tool", dependencies: ["Manifest"]),
+
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -D FUZZING); a plain
+        // build replays saved inputs through the same checks (FuzzRegressionTests).
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+        .executableTarget(name: "sluice-fuzz", dependencies: ["Manifest", "Shell", "AWS", "CLibFuzzer"],
+                          exclude: ["Seeds"]),
 
         // A tiny C shim: posix_openpt & co. are not visible to Swift.
         .target(name: "CPTY", path: "Tests/CPTY"),
@@ -59,6 +68,8 @@ let package = Package(
                                                          .product(name: "Yams", package: "Yams")]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),
+        // Replays every fuzzer finding and seed through the built sluice-fuzz.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["TestSupport", "sluice-fuzz"]),
         .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice", "AWS"]),
     ],
     swiftLanguageModes: [.v5]

@@ -48,7 +48,9 @@ public struct ManifestDocument {
             throw ManifestError(file: url.relativePath, message: "cannot read the manifest: there is no such file",
                                 hint: "create it with `pipeline new NAME`")
         }
-        var document = try ManifestDocument(text: try TextFile.decode(data, file: url.relativePath), path: url)
+        // The manifest keeps a byte-order mark: a save writes it back as it was.
+        let text = try TextFile.decode(data, file: url.relativePath, keepingByteOrderMark: true)
+        var document = try ManifestDocument(text: text, path: url)
         document.onDisk = data
         return document
     }

@@ -41,10 +41,13 @@ public enum TextFile {
 
     /// `data` as text: a leading byte-order mark is dropped; bytes that are not UTF-8 are an
     /// error at the LINE:COL of the first of them (columns count characters, as editors do).
-    public static func decode(_ data: Data, file: String) throws -> String {
+    public static func decode(_ data: Data, file: String, keepingByteOrderMark: Bool = false) throws -> String {
         var bytes = data[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        let byteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        if byteOrderMark { bytes = bytes.dropFirst(3) }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return byteOrderMark && keepingByteOrderMark ? "\u{FEFF}" + text : text
+        }
         var index = bytes.startIndex
         // Skip whole characters (1 to 4 bytes) up to the first byte that begins none.
         while let length = (1...4).first(where: {

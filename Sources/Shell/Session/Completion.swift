@@ -59,7 +59,7 @@ extension Session {
         let namePrefix = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
         return names.filter { $0.hasPrefix(namePrefix) && (namePrefix.hasPrefix(".") || !$0.hasPrefix(".")) }.map { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
             return directoryPart + name + (isDirectory.boolValue ? "/" : "")
         }
     }
