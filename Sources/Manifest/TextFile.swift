@@ -39,7 +39,7 @@ public enum TextFile {
         }
     }
 
-    /// `data` as text: a leading byte-order mark is dropped; bytes that are not UTF-8 are an
+    /// `data` as text: a leading byte-order mark is dropped (kept when asked: a manifest saves it back); bytes that are not UTF-8 are an
     /// error at the LINE:COL of the first of them (columns count characters, as editors do).
     public static func decode(_ data: Data, file: String, keepingByteOrderMark: Bool = false) throws -> String {
         var bytes = data[...]
