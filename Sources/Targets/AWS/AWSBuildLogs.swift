@@ -1,4 +1,4 @@
-@_implementationOnly import AWS
+import AWS
 import Foundation
 
 // `logs` on the AWS target: a CodeBuild action's output comes from CloudWatch Logs — the

@@ -1,4 +1,4 @@
-@_implementationOnly import AWS
+import AWS
 import Foundation
 
 extension AWSTarget {
