@@ -95,7 +95,8 @@ public enum ErrorResponse {
         let text = String(decoding: body.prefix(300), as: UTF8.self)
         return AWSError(
             service: service, operation: operation,
-            code: code.map(sanitize) ?? (status >= 500 ? "InternalFailure" : "UnknownError"),
+            // An empty code (`"__type": ""`, a bare namespace) says nothing: the status decides, as for none.
+            code: code.map(sanitize).flatMap { $0.isEmpty ? nil : $0 } ?? (status >= 500 ? "InternalFailure" : "UnknownError"),
             message: message ?? summary(of: text, status: status),
             httpStatus: status, requestID: requestID)
     }
