@@ -58,14 +58,14 @@ build_release() {
 # The commit the sources are: in a git checkout of sluice, HEAD with -dirty when files differ
 # from it (untracked ones too: they may be sources the build compiles); in sources unpacked
 # from `git archive` (a release's source tarball), the commit git wrote into
-# scripts/archive-commit; otherwise empty (a copy inside another repository says nothing).
+# scripts/archive-commit (a checkout holds the placeholder there); otherwise empty.
 source_commit() {
     if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
         local commit
         commit=$(git rev-parse HEAD 2>/dev/null) || return 0
         [ -z "$(git status --porcelain)" ] || commit="$commit-dirty"
         echo "$commit"
-    elif ! git rev-parse --git-dir >/dev/null 2>&1; then
+    else
         grep -xE '[0-9a-f]{40}' scripts/archive-commit 2>/dev/null || true
     fi
 }

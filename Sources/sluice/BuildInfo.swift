@@ -10,8 +10,9 @@ struct BuildInfo: Encodable {
     static let version = "0.1.0"
 
     // Only scripts/bootstrap.sh's build_release (behind scripts/install, scripts/package and the
-    // benchmarks) records the commit and the toolchain; the commit only in a git checkout.
-    static let unrecordedCommit = "unknown (not built by scripts/install from a git checkout)"
+    // benchmarks) records the commit and the toolchain; the commit only from a git checkout or
+    // a `git archive` of one.
+    static let unrecordedCommit = "unknown (not built by scripts/install from a git checkout or archive)"
     static let unrecordedSwift = "unknown (not built by scripts/install)"
 
     static let current = BuildInfo(version: version, commit: String(cString: sluice_build_commit()),

@@ -95,7 +95,7 @@ public struct ManualPage: Sendable {
             files, deploys the pipeline to AWS (CloudFormation, then CodePipeline) with `target aws`, \
             and with the default `target local` runs the same pipeline on this machine.
             """)
-        page += Self.list(invocations, term: Self.bold)
+        page += Self.paragraph("It runs in one of these ways:") + Self.list(invocations, term: Self.bold)
         page += [".SH OPTIONS"] + Self.list(options, term: Self.bold)
         page += [".SH COMMANDS"]
         page += Self.paragraph("`help` lists these commands, `help COMMAND` explains one, and Tab completes them.")
