@@ -5,6 +5,7 @@ import Shell
 /// sluice's own arguments. The options are parsed by hand: swift-argument-parser's
 /// reflection cost about 4 ms per start, half of the start-up budget (see scripts/bench-shell).
 struct Sluice {
+    /// The SYNOPSIS of `--help` and the manual page.
     static let synopsis = [
         "sluice [--echo] [--json] [-c COMMANDS | FILE | WORDS…]",
         "sluice --version [--json]",
