@@ -88,24 +88,23 @@ public struct ManualPage: Sendable {
             page.append(Self.text(line))
         }
         page += [".SH DESCRIPTION"]
-        page += Self.paragraph("""
+        page.append(Self.text("""
             sluice builds, deploys and watches AWS Copilot release pipelines. Open it in a Copilot \
             workspace and build a pipeline by talking to it (`source set github …`, `stage add test`, \
             `push`, `watch`), or replay the same lines from a script. It reads and writes Copilot's own \
             files, deploys the pipeline to AWS (CloudFormation, then CodePipeline) with `target aws`, \
             and with the default `target local` runs the same pipeline on this machine.
-            """)
+            """))
         page += Self.paragraph("It runs in one of these ways:") + Self.list(invocations, term: Self.bold)
         page += [".SH OPTIONS"] + Self.list(options, term: Self.bold)
-        page += [".SH COMMANDS"]
-        page += Self.paragraph("`help` lists these commands, `help COMMAND` explains one, and Tab completes them.")
+        page += [".SH COMMANDS", Self.text("`help` lists these commands, `help COMMAND` explains one, and Tab completes them.")]
         for command in table.commands {
             // Usage's own punctuation ([ | ] …) around the styled words still needs its `…` spelled out.
             page += [".TP", Self.nonASCIIEscaped(command.usage(literal: Self.bold, placeholder: Self.italic))]
             page.append(Self.text(command.help))
             page += [".IP", "Example: " + Self.bold(command.example)]
         }
-        page += [".SH SCRIPTS"] + Self.paragraph(LanguageCommands.scriptSyntax.joined(separator: " "))
+        page += [".SH SCRIPTS", Self.text(LanguageCommands.scriptSyntax.joined(separator: " "))]
         page += Self.paragraph("""
             A script stops at its first failing command with FILE:LINE:COL: error: MESSAGE and a hint \
             on standard error. Its edits are written when it ends successfully (or at `save`); if it \
@@ -118,6 +117,7 @@ public struct ManualPage: Sendable {
         return page.joined(separator: "\n") + "\n"
     }
 
+    /// A paragraph after another (the first after a heading needs no .PP).
     private static func paragraph(_ text: String) -> [String] { [".PP", Self.text(text)] }
 
     private static func list(_ entries: [ManualEntry], term: (String) -> String) -> [String] {
