@@ -13,7 +13,7 @@ let buildInfoDefines: [CSetting] = ["SLUICE_BUILD_COMMIT", "SLUICE_BUILD_SWIFT"]
 }
 
 // Layering (each module knows only the ones to its left):
-//   Manifest  ·  AWS  →  Targets  →  Shell  →  sluice
+//   Manifest  ·  AWS  →  Targets  →  Shell  →  sluice   (the Shell reaches AWS only through Targets)
 // CLibEdit is the system libedit, used by Shell's line editor only.
 let package = Package(
     name: "sluice",
@@ -49,7 +49,10 @@ let package = Package(
         ),
         .target(
             name: "Shell",
-            dependencies: ["Manifest", "Targets", "AWS", "CLibEdit"]
+            dependencies: ["Manifest", "Targets", "CLibEdit"],
+            // The command table's handlers are static methods, Sendable as their enums are: Swift 6's
+            // inference says so (without it, whether the compiler warns depends on how it batches files).
+            swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")]
         ),
         // The commit and Swift toolchain the binary was built from (see buildInfoDefines).
         .target(name: "CBuildInfo", cSettings: buildInfoDefines),
@@ -61,17 +64,25 @@ let package = Package(
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).
         .executableTarget(name: "manifest-tool", dependencies: ["Manifest"]),
 
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -D FUZZING); a plain
+        // build replays saved inputs through the same checks (FuzzRegressionTests).
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+        .executableTarget(name: "sluice-fuzz", dependencies: ["Manifest", "Shell", "AWS", "CLibFuzzer"],
+                          exclude: ["Seeds"]),
+
         // A tiny C shim: posix_openpt & co. are not visible to Swift.
         .target(name: "CPTY", path: "Tests/CPTY"),
         // Child processes, temporary directories, the built binary, the shared corpus.
         // Moto*.swift (the moto test server) signs its set-up calls with the AWS module.
         .target(name: "TestSupport", dependencies: ["AWS"], path: "Tests/TestSupport"),
         .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
-        // Fixtures/sigv4-testsuite is read from the source tree by path (Apache-2.0, see its LICENSE).
-        .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"], exclude: ["Fixtures"]),
-        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS"]),
+        .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"]),
+        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS",
+                                                         .product(name: "Yams", package: "Yams")]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),
+        // Replays every fuzzer finding and seed through the built sluice-fuzz.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["TestSupport", "sluice-fuzz"]),
         .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice", "AWS"]),
     ],
     swiftLanguageModes: [.v5]

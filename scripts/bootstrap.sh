@@ -28,18 +28,31 @@ ensure_man_tools() {
     apt_install "groff or man" groff-base man-db
 }
 
-# The test harness needs moto's server (the AWS stand-in), cfn-lint, boto3/botocore and the aws CLI.
+# The test harness needs moto's server (the AWS stand-in), cfn-lint, boto3/botocore and the aws CLI,
+# at the versions Tests/Harness/requirements.txt pins.
 ensure_test_tools() {
     command -v python3 >/dev/null 2>&1 || fail "python3 is needed by the tests (moto, cfn-lint, botocore)."
-    local missing=()
-    python3 -c 'import moto.server, flask_cors' 2>/dev/null || missing+=('moto[server]')
-    command -v cfn-lint >/dev/null 2>&1 || missing+=(cfn-lint)
-    python3 -c 'import boto3, botocore' 2>/dev/null || missing+=(boto3)
-    command -v aws >/dev/null 2>&1 || missing+=(awscli)
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "sluice setup: installing ${missing[*]} (pip)…" >&2
-        python3 -m pip install -q "${missing[@]}" >&2 || fail "pip install ${missing[*]} failed."
+    local requirements=Tests/Harness/requirements.txt mismatched
+    mismatched=$(python3 - "$requirements" <<'PY'
+import importlib.metadata, re, sys
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if not line:
+        continue
+    name, version = re.match(r"([A-Za-z0-9_.-]+)(?:\[[^]]*\])?==(\S+)", line).groups()
+    try:
+        installed = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    if installed != version:
+        print(f"{name} {installed or 'absent'} (wants {version})")
+PY
+) || fail "could not read $requirements."
+    if [ -n "$mismatched" ]; then
+        echo "sluice setup: installing the pinned test tools (pip): $(echo "$mismatched" | paste -sd, -)…" >&2
+        python3 -m pip install -q -r "$requirements" >&2 || fail "pip install -r $requirements failed."
     fi
+    command -v aws >/dev/null 2>&1 && command -v cfn-lint >/dev/null 2>&1 || fail "aws or cfn-lint is not on PATH after installing them."
 }
 
 # The release binary: what scripts/install installs, scripts/package archives and the benchmarks

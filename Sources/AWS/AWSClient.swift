@@ -24,32 +24,6 @@ public struct AWSCallRecord: Sendable, Equatable {
     }
 }
 
-/// A process-wide listener for every AWS call (the shell's `trace on`), in addition to each
-/// client's own observer: clients are made deep inside targets, tracing is switched at the prompt.
-public enum AWSCallTrace {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var sink: (@Sendable (AWSCallRecord) -> Void)?
-
-    public static func start(_ listener: @escaping @Sendable (AWSCallRecord) -> Void) {
-        lock.lock(); sink = listener; lock.unlock()
-    }
-
-    public static func stop() {
-        lock.lock(); sink = nil; lock.unlock()
-    }
-
-    public static var isOn: Bool {
-        lock.lock(); defer { lock.unlock() }; return sink != nil
-    }
-
-    static func report(_ record: AWSCallRecord) {
-        lock.lock()
-        let listener = sink
-        lock.unlock()
-        listener?(record)
-    }
-}
-
 /// When and how often to try again: botocore's "standard" mode — exponential backoff with
 /// full jitter, bounded both in attempts and in total time.
 public struct RetryPolicy: Sendable {
@@ -82,13 +56,21 @@ public final class AWSClient: Sendable {
     /// Each attempt's bound, from sending the request to the last byte of the response.
     public let attemptTimeout: Duration
     private let observer: (@Sendable (AWSCallRecord) -> Void)?
+    /// False for the calls whose proof is a token, not a signature (AssumeRoleWithWebIdentity).
+    let signs: Bool
 
-    public init(configuration: AWSConfiguration, retryPolicy: RetryPolicy = .standard,
-                attemptTimeout: Duration = .seconds(20), observer: (@Sendable (AWSCallRecord) -> Void)? = nil) {
+    public convenience init(configuration: AWSConfiguration, retryPolicy: RetryPolicy = .standard,
+                            attemptTimeout: Duration = .seconds(20), observer: (@Sendable (AWSCallRecord) -> Void)? = nil) {
+        self.init(configuration: configuration, retryPolicy: retryPolicy, attemptTimeout: attemptTimeout, observer: observer, signs: true)
+    }
+
+    init(configuration: AWSConfiguration, retryPolicy: RetryPolicy = .standard, attemptTimeout: Duration = .seconds(20),
+         observer: (@Sendable (AWSCallRecord) -> Void)? = nil, signs: Bool) {
         self.configuration = configuration
         self.retryPolicy = retryPolicy
         self.attemptTimeout = attemptTimeout
-        self.observer = observer
+        self.observer = observer ?? configuration.callObserver
+        self.signs = signs
     }
 
     /// Calls any operation of `service`: `input` and `Output` follow the operation's shapes in
@@ -160,8 +142,6 @@ public final class AWSClient: Sendable {
             throw AWSError(service: service.serviceID, operation: operation, code: "InvalidEndpoint",
                            message: "'\(endpoint)' is not a URL (from \(configuration.endpoint(for: service).source))")
         }
-        let signer = SigV4Signer(credentials: configuration.credentials.value, region: configuration.region.value,
-                                 service: service.signingName)
         let started = ContinuousClock.now
         var attempt = 0
         while true {
@@ -171,7 +151,12 @@ public final class AWSClient: Sendable {
                                          headers: headers, body: body)
             // Sent as signed, so the HTTP client does not write its own.
             request.headers.insert((name: "Host", value: request.authority), at: 0)
-            signer.sign(&request, at: Date())
+            if signs {
+                // Asked on every attempt: a refresh between retries is picked up.
+                let credentials = try await configuration.currentCredentials().credentials
+                SigV4Signer(credentials: credentials, region: configuration.region.value, service: service.signingName)
+                    .sign(&request, at: Date())
+            }
             request.headers.append((name: "User-Agent", value: "sluice"))
             var failure: AWSError
             do {
@@ -220,11 +205,10 @@ public final class AWSClient: Sendable {
         let record = AWSCallRecord(service: service.serviceID, operation: operation, httpStatus: status,
                                    latency: Self.seconds(ContinuousClock.now - started), retries: attempt - 1, errorCode: error)
         observer?(record)
-        AWSCallTrace.report(record)
     }
 
     /// AWS sends epoch seconds in JSON; moto sometimes an ISO-8601 string. Both are read.
-    static func decodeTimestamp(_ decoder: Decoder) throws -> Date {
+    @Sendable static func decodeTimestamp(_ decoder: Decoder) throws -> Date {
         let container = try decoder.singleValueContainer()
         if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
         let text = try container.decode(String.self)

@@ -76,8 +76,8 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
 /// Reads an error response, whatever its form: JSON with `__type` (which may carry a namespace
 /// before `#` or a URL after `:`) and `message`/`Message`, the `X-Amzn-ErrorType` header, an
 /// XML `<Error>` (even from a JSON service), or anything else (moto's HTML 500 page).
-enum ErrorResponse {
-    static func decode(status: Int, headers: [(name: String, value: String)], body: [UInt8],
+public enum ErrorResponse {
+    public static func decode(status: Int, headers: [(name: String, value: String)], body: [UInt8],
                        service: String, operation: String) -> AWSError {
         func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
         var requestID = header("x-amzn-requestid") ?? header("x-amz-request-id")

@@ -4,9 +4,8 @@ import Foundation
 /// where it came from (`whoami` shows both).
 ///
 /// - Profile: the `profile` argument, else `AWS_PROFILE`, else `default`.
-/// - Credentials: `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` (skipped when a
-///   profile is named explicitly, as botocore does), then the profile in the shared credentials
-///   file, then its `credential_process`, then its keys in the config file.
+/// - Credentials: the AWS CLI's chain (see `CredentialChain`), chosen here without network and
+///   obtained on the first call.
 /// - Region: the `region` argument, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`.
 /// - Endpoint per service: `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's
 ///   `services` section, the profile's `endpoint_url`, then the public AWS endpoint; all but the
@@ -19,25 +18,33 @@ public struct AWSConfiguration: Sendable {
     }
 
     public let profile: Resolved<String>
-    public let credentials: Resolved<AWSCredentials>
     public let region: Resolved<String>
+    /// The credentials calls are signed with: obtained on the first call, refreshed before they expire.
+    public let credentials: RefreshingCredentials
+    /// Asks a person for a secret (an MFA code) without echo; nil in a script.
+    let askSecret: (@Sendable (String) async -> String?)?
+    /// Told of every call made with this configuration (the shell's `trace on`), the credential sources' own calls included.
+    let callObserver: (@Sendable (AWSCallRecord) -> Void)?
     private let explicitEndpoint: String?
-    private let environment: [String: String]
+    let environment: [String: String]
     /// The profile's settings in the config file, with the `services` section it names.
     private let profileSettings: [String: String]
     private let servicesSection: (name: String, endpoints: [String: [String: String]])?
     private let configPath: String
 
-    /// `endpoint` (e.g. `target aws endpoint URL`) sends every service there, before anything configured.
+    /// `endpoint` (e.g. `target aws endpoint URL`) sends every service there, before anything
+    /// configured. No network is used: credentials are obtained on the first call.
     public static func resolve(profile explicitProfile: String? = nil, region explicitRegion: String? = nil,
                                endpoint explicitEndpoint: String? = nil,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AWSConfiguration {
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               askSecret: (@Sendable (String) async -> String?)? = nil,
+                               callObserver: (@Sendable (AWSCallRecord) -> Void)? = nil) throws -> AWSConfiguration {
         let home = environment["HOME"] ?? NSHomeDirectory()
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst() : path }
         let configPath = expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config")
         let credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials")
-        let configFile = try ConfigFile.load(configPath)
-        let credentialsFile = try ConfigFile.load(credentialsPath)
+        let profiles = SharedProfiles(config: try ConfigFile.load(configPath), credentials: try ConfigFile.load(credentialsPath),
+                                      configPath: configPath, credentialsPath: credentialsPath)
 
         let profile: Resolved<String>
         if let explicitProfile {
@@ -47,24 +54,12 @@ public struct AWSConfiguration: Sendable {
         } else {
             profile = Resolved(value: "default", source: "default")
         }
-        let configSection = configFile?.configSection(forProfile: profile.value)
-        let credentialsSection = credentialsFile?.sections[profile.value] != nil ? profile.value : nil
-        if profile.value != "default" || explicitProfile != nil, configSection == nil, credentialsSection == nil {
+        if profile.value != "default" || explicitProfile != nil, !profiles.exists(profile.value) {
             throw AWSConfigurationError.profileNotFound(profile.value, configPath: configPath, credentialsPath: credentialsPath)
         }
-        // botocore merges the credentials file's profile over the config file's.
-        var settings: [String: String] = [:]
-        for (file, section) in [(configFile, configSection), (credentialsFile, credentialsSection)] {
-            guard let file, let section, let values = file.sections[section] else { continue }
-            for (key, value) in values { if case .text(let text) = value { settings[key] = text } }
-        }
-
-        let credentials = try resolveCredentials(
-            environment: environment, skipEnvironment: explicitProfile != nil, profile: profile.value,
-            searchedFiles: (credentials: credentialsPath, config: configPath),
-            credentialsFile: credentialsSection.flatMap { section in credentialsFile.map { ($0, section) } },
-            configFile: configSection.flatMap { section in configFile.map { ($0, section) } },
-            processCommand: settings["credential_process"])
+        let settings = profiles.settings(profile.value)
+        let provider = try CredentialChain(profiles: profiles, environment: environment)
+            .provider(profile: profile.value, explicitProfile: explicitProfile != nil)
 
         let region: Resolved<String>
         if let explicitRegion, !explicitRegion.isEmpty {
@@ -74,28 +69,43 @@ public struct AWSConfiguration: Sendable {
         } else if let value = environment["AWS_DEFAULT_REGION"], !value.isEmpty {
             region = Resolved(value: value, source: "environment (AWS_DEFAULT_REGION)")
         } else if let value = settings["region"], !value.isEmpty {
-            let origin = credentialsFile?.text(profile.value, "region") == value
+            let origin = profiles.credentials?.text(profile.value, "region") == value
                 ? "shared credentials file \(credentialsPath) [\(profile.value)]"
-                : "config file \(configPath) [\(configSection ?? profile.value)]"
+                : "config file \(configPath) [\(profiles.configSection(profile.value) ?? profile.value)]"
             region = Resolved(value: value, source: origin)
         } else {
             throw AWSConfigurationError.noRegion(profile: profile.value, configPath: configPath)
         }
 
         let services = settings["services"].flatMap { name -> (String, [String: [String: String]])? in
-            guard let section = configFile?.sections["services \(name)"] else { return nil }
+            guard let section = profiles.config?.sections["services \(name)"] else { return nil }
             var endpoints: [String: [String: String]] = [:]
             for (key, value) in section { if case .nested(let nested) = value { endpoints[key] = nested } }
             return (name, endpoints)
         }
-        return AWSConfiguration(profile: profile, credentials: credentials, region: region, explicitEndpoint: explicitEndpoint,
-                                environment: environment, profileSettings: settings, servicesSection: services,
-                                configPath: configPath)
+        return AWSConfiguration(profile: profile, region: region, credentials: RefreshingCredentials(provider), askSecret: askSecret,
+                                callObserver: callObserver, explicitEndpoint: explicitEndpoint, environment: environment, profileSettings: settings,
+                                servicesSection: services, configPath: configPath)
     }
 
-    /// The base URL calls to `service` go to, and why.
-    public func endpoint(for service: AWSService) -> Resolved<String> {
-        if let explicitEndpoint { return Resolved(value: explicitEndpoint, source: "--endpoint") }
+    /// The same configuration signing with credentials from `provider`.
+    func replacingCredentials(_ provider: any CredentialProvider) -> AWSConfiguration {
+        AWSConfiguration(profile: profile, region: region, credentials: RefreshingCredentials(provider), askSecret: askSecret,
+                         callObserver: callObserver, explicitEndpoint: explicitEndpoint, environment: environment, profileSettings: profileSettings,
+                         servicesSection: servicesSection, configPath: configPath)
+    }
+
+    /// The credentials to sign with now (obtained or refreshed first when needed), with how they were obtained.
+    public func currentCredentials() async throws -> ObtainedCredentials {
+        try await credentials.obtain(CredentialContext(configuration: self))
+    }
+
+    /// The base URL calls to `service` go to, and why; `region` overrides the configuration's
+    /// (the SSO portal answers in the SSO session's region).
+    public func endpoint(for service: AWSService, region serviceRegion: String? = nil) -> Resolved<String> {
+        // An explicit endpoint (moto, LocalStack) stands in for the services sluice calls, not for
+        // IAM Identity Center, where the person signed in.
+        if let explicitEndpoint, service != .sso, service != .ssoOIDC { return Resolved(value: explicitEndpoint, source: "--endpoint") }
         let ignoreConfigured = (environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]
             ?? profileSettings["ignore_configured_endpoint_urls"])?.lowercased() == "true"
         if !ignoreConfigured {
@@ -109,42 +119,9 @@ public struct AWSConfiguration: Sendable {
                 return Resolved(value: url, source: "config file \(configPath) [\(profile.value)] endpoint_url")
             }
         }
-        let suffix = region.value.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        return Resolved(value: "https://\(service.endpointPrefix).\(region.value).\(suffix)", source: "AWS default")
-    }
-
-    private static func resolveCredentials(
-        environment: [String: String], skipEnvironment: Bool, profile: String, searchedFiles: (credentials: String, config: String),
-        credentialsFile: (ConfigFile, String)?, configFile: (ConfigFile, String)?, processCommand: String?
-    ) throws -> Resolved<AWSCredentials> {
-        if !skipEnvironment, let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty,
-           let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty {
-            let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            return Resolved(value: AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token),
-                            source: "environment (AWS_ACCESS_KEY_ID)")
-        }
-        func keys(in file: (ConfigFile, String)?) -> AWSCredentials? {
-            guard let (file, section) = file, let key = file.text(section, "aws_access_key_id"),
-                  let secret = file.text(section, "aws_secret_access_key") else { return nil }
-            return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: file.text(section, "aws_session_token"))
-        }
-        if let credentials = keys(in: credentialsFile), let (file, section) = credentialsFile {
-            return Resolved(value: credentials, source: "shared credentials file \(file.path) [\(section)]")
-        }
-        if let processCommand {
-            return Resolved(value: try CredentialProcess.run(processCommand, profile: profile),
-                            source: "credential_process (\(processCommand))")
-        }
-        if let credentials = keys(in: configFile), let (file, section) = configFile {
-            return Resolved(value: credentials, source: "config file \(file.path) [\(section)]")
-        }
-        throw AWSConfigurationError.noCredentials(
-            profile: profile, searched: [
-                skipEnvironment ? nil : "the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
-                "the shared credentials file \(searchedFiles.credentials) [\(profile)]",
-                "aws_access_key_id and credential_process in the config file \(searchedFiles.config) "
-                    + (profile == "default" ? "[default]" : "[profile \(profile)]"),
-            ].compactMap { $0 })
+        let region = serviceRegion ?? self.region.value
+        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        return Resolved(value: "https://\(service.endpointPrefix).\(region).\(suffix)", source: "AWS default")
     }
 }
 
@@ -153,6 +130,8 @@ public enum AWSConfigurationError: Error, CustomStringConvertible, Equatable {
     case noCredentials(profile: String, searched: [String])
     case noRegion(profile: String, configPath: String)
     case credentialProcess(command: String, problem: String)
+    /// A credential source that is misconfigured or failed (SSO, a role, a metadata endpoint), with what to do.
+    case credentialSource(String, hint: String)
 
     public var description: String {
         switch self {
@@ -167,74 +146,9 @@ public enum AWSConfigurationError: Error, CustomStringConvertible, Equatable {
                 + "\nhint: export AWS_REGION=us-east-1 (or your region)"
         case .credentialProcess(let command, let problem):
             return "credential_process '\(command)' \(problem)"
+        case .credentialSource(let message, let hint):
+            return "\(message)\nhint: \(hint)"
         }
     }
 }
 
-/// Runs a profile's `credential_process` and reads the JSON it prints (Version 1).
-enum CredentialProcess {
-    struct Output: Decodable {
-        let Version: Int
-        let AccessKeyId: String
-        let SecretAccessKey: String
-        let SessionToken: String?
-    }
-
-    static func run(_ command: String, profile: String) throws -> AWSCredentials {
-        let words = try splitShellWords(command)
-        guard let executable = words.first else {
-            throw AWSConfigurationError.credentialProcess(command: command, problem: "is empty")
-        }
-        let process = Process()
-        // Like botocore (no shell): a bare name is looked up on PATH by env.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + words.dropFirst()
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch {
-            throw AWSConfigurationError.credentialProcess(command: command, problem: "could not start: \(error)")
-        }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw AWSConfigurationError.credentialProcess(
-                command: command, problem: "exited with status \(process.terminationStatus)" + (message.isEmpty ? "" : ": \(message)"))
-        }
-        let decoded: Output
-        do { decoded = try JSONDecoder().decode(Output.self, from: output) } catch {
-            throw AWSConfigurationError.credentialProcess(
-                command: command, problem: "printed no JSON with Version, AccessKeyId and SecretAccessKey")
-        }
-        guard decoded.Version == 1 else {
-            throw AWSConfigurationError.credentialProcess(command: command, problem: "printed Version \(decoded.Version); only 1 is known")
-        }
-        return AWSCredentials(accessKeyID: decoded.AccessKeyId, secretAccessKey: decoded.SecretAccessKey,
-                              sessionToken: decoded.SessionToken)
-    }
-
-    /// POSIX shell word splitting without expansions (botocore uses `shlex.split`).
-    static func splitShellWords(_ text: String) throws -> [String] {
-        var words: [String] = [], current = "", inWord = false
-        var quote: Character?
-        var escaped = false
-        for character in text {
-            if escaped { current.append(character); escaped = false; inWord = true; continue }
-            switch (quote, character) {
-            case (nil, "\\"), ("\"", "\\"): escaped = true
-            case (nil, "'"), (nil, "\""): quote = character; inWord = true
-            case (let open?, _) where character == open: quote = nil
-            case (nil, _) where character.isWhitespace:
-                if inWord { words.append(current); current = ""; inWord = false }
-            default: current.append(character); inWord = true
-            }
-        }
-        guard quote == nil, !escaped else {
-            throw AWSConfigurationError.credentialProcess(command: text, problem: "has an unclosed quote or a trailing backslash")
-        }
-        if inWord { words.append(current) }
-        return words
-    }
-}

@@ -48,6 +48,18 @@ public struct AWSService: Sendable, Hashable {
         serviceID: "Resource Groups Tagging API", signingName: "tagging", endpointPrefix: "tagging",
         wireProtocol: .json(version: "1.1", targetPrefix: "ResourceGroupsTaggingAPI_20170126"))
 
+    public static let codeBuild = AWSService(serviceID: "CodeBuild", signingName: "codebuild", endpointPrefix: "codebuild",
+                                             wireProtocol: .json(version: "1.1", targetPrefix: "CodeBuild_20161006", pascalCaseMembers: false))
+    public static let cloudWatchLogs = AWSService(serviceID: "CloudWatch Logs", signingName: "logs", endpointPrefix: "logs",
+                                                  wireProtocol: .json(version: "1.1", targetPrefix: "Logs_20140328", pascalCaseMembers: false))
+
+    /// The IAM Identity Center portal (GetRoleCredentials) and its OIDC service (token refresh):
+    /// REST calls with a bearer token, not signed.
+    public static let sso = AWSService(serviceID: "SSO", signingName: "awsssoportal", endpointPrefix: "portal.sso",
+                                       wireProtocol: .json(version: "1.1", targetPrefix: ""))
+    public static let ssoOIDC = AWSService(serviceID: "SSO OIDC", signingName: "sso-oauth", endpointPrefix: "oidc",
+                                           wireProtocol: .json(version: "1.1", targetPrefix: ""))
+
     /// IAM: sluice itself does not call it; the tests make their moto user with it.
     public static let iam = AWSService(serviceID: "IAM", signingName: "iam", endpointPrefix: "iam",
                                        wireProtocol: .query(apiVersion: "2010-05-08"))
@@ -55,5 +67,6 @@ public struct AWSService: Sendable, Hashable {
     /// Every service sluice calls, in the order `whoami` lists them.
     public static let all: [AWSService] = [
         .sts, .cloudFormation, .codePipeline, .ssm, .secretsManager, .codeCommit, .codeStarConnections, .resourceGroupsTagging,
+        .codeBuild, .cloudWatchLogs,
     ]
 }

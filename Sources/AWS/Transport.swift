@@ -1,10 +1,9 @@
-// Implementation-only: modules importing AWS must not see async-http-client's dependencies
-// (swift-algorithms' `uniqued()` would clash with the shell's). No type of theirs appears in
-// a declaration or a stored property of this module, so nothing depends on their layout.
-@_implementationOnly import AsyncHTTPClient
+// No type of async-http-client or NIO appears in a public declaration of this module: the
+// HTTP stack can change without touching any caller.
+import AsyncHTTPClient
 import Foundation
-@_implementationOnly import NIOCore
-@_implementationOnly import NIOHTTP1
+import NIOCore
+import NIOHTTP1
 
 /// A response as the protocols read it.
 struct HTTPResponseParts: Sendable {

@@ -8,54 +8,116 @@ private let posixWrite = Darwin.write
 #endif
 
 /// Whole-file writes that a crash or kill at any moment leaves as the old file or the new one, never a mix.
+///
+/// The new content goes to a temporary file beside the target, named `.NAME.sluice-PID-XXXXXX`
+/// (PID: the writing process), which is renamed over the target. A kill leaves that temporary
+/// file behind; ``removeLeftovers(in:)`` recognises it by its name and removes it once its
+/// writer is gone.
 public enum AtomicFile {
-    /// Writes `data` to a temporary file beside `url`, flushes it to disk, and renames it over `url`
-    /// (keeping an existing file's permissions). Creates missing parent directories.
-    public static func write(_ data: Data, to url: URL, displayPath: String? = nil) throws {
+    /// Writes `data` over `url` (keeping an existing file's permissions, else `mode`).
+    /// Creates missing parent directories. The temporary file goes in `temporaryDirectory`
+    /// (on the same file system) when given, so one directory holds every leftover to sweep.
+    public static func write(_ data: Data, to url: URL, displayPath: String? = nil, mode: mode_t = 0o644,
+                             temporaryDirectory: URL? = nil) throws {
+        try replace(url, displayPath: displayPath, mode: mode, temporaryDirectory: temporaryDirectory) { descriptor, _ in
+            data.withUnsafeBytes { buffer -> Bool in
+                var offset = 0
+                while offset < buffer.count {
+                    let count = posixWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    offset += count
+                }
+                return true
+            }
+        }
+    }
+
+    /// Replaces `url` with what `fill` writes to the temporary file (through the open
+    /// descriptor, or by path for a library that opens the file itself); `fill` returns false
+    /// on failure with `errno` set. Then flushes it to disk and renames it over `url`.
+    public static func replace(_ url: URL, displayPath: String? = nil, mode: mode_t = 0o644, temporaryDirectory: URL? = nil,
+                               fill: (_ descriptor: Int32, _ temporaryPath: String) -> Bool) throws {
         let shown = displayPath ?? url.path
         let directory = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw ManifestError(file: shown, message: "cannot create the directory \(directory.path): \(error.localizedDescription)",
+            // The usual cause: a file where a directory should be.
+            var ancestor = directory
+            var isDirectory: ObjCBool = false
+            while !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), ancestor.path != "/" {
+                ancestor.deleteLastPathComponent()
+            }
+            throw ManifestError(file: shown, message: isDirectory.boolValue
+                                    ? "cannot create the directory \(directory.path): \(FileProblem.reason(error))"
+                                    : "cannot create the directory \(directory.path): \(ancestor.path) is a file, not a directory",
                                 hint: "check the permissions of the workspace")
         }
-        var template = Array(directory.appendingPathComponent(".\(url.lastPathComponent).sluice-XXXXXX").path.utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw failure("cannot create a temporary file in \(directory.path)", shown) }
+        let temporaryName = ".\(url.lastPathComponent)\(marker)\(getpid())-XXXXXX"
+        var template = Array((temporaryDirectory ?? directory).appendingPathComponent(temporaryName).path.utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \((temporaryDirectory ?? directory).path)", shown) }
         let temporary = String(cString: template)
         var renamed = false
         defer {
             if !renamed { unlink(temporary) }
         }
         var existing = stat()
-        let mode: mode_t = stat(url.path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
-        }
-        guard written, fchmod(fd, mode) == 0, fsync(fd) == 0 else {
+        let permissions: mode_t = stat(url.path, &existing) == 0 ? existing.st_mode & 0o7777 : mode
+        guard fill(descriptor, temporary), fchmod(descriptor, permissions) == 0, fsync(descriptor) == 0 else {
             let reason = failure("cannot write \(temporary)", shown)
-            close(fd)
+            close(descriptor)
             throw reason
         }
-        guard close(fd) == 0 else { throw failure("cannot write \(temporary)", shown) }
+        guard close(descriptor) == 0 else { throw failure("cannot write \(temporary)", shown) }
         guard rename(temporary, url.path) == 0 else { throw failure("cannot replace the file", shown) }
         renamed = true
-        // The rename itself is durable only once the directory is flushed.
-        let directoryFD = open(directory.path, O_RDONLY)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
+        syncDirectory(of: url)
+    }
+
+    /// Removes `url` (absent already is fine) durably.
+    public static func remove(_ url: URL, displayPath: String? = nil) throws {
+        guard unlink(url.path) == 0 || errno == ENOENT else { throw failure("cannot remove the file", displayPath ?? url.path) }
+        syncDirectory(of: url)
+    }
+
+    /// A rename or unlink is durable only once its directory is flushed.
+    private static func syncDirectory(of url: URL) {
+        let directory = open(url.deletingLastPathComponent().path, O_RDONLY)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
         }
+    }
+
+    /// What sits between the target's name and the writer's PID in a temporary file's name.
+    static let marker = ".sluice-"
+
+    /// Removes the temporary files in `directory` whose writer has ended (a kill mid-write left
+    /// them). A live writer's file is left alone. Returns the names removed.
+    @discardableResult
+    public static func removeLeftovers(in directory: URL) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        return names.filter { name in
+            guard let pid = writer(ofTemporary: name), !isRunning(pid) else { return false }
+            return unlink(directory.appendingPathComponent(name).path) == 0
+        }
+    }
+
+    /// The PID in a temporary file's name `.NAME.sluice-PID-XXXXXX`, nil for any other name.
+    static func writer(ofTemporary name: String) -> pid_t? {
+        guard name.hasPrefix("."), let range = name.range(of: marker, options: .backwards) else { return nil }
+        let tail = name[range.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard tail.count == 2, tail[1].count == 6, let pid = pid_t(tail[0]), pid > 0 else { return nil }
+        return pid
+    }
+
+    /// Whether process `pid` exists (a PID reused since only keeps a leftover one run longer).
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
     }
 
     private static func failure(_ what: String, _ file: String) -> ManifestError {

@@ -81,10 +81,13 @@ public enum BuildspecParser {
     public static func load(_ url: URL, displayPath: String) throws -> Buildspec {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw BuildspecError(path: displayPath, line: 1, column: 1, message: "cannot read the buildspec",
-                                 hint: "check that \(displayPath) exists and is UTF-8 text")
+            guard let data = try TextFile.bytes(at: url, displayPath: displayPath) else {
+                throw ManifestError(file: displayPath, message: "cannot read the buildspec: there is no such file",
+                                    hint: "check that \(displayPath) exists")
+            }
+            text = try TextFile.decode(data, file: displayPath)
+        } catch let error as ManifestError {
+            throw BuildspecError(path: displayPath, line: error.line, column: error.column, message: error.message, hint: error.hint)
         }
         return try parse(text, path: displayPath)
     }

@@ -5,7 +5,7 @@ import Yams
 ///
 /// Load with ``load(contentsOf:)`` or ``init(text:path:)``; change it with the edit methods
 /// (`addStage`, `setApproval`, …, each rewriting only the lines it concerns and returning whether
-/// anything changed); write it with ``save()``, which is atomic and refuses to overwrite a file
+/// anything changed); write it with ``save(in:)``, which is atomic and refuses to overwrite a file
 /// changed on disk since it was loaded. Loading then saving with no edit writes the same bytes.
 public struct ManifestDocument {
     /// The YAML text, exactly as read or as the last edit left it.
@@ -44,40 +44,37 @@ public struct ManifestDocument {
 
     /// Reads and parses the file at `url`.
     public static func load(contentsOf url: URL) throws -> ManifestDocument {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ManifestError(file: url.relativePath, message: "cannot read the manifest: \(Self.reason(error))",
-                                hint: FileManager.default.fileExists(atPath: url.path)
-                                    ? "check the file's permissions" : "create it with `pipeline new NAME`")
+        guard let data = try TextFile.bytes(at: url, displayPath: url.relativePath) else {
+            throw ManifestError(file: url.relativePath, message: "cannot read the manifest: there is no such file",
+                                hint: "create it with `pipeline new NAME`")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ManifestError(file: url.relativePath, message: "the manifest is not UTF-8 text", hint: "save it as UTF-8")
-        }
+        // The manifest keeps a byte-order mark: a save writes it back as it was.
+        let text = try TextFile.decode(data, file: url.relativePath, keepingByteOrderMark: true)
         var document = try ManifestDocument(text: text, path: url)
         document.onDisk = data
         return document
     }
 
-    /// Writes ``text`` to ``path`` atomically (temporary file in the same directory, fsync, rename).
-    ///
-    /// Throws, leaving the file alone, if the file on disk is no longer what was loaded (or last saved):
-    /// another editor changed it, and overwriting would lose that change.
-    public mutating func save() throws {
+    /// Writes ``text`` to ``path`` atomically, under the workspace lock of `files`: see ``saveChange``.
+    public mutating func save(in files: WorkspaceFiles) throws {
+        try files.commit([try saveChange()])
+        didSave()
+    }
+
+    /// The change that saves ``text``: it applies only while the file holds what was loaded (or
+    /// last saved) — otherwise another editor changed it, and overwriting would lose that change.
+    /// Commit it with ``WorkspaceFiles``, then call ``didSave()``.
+    public func saveChange() throws -> FileChange {
         guard let path else {
             throw ManifestError(file: displayPath, message: "this manifest has no file to save to", hint: nil)
         }
-        let current = try? Data(contentsOf: path)
-        if current != onDisk {
-            throw ManifestError(
-                file: displayPath,
-                message: onDisk == nil ? "the file was created by someone else since sluice started this pipeline"
-                    : "the file changed on disk since sluice loaded it; saving would overwrite that change",
-                hint: "`reload` to read the file again (your unsaved edits are dropped), then repeat them")
-        }
-        let data = Data(text.utf8)
-        if current == data { return }
-        try AtomicFile.write(data, to: path, displayPath: displayPath)
-        onDisk = data
+        return FileChange(url: path, displayPath: displayPath, expected: onDisk.map { .contents($0) } ?? .absent,
+                          replacement: Data(text.utf8))
+    }
+
+    /// ``saveChange()`` was committed: the file now holds ``text``.
+    public mutating func didSave() {
+        onDisk = Data(text.utf8)
     }
 
     /// Whether ``text`` differs from the file on disk as loaded or last saved.
@@ -141,16 +138,15 @@ public struct ManifestDocument {
             return ManifestError(file: file, line: context.mark.line, column: context.mark.column,
                                  message: "\(keys) appears more than once in the same mapping",
                                  hint: "keep one of them; Copilot rejects duplicate keys")
-        case .reader(let problem, let offset, _, _):
-            return ManifestError(file: file, message: "cannot read the text: \(problem)\(offset.map { " at byte \($0)" } ?? "")",
-                                 hint: "save the file as UTF-8")
+        case .reader(let problem, let offset, _, let yaml):
+            // Yams counts the offset in characters.
+            let at = offset.flatMap { yaml.index(yaml.startIndex, offsetBy: $0, limitedBy: yaml.endIndex) }
+                .map { TextFile.location(of: $0, in: yaml) }
+            return ManifestError(file: file, line: at?.line ?? 0, column: at?.column ?? 0, message: "cannot read the text: \(problem)",
+                                 hint: "YAML allows tabs, line breaks and printable characters; remove this one")
         default:
             return ManifestError(file: file, message: "invalid YAML: \(yaml)", hint: nil)
         }
-    }
-
-    private static func reason(_ error: Error) -> String {
-        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
 }
 

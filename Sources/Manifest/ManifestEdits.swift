@@ -92,7 +92,7 @@ extension ManifestDocument {
             let layout = document.layout
             let items = try document.stageItems()
             let extent = layout.itemLines(items, index)
-            let text = extent.map { String(layout.lines.lines[$0]).trimmingSuffix("\r") }
+            let text = extent.map { String(layout.lines.lines[$0]) }
             let removal = layout.removeItem(items, index)
             return try document.apply([removal, layout.insertItem(text, into: items, at: target)])
         }
@@ -431,7 +431,6 @@ extension ManifestDocument {
             let flow = "[" + items.map { YAMLScalar.render($0, inFlow: true) }.joined(separator: ", ") + "]"
             let index = layout.line(entry.key)
             var characters = Array(layout.lines.lines[index].unicodeScalars)
-            if characters.last == "\r" { characters.removeLast() }
             let start = layout.column(entry.value)
             var depth = 0, end = start
             for (offset, character) in characters[start...].enumerated() {
@@ -495,11 +494,11 @@ extension ManifestDocument {
         let extent = layout.entryLines(entry.key)
         let keyColumn = layout.column(entry.key)
         // Keep the key line's own text up to the colon (and a trailing comment), then add the entries below.
-        let keyLine = String(layout.lines.lines[extent.lowerBound]).trimmingSuffix("\r")
+        let keyLine = String(layout.lines.lines[extent.lowerBound])
         let comment = keyLine.range(of: " #").map { String(keyLine[$0.lowerBound...]) } ?? ""
         let head = YAMLLayout.spaces(keyColumn) + YAMLScalar.render(parentKey) + ":" + comment
         let body = entries.flatMap { YAMLLayout.render(key: $0.key, value: $0.value, indent: keyColumn + 2) }
-        let kept = extent.dropFirst().map { String(layout.lines.lines[$0]).trimmingSuffix("\r") }
+        let kept = extent.dropFirst().map { String(layout.lines.lines[$0]) }
         return try apply([LineSplice(range: extent.lowerBound..<(extent.upperBound + 1), lines: [head] + kept + body)])
     }
 
@@ -529,11 +528,5 @@ extension ManifestDocument {
             throw ManifestError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0,
                                 message: "aliases (*name) are not supported in a policy file", hint: "write the value out")
         }
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -42,16 +42,19 @@ public struct Source: Equatable, Sendable {
 /// that validation, not loading, rejects it with a located error).
 public enum SourceProvider: Equatable, Sendable, CustomStringConvertible {
     case gitHub
+    /// GitHub through a personal access token (what `copilot pipeline init --github-access-token` writes).
+    case gitHubV1
     case codeCommit
     case bitbucket
     case other(String)
 
-    /// Copilot matches provider names case-insensitively ("GitHub", "github").
+    /// Copilot's manifest names providers exactly so: `github` is no provider of its.
     public init(_ text: String) {
-        switch text.lowercased() {
-        case "github": self = .gitHub
-        case "codecommit": self = .codeCommit
-        case "bitbucket": self = .bitbucket
+        switch text {
+        case "GitHub": self = .gitHub
+        case "GitHubV1": self = .gitHubV1
+        case "CodeCommit": self = .codeCommit
+        case "Bitbucket": self = .bitbucket
         default: self = .other(text)
         }
     }
@@ -60,6 +63,7 @@ public enum SourceProvider: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .gitHub: return "GitHub"
+        case .gitHubV1: return "GitHubV1"
         case .codeCommit: return "CodeCommit"
         case .bitbucket: return "Bitbucket"
         case .other(let name): return name

@@ -5,6 +5,8 @@ import Foundation
 public enum PipelineScaffold {
     /// The Copilot release the buildspec downloads: pinned, as Copilot pins the version that wrote it.
     public static let copilotVersion = "v1.34.1"
+    /// Its minor version line: a copilot of the same line writes the same templates.
+    static var copilotVersionLine: String { copilotVersion.split(separator: ".").prefix(2).joined(separator: ".") }
 
     /// A new pipeline `name` at `files` (nothing is written: the manifest document saves itself, creating
     /// its file; the buildspec text is for the caller to write next to it). With no `source`, the
@@ -67,8 +69,8 @@ public enum PipelineScaffold {
         return lines.joined(separator: "\n") + "\n\n"
     }
 
-    /// The build stage's buildspec, equivalent to Copilot's workloads buildspec: install the pinned
-    /// copilot binary, then for every environment the manifest at `manifestPath` deploys to, package
+    /// The build stage's buildspec, equivalent to Copilot's workloads buildspec: use (or install) the
+    /// pinned copilot version line, then for every environment the manifest at `manifestPath` deploys to, package
     /// every service and job of the workspace into ./infrastructure, the artifact the deploy stages read.
     public static func buildspec(manifestPath: String) -> String {
         let workloads = [("svc", "services", "svcs"), ("job", "jobs", "jobs")]
@@ -82,10 +84,14 @@ public enum PipelineScaffold {
             commands:
               - echo "cd into $CODEBUILD_SRC_DIR"
               - cd $CODEBUILD_SRC_DIR
-              # Download the copilot linux binary, pinned to the version that wrote this file.
-              - wget -q https://ecs-cli-v2-release.s3.amazonaws.com/copilot-linux-\(copilotVersion)
-              - mv ./copilot-linux-\(copilotVersion) ./copilot-linux
-              - chmod +x ./copilot-linux
+              # Use the copilot on PATH when it is of the version line that wrote this file (\(copilotVersionLine)),
+              # as on a machine where Copilot is installed; download that version otherwise.
+              - >
+                if command -v copilot >/dev/null 2>&1 && copilot --version | grep -q 'version: \(copilotVersionLine.replacingOccurrences(of: ".", with: "\\."))\\.'; then
+                  ln -sf "$(command -v copilot)" ./copilot-linux;
+                else
+                  wget -q https://ecs-cli-v2-release.s3.amazonaws.com/copilot-linux-\(copilotVersion) -O ./copilot-linux && chmod +x ./copilot-linux;
+                fi
           build:
             commands:
               - echo "Run your tests"

@@ -27,8 +27,9 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
 
 /// Copilot's rules for a pipeline manifest, plus sluice's own, kept apart from the model as Copilot does.
 ///
-/// Rules: version 1; name present, letters/digits/hyphens from a letter; stack name `pipeline-APP-NAME`
-/// at most 128 characters; provider known; repository present and parseable for its provider;
+/// Rules: version 1; name present, letters/digits/hyphens from a letter, at most 100 characters (CodePipeline's
+/// limit); stack name `pipeline-APP-NAME` at most 128 characters; provider one of Copilot's, spelled as Copilot
+/// spells it (GitHubV1 with access_token_secret); repository present and in a form Copilot's deploy parses;
 /// connection_arn an ARN; at least one stage (warning); each stage named, no name twice; test_commands
 /// and post_deployments not both; pre/post actions have a buildspec; depends_on names exist among
 /// their siblings and form no cycle; stages name environments of the workspace (warning); keys Copilot
@@ -36,6 +37,8 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
 public struct PipelineValidator: Sendable {
     /// CloudFormation's limit on stack names.
     public static let maxStackNameLength = 128
+    /// CodePipeline's limit on pipeline names, which Copilot applies to the manifest's name.
+    public static let maxPipelineNameLength = 100
 
     /// Supplies the application name (for the stack name) and the environments; nil skips those checks.
     public var workspace: Workspace?
@@ -103,6 +106,10 @@ private struct Checker {
             add(.error, at: location, "pipeline name \(name) must start with a letter and hold only letters, digits and hyphens",
                 hint: "it becomes part of a CloudFormation stack name, which allows nothing else")
         }
+        if name.count > PipelineValidator.maxPipelineNameLength {
+            add(.error, at: location, "pipeline name \(name) is longer than \(PipelineValidator.maxPipelineNameLength) characters",
+                hint: "CodePipeline allows at most \(PipelineValidator.maxPipelineNameLength), and Copilot refuses longer names")
+        }
         let stack = PipelineValidator.stackName(application: application ?? "", pipeline: name)
         if stack.count > PipelineValidator.maxStackNameLength {
             let limit = PipelineValidator.maxStackNameLength - (stack.count - name.count)
@@ -112,13 +119,22 @@ private struct Checker {
         }
     }
 
+    static let providerSpellings = Dictionary(uniqueKeysWithValues: ["GitHub", "GitHubV1", "CodeCommit", "Bitbucket"].map { ($0.lowercased(), $0) })
+
     mutating func checkSource() {
         let source = manifest.source
         let providerLocation = document.locations.value("source.provider") ?? document.locations.key("source") ?? top
         if case .other(let name) = source.provider {
+            let spelled = SourceProvider(Self.providerSpellings[name.lowercased()] ?? "")
             add(.error, at: providerLocation, name.isEmpty ? "the source has no provider" : "unknown source provider \(name)",
-                hint: "Copilot knows GitHub, CodeCommit and Bitbucket")
+                hint: spelled == .other("") ? "Copilot knows GitHub, GitHubV1, CodeCommit and Bitbucket"
+                    : "Copilot spells it \(spelled) (provider names are case-sensitive)")
             return
+        }
+        if source.provider == .gitHubV1, (source.properties.accessTokenSecret ?? "").isEmpty {
+            add(.error, at: providerLocation,
+                "provider GitHubV1 needs access_token_secret, the Secrets Manager secret holding the GitHub token",
+                hint: "add `access_token_secret: SECRET` under source.properties, or use provider GitHub with a CodeStar connection")
         }
         guard let repository = source.properties.repository, !repository.isEmpty else {
             add(.error, at: document.locations.key("source.properties") ?? providerLocation, "the source has no repository",
@@ -182,36 +198,17 @@ private struct Checker {
 
     /// `depends_on` must name siblings, and the graph must have no cycle.
     mutating func checkDependencies(_ items: [(name: String, dependsOn: [String])], kind: String, path: [PathStep], stage: String) {
-        let names = Set(items.map(\.name))
-        for item in items {
-            for (index, dependency) in item.dependsOn.enumerated() where !names.contains(dependency) {
-                add(.error, at: document.locations.value(path + [.key(item.name), .key("depends_on"), .index(index)]),
-                    "\(item.name) depends on \(dependency), which is not in \(kind) of stage \(stage)",
-                    hint: names.count <= 1 ? "depends_on names other entries of the same \(kind)"
-                        : "it can name: \(items.map(\.name).filter { $0 != item.name }.joined(separator: ", "))")
-            }
+        let graph = DependencyGraph(items.map { DependencyGraph.Node(name: $0.name, dependsOn: $0.dependsOn) })
+        for missing in graph.missingDependencies {
+            add(.error, at: document.locations.value(path + [.key(missing.item), .key("depends_on"), .index(missing.index)]),
+                "\(missing.item) depends on \(missing.dependency), which is not in \(kind) of stage \(stage)",
+                hint: graph.nodes.count <= 1 ? "depends_on names other entries of the same \(kind)"
+                    : "it can name: \(graph.names.filter { $0 != missing.item }.joined(separator: ", "))")
         }
-        // Depth-first search; a node met again while still on the path closes a cycle.
-        let edges = Dictionary(items.map { ($0.name, $0.dependsOn.filter(names.contains)) }, uniquingKeysWith: { a, _ in a })
-        var state: [String: Bool] = [:] // false: on the current path, true: finished
-        var reported = false
-        func visit(_ name: String, _ trail: [String]) -> [String]? {
-            if state[name] == true { return nil }
-            if state[name] == false { return Array(trail[trail.firstIndex(of: name)!...]) + [name] }
-            state[name] = false
-            for next in edges[name] ?? [] {
-                if let cycle = visit(next, trail + [name]) { return cycle }
-            }
-            state[name] = true
-            return nil
-        }
-        for item in items where !reported {
-            if let cycle = visit(item.name, []) {
-                reported = true
-                add(.error, at: document.locations.key(path + [.key(cycle[0])]),
-                    "\(kind) of stage \(stage) depend on each other in a cycle: \(cycle.joined(separator: " → "))",
-                    hint: "remove one of these depends_on entries")
-            }
+        if let cycle = graph.cycle {
+            add(.error, at: document.locations.key(path + [.key(cycle[0])]),
+                "\(kind) of stage \(stage) depend on each other in a cycle: \(cycle.joined(separator: " → "))",
+                hint: "remove one of these depends_on entries")
         }
     }
 }
@@ -227,7 +224,7 @@ public struct RepositoryLocation: Equatable, Sendable {
     /// nil when `text` is no repository of `provider` in a form Copilot accepts.
     public init?(_ text: String, provider: SourceProvider) {
         switch provider {
-        case .gitHub:
+        case .gitHub, .gitHubV1:
             guard let (owner, name) = Self.ownerAndName(text, hosts: ["github.com"]) else { return nil }
             self.init(owner: owner, name: name, region: nil)
         case .bitbucket:
@@ -253,12 +250,12 @@ public struct RepositoryLocation: Equatable, Sendable {
     /// The accepted spellings, for hints.
     static func forms(_ provider: SourceProvider) -> String {
         switch provider {
-        case .gitHub: return "write https://github.com/OWNER/REPO, git@github.com:OWNER/REPO.git or OWNER/REPO"
+        case .gitHub, .gitHubV1: return "write https://github.com/OWNER/REPO, git@github.com:OWNER/REPO.git or OWNER/REPO"
         case .bitbucket: return "write https://bitbucket.org/OWNER/REPO, git@bitbucket.org:OWNER/REPO.git or OWNER/REPO"
         case .codeCommit:
-            return "write https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME, ssh://git-codecommit.REGION.amazonaws.com/v1/repos/NAME, "
-                + "codecommit::REGION://NAME or the console URL"
-        case .other: return "Copilot knows GitHub, CodeCommit and Bitbucket"
+            return "write the console URL https://REGION.console.aws.amazon.com/codesuite/codecommit/repositories/NAME/browse, "
+                + "the one form Copilot's deploy reads (`source set codecommit NAME` writes it)"
+        case .other: return "Copilot knows GitHub, GitHubV1, CodeCommit and Bitbucket"
         }
     }
 
@@ -291,41 +288,22 @@ public struct RepositoryLocation: Equatable, Sendable {
         return (String(parts[0]), String(parts[1]))
     }
 
-    /// (name, region) from the URL forms CodeCommit and the AWS console use.
+    /// (name, region) from the console URL, the one form Copilot's deploy parses (deploy.ccRepoExp) and
+    /// `copilot pipeline init` writes: https://REGION.console.aws.amazon.com/codesuite/codecommit/repositories/NAME/browse.
     private static func codeCommit(_ text: String) -> (String, String?)? {
-        func validName(_ name: Substring) -> Bool {
-            !name.isEmpty && name.count <= 100 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        }
-        for scheme in ["https://", "ssh://"] where text.hasPrefix(scheme) {
-            let rest = text.dropFirst(scheme.count)
-            // git-codecommit.REGION.amazonaws.com/v1/repos/NAME
-            if rest.hasPrefix("git-codecommit.") {
-                let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-                let host = parts[0].split(separator: ".")
-                guard parts.count == 4, parts[1] == "v1", parts[2] == "repos", host.count >= 4,
-                      host[2] == "amazonaws", validName(parts[3]) else { return nil }
-                return (String(parts[3]), String(host[1]))
-            }
-            // REGION.console.aws.amazon.com/codesuite/codecommit/repositories/NAME/browse[?region=REGION]
-            if scheme == "https://", let range = rest.range(of: ".console.aws.amazon.com/codesuite/codecommit/repositories/") {
-                let region = rest[..<range.lowerBound]
-                let name = rest[range.upperBound...].prefix { $0 != "/" && $0 != "?" }
-                guard validName(name) else { return nil }
-                return (String(name), region.isEmpty ? nil : String(region))
-            }
-            return nil
-        }
-        // codecommit::REGION://NAME (git-remote-codecommit), codecommit://NAME
-        if text.hasPrefix("codecommit::"), let range = text.range(of: "://") {
-            let region = text[text.index(text.startIndex, offsetBy: 12)..<range.lowerBound]
-            let name = text[range.upperBound...].split(separator: "@").last ?? ""
-            guard !region.isEmpty, validName(name) else { return nil }
-            return (String(name), String(region))
-        }
-        if text.hasPrefix("codecommit://") {
-            let name = text.dropFirst("codecommit://".count).split(separator: "@").last ?? ""
-            return validName(name) ? (String(name), nil) : nil
-        }
-        return nil
+        let prefix = "https://", marker = ".console.aws.amazon.com/codesuite/codecommit/repositories/"
+        guard text.hasPrefix(prefix), let range = text.range(of: marker) else { return nil }
+        let region = text[text.index(text.startIndex, offsetBy: prefix.count)..<range.lowerBound]
+        let rest = text[range.upperBound...]
+        guard let browse = rest.range(of: "/browse") else { return nil }
+        let name = rest[..<browse.lowerBound]
+        guard !region.isEmpty, !name.isEmpty, name.count <= 100,
+              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else { return nil }
+        return (String(name), String(region))
+    }
+
+    /// The console URL of CodeCommit repository `name` in `region`, as `copilot pipeline init` writes it.
+    public static func codeCommitURL(name: String, region: String) -> String {
+        "https://\(region).console.aws.amazon.com/codesuite/codecommit/repositories/\(name)/browse"
     }
 }

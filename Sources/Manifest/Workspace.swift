@@ -103,11 +103,10 @@ public struct Workspace: Equatable, Sendable {
     }
 
     private static func readApplication(_ marker: URL) throws -> String {
-        let text: String
-        do { text = try String(contentsOf: marker, encoding: .utf8) } catch {
-            throw ManifestError(file: marker.path, message: "cannot read the workspace file: \(error.localizedDescription)",
-                                hint: "check its permissions")
+        guard let data = try TextFile.bytes(at: marker, displayPath: marker.path) else {
+            throw ManifestError(file: marker.path, message: "the workspace file is gone", hint: "`copilot app init` writes it")
         }
+        let text = try TextFile.decode(data, file: marker.path)
         let node: Node?
         do { node = try composeAsText(text) } catch {
             throw ManifestDocument.located(yamlError: error, file: marker.path)
@@ -132,7 +131,8 @@ public struct Workspace: Equatable, Sendable {
 
     /// A top-level scalar of a YAML file, or nil if the file is unreadable or lacks it.
     private static func topLevelScalar(_ key: String, in file: URL) -> String? {
-        guard let text = try? String(contentsOf: file, encoding: .utf8), let node = try? composeAsText(text) else { return nil }
+        guard let data = try? TextFile.bytes(at: file, displayPath: file.path), let text = try? TextFile.decode(data, file: file.path),
+              let node = try? composeAsText(text) else { return nil }
         return node[key]?.scalar?.string
     }
 }

@@ -120,7 +120,6 @@ struct YAMLLayout {
         let index = line(key)
         if extent.count == 1, case .scalar(let scalar) = value, scalar.style != .literal, scalar.style != .folded {
             var characters = Array(lines.lines[index].unicodeScalars)
-            if characters.last == "\r" { characters.removeLast() }
             if isNull(value) {
                 // `key:` or `key: ~`, perhaps with a comment: the value goes right after the colon.
                 let colon = colon(after: key, in: characters)
@@ -176,7 +175,7 @@ struct YAMLLayout {
                 }
                 index += 1
             }
-            while end > start, [" ", "\t", "\r"].contains(characters[end - 1]) { end -= 1 }
+            while end > start, [" ", "\t"].contains(characters[end - 1]) { end -= 1 }
             return end
         }
     }

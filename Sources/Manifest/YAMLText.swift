@@ -1,38 +1,61 @@
 // The manifest's text as lines, the unit of every surgical edit, and how new scalars are spelled.
 
-/// The text split at "\n". A line keeps a trailing "\r" of a CRLF file, so joining the lines
-/// gives back the exact bytes; inserted lines get the file's own line ending.
+/// The text split into lines where YAML readers break them (LF, CRLF, CR, and YAML 1.1's NEL, LS and
+/// PS, which libyaml counts too), so a node's line in the parser's marks is its index here. Each line
+/// keeps its own break and a leading byte-order mark is kept aside (readers skip it, so line 1's
+/// columns start after it): joining gives back the exact text. Inserted lines get the file's own
+/// line ending.
 struct TextLines {
-    var lines: [Substring]
-    /// "\r" for CRLF files, "" otherwise: appended to every inserted line.
-    let carriageReturn: String
+    /// Each line's text, without its line break.
+    private(set) var lines: [Substring]
+    /// The break that ends each line; "" after the last.
+    private var breaks: [Substring]
+    private let byteOrderMark: Substring
+    /// The break new lines get: the file's most common one, LF when it has none.
+    private let newline: Substring
 
     init(_ text: String) {
-        // Split by scalars: "\r\n" is a single Character, so a Character split would miss CRLF lines.
         let scalars = text.unicodeScalars
-        var lines: [Substring] = []
         var start = scalars.startIndex
+        if scalars.first == "\u{FEFF}" { start = scalars.index(after: start) }
+        byteOrderMark = Substring(scalars[scalars.startIndex..<start])
+        var lines: [Substring] = [], breaks: [Substring] = []
         var index = start
-        var previous: Unicode.Scalar = "\n"
-        var crlf = false
         while index < scalars.endIndex {
-            let scalar = scalars[index]
-            if scalar == "\n" {
-                lines.append(Substring(scalars[start..<index]))
-                start = scalars.index(after: index)
-                crlf = crlf || previous == "\r"
+            guard Self.isBreak(scalars[index]) else {
+                index = scalars.index(after: index)
+                continue
             }
-            previous = scalar
-            index = scalars.index(after: index)
+            var end = scalars.index(after: index)
+            if scalars[index] == "\r", end < scalars.endIndex, scalars[end] == "\n" { end = scalars.index(after: end) }
+            lines.append(Substring(scalars[start..<index]))
+            breaks.append(Substring(scalars[index..<end]))
+            start = end
+            index = end
         }
         lines.append(Substring(scalars[start...]))
+        breaks.append("")
         self.lines = lines
-        carriageReturn = crlf ? "\r" : ""
+        self.breaks = breaks
+        let usual: [Substring] = ["\n", "\r\n", "\r"]
+        let uses = usual.map { convention in breaks.lazy.filter { $0 == convention }.count }
+        newline = usual[uses.indices.max { uses[$0] < uses[$1] }!]
+    }
+
+    static func isBreak(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
     var count: Int { lines.count }
 
-    func joined() -> String { lines.joined(separator: "\n") }
+    func joined() -> String {
+        var text = String(byteOrderMark)
+        for (line, lineBreak) in zip(lines, breaks) {
+            text += line
+            text += lineBreak
+        }
+        return text
+    }
 
     /// Leading spaces of line `index` (0-based).
     func indent(_ index: Int) -> Int {
@@ -44,9 +67,9 @@ struct TextLines {
         return count
     }
 
-    /// Only spaces, tabs or a carriage return.
+    /// Only spaces or tabs.
     func isBlank(_ index: Int) -> Bool {
-        lines[index].unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
+        lines[index].unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" }
     }
 
     /// The first non-space character is `#`.
@@ -54,11 +77,9 @@ struct TextLines {
         lines[index].unicodeScalars.first { $0 != " " && $0 != "\t" } == "#"
     }
 
-    /// The line's text after its indentation, without a trailing "\r".
+    /// The line's text after its indentation.
     func content(_ index: Int) -> Substring {
-        var line = lines[index].drop { $0 == " " }
-        if line.hasSuffix("\r") { line = line.dropLast() }
-        return line
+        lines[index].drop { $0 == " " }
     }
 
     /// The last line (0-based) of the block that starts on `start` and holds everything indented
@@ -76,9 +97,22 @@ struct TextLines {
         return last
     }
 
-    /// Replaces lines `range` with `replacement` (each given without its line ending).
+    /// Replaces lines `range` with `replacement` (each given without its line break). The last new
+    /// line ends as the last replaced one did, and an edit at the end leaves the file ending as it
+    /// did, with its final break or without one.
     mutating func replace(_ range: Range<Int>, with replacement: [String]) {
-        lines.replaceSubrange(range, with: replacement.map { Substring($0 + carriageReturn) })
+        let finalBreak = breaks[breaks.count - 1]
+        var newBreaks = Array(repeating: newline, count: replacement.count)
+        if !range.isEmpty, !replacement.isEmpty { newBreaks[newBreaks.count - 1] = breaks[range.upperBound - 1] }
+        let endsFile = range.upperBound == lines.count
+        lines.replaceSubrange(range, with: replacement.map { Substring($0) })
+        breaks.replaceSubrange(range, with: newBreaks)
+        if endsFile, let last = breaks.indices.last {
+            if range.lowerBound > 0, range.lowerBound - 1 < last, breaks[range.lowerBound - 1].isEmpty {
+                breaks[range.lowerBound - 1] = newline
+            }
+            breaks[last] = finalBreak
+        }
     }
 }
 
@@ -94,12 +128,19 @@ enum YAMLScalar {
     /// `inFlow` also quotes text with the flow indicators `,[]{}`.
     static func render(_ text: String, inFlow: Bool = false) -> String {
         if needsQuotes(text, inFlow: inFlow) {
-            if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                return doubleQuoted(text)
-            }
+            if text.unicodeScalars.contains(where: needsEscape) { return doubleQuoted(text) }
             return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
         }
         return text
+    }
+
+    /// A character no quoting but double quotes' escapes keeps: a tab, a line break (YAML folds it) or
+    /// one outside YAML's printable set (libyaml refuses the file), such as C0 and C1 controls and a BOM.
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0x2027, 0x202A...0xD7FF, 0xE000...0xFEFE, 0xFF00...0xFFFD, 0x10000...0x10FFFF: false
+        default: true
+        }
     }
 
     private static func doubleQuoted(_ text: String) -> String {
@@ -111,12 +152,9 @@ enum YAMLScalar {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            case _ where !needsEscape(scalar): out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x80: out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
             }
         }
         return out + "\""
@@ -137,7 +175,7 @@ enum YAMLScalar {
             return true
         }
         if text.contains(": ") || text.contains(" #") || last == ":" { return true }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return true }
+        if text.unicodeScalars.contains(where: needsEscape) { return true }
         if inFlow, text.contains(where: { ",[]{}".contains($0) }) { return true }
         if specialWords.contains(text.lowercased()) { return true }
         return looksNumericOrDate(text)

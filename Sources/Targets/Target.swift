@@ -90,13 +90,17 @@ public struct ActionSnapshot: Codable, Equatable, Sendable {
     public var finishedAt: Date?
     /// A short line: the commit for Source, the error for a failure, who approved.
     public var summary: String?
+    /// The last lines of a failed action's log, which `watch` shows under the failure.
+    public var logTail: [String]?
 
-    public init(name: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil, summary: String? = nil) {
+    public init(name: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil, summary: String? = nil,
+                logTail: [String]? = nil) {
         self.name = name
         self.state = state
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.summary = summary
+        self.logTail = logTail
     }
 }
 
@@ -182,6 +186,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws
     /// The log of one action of stage DeployTo-`environment` (or Build / Source), of the newest execution.
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String
+    /// The same log as it is written, given to `emit` piece by piece until the action ends.
+    func followLogs(_ pipeline: PipelineContext, stage: String, action: String?,
+                    emit: @escaping @Sendable (String) -> Void) async throws
     /// Removes what `push` created.
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws
     /// Removes what `push` created, and with `deleteSecret` the source's token secret too.
@@ -190,6 +197,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
     func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
+    /// The application's environments as the target knows them (Copilot's SSM parameters on AWS,
+    /// where an environment needs no folder in this workspace); nil when it knows none of its own.
+    func environments(application: String) async throws -> [String]?
 }
 
 extension PipelineTarget {
@@ -205,4 +215,7 @@ extension PipelineTarget {
 
     /// Targets without a separately deployed pipeline add nothing.
     public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] { [] }
+
+    /// The local target knows the workspace's environments only.
+    public func environments(application: String) async throws -> [String]? { nil }
 }

@@ -37,7 +37,7 @@ func corpusReport(_ directory: URL) throws {
             }
             // Round trip through a real save, as a new file.
             var copy = try ManifestDocument(text: document.text, path: scratch.appendingPathComponent("\(number).yml"))
-            try copy.save()
+            try copy.save(in: WorkspaceFiles(root: scratch))
             if try Data(contentsOf: copy.path!) == Data(contentsOf: url) { identical += 1 } else { result += ", ROUND TRIP DIFFERS" }
         } catch let error as ManifestError {
             if error.line > 0 { invalidLocated += 1 }
@@ -115,7 +115,7 @@ func bench() throws {
         let edit = try Timing.median(runs: runs, prepare: { try Data(text.utf8).write(to: url) }) {
             var document = try ManifestDocument.load(contentsOf: url)
             guard try document.setApproval(true, stage: "env\(count / 2)") else { fail("the edit changed nothing") }
-            try document.save()
+            try document.save(in: WorkspaceFiles(root: directory))
         }
         print(String(format: "| %6d | %6.0f KB | %15.1f (%6.1f) | %16.1f (%6.1f) | %30.1f |", count, Double(text.utf8.count) / 1024,
                      validate.cpu, validate.wall, edit.cpu, edit.wall, edit.cpu * 1000 / Double(count)))

@@ -50,8 +50,9 @@ struct Sluice {
     var echo = false
     var json = false
     var version = false
-    /// `-c COMMANDS`.
+    /// `-c COMMANDS`, and its position in the arguments.
     var commands: String?
+    var commandsPosition = 0
     /// A script path, or the words of one command (everything from the first non-option on,
     /// so `sluice push --yes` passes `--yes` to `push`).
     var words: [String] = []
@@ -69,6 +70,7 @@ struct Sluice {
                 guard commands == nil else { throw UsageError("-c is given twice") }
                 index += 1
                 commands = arguments[index]
+                commandsPosition = index
             case "--":
                 index += 1
                 break options
@@ -100,20 +102,21 @@ struct Sluice {
         let outcome: Session.Outcome
         if let commands {
             guard words.isEmpty else { throw UsageError("give either -c COMMANDS or a script/command, not both") }
-            outcome = await session.runScript(commands, file: "-c")
+            // The bytes as given: `CommandLine.arguments` would have replaced invalid UTF-8 silently.
+            let bytes = CommandLine.unsafeArgv[commandsPosition + 1].map { Data(bytes: $0, count: strlen($0)) } ?? Data(commands.utf8)
+            outcome = await session.runScript(bytes, file: "-c")
         } else if let first = words.first {
             if ScriptFile.isScript(first, table: session.table) {
                 guard words.count == 1 else {
                     throw UsageError("a script takes no arguments: set variables in the environment instead")
                 }
-                let text = try ScriptFile.read(first)
-                outcome = await session.runScript(text, file: first)
+                guard let ran = await session.runScript(path: first) else { throw UsageError("no script \(first)") }
+                outcome = ran
             } else {
                 outcome = await session.runCommand(words: words)
             }
         } else {
-            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            outcome = await session.runScript(text, file: "<stdin>")
+            outcome = await session.runScript(FileHandle.standardInput.readDataToEndOfFile(), file: "<stdin>")
         }
         output.flush()
         return outcome.exitStatus
@@ -134,14 +137,6 @@ enum ScriptFile {
         var isDirectory: ObjCBool = false
         return table.command(named: [word]) == nil && !table.firstWords.contains(word)
             && FileManager.default.fileExists(atPath: word, isDirectory: &isDirectory) && !isDirectory.boolValue
-    }
-
-    static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UsageError(FileManager.default.fileExists(atPath: path) ? "cannot read \(path)" : "no script \(path)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(path) is not UTF-8 text") }
-        return text
     }
 }
 

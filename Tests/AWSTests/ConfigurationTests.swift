@@ -89,58 +89,81 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func assertMatchesCLI(_ extra: [String: String], profile: String? = nil, expectKey: String, expectRegion: String,
-                          file: StaticString = #filePath, line: UInt = #line) throws {
+                          file: StaticString = #filePath, line: UInt = #line) async throws {
         let environment = environment(extra)
         let ours = try AWSConfiguration.resolve(profile: profile, environment: environment)
+        let obtained = try await ours.currentCredentials()
+        let source = obtained.chain.last ?? "?"
         let cli = try awsConfigureList(environment, profile: profile)
-        XCTAssertEqual(ours.credentials.value.accessKeyID, expectKey, file: file, line: line)
+        XCTAssertEqual(obtained.credentials.accessKeyID, expectKey, file: file, line: line)
         XCTAssertEqual(ours.region.value, expectRegion, file: file, line: line)
-        XCTAssertEqual(cli["access_key"]?.value, "****************" + ours.credentials.value.accessKeyID.suffix(4), file: file, line: line)
-        XCTAssertEqual(cli["access_key"]?.type, cliType(ours.credentials.source), "credentials from \(ours.credentials.source)",
-                       file: file, line: line)
-        XCTAssertEqual(cli["secret_key"]?.value.suffix(4), ours.credentials.value.secretAccessKey.suffix(4), file: file, line: line)
+        XCTAssertEqual(cli["access_key"]?.value, "****************" + obtained.credentials.accessKeyID.suffix(4), file: file, line: line)
+        XCTAssertEqual(cli["access_key"]?.type, cliType(source), "credentials from \(source)", file: file, line: line)
+        XCTAssertEqual(cli["secret_key"]?.value.suffix(4), obtained.credentials.secretAccessKey.suffix(4), file: file, line: line)
         XCTAssertEqual(cli["region"]?.value, ours.region.value, file: file, line: line)
         XCTAssertEqual(cli["region"]?.type, cliType(ours.region.source, isRegion: true), "region from \(ours.region.source)",
                        file: file, line: line)
     }
 
-    func testTheDefaultProfileFromBothFiles() throws {
-        try assertMatchesCLI([:], expectKey: "AKIADEFAULT00000ABCD", expectRegion: "us-west-2")
+    func testTheDefaultProfileFromBothFiles() async throws {
+        try await assertMatchesCLI([:], expectKey: "AKIADEFAULT00000ABCD", expectRegion: "us-west-2")
     }
 
-    func testAWSProfileSelectsAProfileAndTheCredentialsFileRegionWins() throws {
+    func testAWSProfileSelectsAProfileAndTheCredentialsFileRegionWins() async throws {
         // botocore merges the credentials file's profile over the config file's.
-        try assertMatchesCLI(["AWS_PROFILE": "dev"], expectKey: "AKIADEV0000000000DEV", expectRegion: "ap-south-1")
+        try await assertMatchesCLI(["AWS_PROFILE": "dev"], expectKey: "AKIADEV0000000000DEV", expectRegion: "ap-south-1")
     }
 
-    func testEnvironmentCredentialsAndRegionWinOverAWSProfile() throws {
-        try assertMatchesCLI(["AWS_PROFILE": "dev", "AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT0ENV1", "AWS_SECRET_ACCESS_KEY": "secretenv",
+    func testEnvironmentCredentialsAndRegionWinOverAWSProfile() async throws {
+        try await assertMatchesCLI(["AWS_PROFILE": "dev", "AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT0ENV1", "AWS_SECRET_ACCESS_KEY": "secretenv",
                               "AWS_DEFAULT_REGION": "us-east-2"],
                              expectKey: "AKIAENVIRONMENT0ENV1", expectRegion: "us-east-2")
     }
 
-    func testAnExplicitProfileIgnoresEnvironmentCredentials() throws {
-        try assertMatchesCLI(["AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT0ENV1", "AWS_SECRET_ACCESS_KEY": "secretenv"], profile: "dev",
+    func testAnExplicitProfileIgnoresEnvironmentCredentials() async throws {
+        try await assertMatchesCLI(["AWS_ACCESS_KEY_ID": "AKIAENVIRONMENT0ENV1", "AWS_SECRET_ACCESS_KEY": "secretenv"], profile: "dev",
                              expectKey: "AKIADEV0000000000DEV", expectRegion: "ap-south-1")
     }
 
-    func testKeysInTheConfigFile() throws {
-        try assertMatchesCLI(["AWS_PROFILE": "cfg"], expectKey: "AKIACONFIGFILE00CFG1", expectRegion: "ca-central-1")
+    func testKeysInTheConfigFile() async throws {
+        try await assertMatchesCLI(["AWS_PROFILE": "cfg"], expectKey: "AKIACONFIGFILE00CFG1", expectRegion: "ca-central-1")
     }
 
-    func testCredentialProcess() throws {
-        try assertMatchesCLI(["AWS_PROFILE": "proc"], expectKey: "AKIAPROCESS00000PROC", expectRegion: "eu-north-1")
+    func testCredentialProcess() async throws {
+        try await assertMatchesCLI(["AWS_PROFILE": "proc"], expectKey: "AKIAPROCESS00000PROC", expectRegion: "eu-north-1")
         let resolved = try AWSConfiguration.resolve(environment: environment(["AWS_PROFILE": "proc"]))
-        XCTAssertEqual(resolved.credentials.value.sessionToken, "token")
+        let obtained = try await resolved.currentCredentials()
+        XCTAssertEqual(obtained.credentials.sessionToken, "token")
+        XCTAssertNil(obtained.expiration, "no Expiration printed: long-term")
     }
 
-    func testFilesNamedByEnvironmentVariables() throws {
+    /// A credential_process that prints an Expiration is run again once its keys are inside the
+    /// refresh window: the second call gets the keys the process prints by then.
+    func testCredentialProcessWithAnExpirationIsRunAgainBeforeItExpires() async throws {
+        let soon = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: RefreshingCredentials.defaultMandatoryWindow + 60))
+        try write("keys", "AKIAPROCESSFIRST0001")
+        try write("rotating.sh", """
+            #!/bin/sh
+            echo "{\\"Version\\": 1, \\"AccessKeyId\\": \\"$(cat "\(home.path)/keys")\\", \\"SecretAccessKey\\": \\"s\\", \\"SessionToken\\": \\"t\\", \\"Expiration\\": \\"\(soon)\\"}"
+            """)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: home.url.appendingPathComponent("rotating.sh").path)
+        try write(".aws/config", "[profile rotating]\nregion = us-east-1\ncredential_process = \(home.path)/rotating.sh\n")
+        let configuration = try AWSConfiguration.resolve(environment: environment(["AWS_PROFILE": "rotating"]))
+        let first = try await configuration.currentCredentials()
+        XCTAssertEqual(first.credentials.accessKeyID, "AKIAPROCESSFIRST0001")
+        XCTAssertEqual(first.expiration.map { Int($0.timeIntervalSince1970) }, AWSTimestamp.parse(soon).map { Int($0.timeIntervalSince1970) })
+        try write("keys", "AKIAPROCESSSECOND002")
+        let second = try await configuration.currentCredentials()
+        XCTAssertEqual(second.credentials.accessKeyID, "AKIAPROCESSSECOND002", "inside the 15-minute window the process runs again")
+    }
+
+    func testFilesNamedByEnvironmentVariables() async throws {
         let elsewhere = try TemporaryDirectory("sluice-aws-elsewhere")
         defer { elsewhere.remove() }
         try "[ops]\naws_access_key_id = AKIAOTHERFILE000OPS1\naws_secret_access_key = secretops2468\n"
             .write(to: elsewhere.url.appendingPathComponent("creds"), atomically: true, encoding: .utf8)
         try "[profile ops]\nregion = me-south-1\n".write(to: elsewhere.url.appendingPathComponent("conf"), atomically: true, encoding: .utf8)
-        try assertMatchesCLI(["AWS_PROFILE": "ops", "AWS_SHARED_CREDENTIALS_FILE": elsewhere.url.appendingPathComponent("creds").path,
+        try await assertMatchesCLI(["AWS_PROFILE": "ops", "AWS_SHARED_CREDENTIALS_FILE": elsewhere.url.appendingPathComponent("creds").path,
                               "AWS_CONFIG_FILE": elsewhere.url.appendingPathComponent("conf").path],
                              expectKey: "AKIAOTHERFILE000OPS1", expectRegion: "me-south-1")
     }
@@ -159,7 +182,7 @@ final class ConfigurationTests: XCTestCase {
     /// Each service's endpoint_url as botocore resolves it for the same environment.
     func botocoreEndpoints(_ environment: [String: String]) throws -> [String: String] {
         let names = ["sts", "cloudformation", "codepipeline", "ssm", "secretsmanager", "codecommit", "codestar-connections",
-                     "resourcegroupstaggingapi"]
+                     "resourcegroupstaggingapi", "codebuild", "logs"]
         let program = """
             import json, sys, botocore.session
             session = botocore.session.Session()
@@ -228,7 +251,9 @@ final class ConfigurationTests: XCTestCase {
     func testNoCredentialsNamesWhereItLooked() throws {
         let empty = try TemporaryDirectory("sluice-aws-empty")
         defer { empty.remove() }
-        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: ["HOME": empty.path, "AWS_REGION": "us-east-1"])) { error in
+        // The metadata service is off here: nothing in the chain can be asked.
+        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: ["HOME": empty.path, "AWS_REGION": "us-east-1",
+                                                                        "AWS_EC2_METADATA_DISABLED": "true"])) { error in
             let text = String(describing: error)
             XCTAssertTrue(text.hasPrefix("no AWS credentials for profile 'default': searched the environment (AWS_ACCESS_KEY_ID"), text)
             XCTAssertTrue(text.contains("\(empty.path)/.aws/credentials"), text)
@@ -246,10 +271,14 @@ final class ConfigurationTests: XCTestCase {
         }
     }
 
-    func testAFailingCredentialProcessShowsItsError() throws {
+    func testAFailingCredentialProcessShowsItsError() async throws {
         try write(".aws/config", "[default]\nregion = us-east-1\ncredential_process = /bin/sh -c 'echo token expired >&2; exit 4'\n")
         try write(".aws/credentials", "")
-        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: environment())) { error in
+        let configuration = try AWSConfiguration.resolve(environment: environment())
+        do {
+            _ = try await configuration.currentCredentials()
+            XCTFail("a failing credential_process gave credentials")
+        } catch {
             XCTAssertEqual(String(describing: error),
                            "credential_process '/bin/sh -c 'echo token expired >&2; exit 4'' exited with status 4: token expired")
         }

@@ -9,7 +9,15 @@ adds both to the running moto server:
   execution, as AWS does (and one for AWS::CodeStarConnections::Connection, whose
   Ref the pipeline's policies need), and stack outputs refreshed by ExecuteChangeSet;
 - GetPipelineState, StartPipelineExecution, ListPipelineExecutions,
-  GetPipelineExecution, PutApprovalResult and StopPipelineExecution.
+  GetPipelineExecution, PutApprovalResult and StopPipelineExecution;
+- CreatePipeline accepting a trust policy's Principal.Service as a list, as IAM does;
+- CodeStar Connections' CreateConnection, ListConnections and GetConnection (signatures
+  checked by moto's IAM), for pipelines whose connection_name names an existing connection.
+- a CodeBuild build for every CodeBuild action that runs (its id is the action's
+  externalExecutionId; BatchGetBuilds answers it), writing its output as log events
+  to /aws/codebuild/PROJECT in moto's CloudWatch Logs: the first lines when the action
+  starts, the rest when it ends. Actions named in SLUICE_MOTO_FAILING_ACTIONS (comma-
+  separated, ACTION or STAGE/ACTION) fail, their build FAILED with a failing log.
 
 An execution moves through the pipeline's stages in order; within a stage, actions
 run in groups of equal runOrder. Every action but an approval succeeds after
@@ -33,11 +41,15 @@ from moto.cloudformation import parsing
 from moto.cloudformation.models import CloudFormationBackend
 from moto.codepipeline.exceptions import PipelineNotFoundException
 from moto.codepipeline.models import CodePipelineBackend, codepipeline_backends
+from moto.codebuild.responses import CodeBuildResponse
 from moto.codepipeline.responses import CodePipelineResponse
+from moto.logs.models import logs_backends
+from moto.logs.responses import LogsResponse
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import JsonRESTError
 
 ACTION_SECONDS = float(os.environ.get("SLUICE_MOTO_ACTION_SECONDS", "0.3"))
+FAILING_ACTIONS = {name.strip() for name in os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "").split(",") if name.strip()}
 _lock = threading.RLock()
 
 
@@ -55,6 +67,10 @@ class ActionRun:
         self.stage = stage
         self.name: str = action["name"]
         self.category: str = action["actionTypeId"]["category"]
+        self.provider: str = action["actionTypeId"]["provider"]
+        # moto creates no CodeBuild project from the template, so the Ref is gone: a stand-in name.
+        self.project: str = (action.get("configuration") or {}).get("ProjectName") or f"{stage}-{self.name}"
+        self.build_id: str | None = None
         self.run_order: int = int(action.get("runOrder", 1))
         self.status: str | None = None  # None: not reached yet
         self.started: float | None = None
@@ -84,14 +100,22 @@ class ActionRun:
             latest["lastUpdatedBy"] = self.updated_by
         if self.status == "Failed":
             latest["errorDetails"] = {"code": "JobFailed", "message": self.summary or "Failed"}
+        if self.build_id:
+            latest["externalExecutionId"] = self.build_id
+            latest["externalExecutionUrl"] = f"https://console.aws.amazon.com/codebuild/home#/builds/{self.build_id}/view/new"
         return latest
+
+    @property
+    def fails(self) -> bool:
+        return self.name in FAILING_ACTIONS or f"{self.stage}/{self.name}" in FAILING_ACTIONS
 
 
 class Execution:
     """One run of a pipeline, advanced lazily by `advance`."""
 
-    def __init__(self, pipeline: dict[str, Any], trigger: str, number: int):
+    def __init__(self, pipeline: dict[str, Any], trigger: str, number: int, account_id: str, region: str):
         self.id = str(uuid.uuid4())
+        self.account_id, self.region = account_id, region
         self.pipeline_name: str = pipeline["name"]
         self.pipeline_version: int = pipeline["version"]
         self.trigger = trigger
@@ -156,8 +180,14 @@ class Execution:
                         run.token = str(uuid.uuid4())
                     elif run.category == "Source":
                         run.summary = self.revision_summary
+                    if run.provider == "CodeBuild":
+                        _start_build(self, run)
                 if run.status == "InProgress" and not run.is_approval and now >= run.started + ACTION_SECONDS:
-                    run.status, run.finished = "Succeeded", run.started + ACTION_SECONDS
+                    run.status, run.finished = ("Failed" if run.fails else "Succeeded"), run.started + ACTION_SECONDS
+                    if run.fails:
+                        run.summary = "Build terminated with state: FAILED"
+                    if run.build_id:
+                        _finish_build(self, run)
                     self.updated = run.finished
             if any(run.status in (None, "InProgress") for run in group):
                 return
@@ -228,7 +258,7 @@ def start_execution(backend: CodePipelineBackend, name: str, trigger: str) -> Ex
             older.advance(now)
             if older.status == "InProgress":
                 older.finish("Superseded", now)
-        execution = Execution(pipeline, trigger, len(executions) + 1)
+        execution = Execution(pipeline, trigger, len(executions) + 1, backend.account_id, backend.region_name)
         executions.append(execution)
         return execution
 
@@ -355,6 +385,32 @@ def _epoch(text: Any) -> float:
         return float(text)
     return datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
 
+
+_moto_create_pipeline = CodePipelineBackend.create_pipeline
+
+
+def _create_pipeline(self: CodePipelineBackend, pipeline: dict[str, Any], tags: list[dict[str, str]]):
+    """IAM takes a trust policy's Principal.Service as a string or a list of strings (Copilot's
+    templates write a list); moto's CreatePipeline check reads a string only. A list naming
+    codepipeline.amazonaws.com is shown to that check as the string it expects."""
+    try:
+        role = self.iam_backend.get_role_by_arn(pipeline["roleArn"])
+    except Exception:
+        return _moto_create_pipeline(self, pipeline, tags)
+    document = role.assume_role_policy_document
+    policy = json.loads(document)
+    for statement in policy.get("Statement", []):
+        service = statement.get("Principal", {}).get("Service")
+        if isinstance(service, list) and "codepipeline.amazonaws.com" in service:
+            statement["Principal"]["Service"] = "codepipeline.amazonaws.com"
+    role.assume_role_policy_document = json.dumps(policy)
+    try:
+        return _moto_create_pipeline(self, pipeline, tags)
+    finally:
+        role.assume_role_policy_document = document
+
+
+CodePipelineBackend.create_pipeline = _create_pipeline
 
 for _operation in (get_pipeline_state, start_pipeline_execution, list_pipeline_executions,
                    get_pipeline_execution, put_approval_result, stop_pipeline_execution):
@@ -498,6 +554,83 @@ class ConnectionResource(CloudFormationModel):
         pass
 
 
+# MARK: CodeBuild builds and their logs
+
+_builds: dict[str, dict[str, Any]] = {}
+
+
+def _log_events(execution: Execution, run: ActionRun, lines: list[str], at: float) -> None:
+    build = _builds[run.build_id]
+    backend = logs_backends[execution.account_id][execution.region]
+    events = [{"timestamp": int(at * 1000) + index, "message": line} for index, line in enumerate(lines)]
+    backend.put_log_events(build["logs"]["groupName"], build["logs"]["streamName"], events)
+
+
+def _start_build(execution: Execution, run: ActionRun) -> None:
+    stream = str(uuid.uuid4())
+    run.build_id = f"{run.project}:{stream}"
+    group = f"/aws/codebuild/{run.project}"
+    backend = logs_backends[execution.account_id][execution.region]
+    if group not in backend.groups:
+        backend.create_log_group(group, {})
+    backend.create_log_stream(group, stream)
+    _builds[run.build_id] = {
+        "id": run.build_id, "projectName": run.project, "buildStatus": "IN_PROGRESS", "currentPhase": "BUILD",
+        "buildComplete": False, "startTime": run.started,
+        "arn": f"arn:aws:codebuild:{execution.region}:{execution.account_id}:build/{run.build_id}",
+        "logs": {"groupName": group, "streamName": stream,
+                 "deepLink": f"https://console.aws.amazon.com/cloudwatch/home#logEvent:group={group};stream={stream}"},
+    }
+    _log_events(execution, run, [
+        f"[Container] Running on CodeBuild for {execution.pipeline_name} {run.stage}/{run.name}",
+        "[Container] Entering phase BUILD",
+        f"[Container] Running command ./run {run.name}",
+    ], run.started)
+
+
+def _finish_build(execution: Execution, run: ActionRun) -> None:
+    if run.fails:
+        lines = ["--- FAIL: TestCheckout (0.01s)", "    checkout_test.go:42: expected 200, got 500",
+                 "make: *** [Makefile:7: test] Error 1",
+                 f"[Container] Command did not exit successfully ./run {run.name} exit status 2",
+                 "[Container] Phase complete: BUILD State: FAILED"]
+    else:
+        lines = ["ok  \texample.com/api\t0.012s", "[Container] Phase complete: BUILD State: SUCCEEDED"]
+    _log_events(execution, run, lines, run.finished)
+    _builds[run.build_id].update({"buildStatus": "FAILED" if run.fails else "SUCCEEDED", "currentPhase": "COMPLETED",
+                                  "buildComplete": True, "endTime": run.finished})
+
+
+def _advance_everything(account_id: str, region: str) -> None:
+    backend = codepipeline_backends[account_id][region]
+    now = time.time()
+    for executions in getattr(backend, "sluice_executions", {}).values():
+        for execution in executions:
+            execution.advance(now)
+
+
+def batch_get_builds(self: CodeBuildResponse) -> str:
+    ids = self._get_param("ids")
+    with _lock:
+        _advance_everything(self.current_account, self.region)
+        found = [dict(_builds[i]) for i in ids if i in _builds]
+    if len(found) < len(ids):
+        return _batch_get_builds(self)
+    return json.dumps({"builds": found, "buildsNotFound": []})
+
+
+def get_log_events(self: LogsResponse) -> str:
+    with _lock:
+        _advance_everything(self.current_account, self.region)
+    return _get_log_events(self)
+
+
+_batch_get_builds = CodeBuildResponse.batch_get_builds
+_get_log_events = LogsResponse.get_log_events
+CodeBuildResponse.batch_get_builds = batch_get_builds
+LogsResponse.get_log_events = get_log_events
+
+
 # moto's ExecuteChangeSet keeps the stack's old template dictionary and outputs (AWS
 # recomputes both): refresh them, so DescribeStacks shows the outputs of what was deployed.
 _execute_change_set = CloudFormationBackend.execute_change_set
@@ -519,3 +652,76 @@ CloudFormationBackend.execute_change_set = _execute_change_set_with_outputs
 # moto caches its model list on first use; make sure it sees these.
 for _cache in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
     _cache.cache_clear()
+
+
+# MARK: the CodeStar Connections API
+
+from moto import settings
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.iam.access_control import IAMRequest
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+_CONNECTIONS_TARGET = "com.amazonaws.codestar.connections.CodeStar_connections_20191201."
+# Connections by ARN, as CreateConnection made them; emptied by /moto-api/reset.
+_connections: dict[str, dict[str, str]] = {}
+_moto_dispatch = DomainDispatcherApplication.__call__
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")}
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            headers[name] = environ[key]
+    return headers
+
+
+def _connections_call(operation: str, body: dict[str, Any], region: str, account: str) -> tuple[str, dict[str, Any]]:
+    if operation == "CreateConnection":
+        arn = f"arn:aws:codestar-connections:{region}:{account}:connection/{uuid.uuid4()}"
+        _connections[arn] = {"ConnectionName": body["ConnectionName"], "ConnectionArn": arn,
+                             "ProviderType": body.get("ProviderType", "GitHub"), "OwnerAccountId": account,
+                             "ConnectionStatus": "PENDING"}
+        return "200 OK", {"ConnectionArn": arn}
+    if operation == "ListConnections":
+        wanted = body.get("ProviderTypeFilter")
+        listed = [c for c in _connections.values() if wanted in (None, c["ProviderType"])]
+        return "200 OK", {"Connections": listed}
+    if operation == "GetConnection":
+        found = _connections.get(body.get("ConnectionArn", ""))
+        if found is None:
+            return "400 Bad Request", {"__type": "ResourceNotFoundException", "message": "Connection not found"}
+        return "200 OK", {"Connection": found}
+    return "400 Bad Request", {"__type": "UnknownOperationException", "message": operation}
+
+
+def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
+    """CodeStar Connections, which moto lacks: CreateConnection, ListConnections and GetConnection
+    over connections kept here, each request's signature checked by moto's IAM as for its own services."""
+    if environ.get("PATH_INFO") == "/moto-api/reset":
+        _connections.clear()
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if not target.startswith(_CONNECTIONS_TARGET):
+        return _moto_dispatch(self, environ, start_response)
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    headers = _headers(environ)
+    operation = target[len(_CONNECTIONS_TARGET):]
+    account = "123456789012"
+    region = headers.get("Authorization", "").partition("Credential=")[2].split("/")[2:3] or ["us-east-1"]
+    try:
+        if ActionAuthenticatorMixin.request_count >= settings.INITIAL_NO_AUTH_ACTION_COUNT:
+            request = IAMRequest(account_id=account, method=environ["REQUEST_METHOD"], path=environ.get("PATH_INFO") or "/",
+                                 data={}, body=body, headers=headers, action=operation)
+            request.check_signature()
+            request.check_action_permitted("*")
+        else:
+            ActionAuthenticatorMixin.request_count += 1
+        status, answer = _connections_call(operation, json.loads(body or b"{}"), region[0], account)
+    except Exception as error:  # moto's signature and permission errors carry their HTTP status and type
+        status = f"{getattr(error, 'code', 403)} Denied"
+        answer = {"__type": getattr(error, "error_type", "AccessDeniedException"), "message": getattr(error, "message", str(error))}
+    payload = json.dumps(answer).encode()
+    start_response(status, [("Content-Type", "application/x-amz-json-1.0"), ("Content-Length", str(len(payload)))])
+    return [payload]
+
+
+DomainDispatcherApplication.__call__ = _dispatch

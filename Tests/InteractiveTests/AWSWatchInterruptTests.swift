@@ -5,15 +5,11 @@ import XCTest
 import Glibc
 #endif
 
-/// Ctrl-C during `watch` on the AWS target, on a real terminal: watching stops, the execution
+/// Ctrl-C during `watch` and `logs --follow` on the AWS target, on a real terminal: watching stops, the execution
 /// goes on (in moto, with Tests/Harness/moto_codepipeline.py), and the prompt comes back.
 final class AWSWatchInterruptTests: AWSMotoTestCase {
-    override class func setUp() {
-        // Actions that take a minute: the execution is still running when Ctrl-C comes.
-        setenv("SLUICE_MOTO_ACTION_SECONDS", "60", 1)
-        super.setUp()
-        unsetenv("SLUICE_MOTO_ACTION_SECONDS")
-    }
+    // Actions that take a minute: the execution is still running when Ctrl-C comes.
+    override class var motoEnvironment: [String: String] { ["SLUICE_MOTO_ACTION_SECONDS": "60"] }
 
     func testCtrlCDuringWatchReturnsToThePrompt() async throws {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")
@@ -41,6 +37,14 @@ final class AWSWatchInterruptTests: AWSMotoTestCase {
         try shell.expectPrompt()
         XCTAssertLessThan(Date().timeIntervalSince(interrupted), 10, "Ctrl-C must stop watching at once")
         try shell.enter("echo still-answering", expecting: "still-answering\n")
+        // `logs --follow` waits for the build (Source takes a minute here); Ctrl-C stops it too.
+        shell.send("logs Build --follow\r")
+        try shell.expect("(waiting for Build/its build to start)", timeout: 30)
+        let stopped = Date()
+        shell.send("\u{03}")
+        try shell.expectPrompt()
+        XCTAssertLessThan(Date().timeIntervalSince(stopped), 10, "Ctrl-C must stop following at once")
+        try shell.enter("echo after-follow", expecting: "after-follow\n")
         shell.send("\u{04}")
         XCTAssertEqual(try shell.waitForExit(), 0)
     }

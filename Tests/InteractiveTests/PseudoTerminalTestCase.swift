@@ -105,16 +105,28 @@ class PseudoTerminalTestCase: XCTestCase {
         let pipeline = copilot.appendingPathComponent("pipelines/api-main")
         try FileManager.default.createDirectory(at: pipeline, withIntermediateDirectories: true)
         try Self.manifest.write(to: pipeline.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
-        try "version: 0.2\nphases:\n  build:\n    commands:\n      - make\n"
-            .write(to: pipeline.appendingPathComponent("buildspec.yml"), atomically: true, encoding: .utf8)
+        // Service api: what the stages deploy (Copilot leaves out a stage with nothing to deploy).
+        try FileManager.default.createDirectory(at: copilot.appendingPathComponent("api"), withIntermediateDirectories: true)
+        try "name: api\ntype: Backend Service\n".write(to: copilot.appendingPathComponent("api/manifest.yml"), atomically: true, encoding: .utf8)
+        try Self.buildspec(["make"]).write(to: pipeline.appendingPathComponent("buildspec.yml"), atomically: true, encoding: .utf8)
         let git = try runProcess("/usr/bin/git", ["init", "-q", "-b", "main", root.path])
         XCTAssertEqual(git.status, 0, git.stderr)
     }
 
+    /// A buildspec running `commands`, then writing service api's template and configuration for every
+    /// environment under Copilot's names, as `copilot svc package` would, for the deployments to read.
+    static func buildspec(_ commands: [String]) -> String {
+        let package = "for env in test prod staging; do echo 'Resources: {}' > infrastructure/api-$env.stack.yml; "
+            + "echo '{}' > infrastructure/api-$env.params.json; done"
+        return "version: 0.2\nphases:\n  build:\n    commands:\n"
+            + commands.map { "      - \($0)\n" }.joined()
+            + "      - mkdir -p infrastructure\n      - >\n        \(package)\n"
+            + "artifacts:\n  files:\n    - 'infrastructure/*'\n"
+    }
+
     /// Gives pipeline api-main a build phase of `commands`, then commits the workspace.
     func commitBuild(_ commands: [String]) throws {
-        let buildspec = "version: 0.2\nphases:\n  build:\n    commands:\n" + commands.map { "      - \($0)\n" }.joined()
-        try buildspec.write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
+        try Self.buildspec(commands).write(to: workspace.appendingPathComponent("copilot/pipelines/api-main/buildspec.yml"), atomically: true, encoding: .utf8)
         try commitWorkspace()
     }
 

@@ -28,7 +28,6 @@ final class CorpusEditTests: XCTestCase {
 
     private static var cases: [EditCase] {
         let none: (String) -> Bool = { _ in false }
-        let commentedOrBlank: (String) -> Bool = { $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
         return [
             EditCase(name: "source set", applies: { _ in true },
                      edit: { document, original in try document.setSource(provider: .gitHub, repository: "https://github.com/acme/corpus", branch: "release", connectionName: "acme") },

@@ -27,7 +27,7 @@ final class CorpusTests: XCTestCase {
             let loaded = try ManifestDocument.load(contentsOf: file.url)
             let copy = directory.url.appendingPathComponent("\(number).yml")
             var written = try ManifestDocument(text: loaded.text, path: copy)
-            try written.save()
+            try written.save(in: WorkspaceFiles(root: directory.url))
             XCTAssertEqual(try Data(contentsOf: copy), original, file.name)
         }
     }

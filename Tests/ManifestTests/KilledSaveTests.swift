@@ -6,7 +6,7 @@ import TestSupport
 /// A save killed at any moment leaves the old file or the new one, never a partial file.
 ///
 /// The parent test runs this very test binary again as a child that writes two versions of a large
-/// manifest in turn through `AtomicFile.write` (what `ManifestDocument.save()` writes with), kills it
+/// manifest in turn through `AtomicFile.write` (what `ManifestDocument.save(in:)` writes with), kills it
 /// with SIGKILL at a random moment, and checks the file each time. The child is `testChildWriteLoop`,
 /// active only with SLUICE_SAVE_LOOP_FILE set.
 final class KilledSaveTests: XCTestCase {

@@ -19,7 +19,7 @@ final class LoadTests: XCTestCase {
             name: full
             version: 1
             source:
-              provider: codecommit
+              provider: CodeCommit
               properties:
                 repository: https://git-codecommit.us-east-1.amazonaws.com/v1/repos/shop
                 branch: trunk

@@ -8,6 +8,7 @@ final class SaveTests: XCTestCase {
 
     override func setUpWithError() throws { directory = try TemporaryDirectory("sluice-save") }
     override func tearDown() { directory.remove() }
+    private var files: WorkspaceFiles { WorkspaceFiles(root: directory.url) }
 
     func testSaveRefusesToOverwriteAFileChangedOnDisk() throws {
         let url = directory.url.appendingPathComponent("pipeline.yml")
@@ -15,8 +16,8 @@ final class SaveTests: XCTestCase {
         var document = try ManifestDocument.load(contentsOf: url)
         let theirs = copilotTemplate.replacingOccurrences(of: "branch: main", with: "branch: theirs")
         try theirs.write(to: url, atomically: false, encoding: .utf8)
-        let error = manifestError { try document.save() }
-        XCTAssertEqual(error?.message, "the file changed on disk since sluice loaded it; saving would overwrite that change")
+        let error = manifestError { try document.save(in: files) }
+        XCTAssertEqual(error?.message, "the file changed on disk since sluice loaded it; saving would overwrite that change; nothing was saved")
         XCTAssertEqual(error?.hint, "`reload` to read the file again (your unsaved edits are dropped), then repeat them")
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), theirs)
         let reloaded = try document.reloaded()
@@ -26,12 +27,12 @@ final class SaveTests: XCTestCase {
     func testANewDocumentCreatesItsFileButNeverReplacesOneThatAppeared() throws {
         let url = directory.url.appendingPathComponent("copilot/pipelines/x/manifest.yml")
         var document = try ManifestDocument(text: copilotTemplate, path: url)
-        try document.save()
+        try document.save(in: files)
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), copilotTemplate)
         XCTAssertFalse(document.hasUnsavedChanges)
         var other = try ManifestDocument(text: "name: other\nversion: 1\n", path: url)
-        XCTAssertEqual(manifestError { try other.save() }?.message,
-                       "the file was created by someone else since sluice started this pipeline")
+        XCTAssertEqual(manifestError { try other.save(in: files) }?.message,
+                       "the file was created by someone else since sluice started this pipeline; nothing was saved")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
         XCTAssertEqual(leftovers, ["manifest.yml"], "no temporary files stay behind")
     }

@@ -36,7 +36,7 @@ final class ScaffoldTests: XCTestCase {
             name: "shop-main",
             source: Source(provider: .gitHub, properties: SourceProperties(repository: "https://github.com/acme/shop", branch: "main")),
             stages: ["test", "prod"]))
-        try document.save()
+        try document.save(in: WorkspaceFiles(root: workspace.root))
         XCTAssertEqual(try String(contentsOf: root.url.appendingPathComponent("copilot/pipeline.yml"), encoding: .utf8), document.text)
         XCTAssertTrue(buildspec.contains("cat $CODEBUILD_SRC_DIR/copilot/pipeline.yml"))
     }
@@ -47,7 +47,12 @@ final class ScaffoldTests: XCTestCase {
         XCTAssertEqual(buildspec["version"] as? Double, 0.2)
         let phases = try XCTUnwrap(buildspec["phases"] as? [String: Any])
         let install = try XCTUnwrap((phases["install"] as? [String: Any])?["commands"] as? [String])
-        XCTAssertTrue(install.contains("wget -q https://ecs-cli-v2-release.s3.amazonaws.com/copilot-linux-\(PipelineScaffold.copilotVersion)"))
+        // A copilot of the same version line on PATH is used; only without one is the pinned release downloaded.
+        let install_ = try XCTUnwrap(install.first { $0.contains("command -v copilot") })
+        XCTAssertTrue(install_.contains("grep -q 'version: v1\\.34\\.'"), install_)
+        XCTAssertTrue(install_.contains("ln -sf \"$(command -v copilot)\" ./copilot-linux"), install_)
+        XCTAssertTrue(install_.contains("wget -q https://ecs-cli-v2-release.s3.amazonaws.com/copilot-linux-\(PipelineScaffold.copilotVersion) -O ./copilot-linux"),
+                      install_)
         let postBuild = try XCTUnwrap((phases["post_build"] as? [String: Any])?["commands"] as? [String])
         XCTAssertTrue(postBuild.contains { $0.contains("cat $CODEBUILD_SRC_DIR/copilot/pipelines/nightly/manifest.yml") })
         XCTAssertTrue(postBuild.contains { $0.contains("jq -r '.stages[].name'") })

@@ -74,19 +74,40 @@ final class ValidationTests: XCTestCase {
         XCTAssertEqual(try findings(replacing("https://github.com/acme/shop", "https://github.com/acme/shop/tree/main")).count, 1)
 
         let codeCommit = replacing("provider: GitHub", "provider: CodeCommit")
-        for good in ["https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop", "ssh://git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop",
-                     "codecommit::eu-west-1://shop", "https://eu-west-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop/browse"] {
-            XCTAssertEqual(try findings(codeCommit.replacingOccurrences(of: "https://github.com/acme/shop", with: good)), [], good)
+        // Copilot's deploy parses the console URL only (deploy.ccRepoExp); clone URLs would fail there.
+        let console = "https://eu-west-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop/browse"
+        XCTAssertEqual(try findings(codeCommit.replacingOccurrences(of: "https://github.com/acme/shop", with: console)), [])
+        for bad in ["https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop", "ssh://git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop",
+                    "codecommit::eu-west-1://shop", "https://eu-west-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop"] {
+            XCTAssertEqual(try findings(codeCommit.replacingOccurrences(of: "https://github.com/acme/shop", with: bad)),
+                           ["6:17 error: repository \(bad) is not a CodeCommit repository URL"], bad)
         }
         XCTAssertEqual(try findings(codeCommit), ["6:17 error: repository https://github.com/acme/shop is not a CodeCommit repository URL"])
-        XCTAssertEqual(RepositoryLocation("https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/shop", provider: .codeCommit),
-                       RepositoryLocation(owner: nil, name: "shop", region: "eu-west-1"))
+        XCTAssertEqual(RepositoryLocation(console, provider: .codeCommit), RepositoryLocation(owner: nil, name: "shop", region: "eu-west-1"))
 
         let bitbucket = replacing("provider: GitHub", "provider: Bitbucket")
         for good in ["https://bitbucket.org/acme/shop", "https://jo@bitbucket.org/acme/shop.git", "git@bitbucket.org:acme/shop.git"] {
             XCTAssertEqual(try findings(bitbucket.replacingOccurrences(of: "https://github.com/acme/shop", with: good)), [], good)
         }
         XCTAssertEqual(RepositoryLocation("git@bitbucket.org:acme/shop.git", provider: .bitbucket)?.fullName, "acme/shop")
+    }
+
+    /// Copilot's provider names, exactly spelled: GitHubV1 is one (`pipeline init --github-access-token`), `github` is none.
+    func testProvidersAreCopilotsExactlySpelled() throws {
+        let v1 = replacing("provider: GitHub", "provider: GitHubV1")
+            .replacingOccurrences(of: "    repository: https://github.com/acme/shop", with: "    repository: https://github.com/acme/shop\n    access_token_secret: gh-token")
+        XCTAssertEqual(try findings(v1), [])
+        XCTAssertEqual(try findings(replacing("provider: GitHub", "provider: GitHubV1")),
+                       ["4:13 error: provider GitHubV1 needs access_token_secret, the Secrets Manager secret holding the GitHub token"])
+        XCTAssertEqual(try findings(replacing("provider: GitHub", "provider: github")), ["4:13 error: unknown source provider github"])
+    }
+
+    /// CodePipeline allows pipeline names of at most 100 characters, and Copilot refuses longer ones.
+    func testAPipelineNameLongerThanCodePipelineAllowsIsAnError() throws {
+        let long = "p" + String(repeating: "a", count: 100)
+        XCTAssertEqual(try findings(replacing("name: shop", "name: \(long)")),
+                       ["1:7 error: pipeline name \(long) is longer than 100 characters"])
+        XCTAssertEqual(try findings(replacing("name: shop", "name: " + String(long.dropLast()))), [])
     }
 
     func testConnectionARNMustBeAnARN() throws {

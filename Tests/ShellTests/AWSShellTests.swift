@@ -21,7 +21,7 @@ final class AWSShellTests: XCTestCase {
     }
 
     static let endpointVariables = ["STS", "CLOUDFORMATION", "CODEPIPELINE", "SSM", "SECRETS_MANAGER", "CODECOMMIT",
-                                    "CODESTAR_CONNECTIONS", "RESOURCE_GROUPS_TAGGING_API"].map { "AWS_ENDPOINT_URL_\($0)" }
+                                    "CODESTAR_CONNECTIONS", "RESOURCE_GROUPS_TAGGING_API", "CODEBUILD", "CLOUDWATCH_LOGS"].map { "AWS_ENDPOINT_URL_\($0)" }
 
     func testWhoamiShowsTheIdentityAndWhereEverythingCameFrom() throws {
         let credentials = try XCTUnwrap(moto.credentials)
@@ -30,19 +30,20 @@ final class AWSShellTests: XCTestCase {
         let result = try sluice("whoami", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(Array(lines.prefix(5)), [
+        XCTAssertEqual(Array(lines.prefix(6)), [
             "account      123456789012",
             "arn          arn:aws:iam::123456789012:user/sluice-test",
             "profile      default  (default)",
             "region       us-east-1  (environment (AWS_REGION))",
             "credentials  ****\(credentials.accessKeyID.suffix(4))  (environment (AWS_ACCESS_KEY_ID))",
+            "expires      never (long-term keys)",
         ])
-        XCTAssertEqual(lines[5], "endpoints:")
+        XCTAssertEqual(lines[6], "endpoints:")
         XCTAssertTrue(lines.contains("  STS                          \(moto.endpoint)  (environment (AWS_ENDPOINT_URL))"),
                       result.stdout)
         XCTAssertTrue(lines.contains("  Secrets Manager              http://127.0.0.1:1  (environment (AWS_ENDPOINT_URL_SECRETS_MANAGER))"),
                       result.stdout)
-        XCTAssertEqual(lines.count, 6 + 8, "one line per service")
+        XCTAssertEqual(lines.count, 7 + 10, "one line per service")
         XCTAssertFalse(result.stdout.contains(credentials.secretAccessKey))
         XCTAssertFalse(result.stdout.contains(credentials.accessKeyID), "only the key id's last four characters")
     }
@@ -92,7 +93,8 @@ final class AWSShellTests: XCTestCase {
 
     func testNoCredentialsSaysWhereItLooked() throws {
         let result = try sluice("whoami", environment: ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint,
-                                                        "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""])
+                                                        "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "",
+                                                        "AWS_EC2_METADATA_DISABLED": "true"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("error: no AWS credentials for profile 'default': searched the environment"), result.stderr)
         XCTAssertTrue(result.stderr.contains("hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), result.stderr)

@@ -63,15 +63,18 @@ final class ManualPageTests: XCTestCase {
         }
         let documented = page[start.upperBound..<end.lowerBound]
         // A read is `environment["NAME"]` not followed by an assignment (the local target sets
-        // CodeBuild's variables for the commands it runs).
-        let read = try NSRegularExpression(pattern: #"environment\["([A-Z][A-Z0-9_]*)"\](?!\s*=[^=])"#)
+        // CodeBuild's variables for the commands it runs), or the AWS layer's `setting("NAME", …)`
+        // and `fromEnvironment("NAME")`.
+        let read = try NSRegularExpression(
+            pattern: #"environment\["([A-Z][A-Z0-9_]*)"\](?!\s*=[^=])|\b(?:setting|fromEnvironment)\("([A-Z][A-Z0-9_]*)""#)
         let sources = FileManager.default.enumerator(at: packageRoot.appendingPathComponent("Sources"), includingPropertiesForKeys: nil)
         var names = Set<String>()
         while let url = sources?.nextObject() as? URL {
             guard url.pathExtension == "swift" else { continue }
             let text = try String(contentsOf: url, encoding: .utf8)
             for match in read.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                names.insert(String(text[Range(match.range(at: 1), in: text)!]))
+                let name = (1...2).compactMap { Range(match.range(at: $0), in: text) }.first!
+                names.insert(String(text[name]))
             }
         }
         XCTAssertTrue(names.contains("AWS_PROFILE") && names.contains("NO_COLOR"), "the scan finds the reads: \(names.sorted())")

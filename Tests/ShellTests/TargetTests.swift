@@ -27,7 +27,8 @@ final class LocalTargetCommandTests: XCTestCase {
             .script("approve prod"),
             .script("reject prod comment 'not today'"),
             .script("logs test"),
-            .script("push --dry-run"),
+            // A machine without the programs Copilot's buildspec runs: push says so before running anything.
+            .script("push --dry-run", environment: ["PATH": "/nonexistent"]),
             .sluice("--json", "history"),
         ])
     }

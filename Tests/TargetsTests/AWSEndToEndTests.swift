@@ -11,13 +11,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
     let token = "ghp_sluiceTestTokenNeverShown0123456789"
 
     override func setUp() async throws {
-        let moto = try XCTUnwrap(Self.moto, "moto did not start")
-        try await moto.reset()
-        cli = AWSCommandLine(moto: moto)
-        try cli.seedCopilotApplication("demo", environments: ["test", "prod"])
-        home = try TemporaryDirectory("sluice-aws-e2e")
-        workspace = home.url.appendingPathComponent("quickstart")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)
+        (cli, home, workspace) = try await prepareQuickstart()
     }
 
     override func tearDown() {
@@ -76,12 +70,13 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         let template = try sluice(["show template"])
         XCTAssertEqual(template.status, 0, template.stderr)
         XCTAssertTrue(template.stdout.contains(#""Type": "AWS::CodePipeline::Pipeline""#), template.stdout)
-        XCTAssertTrue(template.stdout.contains("{{resolve:secretsmanager:github-token-shop}}"), template.stdout)
+        XCTAssertTrue(template.stdout.contains("{{resolve:secretsmanager:${SecretId}}}"), template.stdout)
+        XCTAssertTrue(template.stdout.contains(#""SecretId": "github-token-shop""#), template.stdout)
 
         // `pipeline show` adds what is deployed: About, then each stage's actions.
         let shown = try sluice(["pipeline show"])
         XCTAssertEqual(shown.status, 0, shown.stderr)
-        XCTAssertTrue(shown.stdout.contains("  Name        pipeline-demo-shop-main"), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("  Stack       pipeline-demo-shop-main"), shown.stdout)
         XCTAssertTrue(shown.stdout.contains("DeployTo-prod/ApprovePromotionTo-prod  Approval"), shown.stdout)
 
         // Pushing the same manifest again changes nothing.
@@ -113,6 +108,73 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipeline.yml").path))
         XCTAssertTrue(removed.stdout.contains("Deleted Secrets Manager secret github-token-shop."), removed.stdout)
         XCTAssertNotEqual(try cli.run(["secretsmanager", "describe-secret", "--secret-id", "github-token-shop"]).status, 0)
+    }
+
+    /// A pipeline Copilot deployed before v1.16 (stack and CodePipeline named as the manifest, tagged with the
+    /// application but not the pipeline) is updated in place: never a second pipeline-APP-NAME beside it.
+    func testALegacyPipelineIsUpdatedInPlaceNotCreatedBesideIt() throws {
+        let legacy = "pipeline-demo-api"
+        let template = #"{"Resources":{"Placeholder":{"Type":"AWS::S3::Bucket"}}}"#
+        _ = try cli.json(["cloudformation", "create-stack", "--stack-name", legacy, "--template-body", template,
+                          "--tags", "Key=copilot-application,Value=demo"])
+        let result = try sluice([useMoto, "pipeline new \(legacy)"] + Self.setup + ["push --yes"], environment: ["GITHUB_TOKEN": token])
+        let output = result.stdout + result.stderr
+        XCTAssertEqual(result.status, 0, output)
+        XCTAssertTrue(output.contains("Updating stack \(legacy): Copilot deployed pipeline \(legacy) before v1.16 under its legacy name"), output)
+        XCTAssertTrue(output.contains("Plan for stack \(legacy) (update):"), output)
+        XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-\(legacy)"]).status, 0,
+                          "a second stack was created beside the legacy one")
+        // The CodePipeline keeps the legacy name (the stack's), and the stack stays tagged as Copilot tags legacy pipelines.
+        XCTAssertEqual(try cli.json(["codepipeline", "get-pipeline", "--name", legacy])["pipeline"]
+            .flatMap { ($0 as? [String: Any])?["name"] as? String }, legacy)
+        let stack = (try cli.json(["cloudformation", "describe-stacks", "--stack-name", legacy])["Stacks"] as? [[String: Any]])?.first
+        XCTAssertEqual((stack?["Tags"] as? [[String: String]])?.map { $0["Key"] ?? "" }, ["copilot-application"])
+        let status = try sluice(["status"])
+        XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
+    }
+
+    /// On the AWS target an environment of the application (its SSM parameter) is one `stage add` accepts,
+    /// though this workspace has no folder for it (it was made from another workspace).
+    func testStageAddAcceptsAnEnvironmentOfTheApplicationWithoutAFolder() throws {
+        let value = #"{"app":"demo","name":"staging","region":"us-east-1","accountID":"123456789012","prod":false,"#
+            + #""executionRoleARN":"arn:aws:iam::123456789012:role/demo-staging-CFNExecutionRole","#
+            + #""managerRoleARN":"arn:aws:iam::123456789012:role/demo-staging-EnvManagerRole"}"#
+        try cli.json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/demo/environments/staging",
+                      "--value", value])
+        let added = try sluice([useMoto, "stage add staging"])
+        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
+        XCTAssertTrue(added.stdout.contains("added stage staging"), added.stdout)
+        let unknown = try sluice(["stage add nowhere"])
+        XCTAssertEqual(unknown.status, 1, unknown.stdout + unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("environments are: prod, staging, test"), unknown.stderr)
+    }
+
+    /// Copilot refuses a CodeCommit repository in another region than the application's.
+    func testACodeCommitRepositoryInAnotherRegionIsRefused() throws {
+        let repository = "https://eu-west-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop/browse"
+        let result = try sluice([useMoto, "source set codecommit \(repository)", "stage add test", "push --yes"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("repository shop is in eu-west-1, but application demo is in \(Self.moto.region)"),
+                      result.stderr)
+        XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
+    }
+
+    /// `connection_name` names an existing connection, found by ListConnections as Copilot finds it: the stack
+    /// uses it and creates none. A name no connection has stops push before anything is deployed.
+    func testAConnectionNameUsesTheExistingConnection() throws {
+        let created = try cli.json(["codestar-connections", "create-connection", "--provider-type", "GitHub",
+                                    "--connection-name", "acme-github"])
+        let arn = try XCTUnwrap(created["ConnectionArn"] as? String)
+        let setup = [useMoto, "source set github acme/shop connection acme-github", "stage add test"]
+        let pushed = try sluice(setup + ["push --yes", "show template"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        XCTAssertTrue(pushed.stdout.contains(#""ConnectionArn": "\#(arn)""#), pushed.stdout)
+        XCTAssertFalse(pushed.stdout.contains("AWS::CodeStarConnections::Connection"), pushed.stdout)
+        XCTAssertFalse(pushed.stdout.contains("is PENDING"), pushed.stdout)
+
+        let missing = try sluice(["source set github acme/shop connection nobody-made-this", "push --yes"])
+        XCTAssertEqual(missing.status, 1, missing.stdout + missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("no CodeStar connection named nobody-made-this"), missing.stderr)
     }
 
     func testAStageWithoutItsEnvironmentParameterIsNamed() throws {

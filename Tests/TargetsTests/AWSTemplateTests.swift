@@ -10,13 +10,18 @@ final class AWSTemplateTests: XCTestCase {
     static let account = "123456789012"
 
     static func input(_ manifest: PipelineManifest, application: String = "shop", workloads: [String] = ["api"],
-                      buildspec: String = "copilot/pipelines/release/buildspec.yml") -> PipelineTemplateInput {
+                      buildspec: String = "copilot/pipelines/release/buildspec.yml") throws -> PipelineTemplateInput {
         let environments = Dictionary(manifest.stages.map {
             ($0.name, CopilotEnvironment.standard(app: application, name: $0.name, region: region, accountID: account))
         }, uniquingKeysWith: { a, _ in a })
-        return PipelineTemplateInput(application: application, manifest: manifest, buildspecPath: buildspec,
-                                     region: region, environments: environments, workloads: workloads)
+        let plan = try PipelinePlan(PlanInput(application: application, manifest: manifest, buildspecPath: buildspec,
+                                              workloads: workloads))
+        return PipelineTemplateInput(plan: plan, region: region, environments: environments,
+                                     existingConnectionARN: lookedUpConnection, additionalPolicy: manifest.build?.additionalPolicy)
     }
+
+    /// What ListConnections answers for a manifest's `connection_name` (used only by such manifests).
+    static let lookedUpConnection = "arn:aws:codestar-connections:us-east-1:123456789012:connection/looked-up"
 
     static let github = Source(provider: .gitHub, properties: SourceProperties(repository: "https://github.com/acme/shop"))
 
@@ -30,7 +35,8 @@ final class AWSTemplateTests: XCTestCase {
             repository: "acme/shop", branch: "release", accessTokenSecret: "github-token-shop")),
             stages: [Stage(name: "test")]),
         "codecommit-clone-ref": PipelineManifest(name: "cc", source: Source(provider: .codeCommit, properties: SourceProperties(
-            repository: "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/shop", outputArtifactFormat: "CODEBUILD_CLONE_REF")),
+            repository: "https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/shop/browse",
+            outputArtifactFormat: "CODEBUILD_CLONE_REF")),
             build: Build(image: "aws/codebuild/amazonlinux2-aarch64-standard:3.0", buildspec: "ci/buildspec.yml",
                          additionalPolicy: .mapping([
                             .init(key: "Version", value: .scalar("2012-10-17")),
@@ -56,7 +62,7 @@ final class AWSTemplateTests: XCTestCase {
     ]
 
     func testTheFirstVariantHasCopilotsStagesActionsAndResources() throws {
-        let template = try PipelineTemplate.make(Self.input(Self.variants["connection-approval-tests"]!))
+        let template = try PipelineTemplate.make(try Self.input(Self.variants["connection-approval-tests"]!))
         let resources = try XCTUnwrap(template["Resources"])
         for id in ["SourceConnection", "ArtifactBucket", "BuildProjectRole", "BuildProjectPolicy", "BuildProject",
                    "BuildTestCommandstest", "PipelineRole", "PipelineRolePolicy", "Pipeline"] {
@@ -70,39 +76,42 @@ final class AWSTemplateTests: XCTestCase {
         XCTAssertEqual(runOrders(list[3]), [1, 2])
         let deploy = try XCTUnwrap(actions(list[2]).first)
         XCTAssertEqual(deploy["Configuration"]?["StackName"], "shop-test-api")
-        XCTAssertEqual(deploy["Configuration"]?["TemplatePath"], "BuildOutput::infrastructure/api-test.yml")
+        XCTAssertEqual(deploy["Configuration"]?["TemplatePath"], "BuildOutput::infrastructure/api-test.stack.yml")
+        XCTAssertEqual(deploy["Configuration"]?["TemplateConfiguration"], "BuildOutput::infrastructure/api-test.params.json")
         XCTAssertEqual(deploy["RoleArn"], "arn:aws:iam::123456789012:role/shop-test-EnvManagerRole")
-        XCTAssertEqual(resources["Pipeline"]?["Properties"]?["Tags"], .array([
-            .object([("Key", "copilot-application"), ("Value", "shop")]),
-            .object([("Key", "copilot-pipeline"), ("Value", "release")]),
-        ]))
+        // CloudFormation names the CodePipeline (Copilot names only legacy pipelines).
+        XCTAssertNil(resources["Pipeline"]?["Properties"]?["Name"])
         let buildspec = resources["BuildTestCommandstest"]?["Properties"]?["Source"]?["BuildSpec"]
         XCTAssertEqual(buildspec, .string("version: 0.2\nphases:\n  build:\n    commands:\n      - \"make test\"\n"
                                           + "      - \"echo \\\"it's: done # really\\\"\"\n"))
     }
 
     func testDependsOnOrdersPreDeploymentsDeploymentsAndPostDeployments() throws {
-        let template = try PipelineTemplate.make(Self.input(Self.variants["ordered-deployments"]!))
+        let template = try PipelineTemplate.make(try Self.input(Self.variants["ordered-deployments"]!))
         guard case .array(let stages)? = template["Resources"]?["Pipeline"]?["Properties"]?["Stages"] else {
             return XCTFail("no stages")
         }
-        XCTAssertEqual(actionNames(stages[2]), ["ApprovePromotionTo-test", "migrate", "seed", "CreateOrUpdate-frontend-test",
-                                                "CreateOrUpdate-backend-test", "smoke"])
-        XCTAssertEqual(runOrders(stages[2]), [1, 2, 3, 5, 4, 6])
-        let backend = actions(stages[2])[4]
+        XCTAssertEqual(actionNames(stages[2]), ["ApprovePromotionTo-test", "migrate", "seed", "CreateOrUpdate-backend-test",
+                                                "CreateOrUpdate-frontend-test", "smoke"])
+        XCTAssertEqual(runOrders(stages[2]), [1, 2, 3, 4, 5, 6])
+        let backend = actions(stages[2])[3]
         XCTAssertEqual(backend["Configuration"]?["StackName"], "shop-test-backend-v2")
         XCTAssertEqual(backend["Configuration"]?["TemplateConfiguration"], "BuildOutput::infrastructure/backend.json")
     }
 
     func testTheSourceActionFollowsTheProvider() throws {
         func source(_ variant: String) throws -> TemplateValue? {
-            let template = try PipelineTemplate.make(Self.input(Self.variants[variant]!))
+            let template = try PipelineTemplate.make(try Self.input(Self.variants[variant]!))
             guard case .array(let stages)? = template["Resources"]?["Pipeline"]?["Properties"]?["Stages"] else { return nil }
             return actions(stages[0]).first
         }
         let token = try source("github-token")
         XCTAssertEqual(token?["ActionTypeId"]?["Provider"], "GitHub")
-        XCTAssertEqual(token?["Configuration"]?["OAuthToken"], "{{resolve:secretsmanager:github-token-shop}}")
+        XCTAssertEqual(token?["Configuration"]?["OAuthToken"], .object([("Fn::Sub", .array([
+            "{{resolve:secretsmanager:${SecretId}}}", .object([("SecretId", "github-token-shop")]),
+        ]))]))
+        // No PollForSourceChanges: CodePipeline polls the repository, as Copilot's GitHub v1 pipelines do.
+        XCTAssertNil(token?["Configuration"]?["PollForSourceChanges"])
         XCTAssertEqual(token?["Configuration"]?["Branch"], "release")
         let codeCommit = try source("codecommit-clone-ref")
         XCTAssertEqual(codeCommit?["Configuration"]?["RepositoryName"], "shop")
@@ -112,13 +121,26 @@ final class AWSTemplateTests: XCTestCase {
         XCTAssertEqual(bitbucket?["Configuration"]?["FullRepositoryId"], "acme/shop")
     }
 
+    /// `connection_name` names an existing connection, which Copilot looks up (ListConnections): the stack uses its
+    /// ARN and creates none. Without a name, the stack creates one under Copilot's name.
+    func testAConnectionNameNamesAnExistingConnection() throws {
+        let named = PipelineManifest(name: "named", source: Source(provider: .gitHub, properties: SourceProperties(
+            repository: "acme/shop", connectionName: "acme-github")), stages: [Stage(name: "test")])
+        let template = try PipelineTemplate.make(try Self.input(named))
+        XCTAssertNil(template["Resources"]?["SourceConnection"])
+        guard case .array(let stages)? = template["Resources"]?["Pipeline"]?["Properties"]?["Stages"] else { return XCTFail("no stages") }
+        XCTAssertEqual(actions(stages[0]).first?["Configuration"]?["ConnectionArn"], .string(Self.lookedUpConnection))
+        let created = try PipelineTemplate.make(try Self.input(Self.variants["connection-approval-tests"]!))
+        XCTAssertEqual(created["Resources"]?["SourceConnection"]?["Properties"]?["ConnectionName"], "copilot-acme-shop")
+    }
+
     func testTheSameInputRendersTheSameBytes() throws {
-        let input = Self.input(Self.variants["ordered-deployments"]!)
+        let input = try Self.input(Self.variants["ordered-deployments"]!)
         XCTAssertEqual(try PipelineTemplate.make(input).rendered(), try PipelineTemplate.make(input).rendered())
     }
 
-    func testAnEnvironmentWithoutItsParameterIsNamed() {
-        var input = Self.input(Self.variants["connection-approval-tests"]!)
+    func testAnEnvironmentWithoutItsParameterIsNamed() throws {
+        var input = try Self.input(Self.variants["connection-approval-tests"]!)
         input.environments["prod"] = nil
         XCTAssertThrowsError(try PipelineTemplate.make(input)) { error in
             XCTAssertTrue("\(error)".contains("/copilot/applications/shop/environments/prod"), "\(error)")
@@ -129,7 +151,7 @@ final class AWSTemplateTests: XCTestCase {
         let manifest = PipelineManifest(name: "loop", source: Self.github, stages: [Stage(name: "test", deployments: [
             Deployment(name: "a", dependsOn: ["b"]), Deployment(name: "b", dependsOn: ["a"]),
         ])])
-        XCTAssertThrowsError(try PipelineTemplate.make(Self.input(manifest))) { error in
+        XCTAssertThrowsError(try Self.input(manifest)) { error in
             XCTAssertTrue("\(error)".contains("a → b → a"), "\(error)")
         }
     }
@@ -144,10 +166,15 @@ final class AWSTemplateTests: XCTestCase {
             try PipelineTemplate.make(input).rendered().write(to: file, atomically: true, encoding: .utf8)
             written.append(file.path)
         }
-        for (name, manifest) in Self.variants { try write(name, Self.input(manifest)) }
+        for (name, manifest) in Self.variants { try write(name, try Self.input(manifest)) }
+        // A legacy pipeline's template names the CodePipeline after its stack, as Copilot's does.
+        var legacy = try Self.input(Self.variants["connection-approval-tests"]!)
+        legacy.isLegacy = true
+        XCTAssertEqual(try PipelineTemplate.make(legacy)["Resources"]?["Pipeline"]?["Properties"]?["Name"], .ref("AWS::StackName"))
+        try write("legacy", legacy)
         var corpusCount = 0
         for (name, manifest) in try Self.corpusManifests() {
-            try write("corpus-" + name.replacingOccurrences(of: "/", with: "_"), Self.input(manifest))
+            try write("corpus-" + name.replacingOccurrences(of: "/", with: "_"), try Self.input(manifest))
             corpusCount += 1
         }
         let examples = try Self.examplePipelines(scratch: directory.url.appendingPathComponent("examples"))
@@ -197,7 +224,7 @@ final class AWSTemplateTests: XCTestCase {
             XCTAssertFalse(workspace.pipelines.isEmpty, "\(script) wrote no pipeline")
             for files in workspace.pipelines {
                 let manifest = try ManifestDocument.load(contentsOf: files.manifest).manifest
-                found.append(("\(script)-\(files.name)", input(
+                found.append(("\(script)-\(files.name)", try input(
                     manifest, application: workspace.application, workloads: workspace.workloads.map(\.name),
                     buildspec: files.buildspec.path.replacingOccurrences(of: root.path + "/", with: ""))))
             }

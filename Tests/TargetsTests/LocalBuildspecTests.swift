@@ -96,23 +96,12 @@ final class LocalBuildspecTests: XCTestCase {
 
     /// Every buildspec of the shared corpus loads.
     func testCorpusBuildspecsLoad() throws {
-        let corpus: URL
-        switch SharedData.locate("pipeline-corpus") {
-        case .success(let url): corpus = url
-        case .failure(let missing):
-            if SharedData.isCI { XCTFail(missing.description) }
-            throw XCTSkip(missing.description)
-        }
-        let index = try String(contentsOf: corpus.appendingPathComponent("INDEX.tsv"), encoding: .utf8)
-        let rows: [[Substring]] = index.split(separator: "\n").dropFirst().map {
-            $0.split(separator: "\t", omittingEmptySubsequences: false)
-        }
-        let files: [String] = rows.filter { $0.last == "buildspec" }.map { String($0[0]) }
+        let files = try PipelineCorpusFile.all().filter { !$0.isManifest }
         XCTAssertGreaterThanOrEqual(files.count, 12)
         for file in files {
-            let spec = try BuildspecParser.load(corpus.appendingPathComponent(file), displayPath: file)
-            XCTAssertFalse(spec.phases.isEmpty, file)
-            XCTAssertFalse(spec.phases.flatMap { $0.commands }.isEmpty, file)
+            let spec = try BuildspecParser.load(file.url, displayPath: file.name)
+            XCTAssertFalse(spec.phases.isEmpty, file.name)
+            XCTAssertFalse(spec.phases.flatMap { $0.commands }.isEmpty, file.name)
         }
     }
 }

@@ -13,7 +13,7 @@ final class LocalEndToEndTests: XCTestCase {
 
     /// Writes the quickstart's pipeline manifest (as `stage add`/`test add`/`approval on` would),
     /// with `testCommands` for the test stage.
-    func writePipeline(testCommands: [String] = ["make test", "make integration-test"]) throws {
+    func writePipeline(testCommands: [String] = ["make test", "make integration-test ENV=test"]) throws {
         let manifest = """
         name: release
         version: 1
@@ -77,6 +77,37 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
     }
 
+    /// Copilot validates the manifest before it deploys: `push` and `release` stop on its errors (nothing is
+    /// recorded or run) and print its warnings. A post action beside test commands is such an error.
+    func testPushAndReleaseValidateTheManifestFirst() throws {
+        try writePipeline()
+        let file = workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml")
+        let valid = try String(contentsOf: file, encoding: .utf8)
+        let invalid = valid.replacingOccurrences(of: "  - name: prod\n", with: """
+                post_deployments:
+                  smoke:
+                    buildspec: ops/smoke.yml
+              - name: prod
+
+            """)
+        try Data(invalid.utf8).write(to: file)
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 1, pushed.stdout + pushed.stderr)
+        XCTAssertTrue(pushed.stdout.contains("error: stage test has both test_commands and post_deployments"), pushed.stdout)
+        XCTAssertTrue(pushed.stderr.contains("push stopped: copilot/pipelines/release/manifest.yml has 1 error"), pushed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(".sluice/local/pipelines/release").path))
+
+        // Warnings are printed and the push goes on; release validates too.
+        try Data(valid.replacingOccurrences(of: "version: 1\n", with: "version: 1\ntypo: true\n").utf8).write(to: file)
+        let warned = try sluice(["push", "--yes"])
+        XCTAssertEqual(warned.status, 0, warned.stdout + warned.stderr)
+        XCTAssertTrue(warned.stdout.contains("warning: typo is not a pipeline manifest setting"), warned.stdout)
+        try Data(invalid.utf8).write(to: file)
+        let released = try sluice(["release"])
+        XCTAssertEqual(released.status, 1, released.stdout + released.stderr)
+        XCTAssertTrue(released.stderr.contains("release stopped:"), released.stderr)
+    }
+
     func testAFailingTestCommandFailsItsStageAndStopsPromotion() throws {
         try writePipeline(testCommands: ["make test", "echo no such page; exit 4"])
         let result = try sluice(["push", "--yes"])
@@ -84,6 +115,9 @@ final class LocalEndToEndTests: XCTestCase {
         let watch = try sluice(["watch"])
         XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
         XCTAssertTrue(watch.stdout.contains("exited with 4: no such page"), watch.stdout)
+        // The failed action's last log lines under it, as on the AWS target.
+        XCTAssertNotNil(watch.stdout.range(of: #"TestCommands Failed: [^\n]*\n(      │ [^\n]*\n)*      │ no such page\n"#,
+                                           options: .regularExpression), watch.stdout)
         let status = try statusJSON()
         XCTAssertEqual(status["state"] as? String, "Failed")
         XCTAssertEqual(stageStates(status)["DeployTo-test"], "Failed")
@@ -117,10 +151,14 @@ final class LocalEndToEndTests: XCTestCase {
         let build = try sluice(["logs", "Build"])
         XCTAssertEqual(build.status, 0, build.stderr)
         XCTAssertTrue(build.stdout.contains("[Container] Running command make all"), build.stdout)
+        // Following a finished action prints its whole log and returns.
+        let followed = try sluice(["logs", "Build", "--follow"])
+        XCTAssertEqual(followed.status, 0, followed.stderr)
+        XCTAssertEqual(followed.stdout, build.stdout)
         let tests = try sluice(["logs", "test", "TestCommands"])
         XCTAssertTrue(tests.stdout.contains("ok - greets an environment"), tests.stdout)
         let deploy = try sluice(["logs", "prod", "CreateOrUpdate-api-prod"])
-        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.yml"), deploy.stdout)
+        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.stack.yml"), deploy.stdout)
     }
 
     func testARunWhoseSluiceIsKilledMidBuildIsAbandoned() throws {
@@ -129,14 +167,7 @@ final class LocalEndToEndTests: XCTestCase {
         try commit("a slow build")
         try writePipeline()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sluiceBinary)
-        process.arguments = ["push", "--yes"]
-        process.currentDirectoryURL = workspace
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try startSluice(["push", "--yes"])
         let deadline = Date() + 30
         while try !buildIsRunning() {
             XCTAssertLessThan(Date(), deadline, "the build never started")

@@ -28,7 +28,7 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(snapshot.stages.map(\.name), ["Source", "Build", "DeployTo-test", "DeployTo-prod"])
         XCTAssertEqual(snapshot.stages.map(\.state), [.succeeded, .succeeded, .succeeded, .inProgress])
         XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["CreateOrUpdate-api-test", "TestCommands"])
-        XCTAssertEqual(snapshot.stages[2].actions[0].summary, "stack demo-test-api ← infrastructure/api-test.yml")
+        XCTAssertEqual(snapshot.stages[2].actions[0].summary, "stack demo-test-api ← infrastructure/api-test.stack.yml")
         XCTAssertEqual(snapshot.stages[2].actions[1].summary, "2 commands passed")
         XCTAssertEqual(snapshot.waitingApprovals.map(\.environment), ["prod"])
         XCTAssertEqual(snapshot.sourceRevision, workspace.head)
@@ -207,14 +207,15 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["CreateOrUpdate-api-test", "CreateOrUpdate-web-test", "TestCommands"])
         XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .failed, .pending])
         XCTAssertEqual(snapshot.stages[2].actions[1].summary,
-                       "infrastructure/web-test.yml is not in the build artifacts; hint: make the build write it and list it under artifacts.files in the buildspec")
+                       "infrastructure/web-test.stack.yml is not in the build artifacts; hint: make the build write it "
+                       + "(`copilot svc package --output-dir infrastructure` does) and list it under artifacts.files in the buildspec")
 
         workspace.deployments = [Deployment(name: "a", dependsOn: ["b"]), Deployment(name: "b", dependsOn: ["a"])]
         do {
             _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
             XCTFail("pushed a cycle")
-        } catch let error as LocalTargetError {
-            XCTAssertEqual(error.message, "depends_on forms a cycle among a, b")
+        } catch let error as PlanError {
+            XCTAssertEqual(error.message, "stages.test.deployments: depends_on forms a cycle: a → b → a")
         }
     }
 
@@ -225,14 +226,51 @@ final class LocalEngineTests: XCTestCase {
         workspace.preDeployments = [DeploymentAction(name: "migrate", buildspec: "ops/migrate.yml")]
         workspace.postDeployments = [DeploymentAction(name: "smoke", buildspec: "ops/smoke.yml"),
                                      DeploymentAction(name: "announce", buildspec: "ops/missing.yml", dependsOn: ["smoke"])]
+        workspace.testCommands = []  // Copilot allows test_commands or post_deployments, not both
         let (target, _) = workspace.target()
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         let snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
-        XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["migrate", "CreateOrUpdate-api-test", "smoke", "announce", "TestCommands"])
-        XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .succeeded, .succeeded, .failed, .pending])
+        XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["migrate", "CreateOrUpdate-api-test", "smoke", "announce"])
+        XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .succeeded, .succeeded, .failed])
         XCTAssertEqual(snapshot.stages[2].actions[3].summary?.hasPrefix("ops/missing.yml is not in commit "), true)
         let log = try await target.logs(workspace.context(), stage: "test", action: "migrate")
         XCTAssertTrue(log.contains("migrating demo in test\n"), log)
+    }
+
+    /// Copilot gives pre/post-deployment projects COPILOT_APPLICATION_NAME and COPILOT_ENVIRONMENT_NAME
+    /// (and the build's AWS_ACCOUNT_ID and PARTITION); the test-commands project gets none of them.
+    func testActionsSeeTheVariablesCopilotGivesThem() async throws {
+        try workspace.write("ops/show.yml", "version: 0.2\nphases:\n  build:\n    commands:\n"
+                            + "      - echo \"app=$COPILOT_APPLICATION_NAME env=$COPILOT_ENVIRONMENT_NAME partition=$PARTITION\"\n")
+        try workspace.commit("show variables")
+        workspace.preDeployments = [DeploymentAction(name: "show", buildspec: "ops/show.yml")]
+        workspace.testCommands = ["echo \"tests see [${COPILOT_APPLICATION_NAME:-}${COPILOT_ENVIRONMENT_NAME:-}${PARTITION:-}]\""]
+        let (target, _) = workspace.target()
+        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
+        let pre = try await target.logs(workspace.context(), stage: "test", action: "show")
+        XCTAssertTrue(pre.contains("app=demo env=test partition=aws\n"), pre)
+        let tests = try await target.logs(workspace.context(), stage: "test", action: "TestCommands")
+        XCTAssertTrue(tests.contains("tests see []\n"), tests)
+    }
+
+    /// The programs a buildspec starts, as the preflight before an execution finds them in Copilot's own buildspec.
+    func testThePreflightFindsTheProgramsABuildspecRuns() throws {
+        let text = PipelineScaffold.buildspec(manifestPath: "copilot/pipeline.yml")
+        let spec = try BuildspecParser.parse(text, path: "copilot/buildspec.yml")
+        let programs = Set(spec.phases.flatMap(\.commands).flatMap(BuildPreflight.programs(in:)))
+        XCTAssertEqual(programs, ["cat", "copilot", "cut", "grep", "jq", "ln", "ls", "rev", "ruby", "sed", "wget", "chmod"])
+        XCTAssertEqual(BuildPreflight.missingPrograms(spec, searchPath: "/nonexistent"), programs.sorted())
+    }
+
+    /// `push` says before running what the Build will fail on: a program the buildspec runs that this machine lacks.
+    func testPushWarnsAboutProgramsThisMachineLacks() async throws {
+        try workspace.write("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - sluice-no-such-tool --version && make all\n")
+        try workspace.commit("a tool this machine lacks")
+        let (target, _) = workspace.target()
+        let ui = RecordingUI()
+        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true, dryRun: true), ui: ui)
+        XCTAssertTrue(ui.lines.contains { $0.hasPrefix("warning: buildspec.yml runs sluice-no-such-tool, which this machine does not have on PATH") },
+                      "\(ui.lines)")
     }
 
     func testAnExecutionWhoseSluiceDiedIsAbandoned() async throws {
@@ -326,13 +364,25 @@ struct SilentUI: TargetUI {
     func ask(_ question: String) async -> String? { nil }
 }
 
+/// A non-interactive UI that keeps what it is told.
+final class RecordingUI: TargetUI, @unchecked Sendable {
+    private let lock = NSLock()
+    private var said: [String] = []
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return said }
+    var isInteractive: Bool { false }
+    func say(_ line: String) { lock.lock(); said.append(line); lock.unlock() }
+    func confirm(_ question: String) async -> Bool { false }
+    func readSecret(_ prompt: String) async -> String? { nil }
+    func ask(_ question: String) async -> String? { nil }
+}
+
 /// A git repository holding the quickstart example plus the Copilot files it needs.
 final class LocalWorkspace {
     let directory: TemporaryDirectory
     var url: URL { directory.url }
     var branch = "main"
     var buildspec = "buildspec.yml"
-    var testCommands = ["make test", "make integration-test"]
+    var testCommands = ["make test", "make integration-test ENV=test"]
     var deployments: [Deployment] = []
     var preDeployments: [DeploymentAction] = []
     var postDeployments: [DeploymentAction] = []

@@ -101,6 +101,23 @@ final class LocalWatchTests: XCTestCase {
         XCTAssertTrue(frames[0].contains("● └─ Build                    InProgress  1m04s"), frames[0])
     }
 
+    func testAFailedActionsLastLogLinesAreDrawnUnderIt() async throws {
+        var failed = snapshot(build: .succeeded, test: .failed, state: .failed)
+        failed.stages[2].actions[0].logTail = ["make: *** [test] Error 2", "exit status 2"]
+        let (console, output) = capture(live: true)
+        _ = try await watch(target: ScriptedTarget([failed]), pipeline: .example, console: console, now: { self.start + 65 })
+        XCTAssertTrue(output().contains("""
+              ✗ └─ TestCommands             Failed         make test exited with 2
+                  │ make: *** [test] Error 2
+                  │ exit status 2
+              ○ DeployTo-prod               Pending
+            """), output())
+        let (lines, said) = capture(live: false)
+        _ = try await watch(target: ScriptedTarget([failed]), pipeline: .example, console: lines, now: { self.start + 65 })
+        XCTAssertTrue(said().contains("DeployTo-test/TestCommands Failed: make test exited with 2\n      │ make: *** [test] Error 2\n      │ exit status 2\n"),
+                      said())
+    }
+
     func testLiveLinesAreCutToTheTerminalWidth() {
         XCTAssertEqual("abcdef".truncatedVisibly(to: 4), "abc…")
         XCTAssertEqual("abcd".truncatedVisibly(to: 4), "abcd")

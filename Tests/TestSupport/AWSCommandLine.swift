@@ -61,9 +61,26 @@ public struct AWSCommandLine {
 open class AWSMotoTestCase: XCTestCase {
     public static var moto: MotoServer!
 
+    /// Settings for the extension (`SLUICE_MOTO_ACTION_SECONDS`, `SLUICE_MOTO_FAILING_ACTIONS`).
+    open class var motoEnvironment: [String: String] { [:] }
+
     override open class func setUp() {
         super.setUp()
-        moto = try? MotoServer(extensions: ["moto_codepipeline.py"])
+        moto = try? MotoServer(extensions: ["moto_codepipeline.py"], environment: motoEnvironment)
+    }
+
+    /// Resets moto, seeds application `demo` with `environments`, and copies examples/quickstart
+    /// into a temporary home: the CLI, the home (for tearDown to remove) and the workspace in it.
+    public func prepareQuickstart(environments: [String] = ["test", "prod"]) async throws
+        -> (cli: AWSCommandLine, home: TemporaryDirectory, workspace: URL) {
+        let moto = try XCTUnwrap(Self.moto, "moto did not start")
+        try await moto.reset()
+        let cli = AWSCommandLine(moto: moto)
+        try cli.seedCopilotApplication("demo", environments: environments)
+        let home = try TemporaryDirectory("sluice-aws-\(name.filter(\.isLetter).suffix(24))")
+        let workspace = home.url.appendingPathComponent("quickstart")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)
+        return (cli, home, workspace)
     }
 
     override open class func tearDown() {

@@ -16,8 +16,10 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Starts the server, loading each extension (a Python file under Tests/Harness, e.g.
     /// `moto_codepipeline.py`) first. It stops when this process ends, even by a crash.
-    public init(extensions: [String] = []) throws {
+    /// `environment` is added to the server's (the extensions' settings, e.g. `SLUICE_MOTO_FAILING_ACTIONS`).
+    public init(extensions: [String] = [], environment: [String: String] = [:]) throws {
         harness = try HarnessProcess("moto_server.py", extensions.map { HarnessProcess.directory.appendingPathComponent($0).path },
+                                     environment: environment,
                                      missing: "is moto installed? `pip install 'moto[server]'`; scripts/test does it")
         port = harness.port
         endpoint = "http://127.0.0.1:\(port)"
@@ -57,6 +59,21 @@ public final class MotoServer: @unchecked Sendable {
         let created: CreateAccessKeyResult = try await bootstrap.call(.iam, "CreateAccessKey", ["UserName": user])
         credentials = AWSCredentials(accessKeyID: created.accessKey.accessKeyId, secretAccessKey: created.accessKey.secretAccessKey)
         return credentials!
+    }
+
+    /// A role in IAM that may do anything, trusted by every principal under `conditions`
+    /// (`["Bool": ["aws:MultiFactorAuthPresent": "true"]]`); returns its ARN.
+    @discardableResult
+    public func makeRole(_ name: String, conditions: [String: [String: String]] = [:]) async throws -> String {
+        let iam = AWSClient(configuration: try configuration())
+        var statement: [String: Any] = ["Effect": "Allow", "Principal": ["AWS": "*"], "Action": "sts:AssumeRole"]
+        if !conditions.isEmpty { statement["Condition"] = conditions }
+        let trust = String(decoding: try JSONSerialization.data(withJSONObject: ["Version": "2012-10-17", "Statement": [statement]]),
+                           as: UTF8.self)
+        let _: AWSEmptyShape = try await iam.call(.iam, "CreateRole", ["RoleName": name, "AssumeRolePolicyDocument": trust])
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        let _: AWSEmptyShape = try await iam.call(.iam, "PutRolePolicy", ["RoleName": name, "PolicyName": "all", "PolicyDocument": policy])
+        return "arn:aws:iam::123456789012:role/\(name)"
     }
 
     /// The credentials of the user `reset()` made last.
@@ -135,9 +152,10 @@ final class HarnessProcess: @unchecked Sendable {
     private let process = Process()
     private let stdin = Pipe()
 
-    init(_ script: String, _ arguments: [String], missing hint: String) throws {
+    init(_ script: String, _ arguments: [String], environment: [String: String] = [:], missing hint: String) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.directory.appendingPathComponent(script).path] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout

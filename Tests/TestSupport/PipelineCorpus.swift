@@ -14,13 +14,7 @@ public struct PipelineCorpusFile: Sendable {
     /// Every file INDEX.tsv lists. When the corpus is absent: skips the calling test,
     /// or fails it under CI.
     public static func all() throws -> [PipelineCorpusFile] {
-        let directory: URL
-        switch SharedData.locate("pipeline-corpus") {
-        case .success(let url): directory = url
-        case .failure(let missing):
-            if SharedData.isCI { XCTFail(missing.description); return [] }
-            throw XCTSkip(missing.description)
-        }
+        let directory = try SharedData.required("pipeline-corpus")
         let index = try String(contentsOf: directory.appendingPathComponent("INDEX.tsv"), encoding: .utf8)
         return index.split(separator: "\n").dropFirst().map { row in
             let columns = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

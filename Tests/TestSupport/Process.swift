@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 // What every test target needs to drive real things: the built binary, child
 // processes with captured output, temporary directories, the shared corpus.
@@ -123,6 +124,17 @@ public enum SharedData {
             return .success(url)
         }
         return .failure(MissingSharedData(path: url.path))
+    }
+
+    /// The directory, for a test that cannot run without it: when absent, the test is skipped,
+    /// or fails under CI.
+    public static func required(_ name: String) throws -> URL {
+        switch locate(name) {
+        case .success(let url): return url
+        case .failure(let missing):
+            if isCI { throw missing }
+            throw XCTSkip(missing.description)
+        }
     }
 }
 

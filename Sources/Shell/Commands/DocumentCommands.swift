@@ -22,7 +22,7 @@ enum DocumentCommands {
                                           manifest: open.manifest, manifestPath: open.files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(open.files.buildspec))
             do {
-                let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+                let target = try session.target(workspaceRoot: workspace.root)
                 let text = try await target.deploymentTemplate(context)
                 session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
             } catch is TargetUnavailable {
@@ -52,6 +52,17 @@ enum DocumentCommands {
     }
 
     static func validate(_ invocation: Invocation, _ session: Session) async throws {
+        let (path, diagnostics) = try validatePipeline(session)
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        guard errors == 0 else {
+            throw ShellError.failure("\(path) has \(errors) error(s)", hint: "fix them (the lines above say where), then `validate` again")
+        }
+        session.output.line("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")")
+    }
+
+    /// Validates the open pipeline and prints every finding; `push` and `release` do this first too.
+    static func validatePipeline(_ session: Session) throws -> (path: String, diagnostics: [Diagnostic]) {
         let workspace = try session.requireWorkspace()
         let open = try session.requirePipeline()
         let diagnostics = PipelineValidator(workspace: workspace).validate(open.document)
@@ -62,12 +73,7 @@ enum DocumentCommands {
             session.output.line("\(place): \(label): \(diagnostic.message)", style: diagnostic.severity == .error ? .red : .yellow)
             if let hint = diagnostic.hint { session.output.line("  hint: \(hint)") }
         }
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.count - errors
-        guard errors == 0 else {
-            throw ShellError.failure("\(path) has \(errors) error(s)", hint: "fix them (the lines above say where), then `validate` again")
-        }
-        session.output.line("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")")
+        return (path, diagnostics)
     }
 
     static func save(_ invocation: Invocation, _ session: Session) async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 
 /// help, set, echo, run, record, exit: the commands of the language itself.
 enum LanguageCommands {
@@ -116,17 +117,14 @@ extension Session {
 
     /// The UTF-8 text of a FILE argument, or a located error saying why not.
     func readTextFile(_ path: String, at location: ScriptLocation) throws -> String {
-        let url = resolve(path)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            let exists = FileManager.default.fileExists(atPath: url.path)
-            throw ShellError.failure(exists ? "cannot read \(path)" : "no file \(path)",
-                                     hint: exists ? "check its permissions" : "paths are relative to \(workingDirectory.path)",
-                                     at: location)
+        do {
+            guard let data = try TextFile.bytes(at: resolve(path), displayPath: path) else {
+                throw ShellError.failure("no file \(path)", hint: "paths are relative to \(workingDirectory.path)", at: location)
+            }
+            return try TextFile.decode(data, file: path)
+        } catch let error as ManifestError {
+            throw ShellError.failure(message(of: error), hint: error.hint, at: location)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ShellError.failure("\(path) is not UTF-8 text", at: location)
-        }
-        return text
     }
 }
 

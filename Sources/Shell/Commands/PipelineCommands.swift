@@ -69,13 +69,11 @@ enum PipelineCommands {
                                           manifest: try ManifestDocument.load(contentsOf: files.manifest).manifest,
                                           manifestPath: files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(files.buildspec))
-            let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            let target = try session.target(workspaceRoot: workspace.root)
             try await target.remove(context, deleteSecret: invocation.has("--delete-secret"), ui: session.targetUI)
         }
-        for url in [files.manifest, files.buildspec] where FileManager.default.fileExists(atPath: url.path) {
-            session.willWrite(url)
-            try FileManager.default.removeItem(at: url)
-        }
+        // Both files go as a unit (a kill midway is completed by the next sluice).
+        try session.commit([files.manifest, files.buildspec].map { session.overwrite($0, with: nil) })
         if files.layout == .directory {
             let directory = files.manifest.deletingLastPathComponent()
             if (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true {
@@ -103,7 +101,7 @@ enum PipelineCommands {
             let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application, manifest: manifest,
                                           manifestPath: open.files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(open.files.buildspec))
-            let target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            let target = try session.target(workspaceRoot: workspace.root)
             for line in try await target.deployedDescription(context) { output.line(line) }
         }
     }

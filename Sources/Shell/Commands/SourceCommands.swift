@@ -84,17 +84,24 @@ enum RepositoryURL {
         return "https://\(host)/\(text)"
     }
 
-    /// A repository name becomes the region's HTTPS clone URL (what Copilot stores).
+    /// A repository name, clone URL (https:// or ssh://git-codecommit.REGION.amazonaws.com/v1/repos/NAME) or
+    /// console URL becomes the console URL: what `copilot pipeline init` writes, and the one form Copilot's deploy reads.
     static func codeCommit(_ text: String, region: String?, at location: ScriptLocation) throws -> String {
-        if text.hasPrefix("https://") {
-            guard text.contains("git-codecommit."), text.contains("/v1/repos/") else {
+        if RepositoryLocation(text, provider: .codeCommit) != nil { return text }
+        var name = text
+        var region = region
+        for scheme in ["https://", "ssh://"] where text.hasPrefix(scheme) {
+            let parts = text.dropFirst(scheme.count).split(separator: "/", omittingEmptySubsequences: false)
+            let host = parts.first?.split(separator: ".") ?? []
+            guard parts.count == 4, parts[1] == "v1", parts[2] == "repos", host.count >= 4, host[0] == "git-codecommit" else {
                 throw ShellError.usage("'\(text)' is not a CodeCommit repository URL",
-                                       hint: "write https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME or just NAME",
+                                       hint: "write NAME, https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME or the console URL",
                                        at: location)
             }
-            return text
+            name = String(parts[3])
+            region = String(host[1])
         }
-        guard !text.contains("/") else {
+        guard !name.contains("/"), !name.contains(":") else {
             throw ShellError.usage("'\(text)' is not a CodeCommit repository name",
                                    hint: "CodeCommit names have no owner: write NAME or the repository's URL", at: location)
         }
@@ -103,6 +110,6 @@ enum RepositoryURL {
                                    hint: "give the URL (https://git-codecommit.REGION.amazonaws.com/v1/repos/\(text)), set AWS_REGION, or `target aws region REGION`",
                                    at: location)
         }
-        return "https://git-codecommit.\(region).amazonaws.com/v1/repos/\(text)"
+        return RepositoryLocation.codeCommitURL(name: name, region: region)
     }
 }

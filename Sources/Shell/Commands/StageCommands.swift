@@ -1,10 +1,11 @@
 import Manifest
+import Targets
 
 /// stage add/rm/move/ls, approval, test add/rm/ls, deploy/pre/post add/rm.
 enum StageCommands {
     static func add(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        try session.requireEnvironment(environment, at: invocation.location(of: "ENV"))
+        try await session.requireEnvironment(environment, at: invocation.location(of: "ENV"))
         if let other = invocation["OTHER"] { _ = try session.requireStage(other, at: invocation.location(of: "OTHER")) }
         let position: StagePosition
         switch (invocation.keyword(of: "OTHER"), invocation["OTHER"]) {
@@ -191,10 +192,14 @@ enum StageCommands {
 
 extension Session {
     /// Stages deploy to environments: a name the workspace lacks is a mistake worth stopping for.
-    func requireEnvironment(_ name: String, at location: ScriptLocation) throws {
+    func requireEnvironment(_ name: String, at location: ScriptLocation) async throws {
         let workspace = try requireWorkspace()
         guard !workspace.environments.contains(name) else { return }
-        let known = workspace.environments
+        // On AWS an environment of the application (its SSM parameter) counts though this workspace has no folder for it.
+        let target = try makeTarget(targetChoice, workspaceRoot: workspace.root, console: console)
+        let deployed = try await target.environments(application: workspace.application) ?? []
+        guard !deployed.contains(name) else { return }
+        let known = Array(Set(workspace.environments + deployed)).sorted()
         throw ShellError.failure("no environment \(name) in this workspace",
                                  hint: Suggestions.hint(for: name, among: known)
                                      ?? (known.isEmpty ? "create one with `copilot env init --name \(name)`"

@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 import Targets
 
 /// target, and what acts through the target: push, release, watch, status,
@@ -40,6 +41,11 @@ enum TargetCommands {
 
     static func push(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("push", session)
+        try validateBefore("push", session)
+        for stage in try context.plan().omittedStages {
+            session.output.line("warning: stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
+                                + "Copilot leaves it out of the pipeline, with its approval and tests", style: .yellow)
+        }
         let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"))
         let outcome = try await call("push", session) { try await target.push(context, options: options, ui: session.targetUI) }
         switch outcome {
@@ -59,6 +65,7 @@ enum TargetCommands {
 
     static func release(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("release", session)
+        try validateBefore("release", session)
         let id = try await call("release", session) { try await target.release(context) }
         session.output.line("started run \(id)")
     }
@@ -159,6 +166,16 @@ enum TargetCommands {
 
     static func logs(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("logs", session)
+        if invocation.has("--follow") {
+            let output = session.output
+            try await call("logs", session) {
+                try await target.followLogs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"]) { text in
+                    output.write(text)
+                    output.flush()
+                }
+            }
+            return
+        }
         let text = try await call("logs", session) {
             try await target.logs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"])
         }
@@ -170,11 +187,21 @@ enum TargetCommands {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget
         do {
-            target = try makeTarget(session.targetChoice, workspaceRoot: workspace.root, console: session.console)
+            target = try session.target(workspaceRoot: workspace.root)
         } catch is TargetUnavailable {
             throw unavailable(command, session)
         }
         return (target, try session.pipelineContext())
+    }
+
+    /// Copilot validates the manifest before it deploys: errors stop here, warnings are printed and the command goes on.
+    private static func validateBefore(_ command: String, _ session: Session) throws {
+        let (path, diagnostics) = try DocumentCommands.validatePipeline(session)
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        guard errors == 0 else {
+            throw ShellError.failure("\(command) stopped: \(path) has \(errors) error\(errors == 1 ? "" : "s")",
+                                     hint: "fix what the lines above say, then `\(command)` again")
+        }
     }
 
     /// Runs a target operation, naming the command in "not available" answers.

@@ -1,5 +1,6 @@
 import CLibEdit
 import Foundation
+import Manifest
 
 /// The persistent, per-user history of entries typed at the prompt, in libedit's file format
 /// at `$XDG_STATE_HOME/sluice/history` (default `~/.local/state/sluice/history`).
@@ -19,8 +20,9 @@ final class CommandHistory {
         self.file = file
         sluice_history_set_size(handle, Self.capacity)
         sluice_history_set_unique(handle, 1)
-        if let file, FileManager.default.fileExists(atPath: file.path) {
-            sluice_history_load(handle, file.path)
+        if let file {
+            AtomicFile.removeLeftovers(in: file.deletingLastPathComponent())
+            if FileManager.default.fileExists(atPath: file.path) { sluice_history_load(handle, file.path) }
         }
     }
 
@@ -65,18 +67,13 @@ final class CommandHistory {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            return "cannot create \(directory.path): \(error.localizedDescription)"
+            return "cannot create \(directory.path): \(FileProblem.reason(error))"
         }
         // Written beside the file and renamed over it: a reader never sees half a file.
-        let temporary = directory.appendingPathComponent(".history.\(getpid())")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { return "cannot write \(temporary.path): \(String(cString: strerror(errno)))" }
-        close(fd)
-        guard sluice_history_save(handle, temporary.path) >= 0,
-              rename(temporary.path, file.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            return "cannot write \(file.path): \(reason)"
+        do {
+            try AtomicFile.replace(file, mode: 0o600) { _, temporary in sluice_history_save(handle, temporary) >= 0 }
+        } catch {
+            return (error as? ManifestError).map { "\($0.file): \($0.message)" } ?? "\(error)"
         }
         return nil
     }

@@ -52,7 +52,7 @@ struct Completer {
         let next = session.table.commands(startingWith: topic).compactMap { command in
             command.words.count > topic.count ? command.words[topic.count] : nil
         }
-        return next.filter { $0.hasPrefix(prefix) }.uniqued().sorted()
+        return next.filter { $0.hasPrefix(prefix) }.removingDuplicates().sorted()
             .map { Candidate(value: $0, label: $0, isDirectory: false) }
     }
 }

@@ -51,7 +51,7 @@ public struct CommandTable: Sendable {
             }
         }
         // The first word names a group (`stage`) but what follows is none of its subcommands.
-        let subcommands = candidates.compactMap { commands[$0].words.dropFirst().first }.uniqued()
+        let subcommands = candidates.compactMap { commands[$0].words.dropFirst().first }.removingDuplicates()
         let group = first.text
         guard arguments.count > 1 else {
             throw ShellError.usage("`\(group)` needs a subcommand: \(subcommands.joined(separator: ", "))",
@@ -216,7 +216,7 @@ extension CommandTable {
             expectation.bound = bound
             literal += more
         }
-        expectation.words = literal.uniqued()
+        expectation.words = literal.removingDuplicates()
         return expectation
     }
 
@@ -284,7 +284,7 @@ private extension ArgumentSpec {
 
 extension Sequence where Element: Hashable {
     /// Without repeats, first occurrence kept.
-    func uniqued() -> [Element] {
+    func removingDuplicates() -> [Element] {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }

@@ -20,7 +20,7 @@ extension Session {
         if let argument = expectation.argument {
             candidates += values(for: argument.kind, bound: expectation.bound, prefix: prefix)
         }
-        let matching = candidates.filter { $0.hasPrefix(prefix) }.uniqued().sorted()
+        let matching = candidates.filter { $0.hasPrefix(prefix) }.removingDuplicates().sorted()
         return Completion(candidates: matching, kind: expectation.argument?.kind)
     }
 
@@ -59,7 +59,7 @@ extension Session {
         let namePrefix = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
         return names.filter { $0.hasPrefix(namePrefix) && (namePrefix.hasPrefix(".") || !$0.hasPrefix(".")) }.map { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
             return directoryPart + name + (isDirectory.boolValue ? "/" : "")
         }
     }

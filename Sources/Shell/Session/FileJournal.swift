@@ -1,42 +1,79 @@
 import Foundation
+import Manifest
 
-/// Remembers what every file a script writes looked like before the script began, so a
-/// failing script can put them all back: a script changes the workspace completely or
-/// not at all.
+/// What a script wrote, so a failing script can put back what it changed — and only that: a
+/// file is restored only while it still holds what this script wrote (checked under the
+/// workspace lock), so another sluice's later save is never erased.
 final class FileJournal {
-    /// Path → the bytes before the first change (nil: the file did not exist).
-    private var originals: [String: Data?] = [:]
+    private struct Entry {
+        var url: URL
+        var displayPath: String
+        /// Before the script's first change (nil: the file did not exist).
+        var original: Data?
+        /// After the script's last change (nil: the script removed it).
+        var written: Data?
+    }
+
+    private var entries: [String: Entry] = [:]
     private var order: [String] = []
     /// Directories the script created, deepest last.
     private var createdDirectories: [String] = []
 
-    /// Call before writing or removing `url` (and before creating its directory).
-    func willChange(_ url: URL) {
-        let path = url.standardizedFileURL.path
-        guard originals[path] == nil else { return }
-        originals[path] = .some(FileManager.default.contents(atPath: path))
-        order.append(path)
-        var missing: [String] = []
-        var directory = url.standardizedFileURL.deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.path), directory.path != "/" {
-            missing.append(directory.path)
-            directory.deleteLastPathComponent()
+    /// Call before committing `changes`: notes the directories their writes will create.
+    func willCommit(_ changes: [FileChange]) {
+        for change in changes where entries[change.url.path] == nil {
+            var missing: [String] = []
+            var directory = change.url.deletingLastPathComponent()
+            while !FileManager.default.fileExists(atPath: directory.path), directory.path != "/" {
+                missing.append(directory.path)
+                directory.deleteLastPathComponent()
+            }
+            createdDirectories += missing.reversed()
         }
-        createdDirectories += missing.reversed()
     }
 
-    /// Restores every file and removes what the script created.
-    func rollback() {
-        for path in order.reversed() {
-            guard let original = originals[path] else { continue }
-            if let data = original {
-                let url = URL(fileURLWithPath: path)
-                // `pipeline rm` may have removed the directory too.
-                try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? data.write(to: url, options: .atomic)
-            } else {
-                try? FileManager.default.removeItem(atPath: path)
+    /// `changes` were committed; `before` is what each file held just before.
+    func didCommit(_ changes: [FileChange], before: [Data?]) {
+        for (change, previous) in zip(changes, before) {
+            let path = change.url.path
+            if entries[path] == nil {
+                entries[path] = Entry(url: change.url, displayPath: change.displayPath, original: previous, written: nil)
+                order.append(path)
             }
+            entries[path]?.written = change.replacement
+        }
+    }
+
+    /// Puts back, as one unit, every file that still holds what this script wrote, removes the
+    /// directories it created (when empty) and returns one sentence per file: what was put
+    /// back, and what was not and why.
+    func rollback(_ files: WorkspaceFiles) -> [String] {
+        defer { forget() }
+        let changed = order.compactMap { entries[$0] }.filter { $0.original != $0.written }.reversed()
+        guard !changed.isEmpty else { return [] }
+        var said: [String] = []
+        do {
+            try files.locked { held in
+                var restorable: [Entry] = []
+                for entry in changed {
+                    let current = try? held.contents(of: entry.url, displayPath: entry.displayPath)
+                    if current == entry.written {
+                        restorable.append(entry)
+                    } else {
+                        said.append("not rolled back: \(entry.displayPath) was \(current == nil ? "removed" : "changed") "
+                            + "by someone else after this script wrote it; left as it is")
+                    }
+                }
+                try held.apply(restorable.map {
+                    FileChange(url: $0.url, displayPath: $0.displayPath, expected: $0.written.map { .contents($0) } ?? .absent,
+                               replacement: $0.original)
+                })
+                said = restorable.map {
+                    "rolled back: \($0.displayPath) " + ($0.original == nil ? "removed (the script created it)" : "restored")
+                } + said
+            }
+        } catch {
+            said.append("not rolled back: \(changed.map(\.displayPath).joined(separator: ", ")): \(error)")
         }
         for directory in createdDirectories.reversed() {
             // Only if still empty: never remove something the script did not create.
@@ -44,12 +81,12 @@ final class FileJournal {
                 try? FileManager.default.removeItem(atPath: directory)
             }
         }
-        forget()
+        return said
     }
 
     /// The script succeeded: its writes stay.
     func forget() {
-        originals.removeAll()
+        entries.removeAll()
         order.removeAll()
         createdDirectories.removeAll()
     }

@@ -3,7 +3,7 @@ import Manifest
 import Targets
 
 // How commands reach the workspace and the pipeline: opening, creating on first edit,
-// applying an edit with undo, saving through the script journal.
+// applying an edit with undo, saving through the workspace lock and the script journal.
 
 extension Session {
     /// The workspace, or the reason there is none.
@@ -92,17 +92,19 @@ extension Session {
     @discardableResult
     func savePipeline() throws -> Bool {
         guard var open = pipeline, open.isDirty else { return false }
-        if let buildspec = open.pendingBuildspec {
-            willWrite(open.files.buildspec)
-            try FileManager.default.createDirectory(at: open.files.buildspec.deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: open.files.buildspec.path) {
-                try AtomicFile.write(Data(buildspec.utf8), to: open.files.buildspec, displayPath: relativePath(open.files.buildspec))
-            }
-            open.pendingBuildspec = nil
+        var changes: [FileChange] = []
+        // A new pipeline's manifest and buildspec are written as a unit; a buildspec already
+        // there (the user's own) is kept.
+        if let buildspec = open.pendingBuildspec, !FileManager.default.fileExists(atPath: open.files.buildspec.path) {
+            changes.append(FileChange(url: open.files.buildspec, displayPath: relativePath(open.files.buildspec),
+                                      expected: .absent, replacement: Data(buildspec.utf8)))
         }
-        willWrite(open.files.manifest)
-        try open.document.save()
+        var manifest = try open.document.saveChange()
+        manifest.displayPath = relativePath(open.files.manifest)
+        changes.append(manifest)
+        try commit(changes)
+        open.pendingBuildspec = nil
+        open.document.didSave()
         pipeline = open
         if let workspace { self.workspace = try Workspace.load(root: workspace.root) }
         return true
@@ -185,7 +187,10 @@ enum GitRemote {
         }
         if text.contains("github.com/") { return SourceSetting(provider: .gitHub, repository: text, branch: nil) }
         if text.contains("bitbucket.org/") { return SourceSetting(provider: .bitbucket, repository: text, branch: nil) }
-        if text.contains("git-codecommit.") { return SourceSetting(provider: .codeCommit, repository: url, branch: nil) }
+        if text.contains("git-codecommit."),
+           let console = try? RepositoryURL.codeCommit(text, region: nil, at: ScriptLocation(file: ".git/config", line: 0, column: 0)) {
+            return SourceSetting(provider: .codeCommit, repository: console, branch: nil)
+        }
         return nil
     }
 }

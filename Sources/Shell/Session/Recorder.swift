@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 
 /// `record FILE`: every successful command that changes the workspace, written as a
 /// replayable script (expanded and quoted, so it needs no variables). A command with a
@@ -30,12 +31,10 @@ final class Recorder {
     }
 
     private func write(session: Session) throws {
-        session.willWrite(url)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
+            try session.commit([session.overwrite(url, with: Data(text.utf8))])
         } catch {
-            throw ShellError.failure("cannot write the recording \(displayPath): \(error.localizedDescription)",
+            throw ShellError.failure("cannot write the recording \(displayPath): \((error as? ManifestError)?.message ?? session.message(of: error))",
                                      hint: "check the directory exists and is writable")
         }
     }

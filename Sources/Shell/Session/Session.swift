@@ -37,6 +37,13 @@ public final class Session: @unchecked Sendable {
     var redoStack: [PipelineEdit] = []
     /// `target local|aws`, remembered in the workspace's `.sluice/`.
     public internal(set) var targetChoice: TargetChoice = .local
+    /// `trace on`: every AWS call of this session is shown on stderr.
+    var tracesAWSCalls = false
+    /// The target made for `targetChoice`, kept for the session so what it obtained once
+    /// (AWS credentials, an MFA-assumed role) serves every later command.
+    var madeTarget: (choice: TargetChoice, root: URL, target: any PipelineTarget)?
+    /// `whoami`'s AWS target while the local target is chosen, kept the same way.
+    var defaultAWSTarget: AWSTarget?
     var recorder: Recorder?
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?
@@ -57,7 +64,11 @@ public final class Session: @unchecked Sendable {
         targetUI = ScriptTargetUI(output: output)
         journal = mode == .script ? FileJournal() : nil
         do {
-            let workspace = try Workspace.locate(from: workingDirectory)
+            var workspace = try Workspace.locate(from: workingDirectory)
+            // Read again when tidying completed a write: it may have created or removed a pipeline.
+            if Self.tidy(workspace.root, output: output, workingDirectory: workingDirectory) {
+                workspace = try Workspace.load(root: workspace.root)
+            }
             self.workspace = workspace
             workspaceProblem = nil
             targetChoice = TargetStore.load(workspaceRoot: workspace.root)
@@ -67,6 +78,15 @@ public final class Session: @unchecked Sendable {
             workspaceProblem = ShellError.failure(manifestError?.message ?? String(describing: error), hint: manifestError?.hint
                 ?? "run sluice inside a Copilot workspace (a directory with copilot/.workspace)")
         }
+    }
+
+    /// Finishes what a killed sluice left half done in the workspace, and says so; returns
+    /// whether there was anything to do.
+    private static func tidy(_ root: URL, output: Output, workingDirectory: URL) -> Bool {
+        // The working directory too: where `record FILE` usually writes.
+        let said = WorkspaceFiles(root: root).recover(sweeping: [LocalTarget.temporaryDirectory(workspaceRoot: root), workingDirectory])
+        for sentence in said { output.diagnostic("note: " + sentence) }
+        return !said.isEmpty
     }
 
     // MARK: What the prompt shows
@@ -153,6 +173,32 @@ public final class Session: @unchecked Sendable {
         await transaction { await self.run(text: text, file: file) }
     }
 
+    /// Runs a script given as bytes (a file, `-c`, stdin), all decoded alike: a byte-order mark
+    /// is dropped; bytes that are not UTF-8 are a usage error at their LINE:COL, nothing run.
+    public func runScript(_ data: Data, file: String) async -> Outcome {
+        do {
+            return await runScript(try TextFile.decode(data, file: file), file: file)
+        } catch let error as ManifestError {
+            return failed(ShellError.usage(error.message, hint: error.hint,
+                                           at: ScriptLocation(file: file, line: error.line, column: error.column)))
+        } catch {
+            return failed(error)
+        }
+    }
+
+    /// Reads the script file at `path` (a FIFO such as `<(…)` too) and runs it as above; nil
+    /// when there is no such file.
+    public func runScript(path: String) async -> Outcome? {
+        let data: Data?
+        do {
+            data = try TextFile.bytes(at: URL(fileURLWithPath: path), displayPath: path, pipes: true)
+        } catch {
+            return failed(error)
+        }
+        guard let data else { return nil }
+        return await runScript(data, file: path)
+    }
+
     func runScript(syntax: [CommandSyntax]) async -> Outcome {
         await transaction { await self.run(syntax) }
     }
@@ -168,8 +214,8 @@ public final class Session: @unchecked Sendable {
         }
         if outcome == .success {
             journal?.forget()
-        } else {
-            journal?.rollback()
+        } else if let journal {
+            for sentence in journal.rollback(workspaceFiles) { output.diagnostic(sentence) }
         }
         output.flush()
         return outcome
@@ -199,9 +245,23 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    /// Writes a file through the script journal (so a failing script can undo it).
-    func willWrite(_ url: URL) {
-        journal?.willChange(url)
+    /// How this session's writes reach the workspace: under the lock every sluice on it shares.
+    var workspaceFiles: WorkspaceFiles { WorkspaceFiles(root: workspace?.root) }
+
+    /// Commits `changes` as one unit through the workspace lock (a file changed meanwhile is
+    /// an error, nothing written) and, in a script, the journal that puts them back if the
+    /// script fails. Returns what each file held before.
+    @discardableResult
+    func commit(_ changes: [FileChange]) throws -> [Data?] {
+        journal?.willCommit(changes)
+        let before = try workspaceFiles.commit(changes)
+        journal?.didCommit(changes, before: before)
+        return before
+    }
+
+    /// A change to `url` that replaces whatever it holds (nil removes it).
+    func overwrite(_ url: URL, with data: Data?) -> FileChange {
+        FileChange(url: url, displayPath: relativePath(url), expected: .anything, replacement: data)
     }
 
     // MARK: Errors from other modules

@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 import Targets
 
 /// Where `target` remembers its choice: `.sluice/target.json` in the workspace, beside a
@@ -16,17 +17,13 @@ enum TargetStore {
     }
 
     static func save(_ choice: TargetChoice, workspaceRoot: URL, session: Session) throws {
-        let ignore = SluiceDirectory.gitignore(in: workspaceRoot)
         let target = file(workspaceRoot)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            if !FileManager.default.fileExists(atPath: ignore.path) { session.willWrite(ignore) }
-            try SluiceDirectory.prepare(in: workspaceRoot)
-            session.willWrite(target)
-            try (encoder.encode(choice) + Data("\n".utf8)).write(to: target, options: .atomic)
+            try session.commit([session.overwrite(target, with: try encoder.encode(choice) + Data("\n".utf8))])
         } catch {
-            throw ShellError.failure("cannot remember the target in \(target.path): \(error.localizedDescription)",
+            throw ShellError.failure("cannot remember the target: \(session.message(of: error))",
                                      hint: "check that the workspace directory is writable")
         }
     }

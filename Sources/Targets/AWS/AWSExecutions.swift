@@ -1,4 +1,4 @@
-@_implementationOnly import AWS
+import AWS
 import Foundation
 
 // Executions as `watch` and `status` draw them, from CodePipeline's answers.
@@ -42,7 +42,7 @@ extension AWSTarget {
                 snapshot = self.snapshot(of: execution, in: state, pipeline: name)
             }
             remember(execution, for: name)
-            return snapshot
+            return await withFailureTails(snapshot, state, aws)
         } catch let error as AWSError where error.isThrottling {
             throw CodePipelineThrottled()
         }
@@ -53,6 +53,21 @@ extension AWSTarget {
         let name = try await pipelineName(pipeline, aws)
         let state = try await aws.codePipeline.getPipelineState(.init(name: name))
         return snapshot(of: try await describe(id, of: name, aws), in: state, pipeline: name)
+    }
+
+    /// The snapshot with the last lines of each failed build's log under its action.
+    private func withFailureTails(_ snapshot: ExecutionSnapshot, _ state: CodePipeline.GetPipelineStateOutput,
+                                  _ aws: AWSClients) async -> ExecutionSnapshot {
+        var snapshot = snapshot
+        for (stageIndex, stage) in snapshot.stages.enumerated() {
+            let actionStates = state.stageStates?.first { $0.stageName == stage.name }?.actionStates ?? []
+            for (actionIndex, action) in stage.actions.enumerated() where action.state == .failed {
+                guard let buildID = actionStates.first(where: { $0.actionName == action.name })?.latestExecution?.externalExecutionId
+                else { continue }
+                snapshot.stages[stageIndex].actions[actionIndex].logTail = await failureTail(ofBuild: buildID, aws)
+            }
+        }
+        return snapshot
     }
 
     /// One execution's summary, looked up among the newest hundred.
@@ -93,7 +108,7 @@ extension AWSTarget {
                 switch latest.status {
                 case "InProgress": actionState = latest.token != nil ? .waitingForApproval : .inProgress
                 case "Succeeded": actionState = .succeeded
-                case "Failed": actionState = actionName.hasPrefix("ApprovePromotionTo-") ? .rejected : .failed
+                case "Failed": actionState = StageName.isApproval(actionName) ? .rejected : .failed
                 case "Abandoned": actionState = .abandoned
                 default: actionState = .pending
                 }

@@ -1,4 +1,4 @@
-@_implementationOnly import AWS
+import AWS
 import Foundation
 import Manifest
 
@@ -12,7 +12,8 @@ extension AWSTarget {
 
     /// The stack's template for the manifest and the application's environments.
     private func template(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
-        let input = try await templateInput(pipeline, aws)
+        var input = try await templateInput(pipeline, aws)
+        input.isLegacy = try await pipelineStack(pipeline, aws).isLegacy
         do {
             return try PipelineTemplate.make(input).rendered()
         } catch let error as AWSTargetError {
@@ -23,25 +24,31 @@ extension AWSTarget {
     public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         let aws = try aws()
         let body = try await template(pipeline, aws)
-        let stack = try await describeStack(pipeline.stackName, aws)
+        let target = try await pipelineStack(pipeline, aws)
+        let stackName = target.name
+        if target.isLegacy {
+            ui.say("Updating stack \(stackName): Copilot deployed pipeline \(pipeline.manifest.name) before v1.16 under its legacy name "
+                   + "(stack and CodePipeline named \(stackName), tagged without copilot-pipeline), so it is updated in place, not created beside it.")
+        }
+        let stack = try await describeStack(stackName, aws)
         if let status = stack?.stackStatus {
             if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
-                throw AWSTargetError("stack \(pipeline.stackName) is \(status) after a failed creation and cannot be updated",
+                throw AWSTargetError("stack \(stackName) is \(status) after a failed creation and cannot be updated",
                                      hint: "`pipeline rm` deletes it, then `push` creates it again")
             }
             if status.hasSuffix("_IN_PROGRESS"), status != "REVIEW_IN_PROGRESS" {
-                throw AWSTargetError("stack \(pipeline.stackName) is busy (\(status))",
+                throw AWSTargetError("stack \(stackName) is busy (\(status))",
                                      hint: "wait until it settles, then push again")
             }
         }
         let creating = stack == nil || stack?.stackStatus == "REVIEW_IN_PROGRESS"
-        if !creating, try await aws.cloudFormation.getTemplate(.init(stackName: pipeline.stackName)).templateBody == body {
-            ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(pipeline.stackName)).")
+        if !creating, try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody == body {
+            ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
             return .upToDate
         }
         // A missing token is found (and asked for) before the plan, but stored only once the plan is accepted.
         var tokenToStore: (secretID: String, token: String)?
-        if case .gitHubToken(_, let repository, _, let secretID) = try PipelineSource(pipeline.manifest.source),
+        if case .gitHubToken(_, let repository, _, let secretID) = try pipeline.plan().source,
            try await !secretExists(secretID, aws) {
             if options.dryRun {
                 ui.say("Secret \(secretID) does not exist yet: the real push will ask for the GitHub token.")
@@ -51,16 +58,17 @@ extension AWSTarget {
         }
 
         let changeSet = "sluice-\(Int(Date().timeIntervalSince1970))"
-        let reference = CloudFormation.ChangeSetReference(changeSetName: changeSet, stackName: pipeline.stackName)
+        let reference = CloudFormation.ChangeSetReference(changeSetName: changeSet, stackName: stackName)
         do {
             _ = try await aws.cloudFormation.createChangeSet(.init(
-                stackName: pipeline.stackName, changeSetName: changeSet, changeSetType: creating ? "CREATE" : "UPDATE",
+                stackName: stackName, changeSetName: changeSet, changeSetType: creating ? "CREATE" : "UPDATE",
                 templateBody: body, capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
-                tags: [.init(key: "copilot-application", value: pipeline.application),
-                       .init(key: "copilot-pipeline", value: pipeline.manifest.name)],
+                // Copilot tags a legacy pipeline with its application only; the missing pipeline tag is what marks it legacy.
+                tags: [.init(key: "copilot-application", value: pipeline.application)]
+                    + (target.isLegacy ? [] : [.init(key: "copilot-pipeline", value: pipeline.manifest.name)]),
                 description: "sluice push of \(pipeline.manifestPath)"))
         } catch let error as AWSError where error.httpStatus.map({ (400..<500).contains($0) }) ?? false {
-            throw AWSTargetError("CloudFormation rejected the template of \(pipeline.stackName): \(error.code): \(error.message)",
+            throw AWSTargetError("CloudFormation rejected the template of \(stackName): \(error.code): \(error.message)",
                                  hint: "`show template` prints it")
         }
         let described = try await settledChangeSet(reference, aws)
@@ -68,14 +76,14 @@ extension AWSTarget {
             let reason = described.statusReason ?? "no reason given"
             try? await aws.cloudFormation.deleteChangeSet(reference)
             if reason.contains("didn't contain changes") || reason.contains("No updates are to be performed") {
-                ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(pipeline.stackName)).")
+                ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
                 return .upToDate
             }
-            throw AWSTargetError("CloudFormation rejected the change set for \(pipeline.stackName): \(reason)",
+            throw AWSTargetError("CloudFormation rejected the change set for \(stackName): \(reason)",
                                  hint: "`show template` prints the template it was given")
         }
         let changes = (described.changes ?? []).compactMap(\.resourceChange)
-        for line in Self.plan(changes, stack: pipeline.stackName, creating: creating) { ui.say(line) }
+        for line in Self.plan(changes, stack: stackName, creating: creating) { ui.say(line) }
 
         if options.dryRun {
             try? await aws.cloudFormation.deleteChangeSet(reference)
@@ -88,7 +96,7 @@ extension AWSTarget {
                 throw AWSTargetError("push needs a confirmation, and a script cannot give one",
                                      hint: "`push --yes` deploys without asking; `push --dry-run` only shows the plan")
             }
-            guard await ui.confirm("Deploy these changes to \(pipeline.stackName)?") else {
+            guard await ui.confirm("Deploy these changes to \(stackName)?") else {
                 try? await aws.cloudFormation.deleteChangeSet(reference)
                 ui.say("Nothing was deployed.")
                 return .planned
@@ -98,20 +106,20 @@ extension AWSTarget {
         if let (secretID, token) = tokenToStore {
             try await storeToken(token, as: secretID, pipeline: pipeline, ui: ui, aws)
         }
-        let seen = Set(try await recentEvents(pipeline.stackName, aws).map(\.eventId))
+        let seen = Set(try await recentEvents(stackName, aws).map(\.eventId))
         do {
             try await aws.cloudFormation.executeChangeSet(reference)
         } catch let error as AWSError where error.httpStatus.map({ (400..<500).contains($0) }) ?? false {
-            throw AWSTargetError("CloudFormation rejected the template of \(pipeline.stackName): \(error.code): \(error.message)",
+            throw AWSTargetError("CloudFormation rejected the template of \(stackName): \(error.code): \(error.message)",
                                  hint: "`show template` prints it")
         }
-        let settled = try await followStack(pipeline.stackName, seen: seen, ui: ui, aws)
+        let settled = try await followStack(stackName, seen: seen, ui: ui, aws)
         forget(pipeline)
         guard ["CREATE_COMPLETE", "UPDATE_COMPLETE"].contains(settled.status) else {
             let failure = settled.firstFailure
             let what = failure.map { "\($0.logicalResourceId ?? "?") (\($0.resourceType ?? "?")) failed: \($0.resourceStatusReason ?? "no reason given")" }
                 ?? "the stack ended \(settled.status)"
-            throw AWSTargetError("push of \(pipeline.stackName) failed: \(what); the stack is now \(settled.status)",
+            throw AWSTargetError("push of \(stackName) failed: \(what); the stack is now \(settled.status)",
                                  hint: settled.status == "ROLLBACK_COMPLETE" ? "`pipeline rm` deletes it before the next push"
                                      : "fix the cause, then push again")
         }
@@ -120,7 +128,7 @@ extension AWSTarget {
                    + "activate it in the console (Developer Tools › Settings › Connections, "
                    + "https://console.aws.amazon.com/codesuite/settings/connections) before the pipeline can read the source.")
         }
-        ui.say("Pipeline \(pipeline.manifest.name) deployed (stack \(pipeline.stackName), \(settled.status)).")
+        ui.say("Pipeline \(pipeline.manifest.name) deployed (stack \(stackName), \(settled.status)).")
         guard creating else { return .deployed(executionID: nil) }
         // CodePipeline starts a first execution when it creates a pipeline.
         let name = try await pipelineName(pipeline, aws)
@@ -146,32 +154,51 @@ extension AWSTarget {
     }
 
     private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
-        guard try await describeStack(pipeline.stackName, aws) != nil else {
-            ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(pipeline.stackName) in \(aws.configuration.region.value)).")
+        let stackName = try await pipelineStack(pipeline, aws).name
+        guard try await describeStack(stackName, aws) != nil else {
+            ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(stackName) in \(aws.configuration.region.value)).")
             return
         }
-        let seen = Set(try await recentEvents(pipeline.stackName, aws).map(\.eventId))
-        try await aws.cloudFormation.deleteStack(.init(stackName: pipeline.stackName))
-        let settled = try await followStack(pipeline.stackName, seen: seen, ui: ui, aws)
+        let seen = Set(try await recentEvents(stackName, aws).map(\.eventId))
+        try await aws.cloudFormation.deleteStack(.init(stackName: stackName))
+        let settled = try await followStack(stackName, seen: seen, ui: ui, aws)
         guard settled.status == "DELETE_COMPLETE" else {
-            throw AWSTargetError("deleting \(pipeline.stackName) failed: the stack is \(settled.status)"
+            throw AWSTargetError("deleting \(stackName) failed: the stack is \(settled.status)"
                                  + (settled.firstFailure.map { "; \($0.logicalResourceId ?? "?"): \($0.resourceStatusReason ?? "")" } ?? ""),
                                  hint: "the CloudFormation console shows what holds it")
         }
-        ui.say("Pipeline \(pipeline.manifest.name) removed (stack \(pipeline.stackName) deleted).")
+        ui.say("Pipeline \(pipeline.manifest.name) removed (stack \(stackName) deleted).")
     }
 
     // MARK: Inputs
 
-    /// The application's environments from Copilot's SSM parameters, the workspace's workloads.
+    /// The plan, the application's environments from Copilot's SSM parameters, the connection a name names.
     func templateInput(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> PipelineTemplateInput {
         let region = aws.configuration.region.value
-        let applicationParameter = "/copilot/applications/\(pipeline.application)"
+        let environments = try await copilotEnvironments(application: pipeline.application, aws)
+        let plan = try pipeline.plan()
+        if case .codeCommit(let repository, let repositoryRegion?, _, _) = plan.source, repositoryRegion != region {
+            throw AWSTargetError("repository \(repository) is in \(repositoryRegion), but application \(pipeline.application) is in \(region); "
+                                 + "they must be in the same region", hint: "Copilot refuses a CodeCommit repository in another region too")
+        }
+        var existingConnectionARN: String?
+        if case .connection(_, _, _, .existing(let name), _) = plan.source {
+            existingConnectionARN = try await connectionARN(named: name, aws)
+        }
+        return PipelineTemplateInput(plan: plan, region: region, environments: environments,
+                                     existingConnectionARN: existingConnectionARN,
+                                     additionalPolicy: pipeline.manifest.build?.additionalPolicy)
+    }
+
+    /// The environments of `application`, from Copilot's SSM parameters `/copilot/applications/APP/environments/ENV`.
+    func copilotEnvironments(application: String, _ aws: AWSClients) async throws -> [String: CopilotEnvironment] {
+        let region = aws.configuration.region.value
+        let applicationParameter = "/copilot/applications/\(application)"
         do {
             _ = try await aws.ssm.getParameter(.init(name: applicationParameter))
         } catch let error as AWSError where error.code == "ParameterNotFound" {
-            throw AWSTargetError("application \(pipeline.application) does not exist in \(region): no SSM parameter \(applicationParameter)",
-                                 hint: "create it with `copilot app init \(pipeline.application)`, or choose its region with `target aws region REGION`")
+            throw AWSTargetError("application \(application) does not exist in \(region): no SSM parameter \(applicationParameter)",
+                                 hint: "create it with `copilot app init \(application)`, or choose its region with `target aws region REGION`")
         }
         var environments: [String: CopilotEnvironment] = [:]
         var nextToken: String?
@@ -189,10 +216,23 @@ extension AWSTarget {
             }
             nextToken = page.nextToken
         } while nextToken != nil
-        let workloads = try Workspace.load(root: pipeline.workspaceRoot).workloads.map(\.name)
-        return PipelineTemplateInput(application: pipeline.application, manifest: pipeline.manifest,
-                                     buildspecPath: pipeline.buildspecPath, region: region,
-                                     environments: environments, workloads: workloads)
+        return environments
+    }
+
+    public func environments(application: String) async throws -> [String]? {
+        try await copilotEnvironments(application: application, try aws()).keys.sorted()
+    }
+
+    /// The ARN of the existing connection `name`, as Copilot's codestar.GetConnectionARN finds it.
+    private func connectionARN(named name: String, _ aws: AWSClients) async throws -> String {
+        var nextToken: String?
+        repeat {
+            let page = try await aws.codeStarConnections.listConnections(.init(nextToken: nextToken))
+            if let arn = page.connections?.first(where: { $0.connectionName == name })?.connectionArn { return arn }
+            nextToken = page.nextToken
+        } while nextToken != nil
+        throw AWSTargetError("no CodeStar connection named \(name) in \(aws.configuration.region.value)",
+                             hint: "connection_name names an existing connection; create it in the console, or remove connection_name to let the stack create one")
     }
 
     private func secretExists(_ secretID: String, _ aws: AWSClients) async throws -> Bool {

@@ -1,6 +1,6 @@
 // Implementation-only: AWS (and swift-algorithms behind it) must not leak extension members into
 // the modules that import Targets.
-@_implementationOnly import AWS
+import AWS
 import Foundation
 import Manifest
 
@@ -11,38 +11,43 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     public let kind = "aws"
     let profile: String?
     let region: String?
-    /// Process environment, with `target aws endpoint URL` applied over it.
+    let endpoint: String?
     let environment: [String: String]
+    let options: TargetOptions
 
     private let lock = NSLock()
     private var clients: AWSClients?
     /// Physical pipeline names, by stack name: the stack's `Pipeline` resource never changes name.
     private var pipelineNames: [String: String] = [:]
+    /// Each pipeline's stack, by Copilot's stack name for it (`pipeline-APP-NAME`).
+    private var stacks: [String: PipelineStack] = [:]
     /// What `watch` follows, by pipeline name; see `latestExecution`.
     private var followed: [String: FollowedExecution] = [:]
     /// When each action execution was first seen running, for elapsed times once it has finished.
     private var actionStarts: [String: Date] = [:]
+    /// The last lines of failed builds' logs, by build id, fetched once for `watch`.
+    private var failureTails: [String: [String]] = [:]
 
-    public init(profile: String?, region: String?, endpoint: String?,
+    /// `endpoint` (`target aws endpoint URL`) wins over every configured endpoint.
+    public init(profile: String?, region: String?, endpoint: String?, options: TargetOptions = TargetOptions(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.profile = profile
         self.region = region
-        var environment = environment
-        if let endpoint {
-            // An explicit endpoint wins over every configured one, service-specific included.
-            for key in environment.keys where key.hasPrefix("AWS_ENDPOINT_URL_") { environment[key] = nil }
-            environment["AWS_ENDPOINT_URL"] = endpoint
-            environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = nil
-        }
+        self.endpoint = endpoint
+        self.options = options
         self.environment = environment
     }
 
-    /// The clients, made on first use.
+    /// The configuration and clients, made on first use and kept, so credentials obtained
+    /// once (an SSO role, an assumed role after its MFA code) serve every later call.
     func aws() throws -> AWSClients {
         lock.lock()
         defer { lock.unlock() }
         if let clients { return clients }
-        let configuration = try AWSConfiguration.resolve(profile: profile, region: region, environment: environment)
+        let observer: (@Sendable (AWSCallRecord) -> Void)? = options.trace.map { trace in { @Sendable record in trace(record.summary) } }
+        let configuration = try AWSConfiguration.resolve(
+            profile: profile, region: region, endpoint: endpoint, environment: environment, askSecret: options.askSecret,
+            callObserver: observer)
         let made = AWSClients(configuration: configuration)
         clients = made
         return made
@@ -108,52 +113,18 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
             result: .init(summary: comment ?? "\(verdict) from sluice", status: verdict), token: token))
     }
 
-    /// CodeBuild's full output is in CloudWatch Logs; this is what CodePipeline knows of each action.
-    public func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String {
-        let aws = try aws()
-        let name = try await pipelineName(pipeline, aws)
-        let stageName = [StageName.source, StageName.build].contains(stage) || stage.hasPrefix("DeployTo-")
-            ? stage : StageName.deploy(stage)
-        let state = try await aws.codePipeline.getPipelineState(.init(name: name))
-        guard let found = state.stageStates?.first(where: { $0.stageName == stageName }) else {
-            throw AWSTargetError("pipeline \(name) has no stage \(stageName)",
-                                 hint: "its stages are \((state.stageStates ?? []).compactMap(\.stageName).joined(separator: ", "))")
-        }
-        let actions = (found.actionStates ?? []).filter { action == nil || $0.actionName == action }
-        if let action, actions.isEmpty {
-            throw AWSTargetError("stage \(stageName) has no action \(action)",
-                                 hint: "its actions are \((found.actionStates ?? []).compactMap(\.actionName).joined(separator: ", "))")
-        }
-        let formatter = ISO8601DateFormatter()
-        var lines: [String] = []
-        for entry in actions {
-            var line = "\(stageName)/\(entry.actionName ?? "?"): "
-            guard let latest = entry.latestExecution else {
-                lines.append(line + "has not run")
-                continue
-            }
-            line += latest.status ?? "unknown"
-            if let changed = latest.lastStatusChange { line += " at " + formatter.string(from: changed) }
-            if let summary = latest.summary, !summary.isEmpty { line += " — " + summary }
-            if let error = latest.errorDetails?.message { line += "\n  error: " + error }
-            if let url = latest.externalExecutionUrl { line += "\n  details: " + url }
-            lines.append(line)
-        }
-        lines.append("(CodeBuild writes each build's full output to CloudWatch Logs, group /aws/codebuild/PROJECT.)")
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     /// Copilot's `pipeline show` for what is deployed: About, then Stages with their actions.
     public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] {
         let aws = try aws()
         let region = aws.configuration.region.value
-        guard try await describeStack(pipeline.stackName, aws) != nil else {
-            return ["deployed: no (no stack \(pipeline.stackName) in \(region); `push` deploys it)"]
+        let stackName = try await pipelineStack(pipeline, aws).name
+        guard try await describeStack(stackName, aws) != nil else {
+            return ["deployed: no (no stack \(stackName) in \(region); `push` deploys it)"]
         }
         let name = try await pipelineName(pipeline, aws)
         let described = try await aws.codePipeline.getPipeline(.init(name: name))
         let formatter = ISO8601DateFormatter()
-        var lines = ["About", "  Name        \(name)", "  Stack       \(pipeline.stackName)", "  Region      \(region)"]
+        var lines = ["About", "  Name        \(name)", "  Stack       \(stackName)", "  Region      \(region)"]
         if let arn = described.metadata?.pipelineArn { lines.append("  ARN         \(arn)") }
         if let created = described.metadata?.created { lines.append("  Created At  \(formatter.string(from: created))") }
         if let updated = described.metadata?.updated { lines.append("  Updated At  \(formatter.string(from: updated))") }
@@ -184,28 +155,53 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
 
     // MARK: Shared lookups
 
-    /// The name of the CodePipeline the stack made, from the stack's `PipelineName` output.
+    /// The stack holding the pipeline: Copilot's `pipeline-APP-NAME`, or the stack of a pipeline Copilot
+    /// deployed before v1.16 under its legacy naming — named as the manifest, tagged `copilot-application`
+    /// but not `copilot-pipeline` (Copilot's deploy.ListDeployedPipelines tells them apart so).
+    func pipelineStack(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> PipelineStack {
+        if let known = withLock({ stacks[pipeline.stackName] }) { return known }
+        var found = PipelineStack(name: pipeline.stackName, isLegacy: false)
+        if try await describeStack(pipeline.stackName, aws) == nil,
+           let legacy = try await describeStack(pipeline.manifest.name, aws),
+           let tags = legacy.tags,
+           tags.contains(where: { $0.key == "copilot-application" && $0.value == pipeline.application }),
+           !tags.contains(where: { $0.key == "copilot-pipeline" }) {
+            found = PipelineStack(name: pipeline.manifest.name, isLegacy: true)
+        }
+        withLock { stacks[pipeline.stackName] = found }
+        return found
+    }
+
+    /// The name of the CodePipeline the stack made, from the stack's `PipelineName` output; a legacy
+    /// pipeline Copilot deployed has no such output, and is named as its stack.
     func pipelineName(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
-        if let known = withLock({ pipelineNames[pipeline.stackName] }) { return known }
-        guard let stack = try await describeStack(pipeline.stackName, aws) else { throw notDeployed(pipeline, aws) }
-        guard let name = stack.outputs?.first(where: { $0.outputKey == PipelineTemplate.pipelineNameOutput })?.outputValue else {
-            throw AWSTargetError("stack \(pipeline.stackName) is \(stack.stackStatus) and has no \(PipelineTemplate.pipelineNameOutput) output",
+        let stackName = try await pipelineStack(pipeline, aws).name
+        if let known = withLock({ pipelineNames[stackName] }) { return known }
+        guard let stack = try await describeStack(stackName, aws) else { throw try await notDeployed(pipeline, aws) }
+        let output = stack.outputs?.first(where: { $0.outputKey == PipelineTemplate.pipelineNameOutput })?.outputValue
+        let isLegacy = try await pipelineStack(pipeline, aws).isLegacy
+        guard let name = output ?? (isLegacy ? stackName : nil) else {
+            throw AWSTargetError("stack \(stackName) is \(stack.stackStatus) and has no \(PipelineTemplate.pipelineNameOutput) output",
                                  hint: "`push` deploys the pipeline (again)")
         }
-        withLock { pipelineNames[pipeline.stackName] = name }
+        withLock { pipelineNames[stackName] = name }
         return name
     }
 
-    func notDeployed(_ pipeline: PipelineContext, _ aws: AWSClients) -> AWSTargetError {
-        AWSTargetError("pipeline \(pipeline.manifest.name) is not deployed: no stack \(pipeline.stackName) in "
+    func notDeployed(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> AWSTargetError {
+        AWSTargetError("pipeline \(pipeline.manifest.name) is not deployed: no stack \(try await pipelineStack(pipeline, aws).name) in "
                        + aws.configuration.region.value, hint: "`push` deploys it")
     }
 
     func forget(_ pipeline: PipelineContext) {
         withLock {
-            if let name = pipelineNames.removeValue(forKey: pipeline.stackName) { followed[name] = nil }
+            let stackName = stacks.removeValue(forKey: pipeline.stackName)?.name ?? pipeline.stackName
+            if let name = pipelineNames.removeValue(forKey: stackName) { followed[name] = nil }
         }
     }
+
+    func failureTail(_ buildID: String) -> [String]? { withLock { failureTails[buildID] } }
+    func remember(failureTail: [String], of buildID: String) { withLock { failureTails[buildID] = failureTail } }
 
     func follow(_ name: String) -> FollowedExecution? { withLock { followed[name] } }
     func remember(_ execution: FollowedExecution, for name: String) { withLock { followed[name] = execution } }
@@ -227,14 +223,22 @@ struct AWSClients: Sendable {
     let codePipeline: CodePipeline
     let ssm: SSM
     let secretsManager: SecretsManager
+    let codeStarConnections: CodeStarConnections
+    let sts: STS
+    let codeBuild: CodeBuild
+    let logs: CloudWatchLogs
 
     init(configuration: AWSConfiguration) {
         let client = AWSClient(configuration: configuration)
         self.configuration = configuration
+        sts = STS(client: client)
+        codeBuild = CodeBuild(client: client)
+        logs = CloudWatchLogs(client: client)
         cloudFormation = CloudFormation(client: client)
         codePipeline = CodePipeline(client: client)
         ssm = SSM(client: client)
         secretsManager = SecretsManager(client: client)
+        codeStarConnections = CodeStarConnections(client: client)
     }
 }
 
@@ -256,4 +260,11 @@ extension AWSError {
     /// CloudFormation's answer about a stack that does not exist.
     var isMissingStack: Bool { code == "ValidationError" && message.contains("does not exist") }
     var isThrottling: Bool { httpStatus == 429 || code.lowercased().contains("throttl") || code == "TooManyRequestsException" }
+}
+
+/// A pipeline's CloudFormation stack.
+struct PipelineStack: Sendable {
+    var name: String
+    /// Deployed by Copilot before v1.16: the stack and the CodePipeline are named as the manifest.
+    var isLegacy: Bool
 }

@@ -1,41 +1,37 @@
 import Manifest
 
-// The CloudFormation template of stack `pipeline-APP-NAME`: the resources Copilot's
-// pipeline template (internal/pkg/template/templates/cicd) deploys for the same manifest,
-// with one difference: the artifact bucket belongs to this stack instead of the
-// application's StackSet, so the pipeline needs nothing `copilot app init` made
-// besides the environments' roles.
+// The CloudFormation template of a pipeline's stack: the pipeline plan rendered as Copilot's
+// pipeline template (internal/pkg/template/templates/cicd/pipeline_cfn.yml) renders it.
+// docs/copilot-differences.tsv lists, with reasons, every place where the result differs
+// from Copilot's for the same input; TargetsTests/CopilotParityTests checks that nothing else does.
 
-/// Everything the template depends on besides the manifest.
+/// Everything the template depends on besides the plan: facts only AWS knows.
 public struct PipelineTemplateInput: Sendable {
-    public var application: String
-    public var manifest: PipelineManifest
-    /// The pipeline's buildspec, relative to the workspace root (the manifest's `build.buildspec` wins).
-    public var buildspecPath: String
-    /// Where the pipeline itself lives.
+    public var plan: PipelinePlan
+    /// Where the pipeline itself lives (the application's region).
     public var region: String
-    /// Each stage's environment, by name.
+    /// Each stage's environment, by name (Copilot's SSM parameters).
     public var environments: [String: CopilotEnvironment]
-    /// The workspace's services and jobs: what a stage without `deployments` deploys.
-    public var workloads: [String]
+    /// The ARN of the connection a `connection_name` names, found by ListConnections.
+    public var existingConnectionARN: String?
+    /// A pipeline Copilot deployed before v1.16: its stack and CodePipeline are named as the
+    /// manifest, and the template names the CodePipeline after the stack.
+    public var isLegacy: Bool
+    /// `build.additional_policy.PolicyDocument`: IAM only, so not part of the plan the local engine runs.
+    public var additionalPolicy: YAMLValue?
 
-    public init(application: String, manifest: PipelineManifest, buildspecPath: String, region: String,
-                environments: [String: CopilotEnvironment], workloads: [String]) {
-        self.application = application
-        self.manifest = manifest
-        self.buildspecPath = buildspecPath
+    public init(plan: PipelinePlan, region: String, environments: [String: CopilotEnvironment],
+                existingConnectionARN: String? = nil, isLegacy: Bool = false, additionalPolicy: YAMLValue? = nil) {
+        self.plan = plan
+        self.additionalPolicy = additionalPolicy
         self.region = region
         self.environments = environments
-        self.workloads = workloads
+        self.existingConnectionARN = existingConnectionARN
+        self.isLegacy = isLegacy
     }
 }
 
 public enum PipelineTemplate {
-    /// Copilot's default build image.
-    public static let defaultImage = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
-    static let testImage = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
-    static let sourceOutput = "SCCheckoutArtifact"
-    static let buildOutput = "BuildOutput"
     /// The stack output naming the pipeline, which `watch` and `approve` look up.
     static let pipelineNameOutput = "PipelineName"
 
@@ -58,143 +54,84 @@ public enum PipelineTemplate {
         }
         return out
     }
-}
 
-/// One stage as CodePipeline will run it: actions with their run orders resolved.
-struct PlannedStage {
-    var environment: CopilotEnvironment
-    var requiresApproval: Bool
-    var preDeployments: [(action: DeploymentAction, runOrder: Int)]
-    var deployments: [(deployment: Deployment, runOrder: Int)]
-    var postDeployments: [(action: DeploymentAction, runOrder: Int)]
-    var testCommands: [String]
-    var testRunOrder: Int
-    var logicalName: String { PipelineTemplate.logicalIDSafe(environment.name) }
-    var isEmpty: Bool {
-        !requiresApproval && preDeployments.isEmpty && deployments.isEmpty && postDeployments.isEmpty && testCommands.isEmpty
+    /// Copilot's `alphanumeric`: letters and digits only, for pre/post-deployment logical IDs.
+    static func alphanumeric(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+            .map(Character.init))
     }
 }
 
 private struct Builder {
     let input: PipelineTemplateInput
-    let source: PipelineSource
-    let stages: [PlannedStage]
-    var app: String { input.application }
-    var tags: TemplateValue {
-        .array([
-            .object([("Key", "copilot-application"), ("Value", .string(app))]),
-            .object([("Key", "copilot-pipeline"), ("Value", .string(input.manifest.name))]),
-        ])
-    }
+    let environments: [CopilotEnvironment]
+    var plan: PipelinePlan { input.plan }
+    var app: String { plan.application }
 
     init(_ input: PipelineTemplateInput) throws {
         self.input = input
-        source = try PipelineSource(input.manifest.source)
-        stages = try input.manifest.stages.map { try Builder.plan($0, input: input) }
-            .filter { !$0.isEmpty }
-    }
-
-    static func plan(_ stage: Stage, input: PipelineTemplateInput) throws -> PlannedStage {
-        guard let environment = input.environments[stage.name] else {
-            throw AWSTargetError("environment \(stage.name) of application \(input.application) is unknown: no SSM parameter "
-                                + CopilotEnvironment.parameterName(application: input.application, environment: stage.name),
-                                hint: "create it with `copilot env init --name \(stage.name)`, or remove the stage")
-        }
-        guard environment.region == input.region else {
-            throw AWSTargetError("environment \(stage.name) is in \(environment.region) but the pipeline is in \(input.region); "
-                                + "cross-region stages are not supported yet",
-                                hint: "deploy the pipeline from \(environment.region) (`target aws region \(environment.region)`)")
-        }
-        let deployments = stage.deployments.isEmpty
-            ? input.workloads.map { Deployment(name: $0) }
-            : stage.deployments
-        var next = stage.requiresApproval ? 2 : 1
-        let pre = try runOrders(stage.preDeployments, names: \.name, dependsOn: \.dependsOn, from: next,
-                                what: "pre_deployments", stage: stage.name)
-        next = (pre.map(\.1).max() ?? next - 1) + 1
-        let deploy = try runOrders(deployments, names: \.name, dependsOn: \.dependsOn, from: next,
-                                   what: "deployments", stage: stage.name)
-        next = (deploy.map(\.1).max() ?? next - 1) + 1
-        let post = try runOrders(stage.postDeployments, names: \.name, dependsOn: \.dependsOn, from: next,
-                                 what: "post_deployments", stage: stage.name)
-        next = (post.map(\.1).max() ?? next - 1) + 1
-        return PlannedStage(environment: environment, requiresApproval: stage.requiresApproval,
-                            preDeployments: pre, deployments: deploy, postDeployments: post,
-                            testCommands: stage.testCommands, testRunOrder: next)
-    }
-
-    /// Each item's run order: `first` for items that depend on nothing, one after its
-    /// latest dependency otherwise — Copilot's ordering of `depends_on`.
-    static func runOrders<Item>(_ items: [Item], names: KeyPath<Item, String>, dependsOn: KeyPath<Item, [String]>,
-                                from first: Int, what: String, stage: String) throws -> [(Item, Int)] {
-        let byName = Dictionary(items.map { ($0[keyPath: names], $0) }, uniquingKeysWith: { a, _ in a })
-        var rank: [String: Int] = [:]
-        func resolve(_ name: String, path: [String]) throws -> Int {
-            if let known = rank[name] { return known }
-            if path.contains(name) {
-                throw AWSTargetError("stages.\(stage).\(what): depends_on forms a cycle: "
-                                    + (path.drop { $0 != name } + [name]).joined(separator: " → "),
-                                    hint: "remove one of the depends_on entries")
+        environments = try input.plan.stages.map { stage in
+            guard let environment = input.environments[stage.environment] else {
+                throw AWSTargetError("environment \(stage.environment) of application \(input.plan.application) is unknown: no SSM parameter "
+                                    + CopilotEnvironment.parameterName(application: input.plan.application, environment: stage.environment),
+                                    hint: "create it with `copilot env init --name \(stage.environment)`, or remove the stage")
             }
-            guard let item = byName[name] else {
-                throw AWSTargetError("stages.\(stage).\(what).\(path.last ?? name): depends_on names \(name), which is not in \(what) of stage \(stage)",
-                                    hint: "depends_on may name only \(what) of the same stage")
+            // The artifact bucket is this stack's, in the pipeline's region (until #11 uses the application's regional buckets).
+            guard environment.region == input.region else {
+                throw AWSTargetError("environment \(stage.environment) is in \(environment.region) but the pipeline is in \(input.region); "
+                                    + "cross-region stages are not supported yet",
+                                    hint: "deploy the pipeline from \(environment.region) (`target aws region \(environment.region)`)")
             }
-            let value = try item[keyPath: dependsOn].map { try resolve($0, path: path + [name]) }.max().map { $0 + 1 } ?? first
-            rank[name] = value
-            return value
+            return environment
         }
-        return try items.map { ($0, try resolve($0[keyPath: names], path: [])) }
+        if case .connection(_, _, _, .existing(let name), _) = input.plan.source, input.existingConnectionARN == nil {
+            throw AWSTargetError("no ARN for the existing connection \(name)", hint: "the connection is looked up by name before rendering")
+        }
     }
 
     func template() -> TemplateValue {
         var resources: [(String, TemplateValue)] = []
-        if case .connection(let provider, _, _, let name, nil, _) = source {
+        if case .connection(let provider, _, _, .created(let name), _) = plan.source {
             resources.append(("SourceConnection", resource("AWS::CodeStarConnections::Connection", [
                 ("ConnectionName", .string(name)),
                 ("ProviderType", .string(provider)),
-                ("Tags", tags),
             ])))
         }
         resources.append(("ArtifactBucket", artifactBucket()))
-        resources.append(("BuildProjectRole", buildRole(environments: stages.map(\.environment))))
+        resources.append(("BuildProjectRole", buildRole(policies: [assumeEnvironmentManagers(environments)])))
         resources.append(("BuildProjectPolicy", resource("AWS::IAM::Policy", [
             ("PolicyName", .sub("${AWS::StackName}-CodeBuildPolicy")),
             ("PolicyDocument", policyDocument(buildStatements())),
             ("Roles", .array([.ref("BuildProjectRole")])),
-        ])))
-        if let extra = input.manifest.build?.additionalPolicy {
+        ], dependsOn: ["BuildProjectRole"])))
+        if let extra = input.additionalPolicy {
             resources.append(("BuildProjectAdditionalPolicy", resource("AWS::IAM::Policy", [
                 ("PolicyName", .sub("${AWS::StackName}-BuildProjectAdditionalPolicy")),
                 ("PolicyDocument", Builder.value(extra)),
                 ("Roles", .array([.ref("BuildProjectRole")])),
             ])))
         }
-        resources.append(("BuildProject", codeBuildProject(
-            name: .sub("${AWS::StackName}-BuildProject"), role: "BuildProjectRole",
-            buildspec: input.manifest.build?.buildspec ?? input.buildspecPath)))
-        for stage in stages where !stage.testCommands.isEmpty {
-            resources.append(("BuildTestCommands\(stage.logicalName)", testProject(stage.testCommands)))
-        }
-        for stage in stages {
-            for (kind, actions) in [("Pre", stage.preDeployments.map(\.action)), ("Post", stage.postDeployments.map(\.action))] {
-                for action in actions {
-                    let id = deploymentActionID(kind, stage, action)
-                    resources.append((id + "BuildProjectRole", buildRole(environments: [stage.environment])))
-                    resources.append((id + "BuildProjectPolicy", resource("AWS::IAM::Policy", [
-                        ("PolicyName", .sub("${AWS::StackName}-\(id)")),
-                        ("PolicyDocument", policyDocument(buildStatements())),
-                        ("Roles", .array([.ref(id + "BuildProjectRole")])),
+        resources.append(("BuildProject", codeBuildProject(plan.build, role: "BuildProjectRole", named: true)))
+        for (stage, environment) in zip(plan.stages, environments) {
+            for action in stage.actions {
+                switch action.kind {
+                case .preDeployment(let project), .postDeployment(let project):
+                    let id = projectID(stage, action)
+                    resources.append((id + "BuildProjectRole", buildRole(policies: [
+                        assumeEnvironmentManagers([environment]),
+                        .object([("PolicyName", "build-role-policy"), ("PolicyDocument", policyDocument(buildStatements()))]),
                     ])))
-                    resources.append((id, codeBuildProject(name: nil, role: id + "BuildProjectRole",
-                                                           buildspec: action.buildspec ?? input.buildspecPath)))
+                    resources.append((id, codeBuildProject(project, role: id + "BuildProjectRole", named: false)))
+                case .testCommands(let commands):
+                    resources.append((projectID(stage, action), testProject(commands)))
+                case .approval, .deployment:
+                    break
                 }
             }
         }
         resources.append(("PipelineRole", resource("AWS::IAM::Role", [
             ("AssumeRolePolicyDocument", trustPolicy("codepipeline.amazonaws.com")),
             ("Path", "/"),
-            ("Tags", tags),
         ])))
         resources.append(("PipelineRolePolicy", resource("AWS::IAM::Policy", [
             ("PolicyName", .sub("${AWS::StackName}-CodepipelinePolicy")),
@@ -203,32 +140,46 @@ private struct Builder {
         ])))
         resources.append(("Pipeline", pipeline()))
 
-        var template: [(String, TemplateValue)] = [
-            ("AWSTemplateFormatVersion", "2010-09-09"),
-            ("Description", .string("CodePipeline \(input.manifest.name) for application \(app)")),
-            ("Resources", .object(resources)),
-        ]
         var outputs: [(String, TemplateValue)] = [
             (PipelineTemplate.pipelineNameOutput, .object([("Description", "Name of the CodePipeline"), ("Value", .ref("Pipeline"))])),
         ]
-        if case .connection = source {
+        if case .connection = plan.source {
             outputs.append(("PipelineConnectionARN", .object([
                 ("Description", "ARN of CodeStar Connections connection"), ("Value", connectionARN()),
             ])))
         }
-        template.append(("Outputs", .object(outputs)))
-        return .object(template)
+        return .object([
+            ("AWSTemplateFormatVersion", "2010-09-09"),
+            ("Description", .string("CodePipeline for \(app)")),
+            ("Resources", .object(resources)),
+            ("Outputs", .object(outputs)),
+        ])
     }
 
     // MARK: Resources
 
     func resource(_ type: String, _ properties: [(String, TemplateValue)], dependsOn: [String] = []) -> TemplateValue {
         var entries: [(String, TemplateValue)] = [("Type", .string(type))]
-        if !dependsOn.isEmpty { entries.append(("DependsOn", .strings(dependsOn))) }
+        if dependsOn.count == 1 { entries.append(("DependsOn", .string(dependsOn[0]))) }
+        if dependsOn.count > 1 { entries.append(("DependsOn", .strings(dependsOn))) }
         entries.append(("Properties", .object(properties)))
         return .object(entries)
     }
 
+    /// The logical ID of a pre/post-deployment or test-commands project, as Copilot names it.
+    func projectID(_ stage: PipelinePlan.DeployStage, _ action: PipelinePlan.Action) -> String {
+        switch action.kind {
+        case .preDeployment:
+            return "Pre\(PipelineTemplate.alphanumeric(stage.environment))DeploymentAction\(PipelineTemplate.alphanumeric(action.name))"
+        case .postDeployment:
+            return "Post\(PipelineTemplate.alphanumeric(stage.environment))DeploymentAction\(PipelineTemplate.alphanumeric(action.name))"
+        default:
+            return "BuildTestCommands\(PipelineTemplate.logicalIDSafe(stage.environment))"
+        }
+    }
+
+    // The artifact store: artifactBucket(), bucketARNs() and the pipeline's ArtifactStore are the places the
+    // application's regional bucket and KMS key (its StackSet, #11) replace this stack's own bucket.
     func artifactBucket() -> TemplateValue {
         // Retained: it holds the artifacts of past executions, and a non-empty bucket would fail `pipeline rm`.
         guard case .object(var entries) = resource("AWS::S3::Bucket", [
@@ -239,41 +190,39 @@ private struct Builder {
                 ("BlockPublicAcls", .bool(true)), ("BlockPublicPolicy", .bool(true)),
                 ("IgnorePublicAcls", .bool(true)), ("RestrictPublicBuckets", .bool(true)),
             ])),
-            ("Tags", tags),
         ]) else { preconditionFailure("resource() makes an object") }
         entries.insert(("UpdateReplacePolicy", "Retain"), at: 1)
         entries.insert(("DeletionPolicy", "Retain"), at: 1)
         return .object(entries)
     }
 
-    func buildRole(environments: [CopilotEnvironment]) -> TemplateValue {
-        var properties: [(String, TemplateValue)] = [
-            ("AssumeRolePolicyDocument", trustPolicy("codebuild.amazonaws.com")),
+    /// The `assume-env-manager` inline policy: one statement per environment, as Copilot writes it.
+    func assumeEnvironmentManagers(_ environments: [CopilotEnvironment]) -> TemplateValue {
+        .object([
+            ("PolicyName", "assume-env-manager"),
+            ("PolicyDocument", policyDocument(environments.map {
+                .object([("Effect", "Allow"), ("Resource", .string($0.managerRoleARN)), ("Action", .strings(["sts:AssumeRole"]))])
+            })),
+        ])
+    }
+
+    func buildRole(policies: [TemplateValue]) -> TemplateValue {
+        resource("AWS::IAM::Role", [
             ("Path", "/"),
+            ("AssumeRolePolicyDocument", trustPolicy("codebuild.amazonaws.com")),
             ("ManagedPolicyArns", .array([
                 // `copilot env ls` and `copilot svc package` in the buildspec read SSM and CloudFormation.
                 .sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMReadOnlyAccess"),
                 .sub("arn:${AWS::Partition}:iam::aws:policy/AWSCloudFormationReadOnlyAccess"),
             ])),
-        ]
-        if !environments.isEmpty {
-            properties.append(("Policies", .array([.object([
-                ("PolicyName", "assume-env-manager"),
-                ("PolicyDocument", policyDocument([statement(["sts:AssumeRole"], resources: .strings(
-                    unique(environments.map(\.managerRoleARN)))),
-                ])),
-            ])])))
-        }
-        properties.append(("Tags", tags))
-        return resource("AWS::IAM::Role", properties)
+            ("Policies", .array(policies)),
+        ])
     }
 
-    func codeBuildProject(name: TemplateValue?, role: String, buildspec: String) -> TemplateValue {
-        let image = input.manifest.build?.image ?? PipelineTemplate.defaultImage
-        let environmentType = image.contains("aarch64") ? "ARM_CONTAINER" : "LINUX_CONTAINER"
+    func codeBuildProject(_ project: PipelinePlan.Project, role: String, named: Bool) -> TemplateValue {
         var properties: [(String, TemplateValue)] = []
-        if let name {
-            properties.append(("Name", name))
+        if named {
+            properties.append(("Name", .sub("${AWS::StackName}-BuildProject")))
             properties.append(("Description", .sub("Build for ${AWS::StackName}")))
         }
         properties += [
@@ -281,18 +230,22 @@ private struct Builder {
             ("Artifacts", .object([("Type", "CODEPIPELINE")])),
             ("Cache", .object([("Modes", .strings(["LOCAL_DOCKER_LAYER_CACHE"])), ("Type", "LOCAL")])),
             ("Environment", .object([
-                ("Type", .string(environmentType)),
+                ("Type", .string(project.environmentType)),
                 ("ComputeType", "BUILD_GENERAL1_SMALL"),
                 ("PrivilegedMode", .bool(true)),
-                ("Image", .string(image)),
-                ("EnvironmentVariables", .array([
-                    .object([("Name", "AWS_ACCOUNT_ID"), ("Value", .sub("${AWS::AccountId}"))]),
-                    .object([("Name", "PARTITION"), ("Value", .ref("AWS::Partition"))]),
-                ])),
+                ("Image", .string(project.image)),
+                ("EnvironmentVariables", .array(project.variables.map { variable in
+                    let value: TemplateValue
+                    switch variable.value {
+                    case .text(let text): value = .string(text)
+                    case .accountID: value = .sub("${AWS::AccountId}")
+                    case .partition: value = .ref("AWS::Partition")
+                    }
+                    return .object([("Name", .string(variable.name)), ("Value", value)])
+                })),
             ])),
-            ("Source", .object([("Type", "CODEPIPELINE"), ("BuildSpec", .string(buildspec))])),
+            ("Source", .object([("Type", "CODEPIPELINE"), ("BuildSpec", .string(project.buildspec))])),
             ("TimeoutInMinutes", .int(60)),
-            ("Tags", tags),
         ]
         return resource("AWS::CodeBuild::Project", properties)
     }
@@ -308,48 +261,50 @@ private struct Builder {
             ("Artifacts", .object([("Type", "NO_ARTIFACTS")])),
             ("Environment", .object([
                 ("Type", "LINUX_CONTAINER"),
-                ("Image", .string(PipelineTemplate.testImage)),
+                ("Image", .string(PipelinePlan.defaultImage)),
                 ("ComputeType", "BUILD_GENERAL1_SMALL"),
                 ("PrivilegedMode", .bool(true)),
             ])),
             ("Source", .object([("Type", "NO_SOURCE"), ("BuildSpec", .string(buildspec))])),
-            ("Tags", tags),
         ])
     }
 
     func pipeline() -> TemplateValue {
         var pipelineStages: [TemplateValue] = [
-            .object([("Name", "Source"), ("Actions", .array([sourceAction()]))]),
-            .object([("Name", "Build"), ("Actions", .array([action(
-                "Build", category: "Build", provider: "CodeBuild",
+            .object([("Name", .string(StageName.source)), ("Actions", .array([sourceAction()]))]),
+            .object([("Name", .string(StageName.build)), ("Actions", .array([action(
+                StageName.buildAction, category: "Build", provider: "CodeBuild",
                 configuration: [("ProjectName", .ref("BuildProject"))], runOrder: 1,
-                inputs: [PipelineTemplate.sourceOutput], outputs: [PipelineTemplate.buildOutput])]))]),
+                inputs: [PipelinePlan.sourceOutput], outputs: [PipelinePlan.buildOutput])]))]),
         ]
-        for stage in stages {
-            pipelineStages.append(.object([("Name", .string("DeployTo-\(stage.environment.name)")),
-                                           ("Actions", .array(deployActions(stage)))]))
+        for (stage, environment) in zip(plan.stages, environments) {
+            pipelineStages.append(.object([("Name", .string(stage.name)),
+                                           ("Actions", .array(stage.actions.map { deployStageAction($0, stage, environment) }))]))
         }
-        return resource("AWS::CodePipeline::Pipeline", [
-            ("Name", .ref("AWS::StackName")),
+        var properties: [(String, TemplateValue)] = [
             ("RoleArn", .getAtt("PipelineRole", "Arn")),
             ("ArtifactStore", .object([("Type", "S3"), ("Location", .ref("ArtifactBucket"))])),
-            ("Stages", .array(pipelineStages)),
-            ("Tags", tags),
-        ], dependsOn: ["PipelineRolePolicy"])
+        ]
+        // Copilot names only legacy pipelines; CloudFormation names the others.
+        if input.isLegacy { properties.append(("Name", .ref("AWS::StackName"))) }
+        properties.append(("Stages", .array(pipelineStages)))
+        return resource("AWS::CodePipeline::Pipeline", properties, dependsOn: ["PipelineRole", "PipelineRolePolicy"])
     }
 
     func sourceAction() -> TemplateValue {
-        let name = "SourceCodeFor-\(app)"
-        let outputs = [PipelineTemplate.sourceOutput]
-        switch source {
+        let name = plan.sourceActionName
+        let outputs = [PipelinePlan.sourceOutput]
+        switch plan.source {
         case .gitHubToken(let owner, let repository, let branch, let secretID):
+            // No PollForSourceChanges: CodePipeline's default (true) polls, which is how Copilot's GitHub v1 pipelines start.
             return action(name, category: "Source", owner: "ThirdParty", provider: "GitHub", configuration: [
                 ("Owner", .string(owner)), ("Repo", .string(repository)), ("Branch", .string(branch)),
                 // The whole SecretString, resolved by CloudFormation: the token never appears in the template.
-                ("OAuthToken", .string("{{resolve:secretsmanager:\(secretID)}}")),
-                ("PollForSourceChanges", .bool(false)),
+                ("OAuthToken", .object([("Fn::Sub", .array([
+                    "{{resolve:secretsmanager:${SecretId}}}", .object([("SecretId", .string(secretID))]),
+                ]))])),
             ], runOrder: 1, outputs: outputs)
-        case .connection(_, let repositoryID, let branch, _, _, let format):
+        case .connection(_, let repositoryID, let branch, _, let format):
             var configuration: [(String, TemplateValue)] = [
                 ("ConnectionArn", connectionARN()), ("FullRepositoryId", .string(repositoryID)),
                 ("BranchName", .string(branch)),
@@ -357,7 +312,7 @@ private struct Builder {
             if let format { configuration.append(("OutputArtifactFormat", .string(format))) }
             return action(name, category: "Source", provider: "CodeStarSourceConnection",
                           configuration: configuration, runOrder: 1, outputs: outputs)
-        case .codeCommit(let repository, let branch, let format):
+        case .codeCommit(let repository, _, let branch, let format):
             var configuration: [(String, TemplateValue)] = [
                 ("RepositoryName", .string(repository)), ("BranchName", .string(branch)),
             ]
@@ -367,57 +322,31 @@ private struct Builder {
         }
     }
 
-    func deployActions(_ stage: PlannedStage) -> [TemplateValue] {
-        let env = stage.environment
-        var actions: [TemplateValue] = []
-        if stage.requiresApproval {
-            actions.append(action("ApprovePromotionTo-\(env.name)", category: "Approval", provider: "Manual",
-                                  configuration: [], runOrder: 1))
-        }
-        for (action, runOrder) in stage.preDeployments {
-            actions.append(deploymentAction("Pre", stage, action, runOrder: runOrder))
-        }
-        for (deployment, runOrder) in stage.deployments {
-            let explicit = !stage.deployments.isEmpty && deployment.templatePath != nil
-            let templatePath = deployment.templatePath ?? "infrastructure/\(deployment.name)-\(env.name).yml"
-            let configPath = deployment.templateConfig
-                ?? (explicit ? nil : "infrastructure/\(deployment.name)-\(env.name).params.json")
-            var configuration: [(String, TemplateValue)] = [
+    func deployStageAction(_ planned: PipelinePlan.Action, _ stage: PipelinePlan.DeployStage,
+                           _ environment: CopilotEnvironment) -> TemplateValue {
+        switch planned.kind {
+        case .approval:
+            return action(planned.name, category: "Approval", provider: "Manual", configuration: [], runOrder: planned.runOrder)
+        case .preDeployment, .postDeployment:
+            let id = projectID(stage, planned)
+            return action(planned.name, category: "Build", provider: "CodeBuild",
+                          configuration: [("ProjectName", .ref(id))], runOrder: planned.runOrder,
+                          inputs: [PipelinePlan.sourceOutput], outputs: ["\(id)Output"])
+        case .deployment(let deployment):
+            return action(planned.name, category: "Deploy", provider: "CloudFormation", configuration: [
                 ("ActionMode", "CREATE_UPDATE"),
-                ("StackName", .string(deployment.stackName ?? "\(app)-\(env.name)-\(deployment.name)")),
+                ("StackName", .string(deployment.stackName)),
                 ("Capabilities", "CAPABILITY_IAM,CAPABILITY_NAMED_IAM,CAPABILITY_AUTO_EXPAND"),
-                ("TemplatePath", .string("\(PipelineTemplate.buildOutput)::\(templatePath)")),
-            ]
-            if let configPath {
-                configuration.append(("TemplateConfiguration", .string("\(PipelineTemplate.buildOutput)::\(configPath)")))
-            }
-            configuration.append(("RoleArn", .string(env.executionRoleARN)))
-            actions.append(self.action("CreateOrUpdate-\(deployment.name)-\(env.name)", category: "Deploy",
-                                       provider: "CloudFormation", configuration: configuration, runOrder: runOrder,
-                                       inputs: [PipelineTemplate.buildOutput], region: env.region,
-                                       roleARN: env.managerRoleARN))
+                ("TemplatePath", .string("\(PipelinePlan.buildOutput)::\(deployment.templatePath)")),
+                ("TemplateConfiguration", .string("\(PipelinePlan.buildOutput)::\(deployment.templateConfigurationPath)")),
+                ("RoleArn", .string(environment.executionRoleARN)),
+            ], runOrder: planned.runOrder, inputs: [PipelinePlan.buildOutput], region: environment.region,
+                          roleARN: environment.managerRoleARN)
+        case .testCommands:
+            return action(planned.name, category: "Test", provider: "CodeBuild",
+                          configuration: [("ProjectName", .ref(projectID(stage, planned)))],
+                          runOrder: planned.runOrder, inputs: [PipelinePlan.sourceOutput])
         }
-        for (action, runOrder) in stage.postDeployments {
-            actions.append(deploymentAction("Post", stage, action, runOrder: runOrder))
-        }
-        if !stage.testCommands.isEmpty {
-            actions.append(action("TestCommands", category: "Test", provider: "CodeBuild",
-                                  configuration: [("ProjectName", .ref("BuildTestCommands\(stage.logicalName)"))],
-                                  runOrder: stage.testRunOrder, inputs: [PipelineTemplate.sourceOutput]))
-        }
-        return actions
-    }
-
-    func deploymentActionID(_ kind: String, _ stage: PlannedStage, _ action: DeploymentAction) -> String {
-        "\(kind)\(stage.logicalName)DeploymentAction\(PipelineTemplate.logicalIDSafe(action.name))"
-    }
-
-    func deploymentAction(_ kind: String, _ stage: PlannedStage, _ deploymentAction: DeploymentAction,
-                          runOrder: Int) -> TemplateValue {
-        let id = deploymentActionID(kind, stage, deploymentAction)
-        return action(deploymentAction.name, category: "Build", provider: "CodeBuild",
-                      configuration: [("ProjectName", .ref(id))], runOrder: runOrder,
-                      inputs: [PipelineTemplate.sourceOutput], outputs: ["\(id)Output"])
     }
 
     func action(_ name: String, category: String, owner: String = "AWS", provider: String,
@@ -440,14 +369,19 @@ private struct Builder {
     // MARK: Policies
 
     func connectionARN() -> TemplateValue {
-        if case .connection(_, _, _, _, let existing?, _) = source { return .string(existing) }
-        return .ref("SourceConnection")
+        guard case .connection(_, _, _, let connection, _) = plan.source else { return .ref("SourceConnection") }
+        switch connection {
+        case .arn(let arn): return .string(arn)
+        case .existing: return .string(input.existingConnectionARN ?? "")
+        case .created: return .ref("SourceConnection")
+        }
     }
 
     func bucketARNs() -> TemplateValue {
         .array([.getAtt("ArtifactBucket", "Arn"), .sub("${ArtifactBucket.Arn}/*")])
     }
 
+    /// Copilot's role-policy-document: what the build and each pre/post-deployment project may do.
     func buildStatements() -> [TemplateValue] {
         var statements = [
             statement(["codebuild:CreateReportGroup", "codebuild:CreateReport", "codebuild:UpdateReport",
@@ -465,11 +399,11 @@ private struct Builder {
                       condition: .object([("StringEquals", .object([("ecr:ResourceTag/copilot-application", .string(app))]))])),
         ]
         // CODEBUILD_CLONE_REF makes the build clone the repository itself.
-        switch source {
-        case .codeCommit(let repository, _, "CODEBUILD_CLONE_REF"):
+        switch plan.source {
+        case .codeCommit(let repository, _, _, "CODEBUILD_CLONE_REF"):
             statements.append(statement(["codecommit:GitPull"], resources: .sub(
                 "arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:\(repository)")))
-        case .connection(_, _, _, _, _, "CODEBUILD_CLONE_REF"):
+        case .connection(_, _, _, _, "CODEBUILD_CLONE_REF"):
             statements.append(statement(["codestar-connections:UseConnection"], resources: connectionARN()))
         default: break
         }
@@ -477,26 +411,26 @@ private struct Builder {
     }
 
     func pipelineStatements() -> [TemplateValue] {
-        var statements = [
-            statement(["codepipeline:*", "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository",
-                       "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive",
-                       "iam:ListRoles", "iam:PassRole", "codebuild:BatchGetBuilds", "codebuild:StartBuild",
-                       "cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:DescribeStacks",
-                       "cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
-                       "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
-                       "cloudformation:SetStackPolicy", "cloudformation:ValidateTemplate",
-                       "s3:ListAllMyBuckets", "s3:GetBucketLocation"],
-                      resources: "*"),
-        ]
+        var general = ["codepipeline:*", "codecommit:GetBranch", "codecommit:GetCommit",
+                       "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"]
+        if case .codeCommit(_, _, _, .some) = plan.source { general.append("codecommit:GetRepository") }
+        general += ["iam:ListRoles", "iam:PassRole", "codebuild:BatchGetBuilds", "codebuild:StartBuild",
+                    "cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:DescribeStacks",
+                    "cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
+                    "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
+                    "cloudformation:SetStackPolicy", "cloudformation:ValidateTemplate",
+                    "s3:ListAllMyBuckets", "s3:GetBucketLocation"]
+        var statements = [statement(general, resources: .strings(["*"]))]
         var s3Actions = ["s3:PutObject", "s3:GetBucketPolicy", "s3:GetObject", "s3:ListBucket"]
-        if case .connection = source {
+        if case .connection = plan.source {
+            // Only what a pipeline does with a connection; creating or changing connections is the user's.
             statements.append(statement(["codestar-connections:GetConnection", "codestar-connections:ListConnections",
                                          "codestar-connections:UseConnection", "codestar-connections:PassConnection"],
-                                        resources: connectionARN()))
+                                        resources: .array([connectionARN()])))
             s3Actions += ["s3:PutObjectAcl", "s3:GetObjectAcl"]
         }
         statements.append(statement(s3Actions, resources: bucketARNs()))
-        let managerRoles = unique(stages.map(\.environment.managerRoleARN))
+        let managerRoles = unique(environments.map(\.managerRoleARN))
         if !managerRoles.isEmpty {
             statements.append(statement(["sts:AssumeRole"], resources: .strings(managerRoles)))
         }
@@ -516,7 +450,7 @@ private struct Builder {
     func trustPolicy(_ service: String) -> TemplateValue {
         policyDocument([.object([
             ("Effect", "Allow"),
-            ("Principal", .object([("Service", .string(service))])),
+            ("Principal", .object([("Service", .strings([service]))])),
             ("Action", .strings(["sts:AssumeRole"])),
         ])])
     }

@@ -1,15 +1,11 @@
 import Foundation
 
-/// What one action of an execution does; kept beside the snapshot so a later sluice
-/// (after an approval, say) knows how to carry on.
-enum PlannedAction: Codable, Equatable {
+/// What one action of an execution does: Source and Build, or an action of the plan's
+/// DeployTo stages.
+enum LocalStep {
     case source
     case build
-    case approval
-    case preDeployment(ActionDefinition)
-    case deployment(DeploymentDefinition)
-    case postDeployment(ActionDefinition)
-    case tests([String])
+    case planned(PipelinePlan.Action)
 }
 
 /// One execution as stored in `execution.json`.
@@ -18,9 +14,8 @@ struct ExecutionRecord: Codable {
     var sequence: Int
     /// "push" or "release".
     var trigger: String
-    var definition: PipelineDefinition
-    /// One list per stage, parallel to `snapshot.stages[i].actions`.
-    var plan: [[PlannedAction]]
+    /// The pipeline as `push` recorded it; its stages and actions are `snapshot`'s, in the same order.
+    var pipeline: PipelinePlan
     var snapshot: ExecutionSnapshot
     /// The sluice process driving it now, for messages; the lock is what counts.
     var driverPID: Int32?
@@ -28,25 +23,30 @@ struct ExecutionRecord: Codable {
     var workspacePrefix: String?
     var updatedAt: Date
 
-    /// A new execution: every stage and action pending; deployments that depend on the
-    /// workloads found in the source are added when Source has run.
-    init(id: String, sequence: Int, trigger: String, definition: PipelineDefinition, now: Date) throws {
+    /// A new execution: every stage and action pending.
+    init(id: String, sequence: Int, trigger: String, pipeline: PipelinePlan, now: Date) {
         self.sequence = sequence
         self.trigger = trigger
-        self.definition = definition
-        var plan: [[PlannedAction]] = [[.source], [.build]]
-        for stage in definition.stages { plan.append(try stage.plannedActions()) }
-        let names = [StageName.source, StageName.build] + definition.stages.map { StageName.deploy($0.environment) }
-        let environments: [String?] = [nil, nil] + definition.stages.map(\.environment)
-        let stages = plan.indices.map { index in
-            StageSnapshot(name: names[index], state: .pending, actions: plan[index].map {
-                ActionSnapshot(name: $0.actionName(application: definition.application, environment: environments[index]),
-                               state: .pending)
-            })
+        self.pipeline = pipeline
+        var stages = [
+            StageSnapshot(name: StageName.source, state: .pending,
+                          actions: [ActionSnapshot(name: pipeline.sourceActionName, state: .pending)]),
+            StageSnapshot(name: StageName.build, state: .pending, actions: [ActionSnapshot(name: StageName.buildAction, state: .pending)]),
+        ]
+        stages += pipeline.stages.map { stage in
+            StageSnapshot(name: stage.name, state: .pending, actions: stage.actions.map { ActionSnapshot(name: $0.name, state: .pending) })
         }
-        self.plan = plan
-        snapshot = ExecutionSnapshot(pipeline: definition.name, id: id, state: .inProgress, startedAt: now, stages: stages)
+        snapshot = ExecutionSnapshot(pipeline: pipeline.name, id: id, state: .inProgress, startedAt: now, stages: stages)
         updatedAt = now
+    }
+
+    /// What action `action` of stage `stage` does.
+    func step(_ stage: Int, _ action: Int) -> LocalStep {
+        switch stage {
+        case 0: return .source
+        case 1: return .build
+        default: return .planned(pipeline.stages[stage - 2].actions[action])
+        }
     }
 
     /// The next action to run: the first pending one, in stage and action order.
@@ -96,32 +96,5 @@ struct ExecutionRecord: Codable {
         if actions.allSatisfy({ $0.state == .succeeded }) { return .succeeded }
         if actions.allSatisfy({ $0.state == .pending }) { return .pending }
         return .inProgress
-    }
-}
-
-extension StageDefinition {
-    /// The stage's actions in the order they run: the approval, pre-deployments, deployments
-    /// and post-deployments (each in depends_on order), then the test commands.
-    func plannedActions() throws -> [PlannedAction] {
-        var actions: [PlannedAction] = requiresApproval ? [.approval] : []
-        actions += try dependencyOrder(preDeployments, name: \.name, dependsOn: \.dependsOn).map { .preDeployment($0) }
-        actions += try dependencyOrder(deployments, name: \.name, dependsOn: \.dependsOn).map { .deployment($0) }
-        actions += try dependencyOrder(postDeployments, name: \.name, dependsOn: \.dependsOn).map { .postDeployment($0) }
-        if !testCommands.isEmpty { actions.append(.tests(testCommands)) }
-        return actions
-    }
-}
-
-extension PlannedAction {
-    /// CodePipeline's action name, as Copilot names it.
-    func actionName(application: String, environment: String?) -> String {
-        switch self {
-        case .source: return StageName.sourceAction(application: application)
-        case .build: return StageName.buildAction
-        case .approval: return StageName.approvalAction(environment ?? "")
-        case .preDeployment(let action), .postDeployment(let action): return action.name
-        case .deployment(let deployment): return StageName.deploymentAction(deployment.name, environment ?? "")
-        case .tests: return StageName.testAction
-        }
     }
 }

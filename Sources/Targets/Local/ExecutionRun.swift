@@ -8,7 +8,7 @@ struct ExecutionRun {
     let store: LocalStore
     let record: ExecutionRecord
 
-    var directory: URL { store.executionDirectory(record.definition.name, record.snapshot.id) }
+    var directory: URL { store.executionDirectory(record.pipeline.name, record.snapshot.id) }
     var source: URL { directory.appendingPathComponent("source", isDirectory: true) }
     var artifacts: URL { directory.appendingPathComponent("artifacts", isDirectory: true) }
 
@@ -33,26 +33,34 @@ struct ExecutionRun {
         let url = source.appendingPathComponent(relative)
         guard FileManager.default.fileExists(atPath: url.path) else {
             let commit = record.snapshot.sourceRevision.map { String($0.prefix(7)) } ?? "the snapshot"
-            throw LocalTargetError("\(path) is not in commit \(commit) of \(record.definition.branch)",
+            throw LocalTargetError("\(path) is not in commit \(commit) of \(record.pipeline.source.branch)",
                                    hint: "the pipeline builds what is committed: git add \(path) && git commit")
         }
         return try BuildspecParser.load(url, displayPath: path)
     }
 
     /// The environment of a command: this machine's, the buildspec's variables, CodeBuild's
-    /// own, and for deploy stages Copilot's COPILOT_APPLICATION_NAME / COPILOT_ENVIRONMENT_NAME.
-    func variables(workingDirectory: URL, spec: Buildspec?, environment: String?) -> [String: String] {
+    /// own, and the project's as the plan gives them (none for test commands, as on AWS).
+    /// The local engine has no AWS account: AWS_ACCOUNT_ID is the machine's own if it sets one.
+    func variables(workingDirectory: URL, spec: Buildspec?, project: PipelinePlan.Project?) -> [String: String] {
         var variables = ProcessInfo.processInfo.environment
+        let pipeline = record.pipeline
+        for variable in project?.variables ?? [] {
+            switch variable.value {
+            case .text(let text): variables[variable.name] = text
+            case .partition: variables[variable.name] = "aws"
+            case .accountID: variables[variable.name] = variables["AWS_ACCOUNT_ID"]
+            }
+        }
         for (name, value) in spec?.env.variables ?? [] { variables[name] = value }
-        let definition = record.definition
         let region = variables["AWS_REGION"] ?? variables["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        let project = "pipeline-\(definition.application)-\(definition.name)"
+        let codeBuildProject = "pipeline-\(pipeline.application)-\(pipeline.name)"
         variables["AWS_REGION"] = region
         variables["AWS_DEFAULT_REGION"] = region
         variables["CODEBUILD_SRC_DIR"] = workingDirectory.path
-        variables["CODEBUILD_BUILD_ID"] = "\(project):\(record.snapshot.id)"
+        variables["CODEBUILD_BUILD_ID"] = "\(codeBuildProject):\(record.snapshot.id)"
         variables["CODEBUILD_BUILD_NUMBER"] = String(record.sequence)
-        variables["CODEBUILD_INITIATOR"] = "codepipeline/\(project)"
+        variables["CODEBUILD_INITIATOR"] = "codepipeline/\(codeBuildProject)"
         variables["CODEBUILD_BUILD_SUCCEEDING"] = "1"
         variables["CODEBUILD_LOCAL"] = "sluice"
         if let revision = record.snapshot.sourceRevision {
@@ -62,23 +70,22 @@ struct ExecutionRun {
         if let start = record.snapshot.startedAt {
             variables["CODEBUILD_START_TIME"] = String(Int(start.timeIntervalSince1970 * 1000))
         }
-        if let environment {
-            variables["COPILOT_APPLICATION_NAME"] = definition.application
-            variables["COPILOT_ENVIRONMENT_NAME"] = environment
-        }
         return variables
     }
 
-    /// A deployment: its template and config must be in the build's artifacts; they are then
-    /// copied to `deployments/ENV/STACK/` with a record of what put them there.
-    func recordDeployment(_ deployment: DeploymentDefinition, environment: String, log: ActionLog, at moment: Date) throws -> String {
-        let stack = deployment.stack(application: record.definition.application, environment: environment)
-        let template = deployment.template(environment: environment)
-        let config = deployment.config(environment: environment)
+    /// A deployment: its template and configuration must be in the build's artifacts; they are then
+    /// copied to `deployments/ENV/STACK/` with a record of what put them there. The local engine
+    /// calls no CloudFormation: it checks and keeps what the deploy action would hand to it.
+    func recordDeployment(_ deployment: PipelinePlan.StackDeployment, environment: String, log: ActionLog,
+                          at moment: Date) throws -> String {
+        let stack = deployment.stackName
+        let template = deployment.templatePath
+        let config = deployment.templateConfigurationPath
         for path in [template, config] {
             guard FileManager.default.fileExists(atPath: artifacts.appendingPathComponent(path).path) else {
                 throw LocalTargetError("\(path) is not in the build artifacts",
-                                       hint: "make the build write it and list it under artifacts.files in the buildspec")
+                                       hint: "make the build write it (`copilot svc package --output-dir infrastructure` does) "
+                                           + "and list it under artifacts.files in the buildspec")
             }
         }
         let configData = FileManager.default.contents(atPath: artifacts.appendingPathComponent(config).path) ?? Data()
@@ -94,7 +101,7 @@ struct ExecutionRun {
             try FileManager.default.copyItem(at: artifacts.appendingPathComponent(path), to: destination)
         }
         try store.write(DeploymentRecord(stack: stack, deployment: deployment.name, environment: environment,
-                                         pipeline: record.definition.name, execution: record.snapshot.id,
+                                         pipeline: record.pipeline.name, execution: record.snapshot.id,
                                          revision: record.snapshot.sourceRevision, template: template, config: config,
                                          deployedAt: moment),
                         to: target.appendingPathComponent("deployment.json"))

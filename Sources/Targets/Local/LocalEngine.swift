@@ -44,7 +44,7 @@ final class LocalEngine: @unchecked Sendable {
     /// Saves the record; once the execution is over, its source snapshot and working copies
     /// go too (logs and artifacts stay), so old executions cost little disk.
     private func save(_ record: ExecutionRecord) throws {
-        try store.write(record, to: executionFile(record.definition.name, record.snapshot.id))
+        try store.write(record, to: executionFile(record.pipeline.name, record.snapshot.id))
         guard record.snapshot.state.isFinal else { return }
         let run = ExecutionRun(store: store, record: record)
         for directory in [run.source, run.workingCopies] {
@@ -75,19 +75,19 @@ final class LocalEngine: @unchecked Sendable {
 
     // MARK: Driving
 
-    /// Creates an execution of `definition` and drives it until it ends or parks at an approval.
-    func start(_ definition: PipelineDefinition, trigger: String) async throws -> ExecutionSnapshot {
+    /// Creates an execution of `pipeline` and drives it until it ends or parks at an approval.
+    func start(_ pipeline: PipelinePlan, trigger: String) async throws -> ExecutionSnapshot {
         try store.prepare()
-        let pipelineLock = try FileLock(store.pipelineLockFile(definition.name))
+        let pipelineLock = try FileLock(store.pipelineLockFile(pipeline.name))
         guard try await pipelineLock.lock(timeout: .seconds(10)) else {
-            throw LocalTargetError("another sluice is starting an execution of \(definition.name)", hint: "try again in a moment")
+            throw LocalTargetError("another sluice is starting an execution of \(pipeline.name)", hint: "try again in a moment")
         }
-        let sequence = (try records(definition.name).map(\.sequence).max() ?? 0) + 1
+        let sequence = (try records(pipeline.name).map(\.sequence).max() ?? 0) + 1
         let id = UUID().uuidString.lowercased()
-        let executionLock = try FileLock(store.executionDirectory(definition.name, id).appendingPathComponent("lock"))
+        let executionLock = try FileLock(store.executionDirectory(pipeline.name, id).appendingPathComponent("lock"))
         // A fresh id: nobody else can hold it, and it is held before anyone can see the execution.
         _ = executionLock.tryLock()
-        var record = try ExecutionRecord(id: id, sequence: sequence, trigger: trigger, definition: definition, now: now())
+        var record = ExecutionRecord(id: id, sequence: sequence, trigger: trigger, pipeline: pipeline, now: now())
         record.driverPID = getpid()
         try save(record)
         pipelineLock.unlock()
@@ -148,8 +148,8 @@ final class LocalEngine: @unchecked Sendable {
         defer { display.end() }
         display.show(record.snapshot, now: now())
         while let (stage, action) = record.nextAction {
-            let planned = record.plan[stage][action]
-            if planned == .approval {
+            let planned = record.step(stage, action)
+            if case .planned(let approval) = planned, approval.kind == .approval {
                 record.setAction(stage, action, .waitingForApproval, now: now())
                 record.driverPID = nil
                 try save(record)
@@ -191,7 +191,7 @@ final class LocalEngine: @unchecked Sendable {
 
     /// Performs an action; on a live console the tree is redrawn every second meanwhile, so
     /// the running action's time moves. The ticker has stopped drawing when this returns.
-    private func performTicking(_ planned: PlannedAction, stage: Int, action: Int, record: inout ExecutionRecord,
+    private func performTicking(_ planned: LocalStep, stage: Int, action: Int, record: inout ExecutionRecord,
                                 display: ExecutionDisplay) async throws -> String {
         guard console.live else { return try await perform(planned, stage: stage, action: action, record: &record) }
         let snapshot = record.snapshot
@@ -216,7 +216,7 @@ final class LocalEngine: @unchecked Sendable {
 
     /// An older execution parked at the same approval is superseded, as in CodePipeline.
     private func supersedeOlderApprovals(than newer: ExecutionRecord, stage stageName: String) throws {
-        let pipeline = newer.definition.name
+        let pipeline = newer.pipeline.name
         for older in try records(pipeline) where older.sequence < newer.sequence
             && older.snapshot.waitingApprovals.contains(where: { $0.stage == stageName }) {
             let lock = try FileLock(store.executionDirectory(pipeline, older.snapshot.id).appendingPathComponent("lock"))
@@ -249,78 +249,56 @@ final class LocalEngine: @unchecked Sendable {
 
     // MARK: Actions
 
-    private func perform(_ planned: PlannedAction, stage: Int, action: Int, record: inout ExecutionRecord) async throws -> String {
+    private func perform(_ planned: LocalStep, stage: Int, action: Int, record: inout ExecutionRecord) async throws -> String {
         let run = ExecutionRun(store: store, record: record)
         let log = try ActionLog(run.logFile(stage: record.snapshot.stages[stage].name,
                                             action: record.snapshot.stages[stage].actions[action].name))
-        let environment = record.environment(ofStage: stage)
+        let environment = record.environment(ofStage: stage) ?? ""
         switch planned {
         case .source:
-            let snapshot = try GitSource(workspaceRoot: workspaceRoot).snapshot(branch: record.definition.branch, into: run.source)
-            log.note("Snapshot of \(record.definition.branch) at \(snapshot.commit): \(snapshot.subject)")
+            let branch = record.pipeline.source.branch
+            let snapshot = try GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
+            log.note("Snapshot of \(branch) at \(snapshot.commit): \(snapshot.subject)")
             record.snapshot.sourceRevision = snapshot.commit
             record.snapshot.sourceSummary = "\(snapshot.commit.prefix(7)) \(snapshot.subject)"
             record.workspacePrefix = snapshot.workspacePrefix
-            try addWorkloadDeployments(&record, source: run.source.appendingPathComponent(snapshot.workspacePrefix))
             return record.snapshot.sourceSummary ?? snapshot.commit
 
         case .build:
-            let spec = try run.buildspec(record.definition.buildspec)
+            let spec = try run.buildspec(record.pipeline.build.buildspec)
             let work = try run.workingCopy("Build")
             let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
-                                     environment: run.variables(workingDirectory: work, spec: spec, environment: nil), log: log)
+                                     environment: run.variables(workingDirectory: work, spec: spec, project: record.pipeline.build),
+                                     log: log)
             if let failure = try await runner.run(spec) { throw failure }
             guard let artifacts = spec.artifacts else { return "succeeded, no artifacts" }
             let count = try ArtifactCollector.collect(artifacts, from: work, into: run.artifacts)
             log.note("Uploaded \(count) artifact file\(count == 1 ? "" : "s")")
             return "\(count) artifact file\(count == 1 ? "" : "s")"
 
-        case .approval:
-            preconditionFailure("approvals park the execution before perform")
+        case .planned(let planned):
+            switch planned.kind {
+            case .approval:
+                preconditionFailure("approvals park the execution before perform")
 
-        case .preDeployment(let definition), .postDeployment(let definition):
-            guard let path = definition.buildspec else {
-                throw LocalTargetError("action \(definition.name) has no buildspec", hint: "pre/post add ENV \(definition.name) buildspec PATH")
+            case .preDeployment(let project), .postDeployment(let project):
+                let spec = try run.buildspec(project.buildspec)
+                let work = try run.workingCopy("\(environment)-\(planned.name)")
+                let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
+                                         environment: run.variables(workingDirectory: work, spec: spec, project: project), log: log)
+                if let failure = try await runner.run(spec) { throw failure }
+                return "succeeded"
+
+            case .deployment(let deployment):
+                return try run.recordDeployment(deployment, environment: environment, log: log, at: now())
+
+            case .testCommands(let commands):
+                let work = try run.workingCopy("\(environment)-tests")
+                let runner = BuildRunner(directory: work,
+                                         environment: run.variables(workingDirectory: work, spec: nil, project: nil), log: log)
+                if let failure = try await runner.run(commands) { throw failure }
+                return "\(commands.count) command\(commands.count == 1 ? "" : "s") passed"
             }
-            let spec = try run.buildspec(path)
-            let work = try run.workingCopy("\(environment ?? "")-\(definition.name)")
-            let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
-                                     environment: run.variables(workingDirectory: work, spec: spec, environment: environment), log: log)
-            if let failure = try await runner.run(spec) { throw failure }
-            return "succeeded"
-
-        case .deployment(let deployment):
-            guard let environment else { preconditionFailure("deployments belong to DeployTo stages") }
-            return try run.recordDeployment(deployment, environment: environment, log: log, at: now())
-
-        case .tests(let commands):
-            let work = try run.workingCopy("\(environment ?? "")-tests")
-            let runner = BuildRunner(directory: work,
-                                     environment: run.variables(workingDirectory: work, spec: nil, environment: environment), log: log)
-            if let failure = try await runner.run(commands) { throw failure }
-            return "\(commands.count) command\(commands.count == 1 ? "" : "s") passed"
-        }
-    }
-
-    /// Stages that name no deployments deploy every workload of the workspace (Copilot's rule):
-    /// each directory `copilot/NAME/` with a `manifest.yml`, except environments and pipelines.
-    private func addWorkloadDeployments(_ record: inout ExecutionRecord, source workspace: URL) throws {
-        let copilot = workspace.appendingPathComponent("copilot", isDirectory: true)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: copilot.path)) ?? [])
-            .filter { !["environments", "pipelines"].contains($0) }
-            .filter { FileManager.default.fileExists(atPath: copilot.appendingPathComponent("\($0)/manifest.yml").path) }
-            .sorted()
-        for (offset, stage) in record.definition.stages.enumerated() where stage.deployments.isEmpty {
-            let index = offset + 2
-            let insertAt = record.plan[index].firstIndex { if case .postDeployment = $0 { return true }; if case .tests = $0 { return true }; return false }
-                ?? record.plan[index].count
-            let planned = names.map { PlannedAction.deployment(DeploymentDefinition(name: $0, dependsOn: [])) }
-            record.plan[index].insert(contentsOf: planned, at: insertAt)
-            record.snapshot.stages[index].actions.insert(
-                contentsOf: planned.map {
-                    ActionSnapshot(name: $0.actionName(application: record.definition.application, environment: stage.environment),
-                                   state: .pending)
-                }, at: insertAt)
         }
     }
 

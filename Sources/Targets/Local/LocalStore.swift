@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +16,8 @@ import Darwin
 ///     pipelines/NAME/executions/ID/source, artifacts, work/ACTION
 ///     deployments/ENV/STACK/                        what each environment last had deployed
 ///
-/// Every JSON file is replaced by rename, so a reader or a crash never sees half of one.
+/// Every JSON file is replaced by rename (from a temporary file in `local/` itself, where a later
+/// sluice finds the leftovers of a killed write), so a reader or a crash never sees half of one.
 struct LocalStore {
     let workspaceRoot: URL
     var root: URL { SluiceDirectory.url(in: workspaceRoot).appendingPathComponent("local", isDirectory: true) }
@@ -69,10 +71,10 @@ struct LocalStore {
         }
     }
 
-    /// Writes `value` to a temporary file beside `url`, then renames it over `url`.
+    /// Writes `value` to a temporary file, then renames it over `url`. Every temporary file
+    /// goes directly in ``root``, the one directory a later sluice sweeps for a killed write's.
     func write<T: Encodable>(_ value: T, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Self.encoder.encode(value).write(to: url, options: .atomic)
+        try AtomicFile.write(try Self.encoder.encode(value), to: url, temporaryDirectory: root)
     }
 
     static let encoder: JSONEncoder = {

@@ -19,20 +19,30 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
     private var store: LocalStore { engine.store }
 
     public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
-        let definition = PipelineDefinition(pipeline)
-        // Checks depends_on now rather than in the first execution.
-        for stage in definition.stages { _ = try stage.plannedActions() }
-        let recorded = try store.read(PipelineDefinition.self, from: store.definitionFile(definition.name))
-        if recorded == definition {
-            ui.say("Pipeline \(definition.name) is up to date on the local target.")
-            return .upToDate
+        let plan = try pipeline.plan()
+        let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(plan.name))
+        if recorded == plan {
+            // Recording and starting are two steps: a sluice killed between them left a plan whose
+            // run never began, which this push starts.
+            if try engine.records(plan.name).first?.pipeline == plan {
+                ui.say("Pipeline \(plan.name) is up to date on the local target (`release` starts another run).")
+                return .upToDate
+            }
+            ui.say("Pipeline \(plan.name) was recorded by a sluice that stopped before starting its run; starting it now.")
+        } else {
+            ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(plan.name): \(plan.stageNames.joined(separator: " → "))")
+            if recorded == nil, plan.stages.contains(where: { $0.actions.contains { if case .deployment = $0.kind { return true }; return false } }) {
+                ui.say("(On this machine a CreateOrUpdate action checks its template and configuration in the build's output "
+                       + "and records them under .sluice/local/deployments; it calls no CloudFormation.)")
+            }
+            warnAboutMissingPrograms(plan, workspaceRoot: pipeline.workspaceRoot, ui: ui)
         }
-        let stages = ["Source", "Build"] + definition.stages.map { StageName.deploy($0.environment) }
-        ui.say("\(recorded == nil ? "Create" : "Update") local pipeline \(definition.name): \(stages.joined(separator: " → "))")
         if options.dryRun { return .planned }
-        try store.prepare()
-        try store.write(definition, to: store.definitionFile(definition.name))
-        let snapshot = try await engine.start(definition, trigger: "push")
+        if recorded != plan {
+            try store.prepare()
+            try store.write(plan, to: store.definitionFile(plan.name))
+        }
+        let snapshot = try await engine.start(plan, trigger: "push")
         return .deployed(executionID: snapshot.id)
     }
 
@@ -40,9 +50,34 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         try await engine.start(try pushedDefinition(pipeline), trigger: "release").id
     }
 
+    /// Says before the execution what its Build will fail on: programs the buildspec runs that this machine lacks.
+    private func warnAboutMissingPrograms(_ plan: PipelinePlan, workspaceRoot: URL, ui: any TargetUI) {
+        let path = plan.build.buildspec
+        guard let spec = try? BuildspecParser.load(workspaceRoot.appendingPathComponent(path), displayPath: path) else { return }
+        let missing = BuildPreflight.missingPrograms(spec, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "")
+        guard !missing.isEmpty else { return }
+        ui.say("warning: \(path) runs \(missing.joined(separator: ", ")), which this machine does not have on PATH: "
+               + "the local Build runs the buildspec with this machine's programs and installs nothing, so it will fail "
+               + "where they are used (install them, or build with a buildspec that runs here).")
+    }
+
     public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
         try engine.reapAbandoned(pipeline.manifest.name)
-        return try engine.records(pipeline.manifest.name).first?.snapshot
+        return try engine.records(pipeline.manifest.name).first.map(withFailureTails)
+    }
+
+    /// The snapshot with the last lines of each failed action's log, which `watch` shows under the failure.
+    private func withFailureTails(_ record: ExecutionRecord) -> ExecutionSnapshot {
+        var snapshot = record.snapshot
+        let run = ExecutionRun(store: store, record: record)
+        for (stageIndex, stage) in snapshot.stages.enumerated() {
+            for (actionIndex, action) in stage.actions.enumerated() where action.state == .failed {
+                guard let log = FileManager.default.contents(atPath: run.logFile(stage: stage.name, action: action.name).path) else { continue }
+                let lines = String(decoding: log, as: UTF8.self).split(separator: "\n").map(String.init)
+                snapshot.stages[stageIndex].actions[actionIndex].logTail = Array(lines.suffix(ActionLogText.failureTailLines))
+            }
+        }
+        return snapshot
     }
 
     public func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot {
@@ -90,7 +125,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         var text = ""
         for item in actions {
             let log = FileManager.default.contents(atPath: run.logFile(stage: found.name, action: item.name).path)
-            if actions.count > 1 { text += "==> \(found.name)/\(item.name) (\(item.state.rawValue)) <==\n" }
+            if actions.count > 1 { text += ActionLogText.header(stage: found.name, action: item.name, state: item.state) }
             text += log.map { String(decoding: $0, as: UTF8.self) } ?? "(no log: \(item.name) is \(item.state.rawValue))\n"
         }
         return text
@@ -113,8 +148,14 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
     }
 
-    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelineDefinition {
-        guard let definition = try store.read(PipelineDefinition.self, from: store.definitionFile(pipeline.manifest.name)) else {
+    /// The one directory that holds the temporary files of the local target's atomic writes
+    /// (and the leftovers of killed ones).
+    public static func temporaryDirectory(workspaceRoot: URL) -> URL {
+        LocalStore(workspaceRoot: workspaceRoot).root
+    }
+
+    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
+        guard let definition = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else {
             throw LocalTargetError("pipeline \(pipeline.manifest.name) has not been pushed to the local target",
                                    hint: "`push` records it and starts the first execution")
         }

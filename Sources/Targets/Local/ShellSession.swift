@@ -112,9 +112,9 @@ final class ActionLog: @unchecked Sendable {
     init(_ url: URL) throws {
         self.url = url
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        }
+        // An empty log needs no atomic write (FileManager.createFile's leaves a temporary file when killed).
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        if descriptor >= 0 { close(descriptor) }
     }
 
     var quotedPath: String { "'" + url.path.replacingOccurrences(of: "'", with: "'\\''") + "'" }

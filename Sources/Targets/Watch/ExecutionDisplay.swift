@@ -83,6 +83,12 @@ public final class ExecutionDisplay: @unchecked Sendable {
         for stage in snapshot.stages {
             for action in stage.actions {
                 note(key: "\(stage.name)/\(action.name)", state: action.state, summary: action.summary)
+                // The failure's last log lines, once, when they are known (possibly a poll later).
+                let tailKey = "log of \(stage.name)/\(action.name)"
+                if action.state == .failed, let tail = action.logTail, !tail.isEmpty, reported[tailKey] == nil {
+                    reported[tailKey] = "shown"
+                    for line in ExecutionTree.tailLines(tail) { console.line(palette.dim(line)) }
+                }
             }
             // A stage starting is already said by its first action; its end is news.
             if stage.state.isFinal { note(key: stage.name, state: stage.state, summary: nil) }
@@ -108,7 +114,7 @@ struct ExecutionTree {
     let palette: Palette
 
     func lines(_ snapshot: ExecutionSnapshot, now: Date) -> [String] {
-        struct Row { var name: String; var state: RunState; var time: String; var summary: String? }
+        struct Row { var name: String; var state: RunState; var time: String; var summary: String?; var tail: [String] = [] }
         var rows: [Row] = []
         for stage in snapshot.stages {
             rows.append(Row(name: stage.name, state: stage.state, time: stageTime(stage, now: now), summary: nil))
@@ -120,7 +126,7 @@ struct ExecutionTree {
                 }
                 rows.append(Row(name: branch + action.name, state: action.state,
                                 time: elapsed(from: action.startedAt, to: action.finishedAt, now: now) ?? "",
-                                summary: summary))
+                                summary: summary, tail: action.state == .failed ? action.logTail ?? [] : []))
             }
         }
         let nameWidth = rows.map(\.name.count).max() ?? 0
@@ -131,15 +137,20 @@ struct ExecutionTree {
             + palette.paint(snapshot.state.rawValue, snapshot.state)
         if let time = elapsed(from: snapshot.startedAt, to: snapshot.finishedAt, now: now) { header += "  \(time)" }
         if let summary = snapshot.sourceSummary { header += "  " + palette.dim(summary) }
-        return [header] + rows.map { row in
+        return [header] + rows.flatMap { row in
             let symbol = Self.symbol(row.state)
             let name = row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let state = palette.paint(row.state.rawValue.padding(toLength: stateWidth, withPad: " ", startingAt: 0), row.state)
             let time = String(repeating: " ", count: timeWidth - row.time.count) + row.time
             var line = "  \(palette.paint(symbol, row.state)) \(name)  \(state)  \(time)"
             if let summary = row.summary { line += "  " + summary }
-            return line.trailingSpacesRemoved
+            return [line.trailingSpacesRemoved] + Self.tailLines(row.tail).map { palette.dim($0) }
         }
+    }
+
+    /// A failed action's last log lines as drawn under it.
+    static func tailLines(_ tail: [String]) -> [String] {
+        tail.map { "      │ " + $0 }
     }
 
     /// A stage runs from its first action's start to its last action's end.

@@ -52,7 +52,10 @@ public enum StageName {
 
     public static func sourceAction(application: String) -> String { "SourceCodeFor-\(application)" }
     public static let buildAction = "Build"
-    public static func approvalAction(_ environment: String) -> String { "ApprovePromotionTo-\(environment)" }
+    static let approvalPrefix = "ApprovePromotionTo-"
+    public static func approvalAction(_ environment: String) -> String { approvalPrefix + environment }
+    /// Whether `action` is a stage's manual approval, as Copilot names it.
+    public static func isApproval(_ action: String) -> Bool { action.hasPrefix(approvalPrefix) }
     public static func deploymentAction(_ deployment: String, _ environment: String) -> String {
         "CreateOrUpdate-\(deployment)-\(environment)"
     }

@@ -1,0 +1,239 @@
+import Manifest
+
+// The pipeline both targets run, computed once: what Copilot's internal/pkg/deploy/pipeline.go
+// derives from a manifest (stages, actions, their names and run orders, each deployment's stack,
+// template and configuration, each CodeBuild project's buildspec, image and variables, the source).
+// The AWS template renders it as CloudFormation; the local engine runs it. Neither decides any of
+// these things for itself.
+
+public struct PipelinePlan: Codable, Equatable, Sendable {
+    /// The manifest's `name`.
+    public var name: String
+    public var application: String
+    public var source: PipelineSource
+    /// The Build stage's one action.
+    public var build: Project
+    /// One DeployTo-ENV stage per manifest stage that deploys something, in manifest order.
+    public var stages: [DeployStage]
+    /// Manifest stages with no deployment (none listed and no workload in the workspace):
+    /// Copilot leaves them out of the pipeline, approvals and tests included.
+    public var omittedStages: [String]
+
+    /// A CodeBuild project: the build, or a pre/post-deployment action.
+    public struct Project: Codable, Equatable, Sendable {
+        /// Relative to the workspace root, with `/` separators.
+        public var buildspec: String
+        public var image: String
+        /// LINUX_CONTAINER, or ARM_CONTAINER for an aarch64 image.
+        public var environmentType: String
+        public var variables: [Variable]
+    }
+
+    /// An environment variable of a CodeBuild project.
+    public struct Variable: Codable, Equatable, Sendable {
+        public enum Value: Codable, Equatable, Sendable {
+            case text(String)
+            /// The pipeline's account (`${AWS::AccountId}`).
+            case accountID
+            /// The pipeline's partition (`AWS::Partition`).
+            case partition
+        }
+
+        public var name: String
+        public var value: Value
+    }
+
+    public struct DeployStage: Codable, Equatable, Sendable {
+        public var environment: String
+        /// Sorted by run order; Copilot's listing order among equals.
+        public var actions: [Action]
+
+        /// CodePipeline's stage name.
+        public var name: String { StageName.deploy(environment) }
+    }
+
+    public struct Action: Codable, Equatable, Sendable {
+        public enum Kind: Codable, Equatable, Sendable {
+            case approval
+            case preDeployment(Project)
+            case deployment(StackDeployment)
+            case postDeployment(Project)
+            /// Run from the source, in a project of their own with no variables but CodeBuild's.
+            case testCommands([String])
+        }
+
+        public var name: String
+        public var runOrder: Int
+        public var kind: Kind
+    }
+
+    /// A CloudFormation deploy action: the build's output deployed as one stack.
+    public struct StackDeployment: Codable, Equatable, Sendable {
+        /// The workload (or the `deployments` key).
+        public var name: String
+        public var stackName: String
+        /// Paths inside the build output (`BuildOutput::PATH`).
+        public var templatePath: String
+        public var templateConfigurationPath: String
+    }
+
+    /// Copilot's default build image (deploy.defaultPipelineBuildImage), also its pre/post and test image.
+    public static let defaultImage = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+    /// Where `copilot svc package` writes, and the deploy actions read (deploy.DefaultPipelineArtifactsDir).
+    public static let artifactsDirectory = "infrastructure"
+    public static let sourceOutput = "SCCheckoutArtifact"
+    public static let buildOutput = "BuildOutput"
+
+    /// The source action's name.
+    public var sourceActionName: String { StageName.sourceAction(application: application) }
+
+    /// Every stage as CodePipeline shows it: Source, Build, then DeployTo-ENV.
+    public var stageNames: [String] { [StageName.source, StageName.build] + stages.map(\.name) }
+}
+
+/// What the plan is computed from besides the manifest.
+public struct PlanInput: Sendable {
+    public var application: String
+    public var manifest: PipelineManifest
+    /// The buildspec next to the manifest, relative to the workspace root (`build.buildspec` wins).
+    public var buildspecPath: String
+    /// The workspace's services and jobs: what a stage without `deployments` deploys.
+    public var workloads: [String]
+
+    public init(application: String, manifest: PipelineManifest, buildspecPath: String, workloads: [String]) {
+        self.application = application
+        self.manifest = manifest
+        self.buildspecPath = buildspecPath
+        self.workloads = workloads
+    }
+}
+
+/// Why a manifest has no plan.
+public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+
+    public var description: String { message + (hint.map { "\nhint: \($0)" } ?? "") }
+}
+
+extension PipelinePlan {
+    /// The plan of a manifest. Validation (PipelineValidator) runs first in `push`; what it
+    /// reports as errors makes this throw too, so no target gets a plan Copilot would refuse.
+    public init(_ input: PlanInput) throws {
+        let manifest = input.manifest
+        name = manifest.name
+        application = input.application
+        source = try PipelineSource(manifest.source)
+        let image = manifest.build?.image.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultImage
+        build = Project(buildspec: manifest.build?.buildspec.flatMap { $0.isEmpty ? nil : $0 } ?? input.buildspecPath,
+                        image: image, environmentType: Self.environmentType(image),
+                        variables: [Variable(name: "AWS_ACCOUNT_ID", value: .accountID),
+                                    Variable(name: "PARTITION", value: .partition)])
+        var stages: [DeployStage] = []
+        var omitted: [String] = []
+        for stage in manifest.stages {
+            let planned = try Self.stage(stage, application: input.application, workloads: input.workloads)
+            if planned.actions.contains(where: { if case .deployment = $0.kind { return true }; return false }) {
+                stages.append(planned)
+            } else {
+                omitted.append(stage.name)
+            }
+        }
+        self.stages = stages
+        omittedStages = omitted
+    }
+
+    static func environmentType(_ image: String) -> String {
+        image.contains("aarch64") ? "ARM_CONTAINER" : "LINUX_CONTAINER"
+    }
+
+    /// Copilot's run orders: each group starts one after the highest run order of the groups
+    /// before it (approval → pre_deployments → deployments → post_deployments; test commands
+    /// after the deployments), plus each item's depends_on rank within its group.
+    static func stage(_ stage: Stage, application: String, workloads: [String]) throws -> DeployStage {
+        let environment = stage.name
+        // Copilot's manifest validation (PipelineStage.validate), repeated here so that no target gets a plan Copilot refuses.
+        if !stage.testCommands.isEmpty, !stage.postDeployments.isEmpty {
+            throw PlanError(message: "stage \(environment) has both test_commands and post_deployments; Copilot allows only one of them",
+                            hint: "move the test commands into a post-deployment action's buildspec")
+        }
+        if let missing = (stage.preDeployments + stage.postDeployments).first(where: { ($0.buildspec ?? "").isEmpty }) {
+            throw PlanError(message: "action \(missing.name) of stage \(environment) has no buildspec",
+                            hint: "add `buildspec: PATH` under it (`pre add` / `post add … buildspec PATH`)")
+        }
+        var actions: [Action] = []
+        if stage.requiresApproval {
+            actions.append(Action(name: StageName.approvalAction(environment), runOrder: 1, kind: .approval))
+        }
+        func next() -> Int { (actions.map(\.runOrder).max() ?? 0) + 1 }
+        func project(_ action: DeploymentAction) -> Project {
+            // Copilot gives pre/post actions its default image, whatever `build.image` says.
+            Project(buildspec: action.buildspec ?? "", image: defaultImage, environmentType: environmentType(defaultImage),
+                    variables: [Variable(name: "AWS_ACCOUNT_ID", value: .accountID),
+                                Variable(name: "PARTITION", value: .partition),
+                                Variable(name: "COPILOT_APPLICATION_NAME", value: .text(application)),
+                                Variable(name: "COPILOT_ENVIRONMENT_NAME", value: .text(environment))])
+        }
+
+        let preBase = next()
+        let preRanks = try ranks(stage.preDeployments.map { ($0.name, $0.dependsOn) }, list: "pre_deployments", stage: environment)
+        actions += stage.preDeployments.sorted { $0.name < $1.name }.map {
+            Action(name: $0.name, runOrder: preBase + preRanks[$0.name, default: 0], kind: .preDeployment(project($0)))
+        }
+
+        let deployments = stage.deployments.isEmpty ? workloads.map { Deployment(name: $0) } : stage.deployments
+        let deployBase = next()
+        let deployRanks = try ranks(deployments.map { ($0.name, $0.dependsOn) }, list: "deployments", stage: environment)
+        actions += deployments.sorted { $0.name < $1.name }.map { deployment in
+            Action(name: StageName.deploymentAction(deployment.name, environment),
+                   runOrder: deployBase + deployRanks[deployment.name, default: 0],
+                   kind: .deployment(StackDeployment(
+                       name: deployment.name,
+                       stackName: nonEmpty(deployment.stackName) ?? "\(application)-\(environment)-\(deployment.name)",
+                       templatePath: nonEmpty(deployment.templatePath)
+                           ?? "\(artifactsDirectory)/\(deployment.name)-\(environment).stack.yml",
+                       templateConfigurationPath: nonEmpty(deployment.templateConfig)
+                           ?? "\(artifactsDirectory)/\(deployment.name)-\(environment).params.json")))
+        }
+        let afterDeployments = next()
+
+        let postRanks = try ranks(stage.postDeployments.map { ($0.name, $0.dependsOn) }, list: "post_deployments", stage: environment)
+        actions += stage.postDeployments.sorted { $0.name < $1.name }.map {
+            Action(name: $0.name, runOrder: afterDeployments + postRanks[$0.name, default: 0], kind: .postDeployment(project($0)))
+        }
+        if !stage.testCommands.isEmpty {
+            actions.append(Action(name: StageName.testAction, runOrder: afterDeployments, kind: .testCommands(stage.testCommands)))
+        }
+        // Stable: equal run orders keep Copilot's listing order.
+        let ordered = actions.enumerated().sorted { ($0.element.runOrder, $0.offset) < ($1.element.runOrder, $1.offset) }.map(\.element)
+        return DeployStage(environment: environment, actions: ordered)
+    }
+
+    static func ranks(_ items: [(String, [String])], list: String, stage: String) throws -> [String: Int] {
+        let graph = DependencyGraph(items.map { DependencyGraph.Node(name: $0.0, dependsOn: $0.1) })
+        if let missing = graph.missingDependencies.first {
+            throw PlanError(message: "stages.\(stage).\(list).\(missing.item): depends_on names \(missing.dependency), "
+                                + "which is not in \(list) of stage \(stage)",
+                            hint: "depends_on may name only \(list) of the same stage")
+        }
+        guard let ranks = graph.ranks else {
+            throw PlanError(message: "stages.\(stage).\(list): depends_on forms a cycle: \((graph.cycle ?? []).joined(separator: " → "))",
+                            hint: "remove one of the depends_on entries")
+        }
+        return ranks
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+}
+
+extension PipelineContext {
+    /// The plan of this pipeline, with the workloads of the workspace as it is now (Copilot
+    /// lists the workspace's workloads when it deploys the pipeline, not when it runs).
+    public func plan() throws -> PipelinePlan {
+        try PipelinePlan(PlanInput(application: application, manifest: manifest, buildspecPath: buildspecPath,
+                                   workloads: Workspace.load(root: workspaceRoot).workloads.map(\.name)))
+    }
+}
