@@ -1,5 +1,16 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+// What `sluice --version` says it was built from. scripts/bootstrap.sh (build_release) sets
+// these; a plain `swift build` leaves them unset and the binary says so. Only the CBuildInfo C
+// file sees them, so a new commit recompiles one C file and relinks, nothing else.
+let buildInfo = ProcessInfo.processInfo.environment
+let buildInfoDefines: [CSetting] = ["SLUICE_BUILD_COMMIT", "SLUICE_BUILD_SWIFT"].compactMap { name in
+    guard let value = buildInfo[name], !value.isEmpty else { return nil }
+    let literal = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    return .define(name, to: "\"\(literal)\"")
+}
 
 // Layering (each module knows only the ones to its left):
 //   Manifest  ·  AWS  →  Targets  →  Shell  →  sluice   (the Shell reaches AWS only through Targets)
@@ -43,9 +54,11 @@ let package = Package(
             // inference says so (without it, whether the compiler warns depends on how it batches files).
             swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")]
         ),
+        // The commit and Swift toolchain the binary was built from (see buildInfoDefines).
+        .target(name: "CBuildInfo", cSettings: buildInfoDefines),
         .executableTarget(
             name: "sluice",
-            dependencies: ["Shell"]
+            dependencies: ["Shell", "CBuildInfo"]
         ),
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).

@@ -2,29 +2,54 @@
 import Foundation
 import Shell
 
-/// sluice's own arguments. Four options are parsed by hand: swift-argument-parser's
+/// sluice's own arguments. The options are parsed by hand: swift-argument-parser's
 /// reflection cost about 4 ms per start, half of the start-up budget (see scripts/bench-shell).
 struct Sluice {
-    static let helpText = """
-        sluice — a shell for AWS Copilot release pipelines
+    /// The SYNOPSIS of `--help` and the manual page.
+    static let synopsis = [
+        "sluice [--echo] [--json] [-c COMMANDS | FILE | WORDS…]",
+        "sluice --version [--json]",
+        "sluice --help",
+    ]
+    /// The ways to run sluice, for `--help` and the manual page.
+    static let invocations = [
+        ManualEntry("sluice", "the interactive shell (on a terminal)"),
+        ManualEntry("sluice FILE", "run a script (also as `#!/usr/bin/env sluice`)"),
+        ManualEntry("sluice -c 'CMD; CMD'", "run commands given here"),
+        ManualEntry("… | sluice", "run the script on standard input"),
+        ManualEntry("sluice WORDS…", "run one command, e.g. `sluice stage ls`"),
+    ]
+    static let options = [
+        ManualEntry("-c COMMANDS", "run these commands (`;` between them) instead of a script"),
+        ManualEntry("--echo", "print each command before its output"),
+        ManualEntry("--json", "print JSON where a command can (status, history, --version)"),
+        ManualEntry("--version", "print the version, the commit and the Swift toolchain it was built from"),
+        ManualEntry("--help", "print the ways to run sluice"),
+    ]
 
-        usage: sluice [--echo] [--json] [-c COMMANDS | FILE | WORDS…]
+    static var helpText: String {
+        let width = (invocations + options).map { $0.term.count + 4 }.max() ?? 0
+        return """
+            sluice — a shell for AWS Copilot release pipelines
 
-        sluice                  the interactive shell (on a terminal)
-        sluice FILE             run a script (also as `#!/usr/bin/env sluice`)
-        sluice -c 'CMD; CMD'    run commands given here
-        … | sluice              run the script on standard input
-        sluice WORDS…           run one command, e.g. `sluice stage ls`
+            usage: \(synopsis.joined(separator: "\n       "))
 
-          --echo                print each command before its output
-          --json                print JSON where a command can (status, history)
+            \(invocations.map { $0.term.padded(to: width) + $0.meaning }.joined(separator: "\n"))
 
-        `sluice help` lists the commands. Exit status: 0 success, 1 a command failed, 2 a usage error.
+            \(options.map { "  " + $0.term.padded(to: width - 2) + $0.meaning }.joined(separator: "\n"))
 
-        """
+            `sluice help` lists the commands. Exit status: 0 success, 1 a command failed, 2 a usage error.
+
+            """
+    }
+
+    static var manualPage: ManualPage {
+        ManualPage(version: BuildInfo.version, synopsis: synopsis, invocations: invocations, options: options)
+    }
 
     var echo = false
     var json = false
+    var version = false
     /// `-c COMMANDS`, and its position in the arguments.
     var commands: String?
     var commandsPosition = 0
@@ -39,6 +64,7 @@ struct Sluice {
             switch arguments[index] {
             case "--echo": echo = true
             case "--json": json = true
+            case "--version": version = true
             case "-c":
                 guard index + 1 < arguments.count else { throw UsageError("-c needs the commands to run") }
                 guard commands == nil else { throw UsageError("-c is given twice") }
@@ -60,6 +86,11 @@ struct Sluice {
 
     /// Runs what the arguments name; returns the process's exit status.
     func run() async throws -> Int32 {
+        if version {
+            guard commands == nil, words.isEmpty, !echo else { throw UsageError("--version takes no other arguments but --json") }
+            print(json ? try BuildInfo.current.json() : BuildInfo.current.text, terminator: "")
+            return 0
+        }
         let environment = ProcessInfo.processInfo.environment
         if commands == nil, words.isEmpty, isatty(STDIN_FILENO) == 1 {
             return await InteractiveShell.run(environment: environment)
@@ -112,9 +143,15 @@ enum ScriptFile {
 /// Parses the arguments (help and usage errors exit 0 and 2, as everywhere in sluice) and runs.
 func main() async -> Int32 {
     let arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments.first == "--help" || arguments.first == "-h" {
+    switch arguments.first {
+    case "--help", "-h":
         print(Sluice.helpText, terminator: "")
         return 0
+    case "--man":  // docs/sluice.1; not in --help: users read it with `man sluice`
+        print(Sluice.manualPage.render(), terminator: "")
+        return 0
+    default:
+        break
     }
     do {
         return try await Sluice(parsing: arguments).run()

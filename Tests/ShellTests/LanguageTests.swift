@@ -92,7 +92,13 @@ final class LanguageTests: XCTestCase {
 
     func testSluiceUsageErrors() throws {
         try assertGolden("sluice-usage", [.sluice("-c", "echo x", "extra"), .sluice("missing.sluice"),
-                                          .sluice("--bogus"), .sluice("--help")])
+                                          .sluice("--bogus"), .sluice("--help"), .sluice("--version", "stage", "ls")])
+    }
+
+    /// A test build is a plain `swift build`: it knows its version, and says it does not know
+    /// its commit (scripts/check-install checks an installed build names its commit).
+    func testVersion() throws {
+        try assertGolden("sluice-version", [.sluice("--version"), .sluice("--version", "--json"), .sluice("--json", "--version")])
     }
 
     func testSecretsAreNeverEchoed() throws {

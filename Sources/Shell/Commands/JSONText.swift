@@ -2,8 +2,8 @@ import Foundation
 import Targets
 
 /// `--json` output: sorted keys, ISO 8601 dates, one line.
-enum JSONText {
-    static func encode<Value: Encodable>(_ value: Value) throws -> String {
+public enum JSONText {
+    public static func encode<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601

@@ -3,6 +3,12 @@ import Manifest
 
 /// help, set, echo, run, record, exit: the commands of the language itself.
 enum LanguageCommands {
+    /// The language in brief, under `help`'s list and in the manual page.
+    static let scriptSyntax = [
+        "Scripts: one command a line or `;` between; # comments; '…' and \"…\" quoting;",
+        "\\ continues a line; $NAME and ${NAME} expand `set` variables and the environment.",
+    ]
+
     static func help(_ invocation: Invocation, _ session: Session) async throws {
         let words = invocation.rest.map(\.text)
         let table = session.table
@@ -14,8 +20,7 @@ enum LanguageCommands {
                 output.line("  " + command.name.padded(to: width) + "  " + command.summary)
             }
             output.line("")
-            output.line("Scripts: one command a line or `;` between; # comments; '…' and \"…\" quoting;")
-            output.line("\\ continues a line; $NAME and ${NAME} expand `set` variables and the environment.")
+            for line in scriptSyntax { output.line(line) }
             return
         }
         if let command = table.command(named: words) {
@@ -125,7 +130,7 @@ extension Session {
 
 extension String {
     /// Left-aligned in a column of `width` characters.
-    func padded(to width: Int) -> String {
+    public func padded(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

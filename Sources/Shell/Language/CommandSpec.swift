@@ -67,14 +67,18 @@ public struct ArgumentSpec: Sendable {
     }
 
     /// How usage writes it: `ENV`, `[branch BRANCH]`, `[before|after OTHER]`, `[--yes]`, `TEXT…`.
-    public var usage: String {
+    public var usage: String { usage(literal: { $0 }, placeholder: { $0 }) }
+
+    /// Usage with literal words (keywords, flags) and placeholders each passed through a styling
+    /// function (the manual page sets them in bold and italics).
+    public func usage(literal: (String) -> String, placeholder styled: (String) -> String) -> String {
         let body: String
         switch form {
         case .positional:
-            if case .keyword(let words) = kind { body = words.joined(separator: "|") } else { body = placeholder }
-        case .option(let keywords): body = "\(keywords.joined(separator: "|")) \(placeholder)"
-        case .flag: body = placeholder
-        case .rest: body = "\(placeholder)…"
+            if case .keyword(let words) = kind { body = words.map(literal).joined(separator: "|") } else { body = styled(placeholder) }
+        case .option(let keywords): body = "\(keywords.map(literal).joined(separator: "|")) \(styled(placeholder))"
+        case .flag: body = literal(placeholder)
+        case .rest: body = "\(styled(placeholder))…"
         }
         return isOptional ? "[\(body)]" : body
     }
@@ -121,7 +125,10 @@ public struct CommandSpec: Sendable {
     public var name: String { words.joined(separator: " ") }
 
     /// `stage add ENV [before|after OTHER]`.
-    public var usage: String {
-        ([name] + arguments.map(\.usage)).joined(separator: " ")
+    public var usage: String { usage(literal: { $0 }, placeholder: { $0 }) }
+
+    /// Usage with its words styled as `ArgumentSpec.usage(literal:placeholder:)` does.
+    public func usage(literal: (String) -> String, placeholder: (String) -> String) -> String {
+        ([literal(name)] + arguments.map { $0.usage(literal: literal, placeholder: placeholder) }).joined(separator: " ")
     }
 }
