@@ -85,12 +85,13 @@ public enum Quoting {
 }
 
 extension String {
-    /// Foundation-free replacement, so the language core links nothing heavy.
-    func replacingAll(_ target: Character, with replacement: String) -> String {
+    /// Foundation-free replacement. By scalars, not Characters: a `'` followed by a combining mark is
+    /// one Character, and the quote inside it must be replaced all the same (the lexer reads bytes).
+    func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
         var result = ""
         result.reserveCapacity(utf8.count)
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
+        for scalar in unicodeScalars {
+            if scalar == target { result += replacement } else { result.unicodeScalars.append(scalar) }
         }
         return result
     }
