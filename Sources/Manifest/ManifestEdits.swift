@@ -376,9 +376,8 @@ extension ManifestDocument {
         let layout = self.layout
         let item = newStageLines(environment, items: nil)
         if let root, let entry = layout.entry("stages", in: root) {
-            let extent = layout.entryLines(entry.key)
             let keyLine = YAMLLayout.spaces(layout.column(entry.key)) + "stages:"
-            return try apply([LineSplice(range: extent.lowerBound..<(extent.upperBound + 1), lines: [keyLine] + item)])
+            return try apply([LineSplice(range: layout.replacedLines(of: entry.key, value: entry.value), lines: [keyLine] + item)])
         }
         guard let root else { return false }
         let header = ["", "# This section defines the order of the environments your pipeline will deploy to.", "stages:"]

@@ -134,7 +134,18 @@ struct YAMLLayout {
             characters.replaceSubrange(start..<scalarEnd(characters, from: start, style: scalar.style), with: text.unicodeScalars)
             return LineSplice(range: index..<(index + 1), lines: [String(String.UnicodeScalarView(characters))])
         }
-        return LineSplice(range: extent.lowerBound..<(extent.upperBound + 1), lines: rendered)
+        return LineSplice(range: replacedLines(of: key, value: value), lines: rendered)
+    }
+
+    /// The lines a new value for `key`'s entry replaces: the whole entry, except that a null value
+    /// followed only by comments (`stages:` over commented-out examples) gives up just the key's line,
+    /// and the user's comments stay below the new value.
+    func replacedLines(of key: Node, value: Node) -> Range<Int> {
+        let extent = entryLines(key)
+        if isNull(value), extent.dropFirst().allSatisfy({ lines.isComment($0) || lines.isBlank($0) }) {
+            return extent.lowerBound..<(extent.lowerBound + 1)
+        }
+        return extent.lowerBound..<(extent.upperBound + 1)
     }
 
     private func colon(after key: Node, in characters: [Unicode.Scalar]) -> Int {

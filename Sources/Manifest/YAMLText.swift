@@ -160,23 +160,28 @@ enum YAMLScalar {
         return out + "\""
     }
 
-    private static let indicators: Set<Character> = ["-", "?", ":", ",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", "\"", "%", "@", "`"]
+    private static let indicators = Set("-?:,[]{}#&*!|>'\"%@`".unicodeScalars)
 
     /// Words YAML 1.1 or 1.2 would read as booleans or null.
     private static let specialWords: Set<String> = [
         "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
     ]
 
+    /// By scalars, not Characters: YAML reads code points, and `#` or `, ` followed by a combining
+    /// mark is one Character that a Character test would not see.
     static func needsQuotes(_ text: String, inFlow: Bool) -> Bool {
-        guard let first = text.first, let last = text.last else { return true }
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first, let last = scalars.last else { return true }
         if first == " " || last == " " || first == "\t" || last == "\t" { return true }
         if indicators.contains(first) {
             // "-x", ":x", "?x" are plain in YAML, but a reader is better served by quotes than by that rule.
             return true
         }
-        if text.contains(": ") || text.contains(" #") || last == ":" { return true }
-        if text.unicodeScalars.contains(where: needsEscape) { return true }
-        if inFlow, text.contains(where: { ",[]{}".contains($0) }) { return true }
+        if last == ":" || zip(scalars, scalars.dropFirst()).contains(where: { pair in
+            (pair.0 == ":" && (pair.1 == " " || pair.1 == "\t")) || ((pair.0 == " " || pair.0 == "\t") && pair.1 == "#")
+        }) { return true }
+        if scalars.contains(where: needsEscape) { return true }
+        if inFlow, scalars.contains(where: { ",[]{}".unicodeScalars.contains($0) }) { return true }
         if specialWords.contains(text.lowercased()) { return true }
         return looksNumericOrDate(text)
     }
