@@ -49,9 +49,14 @@ final class LineBreakTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("unchanged: test already runs make check"), again.stdout, file: file, line: line)
     }
 
+    /// `usual` after every line but those `except` names.
+    static func breaks(_ usual: String, except: [Int: String] = [:]) -> [String] {
+        Self.lines.indices.map { except[$0] ?? usual }
+    }
+
     func testEachConventionIsKept() throws {
         for convention in ["\n", "\r\n", "\r"] {
-            let breaks = Array(repeating: convention, count: Self.lines.count)
+            let breaks = Self.breaks(convention)
             try assertEdit(breaks, newline: convention)
             try assertEdit(breaks, newline: convention, bom: true)
         }
@@ -60,29 +65,19 @@ final class LineBreakTests: XCTestCase {
     /// A lone CR inside what an LF file would call one line is a line break to YAML: the edit must not
     /// shift by it (it once commented out the wrong line and reported success).
     func testMixedBreaksKeepTheirOwnAndNewLinesTakeTheCommonest() throws {
-        var breaks = Array(repeating: "\n", count: Self.lines.count)
-        breaks[0] = "\r"
-        breaks[3] = "\r\n"
-        breaks[11] = "\r\n"
-        try assertEdit(breaks, newline: "\n")
-        breaks = Array(repeating: "\r\n", count: Self.lines.count)
-        breaks[2] = "\n"
-        try assertEdit(breaks, newline: "\r\n", bom: true)
+        try assertEdit(Self.breaks("\n", except: [0: "\r", 3: "\r\n", 11: "\r\n"]), newline: "\n")
+        try assertEdit(Self.breaks("\r\n", except: [2: "\n"]), newline: "\r\n", bom: true)
     }
 
     /// NEL, LS and PS break lines for YAML 1.1 readers (libyaml among them): in comments and as a break.
     func testUnicodeLineBreaksInCommentsAndBetweenLines() throws {
-        var breaks = Array(repeating: "\n", count: Self.lines.count)
-        breaks[0] = "\u{85}"
-        breaks[2] = "\u{2029}"
-        breaks[7] = " # tracked\u{2028}"
-        try assertEdit(breaks, newline: "\n")
+        try assertEdit(Self.breaks("\n", except: [0: "\u{85}", 2: "\u{2029}", 7: " # tracked\u{2028}"]), newline: "\n")
     }
 
     /// Values with characters that YAML would fold or refuse are written escaped and read back as given.
     /// (Not a value that starts with U+FEFF: Yams decodes scalars with Foundation, which drops it.)
     func testValuesWithLineBreaksAndControlCharactersReadBack() throws {
-        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": Self.text(Self.lines, Array(repeating: "\n", count: Self.lines.count))]))
+        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": Self.text(Self.lines, Self.breaks("\n"))]))
         for value in ["a\u{85}b", "a\u{2028}b", "a\u{2029}b", "bell\u{7}", "c1\u{90}", "del\u{7F}", "mid\u{FEFF}bom", "tab\tx", "cr\rlf\n"] {
             let add = "test add test \(Quoting.shell(value)); save"
             let first = try sandbox.run(.script(add))
