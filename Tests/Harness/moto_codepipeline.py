@@ -445,7 +445,8 @@ def _definition(name: str, properties: dict[str, Any]) -> dict[str, Any]:
     if "ArtifactStore" in properties:
         pipeline["artifactStore"] = _camel(properties["ArtifactStore"])
     if "ArtifactStores" in properties:
-        pipeline["artifactStores"] = _camel(properties["ArtifactStores"])
+        # CloudFormation lists them with their Region; the API maps each region to its store.
+        pipeline["artifactStores"] = {store["Region"]: _camel(store["ArtifactStore"]) for store in properties["ArtifactStores"]}
     return pipeline
 
 
