@@ -15,7 +15,9 @@ AWS does here:
   from the create-only properties of the resource type's schema (cfn-lint's copy of the
   CloudFormation registry schemas): moto reports no replacement at all;
 - a stack's tags are applied to the IAM roles it creates and updates, as CloudFormation
-  propagates stack-level tags, and an executed change set's tags become the stack's.
+  propagates stack-level tags, and an executed change set's tags become the stack's;
+- a CREATE change set for a stack left REVIEW_IN_PROGRESS (by a change set deleted unexecuted)
+  is that stack's, as in AWS: moto made a second stack of the same name beside it.
 """
 
 import uuid
@@ -167,5 +169,17 @@ def _execute_change_set(self: CloudFormationBackend, change_set_name: str, stack
         _tag_roles(stack)
 
 
+_moto_create_change_set = CloudFormationBackend.create_change_set
+
+
+def _create_change_set(self: CloudFormationBackend, stack_name: str, *args: Any, change_set_type: str, **kwargs: Any):
+    if change_set_type == "CREATE":
+        for stack_id, stack in list(self.stacks.items()):
+            if stack.name == stack_name and stack.status == "REVIEW_IN_PROGRESS":
+                del self.stacks[stack_id]
+    return _moto_create_change_set(self, stack_name, *args, change_set_type=change_set_type, **kwargs)
+
+
+CloudFormationBackend.create_change_set = _create_change_set
 CloudFormationBackend.create_stack = _create_stack
 CloudFormationBackend.execute_change_set = _execute_change_set

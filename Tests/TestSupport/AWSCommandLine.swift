@@ -39,8 +39,11 @@ public struct AWSCommandLine {
 
     /// The same with each environment in its own region and account: the StackSet gets an instance in every
     /// environment's region, and its KMS key and bucket policy grant every environment's account, as Copilot's do.
+    /// `homeRegion` (default the server's) is where the application lives: its SSM parameters and StackSet.
     public func seedCopilotApplication(_ application: String, environments: [(name: String, region: String, account: String)],
-                                       applicationFields: String = "") throws {
+                                       applicationFields: String = "", homeRegion: String? = nil) throws {
+        let home = homeRegion ?? moto.region
+        func json(_ arguments: [String]) throws { try self.json(["--region", home] + arguments) }
         try json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/\(application)",
                   "--value", #"{"name":"\#(application)","account":"\#(MotoServer.account)"\#(applicationFields)}"#])
         for environment in environments {
@@ -56,7 +59,7 @@ public struct AWSCommandLine {
         try json(["cloudformation", "create-stack-set", "--stack-set-name", "\(application)-infrastructure",
                   "--permission-model", "SELF_MANAGED", "--template-body", Self.applicationTemplate(application, accounts: accounts)])
         var regions = Set(environments.map(\.region))
-        regions.insert(moto.region)
+        regions.insert(home)
         try json(["cloudformation", "create-stack-instances", "--stack-set-name", "\(application)-infrastructure",
                   "--accounts", MotoServer.account, "--regions"] + regions.sorted())
     }
@@ -146,10 +149,16 @@ open class AWSMotoTestCase: XCTestCase {
     /// into a temporary home: the CLI, the home (for tearDown to remove) and the workspace in it.
     public func prepareQuickstart(environments: [String] = ["test", "prod"]) async throws
         -> (cli: AWSCommandLine, home: TemporaryDirectory, workspace: URL) {
+        try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: environments) }
+    }
+
+    /// The same, application `demo` seeded by `seed`.
+    public func prepareQuickstart(seed: (AWSCommandLine) throws -> Void) async throws
+        -> (cli: AWSCommandLine, home: TemporaryDirectory, workspace: URL) {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")
         try await moto.reset()
         let cli = AWSCommandLine(moto: moto)
-        try cli.seedCopilotApplication("demo", environments: environments)
+        try seed(cli)
         let home = try TemporaryDirectory("sluice-aws-\(name.filter(\.isLetter).suffix(24))")
         let workspace = home.url.appendingPathComponent("quickstart")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)
