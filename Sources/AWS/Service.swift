@@ -63,6 +63,8 @@ public struct AWSService: Sendable, Hashable {
                                            wireProtocol: .json(version: "1.1", targetPrefix: ""))
 
     public static let s3 = AWSService(serviceID: "S3", signingName: "s3", endpointPrefix: "s3", wireProtocol: .rest)
+    public static let kms = AWSService(serviceID: "KMS", signingName: "kms", endpointPrefix: "kms",
+                                       wireProtocol: .json(version: "1.1", targetPrefix: "TrentService"))
 
     /// IAM: sluice itself does not call it; the tests make their moto user with it.
     public static let iam = AWSService(serviceID: "IAM", signingName: "iam", endpointPrefix: "iam",
@@ -71,6 +73,6 @@ public struct AWSService: Sendable, Hashable {
     /// Every service sluice calls, in the order `whoami` lists them.
     public static let all: [AWSService] = [
         .sts, .cloudFormation, .codePipeline, .ssm, .secretsManager, .codeCommit, .codeStarConnections, .resourceGroupsTagging,
-        .codeBuild, .cloudWatchLogs, .s3,
+        .codeBuild, .cloudWatchLogs, .s3, .kms,
     ]
 }

@@ -16,10 +16,13 @@ AWS does here:
   CloudFormation registry schemas): moto reports no replacement at all;
 - a stack's tags are applied to the IAM roles it creates and updates, as CloudFormation
   propagates stack-level tags, and an executed change set's tags become the stack's;
+- a KMS key made by CloudFormation answers GetKeyPolicy with its policy as JSON text, as AWS
+  does (moto answers the template's object);
 - a CREATE change set for a stack left REVIEW_IN_PROGRESS (by a change set deleted unexecuted)
   is that stack's, as in AWS: moto made a second stack of the same name beside it.
 """
 
+import json
 import uuid
 from typing import Any
 
@@ -28,6 +31,7 @@ from moto.cloudformation.models import ChangeSet, CloudFormationBackend, StackIn
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
 from moto.iam.models import Role, iam_backends
+from moto.kms.models import KmsBackend
 from moto.utilities.utils import get_partition
 
 TEMPLATE_BODY_LIMIT = 51_200
@@ -183,3 +187,16 @@ def _create_change_set(self: CloudFormationBackend, stack_name: str, *args: Any,
 CloudFormationBackend.create_change_set = _create_change_set
 CloudFormationBackend.create_stack = _create_stack
 CloudFormationBackend.execute_change_set = _execute_change_set
+
+
+# MARK: key policies as text
+
+_moto_get_key_policy = KmsBackend.get_key_policy
+
+
+def _get_key_policy(self: KmsBackend, key_id: str) -> str:
+    policy = _moto_get_key_policy(self, key_id)
+    return policy if isinstance(policy, str) else json.dumps(policy)
+
+
+KmsBackend.get_key_policy = _get_key_policy

@@ -88,7 +88,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(prodDeploy?["roleArn"] as? String, "arn:aws:iam::\(Self.otherAccount):role/demo-prod-EnvManagerRole")
         let westKeyARN = stores["us-west-2"]?.key ?? "?"
         let westKey = try cli.json(["kms", "get-key-policy", "--region", "us-west-2", "--key-id", westKeyARN, "--policy-name", "default"])
-        XCTAssertTrue("\(westKey["Policy"] ?? "")".contains("arn:aws:iam::\(Self.otherAccount):root"), "\(westKey)")
+        XCTAssertTrue((westKey["Policy"] as? String ?? "").contains("arn:aws:iam::\(Self.otherAccount):root"), "\(westKey)")
 
         // The stack made no bucket: the application's two are all there are.
         let resources = try stackResources(stackName)
@@ -148,6 +148,27 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertTrue(result.stderr.contains("application demo has no regional stack in eu-west-1, where environment prod is"), result.stderr)
         XCTAssertTrue(result.stderr.contains("copilot env deploy --name prod"), result.stderr)
+        XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
+    }
+
+    /// An environment in an account the application's KMS key does not grant stops push before anything is
+    /// deployed: its deployments could not read the artifacts.
+    func testAnEnvironmentInAnAccountTheApplicationDoesNotGrantIsNamed() async throws {
+        (cli, home, workspace) = try await prepareQuickstart { cli in
+            try cli.seedCopilotApplication("demo", environments: [("test", "us-east-1", MotoServer.account),
+                                                                  ("prod", "us-west-2", Self.otherAccount)])
+            let value = #"{"app":"demo","name":"prod","region":"us-west-2","accountID":"333333333333","#
+                + #""executionRoleARN":"arn:aws:iam::333333333333:role/demo-prod-CFNExecutionRole","#
+                + #""managerRoleARN":"arn:aws:iam::333333333333:role/demo-prod-EnvManagerRole"}"#
+            try cli.json(["ssm", "put-parameter", "--overwrite", "--type", "String",
+                          "--name", "/copilot/applications/demo/environments/prod", "--value", value])
+        }
+        let result = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test",
+                                 "stage add prod", "push --yes"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("environment prod is in account 333333333333, which the KMS key of application demo in us-west-2"),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("`copilot env init --name prod`"), result.stderr)
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
     }
 

@@ -233,6 +233,8 @@ extension AWSTarget {
         let region = aws.configuration.region.value
         let regionalResources = try await self.regionalResources(application, aws)
         let plan = try pipeline.plan()
+        try await checkAccountGrants(application, environments: plan.stages.compactMap { environments[$0.environment] },
+                                     regionalResources: regionalResources, aws)
         if case .codeCommit(let repository, let repositoryRegion?, _, _) = plan.source, repositoryRegion != region {
             throw AWSTargetError("repository \(repository) is in \(repositoryRegion), but application \(pipeline.application) is in \(region); "
                                  + "they must be in the same region", hint: "Copilot refuses a CodeCommit repository in another region too")
@@ -309,8 +311,7 @@ extension AWSTarget {
         var resources: [RegionalResources] = []
         for summary in summaries {
             guard let region = summary.region, let stackID = summary.stackId else { continue }
-            let regional = CloudFormation(client: AWSClient(configuration: aws.configuration.inRegion(
-                region, because: "the region of a stack of StackSet \(application.stackSetName)")))
+            let regional = CloudFormation(client: aws.client(in: region, because: "the region of a stack of StackSet \(application.stackSetName)"))
             let stack = try await regional.describeStacks(.init(stackName: stackID)).stacks.first
             let outputs = stack?.outputs ?? []
             func output(_ key: String) -> String? { outputs.first { $0.outputKey == key }?.outputValue }
@@ -321,6 +322,36 @@ extension AWSTarget {
             resources.append(RegionalResources(region: region, bucket: bucket, kmsKeyARN: key))
         }
         return resources.sorted { $0.region < $1.region }
+    }
+
+    /// A stage in another account than the application's deploys from artifacts its region's application bucket
+    /// holds, encrypted with the application's key there: that key must grant the account, as Copilot's does once
+    /// it adds the environment to the application (AddEnvToApp). Otherwise the deployment fails at run time.
+    func checkAccountGrants(_ application: CopilotApplication, environments: [CopilotEnvironment],
+                            regionalResources: [RegionalResources], _ aws: AWSClients) async throws {
+        for environment in environments where environment.accountID != application.account {
+            // A region without a regional stack is reported with the template.
+            guard let regional = regionalResources.first(where: { $0.region == environment.region }) else { continue }
+            let kms = KMS(client: aws.client(in: environment.region, because: "the region of environment \(environment.name)"))
+            let policy = try await kms.getKeyPolicy(.init(keyId: regional.kmsKeyARN)).policy ?? ""
+            guard !Self.policy(policy, grantsAccount: environment.accountID) else { continue }
+            throw AWSTargetError("environment \(environment.name) is in account \(environment.accountID), which the KMS key of application "
+                                 + "\(application.name) in \(environment.region) (\(regional.kmsKeyARN)) does not grant: its deployments "
+                                 + "could not read the pipeline's artifacts",
+                                 hint: "Copilot grants an environment's account when it adds the environment to the application: "
+                                     + "`copilot env init --name \(environment.name)` from application \(application.name)'s account")
+        }
+    }
+
+    /// Whether a key policy (JSON text) allows `account` as a principal: the account, or its root user.
+    static func policy(_ text: String, grantsAccount account: String) -> Bool {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return false }
+        func list(_ value: Any?) -> [Any] { value as? [Any] ?? (value.map { [$0] } ?? []) }
+        return list(document["Statement"]).contains { item in
+            guard let statement = item as? [String: Any], statement["Effect"] as? String == "Allow" else { return false }
+            let principals = statement["Principal"] as? String == "*" ? ["*"] : list((statement["Principal"] as? [String: Any])?["AWS"])
+            return principals.contains { ($0 as? String).map { $0 == "*" || $0 == account || $0.hasSuffix(":iam::\(account):root") } ?? false }
+        }
     }
 
     /// The ARN of the existing connection `name`, as Copilot's codestar.GetConnectionARN finds it.

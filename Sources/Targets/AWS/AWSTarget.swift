@@ -248,6 +248,11 @@ struct AWSClients: Sendable {
         codeStarConnections = CodeStarConnections(client: client)
         s3 = S3(client: client)
     }
+
+    /// A client of the same identity in another region (the application's other regional stacks).
+    func client(in region: String, because reason: String) -> AWSClient {
+        AWSClient(configuration: configuration.inRegion(region, because: reason))
+    }
 }
 
 /// Something the AWS target cannot do (a template it cannot make included), said for a
