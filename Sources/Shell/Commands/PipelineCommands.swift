@@ -35,8 +35,10 @@ enum PipelineCommands {
             session.output.line("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
             return
         }
-        let created = try session.newPipeline(named: name, in: workspace, source: session.defaultSource())
-        session.output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
+        let kind = invocation["TYPE"].flatMap(PipelineKind.init(rawValue:)) ?? .workloads
+        let created = try session.newPipeline(named: name, in: workspace, source: session.defaultSource(), kind: kind)
+        session.output.line("created \(kind == .environments ? "environments " : "")pipeline \(name) "
+                            + "(\(created.files.manifestPathInWorkspace), written on save)")
     }
 
     static func use(_ invocation: Invocation, _ session: Session) async throws {
