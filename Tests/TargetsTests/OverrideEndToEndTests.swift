@@ -10,7 +10,11 @@ extension AWSEndToEndTests {
     func writeOverrides(_ files: [String: String]) throws {
         let directory = workspace.appendingPathComponent("copilot/pipelines/shop-main/overrides")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (name, text) in files { try Data(text.utf8).write(to: directory.appendingPathComponent(name)) }
+        for (name, text) in files {
+            let file = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file)
+        }
     }
 
     func testYAMLPatchesChangeTheTemplateShownAndPushed() throws {
@@ -106,5 +110,44 @@ extension AWSEndToEndTests {
         XCTAssertTrue(result.stderr.contains("sluice deploys no pipeline without its overrides"), result.stderr)
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0,
                           "nothing was deployed")
+    }
+
+    /// A CDK override run for real — npm installs the overrides' dependencies, Node runs `cdk synth` —
+    /// with a stand-in toolkit package (the aws-cdk package is not on this machine, and the tests download
+    /// nothing): it adds a topic and CDK's BootstrapVersion parameter and Rules, which Copilot's clean-up drops.
+    func testACDKOverrideTransformsTheTemplateWithNode() throws {
+        let standIn = #"""
+            #!/usr/bin/env node
+            // Stand-in for `cdk synth`: reads the template Copilot (and sluice) writes to .build/in.yml.
+            const fs = require("fs");
+            const template = JSON.parse(fs.readFileSync(".build/in.yml", "utf8"));
+            template.Resources.ReleaseTopic = { Type: "AWS::SNS::Topic", Properties: { DisplayName: process.env.COPILOT_APPLICATION_NAME } };
+            template.Parameters = { BootstrapVersion: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/cdk-bootstrap/hnb659fds/version" } };
+            template.Rules = { CheckBootstrapVersion: { Assertions: [] } };
+            if (process.argv[2] !== "synth" || process.argv[3] !== "--no-version-reporting") process.exit(2);
+            console.log(JSON.stringify(template, null, 1));
+            """#
+        try writeOverrides(["cdk.json": #"{"app": "node bin/override.js"}"# + "\n",
+                            "package.json": #"{"name": "override", "version": "1.0.0", "devDependencies": {"aws-cdk": "file:./toolkit"}}"# + "\n",
+                            "toolkit/package.json": #"{"name": "aws-cdk", "version": "0.0.0", "bin": {"cdk": "bin/cdk.js"}}"# + "\n",
+                            "toolkit/bin/cdk.js": standIn])
+        let toolkit = workspace.appendingPathComponent("copilot/pipelines/shop-main/overrides/toolkit/bin/cdk.js")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: toolkit.path)
+        let setUp = try sluice([useMoto] + Self.overridden)
+        XCTAssertEqual(setUp.status, 0, setUp.stdout + setUp.stderr)
+        let shown = try sluice(["show template"])
+        XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)
+        let template = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], shown.stdout)
+        XCTAssertEqual(template["Description"] as? String, "CodePipeline for demo using AWS Copilot and CDK.")
+        XCTAssertNil(template["Parameters"], "the BootstrapVersion parameter is dropped")
+        XCTAssertNil(template["Rules"], "CDK's rules are dropped")
+        let resources = try XCTUnwrap(template["Resources"] as? [String: Any])
+        XCTAssertNotNil(resources["Pipeline"])
+        XCTAssertEqual(((resources["ReleaseTopic"] as? [String: Any])?["Properties"] as? [String: String])?["DisplayName"], "demo")
+        let scratch = try TemporaryDirectory("sluice-cdk-overridden")
+        defer { scratch.remove() }
+        let file = scratch.url.appendingPathComponent("overridden.json")
+        try Data(shown.stdout.utf8).write(to: file)
+        try AWSTemplateTests.assertCfnLintFindsNoError([file.path])
     }
 }
