@@ -101,26 +101,9 @@ public enum PipelineScaffold {
     /// every service and job of the workspace into ./infrastructure, the artifact the deploy stages read.
     public static func buildspec(manifestPath: String) -> String {
         let workloads = [("svc", "services", "svcs"), ("job", "jobs", "jobs")]
-        return """
-        # Buildspec runs in the build stage of your pipeline.
-        version: 0.2
-        phases:
-          install:
-            runtime-versions:
-              ruby: 3.1
-            commands:
-        \(installCommands)
-          build:
-            commands:
-              - echo "Run your tests"
-              # - make test
-          post_build:
-            commands:
-              - ls -l
-              - export COLOR="false"
+        return buildspec(title: "Buildspec runs in the build stage of your pipeline.", runtimeVersions: true, postBuild: """
               # The environments this pipeline deploys to, in stage order.
-              - pipeline=$(cat $CODEBUILD_SRC_DIR/\(manifestPath) | ruby -ryaml -rjson -e 'puts JSON.pretty_generate(YAML.load(ARGF))')
-              - pl_envs=$(echo $pipeline | jq -r '.stages[].name')
+        \(readingStages(manifestPath, into: "pl_envs"))
         \(workloads.map(listing).joined(separator: "\n"))
               # Raise error if no services or jobs are found.
               - >
@@ -135,12 +118,40 @@ public enum PipelineScaffold {
                   tag=$(echo ${CODEBUILD_BUILD_ID##*:}-$env | sed 's/:/-/g' | rev | cut -c 1-128 | rev)
         \(workloads.map(packaging).joined(separator: "\n"))
                 done;
+        """)
+    }
+
+    /// What both buildspecs share, Copilot's: the install phase (with ruby 3.1 for the workloads one), an
+    /// empty build phase for the user's tests, and a post_build phase that packages into ./infrastructure.
+    private static func buildspec(title: String, runtimeVersions: Bool, postBuild: String) -> String {
+        """
+        # \(title)
+        version: 0.2
+        phases:
+          install:
+        \(runtimeVersions ? "    runtime-versions:\n      ruby: 3.1\n" : "")    commands:
+        \(installCommands)
+          build:
+            commands:
+              - echo "Run your tests"
+              # - make test
+          post_build:
+            commands:
+              - ls -l
+              - export COLOR="false"
+        \(postBuild)
               - ls -lah ./infrastructure
         artifacts:
           files:
             - "infrastructure/*"
 
         """
+    }
+
+    /// The post_build lines that read the manifest's stage names into `$variable` (its environments, in order).
+    private static func readingStages(_ manifestPath: String, into variable: String) -> String {
+        ["      - pipeline=$(cat $CODEBUILD_SRC_DIR/\(manifestPath) | ruby -ryaml -rjson -e 'puts JSON.pretty_generate(YAML.load(ARGF))')",
+         "      - \(variable)=$(echo $pipeline | jq -r '.stages[].name')"].joined(separator: "\n")
     }
 
     /// The install phase's commands, the same in both buildspecs: into the source, then use the copilot on
@@ -164,24 +175,10 @@ public enum PipelineScaffold {
     /// environment the manifest at `manifestPath` deploys to, `copilot env package` writes the environment's
     /// stack template and configuration into ./infrastructure, which the stage's `deploy-env` deploys.
     public static func environmentsBuildspec(manifestPath: String) -> String {
-        """
-        # Buildspec runs in the build stage of your environment pipeline to generate the environment CloudFormation stack config.
-        version: 0.2
-        phases:
-          install:
-            commands:
-        \(installCommands)
-          build:
-            commands:
-              - echo "Run your tests"
-              # - make test
-          post_build:
-            commands:
-              - ls -l
-              - export COLOR="false"
+        buildspec(title: "Buildspec runs in the build stage of your environment pipeline to generate the environment CloudFormation stack config.",
+                  runtimeVersions: false, postBuild: """
               - export CI="true"
-              - pipeline=$(cat $CODEBUILD_SRC_DIR/\(manifestPath) | ruby -ryaml -rjson -e 'puts JSON.pretty_generate(YAML.load(ARGF))')
-              - stages=$(echo $pipeline | jq -r '.stages[].name')
+        \(readingStages(manifestPath, into: "stages"))
               # Generate the cloudformation templates.
               - >
                 for env in $stages; do
@@ -191,12 +188,7 @@ public enum PipelineScaffold {
                     exit 1;
                   fi
                 done;
-              - ls -lah ./infrastructure
-        artifacts:
-          files:
-            - "infrastructure/*"
-
-        """
+        """)
     }
 
     /// What an Environments pipeline's stage deploys: the environment's own stack, from the files

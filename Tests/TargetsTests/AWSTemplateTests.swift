@@ -185,6 +185,15 @@ final class AWSTemplateTests: XCTestCase {
         try Self.assertCfnLintFindsNoError(written)
     }
 
+    /// cfn-lint finds no error in the template `text` (what `show template` printed).
+    static func assertCfnLintFindsNoError(inTemplate text: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let scratch = try TemporaryDirectory("sluice-template")
+        defer { scratch.remove() }
+        let written = scratch.url.appendingPathComponent("template.json")
+        try Data(text.utf8).write(to: written)
+        try assertCfnLintFindsNoError([written.path], file: file, line: line)
+    }
+
     /// One cfn-lint run over `files`: no error (E…) in any, and every file checked.
     static func assertCfnLintFindsNoError(_ files: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let lint = try runProcess("/usr/bin/env", ["cfn-lint", "--format", "parseable", "--"] + files, timeout: 600)

@@ -85,10 +85,6 @@ extension AWSEndToEndTests {
         XCTAssertEqual(configuration["TemplatePath"], "BuildOutput::infrastructure/test.env.yml")
         XCTAssertEqual(configuration["TemplateConfiguration"], "BuildOutput::infrastructure/test.env.params.json")
         XCTAssertEqual(configuration["RoleArn"], "arn:aws:iam::123456789012:role/demo-test-CFNExecutionRole")
-        let scratch = try TemporaryDirectory("sluice-environments-template")
-        defer { scratch.remove() }
-        let file = scratch.url.appendingPathComponent("environments.json")
-        try Data(shown.stdout.utf8).write(to: file)
-        try AWSTemplateTests.assertCfnLintFindsNoError([file.path])
+        try AWSTemplateTests.assertCfnLintFindsNoError(inTemplate: shown.stdout)
     }
 }

@@ -17,6 +17,15 @@ extension AWSEndToEndTests {
         }
     }
 
+    /// Sets the pipeline up on moto; returns what `show template` prints, parsed.
+    func shownTemplate() throws -> (text: String, template: [String: Any]) {
+        let setUp = try sluice([useMoto] + Self.overridden)
+        XCTAssertEqual(setUp.status, 0, setUp.stdout + setUp.stderr)
+        let shown = try sluice(["show template"])
+        XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)
+        return (shown.stdout, try XCTUnwrap(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], shown.stdout))
+    }
+
     func testYAMLPatchesChangeTheTemplateShownAndPushed() throws {
         try writeOverrides(["cfn.patches.yml": """
             # Longer builds, the stack's name in the build, a topic beside the pipeline, no local cache.
@@ -38,11 +47,7 @@ extension AWSEndToEndTests {
               path: /Resources/BuildProject/Properties/Cache
 
             """])
-        let setUp = try sluice([useMoto] + Self.overridden)
-        XCTAssertEqual(setUp.status, 0, setUp.stdout + setUp.stderr)
-        let shown = try sluice(["show template"])
-        XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)
-        let template = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], shown.stdout)
+        let (text, template) = try shownTemplate()
         XCTAssertEqual(template["Description"] as? String, "CodePipeline for demo using AWS Copilot with YAML patches.")
         let resources = try XCTUnwrap(template["Resources"] as? [String: Any])
         let build = try XCTUnwrap((resources["BuildProject"] as? [String: Any])?["Properties"] as? [String: Any])
@@ -56,11 +61,7 @@ extension AWSEndToEndTests {
         XCTAssertEqual(String(data: try JSONSerialization.data(withJSONObject: topic, options: .sortedKeys), encoding: .utf8),
                        #"{"Properties":{"DisplayName":{"Fn::Join":["-",["releases",{"Ref":"AWS::StackName"}]]}},"Type":"AWS::SNS::Topic"}"#)
 
-        let scratch = try TemporaryDirectory("sluice-overridden")
-        defer { scratch.remove() }
-        let file = scratch.url.appendingPathComponent("overridden.json")
-        try Data(shown.stdout.utf8).write(to: file)
-        try AWSTemplateTests.assertCfnLintFindsNoError([file.path])
+        try AWSTemplateTests.assertCfnLintFindsNoError(inTemplate: text)
 
         // The deployed stack is the overridden template, and a plan is made from the overridden template.
         let pushed = try sluice(["push --yes"])
@@ -133,21 +134,13 @@ extension AWSEndToEndTests {
                             "toolkit/bin/cdk.js": standIn])
         let toolkit = workspace.appendingPathComponent("copilot/pipelines/shop-main/overrides/toolkit/bin/cdk.js")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: toolkit.path)
-        let setUp = try sluice([useMoto] + Self.overridden)
-        XCTAssertEqual(setUp.status, 0, setUp.stdout + setUp.stderr)
-        let shown = try sluice(["show template"])
-        XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)
-        let template = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], shown.stdout)
+        let (text, template) = try shownTemplate()
         XCTAssertEqual(template["Description"] as? String, "CodePipeline for demo using AWS Copilot and CDK.")
         XCTAssertNil(template["Parameters"], "the BootstrapVersion parameter is dropped")
         XCTAssertNil(template["Rules"], "CDK's rules are dropped")
         let resources = try XCTUnwrap(template["Resources"] as? [String: Any])
         XCTAssertNotNil(resources["Pipeline"])
         XCTAssertEqual(((resources["ReleaseTopic"] as? [String: Any])?["Properties"] as? [String: String])?["DisplayName"], "demo")
-        let scratch = try TemporaryDirectory("sluice-cdk-overridden")
-        defer { scratch.remove() }
-        let file = scratch.url.appendingPathComponent("overridden.json")
-        try Data(shown.stdout.utf8).write(to: file)
-        try AWSTemplateTests.assertCfnLintFindsNoError([file.path])
+        try AWSTemplateTests.assertCfnLintFindsNoError(inTemplate: text)
     }
 }

@@ -68,39 +68,37 @@ enum TemplatePatching {
 
     static func add(_ patch: TemplatePatch, to document: inout TemplateValue?) throws {
         let value = try value(of: patch)
-        let pointer = pointer(patch.path)
-        let parent = Array(pointer.dropLast()), key = pointer.last ?? ""
-        guard !parent.isEmpty else { document = value; return }
-        try change(&document, at: parent) { node in
-            switch node {
-            case .object(var entries):
-                if let index = entries.firstIndex(where: { $0.0 == key }) { entries[index].1 = value } else { entries.append((key, value)) }
-                node = .object(entries)
-            case .array(var items):
-                if key == "-" {
-                    items.append(value)
-                } else {
-                    items.insert(value, at: try index(key, last: items.count, traversed: parent))
-                }
-                node = .array(items)
-            default:
-                throw invalidKind(node, traversed: parent)
-            }
+        try changeParent(of: patch.path, in: &document, whole: value) { entries, key, _ in
+            if let index = entries.firstIndex(where: { $0.0 == key }) { entries[index].1 = value } else { entries.append((key, value)) }
+        } inSequence: { items, key, parent in
+            items.insert(value, at: key == "-" ? items.count : try index(key, last: items.count, traversed: parent))
         }
     }
 
     static func remove(_ patch: TemplatePatch, from document: inout TemplateValue?) throws {
-        let pointer = pointer(patch.path)
+        try changeParent(of: patch.path, in: &document, whole: nil) { entries, key, parent in
+            guard let index = entries.firstIndex(where: { $0.0 == key }) else { throw notFound(key, traversed: parent) }
+            entries.remove(at: index)
+        } inSequence: { items, key, parent in
+            items.remove(at: try index(key, last: items.count - 1, traversed: parent))
+        }
+    }
+
+    /// Changes the mapping or sequence holding the node at `path` (its last token is the key); a path
+    /// whose parent is the document makes the document `whole`, as Copilot's encoding into the document node does.
+    private static func changeParent(of path: String, in document: inout TemplateValue?, whole: TemplateValue?,
+                                     inMapping: (inout [(String, TemplateValue)], String, [String]) throws -> Void,
+                                     inSequence: (inout [TemplateValue], String, [String]) throws -> Void) throws {
+        let pointer = pointer(path)
         let parent = Array(pointer.dropLast()), key = pointer.last ?? ""
-        guard !parent.isEmpty else { document = nil; return }
+        guard !parent.isEmpty else { document = whole; return }
         try change(&document, at: parent) { node in
             switch node {
             case .object(var entries):
-                guard let index = entries.firstIndex(where: { $0.0 == key }) else { throw notFound(key, traversed: parent) }
-                entries.remove(at: index)
+                try inMapping(&entries, key, parent)
                 node = .object(entries)
             case .array(var items):
-                items.remove(at: try index(key, last: items.count - 1, traversed: parent))
+                try inSequence(&items, key, parent)
                 node = .array(items)
             default:
                 throw invalidKind(node, traversed: parent)
