@@ -22,7 +22,8 @@ extension AWSTarget {
         var input = try await templateInput(pipeline, application: application, environments: environments, aws)
         input.isLegacy = try await pipelineStack(pipeline, aws).isLegacy
         do {
-            return (try PipelineTemplate.make(input).rendered(), application, input.regionalResources)
+            return (try TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment).rendered(),
+                    application, input.regionalResources)
         } catch let error as AWSTargetError {
             throw AWSTargetError("\(pipeline.manifestPath): \(error.message)", hint: error.hint)
         }
