@@ -170,8 +170,9 @@ extension AWSTarget {
     public func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws {
         let aws = try aws()
         defer { forget(pipeline) }
-        try await deleteStack(pipeline, ui: ui, aws)
-        try await deleteTemplateObject(pipeline, ui: ui, aws)
+        if try await deleteStack(pipeline, ui: ui, aws) {
+            try await deleteTemplateObject(pipeline, ui: ui, aws)
+        }
         guard deleteSecret, let secretID = pipeline.manifest.source.properties.accessTokenSecret else { return }
         do {
             _ = try await aws.secretsManager.deleteSecret(.init(secretId: secretID, forceDeleteWithoutRecovery: true))
@@ -181,11 +182,12 @@ extension AWSTarget {
         }
     }
 
-    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
+    /// Whether there was a stack to delete.
+    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws -> Bool {
         let stackName = try await pipelineStack(pipeline, aws).name
         guard try await describeStack(stackName, aws) != nil else {
             ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(stackName) in \(aws.configuration.region.value)).")
-            return
+            return false
         }
         let seen = Set(try await recentEvents(stackName, aws).map(\.eventId))
         try await aws.cloudFormation.deleteStack(.init(stackName: stackName))
@@ -196,12 +198,19 @@ extension AWSTarget {
                                  hint: "the CloudFormation console shows what holds it")
         }
         ui.say("Pipeline \(pipeline.manifest.name) removed (stack \(stackName) deleted).")
+        return true
     }
 
-    /// The template push uploaded, which CloudFormation does not delete with the stack.
+    /// The template push uploaded, which CloudFormation does not delete with the stack. A stack an earlier
+    /// sluice or Copilot deployed may have no application StackSet to find it in: then there is none to delete.
     private func deleteTemplateObject(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
-        let (application, _) = try await copilotApplication(pipeline.application, aws)
-        let regionalResources = try await self.regionalResources(application, aws)
+        let regionalResources: [RegionalResources]
+        do {
+            regionalResources = try await self.regionalResources(try await copilotApplication(pipeline.application, aws).0, aws)
+        } catch let error as AWSTargetError {
+            ui.say("No uploaded template to delete: \(error.message).")
+            return
+        }
         guard let object = templateObject(try await pipelineStack(pipeline, aws).name, regionalResources, aws) else { return }
         try await aws.s3.deleteObject(bucket: object.bucket, key: object.key)
         ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
