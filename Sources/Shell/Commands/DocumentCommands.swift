@@ -18,9 +18,7 @@ enum DocumentCommands {
         case "template":
             let workspace = try session.requireWorkspace()
             // The manifest as edited, unsaved edits included, like `show manifest`.
-            let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
-                                          manifest: open.manifest, manifestPath: open.files.manifestPathInWorkspace,
-                                          buildspecPath: session.relativePath(open.files.buildspec))
+            let context = try session.editedPipelineContext()
             do {
                 let target = try session.target(workspaceRoot: workspace.root)
                 let text = try await target.deploymentTemplate(context)
