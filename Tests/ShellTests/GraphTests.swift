@@ -5,7 +5,7 @@ import FoundationXML
 import TestSupport
 import XCTest
 
-/// `show graph` and `export graph` through the binary: the picture at 80 and 120
+/// `show graph`, `export graph` and `explain` through the binary: the picture at 80 and 120
 /// columns against golden files; every export of every example and of the corpus's manifests
 /// with deployments read back by a parser (XMLParser for SVG, Graphviz's `dot` for DOT, a strict
 /// grammar of the flowchart subset sluice writes for Mermaid, which no apt or PyPI package parses).
@@ -125,6 +125,15 @@ final class GraphTests: XCTestCase {
         XCTAssertTrue(svg.contains("#fff8e1") && svg.contains("#e6f4ea"), "waiting and succeeded actions coloured")
         XCTAssertTrue(try XCTUnwrap(sandbox.read("pipeline.mmd")).contains("class n4 waitingforapproval"))
         XCTAssertTrue(try XCTUnwrap(sandbox.read("pipeline.dot")).contains("fillcolor=\"#fff8e1\""))
+    }
+
+    func testExplainManifestAndBuildspec() throws {
+        try assertGolden("explain", [
+            .sluice("-c", Self.quickstartEdits + "\ndeploy add prod api stack demo-prod-api-v2"),
+            .sluice("explain", environment: ["COLUMNS": "100"]),
+            .sluice("explain", "buildspec", environment: ["COLUMNS": "100"]),
+            .sluice("-c", "explain nonsense"),
+        ])
     }
 
     /// Runs `editing`, then exports all three formats, and parses each file.
