@@ -43,9 +43,14 @@ enum DocumentCommands {
             session.output.line("no unsaved edits")
             return
         }
+        printDiff(diff, session.output)
+    }
+
+    /// A unified diff, added lines green, removed red, hunk headers cyan.
+    static func printDiff(_ diff: String, _ output: Output) {
         for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             let style: Output.Style = line.hasPrefix("+") ? .green : line.hasPrefix("-") ? .red : line.hasPrefix("@@") ? .cyan : .plain
-            session.output.line(String(line), style: style)
+            output.line(String(line), style: style)
         }
     }
 
