@@ -13,6 +13,9 @@ public struct YAMLOutline: Sendable {
         public var keys: [String]?
     }
 
+    /// The document's lines, split where YAML readers break them (LF, CRLF, CR, NEL, LS, PS), so
+    /// an entry's `line` is its index here plus one.
+    public let lines: [String]
     /// In document order.
     public let entries: [Entry]
     /// The keys at the top, when the document is a mapping.
@@ -20,6 +23,7 @@ public struct YAMLOutline: Sendable {
 
     /// Reads `text`; a YAML error is a ManifestError at its line and column in `file`.
     public init(text: String, file: String) throws {
+        lines = TextLines(text).lines.map(String.init)
         let root: Node?
         do { root = try composeAsText(text) } catch { throw ManifestDocument.located(yamlError: error, file: file) }
         var entries: [Entry] = []

@@ -136,6 +136,18 @@ final class GraphTests: XCTestCase {
         ])
     }
 
+    /// Lines end where YAML readers end them: a manifest with CR breaks is explained line by line.
+    func testExplainFollowsTheFilesLineBreaks() throws {
+        let manifest = "name: api-main\rversion: 1\rsource:\r  provider: GitHub\r  properties:\r    repository: https://github.com/acme/api\r"
+        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest]))
+        let result = try sandbox.run(.sluice("explain"))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let version = try XCTUnwrap(lines.firstIndex(of: "2 │ version: 1"), result.stdout)
+        XCTAssertTrue(lines[version + 1].contains("↳ The manifest's schema version"), result.stdout)
+        XCTAssertTrue(lines.contains("6 │     repository: https://github.com/acme/api"), result.stdout)
+    }
+
     /// Runs `editing`, then exports all three formats, and parses each file.
     private func assertExportsParse(in sandbox: Sandbox, editing: String, named name: String, environment: [String: String] = [:],
                                     flags: String = "", file: StaticString = #filePath, line: UInt = #line) throws {

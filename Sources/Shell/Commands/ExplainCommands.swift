@@ -25,12 +25,12 @@ enum ExplainCommands {
         let width = GraphCommands.columns(session)
         let output = session.output
         output.line("\(path) explained: ↳ what a line does, ∅ what happens without a field it lacks.", style: .bold)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = outline.lines
         let entriesByLine = Dictionary(grouping: outline.entries, by: \.line)
         let gutter = String(lines.count).count
         for (index, line) in lines.enumerated() where index < lines.count - 1 || !line.isEmpty {
             let number = String(index + 1)
-            output.line(String(repeating: " ", count: gutter - number.count) + number + " │ " + line.trailingCarriageReturnRemoved)
+            output.line(String(repeating: " ", count: gutter - number.count) + number + " │ " + line)
             // What the line's fields do first, then what the fields it lacks would have done.
             let entries = entriesByLine[index + 1] ?? []
             let note = String(repeating: " ", count: gutter) + " │   "
@@ -144,8 +144,4 @@ private struct ConcreteDefaults {
     private func deployments(_ stage: PipelinePlan.DeployStage) -> [PipelinePlan.StackDeployment] {
         stage.actions.compactMap { if case .deployment(let deployment) = $0.kind { return deployment }; return nil }
     }
-}
-
-private extension String {
-    var trailingCarriageReturnRemoved: String { hasSuffix("\r") ? String(dropLast()) : self }
 }
