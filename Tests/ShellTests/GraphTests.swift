@@ -117,6 +117,13 @@ final class GraphTests: XCTestCase {
         XCTAssertTrue(before.stderr.contains("api-main has not run yet"), before.stderr)
         XCTAssertEqual(try sandbox.run(.sluice("-c", "push --yes")).status, 0)
 
+        // In a script, watch --graph says each change in a line, then draws the picture once.
+        let watched = try sandbox.run(.sluice("watch", "--graph"))
+        XCTAssertEqual(watched.status, 0, watched.stderr)
+        let picture = try XCTUnwrap(watched.stdout.range(of: "pipeline api-main · application demo"), watched.stdout)
+        XCTAssertTrue(watched.stdout[..<picture.lowerBound].contains("DeployTo-prod/ApprovePromotionTo-prod WaitingForApproval"), watched.stdout)
+        XCTAssertTrue(watched.stdout[picture.lowerBound...].contains("? WaitingForApproval"), watched.stdout)
+
         let shown = try sandbox.run(.sluice("show", "graph", "--run"))
         XCTAssertTrue(shown.stdout.contains("? WaitingForApproval") && shown.stdout.contains("✓ Succeeded")
                       && shown.stdout.contains("DeployTo-prod ● InProgress"), shown.stdout)
