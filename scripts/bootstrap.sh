@@ -28,6 +28,12 @@ ensure_man_tools() {
     apt_install "groff or man" groff-base man-db
 }
 
+# `export graph FILE.dot` is checked by Graphviz's own parser (`dot -Tsvg`).
+ensure_graphviz() {
+    command -v dot >/dev/null 2>&1 && return 0
+    apt_install "graphviz (dot)" graphviz
+}
+
 # The test harness needs moto's server (the AWS stand-in), cfn-lint, boto3/botocore and the aws CLI,
 # at the versions Tests/Harness/requirements.txt pins.
 ensure_test_tools() {

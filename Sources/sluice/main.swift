@@ -95,6 +95,10 @@ struct Sluice {
         if commands == nil, words.isEmpty, isatty(STDIN_FILENO) == 1 {
             return await InteractiveShell.run(environment: environment)
         }
+        // The tour is a lesson at the prompt: `sluice tour` at a terminal opens the prompt in it.
+        if commands == nil, words.first == "tour", isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
+            return await InteractiveShell.run(environment: environment, firstEntry: words.joined(separator: " "))
+        }
         let output = Output(environment: environment, json: json)
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let session = Session(mode: .script, workingDirectory: directory, environment: environment, output: output)

@@ -81,17 +81,7 @@ final class Sandbox {
 
     /// Every regular file under the root (relative paths, sorted) with its bytes.
     func snapshot() -> [String: Data] {
-        var files: [String: Data] = [:]
-        let base = root.url.standardizedFileURL.resolvingSymlinksInPath().path
-        guard let walker = FileManager.default.enumerator(atPath: base) else { return files }
-        for case let path as String in walker {
-            var isDirectory: ObjCBool = false
-            let full = base + "/" + path
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[path] = FileManager.default.contents(atPath: full)
-            }
-        }
-        return files
+        regularFiles(under: root.url)
     }
 
     /// Runs the built binary with a clean, deterministic environment.

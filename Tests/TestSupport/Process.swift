@@ -107,6 +107,21 @@ public struct TemporaryDirectory {
     public func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
+/// Every regular file under `root` (paths relative to it), with its bytes.
+public func regularFiles(under root: URL) -> [String: Data] {
+    var files: [String: Data] = [:]
+    let base = root.standardizedFileURL.resolvingSymlinksInPath().path
+    guard let walker = FileManager.default.enumerator(atPath: base) else { return files }
+    for case let path as String in walker {
+        var isDirectory: ObjCBool = false
+        let full = base + "/" + path
+        if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files[path] = FileManager.default.contents(atPath: full)
+        }
+    }
+    return files
+}
+
 /// `../shared/data/NAME` beside the package. nil (with the reason) when absent outside CI;
 /// under CI (CI=true) its absence is a failure, reported by the caller.
 public enum SharedData {

@@ -18,9 +18,7 @@ enum DocumentCommands {
         case "template":
             let workspace = try session.requireWorkspace()
             // The manifest as edited, unsaved edits included, like `show manifest`.
-            let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
-                                          manifest: open.manifest, manifestPath: open.files.manifestPathInWorkspace,
-                                          buildspecPath: session.relativePath(open.files.buildspec))
+            let context = try session.editedPipelineContext()
             do {
                 let target = try session.target(workspaceRoot: workspace.root)
                 let text = try await target.deploymentTemplate(context)
@@ -45,9 +43,14 @@ enum DocumentCommands {
             session.output.line("no unsaved edits")
             return
         }
+        printDiff(diff, session.output)
+    }
+
+    /// A unified diff, added lines green, removed red, hunk headers cyan.
+    static func printDiff(_ diff: String, _ output: Output) {
         for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             let style: Output.Style = line.hasPrefix("+") ? .green : line.hasPrefix("-") ? .red : line.hasPrefix("@@") ? .cyan : .plain
-            session.output.line(String(line), style: style)
+            output.line(String(line), style: style)
         }
     }
 

@@ -98,6 +98,14 @@ enum LanguageCommands {
         session.output.line("recorded \(recorder.displayPath)")
     }
 
+    static func tour(_ invocation: Invocation, _ session: Session) async throws {
+        guard session.mode == .interactive, session.targetUI.isInteractive else {
+            throw ShellError.failure("the tour is a lesson at the prompt, and needs a terminal",
+                                     hint: "run `sluice` with no arguments at a terminal, then `tour`")
+        }
+        session.tourRequest = invocation["FROM"] == "restart" ? .restart : .resume
+    }
+
     static func exit(_ invocation: Invocation, _ session: Session) async throws {
         session.exitRequested = true
     }

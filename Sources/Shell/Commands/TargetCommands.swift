@@ -72,9 +72,11 @@ enum TargetCommands {
 
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("watch", session)
+        let graph = invocation.has("--graph") ? PipelineGraph(plan: try context.plan()) : nil
         while true {
             let outcome = try await call("watch", session) {
-                try await Targets.watch(target: target, pipeline: context, console: session.console)
+                try await Targets.watch(target: target, pipeline: context, console: session.console,
+                                        graph: graph, columns: GraphCommands.columns(session))
             }
             switch outcome {
             case .neverRan:

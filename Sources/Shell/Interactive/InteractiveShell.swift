@@ -7,6 +7,9 @@ import Glibc
 /// Runs on one thread of its own; each entry runs in a task this loop can cancel.
 public final class InteractiveShell {
     private let session: Session
+    /// Where lines go: the session, or during `tour` the tour's scratch session.
+    private var active: Session
+    private let environment: [String: String]
     private let editor: LineEditor
     private let history: CommandHistory
     private let style: PromptStyle
@@ -14,12 +17,13 @@ public final class InteractiveShell {
     /// Takes over the terminal: signal handlers, libedit, the history file.
     public init(session: Session, environment: [String: String]) {
         self.session = session
+        active = session
+        self.environment = environment
         TerminalSignals.install(terminal: STDIN_FILENO)
         history = CommandHistory(file: CommandHistory.defaultFile(environment: environment))
         editor = LineEditor(programName: "sluice", history: history)
         style = PromptStyle.forTerminal(isTerminal: Terminal.isTerminal(STDOUT_FILENO), environment: environment)
-        let completer = Completer(session: session)
-        editor.complete = { text in completer.complete(text) }
+        editor.complete = { [unowned self] text in Completer(session: self.active).complete(text) }
         session.targetUI = TerminalTargetUI(output: session.output)
         // The prompt names the pipeline from the start; a manifest that does not load is
         // reported by the first command that needs it.
@@ -32,13 +36,14 @@ public final class InteractiveShell {
     /// The loop gets a thread of its own: it blocks in libedit's reads, which must not hold
     /// up Swift's cooperative pool, and it must be a thread that takes signals (the main
     /// thread of an async program is parked by Dispatch and never runs it).
-    public static func run(environment: [String: String]) async -> Int32 {
+    /// `firstEntry` runs first, as if typed (`sluice tour` opens the prompt in the tour).
+    public static func run(environment: [String: String], firstEntry: String? = nil) async -> Int32 {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 let session = Session(mode: .interactive,
                                       workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                       environment: environment, output: Output(environment: environment))
-                continuation.resume(returning: InteractiveShell(session: session, environment: environment).run())
+                continuation.resume(returning: InteractiveShell(session: session, environment: environment).run(firstEntry: firstEntry))
             }
             thread.name = "sluice-prompt"
             thread.start()
@@ -46,17 +51,24 @@ public final class InteractiveShell {
     }
 
     private var promptInfo: PromptInfo {
-        PromptInfo(application: session.applicationName, pipeline: session.pipelineName,
-                   target: session.targetKind, hasUnsavedEdits: session.hasUnsavedEdits)
+        PromptInfo(application: active.applicationName, pipeline: active.pipelineName,
+                   target: active.targetKind, hasUnsavedEdits: active.hasUnsavedEdits)
     }
 
-    /// Reads and runs entries until `exit` or Ctrl-D; returns the exit status.
-    public func run() -> Int32 {
-        while let entry = readEntry() {
-            if let problem = history.record(entry) {
+    /// Runs `firstEntry`, then reads and runs entries until `exit` or Ctrl-D; returns the exit status.
+    public func run(firstEntry: String? = nil) -> Int32 {
+        var given = firstEntry
+        while let entry = given ?? readEntry() {
+            if given == nil, let problem = history.record(entry) {
                 warn("history not saved: \(problem)")
             }
-            runCancellably(entry)
+            given = nil
+            let session = self.session
+            runCancellably { await session.run(entry: entry) }
+            if let tour = session.tourRequest {
+                session.tourRequest = nil
+                runTour(restart: tour == .restart)
+            }
             if session.exitRequested {
                 if !session.hasUnsavedEdits || confirmLeavingUnsaved() { break }
                 session.exitRequested = false
@@ -65,12 +77,36 @@ public final class InteractiveShell {
         return 0
     }
 
+    /// `tour`: lines go to the tour until it ends, the person quits it, or Ctrl-D.
+    private func runTour(restart: Bool) {
+        let guide: TourGuide
+        do {
+            guide = try TourGuide(environment: environment, restart: restart)
+        } catch {
+            session.output.report((error as? ShellError) ?? ShellError.failure(session.message(of: error)))
+            session.output.flush()
+            return
+        }
+        defer {
+            active = session
+            guide.leave()
+        }
+        runCancellably { await guide.begin() }
+        guard !guide.isOver else { return }
+        active = guide.session
+        while !guide.isOver, let entry = readEntry(prefix: guide.promptPrefix) {
+            if let problem = history.record(entry) { warn("history not saved: \(problem)") }
+            runCancellably { await guide.handle(entry) }
+        }
+        if !guide.isOver { write("Left the tour; `tour` continues where you were.\n") }
+    }
+
     /// One whole entry (continuation lines included), or nil when the person leaves.
-    private func readEntry() -> String? {
+    private func readEntry(prefix: String = "") -> String? {
         var entry: String?
         while true {
             let info = promptInfo
-            let prompt = entry == nil ? style.prompt(info) : style.continuationPrompt(info)
+            let prompt = prefix + (entry == nil ? style.prompt(info) : style.continuationPrompt(info))
             switch editor.readLine(prompt: prompt) {
             case .interrupted:
                 // Ctrl-C drops the line (and any continuation) and starts afresh, as sh does.
@@ -79,7 +115,8 @@ public final class InteractiveShell {
             case .endOfInput:
                 write("\n")
                 if entry != nil { entry = nil; continue }
-                if session.hasUnsavedEdits && !confirmLeavingUnsaved() { continue }
+                // The tour's scratch edits are the tour's own: leaving it loses nothing of the person's.
+                if active === session, session.hasUnsavedEdits, !confirmLeavingUnsaved() { continue }
                 return nil
             case .line(let line):
                 let text = entry.map { $0 + "\n" + line } ?? line
@@ -105,12 +142,11 @@ public final class InteractiveShell {
         return isYes(answer)
     }
 
-    /// Runs `entry` in a task and waits on this thread, cancelling the task on Ctrl-C.
-    private func runCancellably(_ entry: String) {
+    /// Runs `work` in a task and waits on this thread, cancelling the task on Ctrl-C.
+    private func runCancellably(_ work: @escaping @Sendable () async -> Void) {
         let finished = DispatchSemaphore(value: 0)
-        let session = self.session
         let task = Task.detached {
-            await session.run(entry: entry)
+            await work()
             finished.signal()
         }
         var cancelled = false

@@ -54,6 +54,7 @@ public struct ManualPage: Sendable {
                     "For a GitHub (v1) source whose token secret does not exist yet, `push` on the aws target stores this token in Secrets Manager (a terminal asks instead)."),
         ManualEntry("NO_COLOR", "Set and not empty: no colour."),
         ManualEntry("TERM", "`dumb`: no colour and no redrawing in place."),
+        ManualEntry("COLUMNS", "The width `show graph` and `watch --graph` draw in when the output is not a terminal (default 80); a `set COLUMNS N` wins."),
         ManualEntry("PATH", "Where the local target looks for the programs a buildspec runs (one missing is reported before the build)."),
         ManualEntry("EDITRC", "The line editor's settings file, instead of ~/.editrc."),
         ManualEntry("XDG_STATE_HOME", "Where the history is kept (default ~/.local/state)."),

@@ -39,6 +39,9 @@ public final class Output: @unchecked Sendable {
         buffer.reserveCapacity(1 << 16)
     }
 
+    /// Nothing reaches stdout while set (the tour replays its earlier steps quietly); stderr still does.
+    public var isMuted = false
+
     /// True when stdout is a terminal with colour allowed.
     public var isColorTerminal: Bool { stdoutColor }
     /// True when stdout is a terminal that can redraw in place (TERM is not dumb).
@@ -46,6 +49,7 @@ public final class Output: @unchecked Sendable {
 
     /// Writes `text` and a newline to stdout.
     public func line(_ text: String, style: Style = .plain) {
+        guard !isMuted else { return }
         buffer.append(contentsOf: styled(Secrets.redacted(text), style, color: stdoutColor).utf8)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
@@ -53,6 +57,7 @@ public final class Output: @unchecked Sendable {
 
     /// Writes `text` (no newline added) to stdout.
     public func write(_ text: String) {
+        guard !isMuted else { return }
         buffer.append(contentsOf: Secrets.redacted(text).utf8)
     }
 

@@ -143,6 +143,16 @@ extension Session {
     }
 
     /// `url` relative to the workspace root when inside it.
+    /// The pipeline as edited, unsaved edits included and nothing saved: what `show template`,
+    /// `show graph` and `explain` describe.
+    func editedPipelineContext() throws -> PipelineContext {
+        let workspace = try requireWorkspace()
+        let open = try requirePipeline()
+        return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
+                               manifest: open.manifest, manifestPath: open.files.manifestPathInWorkspace,
+                               buildspecPath: relativePath(open.files.buildspec))
+    }
+
     func relativePath(_ url: URL) -> String {
         guard let root = workspace?.root.standardizedFileURL.path else { return url.path }
         let path = url.standardizedFileURL.path

@@ -50,6 +50,10 @@ public final class Session: @unchecked Sendable {
     /// `run FILE` nesting, bounded so a script that runs itself stops.
     var runDepth = 0
 
+    /// How `tour` asks the interactive shell to start (or continue) the tour once the entry ends.
+    public enum TourRequest: Sendable { case resume, restart }
+    public var tourRequest: TourRequest?
+
     /// `exit` ran: the script runner stops; the REPL asks about unsaved edits first and,
     /// when the person stays, sets it back to false.
     public var exitRequested = false

@@ -14,20 +14,43 @@ public final class ExecutionDisplay: @unchecked Sendable {
     private var reported: [String: String] = [:]
     private var reportedExecution: String?
 
-    public init(console: WatchConsole) {
+    /// `watch --graph`: live frames draw this picture with the execution's states, in `columns`
+    /// when the terminal's width is unknown.
+    private let graph: PipelineGraph?
+    private let columns: Int
+
+    public init(console: WatchConsole, graph: PipelineGraph? = nil, columns: Int = 80) {
         self.console = console
         self.palette = Palette(enabled: console.color)
+        self.graph = graph
+        self.columns = columns
     }
 
     /// Shows `snapshot` as of `now`.
     public func show(_ snapshot: ExecutionSnapshot, now: Date = Date()) {
         lock.lock()
         defer { lock.unlock() }
-        if console.live {
+        if console.live, let graph {
+            redraw(picture(graph.with(snapshot), columns: console.terminalSize()?.columns ?? columns))
+        } else if console.live {
             redraw(ExecutionTree(palette: palette).lines(snapshot, now: now))
         } else {
             reportChanges(snapshot)
         }
+    }
+
+    /// In line mode with a graph: the picture with `snapshot`'s states, once, when watching ends
+    /// (a live frame already shows it).
+    public func showFinalPicture(_ snapshot: ExecutionSnapshot) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !console.live, let graph else { return }
+        console.write(picture(graph.with(snapshot), columns: columns).map { $0 + "\n" }.joined())
+    }
+
+    private func picture(_ graph: PipelineGraph, columns: Int) -> [String] {
+        TerminalGraph.render(GraphLayout(graph, columns: columns), color: console.color)
+            .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     /// Takes `snapshot` as already said, so that only what changes after it is shown

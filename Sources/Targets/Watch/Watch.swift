@@ -54,11 +54,13 @@ public enum WatchOutcome: Equatable, Sendable {
 }
 
 /// Follows the newest execution of `pipeline` until it ends or waits at an approval, drawing it
-/// on `console` (live tree or one line per change). Cancelling the task (Ctrl-C) stops watching
+/// on `console` (live tree or one line per change; with `graph`, the picture with its states:
+/// redrawn live, or once at the end after the lines). Cancelling the task (Ctrl-C) stops watching
 /// and throws `CancellationError`; the execution itself carries on.
 public func watch(target: any PipelineTarget, pipeline: PipelineContext, console: WatchConsole,
+                  graph: PipelineGraph? = nil, columns: Int = 80,
                   now: @escaping @Sendable () -> Date = { Date() }) async throws -> WatchOutcome {
-    let display = ExecutionDisplay(console: console)
+    let display = ExecutionDisplay(console: console, graph: graph, columns: columns)
     defer { display.end() }
     let policy = target.pollingPolicy
     // A live tree's elapsed times tick every second even while polls slow down.
@@ -77,6 +79,7 @@ public func watch(target: any PipelineTarget, pipeline: PipelineContext, console
         }
         if let snapshot {
             display.show(snapshot, now: now())
+            if snapshot.state.isFinal || !snapshot.waitingApprovals.isEmpty { display.showFinalPicture(snapshot) }
             if snapshot.state.isFinal { return .finished(snapshot) }
             if let approval = snapshot.waitingApprovals.first {
                 console.line("Waiting for approval of \(approval.stage): `approve \(approval.environment)` or `reject \(approval.environment)`.")

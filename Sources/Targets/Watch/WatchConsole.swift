@@ -48,16 +48,18 @@ struct Palette {
     let enabled: Bool
 
     func paint(_ text: String, _ state: RunState) -> String {
-        guard enabled else { return text }
-        let code: String
+        enabled ? "\u{1B}[\(Self.code(state))m\(text)\u{1B}[0m" : text
+    }
+
+    /// The SGR code of a state's colour (the graph's cells use it too).
+    static func code(_ state: RunState) -> String {
         switch state {
-        case .succeeded: code = "32"
-        case .failed, .rejected, .abandoned: code = "31"
-        case .inProgress: code = "36"
-        case .waitingForApproval: code = "33"
-        case .pending, .stopped: code = "2"
+        case .succeeded: return "32"
+        case .failed, .rejected, .abandoned: return "31"
+        case .inProgress: return "36"
+        case .waitingForApproval: return "33"
+        case .pending, .stopped: return "2"
         }
-        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
     func dim(_ text: String) -> String { enabled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }

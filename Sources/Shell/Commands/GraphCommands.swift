@@ -1,0 +1,65 @@
+import Foundation
+import Targets
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// show graph, export graph: the pipeline as a picture, from the plan of the manifest as edited.
+enum GraphCommands {
+    static func show(_ invocation: Invocation, _ session: Session) async throws {
+        let layout = GraphLayout(try await graph(session, withRun: invocation.has("--run")), columns: columns(session))
+        session.output.write(TerminalGraph.render(layout, color: session.output.isColorTerminal))
+    }
+
+    static func export(_ invocation: Invocation, _ session: Session) async throws {
+        let path = invocation.required("FILE")
+        guard let format = GraphFormat(path: path) else {
+            throw ShellError.failure("cannot tell which picture to write from the name \(path)",
+                                     hint: "name the file FILE.svg, FILE.mmd (Mermaid) or FILE.dot (Graphviz)")
+        }
+        let url = session.resolve(path)
+        var isDirectory: ObjCBool = false
+        let directory = url.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ShellError.failure("cannot write \(path): there is no directory \((path as NSString).deletingLastPathComponent)",
+                                     hint: "make the directory first, or name a file in an existing one")
+        }
+        let text = format.render(try await graph(session, withRun: invocation.has("--run")),
+                                 columns: invocation["COLUMNS"].flatMap(Int.init) ?? 120)
+        do {
+            try session.commit([session.overwrite(url, with: Data(text.utf8))])
+        } catch {
+            throw ShellError.failure("cannot write \(path): \(session.message(of: error))",
+                                     hint: "check the directory exists and is writable")
+        }
+        session.output.line("wrote \(path)")
+    }
+
+    /// The picture of the pipeline being edited, unsaved edits included; `withRun`: with the
+    /// states of its newest run on the target.
+    static func graph(_ session: Session, withRun: Bool) async throws -> PipelineGraph {
+        let context = try session.editedPipelineContext()
+        let graph = PipelineGraph(plan: try context.plan())
+        guard withRun else { return graph }
+        let target: any PipelineTarget
+        do {
+            target = try session.target(workspaceRoot: context.workspaceRoot)
+            guard let run = try await target.latestExecution(context) else {
+                throw ShellError.failure("\(context.manifest.name) has not run yet, so there are no states to draw",
+                                         hint: "`push` deploys it and starts a run; without --run the picture needs none")
+            }
+            return graph.with(run)
+        } catch is TargetUnavailable {
+            throw ShellError.failure("the \(session.targetKind) target cannot say how the pipeline ran",
+                                     hint: "without --run the picture needs no target")
+        }
+    }
+
+    /// The terminal's width; elsewhere $COLUMNS, else 80.
+    static func columns(_ session: Session) -> Int {
+        if session.output.isLiveTerminal { return Terminal.width(of: STDOUT_FILENO) }
+        return session.variables["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 80
+    }
+}

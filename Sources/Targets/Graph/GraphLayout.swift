@@ -1,0 +1,265 @@
+// Where each part of a PipelineGraph goes, in character cells: one stage a column (its label
+// over its action boxes, groups that run together stacked, an arrow to the next group),
+// Source → Build → DeployTo stages left to right with arrows between them, wrapping onto a
+// new band below when the next column would pass the width (an arrow leads back to the left).
+// The terminal draws these cells as they are; the SVG scales them to pixels.
+
+public struct GraphLayout: Equatable, Sendable {
+    public struct Point: Equatable, Sendable {
+        public var x: Int
+        public var y: Int
+    }
+
+    /// A line of text inside a box, and what it says.
+    public struct Line: Equatable, Sendable {
+        public enum Role: Equatable, Sendable { case title, detail, state }
+        public var text: String
+        public var role: Role
+    }
+
+    public struct Box: Equatable, Sendable {
+        public var x: Int
+        public var y: Int
+        public var width: Int
+        public var height: Int
+        public var node: PipelineGraph.Node
+        /// Inside the border, one a row from y + 1, starting at x + 2.
+        public var lines: [Line]
+
+        public var right: Int { x + width - 1 }
+        public var bottom: Int { y + height - 1 }
+    }
+
+    public struct Label: Equatable, Sendable {
+        public enum Role: Equatable, Sendable {
+            /// The pipeline's name, on top.
+            case title
+            /// A stage's name, over its column.
+            case stage(RunState?)
+            /// How many actions of a group run at once, beside the arrow into it.
+            case group
+            /// A remark under the picture.
+            case note
+        }
+
+        public var x: Int
+        public var y: Int
+        public var text: String
+        public var role: Role
+    }
+
+    /// An orthogonal path: the first point on a box's border, the last the arrowhead's cell
+    /// (beside the box it points at).
+    public struct Arrow: Equatable, Sendable {
+        public var points: [Point]
+    }
+
+    public var width: Int
+    public var height: Int
+    public var boxes: [Box] = []
+    public var labels: [Label] = []
+    public var arrows: [Arrow] = []
+
+    /// Boxes are at most this wide (longer lines wrap), so several stages fit side by side.
+    static let widestBox = 36
+    static let narrowestBox = 14
+    /// Between two columns: the arrow's line and head.
+    static let gap = 3
+    /// Left of every band: the path of the arrow that wraps from the band above.
+    static let margin = 2
+
+    /// Lays `graph` out within `columns` (never narrower than one box of the narrowest width).
+    public init(_ graph: PipelineGraph, columns: Int) {
+        let limit = max(columns, Self.margin + Self.narrowestBox)
+        width = 0
+        height = 0
+        var y = 0
+        for line in GraphText.wrap("pipeline \(graph.title) · application \(graph.application)", width: limit) {
+            labels.append(Label(x: 0, y: y, text: line, role: .title))
+            y += 1
+        }
+        y += 1
+
+        let widest = min(Self.widestBox, limit - Self.margin)
+        let stageColumns = graph.stages.map { Column($0, widest: widest) }
+        var bands: [[Column]] = []
+        var x = Self.margin
+        for column in stageColumns {
+            if let band = bands.last, !band.isEmpty, x + column.width > limit {
+                bands.append([])
+                x = Self.margin
+            }
+            if bands.isEmpty { bands.append([]) }
+            bands[bands.count - 1].append(column)
+            x += column.width + Self.gap
+        }
+
+        var wrapFrom: Point?
+        for band in bands {
+            let top = y
+            let firstBoxTop = top + (band.map(\.label.count).max() ?? 0)
+            let titleRow = firstBoxTop + 1
+            if let from = wrapFrom {
+                // Down from the last box of the band above, under it to the left edge, down, into this band.
+                let below = top - 1
+                arrows.append(Arrow(points: [from, Point(x: from.x, y: below), Point(x: 0, y: below),
+                                             Point(x: 0, y: titleRow), Point(x: Self.margin - 1, y: titleRow)]))
+            }
+            var x = Self.margin
+            var bottom = firstBoxTop
+            var lastBox: Box?
+            for (index, column) in band.enumerated() {
+                if index > 0 {
+                    arrows.append(Arrow(points: [Point(x: x - Self.gap - 1, y: titleRow), Point(x: x - 1, y: titleRow)]))
+                }
+                for (row, text) in column.label.enumerated() {
+                    labels.append(Label(x: x, y: top + row, text: text, role: .stage(column.stage.state)))
+                }
+                var boxTop = firstBoxTop
+                for (groupIndex, group) in column.stage.groups.enumerated() {
+                    if groupIndex > 0, let above = lastBox {
+                        arrows.append(Arrow(points: [Point(x: x + 2, y: above.bottom), Point(x: x + 2, y: above.bottom + 1)]))
+                        if group.count > 1 {
+                            labels.append(Label(x: x + 4, y: above.bottom + 1, text: Self.together(group.count), role: .group))
+                        }
+                        boxTop = above.bottom + 2
+                    }
+                    for node in group {
+                        let lines = Self.lines(node, inner: column.width - 4)
+                        let box = Box(x: x, y: boxTop, width: column.width, height: lines.count + 2, node: node, lines: lines)
+                        boxes.append(box)
+                        lastBox = box
+                        boxTop = box.bottom + 1
+                    }
+                }
+                bottom = max(bottom, (lastBox?.bottom ?? firstBoxTop))
+                width = max(width, x + column.width)
+                x += column.width + Self.gap
+            }
+            wrapFrom = lastBox.map { Point(x: $0.x + 2, y: $0.bottom) }
+            // A row under the band for the arrow that wraps, then the next band's labels.
+            y = bottom + 2
+        }
+        y -= 1
+        if !graph.omittedStages.isEmpty {
+            let stages = graph.omittedStages.joined(separator: ", ")
+            let note = "Not in the pipeline: \(stages) (deploys nothing; Copilot leaves such stages out, with their approvals and tests)."
+            y += 1
+            for line in GraphText.wrap(note, width: limit) {
+                labels.append(Label(x: 0, y: y, text: line, role: .note))
+                y += 1
+            }
+        }
+        height = y
+        width = max(width, labels.map { $0.x + GraphText.width($0.text) }.max() ?? 0)
+    }
+
+    static func together(_ count: Int) -> String { "\(count) in parallel" }
+
+    /// A node's lines, wrapped to `inner` columns: its name, its details, its state if known.
+    static func lines(_ node: PipelineGraph.Node, inner: Int) -> [Line] {
+        var lines = GraphText.wrap(node.name, width: inner).map { Line(text: $0, role: .title) }
+        for detail in node.details {
+            lines += GraphText.wrap(detail, width: inner).map { Line(text: $0, role: .detail) }
+        }
+        if let state = node.state {
+            lines.append(Line(text: "\(state.symbol) \(state.rawValue)", role: .state))
+        }
+        return lines
+    }
+
+    /// A stage's column: as wide as its widest line needs, up to `widest`.
+    private struct Column {
+        let stage: PipelineGraph.Stage
+        let width: Int
+        let label: [String]
+
+        init(_ stage: PipelineGraph.Stage, widest: Int) {
+            self.stage = stage
+            var heading = stage.name
+            if let state = stage.state { heading += " \(state.symbol) \(state.rawValue)" }
+            if let first = stage.groups.first, first.count > 1 { heading += " · " + GraphLayout.together(first.count) }
+            var natural = GraphText.width(heading)
+            for (index, group) in stage.groups.enumerated() {
+                // The group label sits right of its arrow: 4 columns in.
+                if index > 0, group.count > 1 { natural = max(natural, 4 + GraphText.width(GraphLayout.together(group.count))) }
+                for node in group {
+                    let texts = [node.name] + node.details + (node.state.map { ["\($0.symbol) \($0.rawValue)"] } ?? [])
+                    natural = max(natural, (texts.map(GraphText.width).max() ?? 0) + 4)
+                }
+            }
+            width = min(widest, max(GraphLayout.narrowestBox, natural))
+            label = GraphText.wrap(heading, width: width)
+        }
+    }
+}
+
+extension RunState {
+    /// One character for the state, as `watch` draws it.
+    public var symbol: String { ExecutionTree.symbol(self) }
+}
+
+/// Text measured and wrapped in terminal columns.
+enum GraphText {
+    /// Columns `text` takes on a terminal: wide East Asian characters two, combining marks none.
+    static func width(_ text: String) -> Int {
+        text.reduce(0) { $0 + width(of: $1) }
+    }
+
+    static func width(of character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return 0 }
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    /// `text` in lines of at most `width` columns, broken between words; a word longer than a
+    /// line is broken after a `/`, `-`, `:` or `.` where one fits, else where the line ends.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        let width = max(1, width)
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if Self.width(candidate) <= width {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            var rest = word
+            while Self.width(rest) > width {
+                let (head, tail) = split(rest, width: width)
+                lines.append(head)
+                rest = tail
+            }
+            line = rest
+        }
+        lines.append(line)
+        return lines
+    }
+
+    /// The longest head of `word` that fits `width`, preferring to end at a separator.
+    private static func split(_ word: String, width: Int) -> (String, String) {
+        var fitting = word.startIndex
+        var used = 0
+        for index in word.indices {
+            let next = used + Self.width(of: word[index])
+            if next > width { break }
+            used = next
+            fitting = word.index(after: index)
+        }
+        if fitting == word.startIndex { fitting = word.index(after: word.startIndex) }
+        let head = word[..<fitting]
+        if let separator = head.dropLast().lastIndex(where: { "/-:.".contains($0) }), head.distance(from: head.startIndex, to: separator) >= head.count / 2 {
+            let cut = word.index(after: separator)
+            return (String(word[..<cut]), String(word[cut...]))
+        }
+        return (String(head), String(word[fitting...]))
+    }
+}
