@@ -182,6 +182,37 @@ enum TargetCommands {
         session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
     }
 
+    /// Clears the local target's runs, logs and deployments of the pipeline, after asking (`--yes` in scripts).
+    static func reset(_ invocation: Invocation, _ session: Session) async throws {
+        let workspace = try session.requireWorkspace()
+        let context = try session.unsavedPipelineContext()
+        let name = context.manifest.name
+        let target = try session.target(workspaceRoot: workspace.root)
+        let found: ResetSummary?
+        do {
+            found = try target.resetSummary(context)
+        } catch is TargetUnavailable {
+            throw ShellError.failure("`reset` clears the local target's runs; the \(target.kind) target keeps its own history",
+                                     hint: "`target local` first to reset the pipeline's local runs")
+        }
+        guard let found else {
+            session.output.line("unchanged: \(name) has no runs or deployments on the local target")
+            return
+        }
+        if !invocation.has("--yes") {
+            guard session.targetUI.isInteractive else {
+                throw ShellError.failure("reset needs confirmation, and a script cannot give it",
+                                         hint: "write `reset --yes` to clear \(found.description) of \(name)")
+            }
+            guard await session.targetUI.confirm("Clear \(found.description) of \(name) from the local target?") else {
+                session.output.line("not reset")
+                return
+            }
+        }
+        let cleared = try await target.reset(context)
+        session.output.line("reset \(name) on the local target: cleared \(cleared.description)")
+    }
+
     /// The target the workspace chose and the pipeline it acts on (pending edits saved first).
     private static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
         let workspace = try session.requireWorkspace()

@@ -122,12 +122,17 @@ extension Session {
     /// What a target needs: the pipeline's manifest and paths. Pending edits are saved first,
     /// because a target reads the committed files.
     func pipelineContext() throws -> PipelineContext {
-        let workspace = try requireWorkspace()
         let open = try requirePipeline()
         if open.isDirty {
             try savePipeline()
             output.line("saved \(open.files.manifestPathInWorkspace)")
         }
+        return try unsavedPipelineContext()
+    }
+
+    /// The pipeline being edited as the target sees it, unsaved edits included and left unsaved.
+    func unsavedPipelineContext() throws -> PipelineContext {
+        let workspace = try requireWorkspace()
         let current = try requirePipeline()
         return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
                                manifest: current.manifest, manifestPath: current.files.manifestPathInWorkspace,
