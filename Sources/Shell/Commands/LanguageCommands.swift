@@ -84,7 +84,8 @@ enum LanguageCommands {
             throw ShellError.failure("already recording to \(recorder.displayPath)", hint: "`record stop` first")
         }
         let path = invocation.required("FILE")
-        let recorder = Recorder(url: session.resolve(path), displayPath: path)
+        let recorder = Recorder(url: session.resolve(path), displayPath: path, keepsEverything: invocation.has("--all"),
+                                session: session)
         try recorder.start(session: session)
         session.recorder = recorder
         session.output.line("recording to \(path)")

@@ -45,6 +45,10 @@ public final class Session: @unchecked Sendable {
     /// `whoami`'s AWS target while the local target is chosen, kept the same way.
     var defaultAWSTarget: AWSTarget?
     var recorder: Recorder?
+    /// What a script would write for what the running command did at the terminal (`push --yes`
+    /// after a confirmed push; `watch`, `approve prod`, `watch` for an approval given in watch);
+    /// nil when the command's own line says it. `record --all` writes it.
+    var scriptEquivalent: [String]?
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?
     /// `run FILE` nesting, bounded so a script that runs itself stops.
@@ -228,6 +232,20 @@ public final class Session: @unchecked Sendable {
         }
         let arguments = try command.words.map { try $0.expanded(with: variables) }
         let invocation = try table.bind(arguments)
+        let history = (undo: undoStack.count, redo: redoStack.count)
+        scriptEquivalent = nil
+        do {
+            try await run(invocation)
+        } catch {
+            // What was answered at the terminal happened, even though the command then failed.
+            if let scriptEquivalent { try recorder?.appendAnswers(scriptEquivalent, session: self) }
+            throw error
+        }
+        try recorder?.append(invocation, answered: scriptEquivalent, history: history, session: self)
+    }
+
+    /// Runs a bound command; errors without a location get the command's.
+    private func run(_ invocation: Invocation) async throws {
         do {
             try await invocation.spec.run(invocation, self)
         } catch var error as ShellError {
@@ -239,9 +257,6 @@ public final class Session: @unchecked Sendable {
             throw error
         } catch {
             throw ShellError.failure(message(of: error), hint: hint(of: error), at: invocation.location)
-        }
-        if invocation.spec.effect == .changesWorkspace {
-            try recorder?.append(invocation, session: self)
         }
     }
 

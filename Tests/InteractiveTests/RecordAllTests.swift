@@ -1,0 +1,85 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `record --all` at a terminal keeps the whole session as a script: replayed in a fresh copy of the
+/// workspace it gives the same files and the same run outcome.
+final class RecordAllTests: PseudoTerminalTestCase {
+    func testAWholeInteractiveSessionReplaysToTheSameFilesAndRun() throws {
+        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
+        try commitBuild(["echo built"])
+        let fresh = home.url.appendingPathComponent("fresh")
+        try FileManager.default.copyItem(at: workspace, to: fresh)
+
+        let shell = try start()
+        try shell.expectPrompt()
+        try shell.enter("record --all class.sluice", expecting: "recording to class.sluice")
+        try shell.enter("stage add staging before prod", expecting: "added stage staging", dirty: true)
+        try shell.enter("test add staging 'echo staged'", expecting: "added test to staging", dirty: true)
+        try shell.enter("approval on test", expecting: "approval on for test", dirty: true)
+        try shell.enter("undo", expecting: "undid: approval on for test", dirty: true)
+        try shell.enter("diff", expecting: "+  - name: staging", dirty: true)
+        // At the terminal push asks nothing of a local target; the script needs `--yes` all the same.
+        shell.send("push\r")
+        try shell.expect("WaitingForApproval")
+        try shell.expectPrompt()
+        shell.send("watch\r")
+        try shell.expect("Enter leaves watch: ")
+        shell.send("a\r")
+        try shell.expect("approved prod")
+        try shell.expect("Succeeded")
+        try shell.expectPrompt()
+        try shell.enter("record stop", expecting: "recorded class.sluice")
+        try exit(shell)
+
+        let recording = try String(contentsOf: workspace.appendingPathComponent("class.sluice"), encoding: .utf8)
+        XCTAssertEqual(recording, """
+            #!/usr/bin/env sluice
+            # Recorded by sluice: the whole session (`record --all`) in application demo, pipeline api-main.
+            # Replay it in a fresh copy of the workspace: `sluice class.sluice`
+            # (`sluice --step class.sluice` presents it one command at a time).
+            target local
+            stage add staging before prod
+            test add staging 'echo staged'
+            diff
+            push --yes
+            watch
+            approve prod
+            watch
+
+            """)
+
+        try Data(recording.utf8).write(to: fresh.appendingPathComponent("class.sluice"))
+        let replay = try runProcess(sluiceBinary, ["class.sluice"], environment: ["HOME": home.path, "NO_COLOR": "1",
+                                                                                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"],
+                                    directory: fresh, timeout: 60)
+        XCTAssertEqual(replay.status, 0, replay.stdout + replay.stderr)
+        XCTAssertEqual(try files(under: fresh.appendingPathComponent("copilot")), try files(under: workspace.appendingPathComponent("copilot")))
+        XCTAssertEqual(try files(under: fresh.appendingPathComponent(".sluice/local/deployments")).keys.sorted(),
+                       try files(under: workspace.appendingPathComponent(".sluice/local/deployments")).keys.sorted())
+        XCTAssertEqual(try runOutcome(in: fresh), try runOutcome(in: workspace))
+        XCTAssertEqual(try runOutcome(in: fresh), "Succeeded: Source Succeeded, Build Succeeded, DeployTo-test Succeeded, "
+                       + "DeployTo-staging Succeeded, DeployTo-prod Succeeded")
+    }
+
+    /// Every regular file under `directory` by its relative path.
+    private func files(under directory: URL) throws -> [String: Data] {
+        var found: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+            found[String(url.path.dropFirst(directory.path.count))] = try Data(contentsOf: url)
+        }
+        XCTAssertFalse(found.isEmpty, "no files under \(directory.path)")
+        return found
+    }
+
+    /// The newest run's state and its stages' states, from `status --json`.
+    private func runOutcome(in directory: URL) throws -> String {
+        let status = try runProcess(sluiceBinary, ["status", "--json"], environment: ["HOME": home.path], directory: directory, timeout: 30)
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stdout)
+        let stages = (json["stages"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "?") \($0["state"] ?? "?")" }
+        return "\(json["state"] ?? "?"): " + stages.joined(separator: ", ")
+    }
+}
