@@ -60,6 +60,23 @@ enum LanguageCommands {
         session.output.line(Secrets.redacted(invocation.restText))
     }
 
+    static func say(_ invocation: Invocation, _ session: Session) async throws {
+        session.narrate(invocation.restText)
+    }
+
+    static func pause(_ invocation: Invocation, _ session: Session) async throws {
+        if let text = invocation["DURATION"] {
+            guard let duration = Presentation.duration(text) else {
+                throw ShellError.usage("'\(text)' is not a duration", hint: "write 2s, 500ms, 1.5 (seconds) or 1m",
+                                       at: invocation.location(of: "DURATION"))
+            }
+            session.output.flush()
+            try await Task.sleep(for: duration)
+        } else if session.output.isLiveTerminal {
+            _ = try await session.readKey("[pause] press a key to go on")
+        }
+    }
+
     /// Deep enough for any sensible nesting, shallow enough to stop a script that runs itself.
     static let maximumRunDepth = 16
 

@@ -21,8 +21,10 @@ public final class Session: @unchecked Sendable {
     public let table: CommandTable
     public let output: Output
     public var variables: Variables
-    /// Print each command (secrets masked) before running it.
-    public var echo = false
+    /// Print each command (secrets masked) before running it, its comments as narration, and
+    /// the pace of a replay (`--echo`, `--pace`, `--step`, `--type`).
+    public var presentation = Presentation()
+    var presentationState = PresentationState()
     /// How targets ask questions: scripts never confirm and read no secrets; the REPL sets its own.
     public var targetUI: any TargetUI
     /// The directory relative paths (FILE arguments) are read from.
@@ -227,11 +229,18 @@ public final class Session: @unchecked Sendable {
 
     /// Lexes, expands, binds and runs one command.
     func execute(_ command: CommandSyntax) async throws {
-        if echo {
-            output.line("> " + Secrets.redacted(command.words.map(\.displayText).joined(separator: " ")), style: .dim)
+        let invocation: Invocation
+        do {
+            invocation = try table.bind(try command.words.map { try $0.expanded(with: variables) })
+        } catch {
+            _ = try await present(command, echoed: true)  // the command a usage error is about
+            throw error
         }
-        let arguments = try command.words.map { try $0.expanded(with: variables) }
-        let invocation = try table.bind(arguments)
+        guard try await present(command, echoed: invocation.spec.isEchoed) else {
+            exitRequested = true
+            return
+        }
+        defer { presented(command) }
         let history = (undo: undoStack.count, redo: redoStack.count)
         scriptEquivalent = nil
         do {
