@@ -23,8 +23,8 @@ class PseudoTerminalTestCase: XCTestCase {
         home.remove()
     }
 
-    /// `sluice` with no arguments in the workspace; `environment` is added to a minimal one.
-    func start(columns: UInt16 = 100, environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
+    /// `sluice` (with no arguments unless given) in the workspace; `environment` is added to a minimal one.
+    func start(_ arguments: [String] = [], columns: UInt16 = 100, environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
         var childEnvironment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": home.path,
@@ -34,7 +34,7 @@ class PseudoTerminalTestCase: XCTestCase {
             "LANG": "C.UTF-8",
         ]
         childEnvironment.merge(environment) { _, new in new }
-        return try PseudoTerminal(sluiceBinary, directory: workspace, environment: childEnvironment, columns: columns)
+        return try PseudoTerminal(sluiceBinary, arguments, directory: workspace, environment: childEnvironment, columns: columns)
     }
 
     /// Ctrl-D on an empty line; optionally answers yes to leaving unsaved edits.
