@@ -114,6 +114,23 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertEqual(try sluice(["history", "--json"]).stdout.components(separatedBy: "\"id\"").count, 2)
     }
 
+    /// Copilot's words — `pipeline deploy`/`update`, `pipeline status`, `pipeline delete` — do what sluice's commands do.
+    func testCopilotsPipelineWordsDoWhatSluicesCommandsDo() throws {
+        try writePipeline()
+        try commit("pipeline")
+        let deployed = try sluice(["pipeline", "deploy", "--yes"])
+        XCTAssertEqual(deployed.status, 0, deployed.stdout + deployed.stderr)
+        XCTAssertTrue(deployed.stdout.contains("pushed release to the local target; run "), deployed.stdout)
+        XCTAssertEqual(try sluice(["pipeline", "status", "--json"]).stdout, try sluice(["status", "--json"]).stdout)
+        XCTAssertTrue(try sluice(["pipeline", "update", "--yes"]).stdout.contains("Pipeline release is up to date on the local target"))
+        let help = try sluice(["help", "pipeline", "deploy"])
+        XCTAssertTrue(help.stdout.hasPrefix("usage: pipeline deploy [--yes] [--dry-run]\n\n`copilot pipeline deploy` in sluice: the same as `push`."),
+                      help.stdout)
+        let deleted = try sluice(["pipeline", "delete", "release"])
+        XCTAssertEqual(deleted.status, 0, deleted.stdout + deleted.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml").path))
+    }
+
     /// Copilot validates the manifest before it deploys: `push` and `release` stop on its errors (nothing is
     /// recorded or run) and print its warnings. A post action beside test commands is such an error.
     func testPushAndReleaseValidateTheManifestFirst() throws {

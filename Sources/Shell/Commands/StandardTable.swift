@@ -3,8 +3,26 @@
 
 extension CommandTable {
     /// The shell's commands.
-    public static let standard = CommandTable(pipelineCommands + sourceCommands + stageCommands + buildCommands
-        + documentCommands + targetCommands + languageCommands)
+    public static let standard = CommandTable((pipelineCommands + sourceCommands + stageCommands + buildCommands
+        + documentCommands + targetCommands + languageCommands).flatMap { [$0] + copilotNames(of: $0) })
+
+    /// Copilot's words for sluice's commands (`copilot pipeline deploy` is `push`), accepted as Copilot spells
+    /// them: each is an entry of its own, listed after the command it names, so help, completion and the manual know it.
+    private static let copilotWords: [String: [[String]]] = [
+        "push": [["pipeline", "deploy"], ["pipeline", "update"]],
+        "status": [["pipeline", "status"]],
+        "pipeline rm": [["pipeline", "delete"]],
+    ]
+
+    private static func copilotNames(of command: CommandSpec) -> [CommandSpec] {
+        (copilotWords[command.name] ?? []).map { words in
+            let name = words.joined(separator: " ")
+            return CommandSpec(words, command.arguments, summary: "Copilot's name for `\(command.name)`",
+                               help: "`copilot \(name)` in sluice: the same as `\(command.name)`. " + command.help,
+                               example: name + command.example.dropFirst(command.name.count), effect: command.effect,
+                               isEchoed: command.isEchoed, run: command.run)
+        }
+    }
 
     private static let pipelineCommands: [CommandSpec] = [
         CommandSpec(["pipeline", "ls"], summary: "list the workspace's pipelines",
@@ -13,6 +31,13 @@ extension CommandTable {
         CommandSpec(["pipeline", "new"], [.positional("NAME", .name)], summary: "start a new pipeline and edit it",
                     help: "Creates a pipeline from Copilot's template (GitHub source, branch main) and makes it the one being edited. The first pipeline of a workspace goes to copilot/pipeline.yml and copilot/buildspec.yml, later ones to copilot/pipelines/NAME/. The files are written by `save` (a script saves when it ends).",
                     example: "pipeline new api-main", effect: .changesWorkspace, run: PipelineCommands.new),
+        CommandSpec(["pipeline", "init"],
+                    [.option(["name"], "NAME", .name), .option(["url"], "URL", .repository), .option(["branch"], "BRANCH", .name),
+                     .option(["environments"], "ENVS", .text)],
+                    summary: "start a pipeline the way Copilot's guided init does",
+                    help: "Copilot's `pipeline init`. At a terminal it asks what the options leave out, in Copilot's order: the repository (from the workspace's git remotes; one remote is taken as is), the branch (the one checked out), the name (REPO-BRANCH), the environments one stage at a time in release order, and for GitHub a CodeStar connection or a token secret (Bitbucket: a connection). Then it prints and runs the equivalent `pipeline new`, `source set` and `stage add` commands. A script gives `environments A,B` (and `url` when the workspace has not exactly one remote); the source then uses Copilot's default, a connection (`source set … connection NAME` names one).",
+                    example: "pipeline init url https://github.com/acme/api environments test,prod", effect: .changesWorkspace,
+                    run: PipelineInit.run),
         CommandSpec(["pipeline", "use"], [.positional("NAME", .pipeline)], summary: "edit another pipeline",
                     help: "Makes NAME the pipeline the editing commands act on. Unsaved edits of the current one must be saved (or dropped with `reload`) first.",
                     example: "pipeline use api-main", effect: .changesWorkspace, run: PipelineCommands.use),
