@@ -89,6 +89,8 @@ enum LanguageCommands {
         session.runDepth += 1
         defer { session.runDepth -= 1 }
         let outcome = await session.run(text: text, file: path)
+        // Its commands were recorded as they ran; replaying `run FILE` as well would run them twice.
+        session.scriptEquivalent = []
         switch outcome {
         case .success: return
         case .cancelled: throw CancellationError()

@@ -50,7 +50,8 @@ final class Recorder {
     /// size of the session's undo and redo stacks before it ran.
     func append(_ invocation: Invocation, answered: [String]?, history: (undo: Int, redo: Int), session: Session) throws {
         let undo = session.undoStack.count, redo = session.redoStack.count
-        if undo == history.undo - 1, redo == history.redo + 1 {
+        // By name: a new edit after an undo also grows the undo stack by one and shrinks the redo stack.
+        if invocation.spec.words == ["undo"], undo == history.undo - 1, redo == history.redo + 1 {
             // An undo: its edit leaves the script with it, unless the edit was saved meanwhile.
             if let index = undoable.popLast() ?? nil, let line = lines[index] {
                 lines[index] = nil
@@ -59,7 +60,7 @@ final class Recorder {
                 lines.append(invocation.scriptLine)
                 redoable.append(nil)
             }
-        } else if undo == history.undo + 1, redo == history.redo - 1 {
+        } else if invocation.spec.words == ["redo"], undo == history.undo + 1, redo == history.redo - 1 {
             let line = redoable.popLast() ?? nil
             lines.append(line ?? invocation.scriptLine)
             undoable.append(line == nil ? nil : lines.count - 1)

@@ -247,7 +247,10 @@ public final class Session: @unchecked Sendable {
             try await run(invocation)
         } catch {
             // What was answered at the terminal happened, even though the command then failed.
-            if let scriptEquivalent { try recorder?.appendAnswers(scriptEquivalent, session: self) }
+            if let answered = scriptEquivalent {
+                scriptEquivalent = nil  // recorded once, not again by a `run` around this command
+                try recorder?.appendAnswers(answered, session: self)
+            }
             throw error
         }
         try recorder?.append(invocation, answered: scriptEquivalent, history: history, session: self)
