@@ -75,6 +75,22 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("Execution "), result.stdout)
         XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
+        // The script's comments are its narration; its commands are shown as written.
+        XCTAssertTrue(result.stdout.hasPrefix("The release flow of Copilot's pipelines guide, end to end:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\n> test add test \"make test\"\n"), result.stdout)
+    }
+
+    /// scripts/demo passes replay options on: paced, it still ends Succeeded.
+    func testScriptsDemoRunsPaced() throws {
+        var environment = self.environment
+        environment["SLUICE"] = sluiceBinary
+        environment["TMPDIR"] = home.path
+        let started = Date()
+        let result = try runProcess(packageRoot.appendingPathComponent("scripts/demo").path, ["--pace", "300ms"], environment: environment,
+                                    directory: packageRoot, timeout: 120)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
+        XCTAssertGreaterThan(Date().timeIntervalSince(started), 3, "11 pauses of 300ms between the quickstart's 12 commands")
     }
 
     /// `reset` clears what the local target keeps of the pipeline (runs, logs, the deployments its runs
