@@ -154,7 +154,7 @@ public struct ResetSummary: Equatable, Sendable {
         self.deployments = deployments
     }
 
-    /// "2 runs and 1 deployment".
+    /// "2 runs (with their logs) and 1 deployment".
     public var description: String {
         "\(runs) run\(runs == 1 ? "" : "s") (with their logs) and \(deployments) deployment\(deployments == 1 ? "" : "s")"
     }

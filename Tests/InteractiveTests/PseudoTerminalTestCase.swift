@@ -154,6 +154,20 @@ extension PseudoTerminal {
         try expectPrompt(dirty: dirty)
     }
 
+    /// Types `push` (which parks at prod's approval), then `watch`, approves inside it and waits
+    /// for the run to succeed and the prompt to come back.
+    func pushAndApproveInsideWatch(_ push: String = "push --yes") throws {
+        send(push + "\r")
+        try expect("WaitingForApproval")
+        try expectPrompt()
+        send("watch\r")
+        try expect("Enter leaves watch: ")
+        send("a\r")
+        try expect("approved prod")
+        try expect("Succeeded")
+        try expectPrompt()
+    }
+
     /// Waits for `prompt` and for libedit to be reading the answer.
     @discardableResult
     func expectInput(_ prompt: String, timeout: TimeInterval = 15) throws -> String {

@@ -20,15 +20,7 @@ final class RecordAllTests: PseudoTerminalTestCase {
         try shell.enter("undo", expecting: "undid: approval on for test", dirty: true)
         try shell.enter("diff", expecting: "+  - name: staging", dirty: true)
         // At the terminal push asks nothing of a local target; the script needs `--yes` all the same.
-        shell.send("push\r")
-        try shell.expect("WaitingForApproval")
-        try shell.expectPrompt()
-        shell.send("watch\r")
-        try shell.expect("Enter leaves watch: ")
-        shell.send("a\r")
-        try shell.expect("approved prod")
-        try shell.expect("Succeeded")
-        try shell.expectPrompt()
+        try shell.pushAndApproveInsideWatch("push")
         try shell.enter("record stop", expecting: "recorded class.sluice")
         try exit(shell)
 
