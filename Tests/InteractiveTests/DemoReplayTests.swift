@@ -72,7 +72,7 @@ final class DemoReplayTests: PseudoTerminalTestCase {
             "echo ghp_abcdefghijklmnopqrstuvwxyz0123456789 masked",
             "approval off prod; stage ls",
         ]
-        try writeScript("# Narration.\n" + commands.joined(separator: "\n") + "\n")
+        try writeScript("# Narration.\n" + commands.joined(separator: "\n") + "\n# The end.\n")
         let shell = try start(["--echo", "demo.sluice"])
         XCTAssertEqual(try shell.waitForExit(), 0, shell.transcript)
         let echoed = shell.transcript.split(separator: "\n").filter { $0.hasPrefix("> ") }.map { String($0.dropFirst(2)) }
@@ -80,6 +80,7 @@ final class DemoReplayTests: PseudoTerminalTestCase {
             .map { $0.replacingOccurrences(of: "ghp_abcdefghijklmnopqrstuvwxyz0123456789", with: "<redacted>") }
         XCTAssertEqual(echoed, expected)
         XCTAssertTrue(shell.transcript.hasPrefix("Narration.\n> "), shell.transcript)
+        XCTAssertTrue(shell.transcript.contains("test 1: make smoke\nThe end.\n"), "closing narration after the last command: \(shell.transcript)")
     }
 
     func testPacePausesBetweenCommands() throws {

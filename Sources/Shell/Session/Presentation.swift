@@ -68,10 +68,14 @@ extension Session {
         return true
     }
 
-    /// After a command ran: keeps its output for `b`, then shows the script's closing comments.
+    /// After a command ran (or failed): keeps its output for `b`.
     func presented(_ command: CommandSyntax) {
-        guard presentation.echo else { return }
         if presentation.step { presentationState.outputs.append(output.endCapture()) }
+    }
+
+    /// After the script's last command succeeded: the comments that close the script.
+    func narrateClosing(_ command: CommandSyntax) {
+        guard presentation.echo else { return }
         for line in command.closingNarration { narrate(line) }
     }
 

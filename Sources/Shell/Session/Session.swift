@@ -254,6 +254,7 @@ public final class Session: @unchecked Sendable {
             throw error
         }
         try recorder?.append(invocation, answered: scriptEquivalent, history: history, session: self)
+        narrateClosing(command)
     }
 
     /// Runs a bound command; errors without a location get the command's.
