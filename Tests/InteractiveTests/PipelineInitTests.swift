@@ -16,7 +16,11 @@ final class PipelineInitTests: PseudoTerminalTestCase {
 
         let shell = try start()
         try shell.expectPrompt()
-        shell.send("pipeline init\r")
+        // Copilot's words are in the one command table: Tab offers them.
+        shell.send("pipeline de\t")
+        try shell.expect("delete  deploy")
+        try shell.expectPrompt()
+        shell.send("\u{15}pipeline init\r")
         let remotes = try shell.expect("Repository URL [1-2]: ")
         XCTAssertTrue(remotes.hasSuffix("Which repository would you like to use for your pipeline?\n"
                                         + "  1. https://github.com/acme/shop (origin)\n  2. https://bitbucket.org/acme/shop-mirror (mirror)\n"),

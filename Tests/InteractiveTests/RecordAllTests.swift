@@ -54,6 +54,30 @@ final class RecordAllTests: PseudoTerminalTestCase {
                        + "DeployTo-staging Succeeded, DeployTo-prod Succeeded")
     }
 
+    /// At a terminal `reset` asks first; no keeps everything, yes clears the runs and deployments.
+    func testResetAsksAtTheTerminal() throws {
+        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
+        try commitBuild(["echo built"])
+        let shell = try start()
+        try shell.expectPrompt()
+        try shell.pushAndApproveInsideWatch()
+        let question = "Clear 1 run (with their logs) and 2 deployments of api-main from the local target? [y/N] "
+        shell.send("reset\r")
+        try shell.expect(question)
+        shell.send("n\r")
+        try shell.expect("not reset")
+        try shell.expectPrompt()
+        try shell.enter("history", expecting: "Succeeded")
+        shell.send("reset\r")
+        try shell.expect(question)
+        shell.send("y\r")
+        try shell.expect("reset api-main on the local target: cleared 1 run (with their logs) and 2 deployments")
+        try shell.expectPrompt()
+        try shell.enter("status", expecting: "api-main has not run yet")
+        try exit(shell)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(".sluice/local/deployments/test").path))
+    }
+
     /// Every regular file under `directory` by its relative path.
     private func files(under directory: URL) throws -> [String: Data] {
         var found: [String: Data] = [:]
