@@ -29,6 +29,11 @@ final class PipelineInitTests: PseudoTerminalTestCase {
         try shell.expect("Your pipeline will follow branch 'main'.")
         try shell.expect("What would you like to name this pipeline? [shop-main] ")
         shell.send("\r")
+        let types = try shell.expect("Pipeline type [1-2]: ")
+        XCTAssertTrue(types.hasSuffix("What type of continuous delivery pipeline is this?\n"
+                                      + "  1. Workloads (deploy the services or jobs in your workspace)\n"
+                                      + "  2. Environments (deploy the environments in your workspace)\n"), types)
+        shell.send("1\r")
         // Environments one stage at a time, in release order; the list shrinks as they are picked.
         let first = try shell.expect("1st stage [1-3]: ")
         XCTAssertTrue(first.hasSuffix("Which environment would you like to add to your pipeline?\n  1. prod\n  2. staging\n  3. test\n"), first)

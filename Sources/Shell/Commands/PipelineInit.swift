@@ -3,7 +3,8 @@ import Manifest
 
 /// `pipeline init`: Copilot's guided `copilot pipeline init`. At a terminal it asks what the options
 /// leave out, in Copilot's order — the repository (from the workspace's git remotes), the branch (the
-/// one checked out), the name (REPO-BRANCH), the environments one stage at a time, and how
+/// one checked out), the name (REPO-BRANCH), the type (workloads or environments), the environments
+/// one stage at a time, and how
 /// CodePipeline reaches the provider — then runs the commands that build that pipeline, printing them
 /// first, so the result is exactly theirs and the learner sees them.
 enum PipelineInit {
@@ -63,7 +64,18 @@ enum PipelineInit {
             if !typed.isEmpty { name = typed }
         }
 
-        // 4. The environments, one stage at a time, in release order.
+        // 4. What the pipeline deploys: the workspace's services and jobs, or its environments.
+        var kind = invocation["TYPE"].flatMap(PipelineKind.init(rawValue:)) ?? .workloads
+        if invocation["TYPE"] == nil, ui.isInteractive {
+            session.output.line("What type of continuous delivery pipeline is this?")
+            let kinds: [PipelineKind] = [.workloads, .environments]
+            let choice = try await choose(["Workloads (deploy the services or jobs in your workspace)",
+                                           "Environments (deploy the environments in your workspace)"],
+                                          question: "Pipeline type", ask: ask, session: session)
+            kind = kinds[choice]
+        }
+
+        // 5. The environments, one stage at a time, in release order.
         var environments = invocation["ENVS"]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         if invocation["ENVS"] == nil {
             var remaining = workspace.environments
@@ -77,7 +89,7 @@ enum PipelineInit {
             }
         }
 
-        // 5. How CodePipeline reaches the provider.
+        // 6. How CodePipeline reaches the provider.
         var access: [String] = []
         if ui.isInteractive, source.provider == .gitHub {
             let how = try await ask("How should CodePipeline reach GitHub? [c]onnection (CodeStar, Copilot's default) or [t]oken in Secrets Manager (GitHub v1) [c]")
@@ -95,7 +107,8 @@ enum PipelineInit {
         }
 
         let provider = source.provider == .gitHub ? "github" : source.provider == .bitbucket ? "bitbucket" : "codecommit"
-        let lines = [["pipeline", "new", name], ["source", "set", provider, source.repository, "branch", branch] + access]
+        let lines = [["pipeline", "new", name] + (kind == .workloads ? [] : ["type", kind.rawValue]),
+                     ["source", "set", provider, source.repository, "branch", branch] + access]
             + environments.map { ["stage", "add", $0] }
         let script = lines.map { $0.map(Quoting.quoted).joined(separator: " ") }
         session.output.line("pipeline init runs:")
