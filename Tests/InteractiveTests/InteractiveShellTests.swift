@@ -290,10 +290,7 @@ final class InteractiveShellTests: PseudoTerminalTestCase {
 /// `watch` at a terminal answers a waiting approval without leaving it.
 final class WatchApprovalTests: PseudoTerminalTestCase {
     func testApprovalIsAnsweredInsideWatch() throws {
-        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
-        try commitBuild(["echo built"])
-        let shell = try start()
-        try shell.expectPrompt()
+        let shell = try startWithARunnablePipeline()
         try shell.pushAndApproveInsideWatch()
         try shell.enter("status", expecting: "ApprovePromotionTo-prod")
         try exit(shell)

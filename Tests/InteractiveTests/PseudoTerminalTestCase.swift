@@ -37,6 +37,16 @@ class PseudoTerminalTestCase: XCTestCase {
         return try PseudoTerminal(sluiceBinary, arguments, directory: workspace, environment: childEnvironment, columns: columns)
     }
 
+    /// `sluice` at its prompt in a workspace whose pipeline runs to the end on the local target: a build
+    /// that succeeds and prod's `make smoke` test.
+    func startWithARunnablePipeline() throws -> PseudoTerminal {
+        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
+        try commitBuild(["echo built"])
+        let shell = try start()
+        try shell.expectPrompt()
+        return shell
+    }
+
     /// Ctrl-D on an empty line; optionally answers yes to leaving unsaved edits.
     func exit(_ shell: PseudoTerminal, discardingEdits: Bool = false) throws {
         shell.send("\u{04}")

@@ -6,13 +6,10 @@ import XCTest
 /// workspace it gives the same files and the same run outcome.
 final class RecordAllTests: PseudoTerminalTestCase {
     func testAWholeInteractiveSessionReplaysToTheSameFilesAndRun() throws {
-        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
-        try commitBuild(["echo built"])
         let fresh = home.url.appendingPathComponent("fresh")
+        let shell = try startWithARunnablePipeline()
+        // The fresh copy is the workspace as the session began (committed, no recording yet).
         try FileManager.default.copyItem(at: workspace, to: fresh)
-
-        let shell = try start()
-        try shell.expectPrompt()
         try shell.enter("record --all class.sluice", expecting: "recording to class.sluice")
         try shell.enter("stage add staging before prod", expecting: "added stage staging", dirty: true)
         try shell.enter("test add staging 'echo staged'", expecting: "added test to staging", dirty: true)
@@ -56,23 +53,18 @@ final class RecordAllTests: PseudoTerminalTestCase {
 
     /// At a terminal `reset` asks first; no keeps everything, yes clears the runs and deployments.
     func testResetAsksAtTheTerminal() throws {
-        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
-        try commitBuild(["echo built"])
-        let shell = try start()
-        try shell.expectPrompt()
+        let shell = try startWithARunnablePipeline()
         try shell.pushAndApproveInsideWatch()
-        let question = "Clear 1 run (with their logs) and 2 deployments of api-main from the local target? [y/N] "
-        shell.send("reset\r")
-        try shell.expect(question)
-        shell.send("n\r")
-        try shell.expect("not reset")
-        try shell.expectPrompt()
+        let answerReset = { (answer: String, said: String) in
+            shell.send("reset\r")
+            try shell.expect("Clear 1 run (with their logs) and 2 deployments of api-main from the local target? [y/N] ")
+            shell.send(answer + "\r")
+            try shell.expect(said)
+            try shell.expectPrompt()
+        }
+        try answerReset("n", "not reset")
         try shell.enter("history", expecting: "Succeeded")
-        shell.send("reset\r")
-        try shell.expect(question)
-        shell.send("y\r")
-        try shell.expect("reset api-main on the local target: cleared 1 run (with their logs) and 2 deployments")
-        try shell.expectPrompt()
+        try answerReset("y", "reset api-main on the local target: cleared 1 run (with their logs) and 2 deployments")
         try shell.enter("status", expecting: "api-main has not run yet")
         try exit(shell)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(".sluice/local/deployments/test").path))
