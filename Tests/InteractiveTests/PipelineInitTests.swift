@@ -72,6 +72,38 @@ final class PipelineInitTests: PseudoTerminalTestCase {
             .contains("connection_name: acme-github"))
     }
 
+    /// On the aws target the stages are picked from the application's environments in SSM (as Copilot's
+    /// selector lists them), the workspace's others after them.
+    func testGuidedInitOffersTheApplicationsEnvironmentsOnAWS() async throws {
+        try FileManager.default.removeItem(at: workspace.appendingPathComponent("copilot/pipelines"))
+        let git = try runProcess("/usr/bin/git", ["-C", workspace.path, "remote", "add", "origin", "https://github.com/acme/shop"])
+        XCTAssertEqual(git.status, 0, git.stderr)
+        let (moto, _) = try await seedCopilotApplication(environments: ["prod", "qa"])
+        var environment = moto.environment()
+        environment["NO_COLOR"] = "1"
+        let shell = try start(environment: environment)
+        try shell.expectPrompt()
+        try shell.enter("target aws endpoint \(moto.endpoint)", expecting: "aws")
+        shell.send("pipeline init\r")
+        try shell.expect("Only one git remote detected. Your pipeline will follow 'https://github.com/acme/shop'.")
+        try shell.expect("[shop-main] ")
+        shell.send("\r")
+        try shell.expect("Pipeline type [1-2]: ")
+        shell.send("1\r")
+        let offered = try shell.expect("1st stage [1-4]: ", timeout: 60)
+        XCTAssertTrue(offered.contains("  1. prod\n  2. qa\n  3. staging\n  4. test\n"), offered)
+        shell.send("qa\r")
+        try shell.expect("2nd stage [1-4]: ")
+        shell.send("4\r")
+        try shell.expect("How should CodePipeline reach GitHub?")
+        shell.send("\r")
+        try shell.expect("Connection name")
+        shell.send("\r")
+        let ran = try shell.expectPrompt(dirty: true, timeout: 60)
+        XCTAssertTrue(ran.contains("  stage add qa\n") && ran.contains("added stage qa"), ran)
+        try exit(shell, discardingEdits: true)
+    }
+
     /// A script cannot be asked: it names what it must give, and nothing is written.
     func testInitInAScriptNeedsTheEnvironments() throws {
         try FileManager.default.removeItem(at: workspace.appendingPathComponent("copilot/pipelines"))

@@ -1,3 +1,4 @@
+import AWS
 import Foundation
 import TestSupport
 import XCTest
@@ -45,6 +46,30 @@ class PseudoTerminalTestCase: XCTestCase {
         let shell = try start()
         try shell.expectPrompt()
         return shell
+    }
+
+    private struct PutParameter: Encodable {
+        let name: String, value: String, type: String
+    }
+
+    /// A fresh moto holding what `copilot app init demo` and `copilot env init` leave in SSM for `environments`.
+    func seedCopilotApplication(environments: [String]) async throws -> (MotoServer, AWSClient) {
+        let moto = try MotoServer.shared()
+        try await moto.reset()
+        let aws = AWSClient(configuration: try moto.configuration())
+        try await putParameter("/copilot/applications/demo", #"{"name":"demo","account":"123456789012"}"#, aws)
+        for environment in environments {
+            try await putParameter("/copilot/applications/demo/environments/\(environment)", """
+                {"app":"demo","name":"\(environment)","region":"\(moto.region)","accountID":"123456789012","prod":false,\
+                "executionRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-CFNExecutionRole",\
+                "managerRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-EnvManagerRole"}
+                """, aws)
+        }
+        return (moto, aws)
+    }
+
+    private func putParameter(_ name: String, _ value: String, _ aws: AWSClient) async throws {
+        let _: AWSEmptyShape = try await aws.call(.ssm, "PutParameter", PutParameter(name: name, value: value, type: "String"))
     }
 
     /// Ctrl-D on an empty line; optionally answers yes to leaving unsaved edits.

@@ -78,7 +78,10 @@ enum PipelineInit {
         // 5. The environments, one stage at a time, in release order.
         var environments = invocation["ENVS"]?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         if invocation["ENVS"] == nil {
-            var remaining = workspace.environments
+            // The application's environments as the target knows them (Copilot's SSM parameters on aws), then
+            // those only this workspace has.
+            let application = try await session.target(workspaceRoot: workspace.root).environments(application: workspace.application) ?? []
+            var remaining = application + workspace.environments.filter { !application.contains($0) }
             while !remaining.isEmpty {
                 session.output.line("Which environment would you like to add to your pipeline?")
                 let done = environments.isEmpty ? nil : "[No additional environments]"
