@@ -144,6 +144,22 @@ public struct ExecutionSnapshot: Codable, Equatable, Sendable {
     }
 }
 
+/// What `reset` clears (or cleared).
+public struct ResetSummary: Equatable, Sendable {
+    public var runs: Int
+    public var deployments: Int
+
+    public init(runs: Int, deployments: Int) {
+        self.runs = runs
+        self.deployments = deployments
+    }
+
+    /// "2 runs (with their logs) and 1 deployment".
+    public var description: String {
+        "\(runs) run\(runs == 1 ? "" : "s") (with their logs) and \(deployments) deployment\(deployments == 1 ? "" : "s")"
+    }
+}
+
 /// A line of `history`.
 public struct ExecutionSummary: Codable, Equatable, Sendable {
     public var id: String
@@ -193,6 +209,11 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws
     /// Removes what `push` created, and with `deleteSecret` the source's token secret too.
     func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws
+    /// What `reset` would clear of the pipeline's runs and deployments; nil when there is nothing.
+    func resetSummary(_ pipeline: PipelineContext) throws -> ResetSummary?
+    /// Clears the pipeline's runs (with their logs) and the deployments they recorded, so the next
+    /// `push` starts as the first did.
+    func reset(_ pipeline: PipelineContext) async throws -> ResetSummary
     /// What `push` would deploy, as `show template` prints it.
     func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
@@ -206,6 +227,15 @@ extension PipelineTarget {
     /// Targets that deploy no template say so.
     public func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String {
         throw TargetUnavailable(kind: kind, operation: "show template")
+    }
+
+    /// Only the local target keeps runs of its own to clear (CodePipeline keeps its history).
+    public func resetSummary(_ pipeline: PipelineContext) throws -> ResetSummary? {
+        throw TargetUnavailable(kind: kind, operation: "reset")
+    }
+
+    public func reset(_ pipeline: PipelineContext) async throws -> ResetSummary {
+        throw TargetUnavailable(kind: kind, operation: "reset")
     }
 
     /// Targets that keep no secret remove as without it.

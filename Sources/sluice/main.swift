@@ -7,7 +7,7 @@ import Shell
 struct Sluice {
     /// The SYNOPSIS of `--help` and the manual page.
     static let synopsis = [
-        "sluice [--echo] [--json] [-c COMMANDS | FILE | WORDS…]",
+        "sluice [--echo] [--pace DURATION] [--step] [--type] [--json] [-c COMMANDS | FILE | WORDS…]",
         "sluice --version [--json]",
         "sluice --help",
     ]
@@ -21,7 +21,10 @@ struct Sluice {
     ]
     static let options = [
         ManualEntry("-c COMMANDS", "run these commands (`;` between them) instead of a script"),
-        ManualEntry("--echo", "print each command before its output"),
+        ManualEntry("--echo", "print each command as written before its output, and the script's comments as narration"),
+        ManualEntry("--pace DURATION", "pause between commands (2s, 500ms, 1.5); implies --echo"),
+        ManualEntry("--step", "wait for a key before each command (b: the previous output again, q: stop); implies --echo"),
+        ManualEntry("--type", "type each command out at human speed; implies --echo"),
         ManualEntry("--json", "print JSON where a command can (status, history, --version)"),
         ManualEntry("--version", "print the version, the commit and the Swift toolchain it was built from"),
         ManualEntry("--help", "print the ways to run sluice"),
@@ -48,6 +51,9 @@ struct Sluice {
     }
 
     var echo = false
+    var pace: Duration?
+    var step = false
+    var typing = false
     var json = false
     var version = false
     /// `-c COMMANDS`, and its position in the arguments.
@@ -63,6 +69,14 @@ struct Sluice {
         options: while index < arguments.count {
             switch arguments[index] {
             case "--echo": echo = true
+            case "--step": step = true
+            case "--type": typing = true
+            case "--pace":
+                guard index + 1 < arguments.count, let duration = Presentation.duration(arguments[index + 1]) else {
+                    throw UsageError("--pace needs a duration: 2s, 500ms, 1.5 (seconds) or 1m")
+                }
+                index += 1
+                pace = duration
             case "--json": json = true
             case "--version": version = true
             case "-c":
@@ -87,7 +101,7 @@ struct Sluice {
     /// Runs what the arguments name; returns the process's exit status.
     func run() async throws -> Int32 {
         if version {
-            guard commands == nil, words.isEmpty, !echo else { throw UsageError("--version takes no other arguments but --json") }
+            guard commands == nil, words.isEmpty, !echo, pace == nil, !step, !typing else { throw UsageError("--version takes no other arguments but --json") }
             print(json ? try BuildInfo.current.json() : BuildInfo.current.text, terminator: "")
             return 0
         }
@@ -102,7 +116,7 @@ struct Sluice {
         let output = Output(environment: environment, json: json)
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let session = Session(mode: .script, workingDirectory: directory, environment: environment, output: output)
-        session.echo = echo
+        session.presentation = Presentation(echo: echo, pace: pace, step: step, typing: typing)
         let outcome: Session.Outcome
         if let commands {
             guard words.isEmpty else { throw UsageError("give either -c COMMANDS or a script/command, not both") }

@@ -290,19 +290,8 @@ final class InteractiveShellTests: PseudoTerminalTestCase {
 /// `watch` at a terminal answers a waiting approval without leaving it.
 final class WatchApprovalTests: PseudoTerminalTestCase {
     func testApprovalIsAnsweredInsideWatch() throws {
-        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
-        try commitBuild(["echo built"])
-        let shell = try start()
-        try shell.expectPrompt()
-        shell.send("push --yes\r")
-        try shell.expect("WaitingForApproval")
-        try shell.expectPrompt()
-        shell.send("watch\r")
-        try shell.expect("Enter leaves watch: ")
-        shell.send("a\r")
-        try shell.expect("approved prod")
-        try shell.expect("Succeeded")
-        try shell.expectPrompt()
+        let shell = try startWithARunnablePipeline()
+        try shell.pushAndApproveInsideWatch()
         try shell.enter("status", expecting: "ApprovePromotionTo-prod")
         try exit(shell)
     }

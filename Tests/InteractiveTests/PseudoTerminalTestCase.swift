@@ -1,3 +1,4 @@
+import AWS
 import Foundation
 import TestSupport
 import XCTest
@@ -23,8 +24,8 @@ class PseudoTerminalTestCase: XCTestCase {
         home.remove()
     }
 
-    /// `sluice` with no arguments in the workspace; `environment` is added to a minimal one.
-    func start(columns: UInt16 = 100, environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
+    /// `sluice` (with no arguments unless given) in the workspace; `environment` is added to a minimal one.
+    func start(_ arguments: [String] = [], columns: UInt16 = 100, environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
         var childEnvironment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": home.path,
@@ -34,7 +35,26 @@ class PseudoTerminalTestCase: XCTestCase {
             "LANG": "C.UTF-8",
         ]
         childEnvironment.merge(environment) { _, new in new }
-        return try PseudoTerminal(sluiceBinary, directory: workspace, environment: childEnvironment, columns: columns)
+        return try PseudoTerminal(sluiceBinary, arguments, directory: workspace, environment: childEnvironment, columns: columns)
+    }
+
+    /// `sluice` at its prompt in a workspace whose pipeline runs to the end on the local target: a build
+    /// that succeeds and prod's `make smoke` test.
+    func startWithARunnablePipeline() throws -> PseudoTerminal {
+        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
+        try commitBuild(["echo built"])
+        let shell = try start()
+        try shell.expectPrompt()
+        return shell
+    }
+
+    /// A fresh moto holding what `copilot app init demo` and `copilot env init` leave (SSM, the
+    /// application StackSet) for `environments`.
+    func seedCopilotApplication(environments: [String]) async throws -> (MotoServer, AWSClient) {
+        let moto = try MotoServer.shared()
+        try await moto.reset()
+        try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: environments)
+        return (moto, AWSClient(configuration: try moto.configuration()))
     }
 
     /// Ctrl-D on an empty line; optionally answers yes to leaving unsaved edits.
@@ -152,6 +172,20 @@ extension PseudoTerminal {
         send(keys + "\r")
         try expect(output)
         try expectPrompt(dirty: dirty)
+    }
+
+    /// Types `push` (which parks at prod's approval), then `watch`, approves inside it and waits
+    /// for the run to succeed and the prompt to come back.
+    func pushAndApproveInsideWatch(_ push: String = "push --yes") throws {
+        send(push + "\r")
+        try expect("WaitingForApproval")
+        try expectPrompt()
+        send("watch\r")
+        try expect("Enter leaves watch: ")
+        send("a\r")
+        try expect("approved prod")
+        try expect("Succeeded")
+        try expectPrompt()
     }
 
     /// Waits for `prompt` and for libedit to be reading the answer.

@@ -54,10 +54,7 @@ final class SecretPromptTests: PseudoTerminalTestCase {
     /// A fresh moto with what `copilot app init demo` and `copilot env init` leave (SSM, the StackSet), and the
     /// workspace's pipeline reading its token from secret `github-token-api` (which does not exist).
     private func seedMoto() async throws -> (MotoServer, AWSClient) {
-        let moto = try MotoServer.shared()
-        try await moto.reset()
-        let aws = AWSClient(configuration: try moto.configuration())
-        try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod"])
+        let (moto, aws) = try await seedCopilotApplication(environments: ["test", "prod"])
         let manifest = workspace.appendingPathComponent("copilot/pipelines/api-main/manifest.yml")
         try Self.manifest.replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: github-token-api\n")
             .write(to: manifest, atomically: true, encoding: .utf8)

@@ -245,6 +245,47 @@ final class ReplayTests: XCTestCase {
     }
 }
 
+/// `record --all`: the whole session; an undone edit goes with its `undo` unless it was saved in between;
+/// `run FILE` is kept as the commands it ran.
+final class RecordAllScriptTests: XCTestCase {
+    func testRecordAllKeepsTheSessionAndTakesOutUnsavedUndoneEdits() throws {
+        let more = "stage add prod\napproval on prod\n"
+        let recording = try Sandbox(.quickstartWith(["more.sluice": more]))
+        let result = try recording.run(.sluice("-c", """
+            record --all all.sluice
+            stage add test
+            test add test "make test"
+            undo
+            run more.sluice
+            save
+            approval off prod
+            save
+            undo
+            stage ls
+            record stop
+            """))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let recorded = try XCTUnwrap(recording.read("all.sluice"))
+        XCTAssertTrue(recorded.hasSuffix("""
+            target local
+            stage add test
+            stage add prod
+            approval on prod
+            save
+            approval off prod
+            save
+            undo
+            stage ls
+
+            """), recorded)
+        let replay = try Sandbox(.quickstartWith(["more.sluice": more, "all.sluice": recorded]))
+        let replayed = try replay.run(.sluice("all.sluice"))
+        XCTAssertEqual(replayed.status, 0, replayed.stderr)
+        XCTAssertEqual(replay.read("copilot/pipeline.yml"), recording.read("copilot/pipeline.yml"))
+        XCTAssertTrue(try XCTUnwrap(replay.read("copilot/pipeline.yml")).contains("requires_approval: true"))
+    }
+}
+
 /// Secrets in commands that change the workspace: masked when echoed, left out of recordings.
 final class SecretRecordingTests: XCTestCase {
     func testACommandWithATokenIsNotRecorded() throws {

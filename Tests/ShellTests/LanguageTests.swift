@@ -143,6 +143,12 @@ final class LanguageTests: XCTestCase {
         try assertGolden("help-every-command", [.script(words.map { "help \($0)" }.joined(separator: "\n"))])
     }
 
+    /// The commands for teaching and demos, and Copilot's words for sluice's commands.
+    func testHelpForDemoCommandsAndCopilotWords() throws {
+        let words = ["pipeline init", "pipeline deploy", "pipeline update", "pipeline status", "pipeline delete", "reset", "say", "pause"]
+        try assertGolden("help-demo-commands", [.script(words.map { "help \($0)" }.joined(separator: "\n"))])
+    }
+
     func testColumnsCountCharactersNotBytes() throws {
         try assertGolden("unicode-columns", [.script("echo café ünïcödé; stgae ✓"), .script("echo 'naïve \"quote")])
     }

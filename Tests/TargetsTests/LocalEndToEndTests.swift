@@ -75,6 +75,76 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("Execution "), result.stdout)
         XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
+        // The script's comments are its narration; its commands are shown as written.
+        XCTAssertTrue(result.stdout.hasPrefix("The release flow of Copilot's pipelines guide, end to end:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\n> test add test \"make test\"\n"), result.stdout)
+    }
+
+    /// scripts/demo passes replay options on: paced, it still ends Succeeded.
+    func testScriptsDemoRunsPaced() throws {
+        var environment = self.environment
+        environment["SLUICE"] = sluiceBinary
+        environment["TMPDIR"] = home.path
+        let started = Date()
+        let result = try runProcess(packageRoot.appendingPathComponent("scripts/demo").path, ["--pace", "300ms"], environment: environment,
+                                    directory: packageRoot, timeout: 120)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
+        XCTAssertGreaterThan(Date().timeIntervalSince(started), 3, "11 pauses of 300ms between the quickstart's 12 commands")
+    }
+
+    /// `reset` clears what the local target keeps of the pipeline (runs, logs, the deployments its runs
+    /// recorded), asking first: a script must say `--yes`. The next push starts as the first did.
+    func testResetClearsTheLocalRunsAndDeploymentsOfThePipeline() throws {
+        try writePipeline()
+        try commit("pipeline")
+        XCTAssertEqual(try sluice(["-c", "push --yes; approve prod"]).status, 0)
+        XCTAssertEqual(try statusJSON()["state"] as? String, "Succeeded")
+        let local = workspace.appendingPathComponent(".sluice/local")
+        let deployments = local.appendingPathComponent("deployments")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deployments.path).sorted(), ["prod", "test"])
+        // Another pipeline's deployment stays.
+        let other = deployments.appendingPathComponent("staging/other-stack")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data(#"{"stack":"other-stack","deployment":"api","environment":"staging","pipeline":"other","execution":"1","template":"t","config":"c","deployedAt":"2026-01-01T00:00:00Z"}"#.utf8)
+            .write(to: other.appendingPathComponent("deployment.json"))
+
+        let refused = try sluice(["reset"])
+        XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("error: reset needs confirmation, and a script cannot give it"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("hint: write `reset --yes` to clear 1 run (with their logs) and 2 deployments of release"),
+                      refused.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: local.appendingPathComponent("pipelines/release").path))
+
+        let reset = try sluice(["reset", "--yes"])
+        XCTAssertEqual(reset.status, 0, reset.stdout + reset.stderr)
+        XCTAssertEqual(reset.stdout, "reset release on the local target: cleared 1 run (with their logs) and 2 deployments\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: local.appendingPathComponent("pipelines/release").path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deployments.path), ["staging"])
+        XCTAssertEqual(try sluice(["status"]).stdout, "release has not run yet (`push` starts it)\n")
+        XCTAssertEqual(try sluice(["reset", "--yes"]).stdout, "unchanged: release has no runs or deployments on the local target\n")
+
+        let again = try sluice(["push", "--yes"])
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertTrue(again.stdout.contains("Create local pipeline release"), again.stdout)
+        XCTAssertEqual(try sluice(["history", "--json"]).stdout.components(separatedBy: "\"id\"").count, 2)
+    }
+
+    /// Copilot's words — `pipeline deploy`/`update`, `pipeline status`, `pipeline delete` — do what sluice's commands do.
+    func testCopilotsPipelineWordsDoWhatSluicesCommandsDo() throws {
+        try writePipeline()
+        try commit("pipeline")
+        let deployed = try sluice(["pipeline", "deploy", "--yes"])
+        XCTAssertEqual(deployed.status, 0, deployed.stdout + deployed.stderr)
+        XCTAssertTrue(deployed.stdout.contains("pushed release to the local target; run "), deployed.stdout)
+        XCTAssertEqual(try sluice(["pipeline", "status", "--json"]).stdout, try sluice(["status", "--json"]).stdout)
+        XCTAssertTrue(try sluice(["pipeline", "update", "--yes"]).stdout.contains("Pipeline release is up to date on the local target"))
+        let help = try sluice(["help", "pipeline", "deploy"])
+        XCTAssertTrue(help.stdout.hasPrefix("usage: pipeline deploy [--yes] [--dry-run]\n\n`copilot pipeline deploy` in sluice: the same as `push`."),
+                      help.stdout)
+        let deleted = try sluice(["pipeline", "delete", "release"])
+        XCTAssertEqual(deleted.status, 0, deleted.stdout + deleted.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml").path))
     }
 
     /// Copilot validates the manifest before it deploys: `push` and `release` stop on its errors (nothing is

@@ -60,6 +60,23 @@ enum LanguageCommands {
         session.output.line(Secrets.redacted(invocation.restText))
     }
 
+    static func say(_ invocation: Invocation, _ session: Session) async throws {
+        session.narrate(invocation.restText)
+    }
+
+    static func pause(_ invocation: Invocation, _ session: Session) async throws {
+        if let text = invocation["DURATION"] {
+            guard let duration = Presentation.duration(text) else {
+                throw ShellError.usage("'\(text)' is not a duration", hint: "write 2s, 500ms, 1.5 (seconds) or 1m",
+                                       at: invocation.location(of: "DURATION"))
+            }
+            session.output.flush()
+            try await Task.sleep(for: duration)
+        } else if session.output.isLiveTerminal {
+            _ = try await session.readKey("[pause] press a key to go on")
+        }
+    }
+
     /// Deep enough for any sensible nesting, shallow enough to stop a script that runs itself.
     static let maximumRunDepth = 16
 
@@ -72,6 +89,8 @@ enum LanguageCommands {
         session.runDepth += 1
         defer { session.runDepth -= 1 }
         let outcome = await session.run(text: text, file: path)
+        // Its commands were recorded as they ran; replaying `run FILE` as well would run them twice.
+        session.scriptEquivalent = []
         switch outcome {
         case .success: return
         case .cancelled: throw CancellationError()
@@ -84,7 +103,8 @@ enum LanguageCommands {
             throw ShellError.failure("already recording to \(recorder.displayPath)", hint: "`record stop` first")
         }
         let path = invocation.required("FILE")
-        let recorder = Recorder(url: session.resolve(path), displayPath: path)
+        let recorder = Recorder(url: session.resolve(path), displayPath: path, keepsEverything: invocation.has("--all"),
+                                session: session)
         try recorder.start(session: session)
         session.recorder = recorder
         session.output.line("recording to \(path)")

@@ -5,8 +5,26 @@ import Manifest
 
 extension CommandTable {
     /// The shell's commands.
-    public static let standard = CommandTable(pipelineCommands + sourceCommands + stageCommands + buildCommands
-        + documentCommands + targetCommands + languageCommands)
+    public static let standard = CommandTable((pipelineCommands + sourceCommands + stageCommands + buildCommands
+        + documentCommands + targetCommands + languageCommands).flatMap { [$0] + copilotNames(of: $0) })
+
+    /// Copilot's words for sluice's commands (`copilot pipeline deploy` is `push`), accepted as Copilot spells
+    /// them: each is an entry of its own, listed after the command it names, so help, completion and the manual know it.
+    private static let copilotWords: [String: [[String]]] = [
+        "push": [["pipeline", "deploy"], ["pipeline", "update"]],
+        "status": [["pipeline", "status"]],
+        "pipeline rm": [["pipeline", "delete"]],
+    ]
+
+    private static func copilotNames(of command: CommandSpec) -> [CommandSpec] {
+        (copilotWords[command.name] ?? []).map { words in
+            let name = words.joined(separator: " ")
+            return CommandSpec(words, command.arguments, summary: "Copilot's name for `\(command.name)`",
+                               help: "`copilot \(name)` in sluice: the same as `\(command.name)`. " + command.help,
+                               example: name + command.example.dropFirst(command.name.count), effect: command.effect,
+                               isEchoed: command.isEchoed, run: command.run)
+        }
+    }
 
     private static let pipelineCommands: [CommandSpec] = [
         CommandSpec(["pipeline", "ls"], summary: "list the workspace's pipelines",
@@ -16,6 +34,13 @@ extension CommandTable {
                     summary: "start a new pipeline and edit it",
                     help: "Creates a pipeline from Copilot's template (GitHub source, branch main) and makes it the one being edited. The first pipeline of a workspace goes to copilot/pipeline.yml and copilot/buildspec.yml, later ones to copilot/pipelines/NAME/. The files are written by `save` (a script saves when it ends). `type environments` makes Copilot's Environments pipeline: its build packages the environments (`copilot env package`) and each stage `stage add` gives it deploys its environment's stack APP-ENV (deployment deploy-env); the default, `type workloads`, deploys the services and jobs.",
                     example: "pipeline new api-main", effect: .changesWorkspace, run: PipelineCommands.new),
+        CommandSpec(["pipeline", "init"],
+                    [.option(["name"], "NAME", .name), .option(["url"], "URL", .repository), .option(["branch"], "BRANCH", .name),
+                     .option(["type"], "TYPE", .keyword(PipelineKind.allCases.map(\.rawValue))), .option(["environments"], "ENVS", .text)],
+                    summary: "start a pipeline the way Copilot's guided init does",
+                    help: "Copilot's `pipeline init`. At a terminal it asks what the options leave out, in Copilot's order: the repository (from the workspace's git remotes; one remote is taken as is), the branch (the one checked out), the name (REPO-BRANCH), the type (workloads, or environments as `pipeline new … type environments` makes), the environments one stage at a time in release order, and for GitHub a CodeStar connection or a token secret (Bitbucket: a connection). Then it prints and runs the equivalent `pipeline new`, `source set` and `stage add` commands. A script gives `environments A,B` (and `url` when the workspace has not exactly one remote); the source then uses Copilot's default, a connection (`source set … connection NAME` names one).",
+                    example: "pipeline init url https://github.com/acme/api environments test,prod", effect: .changesWorkspace,
+                    run: PipelineInit.run),
         CommandSpec(["pipeline", "use"], [.positional("NAME", .pipeline)], summary: "edit another pipeline",
                     help: "Makes NAME the pipeline the editing commands act on. Unsaved edits of the current one must be saved (or dropped with `reload`) first.",
                     example: "pipeline use api-main", effect: .changesWorkspace, run: PipelineCommands.use),
@@ -207,6 +232,9 @@ extension CommandTable {
                     summary: "reject the deployment waiting for ENV",
                     help: "Answers the manual approval before stage ENV with a rejection; the run stops.",
                     example: "reject prod comment \"not today\"", run: TargetCommands.reject),
+        CommandSpec(["reset"], [.flag("--yes")], summary: "clear the pipeline's local runs and deployments",
+                    help: "Removes what the local target keeps of the pipeline: its executions with their logs, the deployments they recorded under .sluice/local/deployments, and the pushed definition, so the next `push` starts afresh (a clean slate for a demo). The manifest is untouched. It asks first; `--yes` skips the question (scripts must give it).",
+                    example: "reset --yes", run: TargetCommands.reset),
         CommandSpec(["logs"], [.positional("STAGE", .text), .positional("ACTION", .text, optional: true), .flag("--follow")],
                     summary: "print an action's log from the newest run",
                     help: "STAGE is Source, Build or an environment; ACTION picks one action of that stage (default: all of them). On the aws target a build or test action's log is its CodeBuild output from CloudWatch Logs. --follow prints the log as it is written until the action ends (Ctrl-C stops).",
@@ -223,15 +251,21 @@ extension CommandTable {
         CommandSpec(["echo"], [.rest("TEXT", .text)], summary: "print a line",
                     help: "Prints its arguments separated by spaces (secret-looking words are masked).",
                     example: "echo deploying ${REPO}", run: LanguageCommands.echo),
+        CommandSpec(["say"], [.rest("TEXT", .text, optional: false)], summary: "narrate a line (for presenters)",
+                    help: "Prints its arguments as narration: dimmed, like a script's comments under --echo (plain under NO_COLOR), and never echoed itself, so a replay shows the line once.",
+                    example: "say \"Now the pipeline waits for a person.\"", isEchoed: false, run: LanguageCommands.say),
+        CommandSpec(["pause"], [.positional("DURATION", .text, optional: true)], summary: "wait (for a key, or a while)",
+                    help: "Without DURATION waits for a key at a terminal (elsewhere, in CI or a pipe, goes on at once, so the same script runs unattended); `pause 2s` (or 500ms, 1.5, 1m) waits that long. Not echoed.",
+                    example: "pause 2s", isEchoed: false, run: LanguageCommands.pause),
         CommandSpec(["run"], [.positional("FILE", .filePath)], summary: "run a script in this session",
                     help: "Runs the commands of FILE here: its variables and edits stay afterwards. Stops at its first failure.",
                     example: "run setup.sluice", run: LanguageCommands.runFile),
         CommandSpec(["record", "stop"], summary: "stop recording",
                     help: "Stops the recording `record FILE` started; the file is complete.",
                     example: "record stop", effect: .changesSession, run: LanguageCommands.recordStop),
-        CommandSpec(["record"], [.positional("FILE", .filePath)], summary: "write the following edits to a script",
-                    help: "Starts writing each later successful command that changes the workspace to FILE, expanded and quoted, so `sluice FILE` replays it. Commands with secret-looking arguments are left out.",
-                    example: "record setup.sluice", effect: .changesSession, run: LanguageCommands.recordStart),
+        CommandSpec(["record"], [.positional("FILE", .filePath), .flag("--all")], summary: "write the following edits to a script",
+                    help: "Starts writing each later successful command that changes the workspace to FILE, expanded and quoted, so `sluice FILE` replays it; `--all` keeps the whole session (push, watch, approve, status… too, with the target first and answers given at the terminal written as a script gives them, e.g. `push --yes`). An edit taken back by `undo` is left out together with its `undo` (unless it was saved in between). Commands with secret-looking arguments are left out. The file starts with a header saying how to replay it.",
+                    example: "record --all class.sluice", effect: .changesSession, run: LanguageCommands.recordStart),
         CommandSpec(["tour"], [.positional("FROM", .keyword(["restart"]), optional: true)],
                     summary: "a guided lesson: build a pipeline step by step",
                     help: "Builds the pipeline of Copilot's pipelines guide with you, step by step, in a scratch copy of the example workspace (your own files are never touched): each step says what it does and why, you type the command (Tab and `help` work; another command gets a hint), the change is shown as a diff, and it ends with a local run through the approval. `skip` types a step for you, `quit` (or Ctrl-D) leaves; `tour` again continues where you were, `tour restart` starts over. Needs a terminal.",

@@ -28,6 +28,18 @@ enum TargetCommands {
         session.output.line("target: \(describe(choice))")
     }
 
+    /// The `target` command that chooses `choice` (a `record --all` recording starts with it).
+    static func scriptLine(for choice: TargetChoice) -> String {
+        switch choice {
+        case .local:
+            return "target local"
+        case .aws(let profile, let region, let endpoint):
+            let options = [("profile", profile), ("region", region), ("endpoint", endpoint)]
+                .compactMap { keyword, value in value.map { "\(keyword) \(Quoting.quoted($0))" } }
+            return (["target aws"] + options).joined(separator: " ")
+        }
+    }
+
     static func describe(_ choice: TargetChoice) -> String {
         switch choice {
         case .local:
@@ -48,6 +60,10 @@ enum TargetCommands {
         }
         let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"))
         let outcome = try await call("push", session) { try await target.push(context, options: options, ui: session.targetUI) }
+        if session.targetUI.isInteractive, !options.assumeYes, !options.dryRun {
+            // The person's answer, as a script gives it: yes, or nothing was done.
+            session.scriptEquivalent = outcome == .planned ? [] : ["push --yes"]
+        }
         switch outcome {
         case .upToDate:
             break  // the target said so
@@ -73,6 +89,8 @@ enum TargetCommands {
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("watch", session)
         let graph = invocation.has("--graph") ? PipelineGraph(plan: try context.plan()) : nil
+        // After an answer given here, a script needs the answer's own line between two watches.
+        defer { session.scriptEquivalent?.append("watch") }
         while true {
             let outcome = try await call("watch", session) {
                 try await Targets.watch(target: target, pipeline: context, console: session.console,
@@ -105,9 +123,11 @@ enum TargetCommands {
         switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
         case "a", "approve":
             try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
+            session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "approve \(Quoting.quoted(approval.environment))"]
             session.output.line("approved \(approval.environment)")
         case "r", "reject":
             try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
+            session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "reject \(Quoting.quoted(approval.environment))"]
             session.output.line("rejected \(approval.environment)")
         default:
             return false
@@ -182,6 +202,39 @@ enum TargetCommands {
             try await target.logs(context, stage: invocation.required("STAGE"), action: invocation["ACTION"])
         }
         session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+    }
+
+    /// Clears the local target's runs, logs and deployments of the pipeline, after asking (`--yes` in scripts).
+    static func reset(_ invocation: Invocation, _ session: Session) async throws {
+        let workspace = try session.requireWorkspace()
+        let context = try session.unsavedPipelineContext()
+        let name = context.manifest.name
+        let target = try session.target(workspaceRoot: workspace.root)
+        let found: ResetSummary?
+        do {
+            found = try target.resetSummary(context)
+        } catch is TargetUnavailable {
+            throw ShellError.failure("`reset` clears the local target's runs; the \(target.kind) target keeps its own history",
+                                     hint: "`target local` first to reset the pipeline's local runs")
+        }
+        guard let found else {
+            session.output.line("unchanged: \(name) has no runs or deployments on the local target")
+            return
+        }
+        if !invocation.has("--yes") {
+            guard session.targetUI.isInteractive else {
+                throw ShellError.failure("reset needs confirmation, and a script cannot give it",
+                                         hint: "write `reset --yes` to clear \(found.description) of \(name)")
+            }
+            guard await session.targetUI.confirm("Clear \(found.description) of \(name) from the local target?") else {
+                session.output.line("not reset")
+                session.scriptEquivalent = []
+                return
+            }
+            session.scriptEquivalent = ["reset --yes"]
+        }
+        let cleared = try await target.reset(context)
+        session.output.line("reset \(name) on the local target: cleared \(cleared.description)")
     }
 
     /// The target the workspace chose and the pipeline it acts on (pending edits saved first).

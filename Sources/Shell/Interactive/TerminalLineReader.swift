@@ -21,12 +21,18 @@ public enum TerminalLineReader {
         await read(prompt, echo: true)
     }
 
-    static func read(_ prompt: String, echo: Bool) async -> String? {
+    /// Shows `prompt` and reads one key without echo (Ctrl-C arrives as the byte 3), then erases
+    /// the prompt. nil when there is no terminal, on end of input, or when the task is cancelled.
+    public static func readKey(_ prompt: String) async -> UInt8? {
+        await read(prompt, echo: false, key: true)?.utf8.first
+    }
+
+    static func read(_ prompt: String, echo: Bool, key: Bool = false) async -> String? {
         let cancelled = CancellationFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    continuation.resume(returning: readBlocking(prompt, echo: echo, cancelled: cancelled))
+                    continuation.resume(returning: readBlocking(prompt, echo: echo, key: key, cancelled: cancelled))
                 }
                 thread.start()
             }
@@ -35,12 +41,13 @@ public enum TerminalLineReader {
         }
     }
 
-    private static func readBlocking(_ prompt: String, echo: Bool, cancelled: CancellationFlag) -> String? {
+    private static func readBlocking(_ prompt: String, echo: Bool, key: Bool, cancelled: CancellationFlag) -> String? {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var original = termios()
         let isTerminal = tcgetattr(fd, &original) == 0
+        if key && !isTerminal { return nil }
         // A secret is read key by key with echo and signals off: Ctrl-C then arrives as a byte,
         // so no signal can leave the terminal silent, whoever handles SIGINT in this process.
         let byKey = isTerminal && !echo
@@ -56,7 +63,8 @@ public enum TerminalLineReader {
         defer {
             if byKey {
                 tcsetattr(fd, TCSAFLUSH, &original)
-                writeAll(fd, "\n")
+                // A key prompt leaves no trace; a secret's line ends.
+                writeAll(fd, key ? "\r\u{1B}[K" : "\n")
             }
         }
         writeAll(fd, prompt)
@@ -70,6 +78,7 @@ public enum TerminalLineReader {
             let count = Glibc.read(fd, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return nil }
+            if key { return String(decoding: [byte], as: UTF8.self) }
             switch byte {
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                 return String(decoding: bytes, as: UTF8.self)

@@ -108,16 +108,19 @@ public struct CommandSpec: Sendable {
     /// A line that works as written.
     public var example: String
     public var effect: CommandEffect
+    /// False for the commands that present themselves (`say`, `pause`): `--echo` does not show them.
+    public var isEchoed: Bool
     public var run: Handler
 
     public init(_ words: [String], _ arguments: [ArgumentSpec] = [], summary: String, help: String, example: String,
-                effect: CommandEffect = .none, run: @escaping Handler) {
+                effect: CommandEffect = .none, isEchoed: Bool = true, run: @escaping Handler) {
         self.words = words
         self.arguments = arguments
         self.summary = summary
         self.help = help
         self.example = example
         self.effect = effect
+        self.isEchoed = isEchoed
         self.run = run
     }
 

@@ -29,10 +29,17 @@ public struct Word: Equatable, Sendable {
     }
 }
 
-/// One command as read: its words, where it starts.
+/// One command as read: its words, where it starts, and what a replay shows of it.
 public struct CommandSyntax: Equatable, Sendable {
     public var words: [Word]
     public var location: ScriptLocation
+    /// The command exactly as written (continuation lines and a comment after it on its line
+    /// included): what `--echo` shows. Empty when the words came from elsewhere (`sluice stage ls`).
+    public var source = ""
+    /// The comment lines before it (since the previous command), without their `#`: narration.
+    public var narration: [String] = []
+    /// Comment lines after the script's last command.
+    public var closingNarration: [String] = []
 }
 
 public enum Lexer {
@@ -139,10 +146,16 @@ private struct Scanner {
     mutating func scanCommands() throws -> [CommandSyntax] {
         var commands: [CommandSyntax] = []
         var words: [Word] = []
+        var narration: [String] = []
+        // The bytes of the command being read, from its first word to its last (or its comment).
+        var sourceStart = 0, sourceEnd = 0
         func finish() {
             if let first = words.first {
-                commands.append(CommandSyntax(words: words, location: first.location))
+                commands.append(CommandSyntax(words: words, location: first.location,
+                                              source: String(decoding: bytes[sourceStart..<sourceEnd], as: UTF8.self),
+                                              narration: narration))
                 words.removeAll(keepingCapacity: true)
+                narration.removeAll()
             }
         }
         while let byte = peek() {
@@ -153,14 +166,26 @@ private struct Scanner {
                 advance()
                 finish()
             case UInt8(ascii: "#"):
+                let start = index, isShebang = index == 0 && peek(1) == UInt8(ascii: "!")
                 while let next = peek(), next != UInt8(ascii: "\n") { advance() }
+                if !words.isEmpty {
+                    sourceEnd = index  // a comment after a command is shown with it
+                } else if !isShebang {
+                    var text = bytes[(start + 1)..<index]
+                    if text.first == UInt8(ascii: " ") { text = text.dropFirst() }
+                    while let last = text.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\r") { text = text.dropLast() }
+                    narration.append(String(decoding: text, as: UTF8.self))
+                }
             case UInt8(ascii: "\\") where peek(1) == UInt8(ascii: "\n") || peek(1) == nil:
                 try continuation()
             default:
+                if words.isEmpty { sourceStart = index }
                 words.append(try scanWord())
+                sourceEnd = index
             }
         }
         finish()
+        if !narration.isEmpty, !commands.isEmpty { commands[commands.count - 1].closingNarration = narration }
         return commands
     }
 

@@ -47,10 +47,16 @@ public final class Output: @unchecked Sendable {
     /// True when stdout is a terminal that can redraw in place (TERM is not dumb).
     public var isLiveTerminal: Bool { stdoutLive }
 
+    /// While capturing, a copy of everything written to stdout and stderr (`--step` shows a
+    /// command's output again).
+    private var captured: String?
+
     /// Writes `text` and a newline to stdout.
     public func line(_ text: String, style: Style = .plain) {
         guard !isMuted else { return }
-        buffer.append(contentsOf: styled(Secrets.redacted(text), style, color: stdoutColor).utf8)
+        let text = styled(Secrets.redacted(text), style, color: stdoutColor)
+        captured?.append(text + "\n")
+        buffer.append(contentsOf: text.utf8)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
     }
@@ -58,14 +64,26 @@ public final class Output: @unchecked Sendable {
     /// Writes `text` (no newline added) to stdout.
     public func write(_ text: String) {
         guard !isMuted else { return }
-        buffer.append(contentsOf: Secrets.redacted(text).utf8)
+        let text = Secrets.redacted(text)
+        captured?.append(text)
+        buffer.append(contentsOf: text.utf8)
     }
 
     /// Writes `text` and a newline to stderr (after flushing stdout, so the two interleave in order).
     public func diagnostic(_ text: String, style: Style = .plain) {
         flush()
-        let bytes = Array((styled(Secrets.redacted(text), style, color: stderrColor) + "\n").utf8)
-        writeAll(bytes, to: STDERR_FILENO)
+        let text = styled(Secrets.redacted(text), style, color: stderrColor) + "\n"
+        captured?.append(text)
+        writeAll(Array(text.utf8), to: STDERR_FILENO)
+    }
+
+    /// Starts keeping a copy of what is written, until `endCapture`.
+    func beginCapture() { captured = "" }
+
+    /// What was written since `beginCapture`; stops capturing.
+    func endCapture() -> String {
+        defer { captured = nil }
+        return captured ?? ""
     }
 
     /// A located error in the compiler form, with its hint on the next line.

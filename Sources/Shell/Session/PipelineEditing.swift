@@ -130,12 +130,17 @@ extension Session {
     /// What a target needs: the pipeline's manifest and paths. Pending edits are saved first,
     /// because a target reads the committed files.
     func pipelineContext() throws -> PipelineContext {
-        let workspace = try requireWorkspace()
         let open = try requirePipeline()
         if open.isDirty {
             try savePipeline()
             output.line("saved \(open.files.manifestPathInWorkspace)")
         }
+        return try unsavedPipelineContext()
+    }
+
+    /// The pipeline being edited as the target sees it, unsaved edits included and left unsaved.
+    func unsavedPipelineContext() throws -> PipelineContext {
+        let workspace = try requireWorkspace()
         let current = try requirePipeline()
         return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
                                manifest: current.manifest, manifestPath: current.files.manifestPathInWorkspace,
@@ -184,27 +189,46 @@ enum RepositoryName {
 enum GitRemote {
     /// The source `origin` points at (read from .git/config), when it is a host Copilot knows.
     static func origin(of root: URL) -> SourceSetting? {
-        guard let config = try? String(contentsOf: root.appendingPathComponent(".git/config"), encoding: .utf8) else { return nil }
-        var inOrigin = false
-        for line in config.split(separator: "\n") {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("[") { inOrigin = trimmed == "[remote \"origin\"]" }
-            if inOrigin, trimmed.hasPrefix("url"), let equals = trimmed.firstIndex(of: "=") {
-                return source(fromURL: trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces))
-            }
-        }
-        return nil
+        remotes(of: root).first { $0.name == "origin" }?.source
     }
 
-    /// `git@github.com:acme/api.git` or `https://github.com/acme/api.git` → GitHub https://github.com/acme/api.
+    /// Every remote whose URL is on a host Copilot knows, in .git/config's order (what
+    /// `copilot pipeline init` offers from `git remote -v`).
+    static func remotes(of root: URL) -> [(name: String, source: SourceSetting)] {
+        guard let config = try? String(contentsOf: root.appendingPathComponent(".git/config"), encoding: .utf8) else { return [] }
+        var remote: String?
+        var found: [(name: String, source: SourceSetting)] = []
+        for line in config.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") {
+                remote = trimmed.hasPrefix("[remote \"") && trimmed.hasSuffix("\"]") ? String(trimmed.dropFirst(9).dropLast(2)) : nil
+            }
+            if let remote, trimmed.hasPrefix("url"), let equals = trimmed.firstIndex(of: "="),
+               let source = source(fromURL: trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)),
+               !found.contains(where: { $0.source.repository == source.repository }) {
+                found.append((remote, source))
+            }
+        }
+        return found
+    }
+
+    /// The branch checked out (.git/HEAD), Copilot's guess at the branch to follow.
+    static func currentBranch(of root: URL) -> String? {
+        guard let head = try? String(contentsOf: root.appendingPathComponent(".git/HEAD"), encoding: .utf8),
+              head.hasPrefix("ref: refs/heads/") else { return nil }
+        return head.dropFirst("ref: refs/heads/".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `git@github.com:acme/api.git`, `ssh://git@github.com/acme/api` or `https://user@github.com/acme/api.git`
+    /// → GitHub https://github.com/acme/api (Bitbucket alike); CodeCommit clone URLs → the console URL.
     static func source(fromURL url: String) -> SourceSetting? {
         var text = url
         if text.hasSuffix(".git") { text.removeLast(4) }
-        if text.hasPrefix("git@"), let colon = text.firstIndex(of: ":") {
-            text = "https://" + text[text.index(text.startIndex, offsetBy: 4)..<colon] + "/" + text[text.index(after: colon)...]
+        for (host, provider) in [("github.com", SourceProvider.gitHub), ("bitbucket.org", .bitbucket)] {
+            if let range = text.range(of: host), let separator = text[range.upperBound...].first, separator == "/" || separator == ":" {
+                return SourceSetting(provider: provider, repository: "https://\(host)/" + text[text.index(after: range.upperBound)...], branch: nil)
+            }
         }
-        if text.contains("github.com/") { return SourceSetting(provider: .gitHub, repository: text, branch: nil) }
-        if text.contains("bitbucket.org/") { return SourceSetting(provider: .bitbucket, repository: text, branch: nil) }
         if text.contains("git-codecommit."),
            let console = try? RepositoryURL.codeCommit(text, region: nil, at: ScriptLocation(file: ".git/config", line: 0, column: 0)) {
             return SourceSetting(provider: .codeCommit, repository: console, branch: nil)

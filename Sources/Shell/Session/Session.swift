@@ -21,8 +21,10 @@ public final class Session: @unchecked Sendable {
     public let table: CommandTable
     public let output: Output
     public var variables: Variables
-    /// Print each command (secrets masked) before running it.
-    public var echo = false
+    /// Print each command (secrets masked) before running it, its comments as narration, and
+    /// the pace of a replay (`--echo`, `--pace`, `--step`, `--type`).
+    public var presentation = Presentation()
+    var presentationState = PresentationState()
     /// How targets ask questions: scripts never confirm and read no secrets; the REPL sets its own.
     public var targetUI: any TargetUI
     /// The directory relative paths (FILE arguments) are read from.
@@ -45,6 +47,10 @@ public final class Session: @unchecked Sendable {
     /// `whoami`'s AWS target while the local target is chosen, kept the same way.
     var defaultAWSTarget: AWSTarget?
     var recorder: Recorder?
+    /// What a script would write for what the running command did at the terminal (`push --yes`
+    /// after a confirmed push; `watch`, `approve prod`, `watch` for an approval given in watch);
+    /// nil when the command's own line says it. `record --all` writes it.
+    var scriptEquivalent: [String]?
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?
     /// `run FILE` nesting, bounded so a script that runs itself stops.
@@ -227,11 +233,36 @@ public final class Session: @unchecked Sendable {
 
     /// Lexes, expands, binds and runs one command.
     func execute(_ command: CommandSyntax) async throws {
-        if echo {
-            output.line("> " + Secrets.redacted(command.words.map(\.displayText).joined(separator: " ")), style: .dim)
+        let invocation: Invocation
+        do {
+            invocation = try table.bind(try command.words.map { try $0.expanded(with: variables) })
+        } catch {
+            _ = try await present(command, echoed: true)  // the command a usage error is about
+            throw error
         }
-        let arguments = try command.words.map { try $0.expanded(with: variables) }
-        let invocation = try table.bind(arguments)
+        guard try await present(command, echoed: invocation.spec.isEchoed) else {
+            exitRequested = true
+            return
+        }
+        defer { presented(command) }
+        let history = (undo: undoStack.count, redo: redoStack.count)
+        scriptEquivalent = nil
+        do {
+            try await run(invocation)
+        } catch {
+            // What was answered at the terminal happened, even though the command then failed.
+            if let answered = scriptEquivalent {
+                scriptEquivalent = nil  // recorded once, not again by a `run` around this command
+                try recorder?.appendAnswers(answered, session: self)
+            }
+            throw error
+        }
+        try recorder?.append(invocation, answered: scriptEquivalent, history: history, session: self)
+        narrateClosing(command)
+    }
+
+    /// Runs a bound command; errors without a location get the command's.
+    private func run(_ invocation: Invocation) async throws {
         do {
             try await invocation.spec.run(invocation, self)
         } catch var error as ShellError {
@@ -243,9 +274,6 @@ public final class Session: @unchecked Sendable {
             throw error
         } catch {
             throw ShellError.failure(message(of: error), hint: hint(of: error), at: invocation.location)
-        }
-        if invocation.spec.effect == .changesWorkspace {
-            try recorder?.append(invocation, session: self)
         }
     }
 

@@ -133,19 +133,66 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
 
     public func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws {
         let name = pipeline.manifest.name
-        let directory = store.pipelineDirectory(name)
-        guard FileManager.default.fileExists(atPath: directory.path) else {
+        guard let count = try removeRecordedPipeline(name, then: "remove the pipeline") else {
             ui.say("Pipeline \(name) is not on the local target; nothing to remove.")
             return
         }
+        ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
+    }
+
+    public func resetSummary(_ pipeline: PipelineContext) throws -> ResetSummary? {
+        let name = pipeline.manifest.name
+        let runs = store.executionIDs(name).count
+        let deployments = deploymentDirectories(of: name).count
+        let pushed = FileManager.default.fileExists(atPath: store.pipelineDirectory(name).path)
+        return pushed || deployments > 0 ? ResetSummary(runs: runs, deployments: deployments) : nil
+    }
+
+    /// The pipeline's recorded definition, its executions with their logs, and the deployments its runs
+    /// recorded go; the next `push` starts from nothing, as a first push does.
+    public func reset(_ pipeline: PipelineContext) async throws -> ResetSummary {
+        let name = pipeline.manifest.name
+        let deployments = deploymentDirectories(of: name)
+        let runs = try removeRecordedPipeline(name, then: "reset it") ?? 0
+        for directory in deployments {
+            try FileManager.default.removeItem(at: directory)
+            // The environment's folder goes with its last stack.
+            let environment = directory.deletingLastPathComponent()
+            if (try? FileManager.default.contentsOfDirectory(atPath: environment.path))?.isEmpty == true {
+                try? FileManager.default.removeItem(at: environment)
+            }
+        }
+        return ResetSummary(runs: runs, deployments: deployments.count)
+    }
+
+    /// Removes `.sluice/local/pipelines/NAME` unless an execution is being driven by another sluice;
+    /// the number of executions removed, nil when the pipeline was never pushed here.
+    private func removeRecordedPipeline(_ name: String, then action: String) throws -> Int? {
+        let directory = store.pipelineDirectory(name)
+        guard FileManager.default.fileExists(atPath: directory.path) else { return nil }
         try engine.reapAbandoned(name)
         if let running = try engine.records(name).first(where: { $0.needsDriver }) {
             throw LocalTargetError("execution \(running.snapshot.id) of \(name) is running in another sluice",
-                                   hint: "wait for it to end (or stop that sluice), then remove the pipeline")
+                                   hint: "wait for it to end (or stop that sluice), then \(action)")
         }
         let count = store.executionIDs(name).count
         try FileManager.default.removeItem(at: directory)
-        ui.say("Removed local pipeline \(name) and its \(count) execution\(count == 1 ? "" : "s").")
+        return count
+    }
+
+    /// `deployments/ENV/STACK/` folders whose last deployment came from a run of `pipeline`.
+    private func deploymentDirectories(of pipeline: String) -> [URL] {
+        let root = store.root.appendingPathComponent("deployments", isDirectory: true)
+        let manager = FileManager.default
+        var found: [URL] = []
+        for environment in ((try? manager.contentsOfDirectory(atPath: root.path)) ?? []).sorted() {
+            for stack in ((try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(environment).path)) ?? []).sorted() {
+                let directory = store.deploymentDirectory(environment: environment, stack: stack)
+                let record = (try? store.read(DeploymentRecord.self, from: directory.appendingPathComponent("deployment.json"))) ?? nil
+                if record?.pipeline == pipeline { found.append(directory) }
+            }
+        }
+        return found
     }
 
     /// The one directory that holds the temporary files of the local target's atomic writes

@@ -1,0 +1,136 @@
+import Foundation
+
+/// How a script is shown as it runs, for teaching and live demos: `--echo` shows each command as
+/// written and its comments as narration; `--pace`, `--step` and `--type` give the audience time.
+public struct Presentation: Sendable {
+    /// Show each command (tokens masked) before its output, and the script's comments as narration.
+    public var echo = false
+    /// A pause between commands.
+    public var pace: Duration?
+    /// Wait for a key before each command: b shows the previous command's output again, q stops.
+    public var step = false
+    /// Type each command out at human speed.
+    public var typing = false
+
+    public init(echo: Bool = false, pace: Duration? = nil, step: Bool = false, typing: Bool = false) {
+        // Pacing a replay whose commands cannot be seen would show nothing worth waiting for.
+        self.echo = echo || pace != nil || step || typing
+        self.pace = pace
+        self.step = step
+        self.typing = typing
+    }
+
+    /// `2s`, `1.5s`, `500ms`, `1m` or a plain number of seconds; nil when `text` is none of these.
+    public static func duration(_ text: String) -> Duration? {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        let unit = units.first { text.hasSuffix($0.suffix) && Double(text.dropLast($0.suffix.count)) != nil }
+        let number = Double(unit.map { String(text.dropLast($0.suffix.count)) } ?? text)
+        guard let number, number >= 0, number.isFinite, number <= 3600 else { return nil }
+        return .milliseconds(Int((number * (unit?.seconds ?? 1) * 1000).rounded()))
+    }
+
+    /// How long one character takes to appear under `--type`, and the most a whole command takes.
+    static let keystroke = Duration.milliseconds(45)
+    static let longestTyping = Duration.seconds(3)
+}
+
+/// What a session remembers while presenting: each command's output so far, for `b`.
+struct PresentationState {
+    /// Commands presented so far.
+    var presented = 0
+    /// The output of each command run so far (its echo and narration included), newest last.
+    var outputs: [String] = []
+}
+
+extension Session {
+    /// Shows `command` before it runs: its narration, the pause (`--pace`) or the key (`--step`), then
+    /// the command as written (typed out under `--type`). Returns false when the presenter pressed q.
+    func present(_ command: CommandSyntax, echoed: Bool) async throws -> Bool {
+        guard presentation.echo else { return true }
+        // A paragraph of narration stands apart from the output before it.
+        if !command.narration.isEmpty, presentationState.presented > 0 { output.line("") }
+        for line in command.narration { narrate(line) }
+        defer { presentationState.presented += 1 }
+        if presentation.step {
+            guard try await awaitStepKey(before: command) else { return false }
+        } else if let pace = presentation.pace, presentationState.presented > 0 {
+            output.flush()
+            try await Task.sleep(for: pace)
+        }
+        if presentation.step { output.beginCapture() }
+        guard echoed else { return true }
+        let text = command.source.isEmpty ? command.words.map(\.displayText).joined(separator: " ") : command.source
+        if presentation.typing {
+            try await type("> " + text)
+        } else {
+            output.line("> " + text, style: .dim)
+        }
+        return true
+    }
+
+    /// After a command ran (or failed): keeps its output for `b`.
+    func presented(_ command: CommandSyntax) {
+        if presentation.step { presentationState.outputs.append(output.endCapture()) }
+    }
+
+    /// After the script's last command succeeded: the comments that close the script.
+    func narrateClosing(_ command: CommandSyntax) {
+        guard presentation.echo else { return }
+        for line in command.closingNarration { narrate(line) }
+    }
+
+    /// A comment or `say`: dimmed, without the `>` of a command (plain under NO_COLOR).
+    func narrate(_ line: String) {
+        output.line(line, style: .dim)
+    }
+
+    /// Waits at the terminal for a key; true to go on. `b` shows earlier commands' output again.
+    private func awaitStepKey(before command: CommandSyntax) async throws -> Bool {
+        var back = 0
+        while true {
+            switch try await readKey("[step] Enter runs the next command · b shows the previous output again · q stops") {
+            case UInt8(ascii: "q"), UInt8(ascii: "Q"):
+                output.line("stopped (q) before \(command.location)", style: .dim)
+                return false
+            case UInt8(ascii: "b"), UInt8(ascii: "B"):
+                let outputs = presentationState.outputs
+                guard back < outputs.count else {
+                    output.line("(no earlier output)", style: .dim)
+                    continue
+                }
+                back += 1
+                output.line("── again, \(back) command\(back == 1 ? "" : "s") back ──", style: .dim)
+                output.write(outputs[outputs.count - back])
+            default:
+                return true
+            }
+        }
+    }
+
+    /// Reads one key for `--step` and `pause`; Ctrl-C cancels the script as it does anywhere.
+    func readKey(_ prompt: String) async throws -> UInt8 {
+        output.flush()
+        let styled = output.isColorTerminal ? "\u{1B}[2m\(prompt)\u{1B}[0m" : prompt
+        guard let key = await TerminalLineReader.readKey(styled) else {
+            try Task.checkCancellation()
+            throw ShellError.failure("no terminal to read a key from", hint: "--step and `pause` wait for a key at a terminal; "
+                                     + "use --pace DURATION (or `pause DURATION`) elsewhere")
+        }
+        if key == 0x03 { throw CancellationError() }
+        return key
+    }
+
+    /// Writes `text` one character at a time, at typing speed, then a newline.
+    private func type(_ text: String) async throws {
+        let characters = Array(Secrets.redacted(text))
+        let perCharacter = min(Presentation.keystroke, Presentation.longestTyping / max(characters.count, 1))
+        let color = output.isColorTerminal
+        if color { output.write("\u{1B}[2m") }
+        for character in characters {
+            output.write(String(character))
+            output.flush()
+            try await Task.sleep(for: perCharacter)
+        }
+        output.write(color ? "\u{1B}[0m\n" : "\n")
+    }
+}
