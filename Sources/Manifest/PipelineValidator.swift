@@ -1,7 +1,8 @@
+import Errors
 import Foundation
 
 /// One finding of ``PipelineValidator``: `FILE:LINE:COL: error|warning: MESSAGE` plus a hint line.
-public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
+public struct Diagnostic: Equatable, Sendable {
     public enum Severity: String, Equatable, Sendable {
         /// Copilot would reject the pipeline (or CloudFormation would fail to create it).
         case error
@@ -16,12 +17,9 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public var hint: String?
 
-    public var description: String {
-        var text = file
-        if let location { text += ":\(location.line):\(location.column)" }
-        text += ": \(severity.rawValue): \(message)"
-        if let hint { text += "\n  hint: \(hint)" }
-        return text
+    /// The finding in the error model, located in `path` (the file as the user knows it).
+    public func problem(path: String) -> Problem {
+        Problem(message, hint: hint, at: TextLocation(file: path, line: location?.line ?? 0, column: location?.column ?? 0))
     }
 }
 

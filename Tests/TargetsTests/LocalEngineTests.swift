@@ -175,7 +175,7 @@ final class LocalEngineTests: XCTestCase {
         try workspace.commit("typo")
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
-        XCTAssertEqual(snapshot.failureReason, "Build/Build: buildspec.yml:3:3: error: unknown key `biuld` in `phases`; hint: did you mean `build`? known keys: install, pre_build, build, post_build")
+        XCTAssertEqual(snapshot.failureReason, "Build/Build: buildspec.yml:3:3: unknown key `biuld` in `phases`; hint: did you mean `build`? known keys: install, pre_build, build, post_build")
 
         // A branch that does not exist.
         workspace.branch = "release"
@@ -190,7 +190,8 @@ final class LocalEngineTests: XCTestCase {
             _ = try await target.release(workspace.context())
             XCTFail("released an unpushed pipeline")
         } catch let error as LocalTargetError {
-            XCTAssertEqual(error.description, "pipeline release has not been pushed to the local target\nhint: `push` records it and starts the first execution")
+            XCTAssertEqual(error.message, "pipeline release has not been pushed to the local target")
+            XCTAssertEqual(error.hint, "`push` records it and starts the first execution")
         }
         let latest = try await target.latestExecution(workspace.context())
         XCTAssertNil(latest)

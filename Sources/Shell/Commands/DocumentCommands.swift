@@ -68,10 +68,7 @@ enum DocumentCommands {
         let diagnostics = PipelineValidator(workspace: workspace).validate(open.document)
         let path = open.files.manifestPathInWorkspace
         for diagnostic in diagnostics {
-            let place = diagnostic.location.map { "\(path):\($0.line):\($0.column)" } ?? path
-            let label = diagnostic.severity == .error ? "error" : "warning"
-            session.output.line("\(place): \(label): \(diagnostic.message)", style: diagnostic.severity == .error ? .red : .yellow)
-            if let hint = diagnostic.hint { session.output.line("  hint: \(hint)") }
+            session.output.finding(diagnostic.problem(path: path), severity: diagnostic.severity.rawValue)
         }
         return (path, diagnostics)
     }

@@ -1,6 +1,7 @@
 // Implementation-only: AWS (and swift-algorithms behind it) must not leak extension members into
 // the modules that import Targets.
 import AWS
+import Errors
 import Foundation
 import Manifest
 
@@ -244,7 +245,7 @@ struct AWSClients: Sendable {
 
 /// Something the AWS target cannot do (a template it cannot make included), said for a
 /// person: what, and what to try.
-public struct AWSTargetError: Error, CustomStringConvertible, Equatable {
+public struct AWSTargetError: ReportableError, Equatable {
     public var message: String
     public var hint: String
 
@@ -253,7 +254,7 @@ public struct AWSTargetError: Error, CustomStringConvertible, Equatable {
         self.hint = hint
     }
 
-    public var description: String { "\(message)\nhint: \(hint)" }
+    public var problem: Problem { Problem(message, hint: hint) }
 }
 
 extension AWSError {

@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import Manifest
 #if canImport(Glibc)
@@ -240,11 +241,7 @@ final class LocalEngine: @unchecked Sendable {
     }
 
     static func oneLine(_ error: Error) -> String {
-        switch error {
-        case let failure as CommandFailure: return failure.summary
-        case let local as LocalTargetError: return local.message + (local.hint.map { "; hint: \($0)" } ?? "")
-        default: return "\(error)".replacingOccurrences(of: "\n", with: "; ")
-        }
+        (error as? any ReportableError)?.problem.oneLine ?? "\(error)".replacingOccurrences(of: "\n", with: "; ")
     }
 
     // MARK: Actions
