@@ -321,3 +321,20 @@ final class WatchApprovalTests: PseudoTerminalTestCase {
         try exit(shell)
     }
 }
+
+/// Commands that only read never write the workspace: unsaved edits stay unsaved.
+final class ReadingCommandsTests: PseudoTerminalTestCase {
+    func testStatusHistoryAndLogsLeaveUnsavedEditsUnsaved() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("stage add staging\r")
+        try shell.expectPrompt(dirty: true)
+        for command in ["status", "history", "logs Build"] {
+            shell.send(command + "\r")
+            try shell.expectPrompt(dirty: true)
+        }
+        XCTAssertEqual(try String(contentsOf: workspace.appendingPathComponent("copilot/pipelines/api-main/manifest.yml"), encoding: .utf8),
+                       Self.manifest, "a reading command saved the edits")
+        try exit(shell, discardingEdits: true)
+    }
+}

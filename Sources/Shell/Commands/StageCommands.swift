@@ -22,9 +22,9 @@ enum StageCommands {
 
     static func remove(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("removed stage \(environment)", unchanged: "no stage \(environment)", creating: false) {
-            guard $0.manifest.stage(named: environment) != nil else { return false }
-            return try $0.removeStage(environment)
+            try $0.removeStage(environment)
         }
     }
 

@@ -41,6 +41,7 @@ enum TargetCommands {
 
     static func push(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("push", session)
+        try session.savePendingEdits()
         try validateBefore("push", session)
         for stage in try context.plan().omittedStages {
             session.output.line("warning: stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
@@ -57,15 +58,28 @@ enum TargetCommands {
                                          hint: "write `push --yes` to deploy without asking (or `push --dry-run` for the plan only)")
             }
             session.output.line(options.dryRun ? "dry run: nothing deployed" : "not deployed")
-        case .deployed(let executionID):
+        case .deployed(let executionID, let settled):
+            if let settled, let failure = runFailure(settled) { throw failure }
             session.output.line("pushed \(context.manifest.name) to the \(target.kind) target"
                 + (executionID.map { "; run \($0) started" } ?? ""))
         }
     }
 
+    /// Why a run that ended did not succeed, as `watch` and `push` report it; nil while it goes on or after success.
+    private static func runFailure(_ snapshot: ExecutionSnapshot) -> ShellError? {
+        guard snapshot.state.isFinal, snapshot.state != .succeeded else { return nil }
+        return ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
+            + (snapshot.failureReason.map { ": \($0)" } ?? ""),
+            hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
+    }
+
     static func release(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("release", session)
         try validateBefore("release", session)
+        if try await call("release", session, { try await target.differsFromPushed(context) }) {
+            session.output.line("warning: \(context.manifestPath) changed since the last push; release runs the pipeline as last pushed "
+                                + "(`push` deploys the changes and starts a run)", style: .yellow)
+        }
         let id = try await call("release", session) { try await target.release(context) }
         session.output.line("started run \(id)")
     }
@@ -83,11 +97,7 @@ enum TargetCommands {
                 // A person at the terminal answers without leaving watch; a script's next line answers.
                 guard try await answerApproval(approval, target: target, context: context, session: session) else { return }
             case .finished(let snapshot):
-                guard snapshot.state == .succeeded else {
-                    throw ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
-                        + (snapshot.failureReason.map { ": \($0)" } ?? ""),
-                        hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
-                }
+                if let failure = runFailure(snapshot) { throw failure }
                 return
             }
         }
@@ -152,6 +162,7 @@ enum TargetCommands {
 
     static func approve(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let (target, context) = try resolve("approve", session)
         try await call("approve", session) { try await target.approve(context, environment: environment, comment: invocation["TEXT"]) }
         session.output.line("approved \(environment)")
@@ -159,6 +170,7 @@ enum TargetCommands {
 
     static func reject(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let (target, context) = try resolve("reject", session)
         try await call("reject", session) { try await target.reject(context, environment: environment, comment: invocation["TEXT"]) }
         session.output.line("rejected \(environment)")
@@ -182,7 +194,7 @@ enum TargetCommands {
         session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
     }
 
-    /// The target the workspace chose and the pipeline it acts on (pending edits saved first).
+    /// The target the workspace chose and the pipeline it acts on.
     private static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget

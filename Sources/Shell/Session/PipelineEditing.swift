@@ -110,24 +110,18 @@ extension Session {
         return true
     }
 
-    /// At the end of a successful script: write what is pending, or say the files were already so.
-    func finishScript() throws {
-        guard let open = pipeline else { return }
-        if open.isDirty {
-            try savePipeline()
-            output.line("saved \(open.files.manifestPathInWorkspace)")
-        }
+    /// Writes pending edits and says so: at the end of a successful script, and before `push`
+    /// (a target deploys the committed files).
+    func savePendingEdits() throws {
+        guard let open = pipeline, open.isDirty else { return }
+        try savePipeline()
+        output.line("saved \(open.files.manifestPathInWorkspace)")
     }
 
-    /// What a target needs: the pipeline's manifest and paths. Pending edits are saved first,
-    /// because a target reads the committed files.
+    /// What a target needs: the pipeline's manifest (unsaved edits included) and paths. It writes
+    /// nothing: only `push` saves, first (reading commands never change the workspace).
     func pipelineContext() throws -> PipelineContext {
         let workspace = try requireWorkspace()
-        let open = try requirePipeline()
-        if open.isDirty {
-            try savePipeline()
-            output.line("saved \(open.files.manifestPathInWorkspace)")
-        }
         let current = try requirePipeline()
         return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
                                manifest: current.manifest, manifestPath: current.files.manifestPathInWorkspace,

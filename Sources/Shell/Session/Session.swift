@@ -209,7 +209,7 @@ public final class Session: @unchecked Sendable {
         var outcome = await body()
         if outcome == .success {
             do {
-                try finishScript()
+                try savePendingEdits()
             } catch {
                 outcome = failed(shellError(from: error, at: end))
             }
