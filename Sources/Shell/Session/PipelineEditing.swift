@@ -172,15 +172,14 @@ enum GitRemote {
         return nil
     }
 
-    /// `git@github.com:acme/api.git` or `https://github.com/acme/api.git` → GitHub https://github.com/acme/api.
-    static func source(fromURL url: String) -> SourceSetting? {
-        var text = url
-        if text.hasSuffix(".git") { text.removeLast(4) }
-        if text.hasPrefix("git@"), let colon = text.firstIndex(of: ":") {
-            text = "https://" + text[text.index(text.startIndex, offsetBy: 4)..<colon] + "/" + text[text.index(after: colon)...]
+    /// `git@github.com:acme/api.git` or `https://github.com/acme/api.git` → GitHub https://github.com/acme/api,
+    /// read by the rule `source set` and `validate` use.
+    static func source(fromURL text: String) -> SourceSetting? {
+        for (provider, host) in [(SourceProvider.gitHub, "github.com"), (.bitbucket, "bitbucket.org")] where text.contains(host) {
+            if let url = RepositoryLocation(text, provider: provider)?.url(provider) {
+                return SourceSetting(provider: provider, repository: url, branch: nil)
+            }
         }
-        if text.contains("github.com/") { return SourceSetting(provider: .gitHub, repository: text, branch: nil) }
-        if text.contains("bitbucket.org/") { return SourceSetting(provider: .bitbucket, repository: text, branch: nil) }
         if text.contains("git-codecommit."),
            let console = try? RepositoryURL.codeCommit(text, region: nil, at: ScriptLocation(file: ".git/config", line: 0, column: 0)) {
             return SourceSetting(provider: .codeCommit, repository: console, branch: nil)
