@@ -23,7 +23,7 @@ struct Sluice {
     static let options = [
         ManualEntry("-c COMMANDS", "run these commands (`;` between them) instead of a script"),
         ManualEntry("--echo", "print each command before its output"),
-        ManualEntry("--json", "print JSON where a command can (status, history, --version)"),
+        ManualEntry("--json", "commands that print data print JSON (`help` shows them with [--json]); the others are refused"),
         ManualEntry("--version", "print the version, the commit and the Swift toolchain it was built from"),
         ManualEntry("--help", "print the ways to run sluice"),
     ]

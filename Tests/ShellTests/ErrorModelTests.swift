@@ -6,19 +6,20 @@ import XCTest
 /// printed in one form at the prompt and in scripts, and as one JSON object with `--json`.
 final class ErrorModelTests: XCTestCase {
     func testWithJSONAnErrorIsOneObjectWithMessageHintAndLocation() throws {
-        let sandbox = try Sandbox(.quickstart)
-        let result = try sandbox.run(.sluice("--json", "-c", "source set github acme/api; stage add nowhere"))
+        let sandbox = try Sandbox(.quickstartWith(WorkspaceSafetyTests.savedPipeline))
+        let result = try sandbox.run(.sluice("--json", "-c", "stage ls; test ls nowhere"))
         XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").count, 1, "stage ls printed its JSON: \(result.stdout)")
         let lines = result.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, result.stderr)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stderr.utf8)) as? [String: Any], result.stderr)
         let error = try XCTUnwrap(object["error"] as? [String: Any], result.stderr)
-        XCTAssertEqual(error["message"] as? String, "no environment nowhere in this workspace")
-        XCTAssertNotNil(error["hint"] as? String, result.stderr)
+        XCTAssertEqual(error["message"] as? String, "no stage nowhere in the pipeline")
+        XCTAssertEqual(error["hint"] as? String, "stages are: test, prod")
         let location = try XCTUnwrap(error["location"] as? [String: Any], result.stderr)
         XCTAssertEqual(location["file"] as? String, "-c")
         XCTAssertEqual(location["line"] as? Int, 1)
-        XCTAssertEqual(location["column"] as? Int, 39)
+        XCTAssertEqual(location["column"] as? Int, 19)
     }
 
     func testSluicesOwnUsageErrorsAreReportedInTheSameForm() throws {

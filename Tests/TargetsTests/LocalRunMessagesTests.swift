@@ -85,3 +85,18 @@ extension LocalEndToEndTests {
         XCTAssertTrue(changed.stdout.contains("warning: copilot/pipelines/release/manifest.yml changed since the last push"), changed.stdout)
     }
 }
+
+extension LocalEndToEndTests {
+    /// `watch --json` draws nothing and prints the execution once it waits or ends.
+    func testWatchPrintsJSON() throws {
+        try writePipeline()
+        XCTAssertEqual(try sluice(["push", "--yes"]).status, 0)
+        for arguments in [["watch", "--json"], ["--json", "watch"]] {
+            let result = try sluice(arguments)
+            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+            let snapshot = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
+            XCTAssertEqual(snapshot["state"] as? String, "InProgress")
+            XCTAssertEqual(stageStates(snapshot)["DeployTo-prod"], "InProgress")
+        }
+    }
+}

@@ -45,7 +45,15 @@ enum SourceCommands {
     }
 
     static func show(_ invocation: Invocation, _ session: Session) async throws {
-        describe(try session.requirePipeline().manifest.source, to: session.output)
+        let source = try session.requirePipeline().manifest.source
+        if session.printsJSON(invocation) {
+            let properties = source.properties
+            session.output.line(try JSONText.encode(SourceListing(
+                provider: source.provider.description, repository: properties.repository, branch: properties.trackedBranch,
+                connection: properties.connectionName, connectionARN: properties.connectionARN, tokenSecret: properties.accessTokenSecret)))
+            return
+        }
+        describe(source, to: session.output)
     }
 
     /// The `source` lines of `show` and `pipeline show`.
@@ -106,4 +114,14 @@ enum RepositoryURL {
         }
         return RepositoryLocation.codeCommitURL(name: name, region: region)
     }
+}
+
+/// `source show --json`: what `source show` prints, the branch with Copilot's default applied.
+private struct SourceListing: Encodable {
+    var provider: String
+    var repository: String?
+    var branch: String
+    var connection: String?
+    var connectionARN: String?
+    var tokenSecret: String?
 }

@@ -42,6 +42,10 @@ enum StageCommands {
 
     static func list(_ invocation: Invocation, _ session: Session) async throws {
         let stages = try session.requirePipeline().manifest.stages
+        if session.printsJSON(invocation) {
+            session.output.line(try JSONText.encode(stages))
+            return
+        }
         guard !stages.isEmpty else {
             session.output.line("no stages (`stage add ENV` adds one)")
             return
@@ -85,6 +89,10 @@ enum StageCommands {
     static func listTests(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        if session.printsJSON(invocation) {
+            session.output.line(try JSONText.encode(stage.testCommands))
+            return
+        }
         guard !stage.testCommands.isEmpty else {
             session.output.line("no test commands in \(environment) (`test add \(environment) \"CMD\"` adds one)")
             return

@@ -86,13 +86,20 @@ enum TargetCommands {
 
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("watch", session)
+        let json = session.printsJSON(invocation)
+        // JSON is for programs: nothing is drawn while waiting, and nobody is asked.
+        let console = json ? WatchConsole(live: false, color: false) { _ in } : session.console
         while true {
             let outcome = try await call("watch", session) {
-                try await Targets.watch(target: target, pipeline: context, console: session.console)
+                try await Targets.watch(target: target, pipeline: context, console: console)
             }
             switch outcome {
             case .neverRan:
                 throw ShellError.failure("\(context.manifest.name) has not run yet", hint: "`push` deploys it and starts a run")
+            case .awaitingApproval(_, let snapshot) where json, .finished(let snapshot) where json:
+                session.output.write(try StatusTable.json(snapshot))
+                if let failure = runFailure(snapshot) { throw failure }
+                return
             case .awaitingApproval(let approval, _):
                 // A person at the terminal answers without leaving watch; a script's next line answers.
                 guard try await answerApproval(approval, target: target, context: context, session: session) else { return }
@@ -127,14 +134,14 @@ enum TargetCommands {
         let (target, context) = try resolve("status", session)
         let snapshot = try await call("status", session) { try await target.latestExecution(context) }
         guard let snapshot else {
-            if invocation.has("--json") || session.output.json {
+            if session.printsJSON(invocation) {
                 session.output.line("null")
             } else {
                 session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
             }
             return
         }
-        if invocation.has("--json") || session.output.json {
+        if session.printsJSON(invocation) {
             session.output.write(try StatusTable.json(snapshot))
         } else {
             session.output.write(StatusTable.render(snapshot, color: session.output.isColorTerminal))
@@ -145,7 +152,7 @@ enum TargetCommands {
         let (target, context) = try resolve("history", session)
         let limit = invocation["COUNT"].flatMap(Int.init) ?? 10
         let runs = try await call("history", session) { try await target.history(context, limit: limit) }
-        if invocation.has("--json") || session.output.json {
+        if session.printsJSON(invocation) {
             try session.output.line(JSONText.encode(runs))
             return
         }

@@ -108,16 +108,23 @@ public struct CommandSpec: Sendable {
     /// A line that works as written.
     public var example: String
     public var effect: CommandEffect
+    /// The command prints data and has a JSON form: it takes `--json` (added to its arguments
+    /// here), and `sluice --json` makes it print JSON. Any other command refuses `--json`.
+    public var printsJSON: Bool
     public var run: Handler
 
+    /// The flag of commands that print JSON.
+    public static let jsonFlag = "--json"
+
     public init(_ words: [String], _ arguments: [ArgumentSpec] = [], summary: String, help: String, example: String,
-                effect: CommandEffect = .none, run: @escaping Handler) {
+                effect: CommandEffect = .none, json: Bool = false, run: @escaping Handler) {
         self.words = words
-        self.arguments = arguments
+        self.arguments = arguments + (json ? [.flag(Self.jsonFlag)] : [])
         self.summary = summary
         self.help = help
         self.example = example
         self.effect = effect
+        printsJSON = json
         self.run = run
     }
 

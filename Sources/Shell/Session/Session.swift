@@ -230,6 +230,10 @@ public final class Session: @unchecked Sendable {
         }
         let arguments = try command.words.map { try $0.expanded(with: variables) }
         let invocation = try table.bind(arguments)
+        if output.json, !invocation.spec.printsJSON {
+            throw ShellError.usage("`\(invocation.spec.name)` has no JSON form (sluice --json)",
+                                   hint: table.jsonHint + "; run the others without --json", at: invocation.location)
+        }
         do {
             try await invocation.spec.run(invocation, self)
         } catch var error as ShellError {
@@ -245,6 +249,11 @@ public final class Session: @unchecked Sendable {
         if invocation.spec.effect == .changesWorkspace {
             try recorder?.append(invocation, session: self)
         }
+    }
+
+    /// The command prints JSON: `CMD --json`, or `sluice --json`.
+    func printsJSON(_ invocation: Invocation) -> Bool {
+        invocation.has(CommandSpec.jsonFlag) || output.json
     }
 
     /// How this session's writes reach the workspace: under the lock every sluice on it shares.
