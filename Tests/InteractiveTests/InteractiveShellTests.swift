@@ -300,10 +300,51 @@ final class WatchApprovalTests: PseudoTerminalTestCase {
         shell.send("watch\r")
         try shell.expect("Enter leaves watch: ")
         shell.send("a\r")
-        try shell.expect("approved prod")
+        // The local target drives the run on while answering, drawing it; then the answer is confirmed.
         try shell.expect("Succeeded")
+        try shell.expect("approved prod")
         try shell.expectPrompt()
         try shell.enter("status", expecting: "ApprovePromotionTo-prod")
+        try exit(shell)
+    }
+
+    /// After `a`, the run goes on and is drawn once: the tree is not printed a second time.
+    func testTheTreeIsDrawnOnceAfterApprovingInsideWatch() throws {
+        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
+        try commitBuild(["echo built"])
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("push --yes\r")
+        try shell.expectPrompt()
+        shell.send("watch\r")
+        try shell.expect("Enter leaves watch: ")
+        shell.send("a\r")
+        // The run goes on in this sluice, drawn as it goes; then the answer is confirmed.
+        let drawn = try shell.expect("approved prod")
+        XCTAssertTrue(drawn.contains("api-main  execution "), drawn.debugDescription)
+        let afterApproval = try shell.expectPrompt()
+        XCTAssertFalse(afterApproval.contains("execution "), "the tree is drawn a second time: \(afterApproval.debugDescription)")
+        try shell.enter("status", expecting: "Succeeded")
+        try exit(shell)
+    }
+
+    /// Only the offered answers count; anything else asks again. Ctrl-C leaves watch with the
+    /// prompt on a line of its own.
+    func testAnotherAnswerAsksAgainAndCtrlCLeavesOnANewLine() throws {
+        try commitBuild(["echo built"])
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("push --yes\r")
+        try shell.expectPrompt()
+        shell.send("watch\r")
+        try shell.expect("Enter leaves watch: ")
+        shell.send("yes\r")
+        try shell.expect("answer a (approve), r (reject), or Enter (leave watch)")
+        try shell.expect("Enter leaves watch: ")
+        shell.send("\u{03}")
+        let interrupted = try shell.expectPrompt()
+        XCTAssertTrue(interrupted.hasSuffix("\ndemo/api-main [local"), "the prompt shares the question's line: \(interrupted.debugDescription)")
+        try shell.enter("status", expecting: "WaitingForApproval")
         try exit(shell)
     }
 

@@ -103,6 +103,12 @@ enum TargetCommands {
             case .awaitingApproval(let approval, _):
                 // A person at the terminal answers without leaving watch; a script's next line answers.
                 guard try await answerApproval(approval, target: target, context: context, session: session) else { return }
+                // A target that drives the run itself (the local one) drew it to its end while answering:
+                // watching again would draw the same tree a second time.
+                if let latest = try await call("watch", session, { try await target.latestExecution(context) }), latest.state.isFinal {
+                    if let failure = runFailure(latest) { throw failure }
+                    return
+                }
             case .finished(let snapshot):
                 if let failure = runFailure(snapshot) { throw failure }
                 return
@@ -114,20 +120,26 @@ enum TargetCommands {
     /// (and watching goes on), false to leave watch with the approval still waiting.
     private static func answerApproval(_ approval: WaitingApproval, target: any PipelineTarget, context: PipelineContext,
                                        session: Session) async throws -> Bool {
-        guard let reply = await session.targetUI.ask("Approve \(approval.stage)? [a]pprove, [r]eject, Enter leaves watch:") else {
-            return false
+        while true {
+            guard let reply = await session.targetUI.ask("Approve \(approval.stage)? [a]pprove, [r]eject, Enter leaves watch:") else {
+                return false
+            }
+            switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "a", "approve":
+                try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
+                session.output.line("approved \(approval.environment)")
+                return true
+            case "r", "reject":
+                try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
+                session.output.line("rejected \(approval.environment)")
+                return true
+            case "":
+                return false
+            default:
+                // Only the offered answers count: a typo must not leave (or answer) by accident.
+                session.targetUI.say("answer a (approve), r (reject), or Enter (leave watch)")
+            }
         }
-        switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "a", "approve":
-            try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
-            session.output.line("approved \(approval.environment)")
-        case "r", "reject":
-            try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
-            session.output.line("rejected \(approval.environment)")
-        default:
-            return false
-        }
-        return true
     }
 
     static func status(_ invocation: Invocation, _ session: Session) async throws {
