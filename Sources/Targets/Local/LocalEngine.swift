@@ -229,9 +229,8 @@ final class LocalEngine: @unchecked Sendable {
         guard let latest = records.first?.snapshot else {
             return LocalTargetError("pipeline \(pipeline) has not run, so no approval is waiting", hint: "`push` or `release` first")
         }
-        let hint = records.lazy.flatMap(\.snapshot.waitingApprovals).first.map {
-            "an approval is waiting for \($0.environment): `approve \($0.environment)` or `reject \($0.environment)`"
-        } ?? "no approval is waiting anywhere; `status` shows where run \(latest.id) is"
+        let hint = WaitingApproval.hint(waitingFor: records.flatMap(\.snapshot.waitingApprovals).map(\.environment),
+                                        otherwise: "no approval is waiting anywhere; `status` shows where run \(latest.id) is")
         guard let stage = latest.stages.first(where: { $0.name == StageName.deploy(environment) }) else {
             return LocalTargetError("pipeline \(pipeline) as last pushed has no stage \(environment)", hint: hint)
         }
