@@ -299,14 +299,15 @@ public struct RepositoryLocation: Equatable, Sendable {
         }
         if !matchedHost, text.contains("://") || text.contains("@") { return nil }
         var parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.last == "" { parts.removeLast() }
         var branch: String?
-        if isWebURL, parts.count > 3, parts[2] == Substring(branchMarker) {
-            branch = parts[3...].joined(separator: "/")
-            if branch?.hasSuffix("/") == true { branch?.removeLast() }
+        // One name after the marker only: in `tree/prod/api` the branch may be `prod` (a folder api)
+        // or `prod/api`, which the URL cannot tell, so such a URL is no repository.
+        if isWebURL, parts.count == 4, parts[2] == Substring(branchMarker) {
+            branch = String(parts[3])
             parts = Array(parts[..<2])
-        } else {
-            if parts.last == "" { parts.removeLast() }
-            if parts.count == 2, parts[1].hasSuffix(".git") { parts[1] = parts[1].dropLast(4) }
+        } else if parts.count == 2, parts[1].hasSuffix(".git") {
+            parts[1] = parts[1].dropLast(4)
         }
         guard parts.count == 2, parts.allSatisfy({ part in
             !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }

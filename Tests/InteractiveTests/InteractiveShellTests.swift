@@ -289,7 +289,8 @@ final class InteractiveShellTests: PseudoTerminalTestCase {
 
 /// `watch` at a terminal answers a waiting approval without leaving it.
 final class WatchApprovalTests: PseudoTerminalTestCase {
-    func testApprovalIsAnsweredInsideWatch() throws {
+    /// A sluice at the prompt whose pushed run waits for prod's approval, `watch` asking about it.
+    private func watchAskingForApproval() throws -> PseudoTerminal {
         try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
         try commitBuild(["echo built"])
         let shell = try start()
@@ -299,45 +300,26 @@ final class WatchApprovalTests: PseudoTerminalTestCase {
         try shell.expectPrompt()
         shell.send("watch\r")
         try shell.expect("Enter leaves watch: ")
-        shell.send("a\r")
-        // The local target drives the run on while answering, drawing it; then the answer is confirmed.
-        try shell.expect("Succeeded")
-        try shell.expect("approved prod")
-        try shell.expectPrompt()
-        try shell.enter("status", expecting: "ApprovePromotionTo-prod")
-        try exit(shell)
+        return shell
     }
 
-    /// After `a`, the run goes on and is drawn once: the tree is not printed a second time.
-    func testTheTreeIsDrawnOnceAfterApprovingInsideWatch() throws {
-        try "smoke:\n\t@echo smoke-ran\n".write(to: workspace.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
-        try commitBuild(["echo built"])
-        let shell = try start()
-        try shell.expectPrompt()
-        shell.send("push --yes\r")
-        try shell.expectPrompt()
-        shell.send("watch\r")
-        try shell.expect("Enter leaves watch: ")
+    /// After `a` the run goes on in this sluice (the local target drives it), drawn once as it
+    /// goes; then the answer is confirmed, and no second tree follows.
+    func testApprovalIsAnsweredInsideWatchAndTheRunIsDrawnOnce() throws {
+        let shell = try watchAskingForApproval()
         shell.send("a\r")
-        // The run goes on in this sluice, drawn as it goes; then the answer is confirmed.
         let drawn = try shell.expect("approved prod")
-        XCTAssertTrue(drawn.contains("api-main  execution "), drawn.debugDescription)
+        XCTAssertTrue(drawn.contains("api-main  execution ") && drawn.contains("Succeeded"), drawn.debugDescription)
         let afterApproval = try shell.expectPrompt()
         XCTAssertFalse(afterApproval.contains("execution "), "the tree is drawn a second time: \(afterApproval.debugDescription)")
-        try shell.enter("status", expecting: "Succeeded")
+        try shell.enter("status", expecting: "ApprovePromotionTo-prod")
         try exit(shell)
     }
 
     /// Only the offered answers count; anything else asks again. Ctrl-C leaves watch with the
     /// prompt on a line of its own.
     func testAnotherAnswerAsksAgainAndCtrlCLeavesOnANewLine() throws {
-        try commitBuild(["echo built"])
-        let shell = try start()
-        try shell.expectPrompt()
-        shell.send("push --yes\r")
-        try shell.expectPrompt()
-        shell.send("watch\r")
-        try shell.expect("Enter leaves watch: ")
+        let shell = try watchAskingForApproval()
         shell.send("yes\r")
         try shell.expect("answer a (approve), r (reject), or Enter (leave watch)")
         try shell.expect("Enter leaves watch: ")
@@ -349,13 +331,7 @@ final class WatchApprovalTests: PseudoTerminalTestCase {
     }
 
     func testEnterLeavesWatchWithTheApprovalWaiting() throws {
-        try commitBuild(["echo built"])
-        let shell = try start()
-        try shell.expectPrompt()
-        shell.send("push --yes\r")
-        try shell.expectPrompt()
-        shell.send("watch\r")
-        try shell.expect("Enter leaves watch: ")
+        let shell = try watchAskingForApproval()
         shell.send("\r")
         try shell.expectPrompt()
         try shell.enter("status", expecting: "WaitingForApproval")

@@ -34,6 +34,11 @@ final class SourceFormTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertEqual(repositoryLines(sandbox), ["branch: release", "repository: https://github.com/acme/api"])
 
+        // A branch with a slash or a folder of a branch: the URL cannot tell, so it is refused.
+        let ambiguous = try sandbox.run(.sluice("-c", "source set github https://github.com/acme/api/tree/prod/api"))
+        XCTAssertEqual(ambiguous.status, 2, ambiguous.stdout)
+        XCTAssertTrue(ambiguous.stderr.contains("is not a GitHub repository"), ambiguous.stderr)
+
         let conflicting = try sandbox.run(.sluice("-c", "source set github https://github.com/acme/api/tree/main branch dev"))
         XCTAssertEqual(conflicting.status, 2)
         XCTAssertEqual(conflicting.stderr, "-c:1:64: error: the URL shows branch main but `branch dev` is given\n  hint: give one of them\n")
@@ -62,7 +67,7 @@ final class SourceFormTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertEqual(result.stderr, """
             -c:1:19: error: 'git@gitlab.com:acme/api.git' is not a GitHub repository
-              hint: write https://github.com/OWNER/REPO (or OWNER/REPO); a clone URL (git@…, https://….git) or the browser's URL works too
+              hint: write https://github.com/OWNER/REPO (or OWNER/REPO); a clone URL (git@…, https://….git) or a branch's page (…/tree/BRANCH) works too
 
             """)
         XCTAssertNil(sandbox.read(Self.manifest))

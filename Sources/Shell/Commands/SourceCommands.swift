@@ -80,7 +80,7 @@ enum RepositoryURL {
     static func hosted(_ text: String, provider: SourceProvider, at location: ScriptLocation) throws -> RepositoryLocation {
         guard let repository = RepositoryLocation(text, provider: provider) else {
             throw ShellError.usage("'\(text)' is not a \(provider) repository",
-                                   hint: RepositoryLocation.forms(provider) + "; a clone URL (git@…, https://….git) or the browser's URL works too",
+                                   hint: RepositoryLocation.forms(provider) + "; a clone URL (git@…, https://….git) or a branch's page (…/tree/BRANCH) works too",
                                    at: location)
         }
         return repository
