@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import Manifest
 import Targets
@@ -44,8 +45,8 @@ enum TargetCommands {
         try session.savePendingEdits()
         try validateBefore("push", session)
         for stage in try context.plan().omittedStages {
-            session.output.line("warning: stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
-                                + "Copilot leaves it out of the pipeline, with its approval and tests", style: .yellow)
+            session.output.finding(Problem("stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
+                                           + "Copilot leaves it out of the pipeline, with its approval and tests"), severity: "warning")
         }
         let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"))
         let outcome = try await call("push", session) { try await target.push(context, options: options, ui: session.targetUI) }
@@ -77,8 +78,8 @@ enum TargetCommands {
         let (target, context) = try resolve("release", session)
         try validateBefore("release", session)
         if try await call("release", session, { try await target.differsFromPushed(context) }) {
-            session.output.line("warning: \(context.manifestPath) changed since the last push; release runs the pipeline as last pushed "
-                                + "(`push` deploys the changes and starts a run)", style: .yellow)
+            session.output.finding(Problem("\(context.manifestPath) changed since the last push; release runs the pipeline as last pushed",
+                                           hint: "`push` deploys the changes and starts a run"), severity: "warning")
         }
         let id = try await call("release", session) { try await target.release(context) }
         session.output.line("started run \(id)")
