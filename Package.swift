@@ -13,7 +13,8 @@ let buildInfoDefines: [CSetting] = ["SLUICE_BUILD_COMMIT", "SLUICE_BUILD_SWIFT"]
 }
 
 // Layering (each module knows only the ones to its left):
-//   Manifest  ·  AWS  →  Targets  →  Shell  →  sluice   (the Shell reaches AWS only through Targets)
+//   Errors  →  Manifest  ·  AWS  →  Targets  →  Shell  →  sluice   (the Shell reaches AWS only through Targets)
+// Errors is the one error model (message, hint, location) every module's errors provide.
 // CLibEdit is the system libedit, used by Shell's line editor only.
 let package = Package(
     name: "sluice",
@@ -32,24 +33,26 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        .target(name: "Errors"),
         .target(
             name: "Manifest",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["Errors", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "AWS",
             dependencies: [
+                "Errors",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(
             name: "Targets",
-            dependencies: ["Manifest", "AWS"]
+            dependencies: ["Errors", "Manifest", "AWS"]
         ),
         .target(
             name: "Shell",
-            dependencies: ["Manifest", "Targets", "CLibEdit"],
+            dependencies: ["Errors", "Manifest", "Targets", "CLibEdit"],
             // The command table's handlers are static methods, Sendable as their enums are: Swift 6's
             // inference says so (without it, whether the compiler warns depends on how it batches files).
             swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")]
@@ -58,7 +61,7 @@ let package = Package(
         .target(name: "CBuildInfo", cSettings: buildInfoDefines),
         .executableTarget(
             name: "sluice",
-            dependencies: ["Shell", "CBuildInfo"]
+            dependencies: ["Errors", "Shell", "CBuildInfo"]
         ),
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).
@@ -76,7 +79,7 @@ let package = Package(
         // Moto*.swift (the moto test server) signs its set-up calls with the AWS module.
         .target(name: "TestSupport", dependencies: ["AWS"], path: "Tests/TestSupport"),
         .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
-        .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS"]),
+        .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS", "Errors"]),
         .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS",
                                                          .product(name: "Yams", package: "Yams")]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.

@@ -1,8 +1,9 @@
+import Errors
 import Foundation
 
 /// A failed AWS call, described for a person: which call, what AWS (or the network) said,
 /// and what to try.
-public struct AWSError: Error, CustomStringConvertible, Sendable {
+public struct AWSError: ReportableError, Sendable {
     /// The service id, e.g. `CloudFormation`.
     public let service: String
     public let operation: String
@@ -29,14 +30,16 @@ public struct AWSError: Error, CustomStringConvertible, Sendable {
         self.endpoint = endpoint
     }
 
-    public var description: String {
+    public var problem: Problem { Problem(summary, hint: hint) }
+
+    /// Which call failed, what AWS (or the network) said, where and after how many attempts.
+    public var summary: String {
         var text = "\(service) \(operation) failed: \(code)"
         if let httpStatus { text += " (HTTP \(httpStatus))" }
         if !message.isEmpty { text += ": \(message)" }
         if let endpoint { text += " [\(endpoint)]" }
         if attempts > 1 { text += " after \(attempts) attempts" }
         if let requestID { text += " (request id \(requestID))" }
-        if let hint { text += "\nhint: \(hint)" }
         return text
     }
 

@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 
 /// An INI file as the AWS CLI reads `~/.aws/config` and `~/.aws/credentials` (Python's
@@ -10,9 +11,9 @@ struct ConfigFile {
         case nested([String: String])
     }
 
-    struct ParseError: Error, CustomStringConvertible {
+    struct ParseError: ReportableError {
         let path: String, line: Int, message: String
-        var description: String { "\(path):\(line): \(message)" }
+        var problem: Problem { Problem(message, at: TextLocation(file: path, line: line)) }
     }
 
     let path: String

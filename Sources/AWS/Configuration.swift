@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 
 /// Credentials, region and endpoints resolved the way the AWS CLI resolves them, each with
@@ -147,7 +148,7 @@ public struct AWSConfiguration: Sendable {
     }
 }
 
-public enum AWSConfigurationError: Error, CustomStringConvertible, Equatable {
+public enum AWSConfigurationError: ReportableError, Equatable {
     case profileNotFound(String, configPath: String, credentialsPath: String)
     case noCredentials(profile: String, searched: [String])
     case noRegion(profile: String, configPath: String)
@@ -155,21 +156,21 @@ public enum AWSConfigurationError: Error, CustomStringConvertible, Equatable {
     /// A credential source that is misconfigured or failed (SSO, a role, a metadata endpoint), with what to do.
     case credentialSource(String, hint: String)
 
-    public var description: String {
+    public var problem: Problem {
         switch self {
         case .profileNotFound(let name, let configPath, let credentialsPath):
-            return "the AWS profile '\(name)' is in neither \(configPath) ([profile \(name)]) nor \(credentialsPath) ([\(name)])"
-                + "\nhint: check the name, or AWS_PROFILE / AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE"
+            return Problem("the AWS profile '\(name)' is in neither \(configPath) ([profile \(name)]) nor \(credentialsPath) ([\(name)])",
+                           hint: "check the name, or AWS_PROFILE / AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE")
         case .noCredentials(let profile, let searched):
-            return "no AWS credentials for profile '\(profile)': searched " + searched.joined(separator: "; ")
-                + "\nhint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure`"
+            return Problem("no AWS credentials for profile '\(profile)': searched " + searched.joined(separator: "; "),
+                           hint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure`")
         case .noRegion(let profile, let configPath):
-            return "no AWS region: AWS_REGION and AWS_DEFAULT_REGION are unset and profile '\(profile)' in \(configPath) has no 'region'"
-                + "\nhint: export AWS_REGION=us-east-1 (or your region)"
+            return Problem("no AWS region: AWS_REGION and AWS_DEFAULT_REGION are unset and profile '\(profile)' in \(configPath) has no 'region'",
+                           hint: "export AWS_REGION=us-east-1 (or your region)")
         case .credentialProcess(let command, let problem):
-            return "credential_process '\(command)' \(problem)"
+            return Problem("credential_process '\(command)' \(problem)")
         case .credentialSource(let message, let hint):
-            return "\(message)\nhint: \(hint)"
+            return Problem(message, hint: hint)
         }
     }
 }

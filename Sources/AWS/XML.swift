@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 
 /// An element of an XML document: enough of XML for AWS Query responses and XML errors
@@ -16,9 +17,9 @@ struct XMLNode: Equatable {
         return nil
     }
 
-    struct ParseError: Error, CustomStringConvertible {
+    struct ParseError: ReportableError {
         let offset: Int, message: String
-        var description: String { "malformed XML at byte \(offset): \(message)" }
+        var problem: Problem { Problem("malformed XML at byte \(offset): \(message)") }
     }
 
     /// Parses a whole document and returns its root element.

@@ -1,8 +1,9 @@
+import Errors
 import Foundation
 import Yams
 
 /// A buildspec that cannot be run, located in its file.
-public struct BuildspecError: Error, Equatable, CustomStringConvertible {
+public struct BuildspecError: ReportableError, Equatable {
     /// The file as the user knows it (relative to the workspace when possible).
     public var path: String
     public var line: Int
@@ -18,9 +19,7 @@ public struct BuildspecError: Error, Equatable, CustomStringConvertible {
         self.hint = hint
     }
 
-    public var description: String {
-        "\(path):\(line):\(column): error: \(message)" + (hint.map { "\nhint: \($0)" } ?? "")
-    }
+    public var problem: Problem { Problem(message, hint: hint, at: TextLocation(file: path, line: line, column: column)) }
 }
 
 /// Reads a buildspec the way CodeBuild does, keeping every scalar as text.

@@ -1,10 +1,8 @@
+import Errors
 import Foundation
 
 /// A problem with a manifest or workspace file, located where the user can fix it.
-///
-/// `description` is the compiler-style line the shell prints:
-/// `FILE:LINE:COL: error: MESSAGE`, followed by `  hint: HINT` when there is one.
-public struct ManifestError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct ManifestError: ReportableError, Equatable, Sendable {
     /// The file's path as given (relative paths stay relative), or a name such as `<input>`.
     public var file: String
     /// 1-based; 0 when the problem concerns the whole file (e.g. it cannot be read).
@@ -22,13 +20,8 @@ public struct ManifestError: Error, Equatable, CustomStringConvertible, Sendable
         self.hint = hint
     }
 
-    public var description: String {
-        var location = file
-        if line > 0 { location += ":\(line)" }
-        if line > 0, column > 0 { location += ":\(column)" }
-        var text = "\(location): error: \(message)"
-        if let hint { text += "\n  hint: \(hint)" }
-        return text
+    public var problem: Problem {
+        Problem(message, hint: hint, at: file.isEmpty ? nil : TextLocation(file: file, line: line, column: column))
     }
 }
 

@@ -113,7 +113,7 @@ public struct Build: Equatable, Sendable {
 }
 
 /// One entry of `stages`: a deployment to one environment.
-public struct Stage: Equatable, Sendable {
+public struct Stage: Equatable, Sendable, Encodable {
     /// The environment's name.
     public var name: String
     public var requiresApproval: Bool
@@ -136,7 +136,7 @@ public struct Stage: Equatable, Sendable {
 }
 
 /// `stages[].deployments.NAME`: one CloudFormation stack the stage creates or updates.
-public struct Deployment: Equatable, Sendable {
+public struct Deployment: Equatable, Sendable, Encodable {
     public var name: String
     public var stackName: String?
     public var templatePath: String?
@@ -154,7 +154,7 @@ public struct Deployment: Equatable, Sendable {
 }
 
 /// `stages[].pre_deployments.NAME` / `post_deployments.NAME`: a CodeBuild action.
-public struct DeploymentAction: Equatable, Sendable {
+public struct DeploymentAction: Equatable, Sendable, Encodable {
     public var name: String
     public var buildspec: String?
     public var dependsOn: [String]

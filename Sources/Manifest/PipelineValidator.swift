@@ -1,7 +1,8 @@
+import Errors
 import Foundation
 
 /// One finding of ``PipelineValidator``: `FILE:LINE:COL: error|warning: MESSAGE` plus a hint line.
-public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
+public struct Diagnostic: Equatable, Sendable {
     public enum Severity: String, Equatable, Sendable {
         /// Copilot would reject the pipeline (or CloudFormation would fail to create it).
         case error
@@ -16,12 +17,9 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public var hint: String?
 
-    public var description: String {
-        var text = file
-        if let location { text += ":\(location.line):\(location.column)" }
-        text += ": \(severity.rawValue): \(message)"
-        if let hint { text += "\n  hint: \(hint)" }
-        return text
+    /// The finding in the error model, located in `path` (the file as the user knows it).
+    public func problem(path: String) -> Problem {
+        Problem(message, hint: hint, at: TextLocation(file: path, line: location?.line ?? 0, column: location?.column ?? 0))
     }
 }
 
@@ -142,7 +140,12 @@ private struct Checker {
             return
         }
         let location = document.locations.value("source.properties.repository")
-        if RepositoryLocation(repository, provider: source.provider) == nil {
+        if let parsed = RepositoryLocation(repository, provider: source.provider) {
+            if let branch = parsed.branch, let url = parsed.url(source.provider) {
+                add(.error, at: location, "repository \(repository) names branch \(branch); Copilot reads the repository from it, not a branch",
+                    hint: "write `repository: \(url)` and `branch: \(branch)` under `source.properties` (`source set` does)")
+            }
+        } else {
             add(.error, at: location, "repository \(repository) is not a \(source.provider) repository URL",
                 hint: RepositoryLocation.forms(source.provider))
         }
@@ -220,16 +223,19 @@ public struct RepositoryLocation: Equatable, Sendable {
     public var name: String
     /// CodeCommit's region when the URL names it.
     public var region: String?
+    /// The branch a browser URL shows (`…/OWNER/REPO/tree/BRANCH` on GitHub, `…/src/BRANCH` on
+    /// Bitbucket): `source set` tracks it; in a manifest it is an error, Copilot reads no branch there.
+    public var branch: String?
 
     /// nil when `text` is no repository of `provider` in a form Copilot accepts.
     public init?(_ text: String, provider: SourceProvider) {
         switch provider {
         case .gitHub, .gitHubV1:
-            guard let (owner, name) = Self.ownerAndName(text, hosts: ["github.com"]) else { return nil }
-            self.init(owner: owner, name: name, region: nil)
+            guard let (owner, name, branch) = Self.ownerAndName(text, host: "github.com", branchMarker: "tree") else { return nil }
+            self.init(owner: owner, name: name, region: nil, branch: branch)
         case .bitbucket:
-            guard let (owner, name) = Self.ownerAndName(text, hosts: ["bitbucket.org"]) else { return nil }
-            self.init(owner: owner, name: name, region: nil)
+            guard let (owner, name, branch) = Self.ownerAndName(text, host: "bitbucket.org", branchMarker: "src") else { return nil }
+            self.init(owner: owner, name: name, region: nil, branch: branch)
         case .codeCommit:
             guard let (name, region) = Self.codeCommit(text) else { return nil }
             self.init(owner: nil, name: name, region: region)
@@ -238,20 +244,32 @@ public struct RepositoryLocation: Equatable, Sendable {
         }
     }
 
-    init(owner: String?, name: String, region: String?) {
+    init(owner: String?, name: String, region: String?, branch: String? = nil) {
         self.owner = owner
         self.name = name
         self.region = region
+        self.branch = branch
     }
 
     /// `OWNER/REPO` for GitHub and Bitbucket (CodeStar's FullRepositoryId); the name for CodeCommit.
     public var fullName: String { owner.map { "\($0)/\(name)" } ?? name }
 
-    /// The accepted spellings, for hints.
-    static func forms(_ provider: SourceProvider) -> String {
+    /// The URL `copilot pipeline init` writes for a GitHub or Bitbucket repository, whichever
+    /// form it was given in (`https://HOST/OWNER/REPO`): the one form Copilot's deploy parses.
+    public func url(_ provider: SourceProvider) -> String? {
+        guard let owner else { return nil }
         switch provider {
-        case .gitHub, .gitHubV1: return "write https://github.com/OWNER/REPO, git@github.com:OWNER/REPO.git or OWNER/REPO"
-        case .bitbucket: return "write https://bitbucket.org/OWNER/REPO, git@bitbucket.org:OWNER/REPO.git or OWNER/REPO"
+        case .gitHub, .gitHubV1: return "https://github.com/\(owner)/\(name)"
+        case .bitbucket: return "https://bitbucket.org/\(owner)/\(name)"
+        case .codeCommit, .other: return nil
+        }
+    }
+
+    /// The accepted spellings, for hints.
+    public static func forms(_ provider: SourceProvider) -> String {
+        switch provider {
+        case .gitHub, .gitHubV1: return "write https://github.com/OWNER/REPO (or OWNER/REPO)"
+        case .bitbucket: return "write https://bitbucket.org/OWNER/REPO (or OWNER/REPO)"
         case .codeCommit:
             return "write the console URL https://REGION.console.aws.amazon.com/codesuite/codecommit/repositories/NAME/browse, "
                 + "the one form Copilot's deploy reads (`source set codecommit NAME` writes it)"
@@ -259,33 +277,42 @@ public struct RepositoryLocation: Equatable, Sendable {
         }
     }
 
-    /// https://HOST/OWNER/REPO[.git][/], with an optional `user@`; git@HOST:OWNER/REPO[.git]; ssh://git@HOST/OWNER/REPO; OWNER/REPO.
-    private static func ownerAndName(_ text: String, hosts: [String]) -> (String, String)? {
+    /// https://HOST/OWNER/REPO[.git][/], with an optional `user@`; git@HOST:OWNER/REPO[.git];
+    /// ssh://git@HOST[/:]OWNER/REPO[.git]; OWNER/REPO; and a browser's https://HOST/OWNER/REPO/MARKER/BRANCH.
+    private static func ownerAndName(_ text: String, host: String, branchMarker: String) -> (String, String, String?)? {
         var rest = Substring(text)
         var matchedHost = false
-        for host in hosts {
-            for scheme in ["https://", "http://", "ssh://", ""] {
-                guard rest.hasPrefix(scheme) else { continue }
-                var afterScheme = rest.dropFirst(scheme.count)
-                if let at = afterScheme.firstIndex(of: "@"), afterScheme[..<at].allSatisfy({ $0 != "/" }) {
-                    afterScheme = afterScheme[afterScheme.index(after: at)...]
-                }
-                if afterScheme.hasPrefix(host + "/") || (scheme.isEmpty && afterScheme.hasPrefix(host + ":")) {
-                    rest = afterScheme.dropFirst(host.count + 1)
-                    matchedHost = true
-                    break
-                }
+        var isWebURL = false
+        for scheme in ["https://", "http://", "ssh://", ""] {
+            guard rest.hasPrefix(scheme) else { continue }
+            var afterScheme = rest.dropFirst(scheme.count)
+            if let at = afterScheme.firstIndex(of: "@"), afterScheme[..<at].allSatisfy({ $0 != "/" }) {
+                afterScheme = afterScheme[afterScheme.index(after: at)...]
             }
-            if matchedHost { break }
+            let colonAllowed = scheme.isEmpty || scheme == "ssh://"
+            if afterScheme.hasPrefix(host + "/") || (colonAllowed && afterScheme.hasPrefix(host + ":")) {
+                rest = afterScheme.dropFirst(host.count + 1)
+                matchedHost = true
+                isWebURL = scheme.hasPrefix("http")
+                break
+            }
         }
         if !matchedHost, text.contains("://") || text.contains("@") { return nil }
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        if rest.hasSuffix(".git") { rest = rest.dropLast(4) }
-        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        var parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.last == "" { parts.removeLast() }
+        var branch: String?
+        // One name after the marker only: in `tree/prod/api` the branch may be `prod` (a folder api)
+        // or `prod/api`, which the URL cannot tell, so such a URL is no repository.
+        if isWebURL, parts.count == 4, parts[2] == Substring(branchMarker) {
+            branch = String(parts[3])
+            parts = Array(parts[..<2])
+        } else if parts.count == 2, parts[1].hasSuffix(".git") {
+            parts[1] = parts[1].dropLast(4)
+        }
         guard parts.count == 2, parts.allSatisfy({ part in
             !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        }) else { return nil }
-        return (String(parts[0]), String(parts[1]))
+        }), branch.map({ !$0.isEmpty }) ?? true else { return nil }
+        return (String(parts[0]), String(parts[1]), branch)
     }
 
     /// (name, region) from the console URL, the one form Copilot's deploy parses (deploy.ccRepoExp) and

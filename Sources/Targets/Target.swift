@@ -59,8 +59,9 @@ public enum PushOutcome: Equatable, Sendable {
     case upToDate
     /// `--dry-run`, or the person declined the plan.
     case planned
-    /// Deployed; an execution may have been started.
-    case deployed(executionID: String?)
+    /// Deployed; an execution may have been started. `settled` is that execution as it stands
+    /// when push returns, from a target that drives it until it ends or waits (the local one).
+    case deployed(executionID: String?, settled: ExecutionSnapshot? = nil)
 }
 
 /// The state of a pipeline execution, a stage or an action — one vocabulary for both targets.
@@ -192,6 +193,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome
     /// Starts a new execution; returns its id.
     func release(_ pipeline: PipelineContext) async throws -> String
+    /// True when the manifest would push something other than what the target last got, so
+    /// `release` (which runs the pipeline as pushed) says so; false when it never got one.
+    func differsFromPushed(_ pipeline: PipelineContext) async throws -> Bool
     /// The newest execution, or nil if the pipeline never ran.
     func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot?
     func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot

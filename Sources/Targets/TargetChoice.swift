@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 
 /// Which target a workspace uses (`target local` / `target aws …`), remembered per workspace.
@@ -13,10 +14,10 @@ public enum TargetChoice: Codable, Equatable, Sendable {
     }
 }
 
-public struct TargetUnavailable: Error, CustomStringConvertible {
+public struct TargetUnavailable: ReportableError {
     public let kind: String
     public let operation: String
-    public var description: String { "\(operation) is not available for the \(kind) target yet" }
+    public var problem: Problem { Problem("\(operation) is not available for the \(kind) target yet") }
 }
 
 /// How a target reaches the person and the session beyond its UI: asking for a secret in the

@@ -1,4 +1,5 @@
 // The executable: argument handling and wiring only. Everything else is in Shell.
+import Errors
 import Foundation
 import Shell
 
@@ -25,7 +26,7 @@ struct Sluice {
         ManualEntry("--pace DURATION", "pause between commands (2s, 500ms, 1.5); implies --echo"),
         ManualEntry("--step", "wait for a key before each command (b: the previous output again, q: stop); implies --echo"),
         ManualEntry("--type", "type each command out at human speed; implies --echo"),
-        ManualEntry("--json", "print JSON where a command can (status, history, --version)"),
+        ManualEntry("--json", "commands that print data print JSON (`help` shows them with [--json]); the others are refused"),
         ManualEntry("--version", "print the version, the commit and the Swift toolchain it was built from"),
         ManualEntry("--help", "print the ways to run sluice"),
     ]
@@ -142,9 +143,13 @@ struct Sluice {
 }
 
 /// A mistake in sluice's own arguments: reported as `sluice: error: …`, exit status 2.
-struct UsageError: Error {
+struct UsageError: ReportableError {
     let message: String
     init(_ message: String) { self.message = message }
+
+    var problem: Problem {
+        Problem(message, hint: "`sluice --help` shows the ways to run sluice", at: TextLocation(file: "sluice"))
+    }
 }
 
 /// Telling a script path from the first word of a one-shot command.
@@ -174,8 +179,8 @@ func main() async -> Int32 {
     do {
         return try await Sluice(parsing: arguments).run()
     } catch {
-        let message = (error as? UsageError)?.message ?? String(describing: error)
-        FileHandle.standardError.write(Data("sluice: error: \(message)\n  hint: `sluice --help` shows the ways to run sluice\n".utf8))
+        let output = Output(environment: ProcessInfo.processInfo.environment, json: arguments.contains("--json"))
+        output.report((error as? UsageError) ?? UsageError(String(describing: error)))
         return 2
     }
 }

@@ -1,4 +1,5 @@
 @testable import AWS
+import Errors
 import Foundation
 import TestSupport
 import XCTest
@@ -264,10 +265,9 @@ final class ConfigurationTests: XCTestCase {
     func testNoRegionSaysWhichVariablesAndProfile() throws {
         try write(".aws/config", "[default]\noutput = json\n")
         XCTAssertThrowsError(try AWSConfiguration.resolve(environment: environment())) { error in
-            XCTAssertEqual(String(describing: error), """
-                no AWS region: AWS_REGION and AWS_DEFAULT_REGION are unset and profile 'default' in \(home.path)/.aws/config has no 'region'
-                hint: export AWS_REGION=us-east-1 (or your region)
-                """)
+            XCTAssertEqual((error as? any ReportableError)?.problem, Problem(
+                "no AWS region: AWS_REGION and AWS_DEFAULT_REGION are unset and profile 'default' in \(home.path)/.aws/config has no 'region'",
+                hint: "export AWS_REGION=us-east-1 (or your region)"))
         }
     }
 

@@ -1,4 +1,5 @@
 @testable import AWS
+import Errors
 import Foundation
 import TestSupport
 import XCTest
@@ -160,10 +161,9 @@ final class CredentialSourceTests: XCTestCase {
             _ = try await ours(environment, profile: "admin")
             XCTFail("a script assumed an MFA role")
         } catch {
-            XCTAssertEqual(String(describing: error), """
-                profile 'admin' assumes \(admin) with an MFA code (mfa_serial \(serial)), and a script has nobody to ask
-                hint: run it at a terminal, or export credentials first (`aws sts get-session-token --serial-number …`)
-                """)
+            XCTAssertEqual((error as? any ReportableError)?.problem, Problem(
+                "profile 'admin' assumes \(admin) with an MFA code (mfa_serial \(serial)), and a script has nobody to ask",
+                hint: "run it at a terminal, or export credentials first (`aws sts get-session-token --serial-number …`)"))
         }
     }
 
@@ -269,8 +269,8 @@ final class CredentialSourceTests: XCTestCase {
             _ = try await configuration.currentCredentials()
             XCTFail("an expired SSO token gave credentials")
         } catch {
-            XCTAssertEqual(String(describing: error),
-                           "the SSO login for profile 'sso' has expired or was never made\nhint: run `aws sso login --profile sso`")
+            XCTAssertEqual((error as? any ReportableError)?.problem,
+                           Problem("the SSO login for profile 'sso' has expired or was never made", hint: "run `aws sso login --profile sso`"))
         }
     }
 

@@ -289,24 +289,66 @@ final class InteractiveShellTests: PseudoTerminalTestCase {
 
 /// `watch` at a terminal answers a waiting approval without leaving it.
 final class WatchApprovalTests: PseudoTerminalTestCase {
-    func testApprovalIsAnsweredInsideWatch() throws {
+    /// A sluice at the prompt whose pushed run waits for prod's approval, `watch` asking about it.
+    private func watchAskingForApproval() throws -> PseudoTerminal {
         let shell = try startWithARunnablePipeline()
-        try shell.pushAndApproveInsideWatch()
+        shell.send("push --yes\r")
+        try shell.expect("WaitingForApproval")
+        try shell.expectPrompt()
+        shell.send("watch\r")
+        try shell.expect("Enter leaves watch: ")
+        return shell
+    }
+
+    /// After `a` the run goes on in this sluice (the local target drives it), drawn once as it
+    /// goes; then the answer is confirmed, and no second tree follows.
+    func testApprovalIsAnsweredInsideWatchAndTheRunIsDrawnOnce() throws {
+        let shell = try watchAskingForApproval()
+        shell.send("a\r")
+        let drawn = try shell.expect("approved prod")
+        XCTAssertTrue(drawn.contains("api-main  execution ") && drawn.contains("Succeeded"), drawn.debugDescription)
+        let afterApproval = try shell.expectPrompt()
+        XCTAssertFalse(afterApproval.contains("execution "), "the tree is drawn a second time: \(afterApproval.debugDescription)")
         try shell.enter("status", expecting: "ApprovePromotionTo-prod")
         try exit(shell)
     }
 
-    func testEnterLeavesWatchWithTheApprovalWaiting() throws {
-        try commitBuild(["echo built"])
-        let shell = try start()
-        try shell.expectPrompt()
-        shell.send("push --yes\r")
-        try shell.expectPrompt()
-        shell.send("watch\r")
+    /// Only the offered answers count; anything else asks again. Ctrl-C leaves watch with the
+    /// prompt on a line of its own.
+    func testAnotherAnswerAsksAgainAndCtrlCLeavesOnANewLine() throws {
+        let shell = try watchAskingForApproval()
+        shell.send("yes\r")
+        try shell.expect("answer a (approve), r (reject), or Enter (leave watch)")
         try shell.expect("Enter leaves watch: ")
+        shell.send("\u{03}")
+        let interrupted = try shell.expectPrompt()
+        XCTAssertTrue(interrupted.hasSuffix("\ndemo/api-main [local"), "the prompt shares the question's line: \(interrupted.debugDescription)")
+        try shell.enter("status", expecting: "WaitingForApproval")
+        try exit(shell)
+    }
+
+    func testEnterLeavesWatchWithTheApprovalWaiting() throws {
+        let shell = try watchAskingForApproval()
         shell.send("\r")
         try shell.expectPrompt()
         try shell.enter("status", expecting: "WaitingForApproval")
         try exit(shell)
+    }
+}
+
+/// Commands that only read never write the workspace: unsaved edits stay unsaved.
+final class ReadingCommandsTests: PseudoTerminalTestCase {
+    func testStatusHistoryAndLogsLeaveUnsavedEditsUnsaved() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        shell.send("stage add staging\r")
+        try shell.expectPrompt(dirty: true)
+        for command in ["status", "history", "logs Build"] {
+            shell.send(command + "\r")
+            try shell.expectPrompt(dirty: true)
+        }
+        XCTAssertEqual(try String(contentsOf: workspace.appendingPathComponent("copilot/pipelines/api-main/manifest.yml"), encoding: .utf8),
+                       Self.manifest, "a reading command saved the edits")
+        try exit(shell, discardingEdits: true)
     }
 }

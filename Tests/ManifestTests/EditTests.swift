@@ -111,7 +111,7 @@ final class EditTests: XCTestCase {
     func testMissingStagesAreNamedInTheError() throws {
         var document = try template()
         let error = manifestError { _ = try document.setApproval(true, stage: "qa") }
-        XCTAssertEqual(error?.description, "<input>:24:1: error: no stage named qa; stages are: test, prod\n  hint: add it with `stage add qa`")
+        XCTAssertEqual(error?.problem.lines().joined(separator: "\n"), "<input>:24:1: error: no stage named qa; stages are: test, prod\n  hint: add it with `stage add qa`")
         XCTAssertEqual(manifestError { _ = try document.removeStage("qa") }?.message, "no stage named qa; stages are: test, prod")
     }
 
@@ -235,7 +235,7 @@ final class EditTests: XCTestCase {
         XCTAssertTrue(document.text.contains("      Resource: '*'\n\n# This section defines the order"))
         XCTAssertEqual(document.manifest.build?.additionalPolicy?["Version"], .scalar("2012-10-17"))
         XCTAssertFalse(try document.setAdditionalPolicy(fromFileContent: "PolicyDocument:\n  Version: 2012-10-17\n  Statement:\n    - Effect: Allow\n      Action: [ssm:GetParameter]\n      Resource: '*'\n", file: "policy.yml"))
-        XCTAssertEqual(manifestError { _ = try document.setAdditionalPolicy(fromFileContent: "Version: 1\n", file: "p.yml") }?.description,
+        XCTAssertEqual(manifestError { _ = try document.setAdditionalPolicy(fromFileContent: "Version: 1\n", file: "p.yml") }?.problem.lines().joined(separator: "\n"),
                        "p.yml:1:1: error: the policy document has no Statement\n  hint: add `Statement:` with at least one `Effect`/`Action`/`Resource` entry")
     }
 

@@ -87,8 +87,8 @@ final class LoadTests: XCTestCase {
                                                            path: URL(fileURLWithPath: "copilot/pipeline.yml", relativeTo: URL(fileURLWithPath: "/w"))) }
         XCTAssertEqual(error?.file, "copilot/pipeline.yml")
         XCTAssertEqual(error?.line, 4)
-        XCTAssertTrue(error?.description.hasPrefix("copilot/pipeline.yml:4:") == true, error?.description ?? "")
-        XCTAssertTrue(error?.description.contains("\n  hint: ") == true)
+        XCTAssertTrue(error?.problem.lines().first?.hasPrefix("copilot/pipeline.yml:4:") == true, error?.description ?? "")
+        XCTAssertNotNil(error?.hint)
     }
 
     func testSchemaErrorsAreLocated() {
@@ -105,7 +105,7 @@ final class LoadTests: XCTestCase {
         ]
         for (text, expected) in cases {
             let error = manifestError { _ = try ManifestDocument(text: text) }
-            XCTAssertEqual(error?.description.components(separatedBy: "\n").first, expected, text)
+            XCTAssertEqual(error?.problem.lines().first, expected, text)
         }
     }
 

@@ -167,7 +167,7 @@ final class ValidationTests: XCTestCase {
 
     func testDiagnosticsPrintLikeACompiler() throws {
         let document = try ManifestDocument(text: replacing("version: 1", "version: 2"), path: URL(fileURLWithPath: "copilot/pipeline.yml", relativeTo: URL(fileURLWithPath: "/w")))
-        XCTAssertEqual(PipelineValidator().validate(document).map(\.description),
+        XCTAssertEqual(PipelineValidator().validate(document).map { $0.problem(path: $0.file).lines(severity: $0.severity.rawValue).joined(separator: "\n") },
                        ["copilot/pipeline.yml:2:10: error: version 2 is not supported; Copilot knows only version 1\n  hint: write `version: 1`"])
     }
 }

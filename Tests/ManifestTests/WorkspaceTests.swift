@@ -47,7 +47,7 @@ final class WorkspaceTests: XCTestCase {
         let root = directory.url
         try writeFile(root, "copilot/.workspace", "app: shop\n")
         let error = manifestError { _ = try Workspace.locate(from: root) }
-        XCTAssertEqual(error?.description, """
+        XCTAssertEqual(error?.problem.lines().joined(separator: "\n"), """
             \(root.appendingPathComponent("copilot/.workspace").path):1:1: error: the workspace file names no application
               hint: it should hold one line, `application: NAME`, as `copilot app init` writes it
             """)

@@ -74,7 +74,7 @@ final class LocalBuildspecTests: XCTestCase {
         XCTAssertEqual(typo?.column, 3)
         XCTAssertEqual(typo?.message, "unknown key `pre-build` in `phases`")
         XCTAssertTrue(typo?.hint?.contains("did you mean `pre_build`?") ?? false, typo?.description ?? "")
-        XCTAssertEqual(typo?.description.components(separatedBy: "\n").first,
+        XCTAssertEqual(typo?.problem.lines().first,
                        "copilot/buildspec.yml:3:3: error: unknown key `pre-build` in `phases`")
 
         let version = error("version: 0.1\nphases:\n  build:\n    commands: [ls]\n")

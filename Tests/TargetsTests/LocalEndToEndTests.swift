@@ -59,10 +59,13 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertEqual(status["state"] as? String, "Succeeded", result.stdout)
         XCTAssertEqual(stageStates(status), ["Source": "Succeeded", "Build": "Succeeded",
                                              "DeployTo-test": "Succeeded", "DeployTo-prod": "Succeeded"])
-        // Run again, the script changes nothing and says so.
+        // Run again, the script changes nothing and says so; its `approve prod` finds the approval
+        // answered already, which is an error (nothing is waiting to approve).
         let again = try sluice(["quickstart.sluice"])
-        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertEqual(again.status, 1, again.stdout + again.stderr)
         XCTAssertTrue(again.stdout.contains("up to date"), again.stdout)
+        XCTAssertTrue(again.stderr.hasPrefix("quickstart.sluice:19:1: error: the approval for prod in run "), again.stderr)
+        XCTAssertTrue(again.stderr.contains("was already approved"), again.stderr)
     }
 
     /// The README's first command, as CI runs it (with the binary this test run built).
@@ -181,7 +184,7 @@ final class LocalEndToEndTests: XCTestCase {
     func testAFailingTestCommandFailsItsStageAndStopsPromotion() throws {
         try writePipeline(testCommands: ["make test", "echo no such page; exit 4"])
         let result = try sluice(["push", "--yes"])
-        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         let watch = try sluice(["watch"])
         XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
         XCTAssertTrue(watch.stdout.contains("exited with 4: no such page"), watch.stdout)

@@ -20,7 +20,7 @@ final class LocalEngineTests: XCTestCase {
     func testQuickstartRunsToTheApprovalThenSucceeds() async throws {
         let (target, output) = workspace.target()
         let outcome = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
-        guard case .deployed(let id?) = outcome else { return XCTFail("\(outcome)") }
+        guard case .deployed(let id?, _) = outcome else { return XCTFail("\(outcome)") }
 
         var snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
         XCTAssertEqual(snapshot.id, id)
@@ -44,9 +44,13 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertFalse(laterOutput().contains("Source"), "only what changed after the approval is said: \(laterOutput())")
         XCTAssertTrue(laterOutput().contains("Execution \(id) Succeeded\n"), laterOutput())
 
-        // Approving again what was approved changes nothing (scripts converge).
-        try await later.approve(workspace.context(), environment: "prod", comment: nil)
-        XCTAssertTrue(laterOutput().hasSuffix("Execution \(id) already passed this approval (approved by \(LocalEngine.userName): ship it).\n"), laterOutput())
+        // Approving again what was approved is an error that says so.
+        do {
+            try await later.approve(workspace.context(), environment: "prod", comment: nil)
+            XCTFail("approved an approval answered already")
+        } catch let error as LocalTargetError {
+            XCTAssertEqual(error.message, "the approval for prod in run \(id) was already approved (approved by \(LocalEngine.userName): ship it)")
+        }
 
         // Deployments are recorded per environment with the build's template.
         let deployed = workspace.url.appendingPathComponent(".sluice/local/deployments/prod/demo-prod-api")
@@ -106,8 +110,8 @@ final class LocalEngineTests: XCTestCase {
             try await target.approve(workspace.context(), environment: "prod", comment: nil)
             XCTFail("approved a rejected execution")
         } catch let error as LocalTargetError {
-            XCTAssertEqual(error.message, "no approval is waiting for prod in pipeline release")
-            XCTAssertEqual(error.hint, "the latest execution is Rejected; `status` shows where it is")
+            XCTAssertEqual(error.message, "the approval for prod in run \(snapshot.id) was already rejected (rejected by \(LocalEngine.userName): not today)")
+            XCTAssertEqual(error.hint, "no approval is waiting anywhere; `status` shows where run \(snapshot.id) is")
         }
     }
 
@@ -175,7 +179,7 @@ final class LocalEngineTests: XCTestCase {
         try workspace.commit("typo")
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
-        XCTAssertEqual(snapshot.failureReason, "Build/Build: buildspec.yml:3:3: error: unknown key `biuld` in `phases`; hint: did you mean `build`? known keys: install, pre_build, build, post_build")
+        XCTAssertEqual(snapshot.failureReason, "Build/Build: buildspec.yml:3:3: unknown key `biuld` in `phases`; hint: did you mean `build`? known keys: install, pre_build, build, post_build")
 
         // A branch that does not exist.
         workspace.branch = "release"
@@ -190,7 +194,8 @@ final class LocalEngineTests: XCTestCase {
             _ = try await target.release(workspace.context())
             XCTFail("released an unpushed pipeline")
         } catch let error as LocalTargetError {
-            XCTAssertEqual(error.description, "pipeline release has not been pushed to the local target\nhint: `push` records it and starts the first execution")
+            XCTAssertEqual(error.message, "pipeline release has not been pushed to the local target")
+            XCTAssertEqual(error.hint, "`push` records it and starts the first execution")
         }
         let latest = try await target.latestExecution(workspace.context())
         XCTAssertNil(latest)

@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import Manifest
 import Targets
@@ -18,7 +19,7 @@ enum DocumentCommands {
         case "template":
             let workspace = try session.requireWorkspace()
             // The manifest as edited, unsaved edits included, like `show manifest`.
-            let context = try session.editedPipelineContext()
+            let context = try session.pipelineContext()
             do {
                 let target = try session.target(workspaceRoot: workspace.root)
                 let text = try await target.deploymentTemplate(context)
@@ -55,26 +56,29 @@ enum DocumentCommands {
     }
 
     static func validate(_ invocation: Invocation, _ session: Session) async throws {
-        let (path, diagnostics) = try validatePipeline(session)
+        let json = session.printsJSON(invocation)
+        let (path, diagnostics) = try validatePipeline(session, printing: !json)
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
-        guard errors == 0 else {
-            throw ShellError.failure("\(path) has \(errors) error(s)", hint: "fix them (the lines above say where), then `validate` again")
+        if json {
+            let findings = diagnostics.map { ValidationFinding(severity: $0.severity.rawValue, problem: $0.problem(path: path)) }
+            session.output.line(try JSONText.encode(ValidationReport(file: path, valid: errors == 0, findings: findings)))
         }
-        session.output.line("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")")
+        guard errors == 0 else {
+            throw ShellError.failure("\(path) has \(errors) error(s)",
+                                     hint: "fix them (\(json ? "the findings" : "the lines above") say where), then `validate` again")
+        }
+        if !json { session.output.line("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")") }
     }
 
     /// Validates the open pipeline and prints every finding; `push` and `release` do this first too.
-    static func validatePipeline(_ session: Session) throws -> (path: String, diagnostics: [Diagnostic]) {
+    static func validatePipeline(_ session: Session, printing: Bool = true) throws -> (path: String, diagnostics: [Diagnostic]) {
         let workspace = try session.requireWorkspace()
         let open = try session.requirePipeline()
         let diagnostics = PipelineValidator(workspace: workspace).validate(open.document)
         let path = open.files.manifestPathInWorkspace
-        for diagnostic in diagnostics {
-            let place = diagnostic.location.map { "\(path):\($0.line):\($0.column)" } ?? path
-            let label = diagnostic.severity == .error ? "error" : "warning"
-            session.output.line("\(place): \(label): \(diagnostic.message)", style: diagnostic.severity == .error ? .red : .yellow)
-            if let hint = diagnostic.hint { session.output.line("  hint: \(hint)") }
+        for diagnostic in diagnostics where printing {
+            session.output.finding(diagnostic.problem(path: path), severity: diagnostic.severity.rawValue)
         }
         return (path, diagnostics)
     }
@@ -124,5 +128,27 @@ enum DocumentCommands {
         }
         session.forgetHistory()
         session.output.line("reloaded \(open.files.manifestPathInWorkspace)\(dropped ? " (unsaved edits dropped)" : "")")
+    }
+}
+
+/// `validate --json`: the file, whether it is valid, and each finding in the error model's fields.
+private struct ValidationReport: Encodable {
+    var file: String
+    var valid: Bool
+    var findings: [ValidationFinding]
+}
+
+private struct ValidationFinding: Encodable {
+    var severity: String
+    var problem: Problem
+
+    private enum CodingKeys: String, CodingKey { case severity, message, hint, location }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(problem.message, forKey: .message)
+        try container.encodeIfPresent(problem.hint, forKey: .hint)
+        try container.encodeIfPresent(problem.location, forKey: .location)
     }
 }

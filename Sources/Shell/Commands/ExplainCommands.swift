@@ -17,7 +17,7 @@ enum ExplainCommands {
             path = open.files.manifestPathInWorkspace
             text = open.document.text
             guide = .manifest
-            let context = try session.editedPipelineContext()
+            let context = try session.pipelineContext()
             // A manifest Copilot would refuse still gets its lines explained, without computed defaults.
             defaults = ConcreteDefaults(plan: try? context.plan(), context: context)
         }

@@ -40,7 +40,7 @@ enum GraphCommands {
     /// The picture of the pipeline being edited, unsaved edits included; `withRun`: with the
     /// states of its newest run on the target.
     static func graph(_ session: Session, withRun: Bool) async throws -> PipelineGraph {
-        let context = try session.editedPipelineContext()
+        let context = try session.pipelineContext()
         let graph = PipelineGraph(plan: try context.plan())
         guard withRun else { return graph }
         let target: any PipelineTarget

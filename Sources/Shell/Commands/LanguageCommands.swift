@@ -151,7 +151,7 @@ extension Session {
             }
             return try TextFile.decode(data, file: path)
         } catch let error as ManifestError {
-            throw ShellError.failure(message(of: error), hint: error.hint, at: location)
+            throw shellError(from: error, at: location)
         }
     }
 }

@@ -11,6 +11,10 @@ enum PipelineCommands {
             rows.append((open.name, open.files.manifestPathInWorkspace + " (unsaved)", true))
         }
         if session.pipeline == nil, !rows.isEmpty { rows[0].2 = true }
+        if session.printsJSON(invocation) {
+            session.output.line(try JSONText.encode(rows.map { PipelineListing(name: $0.0, manifest: $0.1, editing: $0.2) }))
+            return
+        }
         guard !rows.isEmpty else {
             session.output.line("no pipelines (`pipeline new NAME` starts one)")
             return
@@ -138,4 +142,11 @@ extension Session {
         undoStack.removeAll()
         redoStack.removeAll()
     }
+}
+
+/// A line of `pipeline ls --json`.
+private struct PipelineListing: Encodable {
+    var name: String
+    var manifest: String
+    var editing: Bool
 }

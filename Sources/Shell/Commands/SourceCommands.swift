@@ -8,8 +8,7 @@ enum SourceCommands {
                                    hint: "a CodeStar connection is what Copilot creates by default",
                                    at: invocation.location(of: "SECRET"))
         }
-        let repository = try RepositoryURL.gitHub(invocation.required("REPO"), at: invocation.location(of: "REPO"))
-        try set(.gitHub, repository: repository, invocation, session)
+        try setHosted(.gitHub, invocation, session)
     }
 
     static func setCodeCommit(_ invocation: Invocation, _ session: Session) async throws {
@@ -19,13 +18,24 @@ enum SourceCommands {
     }
 
     static func setBitbucket(_ invocation: Invocation, _ session: Session) async throws {
-        let repository = try RepositoryURL.bitbucket(invocation.required("REPO"), at: invocation.location(of: "REPO"))
-        try set(.bitbucket, repository: repository, invocation, session)
+        try setHosted(.bitbucket, invocation, session)
     }
 
-    private static func set(_ provider: SourceProvider, repository: String, _ invocation: Invocation,
+    /// GitHub and Bitbucket take the repository in any form `git remote` or a browser shows; the
+    /// manifest gets the one Copilot writes, and a browser URL's branch is the branch tracked.
+    private static func setHosted(_ provider: SourceProvider, _ invocation: Invocation, _ session: Session) throws {
+        let location = try RepositoryURL.hosted(invocation.required("REPO"), provider: provider, at: invocation.location(of: "REPO"))
+        if let given = invocation["BRANCH"], let shown = location.branch, given != shown {
+            throw ShellError.usage("the URL shows branch \(shown) but `branch \(given)` is given",
+                                   hint: "give one of them", at: invocation.location(of: "BRANCH"))
+        }
+        try set(provider, repository: location.url(provider) ?? invocation.required("REPO"), branch: invocation["BRANCH"] ?? location.branch,
+                invocation, session)
+    }
+
+    private static func set(_ provider: SourceProvider, repository: String, branch: String? = nil, _ invocation: Invocation,
                             _ session: Session) throws {
-        let branch = invocation["BRANCH"]
+        let branch = branch ?? invocation["BRANCH"]
         try session.edit("source: \(provider) \(repository)\(branch.map { " (branch \($0))" } ?? "")",
                          unchanged: "source is \(provider) \(repository)",
                          source: SourceSetting(provider: provider, repository: repository, branch: branch)) {
@@ -35,7 +45,15 @@ enum SourceCommands {
     }
 
     static func show(_ invocation: Invocation, _ session: Session) async throws {
-        describe(try session.requirePipeline().manifest.source, to: session.output)
+        let source = try session.requirePipeline().manifest.source
+        if session.printsJSON(invocation) {
+            let properties = source.properties
+            session.output.line(try JSONText.encode(SourceListing(
+                provider: source.provider.description, repository: properties.repository, branch: properties.trackedBranch,
+                connection: properties.connectionName, connectionARN: properties.connectionARN, tokenSecret: properties.accessTokenSecret)))
+            return
+        }
+        describe(source, to: session.output)
     }
 
     /// The `source` lines of `show` and `pipeline show`.
@@ -58,30 +76,14 @@ extension Session {
 
 /// Repository arguments as Copilot writes them in `source.properties.repository`: full URLs.
 enum RepositoryURL {
-    static func gitHub(_ text: String, at location: ScriptLocation) throws -> String {
-        try hosted(text, host: "github.com", provider: "GitHub", at: location)
-    }
-
-    static func bitbucket(_ text: String, at location: ScriptLocation) throws -> String {
-        try hosted(text, host: "bitbucket.org", provider: "Bitbucket", at: location)
-    }
-
-    /// `OWNER/REPO` → `https://HOST/OWNER/REPO`; a URL must be on HOST.
-    private static func hosted(_ text: String, host: String, provider: String, at location: ScriptLocation) throws -> String {
-        if text.hasPrefix("https://") || text.hasPrefix("http://") {
-            let path = text.drop { $0 != ":" }.dropFirst(3)
-            guard path.hasPrefix(host + "/"), path.split(separator: "/").count >= 3 else {
-                throw ShellError.usage("'\(text)' is not a \(provider) repository URL",
-                                       hint: "write https://\(host)/OWNER/REPO or just OWNER/REPO", at: location)
-            }
-            return text
+    /// A GitHub or Bitbucket repository as the validator reads it (one rule for both), or a usage error.
+    static func hosted(_ text: String, provider: SourceProvider, at location: ScriptLocation) throws -> RepositoryLocation {
+        guard let repository = RepositoryLocation(text, provider: provider) else {
+            throw ShellError.usage("'\(text)' is not a \(provider) repository",
+                                   hint: RepositoryLocation.forms(provider) + "; a clone URL (git@…, https://….git) or a branch's page (…/tree/BRANCH) works too",
+                                   at: location)
         }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else {
-            throw ShellError.usage("'\(text)' is not OWNER/REPO or a \(provider) URL",
-                                   hint: "for example acme/api or https://\(host)/acme/api", at: location)
-        }
-        return "https://\(host)/\(text)"
+        return repository
     }
 
     /// A repository name, clone URL (https:// or ssh://git-codecommit.REGION.amazonaws.com/v1/repos/NAME) or
@@ -112,4 +114,14 @@ enum RepositoryURL {
         }
         return RepositoryLocation.codeCommitURL(name: name, region: region)
     }
+}
+
+/// `source show --json`: what `source show` prints, the branch with Copilot's default applied.
+private struct SourceListing: Encodable {
+    var provider: String
+    var repository: String?
+    var branch: String
+    var connection: String?
+    var connectionARN: String?
+    var tokenSecret: String?
 }

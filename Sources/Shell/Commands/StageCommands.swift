@@ -30,9 +30,9 @@ enum StageCommands {
 
     static func remove(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("removed stage \(environment)", unchanged: "no stage \(environment)", creating: false) {
-            guard $0.manifest.stage(named: environment) != nil else { return false }
-            return try $0.removeStage(environment)
+            try $0.removeStage(environment)
         }
     }
 
@@ -50,6 +50,10 @@ enum StageCommands {
 
     static func list(_ invocation: Invocation, _ session: Session) async throws {
         let stages = try session.requirePipeline().manifest.stages
+        if session.printsJSON(invocation) {
+            session.output.line(try JSONText.encode(stages))
+            return
+        }
         guard !stages.isEmpty else {
             session.output.line("no stages (`stage add ENV` adds one)")
             return
@@ -93,6 +97,10 @@ enum StageCommands {
     static func listTests(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        if session.printsJSON(invocation) {
+            session.output.line(try JSONText.encode(stage.testCommands))
+            return
+        }
         guard !stage.testCommands.isEmpty else {
             session.output.line("no test commands in \(environment) (`test add \(environment) \"CMD\"` adds one)")
             return

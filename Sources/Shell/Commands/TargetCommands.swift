@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import Manifest
 import Targets
@@ -53,10 +54,11 @@ enum TargetCommands {
 
     static func push(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("push", session)
+        try session.savePendingEdits()
         try validateBefore("push", session)
         for stage in try context.plan().omittedStages {
-            session.output.line("warning: stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
-                                + "Copilot leaves it out of the pipeline, with its approval and tests", style: .yellow)
+            session.output.finding(Problem("stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
+                                           + "Copilot leaves it out of the pipeline, with its approval and tests"), severity: "warning")
         }
         let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"))
         let outcome = try await call("push", session) { try await target.push(context, options: options, ui: session.targetUI) }
@@ -73,15 +75,28 @@ enum TargetCommands {
                                          hint: "write `push --yes` to deploy without asking (or `push --dry-run` for the plan only)")
             }
             session.output.line(options.dryRun ? "dry run: nothing deployed" : "not deployed")
-        case .deployed(let executionID):
+        case .deployed(let executionID, let settled):
+            if let settled, let failure = runFailure(settled) { throw failure }
             session.output.line("pushed \(context.manifest.name) to the \(target.kind) target"
                 + (executionID.map { "; run \($0) started" } ?? ""))
         }
     }
 
+    /// Why a run that ended did not succeed, as `watch` and `push` report it; nil while it goes on or after success.
+    private static func runFailure(_ snapshot: ExecutionSnapshot) -> ShellError? {
+        guard snapshot.state.isFinal, snapshot.state != .succeeded else { return nil }
+        return ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
+            + (snapshot.failureReason.map { ": \($0)" } ?? ""),
+            hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
+    }
+
     static func release(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("release", session)
         try validateBefore("release", session)
+        if try await call("release", session, { try await target.differsFromPushed(context) }) {
+            session.output.finding(Problem("\(context.manifestPath) changed since the last push; release runs the pipeline as last pushed",
+                                           hint: "`push` deploys the changes and starts a run"), severity: "warning")
+        }
         let id = try await call("release", session) { try await target.release(context) }
         session.output.line("started run \(id)")
     }
@@ -89,25 +104,34 @@ enum TargetCommands {
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("watch", session)
         let graph = invocation.has("--graph") ? PipelineGraph(plan: try context.plan()) : nil
+        let json = session.printsJSON(invocation)
+        // JSON is for programs: nothing is drawn while waiting, and nobody is asked.
+        let console = json ? WatchConsole(live: false, color: false) { _ in } : session.console
         // After an answer given here, a script needs the answer's own line between two watches.
         defer { session.scriptEquivalent?.append("watch") }
         while true {
             let outcome = try await call("watch", session) {
-                try await Targets.watch(target: target, pipeline: context, console: session.console,
-                                        graph: graph, columns: GraphCommands.columns(session))
+                try await Targets.watch(target: target, pipeline: context, console: console,
+                                        graph: json ? nil : graph, columns: GraphCommands.columns(session))
             }
             switch outcome {
             case .neverRan:
                 throw ShellError.failure("\(context.manifest.name) has not run yet", hint: "`push` deploys it and starts a run")
+            case .awaitingApproval(_, let snapshot) where json, .finished(let snapshot) where json:
+                session.output.write(try StatusTable.json(snapshot))
+                if let failure = runFailure(snapshot) { throw failure }
+                return
             case .awaitingApproval(let approval, _):
                 // A person at the terminal answers without leaving watch; a script's next line answers.
                 guard try await answerApproval(approval, target: target, context: context, session: session) else { return }
-            case .finished(let snapshot):
-                guard snapshot.state == .succeeded else {
-                    throw ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
-                        + (snapshot.failureReason.map { ": \($0)" } ?? ""),
-                        hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
+                // A target that drives the run itself (the local one) drew it to its end while answering:
+                // watching again would draw the same tree a second time.
+                if let latest = try await call("watch", session, { try await target.latestExecution(context) }), latest.state.isFinal {
+                    if let failure = runFailure(latest) { throw failure }
+                    return
                 }
+            case .finished(let snapshot):
+                if let failure = runFailure(snapshot) { throw failure }
                 return
             }
         }
@@ -117,36 +141,42 @@ enum TargetCommands {
     /// (and watching goes on), false to leave watch with the approval still waiting.
     private static func answerApproval(_ approval: WaitingApproval, target: any PipelineTarget, context: PipelineContext,
                                        session: Session) async throws -> Bool {
-        guard let reply = await session.targetUI.ask("Approve \(approval.stage)? [a]pprove, [r]eject, Enter leaves watch:") else {
-            return false
+        while true {
+            guard let reply = await session.targetUI.ask("Approve \(approval.stage)? [a]pprove, [r]eject, Enter leaves watch:") else {
+                return false
+            }
+            switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "a", "approve":
+                try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
+                session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "approve \(Quoting.quoted(approval.environment))"]
+                session.output.line("approved \(approval.environment)")
+                return true
+            case "r", "reject":
+                try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
+                session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "reject \(Quoting.quoted(approval.environment))"]
+                session.output.line("rejected \(approval.environment)")
+                return true
+            case "":
+                return false
+            default:
+                // Only the offered answers count: a typo must not leave (or answer) by accident.
+                session.targetUI.say("answer a (approve), r (reject), or Enter (leave watch)")
+            }
         }
-        switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
-        case "a", "approve":
-            try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
-            session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "approve \(Quoting.quoted(approval.environment))"]
-            session.output.line("approved \(approval.environment)")
-        case "r", "reject":
-            try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
-            session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "reject \(Quoting.quoted(approval.environment))"]
-            session.output.line("rejected \(approval.environment)")
-        default:
-            return false
-        }
-        return true
     }
 
     static func status(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("status", session)
         let snapshot = try await call("status", session) { try await target.latestExecution(context) }
         guard let snapshot else {
-            if invocation.has("--json") || session.output.json {
+            if session.printsJSON(invocation) {
                 session.output.line("null")
             } else {
                 session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
             }
             return
         }
-        if invocation.has("--json") || session.output.json {
+        if session.printsJSON(invocation) {
             session.output.write(try StatusTable.json(snapshot))
         } else {
             session.output.write(StatusTable.render(snapshot, color: session.output.isColorTerminal))
@@ -157,7 +187,7 @@ enum TargetCommands {
         let (target, context) = try resolve("history", session)
         let limit = invocation["COUNT"].flatMap(Int.init) ?? 10
         let runs = try await call("history", session) { try await target.history(context, limit: limit) }
-        if invocation.has("--json") || session.output.json {
+        if session.printsJSON(invocation) {
             try session.output.line(JSONText.encode(runs))
             return
         }
@@ -174,6 +204,7 @@ enum TargetCommands {
 
     static func approve(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let (target, context) = try resolve("approve", session)
         try await call("approve", session) { try await target.approve(context, environment: environment, comment: invocation["TEXT"]) }
         session.output.line("approved \(environment)")
@@ -181,6 +212,7 @@ enum TargetCommands {
 
     static func reject(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
+        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let (target, context) = try resolve("reject", session)
         try await call("reject", session) { try await target.reject(context, environment: environment, comment: invocation["TEXT"]) }
         session.output.line("rejected \(environment)")
@@ -207,7 +239,7 @@ enum TargetCommands {
     /// Clears the local target's runs, logs and deployments of the pipeline, after asking (`--yes` in scripts).
     static func reset(_ invocation: Invocation, _ session: Session) async throws {
         let workspace = try session.requireWorkspace()
-        let context = try session.unsavedPipelineContext()
+        let context = try session.pipelineContext()
         let name = context.manifest.name
         let target = try session.target(workspaceRoot: workspace.root)
         let found: ResetSummary?
@@ -237,7 +269,7 @@ enum TargetCommands {
         session.output.line("reset \(name) on the local target: cleared \(cleared.description)")
     }
 
-    /// The target the workspace chose and the pipeline it acts on (pending edits saved first).
+    /// The target the workspace chose and the pipeline it acts on.
     private static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget

@@ -73,7 +73,7 @@ final class CommandHistory {
         do {
             try AtomicFile.replace(file, mode: 0o600) { _, temporary in sluice_history_save(handle, temporary) >= 0 }
         } catch {
-            return (error as? ManifestError).map { "\($0.file): \($0.message)" } ?? "\(error)"
+            return "\(error)"
         }
         return nil
     }

@@ -68,6 +68,10 @@ public enum TerminalLineReader {
             }
         }
         writeAll(fd, prompt)
+        // Ended without a line (Ctrl-C, end of input): the terminal echoed no newline, so end the
+        // prompt's line here and what follows starts on its own (a secret's line ends above).
+        var answered = false
+        defer { if !answered && !byKey { writeAll(fd, "\n") } }
         var bytes: [UInt8] = []
         var pollEntry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while !cancelled.isRaised {
@@ -81,6 +85,7 @@ public enum TerminalLineReader {
             if key { return String(decoding: [byte], as: UTF8.self) }
             switch byte {
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                answered = true
                 return String(decoding: bytes, as: UTF8.self)
             case 0x03 where byKey: // Ctrl-C
                 return nil

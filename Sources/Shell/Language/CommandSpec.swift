@@ -110,17 +110,24 @@ public struct CommandSpec: Sendable {
     public var effect: CommandEffect
     /// False for the commands that present themselves (`say`, `pause`): `--echo` does not show them.
     public var isEchoed: Bool
+    /// The command prints data and has a JSON form: it takes `--json` (added to its arguments
+    /// here), and `sluice --json` makes it print JSON. Any other command refuses `--json`.
+    public var printsJSON: Bool
     public var run: Handler
 
+    /// The flag of commands that print JSON.
+    public static let jsonFlag = "--json"
+
     public init(_ words: [String], _ arguments: [ArgumentSpec] = [], summary: String, help: String, example: String,
-                effect: CommandEffect = .none, isEchoed: Bool = true, run: @escaping Handler) {
+                effect: CommandEffect = .none, isEchoed: Bool = true, json: Bool = false, run: @escaping Handler) {
         self.words = words
-        self.arguments = arguments
+        self.arguments = arguments + (json ? [.flag(Self.jsonFlag)] : [])
         self.summary = summary
         self.help = help
         self.example = example
         self.effect = effect
         self.isEchoed = isEchoed
+        printsJSON = json
         self.run = run
     }
 

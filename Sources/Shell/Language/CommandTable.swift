@@ -18,6 +18,11 @@ public struct CommandTable: Sendable {
         byFirstWord = index
     }
 
+    /// Which commands print JSON, for the error of one that does not.
+    public var jsonHint: String {
+        "--json works with " + commands.filter(\.printsJSON).map { "`\($0.name)`" }.joined(separator: ", ")
+    }
+
     /// Every distinct first word, sorted.
     public var firstWords: [String] { byFirstWord.keys.sorted() }
 
@@ -82,6 +87,9 @@ public struct CommandTable: Sendable {
             }
             if !argument.isQuoted {
                 if argument.text.hasPrefix("--") {
+                    if argument.text == CommandSpec.jsonFlag, !spec.printsJSON {
+                        throw ShellError.usage("`\(spec.name)` has no JSON form", hint: jsonHint, at: argument.location)
+                    }
                     guard spec.arguments.contains(where: { $0.form == .flag && $0.placeholder == argument.text }) else {
                         let known = spec.arguments.filter { $0.form == .flag }.map(\.placeholder)
                         throw ShellError.usage(

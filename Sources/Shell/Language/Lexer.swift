@@ -54,6 +54,13 @@ public enum Lexer {
         }
     }
 
+    /// Where `text` ends: a script's implicit save happens, and is reported, there.
+    public static func end(of text: String, file: String, firstLine: Int = 1) -> ScriptLocation {
+        var scanner = Scanner(bytes: Array(text.utf8), file: file, line: firstLine)
+        while scanner.peek() != nil { scanner.advance() }
+        return scanner.location
+    }
+
     /// True when an interactive entry is not finished: an open quote or a trailing `\`.
     /// The prompt then reads a continuation line and lexes the whole entry again.
     public static func needsContinuation(_ text: String) -> Bool {

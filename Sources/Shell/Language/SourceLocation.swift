@@ -1,22 +1,12 @@
+import Errors
+
 /// Where a piece of script text came from: a file (or `-c`, `<stdin>`, `<prompt>`) and a
 /// 1-based line and column. Every token, word and error carries one.
-public struct ScriptLocation: Equatable, Sendable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
+public typealias ScriptLocation = TextLocation
 
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-
-    /// `FILE:LINE:COL`, the form compilers use so editors can jump to it.
-    public var description: String { "\(file):\(line):\(column)" }
-}
-
-/// A failure the shell reports as `FILE:LINE:COL: error: MESSAGE` with an optional hint line.
-public struct ShellError: Error, Equatable, Sendable, CustomStringConvertible {
+/// A failure of the shell, a script or a command: the error model's problem (message, hint,
+/// location) and whether it is a usage error.
+public struct ShellError: ReportableError, Equatable, Sendable {
     /// Usage errors (syntax, unknown command, wrong arguments) exit 2; failures exit 1.
     public enum Kind: Equatable, Sendable {
         case usage
@@ -44,13 +34,26 @@ public struct ShellError: Error, Equatable, Sendable, CustomStringConvertible {
         ShellError(.failure, message, hint: hint, at: location)
     }
 
+    /// Another module's error as a failure of the command at `location`. The other error's own
+    /// location (a manifest's FILE:LINE:COL) leads its message, the script's leads the report.
+    public static func failure(_ error: Error, at location: ScriptLocation? = nil,
+                               relativePath: (String) -> String = { $0 }) -> ShellError {
+        if let shellError = error as? ShellError {
+            var located = shellError
+            if located.location == nil { located.location = location }
+            return located
+        }
+        guard let problem = (error as? any ReportableError)?.problem else { return .failure("\(error)", at: location) }
+        var message = problem.message
+        if var inner = problem.location {
+            inner.file = relativePath(inner.file)
+            if !(inner.line == 0 && message.contains(inner.file)) { message = "\(inner): \(message)" }
+        }
+        return .failure(message, hint: problem.hint, at: location)
+    }
+
+    public var problem: Problem { Problem(message, hint: hint, at: location) }
+
     /// The exit status a script ends with when this error stops it.
     public var exitStatus: Int32 { kind == .usage ? 2 : 1 }
-
-    /// The located report: `FILE:LINE:COL: error: MESSAGE` and, when known, `  hint: …`.
-    public var description: String {
-        var text = location.map { "\($0): error: \(message)" } ?? "error: \(message)"
-        if let hint { text += "\n  hint: \(hint)" }
-        return text
-    }
 }

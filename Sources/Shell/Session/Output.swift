@@ -1,3 +1,4 @@
+import Errors
 import Targets
 #if canImport(Glibc)
 import Glibc
@@ -86,11 +87,28 @@ public final class Output: @unchecked Sendable {
         return captured ?? ""
     }
 
-    /// A located error in the compiler form, with its hint on the next line.
-    public func report(_ error: ShellError) {
-        let head = error.location.map { "\($0): " } ?? ""
-        diagnostic(head + styled("error:", .red, color: stderrColor) + " " + error.message)
-        if let hint = error.hint { diagnostic("  " + styled("hint:", .cyan, color: stderrColor) + " " + hint) }
+    /// Every error sluice reports is printed here, on stderr: `LOCATION: error: MESSAGE` and
+    /// `  hint: HINT` (the compiler form), or with `--json` one line
+    /// `{"error":{"message":…,"hint":…,"location":{"file":…,"line":…,"column":…}}}`.
+    public func report(_ error: any ReportableError) {
+        let problem = error.problem
+        if json, let text = try? JSONText.encode(["error": problem]) {
+            diagnostic(text)
+            return
+        }
+        for line in lines(of: problem, severity: "error", color: stderrColor) { diagnostic(line) }
+    }
+
+    /// A finding that is a command's result (`validate`'s errors and warnings), on stdout in the
+    /// same form as `report`.
+    public func finding(_ problem: Problem, severity: String) {
+        for line in lines(of: problem, severity: severity, color: stdoutColor) { self.line(line) }
+    }
+
+    private func lines(of problem: Problem, severity: String, color: Bool) -> [String] {
+        problem.lines(severity: severity) { label in
+            styled(label, label == "hint:" ? .cyan : label == "warning:" ? .yellow : .red, color: color)
+        }
     }
 
     public func flush() {

@@ -118,28 +118,17 @@ extension Session {
         return true
     }
 
-    /// At the end of a successful script: write what is pending, or say the files were already so.
-    func finishScript() throws {
-        guard let open = pipeline else { return }
-        if open.isDirty {
-            try savePipeline()
-            output.line("saved \(open.files.manifestPathInWorkspace)")
-        }
+    /// Writes pending edits and says so: at the end of a successful script, and before `push`
+    /// (a target deploys the committed files).
+    func savePendingEdits() throws {
+        guard let open = pipeline, open.isDirty else { return }
+        try savePipeline()
+        output.line("saved \(open.files.manifestPathInWorkspace)")
     }
 
-    /// What a target needs: the pipeline's manifest and paths. Pending edits are saved first,
-    /// because a target reads the committed files.
+    /// What a target needs: the pipeline's manifest (unsaved edits included) and paths. It writes
+    /// nothing: only `push` saves, first (reading commands never change the workspace).
     func pipelineContext() throws -> PipelineContext {
-        let open = try requirePipeline()
-        if open.isDirty {
-            try savePipeline()
-            output.line("saved \(open.files.manifestPathInWorkspace)")
-        }
-        return try unsavedPipelineContext()
-    }
-
-    /// The pipeline being edited as the target sees it, unsaved edits included and left unsaved.
-    func unsavedPipelineContext() throws -> PipelineContext {
         let workspace = try requireWorkspace()
         let current = try requirePipeline()
         return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
@@ -148,16 +137,6 @@ extension Session {
     }
 
     /// `url` relative to the workspace root when inside it.
-    /// The pipeline as edited, unsaved edits included and nothing saved: what `show template`,
-    /// `show graph` and `explain` describe.
-    func editedPipelineContext() throws -> PipelineContext {
-        let workspace = try requireWorkspace()
-        let open = try requirePipeline()
-        return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
-                               manifest: open.manifest, manifestPath: open.files.manifestPathInWorkspace,
-                               buildspecPath: relativePath(open.files.buildspec))
-    }
-
     func relativePath(_ url: URL) -> String {
         guard let root = workspace?.root.standardizedFileURL.path else { return url.path }
         let path = url.standardizedFileURL.path
@@ -219,14 +198,12 @@ enum GitRemote {
         return head.dropFirst("ref: refs/heads/".count).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// `git@github.com:acme/api.git`, `ssh://git@github.com/acme/api` or `https://user@github.com/acme/api.git`
-    /// → GitHub https://github.com/acme/api (Bitbucket alike); CodeCommit clone URLs → the console URL.
-    static func source(fromURL url: String) -> SourceSetting? {
-        var text = url
-        if text.hasSuffix(".git") { text.removeLast(4) }
-        for (host, provider) in [("github.com", SourceProvider.gitHub), ("bitbucket.org", .bitbucket)] {
-            if let range = text.range(of: host), let separator = text[range.upperBound...].first, separator == "/" || separator == ":" {
-                return SourceSetting(provider: provider, repository: "https://\(host)/" + text[text.index(after: range.upperBound)...], branch: nil)
+    /// `git@github.com:acme/api.git` or `https://github.com/acme/api.git` → GitHub https://github.com/acme/api,
+    /// read by the rule `source set` and `validate` use.
+    static func source(fromURL text: String) -> SourceSetting? {
+        for (provider, host) in [(SourceProvider.gitHub, "github.com"), (.bitbucket, "bitbucket.org")] where text.contains(host) {
+            if let url = RepositoryLocation(text, provider: provider)?.url(provider) {
+                return SourceSetting(provider: provider, repository: url, branch: nil)
             }
         }
         if text.contains("git-codecommit."),

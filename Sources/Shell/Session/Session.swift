@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import Manifest
 import Targets
@@ -84,8 +85,8 @@ public final class Session: @unchecked Sendable {
             targetChoice = TargetStore.load(workspaceRoot: workspace.root)
         } catch {
             workspace = nil
-            let manifestError = error as? ManifestError
-            workspaceProblem = ShellError.failure(manifestError?.message ?? String(describing: error), hint: manifestError?.hint
+            let problem = (error as? any ReportableError)?.problem
+            workspaceProblem = ShellError.failure(problem?.message ?? String(describing: error), hint: problem?.hint
                 ?? "run sluice inside a Copilot workspace (a directory with copilot/.workspace)")
         }
     }
@@ -171,7 +172,7 @@ public final class Session: @unchecked Sendable {
 
     /// Reports `error` (located when it is a ShellError) and returns it as the outcome.
     private func failed(_ error: Error) -> Outcome {
-        let shellError = (error as? ShellError) ?? ShellError.failure(message(of: error), hint: hint(of: error))
+        let shellError = shellError(from: error)
         output.report(shellError)
         output.flush()
         return .failed(shellError)
@@ -180,7 +181,7 @@ public final class Session: @unchecked Sendable {
     /// Runs a whole script as its own transaction: on success pending edits are saved
     /// (or "unchanged" said); on failure every file the script wrote is put back.
     public func runScript(_ text: String, file: String) async -> Outcome {
-        await transaction { await self.run(text: text, file: file) }
+        await transaction(endingAt: Lexer.end(of: text, file: file)) { await self.run(text: text, file: file) }
     }
 
     /// Runs a script given as bytes (a file, `-c`, stdin), all decoded alike: a byte-order mark
@@ -189,8 +190,7 @@ public final class Session: @unchecked Sendable {
         do {
             return await runScript(try TextFile.decode(data, file: file), file: file)
         } catch let error as ManifestError {
-            return failed(ShellError.usage(error.message, hint: error.hint,
-                                           at: ScriptLocation(file: file, line: error.line, column: error.column)))
+            return failed(ShellError.usage(error.message, hint: error.hint, at: error.problem.location))
         } catch {
             return failed(error)
         }
@@ -209,17 +209,19 @@ public final class Session: @unchecked Sendable {
         return await runScript(data, file: path)
     }
 
-    func runScript(syntax: [CommandSyntax]) async -> Outcome {
-        await transaction { await self.run(syntax) }
+    func runScript(syntax: [CommandSyntax], endingAt end: ScriptLocation) async -> Outcome {
+        await transaction(endingAt: end) { await self.run(syntax) }
     }
 
-    private func transaction(_ body: () async -> Outcome) async -> Outcome {
+    /// Runs `body`, then saves what it left unsaved; a failing save is reported at `end`, where
+    /// the script's implicit save happens.
+    private func transaction(endingAt end: ScriptLocation, _ body: () async -> Outcome) async -> Outcome {
         var outcome = await body()
         if outcome == .success {
             do {
-                try finishScript()
+                try savePendingEdits()
             } catch {
-                outcome = failed(error)
+                outcome = failed(shellError(from: error, at: end))
             }
         }
         if outcome == .success {
@@ -236,6 +238,10 @@ public final class Session: @unchecked Sendable {
         let invocation: Invocation
         do {
             invocation = try table.bind(try command.words.map { try $0.expanded(with: variables) })
+            if output.json, !invocation.spec.printsJSON {
+                throw ShellError.usage("`\(invocation.spec.name)` has no JSON form (sluice --json)",
+                                       hint: table.jsonHint + "; run the others without --json", at: invocation.location)
+            }
         } catch {
             _ = try await present(command, echoed: true)  // the command a usage error is about
             throw error
@@ -273,8 +279,13 @@ public final class Session: @unchecked Sendable {
         } catch let error as NestedScriptFailed {
             throw error
         } catch {
-            throw ShellError.failure(message(of: error), hint: hint(of: error), at: invocation.location)
+            throw shellError(from: error, at: invocation.location)
         }
+    }
+
+    /// The command prints JSON: `CMD --json`, or `sluice --json`.
+    func printsJSON(_ invocation: Invocation) -> Bool {
+        invocation.has(CommandSpec.jsonFlag) || output.json
     }
 
     /// How this session's writes reach the workspace: under the lock every sluice on it shares.
@@ -298,38 +309,15 @@ public final class Session: @unchecked Sendable {
 
     // MARK: Errors from other modules
 
-    /// The sentence an error from another module says, without its own location prefix.
+    /// Any error as the shell reports it: another module's problem keeps its message and hint,
+    /// its file (made relative to the workspace) leading the message.
+    func shellError(from error: Error, at location: ScriptLocation? = nil) -> ShellError {
+        ShellError.failure(error, at: location) { self.relativePath(URL(fileURLWithPath: $0)) }
+    }
+
+    /// The sentence an error says (its file first), for a message that quotes it.
     func message(of error: Error) -> String {
-        parts(of: error).message
-    }
-
-    func hint(of error: Error) -> String? {
-        parts(of: error).hint
-    }
-
-    /// Other modules' errors describe themselves as `MESSAGE` + `\nhint: HINT` (ManifestError
-    /// keeps both as fields); the shell prints them in its own located form.
-    private func parts(of error: Error) -> (message: String, hint: String?) {
-        if var error = error as? ManifestError {
-            error.file = relativePath(URL(fileURLWithPath: error.file))
-            return (error.located, error.hint)
-        }
-        let text = String(describing: error)
-        for marker in ["\n  hint: ", "\nhint: "] {
-            if let range = text.range(of: marker) {
-                return (String(text[..<range.lowerBound]), String(text[range.upperBound...]))
-            }
-        }
-        return (text, nil)
-    }
-}
-
-private extension ManifestError {
-    /// `FILE:LINE:COL: MESSAGE` (the file relative when possible), no hint: the script's
-    /// own location leads the report, the manifest's follows inside the message.
-    var located: String {
-        if line > 0 { return "\(file):\(line):\(column): \(message)" }
-        return file.isEmpty || message.contains(file) ? message : "\(file): \(message)"
+        shellError(from: error).message
     }
 }
 
@@ -353,7 +341,8 @@ extension Session {
             return Word(parts: [.literal(word)], location: ScriptLocation(file: "<command line>", line: 1, column: column),
                         isQuoted: false)
         }
-        return await runScript(syntax: [CommandSyntax(words: syntax, location: syntax[0].location)])
+        return await runScript(syntax: [CommandSyntax(words: syntax, location: syntax[0].location)],
+                               endingAt: ScriptLocation(file: "<command line>", line: 1, column: column - 1))
     }
 }
 

@@ -36,6 +36,13 @@ extension AWSTarget {
         regionalResources.first { $0.region == aws.configuration.region.value }.map { ($0.bucket, "\(stackName).pipeline.stack.yml") }
     }
 
+    public func differsFromPushed(_ pipeline: PipelineContext) async throws -> Bool {
+        let aws = try aws()
+        let stackName = try await pipelineStack(pipeline, aws).name
+        guard try await describeStack(stackName, aws) != nil else { return false }
+        return try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody != template(pipeline, aws)
+    }
+
     public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         let aws = try aws()
         let (body, application, regionalResources) = try await rendered(pipeline, aws)

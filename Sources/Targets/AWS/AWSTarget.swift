@@ -1,6 +1,7 @@
 // Implementation-only: AWS (and swift-algorithms behind it) must not leak extension members into
 // the modules that import Targets.
 import AWS
+import Errors
 import Foundation
 import Manifest
 
@@ -101,11 +102,13 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
             throw AWSTargetError("pipeline \(name) has no stage \(stageName)",
                                  hint: "its stages are \((state.stageStates ?? []).compactMap(\.stageName).joined(separator: ", "))")
         }
-        guard let waiting = stage.actionStates?.first(where: {
-            $0.latestExecution?.status == "InProgress" && $0.latestExecution?.token != nil
-        }), let action = waiting.actionName, let token = waiting.latestExecution?.token else {
+        func waitingAction(_ stage: CodePipeline.StageState) -> CodePipeline.ActionState? {
+            stage.actionStates?.first { $0.latestExecution?.status == "InProgress" && $0.latestExecution?.token != nil }
+        }
+        guard let waiting = waitingAction(stage), let action = waiting.actionName, let token = waiting.latestExecution?.token else {
+            let elsewhere = (state.stageStates ?? []).filter { waitingAction($0) != nil }.compactMap(\.stageName).compactMap(StageName.environment(of:))
             throw AWSTargetError("no approval is waiting in \(stageName) of pipeline \(name)",
-                                 hint: "`status` shows where the latest execution is")
+                                 hint: WaitingApproval.hint(waitingFor: elsewhere, otherwise: "`status` shows where the latest execution is"))
         }
         let verdict = approved ? "Approved" : "Rejected"
         _ = try await aws.codePipeline.putApprovalResult(.init(
@@ -257,7 +260,7 @@ struct AWSClients: Sendable {
 
 /// Something the AWS target cannot do (a template it cannot make included), said for a
 /// person: what, and what to try.
-public struct AWSTargetError: Error, CustomStringConvertible, Equatable {
+public struct AWSTargetError: ReportableError, Equatable {
     public var message: String
     public var hint: String
 
@@ -266,7 +269,7 @@ public struct AWSTargetError: Error, CustomStringConvertible, Equatable {
         self.hint = hint
     }
 
-    public var description: String { "\(message)\nhint: \(hint)" }
+    public var problem: Problem { Problem(message, hint: hint) }
 }
 
 extension AWSError {

@@ -1,21 +1,22 @@
+import Errors
 import Foundation
 import Manifest
 
 /// Why a command list stopped: the command, its status and the last line it printed.
-struct CommandFailure: Error {
+struct CommandFailure: ReportableError {
     var command: String
     var status: Int32
     var lastLine: String?
 
-    /// One line for the action's summary; a missing tool gets a hint.
-    var summary: String {
+    /// A missing tool gets a hint.
+    var problem: Problem {
         let short = command.split(separator: "\n").first.map(String.init) ?? command
         if status == 127 {
             let tool = short.split(separator: " ").first.map(String.init) ?? short
-            return "`\(tool)` is not installed on this machine (`\(short)` exited with 127); "
-                + "hint: install it, or skip it when running locally"
+            return Problem("`\(tool)` is not installed on this machine (`\(short)` exited with 127)",
+                           hint: "install it, or skip it when running locally")
         }
-        return "`\(short)` exited with \(status)" + (lastLine.map { ": \($0)" } ?? "")
+        return Problem("`\(short)` exited with \(status)" + (lastLine.map { ": \($0)" } ?? ""))
     }
 }
 

@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import Manifest
 #if canImport(Glibc)
@@ -103,17 +104,7 @@ final class LocalEngine: @unchecked Sendable {
         guard let waiting = try records(pipeline).first(where: { record in
             record.snapshot.waitingApprovals.contains { $0.stage == stageName }
         }) else {
-            let latest = try records(pipeline).first
-            // Scripts converge: answering again what the latest execution was already answered is a no-op.
-            let answered = latest?.snapshot.stages.first { $0.name == stageName }?.actions
-                .first { $0.name == StageName.approvalAction(environment) }
-            if let latest, let answered, answered.state == (approve ? .succeeded : .rejected) {
-                console.line("Execution \(latest.snapshot.id) already passed this approval (\(answered.summary ?? answered.state.rawValue)).")
-                return latest.snapshot
-            }
-            throw LocalTargetError("no approval is waiting for \(environment) in pipeline \(pipeline)",
-                                   hint: latest.map { "the latest execution is \($0.snapshot.state.rawValue); `status` shows where it is" }
-                                       ?? "the pipeline has not run: `push` or `release` first")
+            throw try nothingWaiting(pipeline, environment: environment)
         }
         let id = waiting.snapshot.id
         let lock = try FileLock(store.executionDirectory(pipeline, id).appendingPathComponent("lock"))
@@ -231,6 +222,32 @@ final class LocalEngine: @unchecked Sendable {
         }
     }
 
+    /// Why no approval waits for `environment` (no such stage, no approval there, answered
+    /// already, not reached), and where one is waiting instead.
+    private func nothingWaiting(_ pipeline: String, environment: String) throws -> LocalTargetError {
+        let records = try records(pipeline)
+        guard let latest = records.first?.snapshot else {
+            return LocalTargetError("pipeline \(pipeline) has not run, so no approval is waiting", hint: "`push` or `release` first")
+        }
+        let hint = WaitingApproval.hint(waitingFor: records.flatMap(\.snapshot.waitingApprovals).map(\.environment),
+                                        otherwise: "no approval is waiting anywhere; `status` shows where run \(latest.id) is")
+        guard let stage = latest.stages.first(where: { $0.name == StageName.deploy(environment) }) else {
+            return LocalTargetError("pipeline \(pipeline) as last pushed has no stage \(environment)", hint: hint)
+        }
+        guard let approval = stage.actions.first(where: { $0.name == StageName.approvalAction(environment) }) else {
+            return LocalTargetError("stage \(environment) has no manual approval (`approval on \(environment)` adds one, then `push`)", hint: hint)
+        }
+        switch approval.state {
+        case .succeeded, .rejected:
+            let verdict = approval.state == .succeeded ? "approved" : "rejected"
+            return LocalTargetError("the approval for \(environment) in run \(latest.id) was already \(verdict)"
+                                    + (approval.summary.map { " (\($0))" } ?? ""), hint: hint)
+        default:
+            let run = latest.state.isFinal ? "ended \(latest.state.rawValue.lowercased()) before" : "has not reached"
+            return LocalTargetError("run \(latest.id) \(run) the approval for \(environment)", hint: hint)
+        }
+    }
+
     /// Who answers an approval: the login name, as CodePipeline records the IAM identity.
     static var userName: String {
         let environment = ProcessInfo.processInfo.environment
@@ -240,11 +257,7 @@ final class LocalEngine: @unchecked Sendable {
     }
 
     static func oneLine(_ error: Error) -> String {
-        switch error {
-        case let failure as CommandFailure: return failure.summary
-        case let local as LocalTargetError: return local.message + (local.hint.map { "; hint: \($0)" } ?? "")
-        default: return "\(error)".replacingOccurrences(of: "\n", with: "; ")
-        }
+        (error as? any ReportableError)?.problem.oneLine ?? "\(error)".replacingOccurrences(of: "\n", with: "; ")
     }
 
     // MARK: Actions

@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import Manifest
 #if canImport(Glibc)
@@ -125,7 +126,7 @@ final class FileLock {
 }
 
 /// A failure of the local target, said with a hint when there is one.
-public struct LocalTargetError: Error, CustomStringConvertible {
+public struct LocalTargetError: ReportableError {
     public var message: String
     public var hint: String?
 
@@ -134,5 +135,5 @@ public struct LocalTargetError: Error, CustomStringConvertible {
         self.hint = hint
     }
 
-    public var description: String { message + (hint.map { "\nhint: \($0)" } ?? "") }
+    public var problem: Problem { Problem(message, hint: hint) }
 }

@@ -38,16 +38,25 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
             warnAboutMissingPrograms(plan, workspaceRoot: pipeline.workspaceRoot, ui: ui)
         }
         if options.dryRun { return .planned }
+        // As on AWS, nothing changes unasked; a script's answer is `--yes` (the shell says so).
+        if !options.assumeYes {
+            guard ui.isInteractive, await ui.confirm("Record pipeline \(plan.name) and start a run?") else { return .planned }
+        }
         if recorded != plan {
             try store.prepare()
             try store.write(plan, to: store.definitionFile(plan.name))
         }
         let snapshot = try await engine.start(plan, trigger: "push")
-        return .deployed(executionID: snapshot.id)
+        return .deployed(executionID: snapshot.id, settled: snapshot)
     }
 
     public func release(_ pipeline: PipelineContext) async throws -> String {
         try await engine.start(try pushedDefinition(pipeline), trigger: "release").id
+    }
+
+    public func differsFromPushed(_ pipeline: PipelineContext) async throws -> Bool {
+        guard let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else { return false }
+        return try recorded != pipeline.plan()
     }
 
     /// Says before the execution what its Build will fail on: programs the buildspec runs that this machine lacks.

@@ -1,3 +1,4 @@
+import Errors
 import Manifest
 
 // The pipeline both targets run, computed once: what Copilot's internal/pkg/deploy/pipeline.go
@@ -109,11 +110,11 @@ public struct PlanInput: Sendable {
 }
 
 /// Why a manifest has no plan.
-public struct PlanError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct PlanError: ReportableError, Equatable, Sendable {
     public var message: String
     public var hint: String?
 
-    public var description: String { message + (hint.map { "\nhint: \($0)" } ?? "") }
+    public var problem: Problem { Problem(message, hint: hint) }
 }
 
 extension PipelinePlan {

@@ -14,6 +14,14 @@ public struct WaitingApproval: Equatable, Sendable {
     }
 }
 
+extension WaitingApproval {
+    /// The hint of an `approve`/`reject` that found nothing to answer: where an approval waits
+    /// instead (the first of `environments`), or what to look at when none does.
+    static func hint(waitingFor environments: [String], otherwise: String) -> String {
+        environments.first.map { "an approval is waiting for \($0): `approve \($0)` or `reject \($0)`" } ?? otherwise
+    }
+}
+
 extension ExecutionSnapshot {
     /// Approvals waiting for `approve`/`reject`, in stage order.
     public var waitingApprovals: [WaitingApproval] {
