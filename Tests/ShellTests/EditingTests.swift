@@ -134,7 +134,7 @@ final class EditingTests: XCTestCase {
         ], files: [Self.pipeline, "copilot/pipelines/hotfix/manifest.yml"])
     }
 
-    func testAFailingScriptLeavesEveryFileAsItWas() throws {
+    func testAFailingScriptKeepsWhatItSavedAndPutsBackWhatCameAfter() throws {
         try assertGolden("rollback", fixture: .quickstartWith(["setup.sluice": """
             source set github acme/api
             stage add test

@@ -138,7 +138,7 @@ extension CommandTable {
                     help: "Checks the manifest: required fields, known providers, stages naming environments of the workspace, deployments' depends_on. Errors fail the command; warnings do not.",
                     example: "validate", run: DocumentCommands.validate),
         CommandSpec(["save"], summary: "write the edits to the manifest",
-                    help: "Writes the manifest (and, for a new pipeline, its buildspec, as one unit) atomically. Refuses, writing nothing, when the file changed on disk since it was read (another sluice or an editor saved it).",
+                    help: "Writes the manifest (and, for a new pipeline, its buildspec, as one unit) atomically. Refuses, writing nothing, when the file changed on disk since it was read (another sluice or an editor saved it). In a script, `save` commits: if a later command fails, what was saved stays and only later writes are put back (`push` saves first, so it commits too).",
                     example: "save", effect: .changesWorkspace, run: DocumentCommands.save),
         CommandSpec(["undo"], summary: "take back the last edit",
                     help: "Restores the manifest as it was before the last editing command.",

@@ -34,8 +34,9 @@ final class Recorder {
         do {
             try session.commit([session.overwrite(url, with: Data(text.utf8))])
         } catch {
-            throw ShellError.failure("cannot write the recording \(displayPath): \((error as? ManifestError)?.message ?? session.message(of: error))",
-                                     hint: "check the directory exists and is writable")
+            let manifestError = error as? ManifestError
+            throw ShellError.failure("cannot write the recording \(displayPath): \(manifestError?.message ?? session.message(of: error))",
+                                     hint: manifestError?.hint ?? "check the directory exists and is writable")
         }
     }
 }

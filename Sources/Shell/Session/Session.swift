@@ -12,8 +12,9 @@ public final class Session: @unchecked Sendable {
     public enum Mode: Sendable {
         /// A person at the prompt: edits accumulate until `save`.
         case interactive
-        /// A script (file, `-c`, stdin, one command): edits are written when it ends
-        /// successfully; a failure puts every file back as it was.
+        /// A script (file, `-c`, stdin, one command): edits are written at `save` (and by
+        /// `push`, which saves first) and when it ends successfully; a failure puts back only
+        /// what it wrote since its last save.
         case script
     }
 
@@ -168,7 +169,8 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Runs a whole script as its own transaction: on success pending edits are saved
-    /// (or "unchanged" said); on failure every file the script wrote is put back.
+    /// (or "unchanged" said); on failure every file the script wrote since its last save is
+    /// put back, and each is named.
     public func runScript(_ text: String, file: String) async -> Outcome {
         await transaction { await self.run(text: text, file: file) }
     }
@@ -215,7 +217,13 @@ public final class Session: @unchecked Sendable {
         if outcome == .success {
             journal?.forget()
         } else if let journal {
+            // What `save` (or `push`) wrote is committed and stays; only later writes go back.
             for sentence in journal.rollback(workspaceFiles) { output.diagnostic(sentence) }
+            if let open = pipeline, open.isDirty {
+                output.diagnostic(open.pendingBuildspec != nil
+                    ? "not saved: the new pipeline \(open.name) (\(open.files.manifestPathInWorkspace) was not written)"
+                    : "not saved: the edits to \(open.files.manifestPathInWorkspace) after its last save")
+            }
         }
         output.flush()
         return outcome
