@@ -5,8 +5,8 @@ import Glibc
 import TestSupport
 import XCTest
 
-/// Nothing lost on the local target (issue 12): what a script saved stays when a later
-/// command fails.
+/// Nothing lost and nothing left running on the local target (issue 12): what a script saved
+/// stays when a later command fails; however sluice ends, a run's processes end with it.
 extension LocalEndToEndTests {
     /// The issue's script: `save` and `push` commit, so the failing `watch` puts nothing back,
     /// and `logs test` (which the failure's hint suggests) finds the pipeline and its runs.
@@ -37,5 +37,59 @@ extension LocalEndToEndTests {
         XCTAssertFalse(result.stderr.contains("rolled back: copilot/pipelines/release/manifest.yml"), result.stderr)
         XCTAssertTrue(result.stderr.contains("not saved: the edits to copilot/pipelines/release/manifest.yml after its last save"),
                       result.stderr)
+    }
+
+    /// Real signals to the real binary while the build runs a background child: the child
+    /// ends with sluice, and the run says how sluice ended — Stopped by a signal it could
+    /// answer, Abandoned (found by the next sluice) after SIGKILL or a crash.
+    func testHoweverSluiceEndsTheRunsProcessesEndWithIt() throws {
+        let childFile = home.url.appendingPathComponent("child.pid")
+        try Data("""
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - sleep 300 & echo $! > '\(childFile.path)'
+                  - sleep 300
+
+            """.utf8).write(to: workspace.appendingPathComponent("buildspec.yml"))
+        try commit("a build that leaves a child running")
+        try writePipeline()
+        let cases: [(Int32, String)] = [(SIGTERM, "Stopped"), (SIGHUP, "Stopped"), (SIGQUIT, "Stopped"), (SIGINT, "Stopped"),
+                                        (SIGKILL, "Abandoned"), (SIGSEGV, "Abandoned")]
+        for (index, (signal, state)) in cases.enumerated() {
+            try? FileManager.default.removeItem(at: childFile)
+            let process = try startSluice([index == 0 ? "push" : "release"] + (index == 0 ? ["--yes"] : []))
+            let deadline = Date() + 60
+            var child: pid_t?
+            while child == nil, Date() < deadline {
+                child = (try? String(contentsOf: childFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                if child == nil { Thread.sleep(forTimeInterval: 0.05) }
+            }
+            let pid = try XCTUnwrap(child, "signal \(signal): the build never started its child")
+            XCTAssertEqual(kill(pid, 0), 0, "the child should be running")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal, "signal \(signal)")
+            if signal != SIGSEGV {  // a crash: Swift's runtime may end it by another signal
+                XCTAssertEqual(process.terminationStatus, signal, "sluice should end by the signal it was sent")
+            }
+            let gone = Date() + 20
+            while kill(pid, 0) == 0, Date() < gone { Thread.sleep(forTimeInterval: 0.05) }
+            XCTAssertNotEqual(kill(pid, 0), 0, "signal \(signal): the build's child \(pid) outlived sluice")
+            if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+
+            let status = try statusJSON()
+            XCTAssertEqual(status["state"] as? String, state, "signal \(signal)")
+            let build = (status["stages"] as? [[String: Any]])?.first { $0["name"] as? String == "Build" }
+            let action = (build?["actions"] as? [[String: Any]])?.first
+            let summary = action?["summary"] as? String ?? ""
+            XCTAssertEqual(action?["state"] as? String, state, "signal \(signal)")
+            if state == "Stopped" {
+                XCTAssertTrue(summary.hasPrefix("stopped: sluice received SIG"), summary)
+            } else {
+                XCTAssertTrue(summary.contains("ended while this ran"), summary)
+            }
+        }
     }
 }

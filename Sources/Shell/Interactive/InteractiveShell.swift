@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -105,22 +106,32 @@ public final class InteractiveShell {
         return isYes(answer)
     }
 
-    /// Runs `entry` in a task and waits on this thread, cancelling the task on Ctrl-C.
+    /// Runs `entry` in a task and waits on this thread, cancelling the task on Ctrl-C — or on
+    /// SIGTERM/SIGHUP/SIGQUIT, after which sluice ends by that signal.
     private func runCancellably(_ entry: String) {
         let finished = DispatchSemaphore(value: 0)
         let session = self.session
+        TerminalSignals.commandRunning.store(true, ordering: .relaxed)
         let task = Task.detached {
             await session.run(entry: entry)
             finished.signal()
         }
         var cancelled = false
+        var termination: Int32?
         while finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if termination == nil, let signal = TerminalSignals.takeTermination() {
+                termination = signal
+                Interruption.record(signal)
+                task.cancel()
+            }
             if TerminalSignals.takeInterrupt() && !cancelled {
                 cancelled = true
                 task.cancel()
             }
         }
+        TerminalSignals.commandRunning.store(false, ordering: .relaxed)
         _ = TerminalSignals.takeInterrupt()
+        if let signal = termination ?? TerminalSignals.takeTermination() { TerminalSignals.end(by: signal) }
     }
 
     private func write(_ text: String) {
