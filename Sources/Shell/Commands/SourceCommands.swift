@@ -9,28 +9,53 @@ enum SourceCommands {
                                    at: invocation.location(of: "SECRET"))
         }
         let repository = try RepositoryURL.gitHub(invocation.required("REPO"), at: invocation.location(of: "REPO"))
-        try set(.gitHub, repository: repository, invocation, session)
+        var secret = invocation["SECRET"]
+        if let given = secret, Secrets.looksLikeToken(given) {
+            secret = try await secretName(keeping: given, repository: repository, invocation, session)
+        }
+        try set(.gitHub, repository: repository, accessTokenSecret: secret, invocation, session)
+    }
+
+    /// A token given where the name of its secret belongs. The manifest is meant to be
+    /// committed, so the token never goes there: the AWS target keeps it in Secrets Manager as
+    /// Copilot's `pipeline init` names it (`github-token-APP-REPO`) and the manifest names that
+    /// secret; the local target keeps no secrets, so it is refused, saying what to do.
+    private static func secretName(keeping token: String, repository: String, _ invocation: Invocation,
+                                   _ session: Session) async throws -> String {
+        let application = try session.requireWorkspace().application
+        let name = "github-token-\(application)-\(RepositoryName.lastComponent(repository))"
+        guard case .aws = session.targetChoice else {
+            throw ShellError.failure("token-secret takes the name of a Secrets Manager secret holding the token, not the token: "
+                                        + "sluice never writes a token into the manifest, which is meant to be committed",
+                                     hint: "store the token in Secrets Manager as \(name) and write `token-secret \(name)`; "
+                                        + "or `target aws` first, and sluice stores the token given here for you",
+                                     at: invocation.location(of: "SECRET"))
+        }
+        let created = try await session.awsTarget().storeGitHubToken(token, as: name, application: application)
+        session.output.line("\(created ? "stored the GitHub token in" : "put the GitHub token in the existing") "
+            + "Secrets Manager secret \(name); the manifest names the secret")
+        return name
     }
 
     static func setCodeCommit(_ invocation: Invocation, _ session: Session) async throws {
         let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: session.awsRegion,
                                                       at: invocation.location(of: "REPO"))
-        try set(.codeCommit, repository: repository, invocation, session)
+        try set(.codeCommit, repository: repository, accessTokenSecret: nil, invocation, session)
     }
 
     static func setBitbucket(_ invocation: Invocation, _ session: Session) async throws {
         let repository = try RepositoryURL.bitbucket(invocation.required("REPO"), at: invocation.location(of: "REPO"))
-        try set(.bitbucket, repository: repository, invocation, session)
+        try set(.bitbucket, repository: repository, accessTokenSecret: nil, invocation, session)
     }
 
-    private static func set(_ provider: SourceProvider, repository: String, _ invocation: Invocation,
+    private static func set(_ provider: SourceProvider, repository: String, accessTokenSecret: String?, _ invocation: Invocation,
                             _ session: Session) throws {
         let branch = invocation["BRANCH"]
         try session.edit("source: \(provider) \(repository)\(branch.map { " (branch \($0))" } ?? "")",
                          unchanged: "source is \(provider) \(repository)",
                          source: SourceSetting(provider: provider, repository: repository, branch: branch)) {
             try $0.setSource(provider: provider, repository: repository, branch: branch,
-                             connectionName: invocation["CONNECTION"], accessTokenSecret: invocation["SECRET"])
+                             connectionName: invocation["CONNECTION"], accessTokenSecret: accessTokenSecret)
         }
     }
 

@@ -29,7 +29,7 @@ extension CommandTable {
                     [.positional("REPO", .repository), .option(["branch"], "BRANCH", .name),
                      .option(["connection"], "CONNECTION", .name), .option(["token-secret"], "SECRET", .name)],
                     summary: "track a GitHub repository",
-                    help: "Sets the source to GitHub. REPO is OWNER/REPO or https://github.com/OWNER/REPO; the branch defaults to main. `connection NAME` uses a CodeStar connection (the default Copilot creates); `token-secret NAME` uses a personal access token kept in Secrets Manager (GitHub v1).",
+                    help: "Sets the source to GitHub. REPO is OWNER/REPO or https://github.com/OWNER/REPO; the branch defaults to main. `connection NAME` uses a CodeStar connection (the default Copilot creates); `token-secret NAME` uses a personal access token kept in the Secrets Manager secret NAME (GitHub v1); given the token itself, the AWS target stores it there as github-token-APP-REPO and the manifest gets that name, while the local target refuses it: no file sluice writes ever holds a token.",
                     example: "source set github https://github.com/OWNER/REPO", effect: .changesWorkspace,
                     run: SourceCommands.setGitHub),
         CommandSpec(["source", "set", "codecommit"], [.positional("REPO", .repository), .option(["branch"], "BRANCH", .name)],

@@ -236,6 +236,7 @@ public final class Session: @unchecked Sendable {
         }
         let arguments = try command.words.map { try $0.expanded(with: variables) }
         let invocation = try table.bind(arguments)
+        try refuseTokens(invocation)
         do {
             try await invocation.spec.run(invocation, self)
         } catch var error as ShellError {
@@ -251,6 +252,19 @@ public final class Session: @unchecked Sendable {
         if invocation.spec.effect == .changesWorkspace {
             try recorder?.append(invocation, session: self)
         }
+    }
+
+    /// A command that changes the workspace writes its arguments to files (the manifest, the
+    /// target's state, a recording): one holding a token-like value is refused. The one place
+    /// a token is taken, `source set github … token-secret`, keeps it in Secrets Manager.
+    private func refuseTokens(_ invocation: Invocation) throws {
+        guard invocation.spec.effect == .changesWorkspace else { return }
+        let secret = invocation.argument("SECRET")
+        guard let leak = invocation.arguments.first(where: { $0 != secret && Secrets.containsToken($0.text) }) else { return }
+        throw ShellError.failure("'\(Secrets.redacted(leak.text))' holds what looks like a token, and sluice never writes a token to a file",
+                                 hint: "keep it in Secrets Manager or Parameter Store and let the build read it by name "
+                                    + "(a buildspec's env.secrets-manager or env.parameter-store)",
+                                 at: leak.location)
     }
 
     /// How this session's writes reach the workspace: under the lock every sluice on it shares.
