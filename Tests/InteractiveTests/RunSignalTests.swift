@@ -17,19 +17,11 @@ final class RunSignalTests: PseudoTerminalTestCase {
             let shell = try start()
             try shell.expectPrompt()
             shell.send(index == 0 ? "push --yes\r" : "release\r")
-            let deadline = Date() + 60
-            var child: pid_t?
-            while child == nil, Date() < deadline {
-                child = (try? String(contentsOf: childFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-                if child == nil { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            let pid = try XCTUnwrap(child, "the build never started its child")
+            let pid = try XCTUnwrap(ProcessWatch.pid(writtenTo: childFile), "the build never started its child")
             shell.signal(signal)
             XCTAssertEqual(try shell.waitForExit(timeout: 30), 128 + signal)
             assertCooked(shell.terminalSettings(), "after signal \(signal) during a run")
-            let gone = Date() + 20
-            while kill(pid, 0) == 0, Date() < gone { Thread.sleep(forTimeInterval: 0.05) }
-            XCTAssertNotEqual(kill(pid, 0), 0, "signal \(signal): the build's child outlived sluice")
+            XCTAssertTrue(ProcessWatch.ends(pid), "signal \(signal): the build's child outlived sluice")
             if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
 
             let status = try runProcess(sluiceBinary, ["status", "--json"], environment: ["HOME": home.path, "NO_COLOR": "1"],

@@ -60,13 +60,7 @@ extension LocalEndToEndTests {
         for (index, (signal, state)) in cases.enumerated() {
             try? FileManager.default.removeItem(at: childFile)
             let process = try startSluice([index == 0 ? "push" : "release"] + (index == 0 ? ["--yes"] : []))
-            let deadline = Date() + 60
-            var child: pid_t?
-            while child == nil, Date() < deadline {
-                child = (try? String(contentsOf: childFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-                if child == nil { Thread.sleep(forTimeInterval: 0.05) }
-            }
-            let pid = try XCTUnwrap(child, "signal \(signal): the build never started its child")
+            let pid = try XCTUnwrap(ProcessWatch.pid(writtenTo: childFile), "signal \(signal): the build never started its child")
             XCTAssertEqual(kill(pid, 0), 0, "the child should be running")
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
@@ -74,9 +68,7 @@ extension LocalEndToEndTests {
             if signal != SIGSEGV {  // a crash: Swift's runtime may end it by another signal
                 XCTAssertEqual(process.terminationStatus, signal, "sluice should end by the signal it was sent")
             }
-            let gone = Date() + 20
-            while kill(pid, 0) == 0, Date() < gone { Thread.sleep(forTimeInterval: 0.05) }
-            XCTAssertNotEqual(kill(pid, 0), 0, "signal \(signal): the build's child \(pid) outlived sluice")
+            XCTAssertTrue(ProcessWatch.ends(pid), "signal \(signal): the build's child \(pid) outlived sluice")
             if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
 
             let status = try statusJSON()
