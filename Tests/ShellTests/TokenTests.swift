@@ -79,4 +79,18 @@ final class TokenTests: XCTestCase {
         XCTAssertEqual(replaced["SecretString"] as? String, Self.otherToken)
         XCTAssertEqual(files(holding: "github_pat_", in: sandbox), [])
     }
+
+    /// A token written into the manifest by hand is an error where it stands (it was "valid").
+    func testAHandWrittenTokenInTheManifestFailsValidation() throws {
+        let manifest = WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"]!
+            .replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: \(Self.token)\n")
+        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest,
+                                                   "copilot/buildspec.yml": WorkspaceSafetyTests.savedPipeline["copilot/buildspec.yml"]!]))
+        let line = manifest.components(separatedBy: "\n").firstIndex { $0.contains("access_token_secret") }! + 1
+        let result = try sandbox.run(.sluice("validate"))
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue((result.stdout + result.stderr).contains("copilot/pipeline.yml:\(line):26: error: access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it"),
+                      result.stdout + result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains(Self.token))
+    }
 }

@@ -1,3 +1,4 @@
+import Manifest
 import Targets
 #if canImport(Glibc)
 import Glibc

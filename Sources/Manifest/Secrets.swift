@@ -1,5 +1,7 @@
 /// Recognises token-like text (GitHub and similar credentials) so it is never echoed by
-/// `--echo`, written by `record`, printed in a message or kept in history.
+/// `--echo`, written by `record` or an edit, printed in a message, kept in history or taken
+/// by the validator for a secret's name. In `Manifest`, the lowest module both the shell and
+/// the validator read.
 public enum Secrets {
     /// What a redacted token shows instead.
     public static let mask = "<redacted>"
