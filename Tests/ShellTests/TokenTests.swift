@@ -68,6 +68,8 @@ final class TokenTests: XCTestCase {
                       result.stdout)
         XCTAssertTrue(sandbox.read("copilot/pipeline.yml")?.contains("access_token_secret: github-token-demo-api") == true)
         XCTAssertEqual(files(holding: "ghp_", in: sandbox), [], "a file sluice wrote holds the token")
+        XCTAssertTrue(sandbox.read("setup.sluice")?.hasSuffix("\nsource set github acme/api token-secret github-token-demo-api\n") == true,
+                      sandbox.read("setup.sluice") ?? "(no recording)")
         let stored = try cli.json(["secretsmanager", "get-secret-value", "--secret-id", "github-token-demo-api"])
         XCTAssertEqual(stored["SecretString"] as? String, Self.token)
 

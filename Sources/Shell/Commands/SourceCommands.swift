@@ -11,7 +11,10 @@ enum SourceCommands {
         let repository = try RepositoryURL.gitHub(invocation.required("REPO"), at: invocation.location(of: "REPO"))
         var secret = invocation["SECRET"]
         if let given = secret, Secrets.looksLikeToken(given) {
-            secret = try await secretName(keeping: given, repository: repository, invocation, session)
+            let name = try await secretName(keeping: given, repository: repository, invocation, session)
+            // A recording replays the command with the secret's name.
+            session.recordedInstead = invocation.replacing("SECRET", with: name)
+            secret = name
         }
         try set(.gitHub, repository: repository, accessTokenSecret: secret, invocation, session)
     }

@@ -2,8 +2,7 @@ import Foundation
 import Manifest
 
 /// `record FILE`: every successful command that changes the workspace, written as a
-/// replayable script (expanded and quoted, so it needs no variables). A command with a
-/// token-like argument is left out, with a comment saying so: secrets never reach disk.
+/// replayable script (expanded and quoted, so it needs no variables).
 final class Recorder {
     let url: URL
     /// How the file was named in the `record` command, for messages.
@@ -21,12 +20,10 @@ final class Recorder {
         try write(session: session)
     }
 
+    /// Tokens never get here: the session refuses a command that would write one, and
+    /// `source set github … token-secret TOKEN` is recorded with the secret's name.
     func append(_ invocation: Invocation, session: Session) throws {
-        if invocation.arguments.contains(where: { Secrets.containsToken($0.text) }) {
-            text += "# `\(invocation.spec.name)` not recorded: it had a secret-looking argument\n"
-        } else {
-            text += invocation.scriptLine + "\n"
-        }
+        text += invocation.scriptLine + "\n"
         try write(session: session)
     }
 

@@ -46,6 +46,9 @@ public final class Session: @unchecked Sendable {
     /// `whoami`'s AWS target while the local target is chosen, kept the same way.
     var defaultAWSTarget: AWSTarget?
     var recorder: Recorder?
+    /// What the running command asks `record` to write instead of itself (a token replaced by
+    /// its secret's name); taken once the command succeeds.
+    var recordedInstead: Invocation?
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?
     /// `run FILE` nesting, bounded so a script that runs itself stops.
@@ -237,6 +240,7 @@ public final class Session: @unchecked Sendable {
         let arguments = try command.words.map { try $0.expanded(with: variables) }
         let invocation = try table.bind(arguments)
         try refuseTokens(invocation)
+        recordedInstead = nil
         do {
             try await invocation.spec.run(invocation, self)
         } catch var error as ShellError {
@@ -250,7 +254,7 @@ public final class Session: @unchecked Sendable {
             throw ShellError.failure(message(of: error), hint: hint(of: error), at: invocation.location)
         }
         if invocation.spec.effect == .changesWorkspace {
-            try recorder?.append(invocation, session: self)
+            try recorder?.append(recordedInstead ?? invocation, session: self)
         }
     }
 
