@@ -55,6 +55,12 @@ PY
     command -v aws >/dev/null 2>&1 && command -v cfn-lint >/dev/null 2>&1 || fail "aws or cfn-lint is not on PATH after installing them."
 }
 
+# A pipeline's CDK override runs with Node.js and npm; the tests run one (with a stand-in toolkit).
+ensure_node() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+    apt_install "Node.js or npm" nodejs npm
+}
+
 # The release binary: what scripts/install installs, scripts/package archives and the benchmarks
 # measure (one build, in .build-release, so it never disturbs the debug build). The Swift runtime
 # is linked statically: the binary runs without the toolchain, and starts faster. The commit

@@ -1,5 +1,24 @@
 import Foundation
 
+/// Copilot's two pipeline types (`pipeline init --pipeline-type`): one deploys the workspace's services
+/// and jobs, the other its environments.
+public enum PipelineKind: String, CaseIterable, Sendable {
+    case workloads
+    case environments
+
+    /// The deployment each stage of an Environments pipeline has.
+    public static let environmentDeploymentName = "deploy-env"
+
+    /// Copilot writes no type into a pipeline's files: a pipeline whose stages deploy `deploy-env` is an
+    /// Environments pipeline, and before it has stages, one whose buildspec packages environments.
+    public static func of(_ manifest: PipelineManifest, buildspec: @autoclosure () -> String?) -> PipelineKind {
+        if !manifest.stages.isEmpty {
+            return manifest.stages.contains { $0.deployments.contains { $0.name == environmentDeploymentName } } ? .environments : .workloads
+        }
+        return buildspec()?.contains("copilot-linux env package") == true ? .environments : .workloads
+    }
+}
+
 /// The files `copilot pipeline init` would write for a new pipeline: Copilot's commented manifest
 /// template and the workloads buildspec that packages every service and job for each stage.
 public enum PipelineScaffold {
@@ -11,11 +30,19 @@ public enum PipelineScaffold {
     /// A new pipeline `name` at `files` (nothing is written: the manifest document saves itself, creating
     /// its file; the buildspec text is for the caller to write next to it). With no `source`, the
     /// repository is left empty for `source set` to fill (validation says so until then).
-    public static func make(name: String, files: PipelineFiles, workspace: Workspace,
-                            source: Source? = nil, stages: [String] = []) throws -> (manifest: ManifestDocument, buildspec: String) {
-        let text = manifest(name: name, source: source ?? Source(provider: .gitHub, properties: SourceProperties(branch: "main")),
-                            stages: stages)
-        return (try ManifestDocument(text: text, path: files.manifest), buildspec(manifestPath: files.manifestPathInWorkspace))
+    public static func make(name: String, files: PipelineFiles, workspace: Workspace, source: Source? = nil, stages: [String] = [],
+                            kind: PipelineKind = .workloads) throws -> (manifest: ManifestDocument, buildspec: String) {
+        var document = try ManifestDocument(text: manifest(name: name, source: source ?? Source(provider: .gitHub, properties: SourceProperties(branch: "main")),
+                                                           stages: stages), path: files.manifest)
+        switch kind {
+        case .workloads:
+            return (document, buildspec(manifestPath: files.manifestPathInWorkspace))
+        case .environments:
+            for stage in stages {
+                _ = try document.addDeployment(environmentDeployment(application: workspace.application, environment: stage), stage: stage)
+            }
+            return (document, environmentsBuildspec(manifestPath: files.manifestPathInWorkspace))
+        }
     }
 
     /// Copilot's `cicd/pipeline.yml` template filled in: properties in alphabetical order as Copilot's
@@ -74,35 +101,9 @@ public enum PipelineScaffold {
     /// every service and job of the workspace into ./infrastructure, the artifact the deploy stages read.
     public static func buildspec(manifestPath: String) -> String {
         let workloads = [("svc", "services", "svcs"), ("job", "jobs", "jobs")]
-        return """
-        # Buildspec runs in the build stage of your pipeline.
-        version: 0.2
-        phases:
-          install:
-            runtime-versions:
-              ruby: 3.1
-            commands:
-              - echo "cd into $CODEBUILD_SRC_DIR"
-              - cd $CODEBUILD_SRC_DIR
-              # Use the copilot on PATH when it is of the version line that wrote this file (\(copilotVersionLine)),
-              # as on a machine where Copilot is installed; download that version otherwise.
-              - >
-                if command -v copilot >/dev/null 2>&1 && copilot --version | grep -q 'version: \(copilotVersionLine.replacingOccurrences(of: ".", with: "\\."))\\.'; then
-                  ln -sf "$(command -v copilot)" ./copilot-linux;
-                else
-                  wget -q https://ecs-cli-v2-release.s3.amazonaws.com/copilot-linux-\(copilotVersion) -O ./copilot-linux && chmod +x ./copilot-linux;
-                fi
-          build:
-            commands:
-              - echo "Run your tests"
-              # - make test
-          post_build:
-            commands:
-              - ls -l
-              - export COLOR="false"
+        return buildspec(title: "Buildspec runs in the build stage of your pipeline.", runtimeVersions: true, postBuild: """
               # The environments this pipeline deploys to, in stage order.
-              - pipeline=$(cat $CODEBUILD_SRC_DIR/\(manifestPath) | ruby -ryaml -rjson -e 'puts JSON.pretty_generate(YAML.load(ARGF))')
-              - pl_envs=$(echo $pipeline | jq -r '.stages[].name')
+        \(readingStages(manifestPath, into: "pl_envs"))
         \(workloads.map(listing).joined(separator: "\n"))
               # Raise error if no services or jobs are found.
               - >
@@ -117,12 +118,84 @@ public enum PipelineScaffold {
                   tag=$(echo ${CODEBUILD_BUILD_ID##*:}-$env | sed 's/:/-/g' | rev | cut -c 1-128 | rev)
         \(workloads.map(packaging).joined(separator: "\n"))
                 done;
+        """)
+    }
+
+    /// What both buildspecs share, Copilot's: the install phase (with ruby 3.1 for the workloads one), an
+    /// empty build phase for the user's tests, and a post_build phase that packages into ./infrastructure.
+    private static func buildspec(title: String, runtimeVersions: Bool, postBuild: String) -> String {
+        """
+        # \(title)
+        version: 0.2
+        phases:
+          install:
+        \(runtimeVersions ? "    runtime-versions:\n      ruby: 3.1\n" : "")    commands:
+        \(installCommands)
+          build:
+            commands:
+              - echo "Run your tests"
+              # - make test
+          post_build:
+            commands:
+              - ls -l
+              - export COLOR="false"
+        \(postBuild)
               - ls -lah ./infrastructure
         artifacts:
           files:
             - "infrastructure/*"
 
         """
+    }
+
+    /// The post_build lines that read the manifest's stage names into `$variable` (its environments, in order).
+    private static func readingStages(_ manifestPath: String, into variable: String) -> String {
+        ["      - pipeline=$(cat $CODEBUILD_SRC_DIR/\(manifestPath) | ruby -ryaml -rjson -e 'puts JSON.pretty_generate(YAML.load(ARGF))')",
+         "      - \(variable)=$(echo $pipeline | jq -r '.stages[].name')"].joined(separator: "\n")
+    }
+
+    /// The install phase's commands, the same in both buildspecs: into the source, then use the copilot on
+    /// PATH when it is of the version line that wrote the file, as on a machine where Copilot is installed
+    /// (Copilot's own buildspecs always download it).
+    private static var installCommands: String {
+        let line = copilotVersionLine.replacingOccurrences(of: ".", with: "\\.")
+        return ["      - echo \"cd into $CODEBUILD_SRC_DIR\"",
+                "      - cd $CODEBUILD_SRC_DIR",
+                "      # Use the copilot on PATH when it is of the version line that wrote this file (\(copilotVersionLine)),",
+                "      # as on a machine where Copilot is installed; download that version otherwise.",
+                "      - >",
+                "        if command -v copilot >/dev/null 2>&1 && copilot --version | grep -q 'version: \(line)\\.'; then",
+                "          ln -sf \"$(command -v copilot)\" ./copilot-linux;",
+                "        else",
+                "          wget -q https://ecs-cli-v2-release.s3.amazonaws.com/copilot-linux-\(copilotVersion) -O ./copilot-linux && chmod +x ./copilot-linux;",
+                "        fi"].joined(separator: "\n")
+    }
+
+    /// The build stage's buildspec of an Environments pipeline, Copilot's `cicd/env/buildspec.yml`: for every
+    /// environment the manifest at `manifestPath` deploys to, `copilot env package` writes the environment's
+    /// stack template and configuration into ./infrastructure, which the stage's `deploy-env` deploys.
+    public static func environmentsBuildspec(manifestPath: String) -> String {
+        buildspec(title: "Buildspec runs in the build stage of your environment pipeline to generate the environment CloudFormation stack config.",
+                  runtimeVersions: false, postBuild: """
+              - export CI="true"
+        \(readingStages(manifestPath, into: "stages"))
+              # Generate the cloudformation templates.
+              - >
+                for env in $stages; do
+                  ./copilot-linux env package -n $env --output-dir './infrastructure' --upload-assets --force;
+                  if [ $? -ne 0 ]; then
+                    echo "Cloudformation stack and config files were not generated. Please check build logs to see if there was a manifest validation error." 1>&2;
+                    exit 1;
+                  fi
+                done;
+        """)
+    }
+
+    /// What an Environments pipeline's stage deploys: the environment's own stack, from the files
+    /// `copilot env package` writes (Copilot's envPipelineInitializer).
+    public static func environmentDeployment(application: String, environment: String) -> Deployment {
+        Deployment(name: PipelineKind.environmentDeploymentName, stackName: "\(application)-\(environment)",
+                   templatePath: "infrastructure/\(environment).env.yml", templateConfig: "infrastructure/\(environment).env.params.json")
     }
 
     /// The buildspec lines that list the workspace's services or jobs into `$variable`.

@@ -182,13 +182,27 @@ final class AWSTemplateTests: XCTestCase {
         for (name, input) in examples { try write("example-" + name, input) }
         XCTAssertGreaterThan(corpusCount, 40)
 
-        let lint = try runProcess("/usr/bin/env", ["cfn-lint", "--format", "parseable", "--"] + written, timeout: 600)
+        try Self.assertCfnLintFindsNoError(written)
+    }
+
+    /// cfn-lint finds no error in the template `text` (what `show template` printed).
+    static func assertCfnLintFindsNoError(inTemplate text: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let scratch = try TemporaryDirectory("sluice-template")
+        defer { scratch.remove() }
+        let written = scratch.url.appendingPathComponent("template.json")
+        try Data(text.utf8).write(to: written)
+        try assertCfnLintFindsNoError([written.path], file: file, line: line)
+    }
+
+    /// One cfn-lint run over `files`: no error (E…) in any, and every file checked.
+    static func assertCfnLintFindsNoError(_ files: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let lint = try runProcess("/usr/bin/env", ["cfn-lint", "--format", "parseable", "--"] + files, timeout: 600)
         let errors = lint.stdout.split(separator: "\n").map(String.init).filter { line in
             line.split(separator: ":").contains { $0.count > 1 && $0.first == "E" && $0.dropFirst().allSatisfy(\.isNumber) }
         }
-        XCTAssertEqual(errors, [], "cfn-lint errors:\n" + errors.joined(separator: "\n"))
-        XCTAssertEqual(lint.status & 2, 0, "cfn-lint reports errors:\n\(lint.stdout)\(lint.stderr)")
-        XCTAssertEqual(lint.stderr, "", "cfn-lint could not check every file")
+        XCTAssertEqual(errors, [], "cfn-lint errors:\n" + errors.joined(separator: "\n"), file: file, line: line)
+        XCTAssertEqual(lint.status & 2, 0, "cfn-lint reports errors:\n\(lint.stdout)\(lint.stderr)", file: file, line: line)
+        XCTAssertEqual(lint.stderr, "", "cfn-lint could not check every file", file: file, line: line)
     }
 
     /// The corpus's manifests that load and that PipelineValidator finds no error in, by corpus file name.

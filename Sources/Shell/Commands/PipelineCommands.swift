@@ -24,19 +24,32 @@ enum PipelineCommands {
     static func new(_ invocation: Invocation, _ session: Session) async throws {
         let name = invocation.required("NAME")
         let workspace = try session.requireWorkspace()
-        if session.pipeline?.name == name || session.pipeline?.files.name == name {
+        let kind = invocation["TYPE"].flatMap(PipelineKind.init(rawValue:))
+        if let open = session.pipeline, open.name == name || open.files.name == name {
+            try requireKind(kind, of: open, invocation, session)
             session.output.line("unchanged: editing pipeline \(name)")
             return
         }
         try session.requireNoUnsavedEdits(before: "starting another pipeline")
         if let existing = workspace.pipeline(named: name) {
-            session.pipeline = try session.open(existing)
+            let open = try session.open(existing)
+            try requireKind(kind, of: open, invocation, session)
+            session.pipeline = open
             session.forgetHistory()
             session.output.line("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
             return
         }
-        let created = try session.newPipeline(named: name, in: workspace, source: session.defaultSource())
-        session.output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
+        let created = try session.newPipeline(named: name, in: workspace, source: session.defaultSource(), kind: kind ?? .workloads)
+        session.output.line("created \(kind == .environments ? "environments " : "")pipeline \(name) "
+                            + "(\(created.files.manifestPathInWorkspace), written on save)")
+    }
+
+    /// A `type` asked of a pipeline that exists must be its type: a script converges, or says why it cannot.
+    private static func requireKind(_ kind: PipelineKind?, of open: OpenPipeline, _ invocation: Invocation, _ session: Session) throws {
+        let existing = session.kind(of: open)
+        guard let kind, kind != existing else { return }
+        throw ShellError.failure("pipeline \(open.name) exists and deploys \(existing.rawValue), not \(kind.rawValue)",
+                                 hint: "`pipeline new` with another name starts a new \(kind.rawValue) pipeline", at: invocation.location(of: "TYPE"))
     }
 
     static func use(_ invocation: Invocation, _ session: Session) async throws {

@@ -13,10 +13,18 @@ enum StageCommands {
         case ("after"?, let other?): position = .after(other)
         default: position = .end
         }
-        try session.edit("added stage \(environment)", unchanged: "stage \(environment) exists") {
+        // A stage of an Environments pipeline deploys its environment's stack, as `copilot pipeline init` writes it.
+        let deployment = session.pipeline.map(session.kind(of:)) == .environments
+            ? PipelineScaffold.environmentDeployment(application: try session.requireWorkspace().application, environment: environment) : nil
+        try session.edit("added stage \(environment)" + (deployment.map { " (deploys environment stack \($0.stackName ?? ""))" } ?? ""),
+                         unchanged: "stage \(environment) exists") {
             // Without a position, a stage anywhere is what was asked for (setup scripts converge).
-            if case .end = position, $0.manifest.stage(named: environment) != nil { return false }
-            return try $0.addStage(environment, at: position)
+            var changed = false
+            if case .end = position, $0.manifest.stage(named: environment) != nil {} else {
+                changed = try $0.addStage(environment, at: position)
+            }
+            if let deployment { changed = try $0.addDeployment(deployment, stage: environment) || changed }
+            return changed
         }
     }
 

@@ -1,6 +1,8 @@
 // Every command of the shell, in the order `help` lists them. This list is the single
 // source of truth for parsing, help, suggestions and completion.
 
+import Manifest
+
 extension CommandTable {
     /// The shell's commands.
     public static let standard = CommandTable(pipelineCommands + sourceCommands + stageCommands + buildCommands
@@ -10,8 +12,9 @@ extension CommandTable {
         CommandSpec(["pipeline", "ls"], summary: "list the workspace's pipelines",
                     help: "Lists every pipeline of the workspace (the legacy copilot/pipeline.yml and copilot/pipelines/*); `*` marks the one being edited.",
                     example: "pipeline ls", run: PipelineCommands.list),
-        CommandSpec(["pipeline", "new"], [.positional("NAME", .name)], summary: "start a new pipeline and edit it",
-                    help: "Creates a pipeline from Copilot's template (GitHub source, branch main) and makes it the one being edited. The first pipeline of a workspace goes to copilot/pipeline.yml and copilot/buildspec.yml, later ones to copilot/pipelines/NAME/. The files are written by `save` (a script saves when it ends).",
+        CommandSpec(["pipeline", "new"], [.positional("NAME", .name), .option(["type"], "TYPE", .keyword(PipelineKind.allCases.map(\.rawValue)))],
+                    summary: "start a new pipeline and edit it",
+                    help: "Creates a pipeline from Copilot's template (GitHub source, branch main) and makes it the one being edited. The first pipeline of a workspace goes to copilot/pipeline.yml and copilot/buildspec.yml, later ones to copilot/pipelines/NAME/. The files are written by `save` (a script saves when it ends). `type environments` makes Copilot's Environments pipeline: its build packages the environments (`copilot env package`) and each stage `stage add` gives it deploys its environment's stack APP-ENV (deployment deploy-env); the default, `type workloads`, deploys the services and jobs.",
                     example: "pipeline new api-main", effect: .changesWorkspace, run: PipelineCommands.new),
         CommandSpec(["pipeline", "use"], [.positional("NAME", .pipeline)], summary: "edit another pipeline",
                     help: "Makes NAME the pipeline the editing commands act on. Unsaved edits of the current one must be saved (or dropped with `reload`) first.",

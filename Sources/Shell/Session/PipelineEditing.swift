@@ -57,15 +57,23 @@ extension Session {
 
     /// A new pipeline from Copilot's templates, made current; nothing is written until `save`.
     @discardableResult
-    func newPipeline(named name: String, in workspace: Workspace, source: SourceSetting?) throws -> OpenPipeline {
+    func newPipeline(named name: String, in workspace: Workspace, source: SourceSetting?, kind: PipelineKind = .workloads) throws -> OpenPipeline {
         let files = try workspace.filesForNewPipeline(named: name)
         let scaffold = try PipelineScaffold.make(name: name, files: files, workspace: workspace, source: source.map {
             Source(provider: $0.provider, properties: SourceProperties(repository: $0.repository, branch: $0.branch))
-        })
+        }, kind: kind)
         let created = OpenPipeline(files: files, document: scaffold.manifest, pendingBuildspec: scaffold.buildspec)
         pipeline = created
         forgetHistory()
         return created
+    }
+
+    /// Whether `open` deploys workloads or environments (see PipelineKind.of): from its stages, else
+    /// its buildspec beside the manifest (a new pipeline's until saved).
+    func kind(of open: OpenPipeline) -> PipelineKind {
+        PipelineKind.of(open.manifest, buildspec: open.pendingBuildspec
+            ?? (try? TextFile.bytes(at: open.files.buildspec, displayPath: relativePath(open.files.buildspec))).flatMap { $0 }
+            .map { String(decoding: $0, as: UTF8.self) })
     }
 
     /// Applies one edit to the pipeline (creating it first if the workspace has none) and

@@ -15,7 +15,7 @@ extension AWSTarget {
         var input = try await templateInput(pipeline, aws)
         input.isLegacy = try await pipelineStack(pipeline, aws).isLegacy
         do {
-            return try PipelineTemplate.make(input).rendered()
+            return try TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment).rendered()
         } catch let error as AWSTargetError {
             throw AWSTargetError("\(pipeline.manifestPath): \(error.message)", hint: error.hint)
         }

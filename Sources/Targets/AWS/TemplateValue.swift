@@ -9,7 +9,10 @@
 public indirect enum TemplateValue: Equatable, Sendable {
     case string(String)
     case int(Int)
+    /// A JSON number as written (a float from an override's YAML).
+    case number(String)
     case bool(Bool)
+    case null
     case array([TemplateValue])
     case object([(String, TemplateValue)])
 
@@ -17,7 +20,9 @@ public indirect enum TemplateValue: Equatable, Sendable {
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
+        case (.null, .null): return true
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -53,7 +58,9 @@ public indirect enum TemplateValue: Equatable, Sendable {
         switch self {
         case .string(let text): TemplateValue.writeString(text, to: &out)
         case .int(let number): out += String(number)
+        case .number(let text): out += text
         case .bool(let flag): out += flag ? "true" : "false"
+        case .null: out += "null"
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "[\n"

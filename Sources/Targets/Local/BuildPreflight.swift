@@ -8,12 +8,8 @@ import Manifest
 enum BuildPreflight {
     /// Programs the commands of `spec` start that no directory of `searchPath` holds, sorted.
     static func missingPrograms(_ spec: Buildspec, searchPath: String) -> [String] {
-        let directories = searchPath.split(separator: ":").map(String.init)
         let commands = spec.phases.flatMap { $0.commands + $0.finally }
-        let programs = Set(commands.flatMap(programs(in:)))
-        return programs.filter { program in
-            !directories.contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-        }.sorted()
+        return Set(commands.flatMap(programs(in:))).filter { programPath($0, searchPath: searchPath) == nil }.sorted()
     }
 
     /// The first word of each simple command in a shell command line, leaving out shell keywords,
