@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One finished AWS call, for `trace`: never a secret, a token or a signature.
@@ -80,7 +81,18 @@ public final class AWSClient: Sendable {
         switch service.wireProtocol {
         case .json: return try await json(service, operation, input)
         case .query: return try await query(service, operation, input)
+        case .rest: preconditionFailure("\(service.serviceID) is a REST service: call `rest`")
         }
+    }
+
+    /// A REST call (S3): `method` on `path` under the service's endpoint, the payload's SHA-256
+    /// signed in `x-amz-content-sha256` as S3 requires; the response's headers and body as they came.
+    public func rest(_ service: AWSService, _ operation: String, method: String, path: String,
+                     headers: [(name: String, value: String)] = [], body: [UInt8] = []) async throws -> (headers: [(name: String, value: String)], body: [UInt8]) {
+        let digest = SigV4Signer.hex(SHA256.hash(data: body))
+        let response = try await send(service, operation, method: method, path: path, body: body,
+                                      headers: headers + [(name: "x-amz-content-sha256", value: digest)])
+        return (response.headers, response.body)
     }
 
     /// A JSON 1.0/1.1 call: `X-Amz-Target: PREFIX.Operation`, JSON in and out.
@@ -135,7 +147,7 @@ public final class AWSClient: Sendable {
     }
 
     /// Signs, sends and retries; returns a 2xx response or throws an `AWSError`.
-    func send(_ service: AWSService, _ operation: String, body: [UInt8],
+    func send(_ service: AWSService, _ operation: String, method: String = "POST", path: String = "", body: [UInt8],
               headers: [(name: String, value: String)]) async throws -> HTTPResponseParts {
         let endpoint = configuration.endpoint(for: service).value
         guard let url = URLComponents(string: endpoint), let host = url.host, let scheme = url.scheme else {
@@ -146,9 +158,11 @@ public final class AWSClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            var request = AWSHTTPRequest(method: "POST", scheme: scheme, host: host, port: url.port,
-                                         path: url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath,
-                                         headers: headers, body: body)
+            // A REST path goes under the endpoint's own path (without its trailing slash).
+            let fullPath = path.isEmpty ? url.percentEncodedPath
+                : (url.percentEncodedPath.hasSuffix("/") ? String(url.percentEncodedPath.dropLast()) : url.percentEncodedPath) + path
+            var request = AWSHTTPRequest(method: method, scheme: scheme, host: host, port: url.port,
+                                         path: fullPath.isEmpty ? "/" : fullPath, headers: headers, body: body)
             // Sent as signed, so the HTTP client does not write its own.
             request.headers.insert((name: "Host", value: request.authority), at: 0)
             if signs {

@@ -95,6 +95,26 @@ public struct AWSConfiguration: Sendable {
                          servicesSection: servicesSection, configPath: configPath)
     }
 
+    /// The same credentials and endpoints in another region (the application's other regional stacks).
+    public func inRegion(_ other: String, because reason: String) -> AWSConfiguration {
+        AWSConfiguration(profile: profile, region: Resolved(value: other, source: reason), credentials: credentials, askSecret: askSecret,
+                         callObserver: callObserver, explicitEndpoint: explicitEndpoint, environment: environment, profileSettings: profileSettings,
+                         servicesSection: servicesSection, configPath: configPath)
+    }
+
+    /// The same, every call sent to `endpoint` (an S3 bucket's own host).
+    func replacingEndpoint(_ endpoint: String) -> AWSConfiguration {
+        AWSConfiguration(profile: profile, region: region, credentials: credentials, askSecret: askSecret,
+                         callObserver: callObserver, explicitEndpoint: endpoint, environment: environment, profileSettings: profileSettings,
+                         servicesSection: servicesSection, configPath: configPath)
+    }
+
+    /// Whether calls to `service` go to its public AWS endpoint (nothing configured instead).
+    func usesDefaultEndpoint(for service: AWSService) -> Bool {
+        endpoint(for: service).source == Self.defaultEndpointSource
+    }
+    static let defaultEndpointSource = "AWS default"
+
     /// The credentials to sign with now (obtained or refreshed first when needed), with how they were obtained.
     public func currentCredentials() async throws -> ObtainedCredentials {
         try await credentials.obtain(CredentialContext(configuration: self))
@@ -120,8 +140,10 @@ public struct AWSConfiguration: Sendable {
             }
         }
         let region = serviceRegion ?? self.region.value
+        // S3's us-east-1 endpoint is the global one, as botocore resolves it.
+        if service == .s3, region == "us-east-1" { return Resolved(value: "https://s3.amazonaws.com", source: Self.defaultEndpointSource) }
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        return Resolved(value: "https://\(service.endpointPrefix).\(region).\(suffix)", source: "AWS default")
+        return Resolved(value: "https://\(service.endpointPrefix).\(region).\(suffix)", source: Self.defaultEndpointSource)
     }
 }
 

@@ -7,6 +7,8 @@ public struct AWSService: Sendable, Hashable {
         case json(version: String, targetPrefix: String, pascalCaseMembers: Bool = true)
         /// `POST /` with a form-encoded `Action=…&Version=…` body and an XML response.
         case query(apiVersion: String)
+        /// Resources as paths, operations as HTTP methods (S3): see `AWSClient.rest`.
+        case rest
     }
 
     /// botocore's `serviceId`, e.g. `Secrets Manager`.
@@ -60,6 +62,10 @@ public struct AWSService: Sendable, Hashable {
     public static let ssoOIDC = AWSService(serviceID: "SSO OIDC", signingName: "sso-oauth", endpointPrefix: "oidc",
                                            wireProtocol: .json(version: "1.1", targetPrefix: ""))
 
+    public static let s3 = AWSService(serviceID: "S3", signingName: "s3", endpointPrefix: "s3", wireProtocol: .rest)
+    public static let kms = AWSService(serviceID: "KMS", signingName: "kms", endpointPrefix: "kms",
+                                       wireProtocol: .json(version: "1.1", targetPrefix: "TrentService"))
+
     /// IAM: sluice itself does not call it; the tests make their moto user with it.
     public static let iam = AWSService(serviceID: "IAM", signingName: "iam", endpointPrefix: "iam",
                                        wireProtocol: .query(apiVersion: "2010-05-08"))
@@ -67,6 +73,6 @@ public struct AWSService: Sendable, Hashable {
     /// Every service sluice calls, in the order `whoami` lists them.
     public static let all: [AWSService] = [
         .sts, .cloudFormation, .codePipeline, .ssm, .secretsManager, .codeCommit, .codeStarConnections, .resourceGroupsTagging,
-        .codeBuild, .cloudWatchLogs,
+        .codeBuild, .cloudWatchLogs, .s3, .kms,
     ]
 }

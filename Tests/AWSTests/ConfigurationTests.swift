@@ -182,7 +182,7 @@ final class ConfigurationTests: XCTestCase {
     /// Each service's endpoint_url as botocore resolves it for the same environment.
     func botocoreEndpoints(_ environment: [String: String]) throws -> [String: String] {
         let names = ["sts", "cloudformation", "codepipeline", "ssm", "secretsmanager", "codecommit", "codestar-connections",
-                     "resourcegroupstaggingapi", "codebuild", "logs"]
+                     "resourcegroupstaggingapi", "codebuild", "logs", "s3", "kms"]
         let program = """
             import json, sys, botocore.session
             session = botocore.session.Session()

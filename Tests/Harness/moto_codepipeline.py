@@ -445,7 +445,8 @@ def _definition(name: str, properties: dict[str, Any]) -> dict[str, Any]:
     if "ArtifactStore" in properties:
         pipeline["artifactStore"] = _camel(properties["ArtifactStore"])
     if "ArtifactStores" in properties:
-        pipeline["artifactStores"] = _camel(properties["ArtifactStores"])
+        # CloudFormation lists them with their Region; the API maps each region to its store.
+        pipeline["artifactStores"] = {store["Region"]: _camel(store["ArtifactStore"]) for store in properties["ArtifactStores"]}
     return pipeline
 
 
@@ -494,6 +495,9 @@ class PipelineResource(CloudFormationModel):
                                         account_id, region_name):
         properties = cloudformation_json["Properties"]
         backend = codepipeline_backends[account_id][region_name]
+        # moto generates a new name on every update; CloudFormation keeps a generated name until Name is set.
+        if "Name" not in properties:
+            new_resource_name = original_resource.name
         if new_resource_name != original_resource.name:
             cls.delete_from_cloudformation_json(original_resource.name, cloudformation_json, account_id, region_name)
             return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)

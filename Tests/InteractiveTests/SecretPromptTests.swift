@@ -51,20 +51,13 @@ final class SecretPromptTests: PseudoTerminalTestCase {
         let secretList: [Entry]
     }
 
-    /// A fresh moto with what `copilot app init demo` and `copilot env init` leave in SSM, and the
+    /// A fresh moto with what `copilot app init demo` and `copilot env init` leave (SSM, the StackSet), and the
     /// workspace's pipeline reading its token from secret `github-token-api` (which does not exist).
     private func seedMoto() async throws -> (MotoServer, AWSClient) {
         let moto = try MotoServer.shared()
         try await moto.reset()
         let aws = AWSClient(configuration: try moto.configuration())
-        try await putParameter("/copilot/applications/demo", #"{"name":"demo","account":"123456789012"}"#, aws)
-        for environment in ["test", "prod"] {
-            try await putParameter("/copilot/applications/demo/environments/\(environment)", """
-                {"app":"demo","name":"\(environment)","region":"\(moto.region)","accountID":"123456789012","prod":false,\
-                "executionRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-CFNExecutionRole",\
-                "managerRoleARN":"arn:aws:iam::123456789012:role/demo-\(environment)-EnvManagerRole"}
-                """, aws)
-        }
+        try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod"])
         let manifest = workspace.appendingPathComponent("copilot/pipelines/api-main/manifest.yml")
         try Self.manifest.replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: github-token-api\n")
             .write(to: manifest, atomically: true, encoding: .utf8)
@@ -91,13 +84,5 @@ final class SecretPromptTests: PseudoTerminalTestCase {
 
     private struct SecretValue: Decodable {
         let secretString: String?
-    }
-
-    private struct PutParameter: Encodable {
-        let name: String, value: String, type: String
-    }
-
-    private func putParameter(_ name: String, _ value: String, _ aws: AWSClient) async throws {
-        let _: AWSEmptyShape = try await aws.call(.ssm, "PutParameter", PutParameter(name: name, value: value, type: "String"))
     }
 }

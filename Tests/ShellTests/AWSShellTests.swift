@@ -43,7 +43,7 @@ final class AWSShellTests: XCTestCase {
                       result.stdout)
         XCTAssertTrue(lines.contains("  Secrets Manager              http://127.0.0.1:1  (environment (AWS_ENDPOINT_URL_SECRETS_MANAGER))"),
                       result.stdout)
-        XCTAssertEqual(lines.count, 7 + 10, "one line per service")
+        XCTAssertEqual(lines.count, 7 + 12, "one line per service")
         XCTAssertFalse(result.stdout.contains(credentials.secretAccessKey))
         XCTAssertFalse(result.stdout.contains(credentials.accessKeyID), "only the key id's last four characters")
     }

@@ -16,8 +16,23 @@ final class AWSTemplateTests: XCTestCase {
         }, uniquingKeysWith: { a, _ in a })
         let plan = try PipelinePlan(PlanInput(application: application, manifest: manifest, buildspecPath: buildspec,
                                               workloads: workloads))
-        return PipelineTemplateInput(plan: plan, region: region, environments: environments,
+        return PipelineTemplateInput(plan: plan, region: region, environments: environments, regionalResources: [regional(region)],
                                      existingConnectionARN: lookedUpConnection, additionalPolicy: manifest.build?.additionalPolicy)
+    }
+
+    /// What the application's StackSet instance in `region` outputs.
+    static func regional(_ region: String) -> RegionalResources {
+        RegionalResources(region: region, bucket: "shop-infrastructure-pipelinebucket-\(region)",
+                          kmsKeyARN: "arn:aws:kms:\(region):\(account):key/\(region)-key")
+    }
+
+    /// connection-approval-tests with prod in another region and account, and the application's permissions boundary.
+    static func crossRegionInput() throws -> PipelineTemplateInput {
+        var input = try Self.input(Self.variants["connection-approval-tests"]!)
+        input.environments["prod"] = CopilotEnvironment.standard(app: "shop", name: "prod", region: "us-west-2", accountID: "222222222222")
+        input.regionalResources = [regional(region), regional("us-west-2")]
+        input.permissionsBoundary = "org-boundary"
+        return input
     }
 
     /// What ListConnections answers for a manifest's `connection_name` (used only by such manifests).
@@ -64,7 +79,7 @@ final class AWSTemplateTests: XCTestCase {
     func testTheFirstVariantHasCopilotsStagesActionsAndResources() throws {
         let template = try PipelineTemplate.make(try Self.input(Self.variants["connection-approval-tests"]!))
         let resources = try XCTUnwrap(template["Resources"])
-        for id in ["SourceConnection", "ArtifactBucket", "BuildProjectRole", "BuildProjectPolicy", "BuildProject",
+        for id in ["SourceConnection", "BuildProjectRole", "BuildProjectPolicy", "BuildProject",
                    "BuildTestCommandstest", "PipelineRole", "PipelineRolePolicy", "Pipeline"] {
             XCTAssertNotNil(resources[id], id)
         }
@@ -147,6 +162,48 @@ final class AWSTemplateTests: XCTestCase {
         }
     }
 
+    /// Copilot's artifact stores: one per region of the application, its bucket and KMS key; a stage deploys
+    /// in its environment's region with the role of its environment's account; every role has the boundary.
+    func testEveryRegionOfTheApplicationHasItsArtifactStoreAndEveryRoleTheBoundary() throws {
+        let template = try PipelineTemplate.make(try Self.crossRegionInput())
+        let resources = try XCTUnwrap(template["Resources"])
+        XCTAssertNil(resources["ArtifactBucket"], "the pipeline's stack makes no bucket of its own")
+        XCTAssertEqual(resources["Pipeline"]?["Properties"]?["ArtifactStores"], .array(["us-east-1", "us-west-2"].map { region in
+            .object([("Region", .string(region)), ("ArtifactStore", .object([
+                ("Type", "S3"), ("Location", .string(Self.regional(region).bucket)),
+                ("EncryptionKey", .object([("Id", .string(Self.regional(region).kmsKeyARN)), ("Type", "KMS")])),
+            ]))])
+        }))
+        guard case .array(let stages)? = resources["Pipeline"]?["Properties"]?["Stages"] else { return XCTFail("no stages") }
+        let prodDeploy = try XCTUnwrap(actions(stages[3]).last)
+        XCTAssertEqual(prodDeploy["Region"], "us-west-2")
+        XCTAssertEqual(prodDeploy["RoleArn"], "arn:aws:iam::222222222222:role/shop-prod-EnvManagerRole")
+        guard case .object(let entries) = resources else { return XCTFail("Resources is not an object") }
+        let roles = entries.filter { $0.1["Type"] == "AWS::IAM::Role" }
+        XCTAssertEqual(roles.count, 2)
+        for (id, role) in roles {
+            XCTAssertEqual(role["Properties"]?["PermissionsBoundary"],
+                           .sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/org-boundary"), id)
+        }
+        XCTAssertEqual(resources["BuildProject"]?["Properties"]?["EncryptionKey"], .object([("Fn::ImportValue", "shop-ArtifactKey")]))
+    }
+
+    /// A stage's region, or the pipeline's, without a stack of the application's StackSet stops the template,
+    /// naming the region and what to run.
+    func testARegionWithoutTheApplicationsRegionalStackIsNamed() throws {
+        var input = try Self.crossRegionInput()
+        input.regionalResources = [Self.regional(Self.region)]
+        XCTAssertThrowsError(try PipelineTemplate.make(input)) { error in
+            XCTAssertTrue("\(error)".contains("application shop has no regional stack in us-west-2, where environment prod is"), "\(error)")
+            XCTAssertTrue("\(error)".contains("`copilot env deploy --name prod`"), "\(error)")
+        }
+        input.regionalResources = [Self.regional("us-west-2")]
+        input.environments["test"] = input.environments["prod"]
+        XCTAssertThrowsError(try PipelineTemplate.make(input)) { error in
+            XCTAssertTrue("\(error)".contains("no regional stack in us-east-1, the pipeline's region"), "\(error)")
+        }
+    }
+
     func testACycleInDependsOnIsAnError() {
         let manifest = PipelineManifest(name: "loop", source: Self.github, stages: [Stage(name: "test", deployments: [
             Deployment(name: "a", dependsOn: ["b"]), Deployment(name: "b", dependsOn: ["a"]),
@@ -172,6 +229,7 @@ final class AWSTemplateTests: XCTestCase {
         legacy.isLegacy = true
         XCTAssertEqual(try PipelineTemplate.make(legacy)["Resources"]?["Pipeline"]?["Properties"]?["Name"], .ref("AWS::StackName"))
         try write("legacy", legacy)
+        try write("cross-region-boundary", try Self.crossRegionInput())
         var corpusCount = 0
         for (name, manifest) in try Self.corpusManifests() {
             try write("corpus-" + name.replacingOccurrences(of: "/", with: "_"), try Self.input(manifest))

@@ -79,6 +79,8 @@ final class CopilotParityTests: XCTestCase {
         let environments = Dictionary(uniqueKeysWithValues: reference.manifest.stages.map { ($0.name, environment($0.name)) })
         return try PipelineTemplate.make(PipelineTemplateInput(
             plan: plan, region: "us-west-2", environments: environments,
+            // Every reference case's ArtifactBuckets.
+            regionalResources: [RegionalResources(region: "us-west-2", bucket: "fancy-bucket", kmsKeyARN: "arn:aws:kms:us-west-2:1111:key/abcd")],
             additionalPolicy: reference.manifest.build?.additionalPolicy)).rendered()
     }
 

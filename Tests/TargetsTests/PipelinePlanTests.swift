@@ -26,6 +26,7 @@ final class PipelinePlanTests: XCTestCase {
             ($0.environment, CopilotEnvironment.standard(app: "shop", name: $0.environment, region: "us-east-1", accountID: "123456789012"))
         }, uniquingKeysWith: { a, _ in a })
         let template = try PipelineTemplate.make(PipelineTemplateInput(plan: plan, region: "us-east-1", environments: environments,
+                                                                              regionalResources: [AWSTemplateTests.regional("us-east-1")],
                                                                               existingConnectionARN: AWSTemplateTests.lookedUpConnection))
         guard case .array(let stages)? = template["Resources"]?["Pipeline"]?["Properties"]?["Stages"] else { return [] }
         return stages.flatMap { stage -> [RunAction] in

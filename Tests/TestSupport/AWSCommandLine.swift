@@ -31,19 +31,95 @@ public struct AWSCommandLine {
     }
 
     /// What `copilot app init APP` and `copilot env init` leave in SSM, each environment in the
-    /// server's region and account 123456789012 with Copilot's role names.
+    /// server's region and account 123456789012 with Copilot's role names, and the application's
+    /// StackSet with its stack in that region.
     public func seedCopilotApplication(_ application: String, environments: [String]) throws {
+        try seedCopilotApplication(application, environments: environments.map { ($0, moto.region, MotoServer.account) })
+    }
+
+    /// The same with each environment in its own region and account: the StackSet gets an instance in every
+    /// environment's region, and its KMS key and bucket policy grant every environment's account, as Copilot's do.
+    /// `homeRegion` (default the server's) is where the application lives: its SSM parameters and StackSet.
+    public func seedCopilotApplication(_ application: String, environments: [(name: String, region: String, account: String)],
+                                       applicationFields: String = "", homeRegion: String? = nil) throws {
+        let home = homeRegion ?? moto.region
+        func json(_ arguments: [String]) throws { try self.json(["--region", home] + arguments) }
         try json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/\(application)",
-                  "--value", #"{"name":"\#(application)","account":"123456789012"}"#])
+                  "--value", #"{"name":"\#(application)","account":"\#(MotoServer.account)"\#(applicationFields)}"#])
         for environment in environments {
             let value = """
-            {"app":"\(application)","name":"\(environment)","region":"\(moto.region)","accountID":"123456789012",\
-            "prod":false,"executionRoleARN":"arn:aws:iam::123456789012:role/\(application)-\(environment)-CFNExecutionRole",\
-            "managerRoleARN":"arn:aws:iam::123456789012:role/\(application)-\(environment)-EnvManagerRole"}
+            {"app":"\(application)","name":"\(environment.name)","region":"\(environment.region)","accountID":"\(environment.account)",\
+            "prod":false,"executionRoleARN":"arn:aws:iam::\(environment.account):role/\(application)-\(environment.name)-CFNExecutionRole",\
+            "managerRoleARN":"arn:aws:iam::\(environment.account):role/\(application)-\(environment.name)-EnvManagerRole"}
             """
             try json(["ssm", "put-parameter", "--type", "String",
-                      "--name", "/copilot/applications/\(application)/environments/\(environment)", "--value", value])
+                      "--name", "/copilot/applications/\(application)/environments/\(environment.name)", "--value", value])
         }
+        let accounts = Array(Set(environments.map(\.account)).subtracting([MotoServer.account])).sorted()
+        try json(["cloudformation", "create-stack-set", "--stack-set-name", "\(application)-infrastructure",
+                  "--permission-model", "SELF_MANAGED", "--template-body", Self.applicationTemplate(application, accounts: accounts)])
+        var regions = Set(environments.map(\.region))
+        regions.insert(home)
+        try json(["cloudformation", "create-stack-instances", "--stack-set-name", "\(application)-infrastructure",
+                  "--accounts", MotoServer.account, "--regions"] + regions.sorted())
+    }
+
+    /// The regional resources of Copilot's application template (templates/app/cf.yml) that pipelines use:
+    /// the KMS key and the artifact bucket, both granting the environments' accounts, exported as Copilot exports them.
+    static func applicationTemplate(_ application: String, accounts: [String]) -> String {
+        let principals = (["!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root"]
+            + accounts.map { "!Sub arn:${AWS::Partition}:iam::\($0):root" }).map { "                - \($0)" }.joined(separator: "\n")
+        return """
+        AWSTemplateFormatVersion: '2010-09-09'
+        Description: Cross-regional resources to support the CodePipeline for a workspace
+        Metadata:
+          Accounts: [\(accounts.joined(separator: ", "))]
+        Resources:
+          KMSKey:
+            Type: AWS::KMS::Key
+            Properties:
+              EnableKeyRotation: true
+              KeyPolicy:
+                Version: '2012-10-17'
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      AWS:
+        \(principals)
+                    Action: ['kms:*']
+                    Resource: '*'
+          PipelineBuiltArtifactBucket:
+            Type: AWS::S3::Bucket
+            Properties:
+              BucketEncryption:
+                ServerSideEncryptionConfiguration:
+                  - ServerSideEncryptionByDefault:
+                      SSEAlgorithm: 'aws:kms'
+                      KMSMasterKeyID: !GetAtt KMSKey.Arn
+          PipelineBuiltArtifactBucketPolicy:
+            Type: AWS::S3::BucketPolicy
+            Properties:
+              Bucket: !Ref PipelineBuiltArtifactBucket
+              PolicyDocument:
+                Version: '2012-10-17'
+                Statement:
+                  - Action: ['s3:*']
+                    Effect: Allow
+                    Resource:
+                      - !Sub arn:${AWS::Partition}:s3:::${PipelineBuiltArtifactBucket}
+                      - !Sub arn:${AWS::Partition}:s3:::${PipelineBuiltArtifactBucket}/*
+                    Principal:
+                      AWS:
+        \(principals)
+        Outputs:
+          KMSKeyARN:
+            Value: !GetAtt KMSKey.Arn
+            Export:
+              Name: \(application)-ArtifactKey
+          PipelineBucket:
+            Value: !Ref PipelineBuiltArtifactBucket
+
+        """
     }
 
     /// The parsed JSON of a call that must succeed (empty for no output).
@@ -66,17 +142,23 @@ open class AWSMotoTestCase: XCTestCase {
 
     override open class func setUp() {
         super.setUp()
-        moto = try? MotoServer(extensions: ["moto_codepipeline.py"], environment: motoEnvironment)
+        moto = try? MotoServer(extensions: ["moto_codepipeline.py", "moto_application.py"], environment: motoEnvironment)
     }
 
     /// Resets moto, seeds application `demo` with `environments`, and copies examples/quickstart
     /// into a temporary home: the CLI, the home (for tearDown to remove) and the workspace in it.
     public func prepareQuickstart(environments: [String] = ["test", "prod"]) async throws
         -> (cli: AWSCommandLine, home: TemporaryDirectory, workspace: URL) {
+        try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: environments) }
+    }
+
+    /// The same, application `demo` seeded by `seed`.
+    public func prepareQuickstart(seed: (AWSCommandLine) throws -> Void) async throws
+        -> (cli: AWSCommandLine, home: TemporaryDirectory, workspace: URL) {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")
         try await moto.reset()
         let cli = AWSCommandLine(moto: moto)
-        try cli.seedCopilotApplication("demo", environments: environments)
+        try seed(cli)
         let home = try TemporaryDirectory("sluice-aws-\(name.filter(\.isLetter).suffix(24))")
         let workspace = home.url.appendingPathComponent("quickstart")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)

@@ -12,6 +12,8 @@ public final class MotoServer: @unchecked Sendable {
     public let endpoint: String
     public let port: Int
     public let region = "us-east-1"
+    /// The account moto answers for.
+    public static let account = "123456789012"
     private let harness: HarnessProcess
 
     /// Starts the server, loading each extension (a Python file under Tests/Harness, e.g.
@@ -30,13 +32,14 @@ public final class MotoServer: @unchecked Sendable {
     private static let sharedLock = NSLock()
     nonisolated(unsafe) private static var sharedServer: MotoServer?
 
-    /// One plain server (no extensions) for the whole test process, started on first use; it
-    /// ends with the process. Tests `reset()` it before each use.
+    /// One server for the whole test process, started on first use; it ends with the process. Tests
+    /// `reset()` it before each use. It has the application extension only (moto_application.py: StackSet
+    /// instances and CloudFormation's limits as AWS has them), not the CodePipeline one.
     public static func shared() throws -> MotoServer {
         sharedLock.lock()
         defer { sharedLock.unlock() }
         if let sharedServer { return sharedServer }
-        let server = try MotoServer()
+        let server = try MotoServer(extensions: ["moto_application.py"])
         sharedServer = server
         return server
     }

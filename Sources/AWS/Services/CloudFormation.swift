@@ -219,6 +219,39 @@ public struct CloudFormation: Sendable {
         }
     }
 
+    public struct ListStackInstancesInput: Codable, Sendable {
+        public var stackSetName: String
+        public var stackInstanceAccount: String?
+        public var stackInstanceRegion: String?
+        public var nextToken: String?
+        public init(stackSetName: String, stackInstanceAccount: String? = nil, stackInstanceRegion: String? = nil, nextToken: String? = nil) {
+            self.stackSetName = stackSetName
+            self.stackInstanceAccount = stackInstanceAccount
+            self.stackInstanceRegion = stackInstanceRegion
+            self.nextToken = nextToken
+        }
+    }
+
+    public struct StackInstanceSummary: Codable, Sendable {
+        public var stackSetId: String?
+        public var region: String?
+        public var account: String?
+        /// The instance's stack, in its region and account.
+        public var stackId: String?
+        /// CURRENT, OUTDATED or INOPERABLE.
+        public var status: String?
+        public var statusReason: String?
+    }
+
+    public struct ListStackInstancesOutput: Codable, Sendable {
+        public var summaries: [StackInstanceSummary]?
+        public var nextToken: String?
+    }
+
+    public func listStackInstances(_ input: ListStackInstancesInput) async throws -> ListStackInstancesOutput {
+        try await client.call(.cloudFormation, "ListStackInstances", input)
+    }
+
     public func createChangeSet(_ input: CreateChangeSetInput) async throws -> CreateChangeSetOutput {
         try await client.call(.cloudFormation, "CreateChangeSet", input)
     }

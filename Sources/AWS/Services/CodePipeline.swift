@@ -35,14 +35,21 @@ public struct CodePipeline: Sendable {
     }
 
     public struct ArtifactStore: Codable, Sendable {
+        public struct EncryptionKey: Codable, Sendable {
+            public var id: String
+            public var type: String
+        }
         public var type: String
         public var location: String
+        public var encryptionKey: EncryptionKey?
     }
 
     public struct PipelineDeclaration: Codable, Sendable {
         public var name: String
         public var roleArn: String
         public var artifactStore: ArtifactStore?
+        /// Cross-region pipelines: each region's store.
+        public var artifactStores: [String: ArtifactStore]?
         public var stages: [StageDeclaration]
         public var version: Int?
         public var executionMode: String?

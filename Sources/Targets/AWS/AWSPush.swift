@@ -12,18 +12,33 @@ extension AWSTarget {
 
     /// The stack's template for the manifest and the application's environments.
     private func template(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
-        var input = try await templateInput(pipeline, aws)
+        try await rendered(pipeline, aws).template
+    }
+
+    /// The template, with the application and its regional resources it was made from.
+    private func rendered(_ pipeline: PipelineContext, _ aws: AWSClients) async throws
+        -> (template: String, application: CopilotApplication, regionalResources: [RegionalResources]) {
+        let (application, environments) = try await copilotApplication(pipeline.application, aws)
+        var input = try await templateInput(pipeline, application: application, environments: environments, aws)
         input.isLegacy = try await pipelineStack(pipeline, aws).isLegacy
         do {
-            return try TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment).rendered()
+            return (try TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment).rendered(),
+                    application, input.regionalResources)
         } catch let error as AWSTargetError {
             throw AWSTargetError("\(pipeline.manifestPath): \(error.message)", hint: error.hint)
         }
     }
 
+    /// Where push uploads the template: the application's bucket in the pipeline's region, under
+    /// Copilot's key for it, so CloudFormation reads it by URL whatever its size.
+    func templateObject(_ stackName: String, _ regionalResources: [RegionalResources],
+                        _ aws: AWSClients) -> (bucket: String, key: String)? {
+        regionalResources.first { $0.region == aws.configuration.region.value }.map { ($0.bucket, "\(stackName).pipeline.stack.yml") }
+    }
+
     public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         let aws = try aws()
-        let body = try await template(pipeline, aws)
+        let (body, application, regionalResources) = try await rendered(pipeline, aws)
         let target = try await pipelineStack(pipeline, aws)
         let stackName = target.name
         if target.isLegacy {
@@ -42,9 +57,16 @@ extension AWSTarget {
             }
         }
         let creating = stack == nil || stack?.stackStatus == "REVIEW_IN_PROGRESS"
-        if !creating, try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody == body {
-            ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
-            return .upToDate
+        if !creating {
+            let deployed = try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody
+            if deployed == body {
+                ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
+                return .upToDate
+            }
+            if let version = deployed.flatMap(Self.copilotVersion) {
+                ui.say("Taking over pipeline \(pipeline.manifest.name): Copilot \(version) created stack \(stackName). It is updated in place: "
+                       + "the CodePipeline (with its history) and its connection are kept, and Copilot no longer manages it.")
+            }
         }
         // A missing token is found (and asked for) before the plan, but stored only once the plan is accepted.
         var tokenToStore: (secretID: String, token: String)?
@@ -57,15 +79,18 @@ extension AWSTarget {
             }
         }
 
+        guard let object = templateObject(stackName, regionalResources, aws) else {
+            preconditionFailure("the template is made only with a regional stack in the pipeline's region")
+        }
+        let s3 = aws.s3
+        try await s3.putObject(bucket: object.bucket, key: object.key, body: Array(body.utf8), contentType: "application/json")
         let changeSet = "sluice-\(Int(Date().timeIntervalSince1970))"
         let reference = CloudFormation.ChangeSetReference(changeSetName: changeSet, stackName: stackName)
         do {
             _ = try await aws.cloudFormation.createChangeSet(.init(
                 stackName: stackName, changeSetName: changeSet, changeSetType: creating ? "CREATE" : "UPDATE",
-                templateBody: body, capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
-                // Copilot tags a legacy pipeline with its application only; the missing pipeline tag is what marks it legacy.
-                tags: [.init(key: "copilot-application", value: pipeline.application)]
-                    + (target.isLegacy ? [] : [.init(key: "copilot-pipeline", value: pipeline.manifest.name)]),
+                templateURL: s3.objectURL(bucket: object.bucket, key: object.key), capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+                tags: Self.stackTags(application: application, pipeline: pipeline.manifest.name, isLegacy: target.isLegacy),
                 description: "sluice push of \(pipeline.manifestPath)"))
         } catch let error as AWSError where error.httpStatus.map({ (400..<500).contains($0) }) ?? false {
             throw AWSTargetError("CloudFormation rejected the template of \(stackName): \(error.code): \(error.message)",
@@ -87,6 +112,8 @@ extension AWSTarget {
 
         if options.dryRun {
             try? await aws.cloudFormation.deleteChangeSet(reference)
+            // A pipeline not deployed keeps nothing in the application's bucket.
+            if creating { try? await s3.deleteObject(bucket: object.bucket, key: object.key) }
             ui.say("Dry run: nothing was deployed.")
             return .planned
         }
@@ -143,7 +170,9 @@ extension AWSTarget {
     public func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws {
         let aws = try aws()
         defer { forget(pipeline) }
-        try await deleteStack(pipeline, ui: ui, aws)
+        if try await deleteStack(pipeline, ui: ui, aws) {
+            try await deleteTemplateObject(pipeline, ui: ui, aws)
+        }
         guard deleteSecret, let secretID = pipeline.manifest.source.properties.accessTokenSecret else { return }
         do {
             _ = try await aws.secretsManager.deleteSecret(.init(secretId: secretID, forceDeleteWithoutRecovery: true))
@@ -153,11 +182,12 @@ extension AWSTarget {
         }
     }
 
-    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
+    /// Whether there was a stack to delete.
+    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws -> Bool {
         let stackName = try await pipelineStack(pipeline, aws).name
         guard try await describeStack(stackName, aws) != nil else {
             ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(stackName) in \(aws.configuration.region.value)).")
-            return
+            return false
         }
         let seen = Set(try await recentEvents(stackName, aws).map(\.eventId))
         try await aws.cloudFormation.deleteStack(.init(stackName: stackName))
@@ -168,15 +198,53 @@ extension AWSTarget {
                                  hint: "the CloudFormation console shows what holds it")
         }
         ui.say("Pipeline \(pipeline.manifest.name) removed (stack \(stackName) deleted).")
+        return true
+    }
+
+    /// The template push uploaded, which CloudFormation does not delete with the stack. A stack an earlier
+    /// sluice or Copilot deployed may have no application StackSet to find it in: then there is none to delete.
+    private func deleteTemplateObject(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
+        let regionalResources: [RegionalResources]
+        do {
+            regionalResources = try await self.regionalResources(try await copilotApplication(pipeline.application, aws).0, aws)
+        } catch let error as AWSTargetError {
+            ui.say("No uploaded template to delete: \(error.message).")
+            return
+        }
+        guard let object = templateObject(try await pipelineStack(pipeline, aws).name, regionalResources, aws) else { return }
+        try await aws.s3.deleteObject(bucket: object.bucket, key: object.key)
+        ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
+    }
+
+    /// The stack's tags as Copilot sets them: the application's tags, then Copilot's own (which win).
+    /// Copilot tags a legacy pipeline with its application only; the missing pipeline tag is what marks it legacy.
+    static func stackTags(application: CopilotApplication, pipeline: String, isLegacy: Bool) -> [AWSTag] {
+        var tags = application.tags ?? [:]
+        tags["copilot-application"] = application.name
+        if !isLegacy { tags["copilot-pipeline"] = pipeline }
+        return tags.keys.sorted().map { AWSTag(key: $0, value: tags[$0]!) }
+    }
+
+    /// The Copilot version a template Copilot rendered records (`Metadata: Version: v1.28.0`); nil for any other.
+    static func copilotVersion(_ template: String) -> String? {
+        let lines = template.split(whereSeparator: \.isNewline)
+        guard let metadata = lines.firstIndex(where: { $0.hasPrefix("Metadata:") }), metadata + 1 < lines.count else { return nil }
+        let next = lines[metadata + 1].trimmingCharacters(in: .whitespaces)
+        guard next.hasPrefix("Version:") else { return nil }
+        let version = next.dropFirst("Version:".count).trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
+        return version.isEmpty ? nil : version
     }
 
     // MARK: Inputs
 
-    /// The plan, the application's environments from Copilot's SSM parameters, the connection a name names.
-    func templateInput(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> PipelineTemplateInput {
+    /// The plan, the application's environments from Copilot's SSM parameters, its regional resources, the connection a name names.
+    func templateInput(_ pipeline: PipelineContext, application: CopilotApplication, environments: [String: CopilotEnvironment],
+                       _ aws: AWSClients) async throws -> PipelineTemplateInput {
         let region = aws.configuration.region.value
-        let environments = try await copilotEnvironments(application: pipeline.application, aws)
+        let regionalResources = try await self.regionalResources(application, aws)
         let plan = try pipeline.plan()
+        try await checkAccountGrants(application, environments: plan.stages.compactMap { environments[$0.environment] },
+                                     regionalResources: regionalResources, aws)
         if case .codeCommit(let repository, let repositoryRegion?, _, _) = plan.source, repositoryRegion != region {
             throw AWSTargetError("repository \(repository) is in \(repositoryRegion), but application \(pipeline.application) is in \(region); "
                                  + "they must be in the same region", hint: "Copilot refuses a CodeCommit repository in another region too")
@@ -185,20 +253,30 @@ extension AWSTarget {
         if case .connection(_, _, _, .existing(let name), _) = plan.source {
             existingConnectionARN = try await connectionARN(named: name, aws)
         }
-        return PipelineTemplateInput(plan: plan, region: region, environments: environments,
+        return PipelineTemplateInput(plan: plan, region: region, environments: environments, regionalResources: regionalResources,
+                                     permissionsBoundary: application.permissionsBoundary,
                                      existingConnectionARN: existingConnectionARN,
                                      additionalPolicy: pipeline.manifest.build?.additionalPolicy)
     }
 
-    /// The environments of `application`, from Copilot's SSM parameters `/copilot/applications/APP/environments/ENV`.
-    func copilotEnvironments(application: String, _ aws: AWSClients) async throws -> [String: CopilotEnvironment] {
+    /// The application and its environments, from Copilot's SSM parameters `/copilot/applications/APP`
+    /// and `/copilot/applications/APP/environments/ENV`.
+    func copilotApplication(_ application: String, _ aws: AWSClients) async throws -> (CopilotApplication, [String: CopilotEnvironment]) {
         let region = aws.configuration.region.value
         let applicationParameter = "/copilot/applications/\(application)"
+        let value: String?
         do {
-            _ = try await aws.ssm.getParameter(.init(name: applicationParameter))
+            value = try await aws.ssm.getParameter(.init(name: applicationParameter)).parameter?.value
         } catch let error as AWSError where error.code == "ParameterNotFound" {
             throw AWSTargetError("application \(application) does not exist in \(region): no SSM parameter \(applicationParameter)",
                                  hint: "create it with `copilot app init \(application)`, or choose its region with `target aws region REGION`")
+        }
+        let decoded: CopilotApplication
+        do {
+            decoded = try JSONDecoder().decode(CopilotApplication.self, from: Data((value ?? "").utf8))
+        } catch {
+            throw AWSTargetError("SSM parameter \(applicationParameter) is not a Copilot application: \(error)",
+                                 hint: "`copilot app show` shows the application")
         }
         var environments: [String: CopilotEnvironment] = [:]
         var nextToken: String?
@@ -216,11 +294,74 @@ extension AWSTarget {
             }
             nextToken = page.nextToken
         } while nextToken != nil
-        return environments
+        return (decoded, environments)
     }
 
     public func environments(application: String) async throws -> [String]? {
-        try await copilotEnvironments(application: application, try aws()).keys.sorted()
+        try await copilotApplication(application, try aws()).1.keys.sorted()
+    }
+
+    /// The bucket and KMS key of each region of the application, as Copilot's GetRegionalAppResources reads
+    /// them: the StackSet's instances in the application's account, then each instance stack's outputs in its region.
+    func regionalResources(_ application: CopilotApplication, _ aws: AWSClients) async throws -> [RegionalResources] {
+        var summaries: [CloudFormation.StackInstanceSummary] = []
+        var nextToken: String?
+        do {
+            repeat {
+                let page = try await aws.cloudFormation.listStackInstances(.init(
+                    stackSetName: application.stackSetName, stackInstanceAccount: application.account, nextToken: nextToken))
+                summaries += page.summaries ?? []
+                nextToken = page.nextToken
+            } while nextToken != nil
+        } catch let error as AWSError where error.code == "StackSetNotFoundException" {
+            throw AWSTargetError("application \(application.name) has no StackSet \(application.stackSetName) (its regional resources: "
+                                 + "the pipelines' artifact buckets and KMS keys)",
+                                 hint: "Copilot creates it with the application: `copilot app init \(application.name)`")
+        }
+        var resources: [RegionalResources] = []
+        for summary in summaries {
+            guard let region = summary.region, let stackID = summary.stackId else { continue }
+            let regional = CloudFormation(client: aws.client(in: region, because: "the region of a stack of StackSet \(application.stackSetName)"))
+            let stack = try await regional.describeStacks(.init(stackName: stackID)).stacks.first
+            let outputs = stack?.outputs ?? []
+            func output(_ key: String) -> String? { outputs.first { $0.outputKey == key }?.outputValue }
+            guard let bucket = output("PipelineBucket"), let key = output("KMSKeyARN") else {
+                throw AWSTargetError("stack \(stackID) of StackSet \(application.stackSetName) in \(region) has no PipelineBucket "
+                                     + "and KMSKeyARN outputs", hint: "`copilot app upgrade` brings the application's stacks up to date")
+            }
+            resources.append(RegionalResources(region: region, bucket: bucket, kmsKeyARN: key))
+        }
+        return resources.sorted { $0.region < $1.region }
+    }
+
+    /// A stage in another account than the application's deploys from artifacts its region's application bucket
+    /// holds, encrypted with the application's key there: that key must grant the account, as Copilot's does once
+    /// it adds the environment to the application (AddEnvToApp). Otherwise the deployment fails at run time.
+    func checkAccountGrants(_ application: CopilotApplication, environments: [CopilotEnvironment],
+                            regionalResources: [RegionalResources], _ aws: AWSClients) async throws {
+        for environment in environments where environment.accountID != application.account {
+            // A region without a regional stack is reported with the template.
+            guard let regional = regionalResources.first(where: { $0.region == environment.region }) else { continue }
+            let kms = KMS(client: aws.client(in: environment.region, because: "the region of environment \(environment.name)"))
+            let policy = try await kms.getKeyPolicy(.init(keyId: regional.kmsKeyARN)).policy ?? ""
+            guard !Self.policy(policy, grantsAccount: environment.accountID) else { continue }
+            throw AWSTargetError("environment \(environment.name) is in account \(environment.accountID), which the KMS key of application "
+                                 + "\(application.name) in \(environment.region) (\(regional.kmsKeyARN)) does not grant: its deployments "
+                                 + "could not read the pipeline's artifacts",
+                                 hint: "Copilot grants an environment's account when it adds the environment to the application: "
+                                     + "`copilot env init --name \(environment.name)` from application \(application.name)'s account")
+        }
+    }
+
+    /// Whether a key policy (JSON text) allows `account` as a principal: the account, or its root user.
+    static func policy(_ text: String, grantsAccount account: String) -> Bool {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return false }
+        func list(_ value: Any?) -> [Any] { value as? [Any] ?? (value.map { [$0] } ?? []) }
+        return list(document["Statement"]).contains { item in
+            guard let statement = item as? [String: Any], statement["Effect"] as? String == "Allow" else { return false }
+            let principals = statement["Principal"] as? String == "*" ? ["*"] : list((statement["Principal"] as? [String: Any])?["AWS"])
+            return principals.contains { ($0 as? String).map { $0 == "*" || $0 == account || $0.hasSuffix(":iam::\(account):root") } ?? false }
+        }
     }
 
     /// The ARN of the existing connection `name`, as Copilot's codestar.GetConnectionARN finds it.

@@ -128,6 +128,12 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         if let arn = described.metadata?.pipelineArn { lines.append("  ARN         \(arn)") }
         if let created = described.metadata?.created { lines.append("  Created At  \(formatter.string(from: created))") }
         if let updated = described.metadata?.updated { lines.append("  Updated At  \(formatter.string(from: updated))") }
+        let stores = (described.pipeline?.artifactStores ?? [:]).sorted { $0.key < $1.key }
+            + (described.pipeline?.artifactStore.map { [(key: region, value: $0)] } ?? [])
+        for (index, store) in stores.enumerated() {
+            lines.append((index == 0 ? "  Artifacts   " : "              ") + "\(store.key): s3://\(store.value.location)"
+                         + (store.value.encryptionKey.map { " (KMS key \($0.id))" } ?? ""))
+        }
         var rows = [("Name", "Category", "Provider", "Details")]
         for stage in described.pipeline?.stages ?? [] {
             for action in stage.actions {
@@ -227,6 +233,7 @@ struct AWSClients: Sendable {
     let sts: STS
     let codeBuild: CodeBuild
     let logs: CloudWatchLogs
+    let s3: S3
 
     init(configuration: AWSConfiguration) {
         let client = AWSClient(configuration: configuration)
@@ -239,6 +246,12 @@ struct AWSClients: Sendable {
         ssm = SSM(client: client)
         secretsManager = SecretsManager(client: client)
         codeStarConnections = CodeStarConnections(client: client)
+        s3 = S3(client: client)
+    }
+
+    /// A client of the same identity in another region (the application's other regional stacks).
+    func client(in region: String, because reason: String) -> AWSClient {
+        AWSClient(configuration: configuration.inRegion(region, because: reason))
     }
 }
 

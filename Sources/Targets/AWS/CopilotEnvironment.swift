@@ -33,3 +33,40 @@ public struct CopilotEnvironment: Codable, Equatable, Sendable {
                            managerRoleARN: "arn:aws:iam::\(accountID):role/\(app)-\(name)-EnvManagerRole")
     }
 }
+
+/// `/copilot/applications/APP`: JSON written by `copilot app init`.
+public struct CopilotApplication: Codable, Equatable, Sendable {
+    public var name: String
+    /// The account the application (its StackSet, its pipelines) lives in.
+    public var account: String
+    /// An IAM policy's name: `copilot app init --permissions-boundary`, set on every role Copilot makes.
+    public var permissionsBoundary: String?
+    /// `copilot app init --resource-tags`, applied to every stack of the application.
+    public var tags: [String: String]?
+
+    public init(name: String, account: String, permissionsBoundary: String? = nil, tags: [String: String]? = nil) {
+        self.name = name
+        self.account = account
+        self.permissionsBoundary = permissionsBoundary
+        self.tags = tags
+    }
+
+    /// The StackSet holding the application's regional resources, one stack instance per region.
+    public var stackSetName: String { "\(name)-infrastructure" }
+}
+
+/// What one region's stack of the application's StackSet holds for pipelines (Copilot's
+/// AppRegionalResources): the artifact bucket and the KMS key its objects are encrypted with.
+public struct RegionalResources: Equatable, Sendable {
+    public var region: String
+    /// The `PipelineBucket` output.
+    public var bucket: String
+    /// The `KMSKeyARN` output.
+    public var kmsKeyARN: String
+
+    public init(region: String, bucket: String, kmsKeyARN: String) {
+        self.region = region
+        self.bucket = bucket
+        self.kmsKeyARN = kmsKeyARN
+    }
+}

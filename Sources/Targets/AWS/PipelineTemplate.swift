@@ -12,6 +12,10 @@ public struct PipelineTemplateInput: Sendable {
     public var region: String
     /// Each stage's environment, by name (Copilot's SSM parameters).
     public var environments: [String: CopilotEnvironment]
+    /// The application's artifact bucket and KMS key in each of its regions (its StackSet's instances).
+    public var regionalResources: [RegionalResources]
+    /// The application's permissions boundary: the name of an IAM policy set on every role.
+    public var permissionsBoundary: String?
     /// The ARN of the connection a `connection_name` names, found by ListConnections.
     public var existingConnectionARN: String?
     /// A pipeline Copilot deployed before v1.16: its stack and CodePipeline are named as the
@@ -21,8 +25,11 @@ public struct PipelineTemplateInput: Sendable {
     public var additionalPolicy: YAMLValue?
 
     public init(plan: PipelinePlan, region: String, environments: [String: CopilotEnvironment],
+                regionalResources: [RegionalResources], permissionsBoundary: String? = nil,
                 existingConnectionARN: String? = nil, isLegacy: Bool = false, additionalPolicy: YAMLValue? = nil) {
         self.plan = plan
+        self.regionalResources = regionalResources
+        self.permissionsBoundary = permissionsBoundary
         self.additionalPolicy = additionalPolicy
         self.region = region
         self.environments = environments
@@ -76,13 +83,20 @@ private struct Builder {
                                     + CopilotEnvironment.parameterName(application: input.plan.application, environment: stage.environment),
                                     hint: "create it with `copilot env init --name \(stage.environment)`, or remove the stage")
             }
-            // The artifact bucket is this stack's, in the pipeline's region (until #11 uses the application's regional buckets).
-            guard environment.region == input.region else {
-                throw AWSTargetError("environment \(stage.environment) is in \(environment.region) but the pipeline is in \(input.region); "
-                                    + "cross-region stages are not supported yet",
-                                    hint: "deploy the pipeline from \(environment.region) (`target aws region \(environment.region)`)")
+            // CodePipeline keeps a stage's artifacts in its region's store: the application's bucket there.
+            guard input.regionalResources.contains(where: { $0.region == environment.region }) else {
+                throw AWSTargetError("application \(input.plan.application) has no regional stack in \(environment.region), where environment "
+                                    + "\(stage.environment) is: its StackSet \(input.plan.application)-infrastructure has no instance there",
+                                    hint: "Copilot adds the region when it deploys an environment there: "
+                                        + "`copilot env deploy --name \(stage.environment)`")
             }
             return environment
+        }
+        guard input.regionalResources.contains(where: { $0.region == input.region }) else {
+            throw AWSTargetError("application \(input.plan.application) has no regional stack in \(input.region), the pipeline's region: "
+                                + "its StackSet \(input.plan.application)-infrastructure has no instance there",
+                                hint: "deploy the pipeline from a region of the application (`target aws region REGION`), or add an "
+                                    + "environment in \(input.region) (`copilot env init`, then `copilot env deploy`)")
         }
         if case .connection(_, _, _, .existing(let name), _) = input.plan.source, input.existingConnectionARN == nil {
             throw AWSTargetError("no ARN for the existing connection \(name)", hint: "the connection is looked up by name before rendering")
@@ -97,7 +111,6 @@ private struct Builder {
                 ("ProviderType", .string(provider)),
             ])))
         }
-        resources.append(("ArtifactBucket", artifactBucket()))
         resources.append(("BuildProjectRole", buildRole(policies: [assumeEnvironmentManagers(environments)])))
         resources.append(("BuildProjectPolicy", resource("AWS::IAM::Policy", [
             ("PolicyName", .sub("${AWS::StackName}-CodeBuildPolicy")),
@@ -132,7 +145,7 @@ private struct Builder {
         resources.append(("PipelineRole", resource("AWS::IAM::Role", [
             ("AssumeRolePolicyDocument", trustPolicy("codepipeline.amazonaws.com")),
             ("Path", "/"),
-        ])))
+        ] + permissionsBoundary())))
         resources.append(("PipelineRolePolicy", resource("AWS::IAM::Policy", [
             ("PolicyName", .sub("${AWS::StackName}-CodepipelinePolicy")),
             ("PolicyDocument", policyDocument(pipelineStatements())),
@@ -178,22 +191,16 @@ private struct Builder {
         }
     }
 
-    // The artifact store: artifactBucket(), bucketARNs() and the pipeline's ArtifactStore are the places the
-    // application's regional bucket and KMS key (its StackSet, #11) replace this stack's own bucket.
-    func artifactBucket() -> TemplateValue {
-        // Retained: it holds the artifacts of past executions, and a non-empty bucket would fail `pipeline rm`.
-        guard case .object(var entries) = resource("AWS::S3::Bucket", [
-            ("BucketEncryption", .object([("ServerSideEncryptionConfiguration", .array([
-                .object([("ServerSideEncryptionByDefault", .object([("SSEAlgorithm", "AES256")]))]),
-            ]))])),
-            ("PublicAccessBlockConfiguration", .object([
-                ("BlockPublicAcls", .bool(true)), ("BlockPublicPolicy", .bool(true)),
-                ("IgnorePublicAcls", .bool(true)), ("RestrictPublicBuckets", .bool(true)),
-            ])),
-        ]) else { preconditionFailure("resource() makes an object") }
-        entries.insert(("UpdateReplacePolicy", "Retain"), at: 1)
-        entries.insert(("DeletionPolicy", "Retain"), at: 1)
-        return .object(entries)
+    /// Copilot's `PermissionsBoundary` property of every role, when the application has one.
+    func permissionsBoundary() -> [(String, TemplateValue)] {
+        guard let name = input.permissionsBoundary else { return [] }
+        return [("PermissionsBoundary", .sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/\(name)"))]
+    }
+
+    /// The application's KMS key in the pipeline's region, exported by its regional stack: CodeBuild
+    /// encrypts the artifacts it writes with it.
+    var artifactKey: (String, TemplateValue) {
+        ("EncryptionKey", .object([("Fn::ImportValue", .string("\(app)-ArtifactKey"))]))
     }
 
     /// The `assume-env-manager` inline policy: one statement per environment, as Copilot writes it.
@@ -215,6 +222,7 @@ private struct Builder {
                 .sub("arn:${AWS::Partition}:iam::aws:policy/AmazonSSMReadOnlyAccess"),
                 .sub("arn:${AWS::Partition}:iam::aws:policy/AWSCloudFormationReadOnlyAccess"),
             ])),
+        ] + permissionsBoundary() + [
             ("Policies", .array(policies)),
         ])
     }
@@ -226,6 +234,7 @@ private struct Builder {
             properties.append(("Description", .sub("Build for ${AWS::StackName}")))
         }
         properties += [
+            artifactKey,
             ("ServiceRole", .getAtt(role, "Arn")),
             ("Artifacts", .object([("Type", "CODEPIPELINE")])),
             ("Cache", .object([("Modes", .strings(["LOCAL_DOCKER_LAYER_CACHE"])), ("Type", "LOCAL")])),
@@ -257,6 +266,7 @@ private struct Builder {
         let lines = commands.map { "      - " + TemplateValue.string($0).rendered().dropLast() }
         let buildspec = (["version: 0.2", "phases:", "  build:", "    commands:"] + lines).joined(separator: "\n") + "\n"
         return resource("AWS::CodeBuild::Project", [
+            artifactKey,
             ("ServiceRole", .getAtt("BuildProjectRole", "Arn")),
             ("Artifacts", .object([("Type", "NO_ARTIFACTS")])),
             ("Environment", .object([
@@ -281,9 +291,15 @@ private struct Builder {
             pipelineStages.append(.object([("Name", .string(stage.name)),
                                            ("Actions", .array(stage.actions.map { deployStageAction($0, stage, environment) }))]))
         }
+        // Every region of the application, as Copilot lists them: a stage in any of them finds its store.
         var properties: [(String, TemplateValue)] = [
+            ("ArtifactStores", .array(input.regionalResources.map { regional in
+                .object([("Region", .string(regional.region)), ("ArtifactStore", .object([
+                    ("Type", "S3"), ("Location", .string(regional.bucket)),
+                    ("EncryptionKey", .object([("Id", .string(regional.kmsKeyARN)), ("Type", "KMS")])),
+                ]))])
+            })),
             ("RoleArn", .getAtt("PipelineRole", "Arn")),
-            ("ArtifactStore", .object([("Type", "S3"), ("Location", .ref("ArtifactBucket"))])),
         ]
         // Copilot names only legacy pipelines; CloudFormation names the others.
         if input.isLegacy { properties.append(("Name", .ref("AWS::StackName"))) }
@@ -378,8 +394,12 @@ private struct Builder {
     }
 
     func bucketARNs() -> TemplateValue {
-        .array([.getAtt("ArtifactBucket", "Arn"), .sub("${ArtifactBucket.Arn}/*")])
+        .array(input.regionalResources.flatMap { regional in
+            [.sub("arn:${AWS::Partition}:s3:::\(regional.bucket)"), .sub("arn:${AWS::Partition}:s3:::\(regional.bucket)/*")]
+        })
     }
+
+    var keyARNs: TemplateValue { .strings(input.regionalResources.map(\.kmsKeyARN)) }
 
     /// Copilot's role-policy-document: what the build and each pre/post-deployment project may do.
     func buildStatements() -> [TemplateValue] {
@@ -388,6 +408,7 @@ private struct Builder {
                        "codebuild:BatchPutTestCases", "codebuild:BatchPutCodeCoverages"],
                       resources: .sub("arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:report-group/pipeline-\(app)-*")),
             statement(["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"], resources: bucketARNs()),
+            statement(["kms:*"], resources: keyARNs),
             statement(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                       resources: .sub("arn:${AWS::Partition}:logs:*:*:*")),
             statement(["ecr:GetAuthorizationToken"], resources: "*"),
@@ -429,6 +450,7 @@ private struct Builder {
                                         resources: .array([connectionARN()])))
             s3Actions += ["s3:PutObjectAcl", "s3:GetObjectAcl"]
         }
+        statements.append(statement(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: keyARNs))
         statements.append(statement(s3Actions, resources: bucketARNs()))
         let managerRoles = unique(environments.map(\.managerRoleARN))
         if !managerRoles.isEmpty {
