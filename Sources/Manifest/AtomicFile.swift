@@ -38,9 +38,12 @@ public enum AtomicFile {
     /// Replaces `url` with what `fill` writes to the temporary file (through the open
     /// descriptor, or by path for a library that opens the file itself); `fill` returns false
     /// on failure with `errno` set. Then flushes it to disk and renames it over `url`.
-    public static func replace(_ url: URL, displayPath: String? = nil, mode: mode_t = 0o644, temporaryDirectory: URL? = nil,
+    public static func replace(_ path: URL, displayPath: String? = nil, mode: mode_t = 0o644, temporaryDirectory: URL? = nil,
                                fill: (_ descriptor: Int32, _ temporaryPath: String) -> Bool) throws {
-        let shown = displayPath ?? url.path
+        let shown = displayPath ?? path.path
+        let (url, isLink) = try destination(of: path, displayPath: shown)
+        // A link's file may be on another file system: its temporary file goes beside it.
+        let temporaryDirectory = isLink ? nil : temporaryDirectory
         let directory = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -76,6 +79,37 @@ public enum AtomicFile {
         guard rename(temporary, url.path) == 0 else { throw failure("cannot replace the file", shown) }
         renamed = true
         syncDirectory(of: url)
+    }
+
+    /// Where a write to `url` lands: `url`, or the file its symbolic links lead to (renaming
+    /// over the link would replace the link with a copy). Throws, saying what it is, when that
+    /// is not a regular file: a device, FIFO, socket or directory is never replaced.
+    static func destination(of url: URL, displayPath: String) throws -> (url: URL, isLink: Bool) {
+        var current = url
+        for _ in 0..<40 {  // Linux's own bound on links followed (ELOOP)
+            var status = stat()
+            guard lstat(current.path, &status) == 0 else {
+                // Missing, or under a file where a directory should be: the write itself says which.
+                guard errno == ENOENT || errno == ENOTDIR else {
+                    throw ManifestError(file: displayPath, message: "cannot write it: \(String(cString: strerror(errno)))",
+                                        hint: "check the permissions of its directory")
+                }
+                return (current, current != url)
+            }
+            switch status.st_mode & S_IFMT {
+            case S_IFREG:
+                return (current, current != url)
+            case S_IFLNK:
+                let target = try FileManager.default.destinationOfSymbolicLink(atPath: current.path)
+                current = URL(fileURLWithPath: target, relativeTo: current.deletingLastPathComponent()).standardizedFileURL
+            default:
+                throw ManifestError(file: displayPath, message: "\(TextFile.describe(url, type: status.st_mode & S_IFMT)), not a file; "
+                                        + "sluice writes only regular files and replaces nothing else",
+                                    hint: "give the path of a regular file (or of a link to one)")
+            }
+        }
+        throw ManifestError(file: displayPath, message: "cannot write it: too many levels of symbolic links",
+                            hint: "the links lead in a circle; point them at a regular file")
     }
 
     /// Removes `url` (absent already is fine) durably.

@@ -134,6 +134,12 @@ private struct Checker {
                 "provider GitHubV1 needs access_token_secret, the Secrets Manager secret holding the GitHub token",
                 hint: "add `access_token_secret: SECRET` under source.properties, or use provider GitHub with a CodeStar connection")
         }
+        if let secret = source.properties.accessTokenSecret, Secrets.looksLikeToken(secret) {
+            add(.error, at: document.locations.value("source.properties.access_token_secret") ?? providerLocation,
+                "access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it",
+                hint: "the manifest is meant to be committed: keep the token in Secrets Manager and write the secret's name here "
+                    + "(`source set github OWNER/REPO token-secret TOKEN` on the AWS target stores it for you)")
+        }
         guard let repository = source.properties.repository, !repository.isEmpty else {
             add(.error, at: document.locations.key("source.properties") ?? providerLocation, "the source has no repository",
                 hint: "add `repository:` under `source.properties`, e.g. with `source set`")

@@ -78,7 +78,7 @@ public enum TextFile {
     }
 
     /// "copilot/pipeline.yml is a FIFO", "… is a link to /dev/zero, a character device".
-    private static func describe(_ url: URL, type: mode_t) -> String {
+    static func describe(_ url: URL, type: mode_t) -> String {
         let kind: String
         switch type {
         case S_IFDIR: kind = "a directory"

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Yams
 
 /// A Copilot workspace: the directory holding `copilot/.workspace`, and what Copilot keeps beside it.
@@ -78,6 +83,37 @@ public struct Workspace: Equatable, Sendable {
     /// The pipeline called `name`, if the workspace has one.
     public func pipeline(named name: String) -> PipelineFiles? {
         pipelines.first { $0.name == name }
+    }
+
+    /// What `url` is to this workspace when sluice reads or writes it itself — a pipeline's
+    /// manifest or buildspec (`extra`: files of a pipeline not on disk yet), the workspace
+    /// file, sluice's state in `.sluice/` — else nil. Links are followed on both sides, so
+    /// another name for one of these files is recognised too.
+    public func ownFile(_ url: URL, extra: [PipelineFiles] = []) -> String? {
+        let path = Self.realPath(url)
+        for files in pipelines + extra {
+            if path == Self.realPath(files.manifest) { return "the manifest of pipeline \(files.name)" }
+            if path == Self.realPath(files.buildspec) { return "the buildspec of pipeline \(files.name)" }
+        }
+        // Where a workspace's first pipeline will be written, even before it is.
+        for name in ["pipeline.yml", "buildspec.yml"] where path == Self.realPath(copilotDirectory.appendingPathComponent(name)) {
+            return "where Copilot keeps the pipeline's \(name == "pipeline.yml" ? "manifest" : "buildspec")"
+        }
+        if path == Self.realPath(copilotDirectory.appendingPathComponent(".workspace")) { return "the workspace file" }
+        if path.hasPrefix(Self.realPath(SluiceDirectory.url(in: root)) + "/") { return "sluice's own state" }
+        return nil
+    }
+
+    /// `url` with every symbolic link resolved (for a file not there yet, its directory's).
+    private static func realPath(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        guard directory != path, !directory.isEmpty else { return path }
+        return (realPath(URL(fileURLWithPath: directory)) as NSString).appendingPathComponent((path as NSString).lastPathComponent)
     }
 
     /// Where a new pipeline called `name` goes: the first pipeline of a workspace uses the legacy

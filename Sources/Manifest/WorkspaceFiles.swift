@@ -88,6 +88,10 @@ public struct WorkspaceFiles: Sendable {
         /// ``WorkspaceFiles/commit(_:)`` with the lock already held.
         @discardableResult
         public func apply(_ changes: [FileChange]) throws -> [Data?] {
+            // A path sluice cannot write (a device, a FIFO…) is said as such, before it is read.
+            for change in changes where change.replacement != nil {
+                _ = try AtomicFile.destination(of: change.url, displayPath: change.displayPath)
+            }
             let before = try changes.map { try contents(of: $0.url, displayPath: $0.displayPath) }
             for (change, current) in zip(changes, before) {
                 if let conflict = Self.conflict(change, current) { throw conflict }

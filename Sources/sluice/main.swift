@@ -114,6 +114,11 @@ struct Sluice {
         if commands == nil, words.first == "tour", isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
             return await InteractiveShell.run(environment: environment, firstEntry: words.joined(separator: " "))
         }
+        return try await ScriptSignals.run { try await runScript(environment: environment) }
+    }
+
+    /// Runs the script, `-c` commands or one command the arguments name, or stdin.
+    private func runScript(environment: [String: String]) async throws -> Int32 {
         let output = Output(environment: environment, json: json)
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let session = Session(mode: .script, workingDirectory: directory, environment: environment, output: output)

@@ -2,7 +2,7 @@ import Shell
 import XCTest
 
 /// The parts other components call in-process: the lexer's continuation check (the prompt),
-/// the table's expectations (Tab completion) and the secret detector (history, record).
+/// the table's expectations (Tab completion).
 final class CommandTableTests: XCTestCase {
     func testContinuationIsNeededForOpenQuotesAndTrailingBackslash() {
         XCTAssertTrue(Lexer.needsContinuation("test add test \"make"))
@@ -49,18 +49,5 @@ final class CommandTableTests: XCTestCase {
             let arguments = try syntax[0].words.map { try $0.expanded(with: Variables(environment: ["REPO": "x"])) }
             XCTAssertEqual(try table.bind(arguments).spec.name, command.name, "the example of \(command.name) binds to it")
         }
-    }
-
-    func testTokenDetection() {
-        for token in ["ghp_abcdefghijklmnopqrstuvwxyz0123456789", "github_pat_11ABCDEFG0123456789_abcdefghij",
-                      "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"] {
-            XCTAssertTrue(Secrets.looksLikeToken(token), token)
-        }
-        for word in ["https://github.com/acme/api", "copilot/pipelines/api-main/manifest.yml",
-                     "4b825dc642cb6eb9a060e54bf8d69288fbee4904", "demo-test-api-stack-with-a-long-name",
-                     "aws/codebuild/amazonlinux2-x86_64-standard:5.0", "make test"] {
-            XCTAssertFalse(Secrets.looksLikeToken(word), word)
-        }
-        XCTAssertEqual(Secrets.redacted("token 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' here"), "token '<redacted>' here")
     }
 }

@@ -8,39 +8,68 @@ enum SourceCommands {
                                    hint: "a CodeStar connection is what Copilot creates by default",
                                    at: invocation.location(of: "SECRET"))
         }
-        try setHosted(.gitHub, invocation, session)
+        try await setHosted(.gitHub, invocation, session)
+    }
+
+    /// A token given where the name of its secret belongs. The manifest is meant to be
+    /// committed, so the token never goes there: the AWS target keeps it in Secrets Manager as
+    /// Copilot's `pipeline init` names it (`github-token-APP-REPO`) and the manifest names that
+    /// secret; the local target keeps no secrets, so it is refused, saying what to do.
+    private static func secretName(keeping token: String, repository: String, _ invocation: Invocation,
+                                   _ session: Session) async throws -> String {
+        let application = try session.requireWorkspace().application
+        let name = "github-token-\(application)-\(RepositoryName.lastComponent(repository))"
+        guard case .aws = session.targetChoice else {
+            throw ShellError.failure("token-secret takes the name of a Secrets Manager secret holding the token, not the token: "
+                                        + "sluice never writes a token into the manifest, which is meant to be committed",
+                                     hint: "store the token in Secrets Manager as \(name) and write `token-secret \(name)`; "
+                                        + "or `target aws` first, and sluice stores the token given here for you",
+                                     at: invocation.location(of: "SECRET"))
+        }
+        let created = try await session.awsTarget().storeGitHubToken(token, as: name, application: application)
+        session.output.line("\(created ? "stored the GitHub token in" : "put the GitHub token in the existing") "
+            + "Secrets Manager secret \(name); the manifest names the secret")
+        return name
     }
 
     static func setCodeCommit(_ invocation: Invocation, _ session: Session) async throws {
         let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: session.awsRegion,
                                                       at: invocation.location(of: "REPO"))
-        try set(.codeCommit, repository: repository, invocation, session)
+        try set(.codeCommit, repository: repository, accessTokenSecret: nil, invocation, session)
     }
 
     static func setBitbucket(_ invocation: Invocation, _ session: Session) async throws {
-        try setHosted(.bitbucket, invocation, session)
+        try await setHosted(.bitbucket, invocation, session)
     }
 
     /// GitHub and Bitbucket take the repository in any form `git remote` or a browser shows; the
     /// manifest gets the one Copilot writes, and a browser URL's branch is the branch tracked.
-    private static func setHosted(_ provider: SourceProvider, _ invocation: Invocation, _ session: Session) throws {
+    private static func setHosted(_ provider: SourceProvider, _ invocation: Invocation, _ session: Session) async throws {
         let location = try RepositoryURL.hosted(invocation.required("REPO"), provider: provider, at: invocation.location(of: "REPO"))
         if let given = invocation["BRANCH"], let shown = location.branch, given != shown {
             throw ShellError.usage("the URL shows branch \(shown) but `branch \(given)` is given",
                                    hint: "give one of them", at: invocation.location(of: "BRANCH"))
         }
-        try set(provider, repository: location.url(provider) ?? invocation.required("REPO"), branch: invocation["BRANCH"] ?? location.branch,
+        let repository = location.url(provider) ?? invocation.required("REPO")
+        var secret = invocation["SECRET"]
+        if let given = secret, Secrets.looksLikeToken(given) {
+            let name = try await secretName(keeping: given, repository: repository, invocation, session)
+            // A recording replays the command with the secret's name.
+            session.recordedInstead = invocation.replacing("SECRET", with: name)
+            secret = name
+        }
+        try set(provider, repository: repository, branch: invocation["BRANCH"] ?? location.branch, accessTokenSecret: secret,
                 invocation, session)
     }
 
-    private static func set(_ provider: SourceProvider, repository: String, branch: String? = nil, _ invocation: Invocation,
-                            _ session: Session) throws {
+    private static func set(_ provider: SourceProvider, repository: String, branch: String? = nil, accessTokenSecret: String?,
+                            _ invocation: Invocation, _ session: Session) throws {
         let branch = branch ?? invocation["BRANCH"]
         try session.edit("source: \(provider) \(repository)\(branch.map { " (branch \($0))" } ?? "")",
                          unchanged: "source is \(provider) \(repository)",
                          source: SourceSetting(provider: provider, repository: repository, branch: branch)) {
             try $0.setSource(provider: provider, repository: repository, branch: branch,
-                             connectionName: invocation["CONNECTION"], accessTokenSecret: invocation["SECRET"])
+                             connectionName: invocation["CONNECTION"], accessTokenSecret: accessTokenSecret)
         }
     }
 

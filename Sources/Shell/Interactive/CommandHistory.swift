@@ -39,13 +39,11 @@ final class CommandHistory {
     }
 
     /// Whether `entry` may be remembered at all: not blank, not starting with a space (the
-    /// usual way to keep a line out of history), and holding nothing token-like — checked in
-    /// every piece between blanks, quotes and `=`/`:`/`,`, so `KEY=ghp_…` is caught too.
+    /// usual way to keep a line out of history), and holding nothing token-like (`KEY=ghp_…`
+    /// included: `Secrets` looks between blanks, quotes and the punctuation around values).
     static func admits(_ entry: String) -> Bool {
         guard !entry.hasPrefix(" "), !entry.allSatisfy(\.isWhitespace) else { return false }
-        let separators: Set<Character> = ["'", "\"", "=", ":", ",", ";", "\\"]
-        return !entry.split(whereSeparator: { $0.isWhitespace || separators.contains($0) })
-            .contains { Secrets.looksLikeToken(String($0)) }
+        return !Secrets.containsToken(entry)
     }
 
     /// Adds `entry` (when `admits` allows) and writes the file. Failing to write is not

@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -142,21 +143,31 @@ public final class InteractiveShell {
         return isYes(answer)
     }
 
-    /// Runs `work` in a task and waits on this thread, cancelling the task on Ctrl-C.
+    /// Runs `work` in a task and waits on this thread, cancelling the task on Ctrl-C — or on
+    /// SIGTERM/SIGHUP/SIGQUIT, after which sluice ends by that signal.
     private func runCancellably(_ work: @escaping @Sendable () async -> Void) {
         let finished = DispatchSemaphore(value: 0)
+        TerminalSignals.commandRunning.store(true, ordering: .relaxed)
         let task = Task.detached {
             await work()
             finished.signal()
         }
         var cancelled = false
+        var termination: Int32?
         while finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if termination == nil, let signal = TerminalSignals.takeTermination() {
+                termination = signal
+                Interruption.record(signal)
+                task.cancel()
+            }
             if TerminalSignals.takeInterrupt() && !cancelled {
                 cancelled = true
                 task.cancel()
             }
         }
+        TerminalSignals.commandRunning.store(false, ordering: .relaxed)
         _ = TerminalSignals.takeInterrupt()
+        if let signal = termination ?? TerminalSignals.takeTermination() { TerminalSignals.end(by: signal) }
     }
 
     private func write(_ text: String) {

@@ -13,12 +13,19 @@ import Synchronization
 /// SIGWINCH raises another (SA_RESTART: the read goes on); the size is taken before the next line.
 /// A crash (SIGSEGV, SIGILL, SIGABRT…) or SIGTERM/SIGHUP/SIGQUIT first puts the terminal back
 /// the way it was found, then lets the previous handler (Swift's backtracer, or the default)
-/// finish the job.
+/// finish the job. While a command runs, SIGTERM/SIGHUP/SIGQUIT sent to sluice are first
+/// taken by the loop, which stops the command (a local run is marked Stopped) and then ends
+/// sluice by the same signal (`takeTermination`, `end(by:)`); a second one ends it at once.
 enum TerminalSignals {
     /// Set by SIGINT; taken (and cleared) by `takeInterrupt()`.
     private static let interruptRaised = Atomic<Bool>(false)
     /// Set by SIGWINCH; taken before each line is read.
     private static let resized = Atomic<Bool>(false)
+
+    /// True while an entry's command runs (set by the loop).
+    static let commandRunning = Atomic<Bool>(false)
+    /// A termination signal deferred while a command runs; 0 when none.
+    private static let pendingTermination = Atomic<Int32>(0)
 
     /// The terminal settings at start-up, restored by the crash handler. Allocated once and
     /// never freed: a signal handler must not touch anything lazily initialised or freed.
@@ -72,7 +79,14 @@ enum TerminalSignals {
         for signal in fatalSignals {
             var crash = sigaction()
             crash.__sigaction_handler.sa_sigaction = { signal, info, _ in
-                TerminalSignals.restoreTerminal(after: signal, sentByKill: (info?.pointee.si_code ?? 0) <= 0)
+                let sentByKill = (info?.pointee.si_code ?? 0) <= 0
+                if sentByKill, signal == SIGTERM || signal == SIGHUP || signal == SIGQUIT,
+                   TerminalSignals.commandRunning.load(ordering: .relaxed) {
+                    // SA_RESETHAND put the default back: a second one ends sluice at once.
+                    TerminalSignals.pendingTermination.store(signal, ordering: .relaxed)
+                    return
+                }
+                TerminalSignals.restoreTerminal(after: signal, sentByKill: sentByKill)
             }
             sigemptyset(&crash.sa_mask)
             crash.sa_flags = Int32(bitPattern: SA_RESETHAND) | SA_NODEFER | SA_SIGINFO
@@ -83,6 +97,19 @@ enum TerminalSignals {
     /// True once per Ctrl-C since the last call.
     static func takeInterrupt() -> Bool {
         interruptRaised.exchange(false, ordering: .relaxed)
+    }
+
+    /// The termination signal that arrived while a command ran, once.
+    static func takeTermination() -> Int32? {
+        let signal = pendingTermination.exchange(0, ordering: .relaxed)
+        return signal == 0 ? nil : signal
+    }
+
+    /// Ends sluice by `signal` (deferred while a command ran), the terminal put back first.
+    static func end(by signal: Int32) -> Never {
+        restoreTerminal(after: signal, sentByKill: true)
+        kill(getpid(), signal)
+        while true { pause() }
     }
 
     /// True once per window size change since the last call.

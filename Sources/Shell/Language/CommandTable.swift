@@ -1,3 +1,5 @@
+import Manifest
+
 /// The commands the shell knows, and the one parser of their arguments.
 public struct CommandTable: Sendable {
     /// In `help` order.

@@ -54,6 +54,17 @@ public struct Invocation: Sendable {
     /// The `.rest` words joined by single spaces (`echo`).
     public var restText: String { rest.map(\.text).joined(separator: " ") }
 
+    /// The same command with `text` as `placeholder`'s value.
+    public func replacing(_ placeholder: String, with text: String) -> Invocation {
+        guard let old = values[placeholder] else { return self }
+        var new = old
+        new.text = text
+        var values = self.values
+        values[placeholder] = new
+        return Invocation(spec: spec, location: location, arguments: arguments.map { $0 == old ? new : $0 }, values: values,
+                          optionKeywords: optionKeywords, flags: flags, rest: rest, end: end)
+    }
+
     /// The command as a script line that replays it: words quoted where needed.
     public var scriptLine: String {
         (spec.words + arguments.map(\.text)).map(Quoting.quoted).joined(separator: " ")

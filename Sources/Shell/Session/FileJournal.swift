@@ -1,9 +1,10 @@
 import Foundation
 import Manifest
 
-/// What a script wrote, so a failing script can put back what it changed — and only that: a
-/// file is restored only while it still holds what this script wrote (checked under the
-/// workspace lock), so another sluice's later save is never erased.
+/// What a script wrote since its last save, so a failing script can put back what it changed
+/// — and only that. A save commits (the session calls ``forget()``): what was saved stays
+/// whatever fails later. A file is restored only while it still holds what this script wrote
+/// (checked under the workspace lock), so another sluice's later save is never erased.
 final class FileJournal {
     private struct Entry {
         var url: URL
@@ -84,7 +85,7 @@ final class FileJournal {
         return said
     }
 
-    /// The script succeeded: its writes stay.
+    /// The script succeeded or saved: its writes so far stay.
     func forget() {
         entries.removeAll()
         order.removeAll()

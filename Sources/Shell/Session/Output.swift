@@ -1,4 +1,5 @@
 import Errors
+import Manifest
 import Targets
 #if canImport(Glibc)
 import Glibc

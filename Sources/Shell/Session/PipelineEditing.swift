@@ -96,7 +96,8 @@ extension Session {
     }
 
     /// Writes the pipeline's manifest (and a new pipeline's buildspec). Returns false when
-    /// there was nothing to write.
+    /// there was nothing to write. In a script this commits: a later failure no longer puts
+    /// back what the script wrote up to here (see ``FileJournal``).
     @discardableResult
     func savePipeline() throws -> Bool {
         guard var open = pipeline, open.isDirty else { return false }
@@ -111,6 +112,7 @@ extension Session {
         manifest.displayPath = relativePath(open.files.manifest)
         changes.append(manifest)
         try commit(changes)
+        journal?.forget()
         open.pendingBuildspec = nil
         open.document.didSave()
         pipeline = open

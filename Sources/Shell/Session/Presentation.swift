@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 
 /// How a script is shown as it runs, for teaching and live demos: `--echo` shows each command as
 /// written and its comments as narration; `--pace`, `--step` and `--type` give the audience time.

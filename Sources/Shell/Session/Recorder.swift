@@ -4,7 +4,8 @@ import Manifest
 /// `record FILE`: every successful command that changes the workspace (with `--all`, every
 /// command of the session: push, watch, approve too), written as a replayable script
 /// (expanded and quoted, so it needs no variables). A command with a token-like argument is left
-/// out, with a comment saying so: secrets never reach disk. An edit taken back by `undo` is left
+/// out, with a comment saying so (the session already refuses one that changes the workspace, and
+/// `source set github … token-secret TOKEN` is recorded with the secret's name): secrets never reach disk. An edit taken back by `undo` is left
 /// out with its `undo` while its effect was never saved, so the script shows what was meant.
 final class Recorder {
     let url: URL
@@ -97,8 +98,9 @@ final class Recorder {
         do {
             try session.commit([session.overwrite(url, with: Data(text.utf8))])
         } catch {
-            throw ShellError.failure("cannot write the recording \(displayPath): \((error as? ManifestError)?.message ?? session.message(of: error))",
-                                     hint: "check the directory exists and is writable")
+            let manifestError = error as? ManifestError
+            throw ShellError.failure("cannot write the recording \(displayPath): \(manifestError?.message ?? session.message(of: error))",
+                                     hint: manifestError?.hint ?? "check the directory exists and is writable")
         }
     }
 }

@@ -13,8 +13,9 @@ public final class Session: @unchecked Sendable {
     public enum Mode: Sendable {
         /// A person at the prompt: edits accumulate until `save`.
         case interactive
-        /// A script (file, `-c`, stdin, one command): edits are written when it ends
-        /// successfully; a failure puts every file back as it was.
+        /// A script (file, `-c`, stdin, one command): edits are written at `save` (and by
+        /// `push`, which saves first) and when it ends successfully; a failure puts back only
+        /// what it wrote since its last save.
         case script
     }
 
@@ -52,6 +53,9 @@ public final class Session: @unchecked Sendable {
     /// after a confirmed push; `watch`, `approve prod`, `watch` for an approval given in watch);
     /// nil when the command's own line says it. `record --all` writes it.
     var scriptEquivalent: [String]?
+    /// What the running command asks `record` to write instead of itself (a token replaced by
+    /// its secret's name); taken once the command succeeds.
+    var recordedInstead: Invocation?
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?
     /// `run FILE` nesting, bounded so a script that runs itself stops.
@@ -179,7 +183,8 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Runs a whole script as its own transaction: on success pending edits are saved
-    /// (or "unchanged" said); on failure every file the script wrote is put back.
+    /// (or "unchanged" said); on failure every file the script wrote since its last save is
+    /// put back, and each is named.
     public func runScript(_ text: String, file: String) async -> Outcome {
         await transaction(endingAt: Lexer.end(of: text, file: file)) { await self.run(text: text, file: file) }
     }
@@ -227,7 +232,13 @@ public final class Session: @unchecked Sendable {
         if outcome == .success {
             journal?.forget()
         } else if let journal {
+            // What `save` (or `push`) wrote is committed and stays; only later writes go back.
             for sentence in journal.rollback(workspaceFiles) { output.diagnostic(sentence) }
+            if let open = pipeline, open.isDirty {
+                output.diagnostic(open.pendingBuildspec != nil
+                    ? "not saved: the new pipeline \(open.name) (\(open.files.manifestPathInWorkspace) was not written)"
+                    : "not saved: the edits to \(open.files.manifestPathInWorkspace) after its last save")
+            }
         }
         output.flush()
         return outcome
@@ -251,6 +262,8 @@ public final class Session: @unchecked Sendable {
             return
         }
         defer { presented(command) }
+        try refuseTokens(invocation)
+        recordedInstead = nil
         let history = (undo: undoStack.count, redo: redoStack.count)
         scriptEquivalent = nil
         do {
@@ -263,7 +276,7 @@ public final class Session: @unchecked Sendable {
             }
             throw error
         }
-        try recorder?.append(invocation, answered: scriptEquivalent, history: history, session: self)
+        try recorder?.append(recordedInstead ?? invocation, answered: scriptEquivalent, history: history, session: self)
         narrateClosing(command)
     }
 
@@ -286,6 +299,19 @@ public final class Session: @unchecked Sendable {
     /// The command prints JSON: `CMD --json`, or `sluice --json`.
     func printsJSON(_ invocation: Invocation) -> Bool {
         invocation.has(CommandSpec.jsonFlag) || output.json
+    }
+
+    /// A command that changes the workspace writes its arguments to files (the manifest, the
+    /// target's state, a recording): one holding a token-like value is refused. The one place
+    /// a token is taken, `source set github … token-secret`, keeps it in Secrets Manager.
+    private func refuseTokens(_ invocation: Invocation) throws {
+        guard invocation.spec.effect == .changesWorkspace else { return }
+        let secret = invocation.argument("SECRET")
+        guard let leak = invocation.arguments.first(where: { $0 != secret && Secrets.containsToken($0.text) }) else { return }
+        throw ShellError.failure("'\(Secrets.redacted(leak.text))' holds what looks like a token, and sluice never writes a token to a file",
+                                 hint: "keep it in Secrets Manager or Parameter Store and let the build read it by name "
+                                    + "(a buildspec's env.secrets-manager or env.parameter-store)",
+                                 at: leak.location)
     }
 
     /// How this session's writes reach the workspace: under the lock every sluice on it shares.

@@ -405,11 +405,30 @@ extension AWSTarget {
     /// Keeps the token in Secrets Manager, and nowhere else.
     private func storeToken(_ token: String, as secretID: String, pipeline: PipelineContext, ui: any TargetUI,
                             _ aws: AWSClients) async throws {
-        _ = try await aws.secretsManager.createSecret(.init(
-            name: secretID, description: "GitHub token of pipeline \(pipeline.manifest.name)", secretString: token,
-            tags: [.init(key: "copilot-application", value: pipeline.application),
-                   .init(key: "copilot-pipeline", value: pipeline.manifest.name)]))
+        _ = try await storeSecret(secretID, value: token, description: "GitHub token of pipeline \(pipeline.manifest.name)",
+                                  tags: ["copilot-application": pipeline.application, "copilot-pipeline": pipeline.manifest.name], aws)
         ui.say("Stored the GitHub token in Secrets Manager secret \(secretID).")
+    }
+
+    /// Keeps a GitHub token given to `source set github … token-secret` in Secrets Manager — a
+    /// new secret `name`, or a new value of an existing one — so the manifest names the secret
+    /// and no file holds the token. Returns whether the secret was created.
+    public func storeGitHubToken(_ token: String, as name: String, application: String) async throws -> Bool {
+        try await storeSecret(name, value: token, description: "GitHub token of application \(application)'s pipeline",
+                              tags: ["copilot-application": application], try aws())
+    }
+
+    /// Creates secret `name` holding `value`, or puts `value` in it when it exists; true when created.
+    private func storeSecret(_ name: String, value: String, description: String, tags: [String: String],
+                             _ aws: AWSClients) async throws -> Bool {
+        if try await secretExists(name, aws) {
+            _ = try await aws.secretsManager.putSecretValue(.init(secretId: name, secretString: value))
+            return false
+        }
+        _ = try await aws.secretsManager.createSecret(.init(
+            name: name, description: description, secretString: value,
+            tags: tags.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: $0.value) }))
+        return true
     }
 
     // MARK: CloudFormation

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The Source action: a snapshot of the tracked branch's head, taken with `git archive`.
 struct GitSource {
@@ -49,27 +52,27 @@ struct GitSource {
     }
 }
 
-/// Runs a short tool to completion; stdout and stderr together, trimmed.
+/// Runs a short tool to completion, in a process group of its own like every action's
+/// processes (see ``ProcessGroup``); stdout and stderr together, trimmed.
 func runTool(_ executable: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    process.standardInput = FileHandle.nullDevice
+    let output = try ProcessGroup.closeOnExecPipe()
+    let reading = FileHandle(fileDescriptor: output[0], closeOnDealloc: true)
+    let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+    let group: ProcessGroup
     do {
-        try process.run()
-    } catch {
-        throw LocalTargetError("cannot run \(arguments.first ?? executable): \(error)",
-                               hint: "install \(arguments.first ?? executable) on this machine")
+        defer {
+            close(output[1])
+            close(null)
+        }
+        group = try ProcessGroup(executable: executable, arguments: arguments, directory: directory,
+                                 environment: ProcessInfo.processInfo.environment, input: null, output: output[1], error: output[1])
     }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    if process.terminationStatus == 127, executable == "/usr/bin/env" {
+    let data = reading.readDataToEndOfFile()
+    let status = group.wait()
+    group.release()
+    if status == 127, executable == "/usr/bin/env" {
         throw LocalTargetError("\(arguments.first ?? executable) is not installed",
                                hint: "install \(arguments.first ?? executable): the local target needs it")
     }
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    return (status, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
 }

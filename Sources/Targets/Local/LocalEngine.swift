@@ -156,7 +156,7 @@ final class LocalEngine: @unchecked Sendable {
                 record.setAction(stage, action, .succeeded, summary: summary, now: now())
                 try save(record)
             } catch is CancellationError {
-                record.setAction(stage, action, .stopped, summary: "stopped by the user", now: now())
+                record.setAction(stage, action, .stopped, summary: Interruption.reason, now: now())
                 record.finish(.stopped, now: now())
                 try save(record)
                 display.show(record.snapshot, now: now())

@@ -12,29 +12,36 @@ import Darwin
 /// Commands run through `command eval`, so a syntax error fails that command instead of
 /// ending the shell; `exit N` does end it, and `run` reports N.
 final class ShellSession: @unchecked Sendable {
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
+    private let group: ProcessGroup
+    /// Commands go in here; statuses come back out of `output`.
+    private let input: FileHandle
+    private let output: FileHandle
     private let log: ActionLog
     private var pending = Data()
     /// Tags the status lines so a command's own output can never be taken for one.
     private let marker = "__sluice_status_\(UUID().uuidString.prefix(8))"
     private(set) var isRunning = true
 
+    /// Starts `shell` in a process group of its own (see ``ProcessGroup``).
     init(shell: String, directory: URL, environment: [String: String], log: ActionLog) throws {
         self.log = log
-        process.executableURL = URL(fileURLWithPath: shell)
-        process.arguments = []
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = try log.appendingHandle()
+        let commands = try ProcessGroup.closeOnExecPipe()
+        let statuses: [Int32]
         do {
-            try process.run()
+            statuses = try ProcessGroup.closeOnExecPipe()
         } catch {
-            throw LocalTargetError("cannot start \(shell): \(error)", hint: "the local target runs builds with \(shell)")
+            commands.forEach { Glibc.close($0) }
+            throw error
         }
+        input = FileHandle(fileDescriptor: commands[1], closeOnDealloc: true)
+        output = FileHandle(fileDescriptor: statuses[0], closeOnDealloc: true)
+        let error = try log.appendingHandle()
+        defer {
+            Glibc.close(commands[0])
+            Glibc.close(statuses[1])
+        }
+        group = try ProcessGroup(executable: shell, directory: directory, environment: environment,
+                                 input: commands[0], output: statuses[1], error: error.fileDescriptor)
     }
 
     deinit { close() }
@@ -45,7 +52,7 @@ final class ShellSession: @unchecked Sendable {
         let quoted = "'" + command.replacingOccurrences(of: "'", with: "'\\''") + "'"
         let line = "command eval \(quoted) </dev/null >>\(log.quotedPath) 2>&1; echo \"\(marker) $?\"\n"
         do {
-            try input.fileHandleForWriting.write(contentsOf: Data(line.utf8))
+            try input.write(contentsOf: Data(line.utf8))
         } catch {
             return try finished()
         }
@@ -63,27 +70,27 @@ final class ShellSession: @unchecked Sendable {
         return try finished()
     }
 
-    /// Ends the shell; a running command's process group is signalled too.
+    /// Ends the shell and everything it started.
     func terminate() {
-        guard process.isRunning else { return }
-        kill(-process.processIdentifier, SIGTERM)
-        process.terminate()
+        group.signal(SIGTERM)
+        group.release()
     }
 
-    /// Closes the shell's input and waits for it to end.
+    /// Closes the shell's input, waits for it to end, then ends what it left running.
     func close() {
         guard isRunning else { return }
         isRunning = false
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        try? input.close()
+        _ = group.wait()
+        group.release()
     }
 
     /// The shell ended (an `exit` in a command): its status is the command's.
     private func finished() throws -> Int32 {
         isRunning = false
         try Task.checkCancellation()
-        process.waitUntilExit()
-        return process.terminationStatus
+        defer { group.release() }
+        return group.wait()
     }
 
     /// Blocks until the next status line; nil when the shell's output ends.
@@ -98,7 +105,7 @@ final class ShellSession: @unchecked Sendable {
                 }
                 continue
             }
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = output.availableData
             if chunk.isEmpty { return nil }
             pending.append(chunk)
         }

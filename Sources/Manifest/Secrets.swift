@@ -1,5 +1,7 @@
 /// Recognises token-like text (GitHub and similar credentials) so it is never echoed by
-/// `--echo`, written by `record`, printed in a message or kept in history.
+/// `--echo`, written by `record` or an edit, printed in a message, kept in history or taken
+/// by the validator for a secret's name. In `Manifest`, the lowest module both the shell and
+/// the validator read.
 public enum Secrets {
     /// What a redacted token shows instead.
     public static let mask = "<redacted>"
@@ -18,13 +20,13 @@ public enum Secrets {
         return bytes.withUnsafeBufferPointer { isToken($0[...]) }
     }
 
-    /// True when some blank-separated piece of `text` looks like a token.
+    /// True when some piece of `text` (see `tokenRanges`) looks like a token.
     public static func containsToken(_ text: String) -> Bool {
         !tokenRanges(in: text).isEmpty
     }
 
-    /// `text` with every blank-separated token-like piece replaced by the mask (quotes
-    /// around it stay, so an echoed command still reads as one). Returns `text` itself,
+    /// `text` with every token-like piece replaced by the mask (quotes and `KEY=` around it
+    /// stay, so an echoed command still reads as one). Returns `text` itself,
     /// without copying, when there is nothing to mask: this runs on every line printed.
     public static func redacted(_ text: String) -> String {
         let ranges = tokenRanges(in: text)
@@ -34,19 +36,16 @@ public enum Secrets {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Byte ranges of the token-like pieces of `text`, pieces being split at blanks and
-    /// newlines and stripped of surrounding quotes.
+    /// Byte ranges of the token-like pieces of `text`, pieces being split at blanks, quotes
+    /// and the punctuation around values (`KEY=ghp_…`, `user:ghp_…@host`, `?token=…&`).
     private static func tokenRanges(in text: String) -> [Range<Int>] {
         guard text.utf8.count >= shortestToken else { return [] }
         let scan = { (buffer: UnsafeBufferPointer<UInt8>) -> [Range<Int>] in
             var ranges: [Range<Int>] = []
             var start = 0
             for index in 0...buffer.count {
-                guard index == buffer.count || isBlank(buffer[index]) else { continue }
-                var lower = start, upper = index
-                while lower < upper, isQuote(buffer[lower]) { lower += 1 }
-                while upper > lower, isQuote(buffer[upper - 1]) { upper -= 1 }
-                if upper - lower >= shortestToken, isToken(buffer[lower..<upper]) { ranges.append(lower..<upper) }
+                guard index == buffer.count || isSeparator(buffer[index]) else { continue }
+                if index - start >= shortestToken, isToken(buffer[start..<index]) { ranges.append(start..<index) }
                 start = index + 1
             }
             return ranges
@@ -74,11 +73,16 @@ public enum Secrets {
         return upper && lower && digit
     }
 
-    private static func isBlank(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "'"), UInt8(ascii: "\""),
+             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\\"), UInt8(ascii: "@"),
+             UInt8(ascii: "?"), UInt8(ascii: "&"):
+            return true
+        default:
+            return false
+        }
     }
-
-    private static func isQuote(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") }
     private static func isUpper(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
     private static func isLower(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) }
     private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }

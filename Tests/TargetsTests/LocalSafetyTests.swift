@@ -1,0 +1,87 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import TestSupport
+import XCTest
+
+/// Nothing lost and nothing left running on the local target (issue 12): what a script saved
+/// stays when a later command fails; however sluice ends, a run's processes end with it.
+extension LocalEndToEndTests {
+    /// The issue's script: `save` and `push` commit, so the failing `watch` puts nothing back,
+    /// and `logs test` (which the failure's hint suggests) finds the pipeline and its runs.
+    func testAFailingRunKeepsWhatTheScriptSaved() throws {
+        let manifest = workspace.appendingPathComponent("copilot/pipeline.yml")
+        let result = try sluice(["-c", "source set github https://github.com/acme/api; build buildspec buildspec.yml; "
+                                     + "stage add test; test add test \"false\"; save; push --yes; watch"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertFalse(result.stderr.contains("rolled back"), result.stderr)
+        let saved = try String(contentsOf: manifest, encoding: .utf8)
+        XCTAssertTrue(saved.contains("- 'false'"), "the saved edit vanished from disk:\n\(saved)")
+
+        let logs = try sluice(["logs", "test"])
+        XCTAssertEqual(logs.status, 0, logs.stdout + logs.stderr)
+        XCTAssertTrue(logs.stdout.contains("Running command false"), logs.stdout)
+    }
+
+    /// Only what came after the last save goes back, and the failure says so.
+    func testAFailingScriptPutsBackOnlyWhatCameAfterItsLastSave() throws {
+        try writePipeline(testCommands: ["make test"])
+        let manifest = workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml")
+        let result = try sluice(["-c", "test add test \"echo saved\"; save; target aws region us-west-2; test add test \"echo unsaved\"; approval on nowhere"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let saved = try String(contentsOf: manifest, encoding: .utf8)
+        XCTAssertTrue(saved.contains("echo saved"), saved)
+        XCTAssertFalse(saved.contains("echo unsaved"), saved)
+        XCTAssertTrue(result.stderr.contains("rolled back: .sluice/target.json removed (the script created it)"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("rolled back: copilot/pipelines/release/manifest.yml"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("not saved: the edits to copilot/pipelines/release/manifest.yml after its last save"),
+                      result.stderr)
+    }
+
+    /// Real signals to the real binary while the build runs a background child: the child
+    /// ends with sluice, and the run says how sluice ended — Stopped by a signal it could
+    /// answer, Abandoned (found by the next sluice) after SIGKILL or a crash.
+    func testHoweverSluiceEndsTheRunsProcessesEndWithIt() throws {
+        let childFile = home.url.appendingPathComponent("child.pid")
+        try Data("""
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - sleep 300 & echo $! > '\(childFile.path)'
+                  - sleep 300
+
+            """.utf8).write(to: workspace.appendingPathComponent("buildspec.yml"))
+        try commit("a build that leaves a child running")
+        try writePipeline()
+        let cases: [(Int32, String)] = [(SIGTERM, "Stopped"), (SIGHUP, "Stopped"), (SIGQUIT, "Stopped"), (SIGINT, "Stopped"),
+                                        (SIGKILL, "Abandoned"), (SIGSEGV, "Abandoned")]
+        for (index, (signal, state)) in cases.enumerated() {
+            try? FileManager.default.removeItem(at: childFile)
+            let process = try startSluice([index == 0 ? "push" : "release"] + (index == 0 ? ["--yes"] : []))
+            let pid = try XCTUnwrap(ProcessWatch.pid(writtenTo: childFile), "signal \(signal): the build never started its child")
+            XCTAssertEqual(kill(pid, 0), 0, "the child should be running")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationReason, .uncaughtSignal, "signal \(signal)")
+            if signal != SIGSEGV {  // a crash: Swift's runtime may end it by another signal
+                XCTAssertEqual(process.terminationStatus, signal, "sluice should end by the signal it was sent")
+            }
+            XCTAssertTrue(ProcessWatch.ends(pid), "signal \(signal): the build's child \(pid) outlived sluice")
+            if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+
+            let status = try statusJSON()
+            XCTAssertEqual(status["state"] as? String, state, "signal \(signal)")
+            let build = (status["stages"] as? [[String: Any]])?.first { $0["name"] as? String == "Build" }
+            let action = (build?["actions"] as? [[String: Any]])?.first
+            let summary = action?["summary"] as? String ?? ""
+            XCTAssertEqual(action?["state"] as? String, state, "signal \(signal)")
+            if state == "Stopped" {
+                XCTAssertTrue(summary.hasPrefix("stopped: sluice received SIG"), summary)
+            } else {
+                XCTAssertTrue(summary.contains("ended while this ran"), summary)
+            }
+        }
+    }
+}
