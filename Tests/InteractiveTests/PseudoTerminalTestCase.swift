@@ -176,8 +176,12 @@ extension PseudoTerminal {
 
     /// Types `push` (which parks at prod's approval), then `watch`, approves inside it and waits
     /// for the run to succeed and the prompt to come back.
-    func pushAndApproveInsideWatch(_ push: String = "push --yes") throws {
+    func pushAndApproveInsideWatch(_ push: String = "push --yes", confirming: Bool = false) throws {
         send(push + "\r")
+        if confirming {
+            try expect("[y/N] ")
+            send("y\r")
+        }
         try expect("WaitingForApproval")
         try expectPrompt()
         send("watch\r")

@@ -16,8 +16,8 @@ final class RecordAllTests: PseudoTerminalTestCase {
         try shell.enter("approval on test", expecting: "approval on for test", dirty: true)
         try shell.enter("undo", expecting: "undid: approval on for test", dirty: true)
         try shell.enter("diff", expecting: "+  - name: staging", dirty: true)
-        // At the terminal push asks nothing of a local target; the script needs `--yes` all the same.
-        try shell.pushAndApproveInsideWatch("push")
+        // At the terminal push asks first; the recording writes the answer as `push --yes`.
+        try shell.pushAndApproveInsideWatch("push", confirming: true)
         try shell.enter("record stop", expecting: "recorded class.sluice")
         try exit(shell)
 

@@ -18,11 +18,14 @@ extension CommandTable {
 
     private static func copilotNames(of command: CommandSpec) -> [CommandSpec] {
         (copilotWords[command.name] ?? []).map { words in
+            // A copy of the command under Copilot's words: the same arguments, effect and JSON form.
             let name = words.joined(separator: " ")
-            return CommandSpec(words, command.arguments, summary: "Copilot's name for `\(command.name)`",
-                               help: "`copilot \(name)` in sluice: the same as `\(command.name)`. " + command.help,
-                               example: name + command.example.dropFirst(command.name.count), effect: command.effect,
-                               isEchoed: command.isEchoed, run: command.run)
+            var alias = command
+            alias.words = words
+            alias.summary = "Copilot's name for `\(command.name)`"
+            alias.help = "`copilot \(name)` in sluice: the same as `\(command.name)`. " + command.help
+            alias.example = name + command.example.dropFirst(command.name.count)
+            return alias
         }
     }
 
