@@ -125,8 +125,10 @@ enum TargetCommands {
                 // A person at the terminal answers without leaving watch; a script's next line answers.
                 guard try await answerApproval(approval, target: target, context: context, session: session) else { return }
                 // A target that drives the run itself (the local one) drew it to its end while answering:
-                // watching again would draw the same tree a second time.
-                if let latest = try await call("watch", session, { try await target.latestExecution(context) }), latest.state.isFinal {
+                // watching again would draw the same tree a second time. The picture (`--graph`) is not
+                // what it drew, so that is drawn once more, with the final states.
+                if graph == nil, let latest = try await call("watch", session, { try await target.latestExecution(context) }),
+                   latest.state.isFinal {
                     if let failure = runFailure(latest) { throw failure }
                     return
                 }
