@@ -49,10 +49,15 @@ struct TextLines {
     var count: Int { lines.count }
 
     func joined() -> String {
-        var text = String(byteOrderMark)
-        for (line, lineBreak) in zip(lines, breaks) {
-            text += line
-            text += lineBreak
+        String(byteOrderMark) + joined(0...(lines.count - 1))
+    }
+
+    /// Lines `range` with their breaks (the byte-order mark aside).
+    func joined(_ range: ClosedRange<Int>) -> String {
+        var text = ""
+        for index in range {
+            text += lines[index]
+            text += breaks[index]
         }
         return text
     }

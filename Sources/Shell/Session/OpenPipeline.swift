@@ -16,11 +16,49 @@ public struct OpenPipeline {
     public var isDirty: Bool { document.hasUnsavedChanges || pendingBuildspec != nil }
 }
 
-/// One step of the undo history: the manifest text before and after an edit, and what the
-/// edit did. Texts, not documents: undoing past a `save` must compare with the file as saved.
+/// One step of the undo history: the bytes the edit changed and what it did. Only the part
+/// between the text's unchanged start and end is kept, so the history grows with the edits, not
+/// with the file times the edits. Texts, not documents: undoing past a `save` must compare with
+/// the file as saved.
 struct PipelineEdit {
-    var before: String
-    var after: String
+    var change: TextChange
     /// "added stage test", for `undo`'s message.
     var summary: String
+}
+
+/// How one text became another: the bytes between their shared start and shared end, before and after.
+struct TextChange {
+    /// Bytes both texts start with.
+    private let start: Int
+    /// Bytes both texts end with (not overlapping `start`).
+    private let end: Int
+    private let before: [UInt8]
+    private let after: [UInt8]
+
+    init(from old: String, to new: String) {
+        var old = old, new = new
+        old.makeContiguousUTF8()
+        new.makeContiguousUTF8()
+        (start, end, before, after) = old.utf8.withContiguousStorageIfAvailable { old in
+            new.utf8.withContiguousStorageIfAvailable { new in
+                var start = 0
+                while start < old.count, start < new.count, old[start] == new[start] { start += 1 }
+                var end = 0
+                while end < old.count - start, end < new.count - start, old[old.count - 1 - end] == new[new.count - 1 - end] { end += 1 }
+                return (start, end, Array(old[start..<(old.count - end)]), Array(new[start..<(new.count - end)]))
+            }!
+        }!
+    }
+
+    /// The old text, given the new one.
+    func undone(_ text: String) -> String { replacing(with: before, in: text) }
+    /// The new text, given the old one.
+    func redone(_ text: String) -> String { replacing(with: after, in: text) }
+
+    /// Bytes are spliced, then decoded once: the shared start or end may split a character.
+    private func replacing(with middle: [UInt8], in text: String) -> String {
+        var bytes = Array(text.utf8)
+        bytes.replaceSubrange(start..<(bytes.count - end), with: middle)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
