@@ -121,9 +121,11 @@ struct YAMLLayout {
     /// Rewrites the single-line scalar value of `key`'s entry in place, keeping the key, spacing and any
     /// trailing comment; a value spanning lines (or a collection) is replaced with the entry `rendered`.
     func replaceValue(of key: Node, value: Node, with text: String, rendered: [String]) -> LineSplice {
-        let extent = entryLines(key)
         let index = line(key)
-        if extent.count == 1, case .scalar(let scalar) = value, scalar.style != .literal, scalar.style != .folded {
+        // Comments indented under a value are not part of it.
+        var last = entryLines(key).upperBound
+        while last > index, lines.isComment(last) { last -= 1 }
+        if last == index, case .scalar(let scalar) = value, scalar.style != .literal, scalar.style != .folded {
             var characters = Array(lines.lines[index].unicodeScalars)
             if isNull(value) {
                 // `key:` or `key: ~`, perhaps with a comment: the value goes right after the colon.
