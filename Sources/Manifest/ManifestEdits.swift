@@ -276,8 +276,10 @@ extension ManifestDocument {
         return ManifestError(file: displayPath, line: location?.line ?? 0, column: location?.column ?? 0, message: message, hint: hint)
     }
 
-    private func flowError(_ key: String) -> ManifestError {
-        let location = locations.value(key)
+    /// `key` (or, for an entry of a flow mapping, that mapping `node`) cannot be edited in flow style.
+    private func flowError(_ key: String, at node: Node? = nil) -> ManifestError {
+        let layout = self.layout
+        let location = node.map { SourceLocation(line: layout.line($0) + 1, column: layout.column($0) + 1) } ?? locations.value(key)
         return ManifestError(file: displayPath, line: location?.line ?? 0, column: location?.column ?? 0,
                              message: "\(key) is written in flow style ([…] or {…}), which sluice does not edit",
                              hint: "write it in block style, one entry per line, and try again")
@@ -378,6 +380,7 @@ extension ManifestDocument {
             return try apply([LineSplice(range: layout.replacedLines(of: entry.key, value: entry.value), lines: [keyLine] + item)])
         }
         guard let root else { return false }
+        if layout.isFlow(root) { throw flowError("the manifest", at: root) }
         let header = ["", "# This section defines the order of the environments your pipeline will deploy to.", "stages:"]
         return try apply([layout.insertEntry("stages", rendered: header + item, into: root)])
     }
@@ -393,6 +396,7 @@ extension ManifestDocument {
         let rendered = [YAMLLayout.spaces(indent) + YAMLScalar.render(key) + ": " + spelled]
         if let mapping = layout.node(at: path), let entry = layout.entry(key, in: mapping) {
             if entry.value.scalar?.string == value, !isNull(entry.value) { return false }
+            if layout.isFlow(mapping) { throw flowError(key, at: mapping) }
             return try apply([layout.replaceValue(of: entry.key, value: entry.value, with: spelled, rendered: rendered)])
         }
         if let mapping = layout.node(at: path), let entries = mapping.mapping, !entries.isEmpty, !layout.isFlow(mapping) {
@@ -444,7 +448,7 @@ extension ManifestDocument {
     private mutating func setNamedEntry(in path: [PathStep], _ name: String, fields: [YAMLValue.MappingEntry]) throws -> Bool {
         let layout = self.layout
         if let mapping = layout.node(at: path), layout.isFlow(mapping), !(mapping.mapping?.isEmpty ?? true) {
-            throw flowError(path.map { if case .key(let key) = $0 { return key } else { return "" } }.last ?? "")
+            throw flowError(path.map { if case .key(let key) = $0 { return key } else { return "" } }.last ?? "", at: mapping)
         }
         return try setValue(in: path, name, .mapping(fields))
     }
@@ -458,7 +462,7 @@ extension ManifestDocument {
                                     message: "\(key) cannot be added here: this is not a mapping", hint: "write it as `KEY: VALUE` lines")
             }
             if entries.isEmpty || layout.isFlow(mapping) {
-                guard entries.isEmpty else { throw flowError(key) }
+                guard entries.isEmpty else { throw flowError(key, at: mapping) }
                 return try replaceEmptyParent(path, with: [.init(key: key, value: value)])
             }
             let rendered = YAMLLayout.render(key: key, value: value, indent: layout.column(mapping))
@@ -504,7 +508,7 @@ extension ManifestDocument {
     private mutating func removeEntry(in path: [PathStep], _ key: String) throws -> Bool {
         let layout = self.layout
         guard let mapping = layout.node(at: path), let entry = layout.entry(key, in: mapping) else { return false }
-        if layout.isFlow(mapping) { throw flowError(key) }
+        if layout.isFlow(mapping) { throw flowError(key, at: mapping) }
         if mapping.mapping?.count == 1, case .key(let parentKey)? = path.last {
             return try removeEntry(in: Array(path.dropLast()), parentKey)
         }
