@@ -374,14 +374,15 @@ extension ManifestDocument {
     /// The first stage of a manifest whose `stages` is missing, empty or null.
     private mutating func createStages(with environment: String) throws -> Bool {
         let layout = self.layout
-        let item = newStageLines(environment, items: nil)
-        if let root, let entry = layout.entry("stages", in: root) {
-            let keyLine = YAMLLayout.spaces(layout.column(entry.key)) + "stages:"
-            return try apply([LineSplice(range: layout.replacedLines(of: entry.key, value: entry.value), lines: [keyLine] + item)])
-        }
         guard let root else { return false }
+        // Indented as the manifest's own keys are (a whole file may be indented).
+        let margin = YAMLLayout.spaces(layout.column(root))
+        let item = newStageLines(environment, items: nil).map { margin + $0 }
+        if let entry = layout.entry("stages", in: root) {
+            return try apply([LineSplice(range: layout.replacedLines(of: entry.key, value: entry.value), lines: [margin + "stages:"] + item)])
+        }
         if layout.isFlow(root) { throw flowError("the manifest", at: root) }
-        let header = ["", "# This section defines the order of the environments your pipeline will deploy to.", "stages:"]
+        let header = ["", margin + "# This section defines the order of the environments your pipeline will deploy to.", margin + "stages:"]
         return try apply([layout.insertEntry("stages", rendered: header + item, into: root)])
     }
 
