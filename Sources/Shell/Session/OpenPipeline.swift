@@ -41,13 +41,26 @@ struct TextChange {
         new.makeContiguousUTF8()
         (start, end, before, after) = old.utf8.withContiguousStorageIfAvailable { old in
             new.utf8.withContiguousStorageIfAvailable { new in
-                var start = 0
-                while start < old.count, start < new.count, old[start] == new[start] { start += 1 }
-                var end = 0
-                while end < old.count - start, end < new.count - start, old[old.count - 1 - end] == new[new.count - 1 - end] { end += 1 }
+                let start = Self.sharedLength(old, new, fromEnd: false)
+                let end = Self.sharedLength(UnsafeBufferPointer(rebasing: old[start...]), UnsafeBufferPointer(rebasing: new[start...]), fromEnd: true)
                 return (start, end, Array(old[start..<(old.count - end)]), Array(new[start..<(new.count - end)]))
             }!
         }!
+    }
+
+    /// How many bytes `a` and `b` share at their start (or end): compared a block at a time with memcmp,
+    /// then byte by byte in the first block that differs, so a long shared text costs little.
+    private static func sharedLength(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, fromEnd: Bool) -> Int {
+        let limit = min(a.count, b.count)
+        let block = 4_096
+        var shared = 0
+        while shared + block <= limit {
+            let offsetA = fromEnd ? a.count - shared - block : shared, offsetB = fromEnd ? b.count - shared - block : shared
+            guard memcmp(a.baseAddress! + offsetA, b.baseAddress! + offsetB, block) == 0 else { break }
+            shared += block
+        }
+        while shared < limit, fromEnd ? a[a.count - 1 - shared] == b[b.count - 1 - shared] : a[shared] == b[shared] { shared += 1 }
+        return shared
     }
 
     /// The old text, given the new one.
