@@ -60,17 +60,17 @@ final class MutationSweepTests: XCTestCase {
         var mutants = 0
         for (number, file) in try PipelineCorpusFile.all().filter(\.isManifest).enumerated() {
             let original = try [UInt8](Data(contentsOf: file.url))
-            for mutant in ManifestMutation.mutants(of: original, count: 24, seed: UInt64(number)) {
+            for mutant in ManifestMutation.mutants(of: original, count: 20, seed: UInt64(number)) {
                 let url = scratch.url.appendingPathComponent("m\(mutants).yml")
                 mutants += 1
                 try Data(mutant.bytes).write(to: url)
                 Self.check(url, root: scratch.url, context: "\(file.name), \(mutant.name)", tally: &tally)
             }
         }
-        XCTAssertGreaterThan(mutants, 1_200)
+        XCTAssertGreaterThan(mutants, 1_000)
         // The sweep means something only if both outcomes occur often.
         XCTAssertGreaterThan(tally.refused, 100, "\(tally)")
-        XCTAssertGreaterThan(tally.edits, 2_000, "\(tally)")
+        XCTAssertGreaterThan(tally.edits, 1_500, "\(tally)")
     }
 
     /// Loads the file at `url` and checks every edit on it.

@@ -17,7 +17,7 @@ final class MutatedManifestTests: XCTestCase {
         for (number, file) in try PipelineCorpusFile.all().filter(\.isManifest).enumerated() {
             let original = try [UInt8](Data(contentsOf: file.url))
             // The library sweep's mutants of this file (same seed), one in twelve of them: every kind once.
-            for (index, mutant) in ManifestMutation.mutants(of: original, count: 24, seed: UInt64(number)).enumerated()
+            for (index, mutant) in ManifestMutation.mutants(of: original, count: 20, seed: UInt64(number)).enumerated()
             where (index + number) % 12 == 0 {
                 let context = "\(file.name), \(mutant.name)"
                 try Data(mutant.bytes).write(to: manifest)
