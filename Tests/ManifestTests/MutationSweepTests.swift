@@ -8,43 +8,30 @@ import TestSupport
 /// refuses it with a located error or reads it, and then each edit either refuses with a located error or
 /// changes only the lines it concerns to the model it means, and the saved file reads back the same.
 final class MutationSweepTests: XCTestCase {
-    /// One edit, what it means for the model, and which lines it may touch.
-    struct SweepEdit {
-        let name: String
-        let applies: (PipelineManifest) -> Bool
-        let edit: (inout ManifestDocument, PipelineManifest) throws -> Bool
-        let model: (inout PipelineManifest) -> Void
-        /// A line (without its break) the edit may remove or rewrite.
-        let mayRemove: (Substring) -> Bool
-        let maxAdded: Int
-
-        static let all: [SweepEdit] = [
-            SweepEdit(name: "approval", applies: { !$0.stages.isEmpty },
-                      edit: { try $0.setApproval(!$1.stages[0].requiresApproval, stage: $1.stages[0].name) },
-                      model: { $0.stages[0].requiresApproval.toggle() }, mayRemove: { $0.contains("requires_approval") }, maxAdded: 1),
-            SweepEdit(name: "test add", applies: { $0.stages.first.map { !$0.testCommands.contains("make sweep") } ?? false },
-                      edit: { try $0.addTestCommand("make sweep", stage: $1.stages[0].name) },
-                      model: { $0.stages[0].testCommands.append("make sweep") }, mayRemove: { $0.contains("test_commands") }, maxAdded: 2),
-            SweepEdit(name: "stage add", applies: { !$0.stages.contains { $0.name == "zz-sweep" } },
-                      edit: { document, _ in try document.addStage("zz-sweep") },
-                      model: { $0.stages.append(Stage(name: "zz-sweep")) }, mayRemove: { $0.contains("stages") }, maxAdded: 9),
-            SweepEdit(name: "build image", applies: { $0.build?.image != "sweep/image:1" },
-                      edit: { document, _ in try document.setBuildImage("sweep/image:1") },
-                      model: { $0.build = Build(image: "sweep/image:1", buildspec: $0.build?.buildspec, additionalPolicy: $0.build?.additionalPolicy) },
-                      mayRemove: { $0.contains("image") || $0.contains("build") }, maxAdded: 3),
-            SweepEdit(name: "source set", applies: { _ in true },
-                      edit: { document, _ in
-                          try document.setSource(provider: .gitHub, repository: "https://github.com/acme/sweep", branch: "release", connectionName: "acme")
-                      },
-                      model: { manifest in
-                          manifest.source.provider = .gitHub
-                          manifest.source.properties.repository = "https://github.com/acme/sweep"
-                          manifest.source.properties.branch = "release"
-                          manifest.source.properties.connectionName = "acme"
-                          manifest.source.properties.accessTokenSecret = nil
-                      },
-                      mayRemove: { line in ["source", "provider", "properties", "repository", "branch", "connection_", "access_token"].contains { line.contains($0) } },
-                      maxAdded: 7),
+    /// The edits tried on every mutant; bounds looser than CorpusEditTests' where a damaged file
+    /// legitimately takes more (a whole new `stages:` or `source:` section).
+    enum SweepEdit {
+        static let all: [EditCase] = [
+            EditCase(name: "approval", applies: { !$0.stages.isEmpty },
+                     edit: { try $0.setApproval(!$1.stages[0].requiresApproval, stage: $1.stages[0].name) },
+                     model: { $0.stages[0].requiresApproval.toggle() }, mayRemove: { $0.contains("requires_approval") }, maxAdded: 1),
+            EditCase(name: "test add", applies: { $0.stages.first.map { !$0.testCommands.contains("make sweep") } ?? false },
+                     edit: { try $0.addTestCommand("make sweep", stage: $1.stages[0].name) },
+                     model: { $0.stages[0].testCommands.append("make sweep") }, mayRemove: { $0.contains("test_commands") }, maxAdded: 2),
+            EditCase(name: "stage add", applies: { !$0.stages.contains { $0.name == "zz-sweep" } },
+                     edit: { document, _ in try document.addStage("zz-sweep") },
+                     model: { $0.stages.append(Stage(name: "zz-sweep")) }, mayRemove: { $0.contains("stages") }, maxAdded: 9),
+            EditCase(name: "build image", applies: { $0.build?.image != "sweep/image:1" },
+                     edit: { document, _ in try document.setBuildImage("sweep/image:1") },
+                     model: { $0.build = Build(image: "sweep/image:1", buildspec: $0.build?.buildspec, additionalPolicy: $0.build?.additionalPolicy) },
+                     mayRemove: { $0.contains("image") || $0.contains("build") }, maxAdded: 3),
+            EditCase(name: "source set", applies: { _ in true },
+                     edit: { document, _ in
+                         try document.setSource(provider: .gitHub, repository: "https://github.com/acme/sweep", branch: "release", connectionName: "acme")
+                     },
+                     model: sourceSet("https://github.com/acme/sweep"),
+                     mayRemove: { line in ["source", "provider", "properties", "repository", "branch", "connection_", "access_token"].contains { line.contains($0) } },
+                     maxAdded: 7),
         ]
     }
 
