@@ -86,10 +86,13 @@ public enum ErrorResponse {
         var requestID = header("x-amzn-requestid") ?? header("x-amz-request-id")
         var code: String?
         var message: String?
-        if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
+        // A JSON error is an object, an XML one an element: the first character (after white space and
+        // a byte-order mark) says which parser to ask.
+        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        if first == UInt8(ascii: "{"), let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
             code = object["__type"] as? String ?? object["code"] as? String ?? object["Code"] as? String
             message = object["message"] as? String ?? object["Message"] as? String ?? object["errorMessage"] as? String
-        } else if let root = try? XMLNode.parse(body), let error = root.descendant("Error") {
+        } else if first == UInt8(ascii: "<"), let root = try? XMLNode.parse(body), let error = root.descendant("Error") {
             code = error.child("Code")?.text
             message = error.child("Message")?.text
             requestID = requestID ?? root.descendant("RequestId")?.text ?? root.descendant("RequestID")?.text

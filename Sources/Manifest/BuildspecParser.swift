@@ -41,7 +41,7 @@ public enum BuildspecParser {
         let reader = NodeReader(path: path)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try composeAsText(text)
         } catch let error as YamlError {
             throw reader.error(from: error)
         }

@@ -15,15 +15,17 @@ public struct ManifestDocument {
     /// The model read from ``text``.
     public private(set) var manifest: PipelineManifest
     /// Where each part of ``manifest`` sits in ``text``.
-    public private(set) var locations: ManifestLocations
+    public var locations: ManifestLocations { ManifestLocations(root: composed.root) }
     /// Keys Copilot does not read (kept in the file; validation warns about them).
-    public private(set) var unknownKeys: [UnknownKey]
+    public var unknownKeys: [UnknownKey] { composed.unknownKeys }
     /// The composed YAML tree of ``text``, for edits.
-    private(set) var root: Node?
+    var root: Node? { composed.root }
     /// What the file held when loaded or last saved (nil: it did not exist).
     private var onDisk: Data?
-    /// ``text`` split into lines on first use by an edit; a new text comes with a new, empty cache.
-    private let linesCache = LinesCache()
+    /// What is derived from ``text`` on demand: a new text comes with a new cache.
+    private var cache = TextCache()
+    /// The part of the text the running edit is confined to (see ``EditFocus``).
+    private var focus: EditFocus?
 
     /// The file name used in messages: the path as given, or `<input>`.
     public var displayPath: String { path?.relativePath ?? "<input>" }
@@ -35,11 +37,11 @@ public struct ManifestDocument {
         self.path = path
         self.text = text
         let file = path?.relativePath ?? "<input>"
+        let root: Node?
         do { root = try composeAsText(text) } catch { throw Self.located(yamlError: error, file: file) }
         var reader = ManifestReader(file: file)
         manifest = try reader.read(root)
-        locations = ManifestLocations(root: root)
-        unknownKeys = reader.unknownKeys
+        cache.composed = Composed(root: root, unknownKeys: reader.unknownKeys)
     }
 
     /// Reads and parses the file at `url`.
@@ -78,7 +80,10 @@ public struct ManifestDocument {
     }
 
     /// Whether ``text`` differs from the file on disk as loaded or last saved.
-    public var hasUnsavedChanges: Bool { onDisk != Data(text.utf8) }
+    public var hasUnsavedChanges: Bool {
+        guard let onDisk else { return true }
+        return !text.utf8.elementsEqual(onDisk)
+    }
 
     /// The same file with `text` in place of the current text (undo and redo): parsed again,
     /// keeping where it saves and what the disk held, so ``hasUnsavedChanges`` and ``save()`` still
@@ -97,28 +102,111 @@ public struct ManifestDocument {
 
     /// ``text`` as lines, split once per text.
     var lines: TextLines {
-        if let lines = linesCache.lines { return lines }
+        if let lines = cache.lines { return lines }
         let lines = TextLines(text)
-        linesCache.lines = lines
+        cache.lines = lines
         return lines
     }
 
-    /// Replaces the text with the result of `splices` and re-reads it. Returns false, changing
-    /// nothing, if the text comes out the same. A result that no longer loads is sluice's bug, reported as such.
+    /// The whole text's tree, composed again when focused edits changed the text since.
+    private var composed: Composed {
+        if let composed = cache.composed { return composed }
+        // The text composed before each focused edit and every part it changed composes the same way
+        // alone: this does not fail (a reader that disagreed would be sluice's bug; locations go missing, nothing else).
+        var reader = ManifestReader(file: displayPath)
+        let root = try? composeAsText(text)
+        _ = try? reader.read(root)
+        let composed = Composed(root: root, unknownKeys: reader.unknownKeys)
+        cache.composed = composed
+        return composed
+    }
+
+    /// Where the parts begin, from the tree or carried along by focused edits.
+    var partLines: PartLines {
+        if let parts = cache.parts { return parts }
+        let parts = PartLines(layout: YAMLLayout(lines: lines, root: root, file: displayPath))
+        cache.parts = parts
+        return parts
+    }
+
+    /// The focused part's layout while an edit is confined to one (the whole text is not composed then).
+    var layout: YAMLLayout { YAMLLayout(lines: lines, root: focus == nil ? root : nil, file: displayPath, focus: focus) }
+
+    /// Runs `body` on a copy, confined to `scope` when that part can be read on its own, and keeps the
+    /// result only if it succeeds.
+    mutating func editing(_ scope: EditScope = .whole, _ body: (inout ManifestDocument) throws -> Bool) throws -> Bool {
+        var copy = self
+        copy.focus = focus(on: scope)
+        let changed = try body(&copy)
+        copy.focus = nil
+        if changed { self = copy }
+        return changed
+    }
+
+    /// `body` given this document with the layout of `scope` alone when it reads so, of the whole text otherwise.
+    func reading<Result>(_ scope: EditScope, _ body: (ManifestDocument) throws -> Result) rethrows -> Result {
+        var copy = self
+        copy.focus = focus(on: scope)
+        return try body(copy)
+    }
+
+    /// The part `scope` names, composed alone, if that reads to the same model as the whole text did.
+    private func focus(on scope: EditScope) -> EditFocus? {
+        let start: Int?
+        switch scope {
+        case .whole: return nil
+        case .stages(let range):
+            start = partLines.stages.flatMap { $0.count == manifest.stages.count && range.upperBound <= $0.count ? $0[range.lowerBound] : nil }
+        case .entry(let key): start = partLines.entries[key]
+        }
+        guard let start, let focus = EditFocus.compose(scope, lines: lines, start: start) else { return nil }
+        var model = manifest
+        guard (try? focus.read(into: &model, file: displayPath)) != nil, model == manifest else { return nil }
+        return focus
+    }
+
+    /// Replaces the text with the result of `splices` and re-reads it: only the focused part when the
+    /// splices stay inside it and it still reads on its own, else the whole text. Returns false,
+    /// changing nothing, if the text comes out the same. A result that no longer loads is sluice's bug,
+    /// reported as such.
     mutating func apply(_ splices: [LineSplice]) throws -> Bool {
+        // Taken from the cache, so that splicing changes the lines in place rather than copying them
+        // all (this text splits them again if it is ever edited again).
         var lines = self.lines
+        cache.lines = nil
         for splice in splices.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
             lines.replace(splice.range, with: splice.lines)
         }
         let newText = lines.joined()
         if newText == text { return false }
-        let edited: ManifestDocument
+        if let focus, let edited = refocused(focus, lines: lines, text: newText, splices: splices) {
+            self = edited
+            return true
+        }
+        var edited: ManifestDocument
         do { edited = try replacingText(newText) } catch {
             throw ManifestError(file: displayPath, message: "sluice produced a manifest it cannot read back (\(error)); the file is unchanged",
                                 hint: "please report this with the manifest attached")
         }
+        // The spliced lines are the new text's: the next edit need not split it again.
+        edited.cache.lines = lines
         self = edited
         return true
+    }
+
+    /// The document after `splices` changed only the focused part, re-read from that part alone; nil
+    /// when they reach outside it or it no longer reads on its own.
+    private func refocused(_ focus: EditFocus, lines: TextLines, text: String, splices: [LineSplice]) -> ManifestDocument? {
+        guard splices.allSatisfy({ $0.range.lowerBound >= focus.start && $0.range.upperBound <= focus.end + 1 }) else { return nil }
+        let delta = splices.reduce(0) { $0 + $1.lines.count - $1.range.count }
+        guard let part = EditFocus.compose(focus.scope, lines: lines, start: focus.start, end: focus.end + delta) else { return nil }
+        var edited = self
+        guard let scope = try? part.read(into: &edited.manifest, file: displayPath) else { return nil }
+        let refocused = EditFocus(scope: scope, start: part.start, end: part.end, root: part.root)
+        edited.text = text
+        edited.cache = TextCache(lines: lines, parts: partLines.after(focus, became: refocused, lines: lines))
+        edited.focus = refocused
+        return edited
     }
 
     /// A Yams error as a located ``ManifestError``.
@@ -150,7 +238,20 @@ public struct ManifestDocument {
     }
 }
 
-/// Holds a document's lines once split; shared by copies of the document, which have the same text.
-private final class LinesCache: @unchecked Sendable {
+/// What a document derives from its text, computed once; shared by copies of the document, which have the same text.
+private final class TextCache: @unchecked Sendable {
     var lines: TextLines?
+    var composed: Composed?
+    var parts: PartLines?
+
+    init(lines: TextLines? = nil, parts: PartLines? = nil) {
+        self.lines = lines
+        self.parts = parts
+    }
+}
+
+/// The whole text's tree and what reading it noted.
+private struct Composed {
+    let root: Node?
+    let unknownKeys: [UnknownKey]
 }

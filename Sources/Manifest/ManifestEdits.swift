@@ -24,7 +24,7 @@ extension ManifestDocument {
     /// name or (GitHub v1) an access-token secret; the one set replaces the other. CodeCommit uses neither.
     public mutating func setSource(provider: SourceProvider, repository: String, branch: String? = nil,
                                    connectionName: String? = nil, accessTokenSecret: String? = nil) throws -> Bool {
-        try editing { document in
+        try editing(.entry("source")) { document in
             var changed = false
             if document.manifest.source.provider != provider {
                 changed = try document.setScalar(in: [.key("source")], "provider", provider.description, before: "properties") || changed
@@ -64,13 +64,21 @@ extension ManifestDocument {
                         hint: "move it with `stage move \(environment) \(describe(position))`")
         }
         let target = try insertionIndex(for: position)
-        return try editing { document in
+        let count = manifest.stages.count
+        // A stage added at the end reads only the first stage (whose style it takes) and the last.
+        let appending = count > 0 && target == count && partLines.stages?.count == count
+        let newLines = reading(appending ? .stage(0) : .whole) { document in
+            document.newStageLines(environment, items: document.layout.node(at: [.key("stages")])?.sequence)
+        }
+        let separated = partLines.stages.map { $0.count >= 2 && lines.isBlank($0[1] - 1) }
+        return try editing(appending ? .stage(count - 1) : .whole) { document in
             let layout = document.layout
             guard let stagesNode = layout.node(at: [.key("stages")]), let items = stagesNode.sequence, !items.isEmpty else {
                 return try document.createStages(with: environment)
             }
             guard !layout.isFlow(stagesNode) else { throw document.flowError("stages") }
-            return try document.apply([layout.insertItem(document.newStageLines(environment, items: items), into: items, at: target)])
+            let first = count - items.count
+            return try document.apply([layout.insertItem(newLines, into: items, at: target - first, separated: separated)])
         }
     }
 
@@ -103,7 +111,7 @@ extension ManifestDocument {
     public mutating func setApproval(_ required: Bool, stage environment: String) throws -> Bool {
         let index = try stageIndex(environment)
         if manifest.stages[index].requiresApproval == required { return false }
-        return try editing { document in
+        return try editing(.stage(index)) { document in
             let stage: [PathStep] = [.key("stages"), .index(index)]
             let layout = document.layout
             if !required, let entry = layout.node(at: stage).flatMap({ layout.entry("requires_approval", in: $0) }),
@@ -124,7 +132,7 @@ extension ManifestDocument {
         let index = try stageIndex(environment)
         let commands = manifest.stages[index].testCommands
         if commands.contains(command) { return false }
-        return try editing { document in
+        return try editing(.stage(index)) { document in
             try document.setSequence(in: [.key("stages"), .index(index)], "test_commands", commands + [command], appending: command)
         }
     }
@@ -140,7 +148,7 @@ extension ManifestDocument {
                         hint: commands.isEmpty ? "add one with `test add \(environment) \"CMD\"`" : "`test ls \(environment)` lists them with their numbers")
         }
         commands.remove(at: number - 1)
-        return try editing { document in
+        return try editing(.stage(index)) { document in
             let stage: [PathStep] = [.key("stages"), .index(index)]
             if commands.isEmpty { return try document.removeEntry(in: stage, "test_commands") }
             let layout = document.layout
@@ -165,7 +173,7 @@ extension ManifestDocument {
         }
         let existing = manifest.stages[index].deployments.first { $0.name == deployment.name }
         if existing == deployment { return false }
-        return try editing { document in
+        return try editing(.stage(index)) { document in
             try document.setNamedEntry(in: [.key("stages"), .index(index), .key("deployments")], deployment.name, fields: fields)
         }
     }
@@ -178,7 +186,7 @@ extension ManifestDocument {
             throw error(at: "stages[\(index)].name", "stage \(environment) has no deployment named \(name)\(listing(names, "deployments"))",
                         hint: "`stage ls` shows each stage's deployments")
         }
-        return try editing { document in
+        return try editing(.stage(index)) { document in
             try document.removeEntry(in: [.key("stages"), .index(index), .key("deployments")], name)
         }
     }
@@ -192,7 +200,7 @@ extension ManifestDocument {
         let stage = manifest.stages[index]
         let existing = (timing == .pre ? stage.preDeployments : stage.postDeployments).first { $0.name == action.name }
         if existing == action { return false }
-        return try editing { document in
+        return try editing(.stage(index)) { document in
             try document.setNamedEntry(in: [.key("stages"), .index(index), .key(timing.rawValue)], action.name, fields: fields)
         }
     }
@@ -207,7 +215,7 @@ extension ManifestDocument {
             throw error(at: "stages[\(index)].name", "stage \(environment) has no \(kind) action named \(name)\(listing(names, "\(kind) actions"))",
                         hint: "`stage ls` shows each stage's actions")
         }
-        return try editing { document in
+        return try editing(.stage(index)) { document in
             try document.removeEntry(in: [.key("stages"), .index(index), .key(timing.rawValue)], name)
         }
     }
@@ -217,13 +225,13 @@ extension ManifestDocument {
     /// Sets `build.image`, the CodeBuild image of the build stage.
     public mutating func setBuildImage(_ image: String) throws -> Bool {
         if manifest.build?.image == image { return false }
-        return try editing { try $0.setScalar(in: [.key("build")], "image", image) }
+        return try editing(.entry("build")) { try $0.setScalar(in: [.key("build")], "image", image) }
     }
 
     /// Sets `build.buildspec`, the buildspec path relative to the workspace root.
     public mutating func setBuildspecPath(_ path: String) throws -> Bool {
         if manifest.build?.buildspec == path { return false }
-        return try editing { try $0.setScalar(in: [.key("build")], "buildspec", path) }
+        return try editing(.entry("build")) { try $0.setScalar(in: [.key("build")], "buildspec", path) }
     }
 
     /// Sets `build.additional_policy.PolicyDocument` from a policy file's content, YAML or JSON: either
@@ -244,22 +252,12 @@ extension ManifestDocument {
         }
         let policy = try Self.plainValue(document, file: file)
         if manifest.build?.additionalPolicy == policy { return false }
-        return try editing { document in
+        return try editing(.entry("build")) { document in
             try document.setValue(in: [.key("build")], "additional_policy", .mapping([.init(key: "PolicyDocument", value: policy)]))
         }
     }
 
     // MARK: - Building blocks
-
-    var layout: YAMLLayout { YAMLLayout(lines: lines, root: root, file: displayPath) }
-
-    /// Runs `body` on a copy and keeps the result only if it succeeds.
-    private mutating func editing(_ body: (inout ManifestDocument) throws -> Bool) throws -> Bool {
-        var copy = self
-        let changed = try body(&copy)
-        if changed { self = copy }
-        return changed
-    }
 
     private func stageIndex(_ environment: String) throws -> Int {
         if let index = manifest.stages.firstIndex(where: { $0.name == environment }) { return index }
@@ -278,8 +276,10 @@ extension ManifestDocument {
         return ManifestError(file: displayPath, line: location?.line ?? 0, column: location?.column ?? 0, message: message, hint: hint)
     }
 
-    private func flowError(_ key: String) -> ManifestError {
-        let location = locations.value(key)
+    /// `key` (or, for an entry of a flow mapping, that mapping `node`) cannot be edited in flow style.
+    private func flowError(_ key: String, at node: Node? = nil) -> ManifestError {
+        let layout = self.layout
+        let location = node.map { SourceLocation(line: layout.line($0) + 1, column: layout.column($0) + 1) } ?? locations.value(key)
         return ManifestError(file: displayPath, line: location?.line ?? 0, column: location?.column ?? 0,
                              message: "\(key) is written in flow style ([…] or {…}), which sluice does not edit",
                              hint: "write it in block style, one entry per line, and try again")
@@ -374,13 +374,15 @@ extension ManifestDocument {
     /// The first stage of a manifest whose `stages` is missing, empty or null.
     private mutating func createStages(with environment: String) throws -> Bool {
         let layout = self.layout
-        let item = newStageLines(environment, items: nil)
-        if let root, let entry = layout.entry("stages", in: root) {
-            let keyLine = YAMLLayout.spaces(layout.column(entry.key)) + "stages:"
-            return try apply([LineSplice(range: layout.replacedLines(of: entry.key, value: entry.value), lines: [keyLine] + item)])
-        }
         guard let root else { return false }
-        let header = ["", "# This section defines the order of the environments your pipeline will deploy to.", "stages:"]
+        // Indented as the manifest's own keys are (a whole file may be indented).
+        let margin = YAMLLayout.spaces(layout.column(root))
+        let item = newStageLines(environment, items: nil).map { margin + $0 }
+        if let entry = layout.entry("stages", in: root) {
+            return try apply([LineSplice(range: layout.replacedLines(of: entry.key, value: entry.value), lines: [margin + "stages:"] + item)])
+        }
+        if layout.isFlow(root) { throw flowError("the manifest", at: root) }
+        let header = ["", margin + "# This section defines the order of the environments your pipeline will deploy to.", margin + "stages:"]
         return try apply([layout.insertEntry("stages", rendered: header + item, into: root)])
     }
 
@@ -395,6 +397,7 @@ extension ManifestDocument {
         let rendered = [YAMLLayout.spaces(indent) + YAMLScalar.render(key) + ": " + spelled]
         if let mapping = layout.node(at: path), let entry = layout.entry(key, in: mapping) {
             if entry.value.scalar?.string == value, !isNull(entry.value) { return false }
+            if layout.isFlow(mapping) { throw flowError(key, at: mapping) }
             return try apply([layout.replaceValue(of: entry.key, value: entry.value, with: spelled, rendered: rendered)])
         }
         if let mapping = layout.node(at: path), let entries = mapping.mapping, !entries.isEmpty, !layout.isFlow(mapping) {
@@ -446,7 +449,7 @@ extension ManifestDocument {
     private mutating func setNamedEntry(in path: [PathStep], _ name: String, fields: [YAMLValue.MappingEntry]) throws -> Bool {
         let layout = self.layout
         if let mapping = layout.node(at: path), layout.isFlow(mapping), !(mapping.mapping?.isEmpty ?? true) {
-            throw flowError(path.map { if case .key(let key) = $0 { return key } else { return "" } }.last ?? "")
+            throw flowError(path.map { if case .key(let key) = $0 { return key } else { return "" } }.last ?? "", at: mapping)
         }
         return try setValue(in: path, name, .mapping(fields))
     }
@@ -456,11 +459,11 @@ extension ManifestDocument {
         let layout = self.layout
         if let mapping = layout.node(at: path), !isNull(mapping) {
             guard let entries = mapping.mapping else {
-                throw ManifestError(file: displayPath, line: mapping.mark?.line ?? 0, column: mapping.mark?.column ?? 0,
+                throw ManifestError(file: displayPath, line: layout.line(mapping) + 1, column: layout.column(mapping) + 1,
                                     message: "\(key) cannot be added here: this is not a mapping", hint: "write it as `KEY: VALUE` lines")
             }
             if entries.isEmpty || layout.isFlow(mapping) {
-                guard entries.isEmpty else { throw flowError(key) }
+                guard entries.isEmpty else { throw flowError(key, at: mapping) }
                 return try replaceEmptyParent(path, with: [.init(key: key, value: value)])
             }
             let rendered = YAMLLayout.render(key: key, value: value, indent: layout.column(mapping))
@@ -506,7 +509,7 @@ extension ManifestDocument {
     private mutating func removeEntry(in path: [PathStep], _ key: String) throws -> Bool {
         let layout = self.layout
         guard let mapping = layout.node(at: path), let entry = layout.entry(key, in: mapping) else { return false }
-        if layout.isFlow(mapping) { throw flowError(key) }
+        if layout.isFlow(mapping) { throw flowError(key, at: mapping) }
         if mapping.mapping?.count == 1, case .key(let parentKey)? = path.last {
             return try removeEntry(in: Array(path.dropLast()), parentKey)
         }

@@ -107,7 +107,7 @@ struct ManifestReader {
         return PipelineManifest(name: name, version: version, source: source, build: build, stages: stages)
     }
 
-    private mutating func readSource(_ node: Node?) throws -> Source {
+    mutating func readSource(_ node: Node?) throws -> Source {
         guard let node, !isNull(node) else { return Source(provider: .other(""), properties: SourceProperties()) }
         let source = try entries(node, path: "source", expected: "source")
         try only(["provider", "properties"], in: source, path: "source")
@@ -127,7 +127,7 @@ struct ManifestReader {
         return Source(provider: provider.isEmpty ? .other("") : SourceProvider(provider), properties: properties)
     }
 
-    private mutating func readBuild(_ node: Node?) throws -> Build? {
+    mutating func readBuild(_ node: Node?) throws -> Build? {
         guard let node, !isNull(node) else { return nil }
         let build = try entries(node, path: "build", expected: "build")
         try only(["image", "buildspec", "additional_policy"], in: build, path: "build")
@@ -144,7 +144,7 @@ struct ManifestReader {
                      additionalPolicy: policy)
     }
 
-    private mutating func readStage(_ node: Node, path: String) throws -> Stage {
+    mutating func readStage(_ node: Node, path: String) throws -> Stage {
         let stage = try entries(node, path: path, expected: "a stage")
         try only(["name", "requires_approval", "test_commands", "deployments", "pre_deployments", "post_deployments"],
                  in: stage, path: path)
@@ -296,5 +296,6 @@ func isNull(_ node: Node) -> Bool {
 /// Composes YAML with no implicit typing: every scalar stays the text written (what the model keeps),
 /// and Yams skips its regular-expression tag resolution, most of its composing time.
 func composeAsText(_ text: String) throws -> Node? {
-    try Yams.compose(yaml: text, .basic)
+    // The encoding given: Yams's default reads the process environment (YAMS_DEFAULT_ENCODING) on every call.
+    try Yams.compose(yaml: text, .basic, .default, .utf8)
 }

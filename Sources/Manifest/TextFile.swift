@@ -42,6 +42,10 @@ public enum TextFile {
     /// `data` as text: a leading byte-order mark is dropped (kept when asked: a manifest saves it back); bytes that are not UTF-8 are an
     /// error at the LINE:COL of the first of them (columns count characters, as editors do).
     public static func decode(_ data: Data, file: String, keepingByteOrderMark: Bool = false) throws -> String {
+        if let encoding = wideEncoding(data) {
+            throw ManifestError(file: file, line: 1, column: 1, message: "the text is \(encoding), not UTF-8",
+                                hint: "save the file as UTF-8 (for example `iconv -f \(encoding) -t UTF-8`)")
+        }
         var bytes = data[...]
         let byteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         if byteOrderMark { bytes = bytes.dropFirst(3) }
@@ -62,19 +66,38 @@ public enum TextFile {
                             hint: "save the file as UTF-8")
     }
 
-    /// Line and column (1-based, columns in Unicode scalars) of `index` in `text`.
+    /// Line and column (1-based, columns in Unicode scalars) of `index` in `text`, lines broken where
+    /// YAML readers break them (LF, CRLF, CR, NEL, LS, PS), so the place is the one the parser names.
     public static func location(of index: String.Index, in text: String) -> SourceLocation {
         var line = 1
         var column = 1
+        var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars[..<index] {
-            if scalar == "\n" {
+            if scalar == "\n", previous == "\r" {
+                // The LF of a CRLF: the CR already ended the line.
+            } else if TextLines.isBreak(scalar) {
                 line += 1
                 column = 1
             } else {
                 column += 1
             }
+            previous = scalar
         }
         return SourceLocation(line: line, column: column)
+    }
+
+    /// "UTF-16LE", "UTF-16BE", "UTF-32LE"… when the text starts with that encoding's byte-order mark, or
+    /// (UTF-16 without one) with an ASCII character beside a zero byte; nil otherwise.
+    private static func wideEncoding(_ data: Data) -> String? {
+        let start = Array(data.prefix(4))
+        if start.starts(with: [0xFF, 0xFE, 0, 0]) { return "UTF-32LE" }
+        if start.starts(with: [0, 0, 0xFE, 0xFF]) { return "UTF-32BE" }
+        if start.starts(with: [0xFF, 0xFE]) { return "UTF-16LE" }
+        if start.starts(with: [0xFE, 0xFF]) { return "UTF-16BE" }
+        guard start.count >= 2 else { return nil }
+        if start[0] != 0, start[0] < 0x80, start[1] == 0 { return "UTF-16LE" }
+        if start[0] == 0, start[1] != 0, start[1] < 0x80 { return "UTF-16BE" }
+        return nil
     }
 
     /// "copilot/pipeline.yml is a FIFO", "… is a link to /dev/zero, a character device".

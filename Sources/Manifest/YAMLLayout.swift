@@ -11,19 +11,23 @@ enum PathStep: Equatable {
     case index(Int)
 }
 
-/// The text and tree of one document, read together.
+/// The text and tree of one document, read together: the whole tree, or that of the one part an edit
+/// is confined to (``EditFocus``), whose lines map to the whole text's.
 struct YAMLLayout {
     let lines: TextLines
     let root: Node?
     let file: String
+    private let focus: EditFocus?
 
-    init(lines: TextLines, root: Node?, file: String) {
+    init(lines: TextLines, root: Node?, file: String, focus: EditFocus? = nil) {
         self.lines = lines
-        self.root = root
+        self.root = focus?.root ?? root
         self.file = file
+        self.focus = focus
     }
 
     func node(at path: [PathStep]) -> Node? {
+        guard let path = focus.map({ $0.path(path) }) ?? path else { return nil }
         var current = root
         for step in path {
             guard let node = current else { return nil }
@@ -42,16 +46,16 @@ struct YAMLLayout {
     }
 
     /// 0-based line of a node.
-    func line(_ node: Node) -> Int { (node.mark?.line ?? 1) - 1 }
+    func line(_ node: Node) -> Int { (node.mark?.line ?? 1) - 1 + (focus?.lineOffset ?? 0) }
     /// Spaces before a node's first character.
     func column(_ node: Node) -> Int { (node.mark?.column ?? 1) - 1 }
 
     /// Written as `[…]` or `{…}`. (Yams reports a collection's style from its end event, so the text decides.)
     func isFlow(_ node: Node) -> Bool {
-        guard node.sequence != nil || node.mapping != nil, let mark = node.mark, mark.line - 1 < lines.count else { return false }
-        let line = lines.lines[mark.line - 1].unicodeScalars
-        guard let at = line.index(line.startIndex, offsetBy: mark.column - 1, limitedBy: line.endIndex), at < line.endIndex else { return false }
-        return line[at] == "[" || line[at] == "{"
+        guard node.sequence != nil || node.mapping != nil, node.mark != nil, line(node) < lines.count else { return false }
+        let text = lines.lines[line(node)].unicodeScalars
+        guard let at = text.index(text.startIndex, offsetBy: column(node), limitedBy: text.endIndex), at < text.endIndex else { return false }
+        return text[at] == "[" || text[at] == "{"
     }
 
     static func spaces(_ count: Int) -> String { String(repeating: " ", count: count) }
@@ -102,9 +106,10 @@ struct YAMLLayout {
     }
 
     /// A splice inserting `text` (an item's lines, dash included) into a block sequence with at least one
-    /// item, before item `position` or after the last one; blank-line separation follows the file's.
-    func insertItem(_ text: [String], into items: Node.Sequence, at position: Int) -> LineSplice {
-        let separated = items.count >= 2 && lines.isBlank(dashLine(of: items[1]) - 1)
+    /// item, before item `position` or after the last one; blank-line separation follows the file's
+    /// (`separated` says it when `items` are not all of the list's).
+    func insertItem(_ text: [String], into items: Node.Sequence, at position: Int, separated: Bool? = nil) -> LineSplice {
+        let separated = separated ?? (items.count >= 2 && lines.isBlank(dashLine(of: items[1]) - 1))
         if position < items.count {
             let at = dashLine(of: items[position])
             return LineSplice(range: at..<at, lines: text + (separated ? [""] : []))
@@ -116,9 +121,11 @@ struct YAMLLayout {
     /// Rewrites the single-line scalar value of `key`'s entry in place, keeping the key, spacing and any
     /// trailing comment; a value spanning lines (or a collection) is replaced with the entry `rendered`.
     func replaceValue(of key: Node, value: Node, with text: String, rendered: [String]) -> LineSplice {
-        let extent = entryLines(key)
         let index = line(key)
-        if extent.count == 1, case .scalar(let scalar) = value, scalar.style != .literal, scalar.style != .folded {
+        // Comments indented under a value are not part of it.
+        var last = entryLines(key).upperBound
+        while last > index, lines.isComment(last) { last -= 1 }
+        if last == index, case .scalar(let scalar) = value, scalar.style != .literal, scalar.style != .folded {
             var characters = Array(lines.lines[index].unicodeScalars)
             if isNull(value) {
                 // `key:` or `key: ~`, perhaps with a comment: the value goes right after the colon.

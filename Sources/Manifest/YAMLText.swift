@@ -49,10 +49,15 @@ struct TextLines {
     var count: Int { lines.count }
 
     func joined() -> String {
-        var text = String(byteOrderMark)
-        for (line, lineBreak) in zip(lines, breaks) {
-            text += line
-            text += lineBreak
+        String(byteOrderMark) + joined(0...(lines.count - 1))
+    }
+
+    /// Lines `range` with their breaks (the byte-order mark aside).
+    func joined(_ range: ClosedRange<Int>) -> String {
+        var text = ""
+        for index in range {
+            text += lines[index]
+            text += breaks[index]
         }
         return text
     }
@@ -84,13 +89,20 @@ struct TextLines {
 
     /// The last line (0-based) of the block that starts on `start` and holds everything indented
     /// deeper than `indent`, blank lines inside it included, trailing blank lines excluded.
-    /// Comment lines count by their indentation, so a comment at or left of `indent` ends the block.
+    /// Comment lines count by their indentation, so a comment at or left of `indent` ends the block
+    /// (it is about what follows) — unless the block goes on after it: YAML ignores comments, so a
+    /// deeper line after one still belongs to the block.
     func blockEnd(from start: Int, deeperThan indent: Int) -> Int {
         var last = start
         var index = start + 1
         while index < count {
             if isBlank(index) { index += 1; continue }
-            if self.indent(index) <= indent { break }
+            if self.indent(index) <= indent {
+                guard isComment(index) else { break }
+                var next = index + 1
+                while next < count, isBlank(next) || isComment(next) { next += 1 }
+                guard next < count, self.indent(next) > indent else { break }
+            }
             last = index
             index += 1
         }
@@ -112,6 +124,13 @@ struct TextLines {
                 breaks[range.lowerBound - 1] = newline
             }
             breaks[last] = finalBreak
+        }
+        // A CR right before an empty line broken by LF would read as one CRLF, and that line would
+        // vanish: such a new line ends in CRLF, such a new empty line in CR.
+        let inserted = range.lowerBound..<(range.lowerBound + replacement.count)
+        for index in max(0, range.lowerBound - 1)..<min(inserted.upperBound + 1, lines.count - 1)
+        where breaks[index] == "\r" && lines[index + 1].isEmpty && breaks[index + 1].hasPrefix("\n") {
+            if inserted.contains(index) { breaks[index] = "\r\n" } else { breaks[index + 1] = "\r" }
         }
     }
 }

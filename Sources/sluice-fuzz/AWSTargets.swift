@@ -6,7 +6,7 @@ extension FuzzTarget {
     /// twice with one clock: the same well-formed Authorization header both times.
     static let sigv4 = FuzzTarget(
         name: "sigv4", summary: "requests → SigV4 canonical form and signature",
-        seeds: ["../shared/data/sigv4-testsuite"]
+        seeds: ["../shared/data/sigv4-testsuite"], maxLength: 512
     ) { input in
         guard var request = signableRequest(String(decoding: input, as: UTF8.self)) else { return }
         var again = request
@@ -27,7 +27,7 @@ extension FuzzTarget {
     /// Whatever a server sends back as an error is read into a code and a message a person can use.
     static let errorResponses = FuzzTarget(
         name: "errors", summary: "XML and JSON error responses → AWSError",
-        seeds: ["Sources/sluice-fuzz/Seeds/errors"]
+        seeds: ["Sources/sluice-fuzz/Seeds/errors"], maxLength: 1024
     ) { input in
         for status in [400, 503] {
             let error = ErrorResponse.decode(status: status, headers: [(name: "x-amzn-RequestId", value: "fuzz")],

@@ -23,6 +23,7 @@ enum FuzzMain {
             FileHandle.standardError.write(Data("""
                 usage: sluice-fuzz TARGET FILE|FOLDER…  replays inputs (a FUZZING build: libFuzzer options)
                        sluice-fuzz TARGET --seeds     where its seeds lie
+                       sluice-fuzz TARGET --max-len   the longest input worth making (libFuzzer's -max_len)
                        sluice-fuzz --list
                 targets:
                 \(names.joined(separator: "\n"))
@@ -32,6 +33,10 @@ enum FuzzMain {
         }
         if arguments.count == 3, arguments[2] == "--seeds" {
             print(target.seeds.joined(separator: "\n"))
+            exit(0)
+        }
+        if arguments.count == 3, arguments[2] == "--max-len" {
+            print(target.maxLength)
             exit(0)
         }
         #if FUZZING

@@ -8,6 +8,9 @@ struct FuzzTarget {
     let summary: String
     /// Seed folders or files, relative to the repository (`../shared/data/…` lies beside it).
     let seeds: [String]
+    /// The longest input libFuzzer makes (`-max_len`), about the size of the largest real input: longer
+    /// ones find nothing new and run slower.
+    let maxLength: Int
     let check: (_ input: [UInt8]) -> Void
 
     static let all: [FuzzTarget] = [

@@ -1,20 +1,20 @@
 import Manifest
 
 extension FuzzTarget {
-    /// Any text either loads or is refused; a loaded manifest takes every edit so that the text it
-    /// writes reads back to the model the edit made, and an edit that inserts keeps the other lines.
+    /// Any text either loads or is refused; a loaded manifest takes every edit, each either refused with
+    /// a located error or giving text that, read whole, gives the model the edit made (an edit re-reads
+    /// only the part it changed when it can), and an edit that inserts keeps the other lines.
     static let manifest = FuzzTarget(
         name: "manifest", summary: "manifest text → model; every edit reads back, insertions keep the other lines",
-        seeds: ["../shared/data/pipeline-corpus", "examples"]
+        seeds: ["../shared/data/pipeline-corpus", "examples"], maxLength: 4096
     ) { input in
         guard let document = try? ManifestDocument(text: String(decoding: input, as: UTF8.self)) else { return }
         for probe in EditProbe.all where probe.applies(document.manifest) {
             var edited = document
-            guard (try? probe.edit(&edited, document.manifest)) == true else { continue }
-            guard let reread = try? ManifestDocument(text: edited.text) else {
-                violated("\(probe.name) wrote a manifest that does not load")
+            guard edits(probe.name, { try probe.edit(&edited, document.manifest) }) else { continue }
+            if (try? ManifestDocument(text: edited.text))?.manifest != edited.manifest {
+                violated("\(probe.name): the written text, read whole, and the edited model disagree")
             }
-            if reread.manifest != edited.manifest { violated("\(probe.name): the written text and the model disagree") }
             if probe.inserts, removedLines(from: document.text, in: edited.text) > 1 {
                 violated("\(probe.name) changed lines it does not concern")
             }
@@ -25,43 +25,62 @@ extension FuzzTarget {
     /// picks the field, the rest is the value.
     static let splicer = FuzzTarget(
         name: "splicer", summary: "a value written into a manifest reads back exactly",
-        seeds: ["Sources/sluice-fuzz/Seeds/splicer"]
+        seeds: ["Sources/sluice-fuzz/Seeds/splicer"], maxLength: 256
     ) { input in
         guard let field = input.first else { return }
         let value = String(decoding: input.dropFirst(), as: UTF8.self)
         // Yams decodes scalars with Foundation, which drops a leading U+FEFF: no spelling keeps it.
         if value.unicodeScalars.first == "\u{FEFF}" { return }
-        var document = try! ManifestDocument(text: splicerManifest)
+        var document = splicerDocument
         let written: String?
         switch field % 4 {
         case 0:
-            guard (try? document.setBuildImage(value)) != nil else { return }
+            guard edits("build image", { try document.setBuildImage(value) }) else { return }
             written = document.manifest.build?.image
         case 1:
-            guard (try? document.setBuildspecPath(value)) != nil else { return }
+            guard edits("build buildspec", { try document.setBuildspecPath(value) }) else { return }
             written = document.manifest.build?.buildspec
         case 2:
-            guard (try? document.addTestCommand(value, stage: "test")) != nil else { return }
+            guard edits("test add", { try document.addTestCommand(value, stage: "test") }) else { return }
             written = document.manifest.stages[0].testCommands.last
         default:
-            guard (try? document.setSource(provider: .gitHub, repository: "https://github.com/acme/api", branch: value)) != nil else { return }
+            guard edits("source set", {
+                try document.setSource(provider: .gitHub, repository: "https://github.com/acme/api", branch: value)
+            }) else { return }
             written = document.manifest.source.properties.branch
         }
-        guard let reread = try? ManifestDocument(text: document.text) else {
-            violated("writing \(value.debugDescription) made a manifest that does not load")
+        if (try? ManifestDocument(text: document.text))?.manifest != document.manifest {
+            violated("writing \(value.debugDescription): the text, read whole, and the edited model disagree")
         }
-        if reread.manifest != document.manifest || written != value {
+        if written != value {
             violated("\(value.debugDescription) was written as \(String(describing: written).debugDescription)")
         }
     }
 
     static let buildspec = FuzzTarget(
         name: "buildspec", summary: "buildspec text → phases, or a located refusal",
-        seeds: ["../shared/data/pipeline-corpus"]
+        seeds: ["../shared/data/pipeline-corpus"], maxLength: 4096
     ) { input in
         _ = try? BuildspecParser.parse(String(decoding: input, as: UTF8.self), path: "fuzz")
     }
 }
+
+/// Whether `edit` changed the document. A refusal is an expected outcome when it says where the
+/// problem is; one without a location, or one reporting sluice's own bug (text it wrote and cannot
+/// read back), is a finding.
+private func edits(_ name: String, _ edit: () throws -> Bool) -> Bool {
+    do {
+        return try edit()
+    } catch let error as ManifestError {
+        if error.line < 1 || error.hint?.contains("please report") == true { violated("\(name): \(error)") }
+        return false
+    } catch {
+        violated("\(name) threw \(type(of: error)), not a ManifestError")
+    }
+}
+
+/// Parsed once: every splicer input edits a copy.
+private let splicerDocument = try! ManifestDocument(text: splicerManifest)
 
 private let splicerManifest = """
     # The pipeline the splicer target writes values into.

@@ -5,7 +5,7 @@ extension FuzzTarget {
     /// as `--echo` and `record` write it, must lex to that same word.
     static let lexer = FuzzTarget(
         name: "lexer", summary: "script text → commands; every word quoted back reads as itself",
-        seeds: ["examples", "Tests/ShellTests/Golden"]
+        seeds: ["examples", "Tests/ShellTests/Golden"], maxLength: 1024
     ) { input in
         let text = String(decoding: input, as: UTF8.self)
         _ = Lexer.needsContinuation(text)
@@ -25,7 +25,7 @@ extension FuzzTarget {
     /// The command table binds whatever the lexer yields, and every refusal is a located ShellError.
     static let binder = FuzzTarget(
         name: "binder", summary: "commands → the command table's invocations; refusals are located",
-        seeds: ["examples", "Tests/ShellTests/Golden"]
+        seeds: ["examples", "Tests/ShellTests/Golden"], maxLength: 1024
     ) { input in
         guard let commands = try? Lexer.commands(in: String(decoding: input, as: UTF8.self), file: "fuzz") else { return }
         for command in commands {

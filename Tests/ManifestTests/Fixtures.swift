@@ -84,3 +84,28 @@ func changedLines(from old: String, to new: String) -> (removed: [String], added
     }
     return (removed, added)
 }
+
+/// One edit kind for the corpus tests: what it does to the text, what it means for the model, which
+/// removed (or rewritten) lines are acceptable, and how many lines it may add.
+struct EditCase {
+    let name: String
+    /// Whether the edit applies to this manifest (e.g. there is a test command to remove).
+    let applies: (PipelineManifest) -> Bool
+    /// Given the unedited manifest, so that applying it twice means the same edit twice.
+    let edit: (inout ManifestDocument, PipelineManifest) throws -> Bool
+    let model: (inout PipelineManifest) -> Void
+    /// A line (without its break) the edit may remove or rewrite.
+    let mayRemove: (Substring) -> Bool
+    let maxAdded: Int
+}
+
+/// What `setSource(provider: .gitHub, repository:, branch: "release", connectionName: "acme")` means for the model.
+func sourceSet(_ repository: String) -> (inout PipelineManifest) -> Void {
+    { manifest in
+        manifest.source.provider = .gitHub
+        manifest.source.properties.repository = repository
+        manifest.source.properties.branch = "release"
+        manifest.source.properties.connectionName = "acme"
+        manifest.source.properties.accessTokenSecret = nil
+    }
+}

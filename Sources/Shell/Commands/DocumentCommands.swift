@@ -93,22 +93,22 @@ enum DocumentCommands {
     }
 
     static func undo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.undoStack, to: \.redoStack, session, text: \.before, said: "undid",
+        try travel(from: \.undoStack, to: \.redoStack, session, direction: { $0.undone($1) }, said: "undid",
                    empty: ShellError.failure("nothing to undo", hint: "undo takes back edits made since the pipeline was opened"))
     }
 
     static func redo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.redoStack, to: \.undoStack, session, text: \.after, said: "redid",
+        try travel(from: \.redoStack, to: \.undoStack, session, direction: { $0.redone($1) }, said: "redid",
                    empty: ShellError.failure("nothing to redo", hint: "redo re-applies what `undo` took back"))
     }
 
     /// Moves one edit between the undo and redo stacks, putting the manifest text back as
-    /// it was on the chosen side of the edit.
+    /// it was on the chosen side of the edit (`direction` turns the current text into that one).
     private static func travel(from source: ReferenceWritableKeyPath<Session, [PipelineEdit]>,
                                to destination: ReferenceWritableKeyPath<Session, [PipelineEdit]>, _ session: Session,
-                               text: KeyPath<PipelineEdit, String>, said verb: String, empty: ShellError) throws {
+                               direction: (TextChange, String) -> String, said verb: String, empty: ShellError) throws {
         guard var open = session.pipeline, let edit = session[keyPath: source].last else { throw empty }
-        open.document = try open.document.replacingText(edit[keyPath: text])
+        open.document = try open.document.replacingText(direction(edit.change, open.document.text))
         session[keyPath: source].removeLast()
         session.pipeline = open
         session[keyPath: destination].append(edit)

@@ -6,9 +6,16 @@ public enum Suggestions {
         let allowed = max(1, min(3, target.count / 3 + 1))
         var scored: [(String, Int)] = []
         for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
-            let isPrefix = candidate.hasPrefix(word) && !word.isEmpty
-            if distance <= allowed || isPrefix { scored.append((candidate, isPrefix ? 0 : distance)) }
+            if candidate.hasPrefix(word), !word.isEmpty {
+                scored.append((candidate, 0))
+                continue
+            }
+            let other = Array(candidate.lowercased().unicodeScalars)
+            // Lengths further apart than `allowed` are further apart than that in edits too: a long
+            // mistyped word (or a pasted line) costs no table.
+            guard abs(other.count - target.count) <= allowed else { continue }
+            let distance = editDistance(target, other)
+            if distance <= allowed { scored.append((candidate, distance)) }
         }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         var seen = Set<String>()

@@ -89,7 +89,7 @@ extension Session {
         }
         pipeline = after
         if !created {
-            undoStack.append(PipelineEdit(before: before.document.text, after: after.document.text, summary: done))
+            undoStack.append(PipelineEdit(change: TextChange(from: before.document.text, to: after.document.text), summary: done))
             redoStack.removeAll()
         }
         output.line(done)
