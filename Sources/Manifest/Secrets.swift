@@ -29,29 +29,39 @@ public enum Secrets {
     /// stay, so an echoed command still reads as one). Returns `text` itself,
     /// without copying, when there is nothing to mask: this runs on every line printed.
     public static func redacted(_ text: String) -> String {
-        let ranges = tokenRanges(in: text)
-        guard !ranges.isEmpty else { return text }
+        guard text.utf8.count >= shortestToken else { return text }
         var bytes = Array(text.utf8)
+        return redact(&bytes) ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    /// Masks the token-like pieces of `bytes` in place, whatever their encoding (a build's
+    /// output need not be UTF-8, and is kept byte for byte around the masks). True when
+    /// anything was masked.
+    @discardableResult
+    public static func redact(_ bytes: inout [UInt8]) -> Bool {
+        guard bytes.count >= shortestToken else { return false }
+        let ranges = bytes.withUnsafeBufferPointer(tokenRanges)
         for range in ranges.reversed() { bytes.replaceSubrange(range, with: mask.utf8) }
-        return String(decoding: bytes, as: UTF8.self)
+        return !ranges.isEmpty
     }
 
     /// Byte ranges of the token-like pieces of `text`, pieces being split at blanks, quotes
     /// and the punctuation around values (`KEY=ghp_…`, `user:ghp_…@host`, `?token=…&`).
     private static func tokenRanges(in text: String) -> [Range<Int>] {
         guard text.utf8.count >= shortestToken else { return [] }
-        let scan = { (buffer: UnsafeBufferPointer<UInt8>) -> [Range<Int>] in
-            var ranges: [Range<Int>] = []
-            var start = 0
-            for index in 0...buffer.count {
-                guard index == buffer.count || isSeparator(buffer[index]) else { continue }
-                if index - start >= shortestToken, isToken(buffer[start..<index]) { ranges.append(start..<index) }
-                start = index + 1
-            }
-            return ranges
+        if let ranges = text.utf8.withContiguousStorageIfAvailable(tokenRanges) { return ranges }
+        return Array(text.utf8).withUnsafeBufferPointer(tokenRanges)
+    }
+
+    private static func tokenRanges(_ buffer: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for index in 0...buffer.count {
+            guard index == buffer.count || isSeparator(buffer[index]) else { continue }
+            if index - start >= shortestToken, isToken(buffer[start..<index]) { ranges.append(start..<index) }
+            start = index + 1
         }
-        if let ranges = text.utf8.withContiguousStorageIfAvailable(scan) { return ranges }
-        return Array(text.utf8).withUnsafeBufferPointer(scan)
+        return ranges
     }
 
     private static func isToken(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {

@@ -18,4 +18,13 @@ final class SecretsTests: XCTestCase {
         XCTAssertEqual(Secrets.redacted("GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 https://x:ghp_abcdefghijklmnopqrstuvwxyz0123456789@h"),
                        "GITHUB_TOKEN=<redacted> https://x:<redacted>@h")
     }
+
+    /// A build's output is masked as bytes: what is not UTF-8 around a token stays byte for byte.
+    func testRedactingBytesKeepsWhatIsNotUTF8() {
+        var bytes: [UInt8] = [0xff, 0x20] + Array("ghp_abcdefghijklmnopqrstuvwxyz0123456789".utf8) + [0x0a, 0xc3]
+        XCTAssertTrue(Secrets.redact(&bytes))
+        XCTAssertEqual(bytes, [0xff, 0x20] + Array("<redacted>".utf8) + [0x0a, 0xc3])
+        var plain: [UInt8] = [0xff] + Array(" nothing secret in this line\n".utf8)
+        XCTAssertFalse(Secrets.redact(&plain))
+    }
 }

@@ -85,3 +85,56 @@ extension LocalEndToEndTests {
         }
     }
 }
+
+extension LocalEndToEndTests {
+    /// A build that prints a credential from its environment (a `GITHUB_TOKEN` a developer
+    /// exported) must not leave it in any file sluice writes: the action's log holds
+    /// `<redacted>` in its place, and everything else the commands printed, in order.
+    func testATokenABuildPrintsNeverReachesTheLogOnDisk() throws {
+        let token = "ghp_" + String(repeating: "Zq7", count: 12)
+        try Data("""
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo "pushing with token=$GITHUB_TOKEN now"
+                  - printf 'no newline at the end'
+                  - echo "$GITHUB_TOKEN" >&2; printf 'and a partial line %s' "$GITHUB_TOKEN"
+                  - echo after
+                  - make all
+            artifacts:
+              files:
+                - 'infrastructure/*'
+
+            """.utf8).write(to: workspace.appendingPathComponent("buildspec.yml"))
+        try commit("a build that prints its token")
+        try writePipeline(testCommands: ["echo $GITHUB_TOKEN and more"])
+        let result = try runProcess(sluiceBinary, ["-c", "push --yes; approve prod; watch"],
+                                    environment: environment.merging(["GITHUB_TOKEN": token]) { $1 },
+                                    directory: workspace, timeout: 120)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        for root in [home.url, workspace!] {
+            let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
+            for case let file as URL in files {
+                guard let data = try? Data(contentsOf: file) else { continue }
+                XCTAssertNil(data.range(of: Data(token.utf8)), "\(file.path) holds the token")
+            }
+        }
+
+        let logs = try sluice(["logs", "Build"])
+        XCTAssertEqual(logs.status, 0, logs.stderr)
+        let expected = [
+            "pushing with token=<redacted> now\n",
+            "no newline at the end\n[Container] ",
+            "<redacted>\nand a partial line <redacted>\n[Container] ",
+            "Running command echo after\nafter\n",
+        ]
+        var rest = logs.stdout[...]
+        for piece in expected {
+            guard let found = rest.range(of: piece) else { return XCTFail("\(piece.debugDescription) missing, in order, from:\n\(logs.stdout)") }
+            rest = rest[found.upperBound...]
+        }
+        let tests = try sluice(["logs", "test"])
+        XCTAssertTrue(tests.stdout.contains("<redacted> and more\n"), tests.stdout)
+    }
+}
