@@ -55,8 +55,11 @@ let package = Package(
             dependencies: ["Errors", "Manifest", "Targets", "CLibEdit"],
             // The command table's handlers are static methods, Sendable as their enums are: Swift 6's
             // inference says so (without it, whether the compiler warns depends on how it batches files).
-            swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")]
+            swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")],
+            plugins: ["EmbedExampleWorkspace"]
         ),
+        // The tour's example workspace, examples/quickstart, generated into Shell at build time.
+        .plugin(name: "EmbedExampleWorkspace", capability: .buildTool()),
         // The commit and Swift toolchain the binary was built from (see buildInfoDefines).
         .target(name: "CBuildInfo", cSettings: buildInfoDefines),
         .executableTarget(

@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// The tour's example workspace is carried in the binary; it must stay examples/quickstart,
-/// byte for byte and mode for mode. (The tour itself runs on a pseudo-terminal: InteractiveTests.)
+/// The tour's example workspace is carried in the binary, generated from examples/quickstart at
+/// build time: it must be that folder, byte for byte and mode for mode. (The tour itself runs on a pseudo-terminal: InteractiveTests.)
 final class TourWorkspaceTests: XCTestCase {
     func testTheTourNeedsATerminal() throws {
         try assertGolden("tour-script", [.script("tour"), .sluice("tour")])
@@ -20,7 +20,7 @@ final class TourWorkspaceTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             onDisk[path] = (try Data(contentsOf: URL(fileURLWithPath: full)), FileManager.default.isExecutableFile(atPath: full))
         }
-        let carried = Dictionary(uniqueKeysWithValues: TourWorkspace.files.map { ($0.path, (Data($0.text.utf8), $0.executable)) })
+        let carried = Dictionary(uniqueKeysWithValues: TourWorkspace.files.map { ($0.path, ($0.contents, $0.executable)) })
         XCTAssertEqual(Set(carried.keys), Set(onDisk.keys), "the same files")
         for (path, file) in onDisk {
             XCTAssertEqual(carried[path]?.0, file.0, "\(path): the same bytes")

@@ -202,7 +202,7 @@ final class TourGuide: @unchecked Sendable {
         for file in TourWorkspace.files {
             let url = root.appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(file.text.utf8).write(to: url)
+            try file.contents.write(to: url)
             if file.executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path) }
         }
         guard git(["init", "-q", "-b", "main"], in: root), commit(root, message: "The example workspace") else {
