@@ -72,4 +72,31 @@ final class SourceFormTests: XCTestCase {
             """)
         XCTAssertNil(sandbox.read(Self.manifest))
     }
+
+    /// Git branch names hold `/` and `.` (`release/2.x`): tracked as given, and the pipeline made
+    /// for them gets a name CloudFormation accepts, as Copilot's REPO-BRANCH lowercased.
+    func testABranchWithASlashIsTrackedAndNamesAValidPipeline() throws {
+        let sandbox = try Sandbox(.quickstart)
+        let result = try sandbox.run(.sluice("-c", "source set github acme/api branch Release/2.x; validate"))
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(repositoryLines(sandbox), ["branch: Release/2.x", "repository: https://github.com/acme/api"])
+        XCTAssertTrue(result.stdout.hasPrefix("created pipeline api-release-2-x (copilot/pipeline.yml, written on save)\n"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("copilot/pipeline.yml is valid"), result.stdout)
+    }
+
+    /// What git itself refuses as a branch is refused where it is typed, saying why.
+    func testANameGitRefusesAsABranchIsRefused() throws {
+        let sandbox = try Sandbox(.quickstart)
+        for (branch, why) in [("release..2", "it holds '..'"), ("feature/", "it ends with '/'"), ("x.lock", "a part ends with '.lock'"),
+                              ("a~1", "it holds '~'"), ("-f", "it starts with '-'"), ("up@{1}", "it holds '@{'")] {
+            let result = try sandbox.run(.sluice("-c", "source set github acme/api branch '\(branch)'"))
+            XCTAssertEqual(result.status, 2, branch)
+            XCTAssertEqual(result.stderr, """
+                -c:1:35: error: BRANCH '\(branch)' is not a git branch name: \(why)
+                  hint: usage: source set github REPO [branch BRANCH] [connection CONNECTION] [token-secret SECRET]
+
+                """, branch)
+        }
+        XCTAssertNil(sandbox.read(Self.manifest))
+    }
 }

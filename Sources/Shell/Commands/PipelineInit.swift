@@ -57,7 +57,7 @@ enum PipelineInit {
         if invocation["BRANCH"] == nil { session.output.line("Your pipeline will follow branch '\(branch)'.") }
 
         // 3. The name, REPO-BRANCH unless told.
-        let suggestion = "\(RepositoryName.lastComponent(source.repository))-\(branch)".lowercased()
+        let suggestion = RepositoryName.pipelineName(RepositoryName.lastComponent(source.repository), branch: branch)
         var name = invocation["NAME"] ?? suggestion
         if invocation["NAME"] == nil, ui.isInteractive {
             let typed = try await ask("What would you like to name this pipeline? [\(suggestion)]")

@@ -19,6 +19,8 @@ public enum ArgumentKind: Equatable, Sendable {
     case repository
     /// A new name (pipeline, deployment, variable…): letters, digits, `-`, `_`.
     case name
+    /// A git branch (`release/2.x`), as git allows.
+    case branch
     /// Anything.
     case text
     /// A 1-based position in a list (test commands).

@@ -177,6 +177,11 @@ public struct CommandTable: Sendable {
                 throw ShellError.usage("\(spec.placeholder) must be a name of letters, digits, '-' and '_', not '\(Secrets.redacted(text))'",
                                        hint: "usage: \(command.usage)", at: argument.location)
             }
+        case .branch:
+            if let problem = GitBranchName.problem(text) {
+                throw ShellError.usage("\(spec.placeholder) '\(Secrets.redacted(text))' is not a git branch name: \(problem)",
+                                       hint: "usage: \(command.usage)", at: argument.location)
+            }
         case .filePath, .repository, .text, .command:
             guard !text.isEmpty else {
                 throw ShellError.usage("\(spec.placeholder) is empty", hint: "usage: \(command.usage)", at: argument.location)

@@ -45,7 +45,7 @@ extension Session {
             return table.firstWords
         case .filePath:
             return files(matching: prefix)
-        case .url, .repository, .name, .text:
+        case .url, .repository, .name, .branch, .text:
             return []
         }
     }

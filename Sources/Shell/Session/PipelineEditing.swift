@@ -40,7 +40,8 @@ extension Session {
         let workspace = try requireWorkspace()
         if pipeline != nil || !workspace.pipelines.isEmpty { return (try requirePipeline(), false) }
         let tracked = source ?? defaultSource()
-        let name = "\(tracked.map { RepositoryName.lastComponent($0.repository) } ?? workspace.application)-\(tracked?.branch ?? "main")"
+        let name = RepositoryName.pipelineName(tracked.map { RepositoryName.lastComponent($0.repository) } ?? workspace.application,
+                                               branch: tracked?.branch ?? "main")
         let created = try newPipeline(named: name, in: workspace, source: tracked)
         output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
         return (created, true)
@@ -163,6 +164,22 @@ enum RepositoryName {
         if let slash = name.lastIndex(where: { $0 == "/" || $0 == ":" }) { name = String(name[name.index(after: slash)...]) }
         if name.hasSuffix(".git") { name.removeLast(4) }
         return name.isEmpty ? "pipeline" : name
+    }
+
+    /// A new pipeline's name unless told: Copilot's REPO-BRANCH, lowercased, and with what a
+    /// pipeline name cannot hold turned into hyphens (`api` on `release/2.x`: `api-release-2-x`).
+    /// Copilot offers no name then, and asks; a script cannot be asked.
+    static func pipelineName(_ repository: String, branch: String) -> String {
+        var name = ""
+        for character in "\(repository)-\(branch)".lowercased() {
+            if character.isASCII, character.isLetter || character.isNumber {
+                name.append(character)
+            } else if !name.isEmpty, name.last != "-" {
+                name.append("-")
+            }
+        }
+        while name.hasSuffix("-") { name.removeLast() }
+        return name.first?.isLetter == true ? name : "pipeline-" + name
     }
 }
 
