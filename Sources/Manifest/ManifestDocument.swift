@@ -152,6 +152,16 @@ public struct ManifestDocument {
         return composed
     }
 
+    /// The index of the first stage deploying to `environment`: looked up in a table made once per
+    /// read of the whole text and kept up to date by focused edits, not searched for per edit.
+    public func stageIndex(named environment: String) -> Int? {
+        if let names = cache.stageNames { return names[environment] }
+        var names: [String: Int] = [:]
+        for (index, stage) in manifest.stages.enumerated() where names[stage.name] == nil { names[stage.name] = index }
+        cache.stageNames = names
+        return names[environment]
+    }
+
     /// Where the parts begin, from the tree or carried along by focused edits.
     var partLines: PartLines {
         if let parts = cache.parts { return parts }
@@ -265,11 +275,31 @@ public struct ManifestDocument {
               let value = try? part.read(file: displayPath) else { return nil }
         let scope = EditFocus.store(value, into: &manifest)
         let refocused = EditFocus(scope: scope, start: part.start, end: part.end, root: part.root)
-        cache = TextCache(parts: parts.after(focus, became: refocused, lines: lines))
+        // Taken from the old cache rather than copied (the old text builds its table again if asked).
+        var names = cache.stageNames
+        cache.stageNames = nil
+        Self.carry(&names, after: old, became: value, stageCount: manifest.stages.count)
+        cache = TextCache(parts: parts.after(focus, became: refocused, lines: lines), stageNames: names)
         self.focus = refocused
         // What takes the part back: the old value in place of the new one.
         if case .stages(let stages, _) = old, case .stages(let range) = scope { return .part(.stages(stages, at: range)) }
         return .part(old)
+    }
+
+    /// Updates the stage-name table for a focused edit that made `old` into `new`: unchanged when the
+    /// part's stage names are, extended when stages were added after the last, dropped (built again
+    /// when asked) when stages moved.
+    private static func carry(_ names: inout [String: Int]?, after old: EditFocus.Value, became new: EditFocus.Value, stageCount: Int) {
+        guard names != nil, case .stages(let before, let range) = old, case .stages(let after, _) = new,
+              before.map(\.name) != after.map(\.name) else { return }
+        guard range.upperBound + after.count - before.count == stageCount, after.count > before.count,
+              before.map(\.name) == after.prefix(before.count).map(\.name) else {
+            names = nil
+            return
+        }
+        for (offset, stage) in after.enumerated().dropFirst(before.count) where names?[stage.name] == nil {
+            names?[stage.name] = range.lowerBound + offset
+        }
     }
 
     /// A Yams error as a located ``ManifestError``.
@@ -305,10 +335,13 @@ public struct ManifestDocument {
 private final class TextCache: @unchecked Sendable {
     var composed: Composed?
     var parts: PartLines?
+    /// Each stage name's first index (see ``ManifestDocument/stageIndex(named:)``).
+    var stageNames: [String: Int]?
 
-    init(composed: Composed? = nil, parts: PartLines? = nil) {
+    init(composed: Composed? = nil, parts: PartLines? = nil, stageNames: [String: Int]? = nil) {
         self.composed = composed
         self.parts = parts
+        self.stageNames = stageNames
     }
 }
 

@@ -56,7 +56,7 @@ extension ManifestDocument {
     /// Copilot-written file). Already there: unchanged, unless `position` names a place it is not
     /// (then an error pointing to `moveStage`), so a setup script re-run converges.
     public mutating func addStage(_ environment: String, at position: StagePosition = .end) throws -> Bool {
-        if let existing = manifest.stages.firstIndex(where: { $0.name == environment }) {
+        if let existing = stageIndex(named: environment) {
             if position == .end { return false }
             if try isAlready(environment, at: position) { return false }
             throw error(at: "stages[\(existing)].name", "stage \(environment) already exists, elsewhere in the order",
@@ -259,7 +259,7 @@ extension ManifestDocument {
     // MARK: - Building blocks
 
     private func stageIndex(_ environment: String) throws -> Int {
-        if let index = manifest.stages.firstIndex(where: { $0.name == environment }) { return index }
+        if let index = stageIndex(named: environment) { return index }
         let names = manifest.stages.map(\.name)
         throw ManifestError(file: displayPath, line: locations.key("stages")?.line ?? 0, column: locations.key("stages")?.column ?? 0,
                             message: "no stage named \(environment)\(listing(names, "stages"))",

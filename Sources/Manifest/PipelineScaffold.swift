@@ -13,7 +13,11 @@ public enum PipelineKind: String, CaseIterable, Sendable {
     /// Environments pipeline, and before it has stages, one whose buildspec packages environments.
     public static func of(_ manifest: PipelineManifest, buildspec: @autoclosure () -> String?) -> PipelineKind {
         if !manifest.stages.isEmpty {
-            return manifest.stages.contains { $0.deployments.contains { $0.name == environmentDeploymentName } } ? .environments : .workloads
+            // By index, each stage's deployments read in place rather than every stage copied: this runs per `stage add`.
+            let deploysEnvironments = manifest.stages.indices.contains { index in
+                manifest.stages[index].deployments.contains { $0.name == environmentDeploymentName }
+            }
+            return deploysEnvironments ? .environments : .workloads
         }
         return buildspec()?.contains("copilot-linux env package") == true ? .environments : .workloads
     }

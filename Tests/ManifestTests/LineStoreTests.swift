@@ -3,8 +3,9 @@ import TestSupport
 @testable import Manifest
 
 /// The document keeps its text as lines and edits them in place (no edit joins the whole text): the
-/// lines must always split as their text does, every change must take itself back exactly when it
-/// fails, and undo and redo must give back the very bytes each change replaced.
+/// lines must always split as their text does, the stage-name table must follow the stages, every
+/// change must take itself back exactly when it fails, and undo and redo must give back the very
+/// bytes each change replaced.
 final class LineStoreTests: XCTestCase {
     /// Chunked storage behaves as a plain array under every kind of replacement, across chunk bounds.
     func testChunkedArrayMatchesAPlainArray() {
@@ -63,6 +64,10 @@ final class LineStoreTests: XCTestCase {
                 XCTAssertEqual(document.lines.all, TextLines(text).all, "the lines split as their text: \(context)")
                 XCTAssertEqual(document.lines.utf8Count, text.utf8.count, context)
                 XCTAssertEqual(try ManifestDocument(text: text).manifest, document.manifest, context)
+                for (index, stage) in document.manifest.stages.enumerated() {
+                    XCTAssertEqual(document.stageIndex(named: stage.name), index, "the stage table, carried along: \(context)")
+                }
+                XCTAssertNil(document.stageIndex(named: "none"), context)
                 history.append((before, change, Array(text.utf8)))
             }
             XCTAssertGreaterThan(history.count, 40)
