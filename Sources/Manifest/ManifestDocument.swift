@@ -152,14 +152,21 @@ public struct ManifestDocument {
         return composed
     }
 
-    /// The index of the first stage deploying to `environment`: looked up in a table made once per
-    /// read of the whole text and kept up to date by focused edits, not searched for per edit.
+    /// The index of the first stage deploying to `environment`: looked up in ``stageTable``, not searched.
     public func stageIndex(named environment: String) -> Int? {
-        if let names = cache.stageNames { return names[environment] }
-        var names: [String: Int] = [:]
-        for (index, stage) in manifest.stages.enumerated() where names[stage.name] == nil { names[stage.name] = index }
-        cache.stageNames = names
-        return names[environment]
+        stageTable.indexes[environment]
+    }
+
+    /// Whether a stage deploys an environment stack (Copilot's Environments pipeline; see ``PipelineKind``).
+    public var deploysEnvironments: Bool { stageTable.deployingEnvironments > 0 }
+
+    /// What the stages hold, made once per read of the whole text and kept up to date by focused
+    /// edits, so that an edit looks stages up rather than searching them all.
+    private var stageTable: StageTable {
+        if let table = cache.stageTable { return table }
+        let table = StageTable(manifest.stages)
+        cache.stageTable = table
+        return table
     }
 
     /// Where the parts begin, from the tree or carried along by focused edits.
@@ -276,30 +283,14 @@ public struct ManifestDocument {
         let scope = EditFocus.store(value, into: &manifest)
         let refocused = EditFocus(scope: scope, start: part.start, end: part.end, root: part.root)
         // Taken from the old cache rather than copied (the old text builds its table again if asked).
-        var names = cache.stageNames
-        cache.stageNames = nil
-        Self.carry(&names, after: old, became: value, stageCount: manifest.stages.count)
-        cache = TextCache(parts: parts.after(focus, became: refocused, lines: lines), stageNames: names)
+        var table = cache.stageTable
+        cache.stageTable = nil
+        if table?.carry(after: old, became: value, stageCount: manifest.stages.count) == false { table = nil }
+        cache = TextCache(parts: parts.after(focus, became: refocused, lines: lines), stageTable: table)
         self.focus = refocused
         // What takes the part back: the old value in place of the new one.
         if case .stages(let stages, _) = old, case .stages(let range) = scope { return .part(.stages(stages, at: range)) }
         return .part(old)
-    }
-
-    /// Updates the stage-name table for a focused edit that made `old` into `new`: unchanged when the
-    /// part's stage names are, extended when stages were added after the last, dropped (built again
-    /// when asked) when stages moved.
-    private static func carry(_ names: inout [String: Int]?, after old: EditFocus.Value, became new: EditFocus.Value, stageCount: Int) {
-        guard names != nil, case .stages(let before, let range) = old, case .stages(let after, _) = new,
-              before.map(\.name) != after.map(\.name) else { return }
-        guard range.upperBound + after.count - before.count == stageCount, after.count > before.count,
-              before.map(\.name) == after.prefix(before.count).map(\.name) else {
-            names = nil
-            return
-        }
-        for (offset, stage) in after.enumerated().dropFirst(before.count) where names?[stage.name] == nil {
-            names?[stage.name] = range.lowerBound + offset
-        }
     }
 
     /// A Yams error as a located ``ManifestError``.
@@ -335,13 +326,43 @@ public struct ManifestDocument {
 private final class TextCache: @unchecked Sendable {
     var composed: Composed?
     var parts: PartLines?
-    /// Each stage name's first index (see ``ManifestDocument/stageIndex(named:)``).
-    var stageNames: [String: Int]?
+    var stageTable: StageTable?
 
-    init(composed: Composed? = nil, parts: PartLines? = nil, stageNames: [String: Int]? = nil) {
+    init(composed: Composed? = nil, parts: PartLines? = nil, stageTable: StageTable? = nil) {
         self.composed = composed
         self.parts = parts
-        self.stageNames = stageNames
+        self.stageTable = stageTable
+    }
+}
+
+/// Each stage name's first index, and how many stages deploy an environment stack.
+private struct StageTable {
+    var indexes: [String: Int] = [:]
+    var deployingEnvironments = 0
+
+    init(_ stages: [Stage]) {
+        for (index, stage) in stages.enumerated() where indexes[stage.name] == nil { indexes[stage.name] = index }
+        deployingEnvironments = Self.deployingEnvironments(stages)
+    }
+
+    private static func deployingEnvironments(_ stages: [Stage]) -> Int {
+        stages.filter { $0.deployments.contains { $0.name == PipelineKind.environmentDeploymentName } }.count
+    }
+
+    /// Updates the table for a focused edit that made `old` into `new` (`stageCount` stages now). The
+    /// names stay when the part's do and grow when stages were added after the last; when stages moved,
+    /// the table is dropped (made again when asked): false.
+    mutating func carry(after old: EditFocus.Value, became new: EditFocus.Value, stageCount: Int) -> Bool {
+        guard case .stages(let before, let range) = old, case .stages(let after, _) = new else { return true }
+        deployingEnvironments += Self.deployingEnvironments(after) - Self.deployingEnvironments(before)
+        let beforeNames = before.map(\.name), afterNames = after.map(\.name)
+        if beforeNames == afterNames { return true }
+        guard range.upperBound + after.count - before.count == stageCount, after.count > before.count,
+              beforeNames[...] == afterNames.prefix(before.count) else { return false }
+        for (offset, name) in afterNames.enumerated().dropFirst(before.count) where indexes[name] == nil {
+            indexes[name] = range.lowerBound + offset
+        }
+        return true
     }
 }
 

@@ -11,13 +11,9 @@ public enum PipelineKind: String, CaseIterable, Sendable {
 
     /// Copilot writes no type into a pipeline's files: a pipeline whose stages deploy `deploy-env` is an
     /// Environments pipeline, and before it has stages, one whose buildspec packages environments.
-    public static func of(_ manifest: PipelineManifest, buildspec: @autoclosure () -> String?) -> PipelineKind {
-        if !manifest.stages.isEmpty {
-            // By index, each stage's deployments read in place rather than every stage copied: this runs per `stage add`.
-            let deploysEnvironments = manifest.stages.indices.contains { index in
-                manifest.stages[index].deployments.contains { $0.name == environmentDeploymentName }
-            }
-            return deploysEnvironments ? .environments : .workloads
+    public static func of(_ document: ManifestDocument, buildspec: @autoclosure () -> String?) -> PipelineKind {
+        if !document.manifest.stages.isEmpty {
+            return document.deploysEnvironments ? .environments : .workloads
         }
         return buildspec()?.contains("copilot-linux env package") == true ? .environments : .workloads
     }

@@ -3,7 +3,7 @@ import TestSupport
 @testable import Manifest
 
 /// The document keeps its text as lines and edits them in place (no edit joins the whole text): the
-/// lines must always split as their text does, the stage-name table must follow the stages, every
+/// lines must always split as their text does, the stage table must follow the stages, every
 /// change must take itself back exactly when it fails, and undo and redo must give back the very
 /// bytes each change replaced.
 final class LineStoreTests: XCTestCase {
@@ -68,6 +68,8 @@ final class LineStoreTests: XCTestCase {
                     XCTAssertEqual(document.stageIndex(named: stage.name), index, "the stage table, carried along: \(context)")
                 }
                 XCTAssertNil(document.stageIndex(named: "none"), context)
+                XCTAssertEqual(document.deploysEnvironments, document.manifest.stages.contains { $0.deployments.contains { $0.name == "deploy-env" } },
+                               "the stage table's count of stages deploying an environment: \(context)")
                 history.append((before, change, Array(text.utf8)))
             }
             XCTAssertGreaterThan(history.count, 40)
@@ -87,7 +89,7 @@ final class LineStoreTests: XCTestCase {
     }
 
     static let edits = ["stage add", "test add", "approval on", "build image", "test add first", "approval off",
-                        "stage move", "test rm", "stage rm", "source set"]
+                        "stage move", "deploy env", "test rm", "stage rm", "deploy env rm", "source set"]
 
     /// Edit `name`, made with `step` in its values; false when it changed nothing or does not apply.
     static func edit(_ name: String, _ document: inout ManifestDocument, _ step: Int) throws -> Bool {
@@ -104,6 +106,11 @@ final class LineStoreTests: XCTestCase {
             guard let stage = stages.first(where: { !$0.testCommands.isEmpty }) else { return false }
             return try document.removeTestCommand(at: 1, stage: stage.name)
         case "stage rm": return stages.count > 2 ? try document.removeStage(stages[1].name) : false
+        case "deploy env":
+            return try document.addDeployment(Deployment(name: "deploy-env", stackName: "app-\(step)"), stage: stages[step % stages.count].name)
+        case "deploy env rm":
+            guard let stage = stages.first(where: { $0.deployments.contains { $0.name == "deploy-env" } }) else { return false }
+            return try document.removeDeployment(named: "deploy-env", stage: stage.name)
         default: return try document.setSource(provider: .gitHub, repository: "https://github.com/acme/r\(step % 3)", branch: "b\(step % 2)")
         }
     }

@@ -71,7 +71,7 @@ extension Session {
     /// Whether `open` deploys workloads or environments (see PipelineKind.of): from its stages, else
     /// its buildspec beside the manifest (a new pipeline's until saved).
     func kind(of open: OpenPipeline) -> PipelineKind {
-        PipelineKind.of(open.manifest, buildspec: open.pendingBuildspec
+        PipelineKind.of(open.document, buildspec: open.pendingBuildspec
             ?? (try? TextFile.bytes(at: open.files.buildspec, displayPath: relativePath(open.files.buildspec))).flatMap { $0 }
             .map { String(decoding: $0, as: UTF8.self) })
     }
