@@ -29,7 +29,7 @@ struct PartLines {
         entries = [:]
         stages = nil
         // An anchored node read again alone would leave its aliases elsewhere stale: no part is edited alone.
-        guard !(0..<layout.lines.count).contains(where: { Self.mayHoldAnchorOrAlias(layout.lines.lines[$0]) }) else { return }
+        guard !(0..<layout.lines.count).contains(where: { Self.mayHoldAnchorOrAlias(layout.lines[$0]) }) else { return }
         guard let root = layout.root, let pairs = root.mapping, !layout.isFlow(root) else { return }
         for (key, value) in pairs {
             guard let name = key.scalar?.string, layout.column(key) == layout.column(root) else { continue }
@@ -58,11 +58,27 @@ struct PartLines {
         let delta = edited.end - focus.end
         var moved = self
         for (name, line) in entries where line > focus.start { moved.entries[name] = line + delta }
-        moved.stages = stages?.map { $0 > focus.start ? $0 + delta : $0 }
-        if case .stages(let range) = focus.scope {
-            moved.stages?.replaceSubrange(range, with: edited.stageStarts(in: lines))
+        if var stages = moved.stages {
+            // Lines are in order: only the stages after the part move (none, when the part is the last).
+            let firstAfter = stages.partitionPoint { $0 > focus.start }
+            for index in firstAfter..<stages.count { stages[index] += delta }
+            if case .stages(let range) = focus.scope { stages.replaceSubrange(range, with: edited.stageStarts(in: lines)) }
+            moved.stages = stages
         }
         return moved
+    }
+}
+
+private extension Array where Element == Int {
+    /// The first index whose element satisfies `isAfter`, for ascending elements and a predicate
+    /// true from some element on (binary search).
+    func partitionPoint(_ isAfter: (Int) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAfter(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
 
@@ -119,21 +135,51 @@ struct EditFocus {
     /// The part's value: the list of stage items, or the entry's value.
     private var value: Node? { root.mapping?.first?.value }
 
-    /// Reads the part into its place in `manifest` (stage items in place of those the scope names) and
-    /// returns the scope it covers now. Throws what the reader throws.
-    func read(into manifest: inout PipelineManifest, file: String) throws -> EditScope {
+    /// What a part reads to, and what the model holds for it: the stage items (those at `range` when
+    /// read), or the entry's value.
+    enum Value: Equatable {
+        case stages([Stage], at: Range<Int>)
+        case source(Source)
+        case build(Build?)
+    }
+
+    /// Reads the part. Throws what the reader throws.
+    func read(file: String) throws -> Value {
         var reader = ManifestReader(file: file)
         switch scope {
         case .stages(let range):
             let items = value?.sequence.map(Array.init) ?? []
-            let stages = try items.enumerated().map { try reader.readStage($1, path: "stages[\(range.lowerBound + $0)]") }
-            manifest.stages.replaceSubrange(range, with: stages)
-            return .stages(range.lowerBound..<(range.lowerBound + stages.count))
-        case .entry("source"): manifest.source = try reader.readSource(value)
-        case .entry("build"): manifest.build = try reader.readBuild(value)
+            return .stages(try items.enumerated().map { try reader.readStage($1, path: "stages[\(range.lowerBound + $0)]") }, at: range)
+        case .entry("source"): return .source(try reader.readSource(value))
+        case .entry("build"): return .build(try reader.readBuild(value))
         case .entry, .whole: throw ManifestError(file: file, message: "no reading for this part alone")
         }
-        return scope
+    }
+
+    /// What `manifest` holds for the part `scope` names (nil: no part reads alone there).
+    static func value(of scope: EditScope, in manifest: PipelineManifest) -> Value? {
+        switch scope {
+        case .stages(let range): return .stages(Array(manifest.stages[range]), at: range)
+        case .entry("source"): return .source(manifest.source)
+        case .entry("build"): return .build(manifest.build)
+        case .entry, .whole: return nil
+        }
+    }
+
+    /// Puts `value` in `manifest` in place of what it was read for (in place: the rest of the model is
+    /// not copied) and returns the scope it covers now.
+    static func store(_ value: Value, into manifest: inout PipelineManifest) -> EditScope {
+        switch value {
+        case .stages(let stages, let range):
+            manifest.stages.replaceSubrange(range, with: stages)
+            return .stages(range.lowerBound..<(range.lowerBound + stages.count))
+        case .source(let source):
+            manifest.source = source
+            return .entry("source")
+        case .build(let build):
+            manifest.build = build
+            return .entry("build")
+        }
     }
 
     /// Where the stage items of the part begin (0-based lines of the whole text).

@@ -8,8 +8,11 @@ import Yams
 /// anything changed); write it with ``save(in:)``, which is atomic and refuses to overwrite a file
 /// changed on disk since it was loaded. Loading then saving with no edit writes the same bytes.
 public struct ManifestDocument {
-    /// The YAML text, exactly as read or as the last edit left it.
-    public private(set) var text: String
+    /// The text as lines, the document's only copy of it: edits replace the lines they concern.
+    private(set) var lines: TextLines
+    /// The YAML text, exactly as read or as the last edit left it. Joined from ``lines`` when asked:
+    /// for what needs the whole text (saving, showing, comparing), never by an edit.
+    public var text: String { lines.joined() }
     /// Where ``save()`` writes; nil for a document made from text alone.
     public let path: URL?
     /// The model read from ``text``.
@@ -26,6 +29,9 @@ public struct ManifestDocument {
     private var cache = TextCache()
     /// The part of the text the running edit is confined to (see ``EditFocus``).
     private var focus: EditFocus?
+    /// While a change runs (``change(_:)``, and each edit): what its splices did so far, to take back if
+    /// it fails and to hand to undo if it succeeds.
+    private var steps: [Step]?
 
     /// The file name used in messages: the path as given, or `<input>`.
     public var displayPath: String { path?.relativePath ?? "<input>" }
@@ -35,13 +41,17 @@ public struct ManifestDocument {
     /// Throws a ``ManifestError`` at the line and column of a YAML or schema error.
     public init(text: String, path: URL? = nil) throws {
         self.path = path
-        self.text = text
-        let file = path?.relativePath ?? "<input>"
+        lines = TextLines(text)
+        (manifest, cache) = try Self.read(text, file: path?.relativePath ?? "<input>")
+    }
+
+    /// The model of `text` and the cache holding its tree.
+    private static func read(_ text: String, file: String) throws -> (PipelineManifest, TextCache) {
         let root: Node?
-        do { root = try composeAsText(text) } catch { throw Self.located(yamlError: error, file: file) }
+        do { root = try composeAsText(text) } catch { throw located(yamlError: error, file: file) }
         var reader = ManifestReader(file: file)
-        manifest = try reader.read(root)
-        cache.composed = Composed(root: root, unknownKeys: reader.unknownKeys)
+        let manifest = try reader.read(root)
+        return (manifest, TextCache(composed: Composed(root: root, unknownKeys: reader.unknownKeys)))
     }
 
     /// Reads and parses the file at `url`.
@@ -59,8 +69,9 @@ public struct ManifestDocument {
 
     /// Writes ``text`` to ``path`` atomically, under the workspace lock of `files`: see ``saveChange``.
     public mutating func save(in files: WorkspaceFiles) throws {
-        try files.commit([try saveChange()])
-        didSave()
+        let change = try saveChange()
+        try files.commit([change])
+        onDisk = change.replacement
     }
 
     /// The change that saves ``text``: it applies only while the file holds what was loaded (or
@@ -79,33 +90,53 @@ public struct ManifestDocument {
         onDisk = Data(text.utf8)
     }
 
-    /// Whether ``text`` differs from the file on disk as loaded or last saved.
+    /// Whether ``text`` differs from the file on disk as loaded or last saved. Texts of different
+    /// lengths differ: only one as long as the file is joined and compared.
     public var hasUnsavedChanges: Bool {
         guard let onDisk else { return true }
-        return !text.utf8.elementsEqual(onDisk)
+        return lines.utf8Count != onDisk.count || !text.utf8.elementsEqual(onDisk)
     }
 
-    /// The same file with `text` in place of the current text (undo and redo): parsed again,
-    /// keeping where it saves and what the disk held, so ``hasUnsavedChanges`` and ``save()`` still
-    /// compare with the file as last read or saved.
-    public func replacingText(_ text: String) throws -> ManifestDocument {
-        var document = try ManifestDocument(text: text, path: path)
-        document.onDisk = onDisk
-        return document
+    /// What one change did to the text, line by line: what ``undo(_:)`` takes back and ``redo(_:)``
+    /// makes again. It holds the lines the change replaced and those it wrote, not the text.
+    public struct Change {
+        fileprivate let edits: [LineEdit]
+    }
+
+    /// Runs `body`, one or more edits, as one change and returns what it did to the text, or nil when
+    /// `body` returns false (nothing changed). When `body` throws, the document is as it was.
+    public mutating func change(_ body: (inout ManifestDocument) throws -> Bool) throws -> Change? {
+        try transaction(body).map { Change(edits: $0.map(\.edit)) }
+    }
+
+    /// The document as it was before `change` (made on this text, or given back to it by ``redo(_:)``):
+    /// the lines it replaced return byte for byte, and the text is read again.
+    public mutating func undo(_ change: Change) throws {
+        var lines = self.lines
+        for edit in change.edits.reversed() { lines.undo(edit) }
+        try reread(lines)
+    }
+
+    /// The document as `change` left it, after ``undo(_:)`` took it back.
+    public mutating func redo(_ change: Change) throws {
+        var lines = self.lines
+        for edit in change.edits { lines.redo(edit) }
+        try reread(lines)
+    }
+
+    /// Takes `lines` as the text and reads it whole (undo and redo: the text as it was, split again).
+    private mutating func reread(_ lines: TextLines) throws {
+        var lines = lines
+        lines.adoptCommonestBreak()
+        (manifest, cache) = try Self.read(lines.joined(), file: displayPath)
+        self.lines = lines
+        focus = nil
     }
 
     /// The same file read again from disk.
     public func reloaded() throws -> ManifestDocument {
         guard let path else { return self }
         return try Self.load(contentsOf: path)
-    }
-
-    /// ``text`` as lines, split once per text.
-    var lines: TextLines {
-        if let lines = cache.lines { return lines }
-        let lines = TextLines(text)
-        cache.lines = lines
-        return lines
     }
 
     /// The whole text's tree, composed again when focused edits changed the text since.
@@ -121,6 +152,23 @@ public struct ManifestDocument {
         return composed
     }
 
+    /// The index of the first stage deploying to `environment`: looked up in ``stageTable``, not searched.
+    public func stageIndex(named environment: String) -> Int? {
+        stageTable.indexes[environment]
+    }
+
+    /// Whether a stage deploys an environment stack (Copilot's Environments pipeline; see ``PipelineKind``).
+    public var deploysEnvironments: Bool { stageTable.deployingEnvironments > 0 }
+
+    /// What the stages hold, made once per read of the whole text and kept up to date by focused
+    /// edits, so that an edit looks stages up rather than searching them all.
+    private var stageTable: StageTable {
+        if let table = cache.stageTable { return table }
+        let table = StageTable(manifest.stages)
+        cache.stageTable = table
+        return table
+    }
+
     /// Where the parts begin, from the tree or carried along by focused edits.
     var partLines: PartLines {
         if let parts = cache.parts { return parts }
@@ -132,15 +180,46 @@ public struct ManifestDocument {
     /// The focused part's layout while an edit is confined to one (the whole text is not composed then).
     var layout: YAMLLayout { YAMLLayout(lines: lines, root: focus == nil ? root : nil, file: displayPath, focus: focus) }
 
-    /// Runs `body` on a copy, confined to `scope` when that part can be read on its own, and keeps the
-    /// result only if it succeeds.
+    /// Runs `body` confined to `scope` when that part can be read on its own, and keeps what it did
+    /// only if it succeeds (returns true).
     mutating func editing(_ scope: EditScope = .whole, _ body: (inout ManifestDocument) throws -> Bool) throws -> Bool {
-        var copy = self
-        copy.focus = focus(on: scope)
-        let changed = try body(&copy)
-        copy.focus = nil
-        if changed { self = copy }
-        return changed
+        focus = focus(on: scope)
+        defer { focus = nil }
+        return try transaction(body) != nil
+    }
+
+    /// Runs `body` and returns the steps it made, or nil when it returns false; if it fails or returns
+    /// false, its steps are taken back. Edits happen in place: a document's lines and model are
+    /// never copied whole for an edit.
+    private mutating func transaction(_ body: (inout ManifestDocument) throws -> Bool) throws -> [Step]? {
+        let outer = steps
+        steps = []
+        let changed: Bool
+        do {
+            changed = try body(&self)
+        } catch {
+            takeBack()
+            steps = outer
+            throw error
+        }
+        if !changed { takeBack() }
+        let made = steps ?? []
+        steps = outer.map { $0 + made }
+        return changed ? made : nil
+    }
+
+    /// Takes back the running transaction's steps, last first.
+    private mutating func takeBack() {
+        for step in (steps ?? []).reversed() {
+            lines.undo(step.edit)
+            switch step.model {
+            case .part(let value): _ = EditFocus.store(value, into: &manifest)
+            case .whole(let model): manifest = model
+            }
+            cache = step.cache
+            focus = step.focus
+        }
+        steps = []
     }
 
     /// `body` given this document with the layout of `scope` alone when it reads so, of the whole text otherwise.
@@ -159,54 +238,59 @@ public struct ManifestDocument {
             start = partLines.stages.flatMap { $0.count == manifest.stages.count && range.upperBound <= $0.count ? $0[range.lowerBound] : nil }
         case .entry(let key): start = partLines.entries[key]
         }
-        guard let start, let focus = EditFocus.compose(scope, lines: lines, start: start) else { return nil }
-        var model = manifest
-        guard (try? focus.read(into: &model, file: displayPath)) != nil, model == manifest else { return nil }
+        guard let start, let focus = EditFocus.compose(scope, lines: lines, start: start),
+              let value = try? focus.read(file: displayPath), value == EditFocus.value(of: scope, in: manifest) else { return nil }
         return focus
     }
 
-    /// Replaces the text with the result of `splices` and re-reads it: only the focused part when the
+    /// Replaces the lines `splices` name and re-reads the result: only the focused part when the
     /// splices stay inside it and it still reads on its own, else the whole text. Returns false,
     /// changing nothing, if the text comes out the same. A result that no longer loads is sluice's bug,
     /// reported as such.
     mutating func apply(_ splices: [LineSplice]) throws -> Bool {
-        // Taken from the cache, so that splicing changes the lines in place rather than copying them
-        // all (this text splits them again if it is ever edited again).
-        var lines = self.lines
-        cache.lines = nil
-        for splice in splices.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
-            lines.replace(splice.range, with: splice.lines)
+        let edit = lines.splice(splices)
+        if edit.changesNothing {
+            // The same text, though perhaps not the same bytes (Unicode equivalence): the bytes stay.
+            lines.undo(edit)
+            return false
         }
-        let newText = lines.joined()
-        if newText == text { return false }
-        if let focus, let edited = refocused(focus, lines: lines, text: newText, splices: splices) {
-            self = edited
+        let before = (cache: cache, focus: focus)
+        if let focus, let model = refocus(focus, after: splices) {
+            steps?.append(Step(edit: edit, model: model, cache: before.cache, focus: before.focus))
             return true
         }
-        var edited: ManifestDocument
-        do { edited = try replacingText(newText) } catch {
+        let model = manifest
+        do {
+            (manifest, cache) = try Self.read(lines.joined(), file: displayPath)
+        } catch {
+            lines.undo(edit)
             throw ManifestError(file: displayPath, message: "sluice produced a manifest it cannot read back (\(error)); the file is unchanged",
                                 hint: "please report this with the manifest attached")
         }
-        // The spliced lines are the new text's: the next edit need not split it again.
-        edited.cache.lines = lines
-        self = edited
+        self.focus = nil
+        steps?.append(Step(edit: edit, model: .whole(model), cache: before.cache, focus: before.focus))
         return true
     }
 
-    /// The document after `splices` changed only the focused part, re-read from that part alone; nil
-    /// when they reach outside it or it no longer reads on its own.
-    private func refocused(_ focus: EditFocus, lines: TextLines, text: String, splices: [LineSplice]) -> ManifestDocument? {
-        guard splices.allSatisfy({ $0.range.lowerBound >= focus.start && $0.range.upperBound <= focus.end + 1 }) else { return nil }
+    /// Re-reads only the focused part after `splices` changed it and returns what the model held
+    /// for it; nil, changing nothing, when they reach outside it or it no longer reads on its own.
+    private mutating func refocus(_ focus: EditFocus, after splices: [LineSplice]) -> Step.Model? {
+        guard splices.allSatisfy({ $0.range.lowerBound >= focus.start && $0.range.upperBound <= focus.end + 1 }),
+              let parts = cache.parts, let old = EditFocus.value(of: focus.scope, in: manifest) else { return nil }
         let delta = splices.reduce(0) { $0 + $1.lines.count - $1.range.count }
-        guard let part = EditFocus.compose(focus.scope, lines: lines, start: focus.start, end: focus.end + delta) else { return nil }
-        var edited = self
-        guard let scope = try? part.read(into: &edited.manifest, file: displayPath) else { return nil }
+        guard let part = EditFocus.compose(focus.scope, lines: lines, start: focus.start, end: focus.end + delta),
+              let value = try? part.read(file: displayPath) else { return nil }
+        let scope = EditFocus.store(value, into: &manifest)
         let refocused = EditFocus(scope: scope, start: part.start, end: part.end, root: part.root)
-        edited.text = text
-        edited.cache = TextCache(lines: lines, parts: partLines.after(focus, became: refocused, lines: lines))
-        edited.focus = refocused
-        return edited
+        // Taken from the old cache rather than copied (the old text builds its table again if asked).
+        var table = cache.stageTable
+        cache.stageTable = nil
+        if table?.carry(after: old, became: value, stageCount: manifest.stages.count) == false { table = nil }
+        cache = TextCache(parts: parts.after(focus, became: refocused, lines: lines), stageTable: table)
+        self.focus = refocused
+        // What takes the part back: the old value in place of the new one.
+        if case .stages(let stages, _) = old, case .stages(let range) = scope { return .part(.stages(stages, at: range)) }
+        return .part(old)
     }
 
     /// A Yams error as a located ``ManifestError``.
@@ -240,14 +324,60 @@ public struct ManifestDocument {
 
 /// What a document derives from its text, computed once; shared by copies of the document, which have the same text.
 private final class TextCache: @unchecked Sendable {
-    var lines: TextLines?
     var composed: Composed?
     var parts: PartLines?
+    var stageTable: StageTable?
 
-    init(lines: TextLines? = nil, parts: PartLines? = nil) {
-        self.lines = lines
+    init(composed: Composed? = nil, parts: PartLines? = nil, stageTable: StageTable? = nil) {
+        self.composed = composed
         self.parts = parts
+        self.stageTable = stageTable
     }
+}
+
+/// Each stage name's first index, and how many stages deploy an environment stack.
+private struct StageTable {
+    var indexes: [String: Int] = [:]
+    var deployingEnvironments = 0
+
+    init(_ stages: [Stage]) {
+        for (index, stage) in stages.enumerated() where indexes[stage.name] == nil { indexes[stage.name] = index }
+        deployingEnvironments = Self.deployingEnvironments(stages)
+    }
+
+    private static func deployingEnvironments(_ stages: [Stage]) -> Int {
+        stages.filter { $0.deployments.contains { $0.name == PipelineKind.environmentDeploymentName } }.count
+    }
+
+    /// Updates the table for a focused edit that made `old` into `new` (`stageCount` stages now). The
+    /// names stay when the part's do and grow when stages were added after the last; when stages moved,
+    /// the table is dropped (made again when asked): false.
+    mutating func carry(after old: EditFocus.Value, became new: EditFocus.Value, stageCount: Int) -> Bool {
+        guard case .stages(let before, let range) = old, case .stages(let after, _) = new else { return true }
+        deployingEnvironments += Self.deployingEnvironments(after) - Self.deployingEnvironments(before)
+        let beforeNames = before.map(\.name), afterNames = after.map(\.name)
+        if beforeNames == afterNames { return true }
+        guard range.upperBound + after.count - before.count == stageCount, after.count > before.count,
+              beforeNames[...] == afterNames.prefix(before.count) else { return false }
+        for (offset, name) in afterNames.enumerated().dropFirst(before.count) where indexes[name] == nil {
+            indexes[name] = range.lowerBound + offset
+        }
+        return true
+    }
+}
+
+/// One splice of a running change, with what the document held before it.
+private struct Step {
+    enum Model {
+        /// The part's value before (its range in the model as the splice left it).
+        case part(EditFocus.Value)
+        case whole(PipelineManifest)
+    }
+
+    let edit: LineEdit
+    let model: Model
+    let cache: TextCache
+    let focus: EditFocus?
 }
 
 /// The whole text's tree and what reading it noted.

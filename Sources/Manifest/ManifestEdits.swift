@@ -56,8 +56,7 @@ extension ManifestDocument {
     /// Copilot-written file). Already there: unchanged, unless `position` names a place it is not
     /// (then an error pointing to `moveStage`), so a setup script re-run converges.
     public mutating func addStage(_ environment: String, at position: StagePosition = .end) throws -> Bool {
-        let names = manifest.stages.map(\.name)
-        if let existing = names.firstIndex(of: environment) {
+        if let existing = stageIndex(named: environment) {
             if position == .end { return false }
             if try isAlready(environment, at: position) { return false }
             throw error(at: "stages[\(existing)].name", "stage \(environment) already exists, elsewhere in the order",
@@ -100,7 +99,7 @@ extension ManifestDocument {
             let layout = document.layout
             let items = try document.stageItems()
             let extent = layout.itemLines(items, index)
-            let text = extent.map { String(layout.lines.lines[$0]) }
+            let text = extent.map { String(layout.lines[$0]) }
             let removal = layout.removeItem(items, index)
             return try document.apply([removal, layout.insertItem(text, into: items, at: target)])
         }
@@ -260,7 +259,7 @@ extension ManifestDocument {
     // MARK: - Building blocks
 
     private func stageIndex(_ environment: String) throws -> Int {
-        if let index = manifest.stages.firstIndex(where: { $0.name == environment }) { return index }
+        if let index = stageIndex(named: environment) { return index }
         let names = manifest.stages.map(\.name)
         throw ManifestError(file: displayPath, line: locations.key("stages")?.line ?? 0, column: locations.key("stages")?.column ?? 0,
                             message: "no stage named \(environment)\(listing(names, "stages"))",
@@ -432,7 +431,7 @@ extension ManifestDocument {
         if layout.entryLines(entry.key).count == 1, entry.value.sequence != nil, layout.isFlow(entry.value) {
             let flow = "[" + items.map { YAMLScalar.render($0, inFlow: true) }.joined(separator: ", ") + "]"
             let index = layout.line(entry.key)
-            var characters = Array(layout.lines.lines[index].unicodeScalars)
+            var characters = Array(layout.lines[index].unicodeScalars)
             let start = layout.column(entry.value)
             var depth = 0, end = start
             for (offset, character) in characters[start...].enumerated() {
@@ -496,11 +495,11 @@ extension ManifestDocument {
         let extent = layout.entryLines(entry.key)
         let keyColumn = layout.column(entry.key)
         // Keep the key line's own text up to the colon (and a trailing comment), then add the entries below.
-        let keyLine = String(layout.lines.lines[extent.lowerBound])
+        let keyLine = String(layout.lines[extent.lowerBound])
         let comment = keyLine.range(of: " #").map { String(keyLine[$0.lowerBound...]) } ?? ""
         let head = YAMLLayout.spaces(keyColumn) + YAMLScalar.render(parentKey) + ":" + comment
         let body = entries.flatMap { YAMLLayout.render(key: $0.key, value: $0.value, indent: keyColumn + 2) }
-        let kept = extent.dropFirst().map { String(layout.lines.lines[$0]) }
+        let kept = extent.dropFirst().map { String(layout.lines[$0]) }
         return try apply([LineSplice(range: extent.lowerBound..<(extent.upperBound + 1), lines: [head] + kept + body)])
     }
 

@@ -11,9 +11,9 @@ public enum PipelineKind: String, CaseIterable, Sendable {
 
     /// Copilot writes no type into a pipeline's files: a pipeline whose stages deploy `deploy-env` is an
     /// Environments pipeline, and before it has stages, one whose buildspec packages environments.
-    public static func of(_ manifest: PipelineManifest, buildspec: @autoclosure () -> String?) -> PipelineKind {
-        if !manifest.stages.isEmpty {
-            return manifest.stages.contains { $0.deployments.contains { $0.name == environmentDeploymentName } } ? .environments : .workloads
+    public static func of(_ document: ManifestDocument, buildspec: @autoclosure () -> String?) -> PipelineKind {
+        if !document.manifest.stages.isEmpty {
+            return document.deploysEnvironments ? .environments : .workloads
         }
         return buildspec()?.contains("copilot-linux env package") == true ? .environments : .workloads
     }

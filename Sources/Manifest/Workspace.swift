@@ -80,6 +80,16 @@ public struct Workspace: Equatable, Sendable {
                          workloads: workloads, pipelines: pipelines)
     }
 
+    /// Whether the workspace has the environment `name`: a binary search, ``environments`` being sorted.
+    public func hasEnvironment(_ name: String) -> Bool {
+        var low = 0, high = environments.count
+        while low < high {
+            let middle = (low + high) / 2
+            if environments[middle] < name { low = middle + 1 } else { high = middle }
+        }
+        return low < environments.count && environments[low] == name
+    }
+
     /// The pipeline called `name`, if the workspace has one.
     public func pipeline(named name: String) -> PipelineFiles? {
         pipelines.first { $0.name == name }

@@ -53,7 +53,7 @@ struct YAMLLayout {
     /// Written as `[…]` or `{…}`. (Yams reports a collection's style from its end event, so the text decides.)
     func isFlow(_ node: Node) -> Bool {
         guard node.sequence != nil || node.mapping != nil, node.mark != nil, line(node) < lines.count else { return false }
-        let text = lines.lines[line(node)].unicodeScalars
+        let text = lines[line(node)].unicodeScalars
         guard let at = text.index(text.startIndex, offsetBy: column(node), limitedBy: text.endIndex), at < text.endIndex else { return false }
         return text[at] == "[" || text[at] == "{"
     }
@@ -126,7 +126,7 @@ struct YAMLLayout {
         var last = entryLines(key).upperBound
         while last > index, lines.isComment(last) { last -= 1 }
         if last == index, case .scalar(let scalar) = value, scalar.style != .literal, scalar.style != .folded {
-            var characters = Array(lines.lines[index].unicodeScalars)
+            var characters = Array(lines[index].unicodeScalars)
             if isNull(value) {
                 // `key:` or `key: ~`, perhaps with a comment: the value goes right after the colon.
                 let colon = colon(after: key, in: characters)

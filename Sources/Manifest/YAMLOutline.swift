@@ -23,7 +23,7 @@ public struct YAMLOutline: Sendable {
 
     /// Reads `text`; a YAML error is a ManifestError at its line and column in `file`.
     public init(text: String, file: String) throws {
-        lines = TextLines(text).lines.map(String.init)
+        lines = TextLines(text).all.map { String($0.text) }
         let root: Node?
         do { root = try composeAsText(text) } catch { throw ManifestDocument.located(yamlError: error, file: file) }
         var entries: [Entry] = []

@@ -5,21 +5,32 @@
 /// keeps its own break and a leading byte-order mark is kept aside (readers skip it, so line 1's
 /// columns start after it): joining gives back the exact text. Inserted lines get the file's own
 /// line ending.
+///
+/// A document keeps its text only so: an edit replaces the lines it concerns and learns exactly what
+/// it replaced (a ``LineEdit``, which undo puts back), and the whole text is joined only when it is
+/// needed whole (saving, showing, comparing), so an edit costs the size of the edit, not of the file.
 struct TextLines {
-    /// Each line's text, without its line break.
-    private(set) var lines: [Substring]
-    /// The break that ends each line; "" after the last.
-    private var breaks: [Substring]
+    struct Line: Equatable {
+        var text: Substring
+        /// The break that ends the line; "" after the last.
+        var lineBreak: Substring
+
+        var utf8Count: Int { text.utf8.count + lineBreak.utf8.count }
+    }
+
+    private var store: ChunkedArray<Line>
     private let byteOrderMark: Substring
-    /// The break new lines get: the file's most common one, LF when it has none.
-    private let newline: Substring
+    /// The break new lines get: the file's most common one when it was split (see ``adoptCommonestBreak()``), LF when it has none.
+    private var newline: Substring
+    /// The whole text's length in UTF-8 bytes, kept up to date by every change.
+    private(set) var utf8Count: Int
 
     init(_ text: String) {
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         if scalars.first == "\u{FEFF}" { start = scalars.index(after: start) }
         byteOrderMark = Substring(scalars[scalars.startIndex..<start])
-        var lines: [Substring] = [], breaks: [Substring] = []
+        var lines: [Line] = []
         var index = start
         while index < scalars.endIndex {
             guard Self.isBreak(scalars[index]) else {
@@ -28,36 +39,56 @@ struct TextLines {
             }
             var end = scalars.index(after: index)
             if scalars[index] == "\r", end < scalars.endIndex, scalars[end] == "\n" { end = scalars.index(after: end) }
-            lines.append(Substring(scalars[start..<index]))
-            breaks.append(Substring(scalars[index..<end]))
+            lines.append(Line(text: Substring(scalars[start..<index]), lineBreak: Substring(scalars[index..<end])))
             start = end
             index = end
         }
-        lines.append(Substring(scalars[start...]))
-        breaks.append("")
-        self.lines = lines
-        self.breaks = breaks
-        let usual: [Substring] = ["\n", "\r\n", "\r"]
-        let uses = usual.map { convention in breaks.lazy.filter { $0 == convention }.count }
-        newline = usual[uses.indices.max { uses[$0] < uses[$1] }!]
+        lines.append(Line(text: Substring(scalars[start...]), lineBreak: ""))
+        store = ChunkedArray(lines)
+        newline = "\n"
+        utf8Count = text.utf8.count
+        adoptCommonestBreak()
     }
 
     static func isBreak(_ scalar: Unicode.Scalar) -> Bool {
         scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
-    var count: Int { lines.count }
+    /// New lines take the commonest break of the lines as they are now: done when the text is split,
+    /// and when undo or redo gives a text back (which used to be split again).
+    mutating func adoptCommonestBreak() {
+        let usual: [Substring] = ["\n", "\r\n", "\r"]
+        var uses = [0, 0, 0]
+        for line in store.elements {
+            if let convention = usual.firstIndex(of: line.lineBreak) { uses[convention] += 1 }
+        }
+        newline = usual[uses.indices.max { uses[$0] < uses[$1] }!]
+    }
+
+    var count: Int { store.count }
+
+    /// Line `index`'s text, without its break.
+    subscript(index: Int) -> Substring { store[index].text }
+
+    /// Every line with its break, in order.
+    var all: [Line] { Array(store.elements) }
 
     func joined() -> String {
-        String(byteOrderMark) + joined(0...(lines.count - 1))
+        var text = String(byteOrderMark)
+        text.reserveCapacity(utf8Count)
+        for line in store.elements {
+            text += line.text
+            text += line.lineBreak
+        }
+        return text
     }
 
     /// Lines `range` with their breaks (the byte-order mark aside).
     func joined(_ range: ClosedRange<Int>) -> String {
         var text = ""
-        for index in range {
-            text += lines[index]
-            text += breaks[index]
+        for line in store.elements(in: range.lowerBound..<(range.upperBound + 1)) {
+            text += line.text
+            text += line.lineBreak
         }
         return text
     }
@@ -65,7 +96,7 @@ struct TextLines {
     /// Leading spaces of line `index` (0-based).
     func indent(_ index: Int) -> Int {
         var count = 0
-        for character in lines[index].unicodeScalars {
+        for character in self[index].unicodeScalars {
             guard character == " " else { break }
             count += 1
         }
@@ -74,17 +105,17 @@ struct TextLines {
 
     /// Only spaces or tabs.
     func isBlank(_ index: Int) -> Bool {
-        lines[index].unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" }
+        self[index].unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" }
     }
 
     /// The first non-space character is `#`.
     func isComment(_ index: Int) -> Bool {
-        lines[index].unicodeScalars.first { $0 != " " && $0 != "\t" } == "#"
+        self[index].unicodeScalars.first { $0 != " " && $0 != "\t" } == "#"
     }
 
     /// The line's text after its indentation.
     func content(_ index: Int) -> Substring {
-        lines[index].drop { $0 == " " }
+        self[index].drop { $0 == " " }
     }
 
     /// The last line (0-based) of the block that starts on `start` and holds everything indented
@@ -109,30 +140,72 @@ struct TextLines {
         return last
     }
 
+    /// Applies `splices` (each against the current lines, none overlapping) and returns what changed,
+    /// exactly: the lines from the first one touched to the last, before and after (a line next to a
+    /// splice may get a new break).
+    mutating func splice(_ splices: [LineSplice]) -> LineEdit {
+        let start = max(0, (splices.map(\.range.lowerBound).min() ?? 0) - 1)
+        let end = min(count, (splices.map(\.range.upperBound).max() ?? 0) + 1)
+        let countBefore = count
+        let removed = store.elements(in: start..<end)
+        for splice in splices.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+            replace(splice.range, with: splice.lines)
+        }
+        let inserted = store.elements(in: start..<(end + count - countBefore))
+        utf8Count += inserted.reduce(0) { $0 + $1.utf8Count } - removed.reduce(0) { $0 + $1.utf8Count }
+        return LineEdit(start: start, removed: removed, inserted: inserted)
+    }
+
+    /// Takes `edit` back: the lines it replaced return, byte for byte.
+    mutating func undo(_ edit: LineEdit) {
+        put(edit.removed, over: edit.start..<(edit.start + edit.inserted.count))
+    }
+
+    /// Makes `edit` again, on the lines it was taken back from.
+    mutating func redo(_ edit: LineEdit) {
+        put(edit.inserted, over: edit.start..<(edit.start + edit.removed.count))
+    }
+
+    private mutating func put(_ lines: [Line], over range: Range<Int>) {
+        utf8Count += lines.reduce(0) { $0 + $1.utf8Count } - store.elements(in: range).reduce(0) { $0 + $1.utf8Count }
+        store.replaceSubrange(range, with: lines)
+    }
+
     /// Replaces lines `range` with `replacement` (each given without its line break). The last new
     /// line ends as the last replaced one did, and an edit at the end leaves the file ending as it
     /// did, with its final break or without one.
-    mutating func replace(_ range: Range<Int>, with replacement: [String]) {
-        let finalBreak = breaks[breaks.count - 1]
+    private mutating func replace(_ range: Range<Int>, with replacement: [String]) {
+        let finalBreak = store[store.count - 1].lineBreak
         var newBreaks = Array(repeating: newline, count: replacement.count)
-        if !range.isEmpty, !replacement.isEmpty { newBreaks[newBreaks.count - 1] = breaks[range.upperBound - 1] }
-        let endsFile = range.upperBound == lines.count
-        lines.replaceSubrange(range, with: replacement.map { Substring($0) })
-        breaks.replaceSubrange(range, with: newBreaks)
-        if endsFile, let last = breaks.indices.last {
-            if range.lowerBound > 0, range.lowerBound - 1 < last, breaks[range.lowerBound - 1].isEmpty {
-                breaks[range.lowerBound - 1] = newline
+        if !range.isEmpty, !replacement.isEmpty { newBreaks[newBreaks.count - 1] = store[range.upperBound - 1].lineBreak }
+        let endsFile = range.upperBound == store.count
+        store.replaceSubrange(range, with: zip(replacement, newBreaks).map { Line(text: Substring($0), lineBreak: $1) })
+        if endsFile, store.count > 0 {
+            let last = store.count - 1
+            if range.lowerBound > 0, range.lowerBound - 1 < last, store[range.lowerBound - 1].lineBreak.isEmpty {
+                store[range.lowerBound - 1].lineBreak = newline
             }
-            breaks[last] = finalBreak
+            store[last].lineBreak = finalBreak
         }
         // A CR right before an empty line broken by LF would read as one CRLF, and that line would
         // vanish: such a new line ends in CRLF, such a new empty line in CR.
         let inserted = range.lowerBound..<(range.lowerBound + replacement.count)
-        for index in max(0, range.lowerBound - 1)..<min(inserted.upperBound + 1, lines.count - 1)
-        where breaks[index] == "\r" && lines[index + 1].isEmpty && breaks[index + 1].hasPrefix("\n") {
-            if inserted.contains(index) { breaks[index] = "\r\n" } else { breaks[index + 1] = "\r" }
+        for index in max(0, range.lowerBound - 1)..<max(0, min(inserted.upperBound + 1, store.count - 1))
+        where store[index].lineBreak == "\r" && store[index + 1].text.isEmpty && store[index + 1].lineBreak.hasPrefix("\n") {
+            if inserted.contains(index) { store[index].lineBreak = "\r\n" } else { store[index + 1].lineBreak = "\r" }
         }
     }
+}
+
+/// Lines `start…` held `removed` and now hold `inserted`, breaks included: what one change did to the
+/// lines, exactly enough to take it back or make it again.
+struct LineEdit {
+    let start: Int
+    let removed: [TextLines.Line]
+    let inserted: [TextLines.Line]
+
+    /// The lines read the same as before (Swift's string equality, as the texts were once compared).
+    var changesNothing: Bool { removed == inserted }
 }
 
 /// One replacement of whole lines, 0-based, computed against the unedited text.

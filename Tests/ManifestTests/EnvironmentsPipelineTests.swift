@@ -57,14 +57,14 @@ final class EnvironmentsPipelineTests: XCTestCase {
             [Deployment(name: "deploy-env", stackName: "shop-\(environment)", templatePath: "infrastructure/\(environment).env.yml",
                         templateConfig: "infrastructure/\(environment).env.params.json")]
         })
-        XCTAssertEqual(PipelineKind.of(document.manifest, buildspec: nil), .environments)
+        XCTAssertEqual(PipelineKind.of(document, buildspec: nil), .environments)
         XCTAssertTrue(buildspec.contains("cat $CODEBUILD_SRC_DIR/copilot/pipeline.yml"), buildspec)
 
         // Before it has stages, the buildspec tells an Environments pipeline from a Workloads one.
         let bare = try PipelineScaffold.make(name: "bare", files: files, workspace: workspace, kind: .environments)
-        XCTAssertEqual(PipelineKind.of(bare.manifest.manifest, buildspec: bare.buildspec), .environments)
+        XCTAssertEqual(PipelineKind.of(bare.manifest, buildspec: bare.buildspec), .environments)
         let workloads = try PipelineScaffold.make(name: "bare", files: files, workspace: workspace)
-        XCTAssertEqual(PipelineKind.of(workloads.manifest.manifest, buildspec: workloads.buildspec), .workloads)
-        XCTAssertEqual(PipelineKind.of(workloads.manifest.manifest, buildspec: nil), .workloads)
+        XCTAssertEqual(PipelineKind.of(workloads.manifest, buildspec: workloads.buildspec), .workloads)
+        XCTAssertEqual(PipelineKind.of(workloads.manifest, buildspec: nil), .workloads)
     }
 }

@@ -93,22 +93,23 @@ enum DocumentCommands {
     }
 
     static func undo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.undoStack, to: \.redoStack, session, direction: { $0.undone($1) }, said: "undid",
+        try travel(from: \.undoStack, to: \.redoStack, session, direction: { try $0.undo($1) }, said: "undid",
                    empty: ShellError.failure("nothing to undo", hint: "undo takes back edits made since the pipeline was opened"))
     }
 
     static func redo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.redoStack, to: \.undoStack, session, direction: { $0.redone($1) }, said: "redid",
+        try travel(from: \.redoStack, to: \.undoStack, session, direction: { try $0.redo($1) }, said: "redid",
                    empty: ShellError.failure("nothing to redo", hint: "redo re-applies what `undo` took back"))
     }
 
     /// Moves one edit between the undo and redo stacks, putting the manifest text back as
-    /// it was on the chosen side of the edit (`direction` turns the current text into that one).
+    /// it was on the chosen side of the edit (`direction` turns the document into that one).
     private static func travel(from source: ReferenceWritableKeyPath<Session, [PipelineEdit]>,
                                to destination: ReferenceWritableKeyPath<Session, [PipelineEdit]>, _ session: Session,
-                               direction: (TextChange, String) -> String, said verb: String, empty: ShellError) throws {
+                               direction: (inout ManifestDocument, ManifestDocument.Change) throws -> Void, said verb: String,
+                               empty: ShellError) throws {
         guard var open = session.pipeline, let edit = session[keyPath: source].last else { throw empty }
-        open.document = try open.document.replacingText(direction(edit.change, open.document.text))
+        try direction(&open.document, edit.change)
         session[keyPath: source].removeLast()
         session.pipeline = open
         session[keyPath: destination].append(edit)

@@ -20,7 +20,7 @@ enum StageCommands {
                          unchanged: "stage \(environment) exists") {
             // Without a position, a stage anywhere is what was asked for (setup scripts converge).
             var changed = false
-            if case .end = position, $0.manifest.stage(named: environment) != nil {} else {
+            if case .end = position, $0.stageIndex(named: environment) != nil {} else {
                 changed = try $0.addStage(environment, at: position)
             }
             if let deployment { changed = try $0.addDeployment(deployment, stage: environment) || changed }
@@ -210,7 +210,7 @@ extension Session {
     /// Stages deploy to environments: a name the workspace lacks is a mistake worth stopping for.
     func requireEnvironment(_ name: String, at location: ScriptLocation) async throws {
         let workspace = try requireWorkspace()
-        guard !workspace.environments.contains(name) else { return }
+        guard !workspace.hasEnvironment(name) else { return }
         // On AWS an environment of the application (its SSM parameter) counts though this workspace has no folder for it.
         let target = try makeTarget(targetChoice, workspaceRoot: workspace.root, console: console)
         let deployed = try await target.environments(application: workspace.application) ?? []
@@ -225,8 +225,9 @@ extension Session {
 
     /// The stage deploying to `name` in the pipeline being edited.
     func requireStage(_ name: String, at location: ScriptLocation) throws -> Stage {
-        let stages = try requirePipeline().manifest.stages
-        if let stage = stages.first(where: { $0.name == name }) { return stage }
+        let document = try requirePipeline().document
+        if let index = document.stageIndex(named: name) { return document.manifest.stages[index] }
+        let stages = document.manifest.stages
         throw ShellError.failure("no stage \(name) in the pipeline",
                                  hint: Suggestions.hint(for: name, among: stages.map(\.name))
                                      ?? (stages.isEmpty ? "`stage add \(name)` adds it" : "stages are: \(stages.map(\.name).joined(separator: ", "))"),

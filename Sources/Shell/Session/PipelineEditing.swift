@@ -72,7 +72,7 @@ extension Session {
     /// Whether `open` deploys workloads or environments (see PipelineKind.of): from its stages, else
     /// its buildspec beside the manifest (a new pipeline's until saved).
     func kind(of open: OpenPipeline) -> PipelineKind {
-        PipelineKind.of(open.manifest, buildspec: open.pendingBuildspec
+        PipelineKind.of(open.document, buildspec: open.pendingBuildspec
             ?? (try? TextFile.bytes(at: open.files.buildspec, displayPath: relativePath(open.files.buildspec))).flatMap { $0 }
             .map { String(decoding: $0, as: UTF8.self) })
     }
@@ -82,15 +82,16 @@ extension Session {
     /// A change is undoable. `creating: false` for removals: nothing to remove from no pipeline.
     func edit(_ done: String, unchanged: String, source: SourceSetting? = nil, creating: Bool = true,
               _ change: (inout ManifestDocument) throws -> Bool) throws {
-        let (before, created) = creating ? try pipelineForEditing(source: source) : (try requirePipeline(), false)
-        var after = before
-        guard try change(&after.document) || created else {
-            output.line("unchanged: \(unchanged)")
+        var (open, created) = creating ? try pipelineForEditing(source: source) : (try requirePipeline(), false)
+        // The document is changed in place, not copied: a failing change takes itself back.
+        pipeline = nil
+        defer { pipeline = open }
+        guard let made = try open.document.change(change) else {
+            if created { output.line(done) } else { output.line("unchanged: \(unchanged)") }
             return
         }
-        pipeline = after
         if !created {
-            undoStack.append(PipelineEdit(change: TextChange(from: before.document.text, to: after.document.text), summary: done))
+            undoStack.append(PipelineEdit(change: made, summary: done))
             redoStack.removeAll()
         }
         output.line(done)
