@@ -98,12 +98,11 @@ public enum ErrorResponse {
             requestID = requestID ?? root.descendant("RequestId")?.text ?? root.descendant("RequestID")?.text
         }
         if code == nil { code = header("x-amzn-errortype") }
-        let text = String(decoding: body.prefix(300), as: UTF8.self)
         return AWSError(
             service: service, operation: operation,
             // An empty code (`"__type": ""`, a bare namespace) says nothing: the status decides, as for none.
             code: code.map(sanitize).flatMap { $0.isEmpty ? nil : $0 } ?? (status >= 500 ? "InternalFailure" : "UnknownError"),
-            message: message ?? summary(of: text, status: status),
+            message: message ?? summary(of: body.prefix(300), status: status),
             httpStatus: status, requestID: requestID)
     }
 
@@ -115,12 +114,26 @@ public enum ErrorResponse {
         return code.trimmingCharacters(in: .whitespaces)
     }
 
-    /// A one-line summary of a body that is not an AWS error: an HTML title, or the text itself.
-    static func summary(of text: String, status: Int) -> String {
-        if let start = text.range(of: "<title>"), let end = text.range(of: "</title>", range: start.upperBound..<text.endIndex) {
-            return "the endpoint answered with an HTML page: " + text[start.upperBound..<end.lowerBound]
+    /// A one-line summary of a body that is not an AWS error: an HTML title, or the first line of its text.
+    /// The tags are searched for as bytes: they are ASCII, and no byte of a longer character is.
+    static func summary(of body: ArraySlice<UInt8>, status: Int) -> String {
+        let open = Array("<title>".utf8), close = Array("</title>".utf8)
+        if let start = firstIndex(of: open, in: body, from: body.startIndex),
+           let end = firstIndex(of: close, in: body, from: start + open.count) {
+            return "the endpoint answered with an HTML page: " + String(decoding: body[(start + open.count)..<end], as: UTF8.self)
         }
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let text = String(decoding: body, as: UTF8.self)
+        let line = text.drop(while: \.isNewline).prefix(while: { !$0.isNewline })
         return line.isEmpty ? "the endpoint answered HTTP \(status) with no error document" : "the endpoint answered: \(line)"
+    }
+
+    /// Where `pattern` first occurs in `bytes` at or after `start`.
+    private static func firstIndex(of pattern: [UInt8], in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index + pattern.count <= bytes.endIndex {
+            if bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
     }
 }
