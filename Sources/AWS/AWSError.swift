@@ -88,7 +88,12 @@ public enum ErrorResponse {
         var message: String?
         // A JSON error is an object, an XML one an element: the first character (after white space and
         // a byte-order mark) says which parser to ask.
-        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        let first = body.first { byte in
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF: return false
+            default: return true
+            }
+        }
         if first == UInt8(ascii: "{"), let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
             code = object["__type"] as? String ?? object["code"] as? String ?? object["Code"] as? String
             message = object["message"] as? String ?? object["Message"] as? String ?? object["errorMessage"] as? String
@@ -122,9 +127,20 @@ public enum ErrorResponse {
            let end = firstIndex(of: close, in: body, from: start + open.count) {
             return "the endpoint answered with an HTML page: " + String(decoding: body[(start + open.count)..<end], as: UTF8.self)
         }
-        let text = String(decoding: body, as: UTF8.self)
-        let line = text.drop(while: \.isNewline).prefix(while: { !$0.isNewline })
-        return line.isEmpty ? "the endpoint answered HTTP \(status) with no error document" : "the endpoint answered: \(line)"
+        // By scalars: a line break is always a Character of its own (CR LF one of two breaks), and scalars
+        // cost no grapheme breaking.
+        let text = String(decoding: body, as: UTF8.self).unicodeScalars
+        let line = text.drop(while: isLineBreak).prefix(while: { !isLineBreak($0) })
+        return line.isEmpty ? "the endpoint answered HTTP \(status) with no error document"
+            : "the endpoint answered: \(String(line))"
+    }
+
+    /// `Character.isNewline`'s scalars: LF, VT, FF, CR, NEL, LS and PS.
+    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
     }
 
     /// Where `pattern` first occurs in `bytes` at or after `start`.
