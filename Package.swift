@@ -12,6 +12,13 @@ let buildInfoDefines: [CSetting] = ["SLUICE_BUILD_COMMIT", "SLUICE_BUILD_SWIFT"]
     return .define(name, to: "\"\(literal)\"")
 }
 
+// scripts/fuzz builds everything with address sanitizer (-Xswiftc) and sets SLUICE_FUZZ_COVERAGE: libFuzzer's
+// coverage (what -sanitize=fuzzer adds) then instruments only the modules the fuzz targets drive. libFuzzer
+// scans every counter after every input, and the HTTP stack's and crypto's were four fifths of them.
+let fuzzing = buildInfo["SLUICE_FUZZ_COVERAGE"] != nil
+let fuzzCoverage: [SwiftSetting] = fuzzing
+    ? [.unsafeFlags(["-sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table"])] : []
+
 // Layering (each module knows only the ones to its left):
 //   Errors  →  Manifest  ·  AWS  →  Targets  →  Shell  →  sluice   (the Shell reaches AWS only through Targets)
 // Errors is the one error model (message, hint, location) every module's errors provide.
@@ -33,10 +40,11 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "Errors"),
+        .target(name: "Errors", swiftSettings: fuzzCoverage),
         .target(
             name: "Manifest",
-            dependencies: ["Errors", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Errors", .product(name: "Yams", package: "Yams")],
+            swiftSettings: fuzzCoverage
         ),
         .target(
             name: "AWS",
@@ -44,7 +52,8 @@ let package = Package(
                 "Errors",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            swiftSettings: fuzzCoverage
         ),
         .target(
             name: "Targets",
@@ -55,7 +64,7 @@ let package = Package(
             dependencies: ["Errors", "Manifest", "Targets", "CLibEdit"],
             // The command table's handlers are static methods, Sendable as their enums are: Swift 6's
             // inference says so (without it, whether the compiler warns depends on how it batches files).
-            swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")],
+            swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")] + fuzzCoverage,
             plugins: ["EmbedExampleWorkspace"]
         ),
         // The tour's example workspace, examples/quickstart, generated into Shell at build time.
@@ -74,7 +83,8 @@ let package = Package(
         // build replays saved inputs through the same checks (FuzzRegressionTests).
         .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
         .executableTarget(name: "sluice-fuzz", dependencies: ["Manifest", "Shell", "AWS", "CLibFuzzer"],
-                          exclude: ["Seeds"]),
+                          exclude: ["Seeds"], swiftSettings: fuzzCoverage,
+                          linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
 
         // A tiny C shim: posix_openpt & co. are not visible to Swift.
         .target(name: "CPTY", path: "Tests/CPTY"),

@@ -88,7 +88,12 @@ public enum ErrorResponse {
         var message: String?
         // A JSON error is an object, an XML one an element: the first character (after white space and
         // a byte-order mark) says which parser to ask.
-        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        let first = body.first { byte in
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF: return false
+            default: return true
+            }
+        }
         if first == UInt8(ascii: "{"), let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
             code = object["__type"] as? String ?? object["code"] as? String ?? object["Code"] as? String
             message = object["message"] as? String ?? object["Message"] as? String ?? object["errorMessage"] as? String
@@ -98,12 +103,11 @@ public enum ErrorResponse {
             requestID = requestID ?? root.descendant("RequestId")?.text ?? root.descendant("RequestID")?.text
         }
         if code == nil { code = header("x-amzn-errortype") }
-        let text = String(decoding: body.prefix(300), as: UTF8.self)
         return AWSError(
             service: service, operation: operation,
             // An empty code (`"__type": ""`, a bare namespace) says nothing: the status decides, as for none.
             code: code.map(sanitize).flatMap { $0.isEmpty ? nil : $0 } ?? (status >= 500 ? "InternalFailure" : "UnknownError"),
-            message: message ?? summary(of: text, status: status),
+            message: message ?? summary(of: body.prefix(300), status: status),
             httpStatus: status, requestID: requestID)
     }
 
@@ -115,12 +119,37 @@ public enum ErrorResponse {
         return code.trimmingCharacters(in: .whitespaces)
     }
 
-    /// A one-line summary of a body that is not an AWS error: an HTML title, or the text itself.
-    static func summary(of text: String, status: Int) -> String {
-        if let start = text.range(of: "<title>"), let end = text.range(of: "</title>", range: start.upperBound..<text.endIndex) {
-            return "the endpoint answered with an HTML page: " + text[start.upperBound..<end.lowerBound]
+    /// A one-line summary of a body that is not an AWS error: an HTML title, or the first line of its text.
+    /// The tags are searched for as bytes: they are ASCII, and no byte of a longer character is.
+    static func summary(of body: ArraySlice<UInt8>, status: Int) -> String {
+        let open = Array("<title>".utf8), close = Array("</title>".utf8)
+        if let start = firstIndex(of: open, in: body, from: body.startIndex),
+           let end = firstIndex(of: close, in: body, from: start + open.count) {
+            return "the endpoint answered with an HTML page: " + String(decoding: body[(start + open.count)..<end], as: UTF8.self)
         }
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return line.isEmpty ? "the endpoint answered HTTP \(status) with no error document" : "the endpoint answered: \(line)"
+        // By scalars: a line break is always a Character of its own (CR LF one of two breaks), and scalars
+        // cost no grapheme breaking.
+        let text = String(decoding: body, as: UTF8.self).unicodeScalars
+        let line = text.drop(while: isLineBreak).prefix(while: { !isLineBreak($0) })
+        return line.isEmpty ? "the endpoint answered HTTP \(status) with no error document"
+            : "the endpoint answered: \(String(line))"
+    }
+
+    /// `Character.isNewline`'s scalars: LF, VT, FF, CR, NEL, LS and PS.
+    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
+    /// Where `pattern` first occurs in `bytes` at or after `start`.
+    private static func firstIndex(of pattern: [UInt8], in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index + pattern.count <= bytes.endIndex {
+            if bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
     }
 }

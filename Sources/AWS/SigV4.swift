@@ -103,22 +103,23 @@ public struct SigV4Signer: Sendable {
             request.removeHeaders("X-Amz-Security-Token")
             request.headers.append((name: "X-Amz-Security-Token", value: token))
         }
-        let signature = signature(of: request, timestamp: timestamp)
-        request.headers.append((name: "Authorization", value: authorization(request, timestamp: timestamp, signature: signature)))
+        // Canonicalised once: the signature and the Authorization header both list them.
+        let headers = Self.canonicalHeaders(request)
+        let signature = signature(of: Self.canonicalRequest(request, headers: headers), timestamp: timestamp)
+        request.headers.append((name: "Authorization", value: authorization(headers, timestamp: timestamp, signature: signature)))
     }
 
-    func authorization(_ request: AWSHTTPRequest, timestamp: String, signature: String) -> String {
-        let signedHeaders = Self.canonicalHeaders(request).map(\.name).joined(separator: ";")
-        return "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(timestamp)), "
-            + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
+    func authorization(_ headers: [(name: String, value: String)], timestamp: String, signature: String) -> String {
+        "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(timestamp)), "
+            + "SignedHeaders=\(headers.map(\.name).joined(separator: ";")), Signature=\(signature)"
     }
 
     func scope(_ timestamp: String) -> String {
         "\(timestamp.prefix(8))/\(region)/\(service)/aws4_request"
     }
 
-    func signature(of request: AWSHTTPRequest, timestamp: String) -> String {
-        let toSign = stringToSign(Self.canonicalRequest(request), timestamp: timestamp)
+    func signature(of canonicalRequest: String, timestamp: String) -> String {
+        let toSign = stringToSign(canonicalRequest, timestamp: timestamp)
         var key = SymmetricKey(data: Array("AWS4\(credentials.secretAccessKey)".utf8))
         for part in [String(timestamp.prefix(8)), region, service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
@@ -132,7 +133,10 @@ public struct SigV4Signer: Sendable {
     }
 
     static func canonicalRequest(_ request: AWSHTTPRequest) -> String {
-        let headers = canonicalHeaders(request)
+        canonicalRequest(request, headers: canonicalHeaders(request))
+    }
+
+    static func canonicalRequest(_ request: AWSHTTPRequest, headers: [(name: String, value: String)]) -> String {
         let pairs: [(name: String, value: String)] = request.query.map { (percentEncode($0.name), percentEncode($0.value)) }
         let sorted = pairs.sorted { $0.name != $1.name ? $0.name < $1.name : $0.value < $1.value }
         let query = sorted.map { $0.name + "=" + $0.value }.joined(separator: "&")
@@ -162,9 +166,23 @@ public struct SigV4Signer: Sendable {
     }
 
     /// Python's `" ".join(value.split())` for ASCII whitespace (folded lines included).
+    /// By UTF-8 bytes: these are all ASCII, and no byte of a longer character is ASCII.
     static func collapsingWhitespace(_ value: String) -> String {
-        value.unicodeScalars.split(whereSeparator: { $0.value == 0x20 || (0x09...0x0D).contains($0.value) || (0x1C...0x1F).contains($0.value) })
-            .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
+        var collapsed: [UInt8] = []
+        collapsed.reserveCapacity(value.utf8.count)
+        var spaceDue = false
+        for byte in value.utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte) {
+                spaceDue = !collapsed.isEmpty
+                continue
+            }
+            if spaceDue {
+                collapsed.append(0x20)
+                spaceDue = false
+            }
+            collapsed.append(byte)
+        }
+        return String(decoding: collapsed, as: UTF8.self)
     }
 
     /// RFC 3986 dot-segment removal, with empty segments dropped as AWS expects.
@@ -183,7 +201,6 @@ public struct SigV4Signer: Sendable {
     public static func percentEncode(_ text: String, keepingSlashes: Bool = false) -> String {
         var encoded = [UInt8]()
         encoded.reserveCapacity(text.utf8.count)
-        let hexDigits = Array("0123456789ABCDEF".utf8)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
@@ -193,18 +210,26 @@ public struct SigV4Signer: Sendable {
             case UInt8(ascii: "/") where keepingSlashes:
                 encoded.append(byte)
             default:
-                encoded += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+                encoded.append(UInt8(ascii: "%"))
+                encoded.append(upperHexDigits[Int(byte >> 4)])
+                encoded.append(upperHexDigits[Int(byte & 0xF)])
             }
         }
         return String(decoding: encoded, as: UTF8.self)
     }
 
     static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]] }
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(lowerHexDigits[Int(byte >> 4)])
+            out.append(lowerHexDigits[Int(byte & 0xF)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
+
+    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+    private static let lowerHexDigits = Array("0123456789abcdef".utf8)
 
     /// `YYYYMMDDTHHMMSSZ` in UTC, computed directly (a DateFormatter costs more than the signature).
     static func timestamp(_ date: Date) -> String {

@@ -72,10 +72,11 @@ struct XMLNode: Equatable {
         func peek() -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
         mutating func advance() { offset += 1 }
 
+        /// Compared in place: `until` asks at every byte.
         mutating func skip(prefix: String) -> Bool {
-            let prefix = Array(prefix.utf8)
-            guard bytes.count - offset >= prefix.count, Array(bytes[offset..<offset + prefix.count]) == prefix else { return false }
-            offset += prefix.count
+            let count = prefix.utf8.count
+            guard bytes.count - offset >= count, bytes[offset..<offset + count].elementsEqual(prefix.utf8) else { return false }
+            offset += count
             return true
         }
 

@@ -300,18 +300,19 @@ extension ManifestDocument {
         case .end: return index == names.count - 1
         case .before(let other):
             let otherIndex = try stageIndex(other)
-            try refuseSelf(environment, other)
+            try refuseSelf(environment, other, at: otherIndex)
             return index + 1 == otherIndex
         case .after(let other):
             let otherIndex = try stageIndex(other)
-            try refuseSelf(environment, other)
+            try refuseSelf(environment, other, at: otherIndex)
             return index == otherIndex + 1
         }
     }
 
-    private func refuseSelf(_ environment: String, _ other: String) throws {
+    /// Located at the stage, as every other refusal of a stage edit is.
+    private func refuseSelf(_ environment: String, _ other: String, at index: Int) throws {
         if environment == other {
-            throw ManifestError(file: displayPath, message: "a stage cannot be placed relative to itself", hint: "name another stage")
+            throw error(at: "stages[\(index)].name", "a stage cannot be placed relative to itself", hint: "name another stage")
         }
     }
 

@@ -221,7 +221,8 @@ enum YAMLScalar {
     static func render(_ text: String, inFlow: Bool = false) -> String {
         if needsQuotes(text, inFlow: inFlow) {
             if text.unicodeScalars.contains(where: needsEscape) { return doubleQuoted(text) }
-            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+            // Literal: Foundation's default comparison does not see a `'` that a combining mark follows.
+            return "'" + text.replacingOccurrences(of: "'", with: "''", options: .literal) + "'"
         }
         return text
     }

@@ -108,7 +108,8 @@ private struct EditProbe {
     var inserts = false
 
     static let all: [EditProbe] = {
-        let anyStage: (PipelineManifest) -> Bool = { !$0.stages.isEmpty }
+        // The command table refuses an empty stage name: sluice never edits a stage the manifest leaves unnamed.
+        let anyStage: (PipelineManifest) -> Bool = { $0.stages.first?.name.isEmpty == false }
         return [
             EditProbe(name: "source set", applies: { _ in true }) { document, _ in
                 try document.setSource(provider: .gitHub, repository: "https://github.com/acme/fuzz", branch: "release", connectionName: "acme")
@@ -118,7 +119,7 @@ private struct EditProbe {
                 try document.addStage("aa-fuzz", at: .before(original.stages[0].name))
             },
             EditProbe(name: "stage rm", applies: anyStage) { document, original in try document.removeStage(original.stages[0].name) },
-            EditProbe(name: "stage move", applies: { $0.stages.count >= 2 }) { document, original in
+            EditProbe(name: "stage move", applies: { anyStage($0) && $0.stages.count >= 2 && !$0.stages.last!.name.isEmpty }) { document, original in
                 try document.moveStage(original.stages.last!.name, to: .before(original.stages[0].name))
             },
             EditProbe(name: "approval", applies: anyStage) { document, original in
@@ -127,20 +128,20 @@ private struct EditProbe {
             EditProbe(name: "test add", applies: anyStage, edit: { document, original in
                 try document.addTestCommand("make fuzz", stage: original.stages[0].name)
             }, inserts: true),
-            EditProbe(name: "test rm", applies: { $0.stages.first?.testCommands.isEmpty == false }) { document, original in
+            EditProbe(name: "test rm", applies: { anyStage($0) && !$0.stages[0].testCommands.isEmpty }) { document, original in
                 try document.removeTestCommand(at: 1, stage: original.stages[0].name)
             },
             EditProbe(name: "deploy add", applies: anyStage, edit: { document, original in
                 try document.addDeployment(Deployment(name: "fuzz-web", templatePath: "infrastructure/web.yml", dependsOn: []),
                                            stage: original.stages[0].name)
             }, inserts: true),
-            EditProbe(name: "deploy rm", applies: { $0.stages.first?.deployments.isEmpty == false }) { document, original in
+            EditProbe(name: "deploy rm", applies: { anyStage($0) && !$0.stages[0].deployments.isEmpty }) { document, original in
                 try document.removeDeployment(named: original.stages[0].deployments[0].name, stage: original.stages[0].name)
             },
             EditProbe(name: "pre add", applies: anyStage, edit: { document, original in
                 try document.addAction(DeploymentAction(name: "fuzz-migrate", buildspec: "migrate.yml"), .pre, stage: original.stages[0].name)
             }, inserts: true),
-            EditProbe(name: "post rm", applies: { $0.stages.first?.postDeployments.isEmpty == false }) { document, original in
+            EditProbe(name: "post rm", applies: { anyStage($0) && !$0.stages[0].postDeployments.isEmpty }) { document, original in
                 try document.removeAction(named: original.stages[0].postDeployments[0].name, .post, stage: original.stages[0].name)
             },
             EditProbe(name: "build image", applies: { _ in true }) { document, _ in try document.setBuildImage("aws/codebuild/standard:7.0") },

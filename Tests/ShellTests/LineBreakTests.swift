@@ -74,11 +74,13 @@ final class LineBreakTests: XCTestCase {
         try assertEdit(Self.breaks("\n", except: [0: "\u{85}", 2: "\u{2029}", 7: " # tracked\u{2028}"]), newline: "\n")
     }
 
-    /// Values with characters that YAML would fold or refuse are written escaped and read back as given.
+    /// Values with characters that YAML would fold or refuse are written escaped and read back as given,
+    /// and a `'` before a combining mark (one Character with it) is doubled inside single quotes.
     /// (Not a value that starts with U+FEFF: Yams decodes scalars with Foundation, which drops it.)
     func testValuesWithLineBreaksAndControlCharactersReadBack() throws {
         let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": Self.text(Self.lines, Self.breaks("\n"))]))
-        for value in ["a\u{85}b", "a\u{2028}b", "a\u{2029}b", "bell\u{7}", "c1\u{90}", "del\u{7F}", "mid\u{FEFF}bom", "tab\tx", "cr\rlf\n"] {
+        for value in ["a\u{85}b", "a\u{2028}b", "a\u{2029}b", "bell\u{7}", "c1\u{90}", "del\u{7F}", "mid\u{FEFF}bom", "tab\tx", "cr\rlf\n",
+                      "'\u{747}quoted"] {
             let add = "test add test \(Quoting.shell(value)); save"
             let first = try sandbox.run(.script(add))
             XCTAssertEqual(first.status, 0, "\(value.debugDescription): \(first.stderr)")
@@ -94,5 +96,5 @@ final class LineBreakTests: XCTestCase {
 
 private enum Quoting {
     /// Single quotes for the sluice language (a `'` inside written `'\''`).
-    static func shell(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    static func shell(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''", options: .literal) + "'" }
 }

@@ -7,6 +7,8 @@ public struct CommandTable: Sendable {
     /// Indexes into `commands` by first word, longest command first (so `record stop`
     /// wins over `record FILE`).
     private let byFirstWord: [String: [Int]]
+    /// Every distinct first word, sorted (computed once: every unknown command's hint reads them).
+    public let firstWords: [String]
 
     public init(_ commands: [CommandSpec]) {
         self.commands = commands
@@ -18,15 +20,13 @@ public struct CommandTable: Sendable {
             index[word] = positions.sorted { commands[$0].words.count > commands[$1].words.count }
         }
         byFirstWord = index
+        firstWords = index.keys.sorted()
     }
 
     /// Which commands print JSON, for the error of one that does not.
     public var jsonHint: String {
         "--json works with " + commands.filter(\.printsJSON).map { "`\($0.name)`" }.joined(separator: ", ")
     }
-
-    /// Every distinct first word, sorted.
-    public var firstWords: [String] { byFirstWord.keys.sorted() }
 
     /// The command spelled exactly `words`.
     public func command(named words: [String]) -> CommandSpec? {

@@ -99,15 +99,17 @@ public enum Quoting {
 }
 
 extension String {
-    /// Foundation-free replacement. By scalars, not Characters: a `'` followed by a combining mark is
-    /// one Character, and the quote inside it must be replaced all the same (the lexer reads bytes).
+    /// Foundation-free replacement of an ASCII character. By UTF-8 bytes, not Characters: a `'` followed
+    /// by a combining mark is one Character, and the quote inside it must be replaced all the same (the
+    /// lexer reads bytes); no byte of a longer character is ASCII.
     func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        for scalar in unicodeScalars {
-            if scalar == target { result += replacement } else { result.unicodeScalars.append(scalar) }
+        precondition(target.isASCII, "replacingAll replaces an ASCII character")
+        var result: [UInt8] = []
+        result.reserveCapacity(utf8.count + replacement.utf8.count)
+        for byte in utf8 {
+            if byte == UInt8(target.value) { result.append(contentsOf: replacement.utf8) } else { result.append(byte) }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }
 

@@ -14,7 +14,7 @@ public enum Suggestions {
             // Lengths further apart than `allowed` are further apart than that in edits too: a long
             // mistyped word (or a pasted line) costs no table.
             guard abs(other.count - target.count) <= allowed else { continue }
-            let distance = editDistance(target, other)
+            let distance = editDistance(target, other, limit: allowed)
             if distance <= allowed { scored.append((candidate, distance)) }
         }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
@@ -29,22 +29,29 @@ public enum Suggestions {
         return "did you mean " + matches.map { "'\($0)'" }.joined(separator: " or ") + "?"
     }
 
-    /// Damerau–Levenshtein (with adjacent transpositions: "stgae" is one step from "stage").
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    /// Damerau–Levenshtein (with adjacent transpositions: "stgae" is one step from "stage"), or some
+    /// number above `limit` as soon as two rows in a row exceed it (every later row then does too):
+    /// a word far from every candidate costs a few rows, not whole tables.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previousPrevious = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
+        var previousMinimum = 0
         for i in 1...a.count {
             current[0] = i
+            var minimum = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
                     current[j] = min(current[j], previousPrevious[j - 2] + 1)
                 }
+                minimum = min(minimum, current[j])
             }
+            if minimum > limit, previousMinimum > limit { return minimum }
+            previousMinimum = minimum
             (previousPrevious, previous, current) = (previous, current, previousPrevious)
         }
         return previous[b.count]
