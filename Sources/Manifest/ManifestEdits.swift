@@ -500,7 +500,12 @@ extension ManifestDocument {
         let comment = keyLine.range(of: " #").map { String(keyLine[$0.lowerBound...]) } ?? ""
         let head = YAMLLayout.spaces(keyColumn) + YAMLScalar.render(parentKey) + ":" + comment
         let body = entries.flatMap { YAMLLayout.render(key: $0.key, value: $0.value, indent: keyColumn + 2) }
-        let kept = extent.dropFirst().map { String(layout.lines[$0]) }
+        // Comments below stay; the empty value's own spelling on a line of its own (`  ~`, ` !`) goes, its comment kept.
+        let kept: [String] = extent.dropFirst().compactMap { index in
+            let line = String(layout.lines[index])
+            if layout.lines.isComment(index) || layout.lines.isBlank(index) { return line }
+            return line.range(of: " #").map { YAMLLayout.spaces(keyColumn + 2) + line[line.index(after: $0.lowerBound)...] }
+        }
         return try apply([LineSplice(range: extent.lowerBound..<(extent.upperBound + 1), lines: [head] + kept + body)])
     }
 

@@ -206,7 +206,9 @@ struct YAMLLayout {
         let indent = column(mapping)
         for index in extent where lines.indent(index) == indent {
             let content = lines.content(index)
-            if content.hasPrefix("# \(key):") || content.hasPrefix("#\(key):") {
+            // Not one that sits inside another entry's block: the key there would split that block.
+            let next = ((index + 1)..<(extent.upperBound + 1)).first { !lines.isComment($0) && !lines.isBlank($0) }
+            if content.hasPrefix("# \(key):") || content.hasPrefix("#\(key):"), next.map({ lines.indent($0) <= indent }) ?? true {
                 return LineSplice(range: index..<(index + 1), lines: rendered)
             }
         }

@@ -297,3 +297,51 @@ final class SecretRecordingTests: XCTestCase {
         ], files: ["out.sluice"])
     }
 }
+
+/// Edits the fuzzer found breaking a manifest's YAML, each now through the binary.
+final class FuzzFoundEditTests: XCTestCase {
+    static let pipeline = EditingTests.pipeline
+
+    /// Two fuzz findings, through the binary: an empty `source:` spelled on a line of its own
+    /// (`~`, a bare tag) is replaced, its comments kept; Copilot's `# test_commands:` placeholder
+    /// sitting inside a stage's `deployments` block is left there, not uncommented into the block.
+    func testEditsAroundEmptyValuesAndMisplacedPlaceholdersStayReadable() throws {
+        let source = try Sandbox(.quickstartWith([Self.pipeline: "name: demo\nversion: 1\nsource:\n  # kept\n !  # tagged\nstages:\n  - name: test\n"]))
+        let set = try source.run(.sluice("-c", "source set github acme/api; validate"))
+        XCTAssertEqual(set.status, 0, set.stdout + set.stderr)
+        XCTAssertEqual(source.read(Self.pipeline), """
+            name: demo
+            version: 1
+            source:
+              # kept
+              # tagged
+              provider: GitHub
+              properties:
+                repository: https://github.com/acme/api
+            stages:
+              - name: test
+
+            """)
+
+        let manifest = """
+            name: demo
+            version: 1
+            source:
+              provider: GitHub
+              properties:
+                repository: https://github.com/acme/api
+            stages:
+              - name: test
+                deployments:
+                  deploy-env:
+                    template_path: a.yml
+                # test_commands: [echo hi]
+                    stack_name: x
+
+            """
+        let placeholder = try Sandbox(.quickstartWith([Self.pipeline: manifest]))
+        let added = try placeholder.run(.sluice("-c", "test add test 'make check'"))
+        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
+        XCTAssertEqual(placeholder.read(Self.pipeline), manifest + "    test_commands:\n      - make check\n")
+    }
+}
