@@ -23,7 +23,8 @@ final class ActionLog: @unchecked Sendable {
         append(Array("[Container] \(line)\n".utf8))
     }
 
-    /// Appends whole lines (a token never spans a line break), masked. Every write lands at the
+    /// Appends `lines`, masked: whole lines from the pump (a token never spans a line break), except
+    /// a line longer than the pump holds back, masked in 64 KiB pieces. Every write lands at the
     /// end, even with other writers.
     func append(_ lines: [UInt8]) {
         var bytes = lines
