@@ -429,18 +429,24 @@ extension ManifestDocument {
             let line = YAMLLayout.spaces(dash) + "- " + YAMLScalar.render(appending)
             return try apply([layout.insertItem([line], into: sequence, at: sequence.count)])
         }
-        if layout.entryLines(entry.key).count == 1, entry.value.sequence != nil, layout.isFlow(entry.value) {
-            let flow = "[" + items.map { YAMLScalar.render($0, inFlow: true) }.joined(separator: ", ") + "]"
-            let index = layout.line(entry.key)
-            var characters = Array(layout.lines[index].unicodeScalars)
-            let start = layout.column(entry.value)
-            var depth = 0, end = start
-            for (offset, character) in characters[start...].enumerated() {
-                if character == "[" { depth += 1 }
-                if character == "]" { depth -= 1; if depth == 0 { end = start + offset + 1; break } }
+        if entry.value.sequence != nil, layout.isFlow(entry.value),
+           let end = layout.lines.flowCollectionEnd(line: layout.line(entry.value), column: layout.column(entry.value)) {
+            // A flow sequence keeps its style: an item is added before its closing bracket, wherever
+            // that lies; otherwise the sequence is written again on one line, unless that would lose
+            // comments inside it (then it is written again as a block).
+            if let appending {
+                var characters = Array(layout.lines[end.line].unicodeScalars)
+                let item = (end.needsComma ? ", " : "") + YAMLScalar.render(appending, inFlow: true)
+                characters.insert(contentsOf: item.unicodeScalars, at: end.column)
+                return try apply([LineSplice(range: end.line..<(end.line + 1), lines: [String(String.UnicodeScalarView(characters))])])
             }
-            characters.replaceSubrange(start..<end, with: flow.unicodeScalars)
-            return try apply([LineSplice(range: index..<(index + 1), lines: [String(String.UnicodeScalarView(characters))])])
+            if !end.holdsComments {
+                let start = layout.line(entry.value)
+                let flow = "[" + items.map { YAMLScalar.render($0, inFlow: true) }.joined(separator: ", ") + "]"
+                let line = layout.lines[start].unicodeScalars.prefix(layout.column(entry.value)) + flow.unicodeScalars
+                    + layout.lines[end.line].unicodeScalars.dropFirst(end.column + 1)
+                return try apply([LineSplice(range: start..<(end.line + 1), lines: [String(String.UnicodeScalarView(line))])])
+            }
         }
         return try setValue(in: path, key, .sequence(items.map { .scalar($0) }))
     }

@@ -122,11 +122,20 @@ struct TextLines {
     /// deeper than `indent`, blank lines inside it included, trailing blank lines excluded.
     /// Comment lines count by their indentation, so a comment at or left of `indent` ends the block
     /// (it is about what follows) — unless the block goes on after it: YAML ignores comments, so a
-    /// deeper line after one still belongs to the block.
+    /// deeper line after one still belongs to the block. So does every line that carries on a flow
+    /// collection or quoted scalar left open, however it is indented (see ``YAMLContinuation``).
     func blockEnd(from start: Int, deeperThan indent: Int) -> Int {
         var last = start
         var index = start + 1
+        var continuation = YAMLContinuation()
+        continuation.read(self[start], indent: self.indent(start))
         while index < count {
+            if continuation.isOpen {
+                last = index
+                continuation.read(self[index], indent: self.indent(index))
+                index += 1
+                continue
+            }
             if isBlank(index) { index += 1; continue }
             if self.indent(index) <= indent {
                 guard isComment(index) else { break }
@@ -135,9 +144,28 @@ struct TextLines {
                 guard next < count, self.indent(next) > indent else { break }
             }
             last = index
+            continuation.read(self[index], indent: self.indent(index))
             index += 1
         }
         return last
+    }
+
+    /// Where the flow collection that opens at `column` of line `start` closes: its bracket's line and
+    /// column, whether an item added before it needs a comma, and whether a comment lies inside it.
+    /// Nil if it never closes.
+    func flowCollectionEnd(line start: Int, column: Int) -> (line: Int, column: Int, needsComma: Bool, holdsComments: Bool)? {
+        var continuation = YAMLContinuation()
+        var index = start
+        var text = Substring(self[start].unicodeScalars.dropFirst(column))
+        while index < count {
+            if let closing = continuation.read(text, indent: index == start ? column : indent(index)) {
+                return (index, closing.column + (index == start ? column : 0), closing.needsComma, continuation.sawCommentInFlow)
+            }
+            index += 1
+            guard continuation.isOpen, index < count else { return nil }
+            text = self[index]
+        }
+        return nil
     }
 
     /// Applies `splices` (each against the current lines, none overlapping) and returns what changed,

@@ -344,4 +344,51 @@ final class FuzzFoundEditTests: XCTestCase {
         XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
         XCTAssertEqual(placeholder.read(Self.pipeline), manifest + "    test_commands:\n      - make check\n")
     }
+
+    /// A fuzz finding: a flow sequence carried on to a line indented less than its stage (libyaml
+    /// reads it) ended the stage, by indentation, in the middle of the sequence, and `stage add`
+    /// wrote the new stage inside it. Flow sequences keep their style, quoted brackets and trailing
+    /// comments; brackets in a block scalar's text open nothing.
+    func testEditsAfterFlowSequencesOverSeveralLines() throws {
+        let prefix = """
+            name: demo
+            version: 1
+            source:
+              provider: GitHub
+              properties:
+                repository: https://github.com/acme/api
+            stages:
+
+            """
+        let continued = prefix + "  - name: test\n    test_commands: [echo one,\nmake test]\n"
+        let sandbox = try Sandbox(.quickstartWith([Self.pipeline: continued]))
+        let added = try sandbox.run(.sluice("-c", "stage add prod; test add test 'make check'; validate"))
+        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
+        XCTAssertEqual(sandbox.read(Self.pipeline),
+                       prefix + "  - name: test\n    test_commands: [echo one,\nmake test, make check]\n  - name: prod\n")
+
+        let manifest = prefix + """
+              - name: test
+                test_commands:
+                  - |
+                    [ -f x
+              - name: prod
+                test_commands: ['echo ]', b,
+              c]   # three
+
+            """
+        let mixed = try Sandbox(.quickstartWith([Self.pipeline: manifest]))
+        let edited = try mixed.run(.sluice("-c", "test add test 'make check'; test rm prod 2; test add prod 'd, e'; validate"))
+        XCTAssertEqual(edited.status, 0, edited.stdout + edited.stderr)
+        XCTAssertEqual(mixed.read(Self.pipeline), prefix + """
+              - name: test
+                test_commands:
+                  - |
+                    [ -f x
+                  - make check
+              - name: prod
+                test_commands: ['echo ]', c, 'd, e']   # three
+
+            """)
+    }
 }
