@@ -42,7 +42,7 @@ public enum BuildspecParser {
         let root: Node?
         do {
             root = try composeAsText(text)
-        } catch let error as YamlError {
+        } catch {
             throw reader.error(from: error)
         }
         guard let root else {
@@ -143,14 +143,11 @@ private struct NodeReader {
         BuildspecError(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message, hint: hint)
     }
 
-    func error(from yamlError: YamlError) -> BuildspecError {
-        switch yamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return BuildspecError(path: path, line: mark.line, column: mark.column, message: "invalid YAML: \(problem)",
-                                  hint: "check the indentation and quoting around this place")
-        default:
-            return BuildspecError(path: path, line: 1, column: 1, message: "invalid YAML: \(yamlError)")
-        }
+    /// Yams's error located as the manifest reader locates it (duplicate keys, aliases and unreadable
+    /// characters included).
+    func error(from yamlError: Error) -> BuildspecError {
+        let located = ManifestDocument.located(yamlError: yamlError, file: path)
+        return BuildspecError(path: path, line: located.line, column: located.column, message: located.message, hint: located.hint)
     }
 
     func scalar(_ node: Node, what: String) throws -> String {
@@ -185,7 +182,7 @@ private struct NodeReader {
         for (keyNode, value) in mapping {
             let key = try scalar(keyNode, what: "a key of \(what)")
             guard keys.contains(key) else {
-                let suggestion = closest(to: key, among: keys).map { "did you mean `\($0)`? " } ?? ""
+                let suggestion = Suggestions.closest(to: key, among: keys, limit: 1).first.map { "did you mean `\($0)`? " } ?? ""
                 throw error(at: keyNode, "unknown key `\(key)` in \(what)",
                             hint: suggestion + "known keys: \(keys.joined(separator: ", "))")
             }
@@ -211,27 +208,5 @@ private struct NodeReader {
         default:
             throw error(at: node, "\(what) must be a list")
         }
-    }
-
-    /// The known key nearest to a misspelt one (edit distance ≤ 2).
-    private func closest(to key: String, among keys: [String]) -> String? {
-        keys.map { ($0, editDistance(key.lowercased(), $0)) }
-            .filter { $0.1 <= 2 }
-            .min { $0.1 < $1.1 }?.0
-    }
-
-    private func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let current = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = current
-            }
-        }
-        return a.isEmpty ? b.count : row[b.count]
     }
 }

@@ -90,6 +90,13 @@ final class LocalBuildspecTests: XCTestCase {
         XCTAssertEqual(error("")?.message, "the buildspec is empty")
         XCTAssertEqual(error("version: 0.2\nphases:\n  build:\n    on-failure: MAYBE\n")?.hint, "use ABORT or CONTINUE")
         XCTAssertEqual(error("version: 0.2\nphases: [\n")?.message.hasPrefix("invalid YAML"), true)
+        // Every YAML error is located where the reader found it, as the manifest's are.
+        let duplicate = error("version: 0.2\nphases:\n  build:\n    commands: [a]\n  build:\n    commands: [b]\n")
+        XCTAssertEqual(duplicate?.problem.lines(), ["copilot/buildspec.yml:3:3: error: build appears more than once in the same mapping",
+                                                   "  hint: keep one of them; Copilot rejects duplicate keys"])
+        let alias = error("version: 0.2\nphases:\n  build:\n    commands:\n      - *missing\n")
+        XCTAssertEqual(alias.map { [$0.line, $0.column] }, [5, 9])
+        XCTAssertEqual(alias?.message.hasPrefix("invalid YAML: found undefined alias"), true, alias?.description ?? "")
         XCTAssertEqual(error("version: 0.2\nphases:\n  build: {}\nartifacts:\n  name: x\n")?.message,
                        "`artifacts` has no `files`")
     }
