@@ -1,3 +1,4 @@
+import Errors
 import Manifest
 
 /// The commands the shell knows, and the one parser of their arguments.
