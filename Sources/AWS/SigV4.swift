@@ -120,12 +120,18 @@ public struct SigV4Signer: Sendable {
 
     func signature(of canonicalRequest: String, timestamp: String) -> String {
         let toSign = stringToSign(canonicalRequest, timestamp: timestamp)
-        var key = SymmetricKey(data: Array("AWS4\(credentials.secretAccessKey)".utf8))
-        for part in [String(timestamp.prefix(8)), region, service, "aws4_request"] {
-            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+        let key = Self.signingKeys.key(secret: credentials.secretAccessKey, scope: scope(timestamp)) {
+            var key = SymmetricKey(data: Array("AWS4\(credentials.secretAccessKey)".utf8))
+            for part in [String(timestamp.prefix(8)), region, service, "aws4_request"] {
+                key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+            }
+            return key
         }
         return Self.hex(HMAC<SHA256>.authenticationCode(for: Array(toSign.utf8), using: key))
     }
+
+    /// A day's key for a region and service (four HMACs) signs every request of that scope.
+    static let signingKeys = SigningKeyCache()
 
     func stringToSign(_ canonicalRequest: String, timestamp: String) -> String {
         ["AWS4-HMAC-SHA256", timestamp, scope(timestamp),
@@ -260,5 +266,24 @@ struct CivilDate {
         day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+}
+
+/// The signing keys derived so far, by secret and credential scope (`DAY/REGION/SERVICE/aws4_request`).
+/// A process signs with few scopes a day; the cache is emptied when it holds more than it should.
+final class SigningKeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [String: SymmetricKey] = [:]
+    private let capacity = 32
+
+    func key(secret: String, scope: String, derive: () -> SymmetricKey) -> SymmetricKey {
+        let name = scope + "\n" + secret
+        lock.lock()
+        defer { lock.unlock() }
+        if let key = keys[name] { return key }
+        if keys.count >= capacity { keys.removeAll() }
+        let key = derive()
+        keys[name] = key
+        return key
     }
 }

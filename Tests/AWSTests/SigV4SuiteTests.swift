@@ -30,6 +30,25 @@ final class SigV4SuiteTests: XCTestCase {
             .map { ($0 as NSString).deletingLastPathComponent }.sorted()
     }
 
+    /// Signing keys are kept per secret and scope: another secret (or region) of the same day signs
+    /// otherwise, and the first signs as before.
+    func testSigningKeysAreKeptPerSecretAndScope() {
+        func authorization(_ signer: SigV4Signer) -> [String] {
+            var request = AWSHTTPRequest(method: "GET", host: "example.amazonaws.com", path: "/", query: [], headers: [], body: [])
+            signer.sign(&request, at: Self.date)
+            return request.headerValues("Authorization")
+        }
+        let first = authorization(Self.signer)
+        var otherSecret = Self.signer
+        otherSecret.credentials.secretAccessKey = "another/secret+KEY"
+        var otherRegion = Self.signer
+        otherRegion.region = "eu-west-1"
+        XCTAssertNotEqual(authorization(otherSecret), first)
+        XCTAssertNotEqual(authorization(otherRegion), first)
+        XCTAssertEqual(authorization(Self.signer), first)
+        XCTAssertEqual(authorization(otherSecret), authorization(otherSecret))
+    }
+
     func testTheSuiteIsComplete() throws {
         XCTAssertEqual(try caseNames().count, 34)
         XCTAssertTrue(FileManager.default.fileExists(atPath: suite.appendingPathComponent("LICENSE").path))
