@@ -1,11 +1,16 @@
 import Shell
 
 extension FuzzTarget {
+    /// The lexer and the binder read a command at a time (a line, or lines joined by `\` or a quote):
+    /// 256 bytes hold several, while longer inputs repeat the same constructs more slowly (the binder
+    /// ran at half the speed with 1,024).
+    static let scriptMaxLength = 256
+
     /// Scripts, `-c` and prompt entries all go through the lexer. Every word it yields, quoted back
     /// as `--echo` and `record` write it, must lex to that same word.
     static let lexer = FuzzTarget(
         name: "lexer", summary: "script text → commands; every word quoted back reads as itself",
-        seeds: ["examples", "Tests/ShellTests/Golden"], maxLength: 1024
+        seeds: ["examples", "Tests/ShellTests/Golden"], maxLength: scriptMaxLength
     ) { input in
         let text = String(decoding: input, as: UTF8.self)
         _ = Lexer.needsContinuation(text)
@@ -25,7 +30,7 @@ extension FuzzTarget {
     /// The command table binds whatever the lexer yields, and every refusal is a located ShellError.
     static let binder = FuzzTarget(
         name: "binder", summary: "commands → the command table's invocations; refusals are located",
-        seeds: ["examples", "Tests/ShellTests/Golden"], maxLength: 1024
+        seeds: ["examples", "Tests/ShellTests/Golden"], maxLength: scriptMaxLength
     ) { input in
         guard let commands = try? Lexer.commands(in: String(decoding: input, as: UTF8.self), file: "fuzz") else { return }
         for command in commands {
