@@ -348,7 +348,7 @@ extension ManifestDocument {
             let layout = self.layout
             let dash = layout.dashLine(of: first)
             dashIndent = layout.lines.indent(dash)
-            keyIndent = layout.column(first)
+            keyIndent = layout.keyColumn(first)
             let afterDash = layout.lines.content(dash).dropFirst().drop { $0 == " " }
             dashComment = afterDash.hasPrefix("#") ? String(afterDash) : nil
             optionalComments = layout.itemLines(items, 0).contains {
@@ -376,7 +376,7 @@ extension ManifestDocument {
         let layout = self.layout
         guard let root else { return false }
         // Indented as the manifest's own keys are (a whole file may be indented).
-        let margin = YAMLLayout.spaces(layout.column(root))
+        let margin = YAMLLayout.spaces(layout.keyColumn(root))
         let item = newStageLines(environment, items: nil).map { margin + $0 }
         if let entry = layout.entry("stages", in: root) {
             return try apply([LineSplice(range: layout.replacedLines(of: entry.key, value: entry.value), lines: [margin + "stages:"] + item)])
@@ -393,7 +393,7 @@ extension ManifestDocument {
                                     literal: Bool = false) throws -> Bool {
         let layout = self.layout
         let spelled = literal ? value : YAMLScalar.render(value)
-        let indent = layout.node(at: path).map { layout.column($0) } ?? 0
+        let indent = layout.node(at: path).map { layout.keyColumn($0) } ?? 0
         let rendered = [YAMLLayout.spaces(indent) + YAMLScalar.render(key) + ": " + spelled]
         if let mapping = layout.node(at: path), let entry = layout.entry(key, in: mapping) {
             if entry.value.scalar?.string == value, !isNull(entry.value) { return false }
@@ -472,7 +472,7 @@ extension ManifestDocument {
                 guard entries.isEmpty else { throw flowError(key, at: mapping) }
                 return try replaceEmptyParent(path, with: [.init(key: key, value: value)])
             }
-            let rendered = YAMLLayout.render(key: key, value: value, indent: layout.column(mapping))
+            let rendered = YAMLLayout.render(key: key, value: value, indent: layout.keyColumn(mapping))
             return try apply([layout.insertEntry(key, rendered: rendered, into: mapping, before: before)])
         }
         guard case .key(let parentKey)? = path.last else {

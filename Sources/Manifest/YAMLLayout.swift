@@ -69,14 +69,27 @@ struct YAMLLayout {
 
     /// A block mapping's lines from its first key to its last line, comments at its indentation included.
     func mappingLines(_ mapping: Node) -> ClosedRange<Int> {
-        let start = line(mapping)
-        return start...lines.blockEnd(from: start, deeperThan: column(mapping) - 1)
+        let start = line(firstKey(of: mapping))
+        return start...lines.blockEnd(from: start, deeperThan: keyColumn(mapping) - 1)
     }
+
+    /// The column a block mapping's keys stand at. The mapping's own mark is where a tag or anchor
+    /// written before it stands (`!tag` on the line above the keys), not where its keys are.
+    func keyColumn(_ mapping: Node) -> Int { column(firstKey(of: mapping)) }
+
+    private func firstKey(of mapping: Node) -> Node { mapping.mapping?.first?.key ?? mapping }
 
     /// The line of the `-` that starts sequence item `item` (a comment may follow the dash: `- # note`).
     func dashLine(of item: Node) -> Int {
         var index = line(item)
-        while index > 0, !lines.content(index).hasPrefix("-") { index -= 1 }
+        let column = self.column(item)
+        // On the item's own line the dash stands before it; above, it is the nearest line that starts
+        // with one to the item's left (the item itself may start with `-`: a key `-:` or `-x`).
+        if lines[index].unicodeScalars.prefix(column).contains("-") { return index }
+        while index > 0 {
+            index -= 1
+            if lines.content(index).hasPrefix("-"), lines.indent(index) < column { break }
+        }
         return index
     }
 
@@ -203,7 +216,7 @@ struct YAMLLayout {
     /// writes optional settings that way), else before the entry `before`, else after the mapping's last line.
     func insertEntry(_ key: String, rendered: [String], into mapping: Node, before: String? = nil) -> LineSplice {
         let extent = mappingLines(mapping)
-        let indent = column(mapping)
+        let indent = keyColumn(mapping)
         for index in extent where lines.indent(index) == indent {
             let content = lines.content(index)
             // Not one that sits inside another entry's block: the key there would split that block.

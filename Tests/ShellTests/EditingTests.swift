@@ -345,6 +345,33 @@ final class FuzzFoundEditTests: XCTestCase {
         XCTAssertEqual(placeholder.read(Self.pipeline), manifest + "    test_commands:\n      - make check\n")
     }
 
+    /// Two fuzz findings: `stage add` after a first stage whose first key starts with `-` took that
+    /// key's line for the stage's dash and crashed (a negative indentation); `build image` into a
+    /// `build` mapping whose tag stands on the line above its keys wrote the new key at the tag's column.
+    func testEditsBesideDashKeysAndTagsAboveKeys() throws {
+        let prefix = """
+            name: demo
+            version: 1
+            source:
+              provider: GitHub
+              properties:
+                repository: https://github.com/acme/api
+
+            """
+        let dashKey = prefix + "stages:\n  - # The name of the environment.\n      -x: true\n      name: test\n"
+        let stages = try Sandbox(.quickstartWith([Self.pipeline: dashKey]))
+        let added = try stages.run(.sluice("-c", "stage add prod; validate"))
+        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
+        XCTAssertEqual(stages.read(Self.pipeline), dashKey + "  - # The name of the environment.\n      name: prod\n")
+
+        let tagged = prefix + "build:\n !policy\n    additional_policy:\n      PolicyDocument: {}\nstages:\n  - name: test\n"
+        let build = try Sandbox(.quickstartWith([Self.pipeline: tagged]))
+        let set = try build.run(.sluice("-c", "build image aws/codebuild/standard:7.0"))
+        XCTAssertEqual(set.status, 0, set.stdout + set.stderr)
+        XCTAssertEqual(build.read(Self.pipeline), tagged.replacingOccurrences(
+            of: "{}\n", with: "{}\n    image: aws/codebuild/standard:7.0\n"))
+    }
+
     /// A fuzz finding: a flow sequence carried on to a line indented less than its stage (libyaml
     /// reads it) ended the stage, by indentation, in the middle of the sequence, and `stage add`
     /// wrote the new stage inside it. Flow sequences keep their style, quoted brackets and trailing
