@@ -185,6 +185,13 @@ public struct ManifestDocument {
     mutating func editing(_ scope: EditScope = .whole, _ body: (inout ManifestDocument) throws -> Bool) throws -> Bool {
         focus = focus(on: scope)
         defer { focus = nil }
+        // Edits by lines cannot place keys beside a key written with `?` (an explicit key): the part an
+        // edit concerns (the whole text when it is not confined to one) must have none.
+        if let explicitKey = lines.firstExplicitKey(in: focus.map { $0.start...$0.end } ?? 0...(lines.count - 1)) {
+            throw ManifestError(file: displayPath, line: explicitKey.line, column: explicitKey.column,
+                                message: "this key is written with `?` (an explicit key), which sluice does not edit beside",
+                                hint: "write it as `KEY: VALUE` and try again")
+        }
         return try transaction(body) != nil
     }
 

@@ -25,6 +25,14 @@ struct YAMLContinuation {
     /// The next line starts inside a flow collection or a quoted scalar.
     var isOpen: Bool { flowDepth > 0 || quote != nil }
 
+    /// `line` (indented by `indent`) carries on what earlier lines began: a flow collection, a quoted
+    /// scalar or a block scalar's text.
+    func continues(_ line: Substring, indent: Int) -> Bool {
+        if isOpen { return true }
+        guard let scalarIndent = blockScalarIndent else { return false }
+        return indent > scalarIndent || line.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" }
+    }
+
     /// Reads `line`, whose indentation is `indent`, and says where it closed the outermost flow
     /// collection, if it did.
     @discardableResult

@@ -150,6 +150,31 @@ struct TextLines {
         return last
     }
 
+    /// The first block key written with the explicit key indicator (`? KEY`, or `?` alone for an empty
+    /// key) in lines `range`, which start a block; 1-based. Lines inside a flow collection, a quoted or
+    /// a block scalar are passed over.
+    func firstExplicitKey(in range: ClosedRange<Int>) -> SourceLocation? {
+        var continuation = YAMLContinuation()
+        for index in range where index < count {
+            let indent = self.indent(index)
+            if !continuation.continues(self[index], indent: indent) {
+                var column = indent
+                var content = self[index].unicodeScalars.dropFirst(indent)
+                // Past the block sequence indicators in front: `- ? key`.
+                while content.first == "-", content.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? true {
+                    let rest = content.dropFirst().drop { $0 == " " || $0 == "\t" }
+                    column += content.count - rest.count
+                    content = rest
+                }
+                if content.first == "?", content.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? true {
+                    return SourceLocation(line: index + 1, column: column + 1)
+                }
+            }
+            continuation.read(self[index], indent: indent)
+        }
+        return nil
+    }
+
     /// Where the flow collection that opens at `column` of line `start` closes: its bracket's line and
     /// column, whether an item added before it needs a comma, and whether a comment lies inside it.
     /// Nil if it never closes.

@@ -372,6 +372,33 @@ final class FuzzFoundEditTests: XCTestCase {
             of: "{}\n", with: "{}\n    image: aws/codebuild/standard:7.0\n"))
     }
 
+    /// A fuzz finding: `source set` on a manifest whose root holds a key written with `?` (an explicit
+    /// key) wrote `source:` into that key. An edit of a part holding such a key is refused where the
+    /// key is, the file unchanged; edits elsewhere go on.
+    func testEditsBesideExplicitKeysAreRefusedWhereTheKeyIs() throws {
+        let manifest = """
+            name: demo
+            version: 1
+            source:
+              provider: GitHub
+              properties:
+                ? repository
+                : https://github.com/acme/api
+            stages:
+              - name: test
+
+            """
+        let sandbox = try Sandbox(.quickstartWith([Self.pipeline: manifest]))
+        let refused = try sandbox.run(.sluice("-c", "source set github acme/web"))
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("copilot/pipeline.yml:6:5: this key is written with `?` (an explicit key), which sluice does not edit beside"),
+                      refused.stderr)
+        XCTAssertEqual(sandbox.read(Self.pipeline), manifest)
+        let added = try sandbox.run(.sluice("-c", "test add test 'make check'"))
+        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
+        XCTAssertEqual(sandbox.read(Self.pipeline), manifest + "    test_commands:\n      - make check\n")
+    }
+
     /// A fuzz finding: a flow sequence carried on to a line indented less than its stage (libyaml
     /// reads it) ended the stage, by indentation, in the middle of the sequence, and `stage add`
     /// wrote the new stage inside it. Flow sequences keep their style, quoted brackets and trailing
