@@ -1,24 +1,43 @@
 /// "Did you mean …?": the closest candidates by edit distance, for every module's hints.
 public enum Suggestions {
+    /// Names to suggest from, each prepared once: lowercased, as scalars, with the set of its ASCII
+    /// characters. A table made once (the command table's first words) serves every unknown word.
+    public struct Candidates: Sendable {
+        fileprivate let names: [String]
+        fileprivate let folded: [[Unicode.Scalar]]
+        /// Bit N of a name's mask: the name holds ASCII character N; all bits when it holds others.
+        fileprivate let masks: [(low: UInt64, high: UInt64)]
+
+        public init(_ names: [String]) {
+            self.names = names
+            folded = names.map { Array($0.lowercased().unicodeScalars) }
+            masks = folded.map(asciiMask)
+        }
+    }
+
     /// Candidates within a distance that scales with the word's length, closest first.
-    public static func closest(to word: String, among candidates: [String], limit: Int = 3) -> [String] {
+    public static func closest(to word: String, among names: [String], limit: Int = 3) -> [String] {
+        closest(to: word, among: Candidates(names), limit: limit)
+    }
+
+    public static func closest(to word: String, among candidates: Candidates, limit: Int = 3) -> [String] {
         let target = Array(word.lowercased().unicodeScalars)
         let allowed = max(1, min(3, target.count / 3 + 1))
         var table = DistanceTable()
         var scored: [(String, Int)] = []
-        for candidate in candidates {
-            if candidate.hasPrefix(word), !word.isEmpty {
-                scored.append((candidate, 0))
+        for (index, name) in candidates.names.enumerated() {
+            if name.hasPrefix(word), !word.isEmpty {
+                scored.append((name, 0))
                 continue
             }
-            // Lengths further apart than `allowed` are further apart than that in edits too: a long
-            // mistyped word (or a pasted line) costs no table. Lowercasing keeps an ASCII name's
-            // length, so most candidates are passed over before they are copied.
-            if candidate.utf8.allSatisfy({ $0 < 0x80 }), abs(candidate.utf8.count - target.count) > allowed { continue }
-            let other = Array(candidate.lowercased().unicodeScalars)
-            guard abs(other.count - target.count) <= allowed else { continue }
+            let other = candidates.folded[index]
+            // Lengths further apart than `allowed` are further apart than that in edits too, and so is
+            // a name lacking more than `allowed` of the word's characters (each must be replaced or
+            // deleted): a long mistyped word, a pasted line or a word far from every name costs no table.
+            guard abs(other.count - target.count) <= allowed,
+                  missing(from: candidates.masks[index], in: target, atMost: allowed) <= allowed else { continue }
             let distance = table.editDistance(target, other, limit: allowed)
-            if distance <= allowed { scored.append((candidate, distance)) }
+            if distance <= allowed { scored.append((name, distance)) }
         }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         var seen = Set<String>()
@@ -26,12 +45,44 @@ public enum Suggestions {
     }
 
     /// A hint sentence, or nil when nothing is close.
-    public static func hint(for word: String, among candidates: [String]) -> String? {
+    public static func hint(for word: String, among names: [String]) -> String? {
+        hint(for: word, among: Candidates(names))
+    }
+
+    public static func hint(for word: String, among candidates: Candidates) -> String? {
         let matches = closest(to: word, among: candidates)
         guard !matches.isEmpty else { return nil }
         return "did you mean " + matches.map { "'\($0)'" }.joined(separator: " or ") + "?"
     }
 
+    /// How many of `word`'s characters `mask` lacks, counted up to one past `limit`.
+    private static func missing(from mask: (low: UInt64, high: UInt64), in word: [Unicode.Scalar], atMost limit: Int) -> Int {
+        var count = 0
+        for scalar in word {
+            let value = scalar.value
+            let present = value < 64 ? mask.low >> UInt64(value) & 1 != 0
+                : value < 128 ? mask.high >> UInt64(value - 64) & 1 != 0
+                : mask.low == .max && mask.high == .max
+            if !present {
+                count += 1
+                if count > limit { break }
+            }
+        }
+        return count
+    }
+}
+
+/// The ASCII characters of `scalars` as bits; every bit when one is not ASCII (the bound then says nothing).
+private func asciiMask(_ scalars: [Unicode.Scalar]) -> (low: UInt64, high: UInt64) {
+    var mask: (low: UInt64, high: UInt64) = (0, 0)
+    for scalar in scalars {
+        switch scalar.value {
+        case 0..<64: mask.low |= 1 << UInt64(scalar.value)
+        case 64..<128: mask.high |= 1 << UInt64(scalar.value - 64)
+        default: return (.max, .max)
+        }
+    }
+    return mask
 }
 
 /// The three rows edit distances are computed in, kept from one candidate to the next.

@@ -1,3 +1,5 @@
+import Errors
+import Shell
 import XCTest
 
 /// The language itself: quoting, expansion, comments, errors, the ways of running a script.
@@ -50,6 +52,57 @@ final class LanguageTests: XCTestCase {
     func testUnknownCommandSuggestsTheClosest() throws {
         try assertGolden("unknown-command", [.script("stgae add test"), .script("frobnicate"), .script("stage ad test"),
                                              .script("stage"), .script("helpp")])
+    }
+
+    /// What passes a name over before its table (a length or a count of missing characters beyond
+    /// reach) never changes a suggestion: the same as plain Damerau–Levenshtein over every name, for
+    /// misspellings of the command table's words and for random words.
+    func testSuggestionsEqualAPlainEditDistanceOverEveryName() {
+        func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+            var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in 0...a.count { table[i][0] = i }
+            for j in 0...b.count { table[0][j] = j }
+            for i in stride(from: 1, through: a.count, by: 1) {
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1) }
+                }
+            }
+            return table[a.count][b.count]
+        }
+        let names = CommandTable.standard.firstWords + ["Stage", "déployer", "prod-eu"]
+        func expected(_ word: String) -> [String] {
+            let target = Array(word.lowercased().unicodeScalars)
+            let allowed = max(1, min(3, target.count / 3 + 1))
+            let scored = names.compactMap { name -> (String, Int)? in
+                if name.hasPrefix(word), !word.isEmpty { return (name, 0) }
+                let d = distance(target, Array(name.lowercased().unicodeScalars))
+                return d <= allowed ? (name, d) : nil
+            }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+            var seen = Set<String>()
+            return Array(scored.map(\.0).filter { seen.insert($0).inserted }.prefix(3))
+        }
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let alphabet = Array("abcdeilmnoprstuvwxyz-éS".unicodeScalars)
+        let candidates = Suggestions.Candidates(names)
+        for _ in 0..<3000 {
+            var word = next(2) == 0 ? Array(names[next(names.count)].unicodeScalars) : []
+            if word.isEmpty { for _ in 0..<(1 + next(9)) { word.append(alphabet[next(alphabet.count)]) } }
+            for _ in 0..<next(3) {
+                let at = next(word.count + 1)
+                switch next(3) {
+                case 0: word.insert(alphabet[next(alphabet.count)], at: at)
+                case 1: if at < word.count { word.remove(at: at) }
+                default: if at + 1 < word.count { word.swapAt(at, at + 1) }
+                }
+            }
+            let text = String(String.UnicodeScalarView(word))
+            XCTAssertEqual(Suggestions.closest(to: text, among: candidates), expected(text), text)
+        }
     }
 
     func testArgumentErrors() throws {

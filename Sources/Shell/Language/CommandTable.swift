@@ -10,6 +10,7 @@ public struct CommandTable: Sendable {
     private let byFirstWord: [String: [Int]]
     /// Every distinct first word, sorted (computed once: every unknown command's hint reads them).
     public let firstWords: [String]
+    private let firstWordCandidates: Suggestions.Candidates
 
     public init(_ commands: [CommandSpec]) {
         self.commands = commands
@@ -22,6 +23,7 @@ public struct CommandTable: Sendable {
         }
         byFirstWord = index
         firstWords = index.keys.sorted()
+        firstWordCandidates = Suggestions.Candidates(firstWords)
     }
 
     /// Which commands print JSON, for the error of one that does not.
@@ -47,7 +49,7 @@ public struct CommandTable: Sendable {
         }
         guard let candidates = byFirstWord[first.text] else {
             throw ShellError.usage("unknown command '\(Secrets.redacted(first.text))'",
-                                   hint: Suggestions.hint(for: first.text, among: firstWords)
+                                   hint: Suggestions.hint(for: first.text, among: firstWordCandidates)
                                        ?? "`help` lists the commands",
                                    at: first.location)
         }
