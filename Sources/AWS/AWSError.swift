@@ -120,26 +120,31 @@ public enum ErrorResponse {
     }
 
     /// A one-line summary of a body that is not an AWS error: an HTML title, or the first line of its text.
-    /// The tags are searched for as bytes: they are ASCII, and no byte of a longer character is.
+    /// Searched as bytes: the tags and line breaks are found by their UTF-8 bytes (no byte of a longer
+    /// character is ASCII), and only the line shown is decoded.
     static func summary(of body: ArraySlice<UInt8>, status: Int) -> String {
         let open = Array("<title>".utf8), close = Array("</title>".utf8)
         if let start = firstIndex(of: open, in: body, from: body.startIndex),
            let end = firstIndex(of: close, in: body, from: start + open.count) {
             return "the endpoint answered with an HTML page: " + String(decoding: body[(start + open.count)..<end], as: UTF8.self)
         }
-        // By scalars: a line break is always a Character of its own (CR LF one of two breaks), and scalars
-        // cost no grapheme breaking.
-        let text = String(decoding: body, as: UTF8.self).unicodeScalars
-        let line = text.drop(while: isLineBreak).prefix(while: { !isLineBreak($0) })
-        return line.isEmpty ? "the endpoint answered HTTP \(status) with no error document"
-            : "the endpoint answered: \(String(line))"
+        var start = body.startIndex
+        while start < body.endIndex, let length = lineBreakLength(in: body, at: start) { start += length }
+        var end = start
+        while end < body.endIndex, lineBreakLength(in: body, at: end) == nil { end += 1 }
+        return start == end ? "the endpoint answered HTTP \(status) with no error document"
+            : "the endpoint answered: \(String(decoding: body[start..<end], as: UTF8.self))"
     }
 
-    /// `Character.isNewline`'s scalars: LF, VT, FF, CR, NEL, LS and PS.
-    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
-        default: return false
+    /// The length of the line break at `index`, if one starts there: `Character.isNewline`'s scalars
+    /// (LF, VT, FF, CR, NEL, LS, PS) in UTF-8.
+    private static func lineBreakLength(in bytes: ArraySlice<UInt8>, at index: Int) -> Int? {
+        switch bytes[index] {
+        case 0x0A...0x0D: return 1
+        case 0xC2 where index + 1 < bytes.endIndex && bytes[index + 1] == 0x85: return 2
+        case 0xE2 where index + 2 < bytes.endIndex && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+            return 3
+        default: return nil
         }
     }
 
@@ -147,8 +152,11 @@ public enum ErrorResponse {
     private static func firstIndex(of pattern: [UInt8], in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
         var index = start
         while index + pattern.count <= bytes.endIndex {
-            if bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
-            index += 1
+            guard let first = bytes[index...(bytes.endIndex - pattern.count)].firstIndex(of: pattern[0]) else { return nil }
+            var matched = 1
+            while matched < pattern.count, bytes[first + matched] == pattern[matched] { matched += 1 }
+            if matched == pattern.count { return first }
+            index = first + 1
         }
         return nil
     }

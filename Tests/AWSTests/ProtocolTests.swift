@@ -51,6 +51,13 @@ final class ProtocolTests: XCTestCase {
 
         let text = decode("Service Unavailable\nmore", status: 503)
         XCTAssertEqual(text.message, "the endpoint answered: Service Unavailable")
+        // Every break Swift counts as a newline ends the line, the leading ones skipped; a tag that
+        // only begins like <title> is no title.
+        for lineBreak in ["\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let broken = decode("\(lineBreak)\(lineBreak)Gateway <titl>é\(lineBreak)more", status: 504)
+            XCTAssertEqual(broken.message, "the endpoint answered: Gateway <titl>é", lineBreak.debugDescription)
+        }
+        XCTAssertEqual(decode("\u{0B}\r\n", status: 500).message, "the endpoint answered HTTP 500 with no error document")
     }
 
     func testTimestampsAsEpochSecondsOrISO8601() {
