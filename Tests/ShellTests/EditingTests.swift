@@ -301,6 +301,16 @@ final class SecretRecordingTests: XCTestCase {
 /// Edits the fuzzer found breaking a manifest's YAML, each now through the binary.
 final class FuzzFoundEditTests: XCTestCase {
     static let pipeline = EditingTests.pipeline
+    /// The lines most manifests of these tests start with: a GitHub source.
+    static let header = """
+        name: demo
+        version: 1
+        source:
+          provider: GitHub
+          properties:
+            repository: https://github.com/acme/api
+
+        """
 
     /// Two fuzz findings, through the binary: an empty `source:` spelled on a line of its own
     /// (`~`, a bare tag) is replaced, its comments kept; Copilot's `# test_commands:` placeholder
@@ -309,27 +319,10 @@ final class FuzzFoundEditTests: XCTestCase {
         let source = try Sandbox(.quickstartWith([Self.pipeline: "name: demo\nversion: 1\nsource:\n  # kept\n !  # tagged\nstages:\n  - name: test\n"]))
         let set = try source.run(.sluice("-c", "source set github acme/api; validate"))
         XCTAssertEqual(set.status, 0, set.stdout + set.stderr)
-        XCTAssertEqual(source.read(Self.pipeline), """
-            name: demo
-            version: 1
-            source:
-              # kept
-              # tagged
-              provider: GitHub
-              properties:
-                repository: https://github.com/acme/api
-            stages:
-              - name: test
+        XCTAssertEqual(source.read(Self.pipeline),
+                       Self.header.replacingOccurrences(of: "source:\n", with: "source:\n  # kept\n  # tagged\n") + "stages:\n  - name: test\n")
 
-            """)
-
-        let manifest = """
-            name: demo
-            version: 1
-            source:
-              provider: GitHub
-              properties:
-                repository: https://github.com/acme/api
+        let manifest = Self.header + """
             stages:
               - name: test
                 deployments:
@@ -349,15 +342,7 @@ final class FuzzFoundEditTests: XCTestCase {
     /// key's line for the stage's dash and crashed (a negative indentation); `build image` into a
     /// `build` mapping whose tag stands on the line above its keys wrote the new key at the tag's column.
     func testEditsBesideDashKeysAndTagsAboveKeys() throws {
-        let prefix = """
-            name: demo
-            version: 1
-            source:
-              provider: GitHub
-              properties:
-                repository: https://github.com/acme/api
-
-            """
+        let prefix = Self.header
         let dashKey = prefix + "stages:\n  - # The name of the environment.\n      -x: true\n      name: test\n"
         let stages = try Sandbox(.quickstartWith([Self.pipeline: dashKey]))
         let added = try stages.run(.sluice("-c", "stage add prod; validate"))
@@ -404,16 +389,7 @@ final class FuzzFoundEditTests: XCTestCase {
     /// wrote the new stage inside it. Flow sequences keep their style, quoted brackets and trailing
     /// comments; brackets in a block scalar's text open nothing.
     func testEditsAfterFlowSequencesOverSeveralLines() throws {
-        let prefix = """
-            name: demo
-            version: 1
-            source:
-              provider: GitHub
-              properties:
-                repository: https://github.com/acme/api
-            stages:
-
-            """
+        let prefix = Self.header + "stages:\n"
         let continued = prefix + "  - name: test\n    test_commands: [echo one,\nmake test]\n"
         let sandbox = try Sandbox(.quickstartWith([Self.pipeline: continued]))
         let added = try sandbox.run(.sluice("-c", "stage add prod; test add test 'make check'; validate"))
