@@ -418,7 +418,7 @@ extension ManifestDocument {
     }
 
     /// Sets the list `key` of the mapping at `path` to `items`. A block list gets just the new item's line
-    /// when `appending` is that item; a one-line flow list (`[a, b]`) is rewritten on its line.
+    /// when `appending` is that item; a flow list (`[a, b]`) keeps its style, over several lines too.
     private mutating func setSequence(in path: [PathStep], _ key: String, _ items: [String], appending: String?) throws -> Bool {
         let layout = self.layout
         guard let mapping = layout.node(at: path), let entry = layout.entry(key, in: mapping), !isNull(entry.value) else {
