@@ -13,6 +13,9 @@ struct YAMLContinuation {
     private var blockScalarIndent: Int?
     /// A comment was read inside a flow collection.
     private(set) var sawCommentInFlow = false
+    /// The column (0-based) of the explicit key indicator on the line read last (`? KEY`, `- ? KEY`,
+    /// `?` alone), if it holds one.
+    private(set) var explicitKeyColumn: Int?
 
     /// Where the outermost flow collection closed on a line: the bracket's column (in characters, as
     /// the parser counts them) and whether an item may follow the one before it without a comma
@@ -25,19 +28,12 @@ struct YAMLContinuation {
     /// The next line starts inside a flow collection or a quoted scalar.
     var isOpen: Bool { flowDepth > 0 || quote != nil }
 
-    /// `line` (indented by `indent`) carries on what earlier lines began: a flow collection, a quoted
-    /// scalar or a block scalar's text.
-    func continues(_ line: Substring, indent: Int) -> Bool {
-        if isOpen { return true }
-        guard let scalarIndent = blockScalarIndent else { return false }
-        return indent > scalarIndent || line.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" }
-    }
-
     /// Reads `line`, whose indentation is `indent`, and says where it closed the outermost flow
     /// collection, if it did.
     @discardableResult
     mutating func read(_ line: Substring, indent: Int) -> Closing? {
         let scalars = line.unicodeScalars
+        explicitKeyColumn = nil
         if let scalarIndent = blockScalarIndent {
             if indent > scalarIndent || scalars.allSatisfy({ $0 == " " || $0 == "\t" }) { return nil }
             blockScalarIndent = nil
@@ -51,6 +47,8 @@ struct YAMLContinuation {
         var atLineStart = true
         var escaped = false
         var column = 0
+        // A `?` where a block entry may start is an explicit key when a blank or the line's end follows.
+        var indicatorColumn: Int?
         for scalar in scalars {
             defer {
                 previous = scalar
@@ -66,6 +64,10 @@ struct YAMLContinuation {
                 continue
             }
             let afterSpace = previous == " " || previous == "\t"
+            if let at = indicatorColumn {
+                if scalar == " " || scalar == "\t" { explicitKeyColumn = at }
+                indicatorColumn = nil
+            }
             let afterIndicator = switch lastSignificant {
             case "["?, "{"?, ","?: flowDepth > 0
             case ":"?: afterSpace
@@ -77,6 +79,8 @@ struct YAMLContinuation {
             case "#" where previous == nil || afterSpace:
                 if flowDepth > 0 { sawCommentInFlow = true }
                 return closing
+            case "?" where flowDepth == 0 && onlyEntryIndicators && (previous == nil || afterSpace):
+                indicatorColumn = column
             case "'" where atNodeStart, "\"" where atNodeStart:
                 quote = scalar
             case "[" where flowDepth > 0 || atNodeStart, "{" where flowDepth > 0 || atNodeStart:
@@ -90,6 +94,7 @@ struct YAMLContinuation {
                 break
             }
         }
+        if let at = indicatorColumn { explicitKeyColumn = at }
         if flowDepth == 0, quote == nil, Self.endsWithBlockScalarIndicator(line) { blockScalarIndent = indent }
         return closing
     }

@@ -156,21 +156,8 @@ struct TextLines {
     func firstExplicitKey(in range: ClosedRange<Int>) -> SourceLocation? {
         var continuation = YAMLContinuation()
         for index in range where index < count {
-            let indent = self.indent(index)
-            if !continuation.continues(self[index], indent: indent) {
-                var column = indent
-                var content = self[index].unicodeScalars.dropFirst(indent)
-                // Past the block sequence indicators in front: `- ? key`.
-                while content.first == "-", content.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? true {
-                    let rest = content.dropFirst().drop { $0 == " " || $0 == "\t" }
-                    column += content.count - rest.count
-                    content = rest
-                }
-                if content.first == "?", content.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? true {
-                    return SourceLocation(line: index + 1, column: column + 1)
-                }
-            }
-            continuation.read(self[index], indent: indent)
+            continuation.read(self[index], indent: indent(index))
+            if let column = continuation.explicitKeyColumn { return SourceLocation(line: index + 1, column: column + 1) }
         }
         return nil
     }

@@ -7,6 +7,24 @@ import TestSupport
 /// change must take itself back exactly when it fails, and undo and redo must give back the very
 /// bytes each change replaced.
 final class LineStoreTests: XCTestCase {
+    /// Explicit keys are found where a block entry starts, and nowhere a `?` is text: in a plain or
+    /// quoted scalar, a block scalar's lines, or a flow collection.
+    func testExplicitKeysAreFoundOnlyWhereABlockEntryStarts() {
+        func found(_ text: String) -> String? {
+            let lines = TextLines(text)
+            return lines.firstExplicitKey(in: 0...(lines.count - 1)).map(\.description)
+        }
+        XCTAssertEqual(found("?"), "1:1")
+        XCTAssertEqual(found("a: 1\n? b\n: 2\n"), "2:1")
+        XCTAssertEqual(found("s:\n  - ? k\n    : v\n"), "2:5")
+        XCTAssertEqual(found("s:\n  -\t?\tk\n"), "2:5")
+        for text in ["a: ?b\n", "a: b ? c\n", "a: '?\n  ? x'\n", "a: \"x\n? y\"\n", "a: |\n  ? x\nb: 1\n",
+                     "a: [x,\n? y]\n", "?b: 1\n", "# ? note\n"] {
+            XCTAssertNil(found(text), text.debugDescription)
+        }
+        XCTAssertEqual(found("a: |\n  ? x\n? b\n"), "3:1")
+    }
+
     /// Chunked storage behaves as a plain array under every kind of replacement, across chunk bounds.
     func testChunkedArrayMatchesAPlainArray() {
         var random = SplitMix64(seed: 12)
