@@ -72,24 +72,29 @@ struct XMLNode: Equatable {
         func peek() -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
         mutating func advance() { offset += 1 }
 
-        /// Compared in place: `until` asks at every byte.
-        mutating func skip(prefix: String) -> Bool {
-            let count = prefix.utf8.count
-            guard bytes.count - offset >= count, bytes[offset..<offset + count].elementsEqual(prefix.utf8) else { return false }
+        /// Compared in place against the literal's own UTF-8 bytes: `until` asks at every candidate.
+        mutating func skip(prefix: StaticString) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            guard bytes.count - offset >= count else { return false }
+            let literal = UnsafeBufferPointer(start: prefix.utf8Start, count: count)
+            for index in 0..<count where bytes[offset + index] != literal[index] { return false }
             offset += count
             return true
         }
 
-        mutating func skip(through terminator: String) throws { _ = try until(terminator) }
+        mutating func skip(through terminator: StaticString) throws { _ = try until(terminator) }
 
-        /// The raw text up to `terminator`, which is consumed.
-        mutating func until(_ terminator: String) throws -> String {
+        /// The raw text up to `terminator`, which is consumed. Only where its first byte occurs is
+        /// the rest compared.
+        mutating func until(_ terminator: StaticString) throws -> String {
             let start = offset
-            while offset < bytes.count {
-                let here = offset
-                if skip(prefix: terminator) { return String(decoding: bytes[start..<here], as: UTF8.self) }
+            let first = terminator.utf8Start.pointee
+            while let candidate = bytes[offset...].firstIndex(of: first) {
+                offset = candidate
+                if skip(prefix: terminator) { return String(decoding: bytes[start..<candidate], as: UTF8.self) }
                 offset += 1
             }
+            offset = bytes.count
             throw ParseError(offset: start, message: "missing '\(terminator)'")
         }
 
@@ -113,6 +118,11 @@ struct XMLNode: Equatable {
 
         /// Character data up to the next `<`, with entity and character references replaced.
         mutating func text() throws -> String {
+            let end = bytes[offset...].firstIndex(of: UInt8(ascii: "<")) ?? bytes.count
+            if !bytes[offset..<end].contains(UInt8(ascii: "&")) {
+                defer { offset = end }
+                return String(decoding: bytes[offset..<end], as: UTF8.self)
+            }
             var out: [UInt8] = []
             while let byte = peek(), byte != UInt8(ascii: "<") {
                 offset += 1

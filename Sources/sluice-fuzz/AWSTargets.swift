@@ -32,7 +32,7 @@ extension FuzzTarget {
         for status in [400, 503] {
             let error = ErrorResponse.decode(status: status, headers: [(name: "x-amzn-RequestId", value: "fuzz")],
                                              body: input, service: "fuzz", operation: "Fuzz")
-            guard !error.code.isEmpty, !error.code.contains("#"), !error.code.contains(":") else {
+            guard !error.code.isEmpty, !error.code.contains(where: { $0 == "#" || $0 == ":" }) else {
                 violated("error code \(error.code.debugDescription) from \(String(decoding: input, as: UTF8.self).debugDescription)")
             }
             _ = error.description
