@@ -1,17 +1,39 @@
 /// "Did you mean …?": the closest candidates by edit distance, for every module's hints.
 public enum Suggestions {
     /// Names to suggest from, each prepared once: lowercased, as scalars, with the set of its ASCII
-    /// characters. A table made once (the command table's first words) serves every unknown word.
+    /// characters, and found by length and by first byte. A table made once (the command table's first
+    /// words) serves every unknown word, which then looks only at the names it could be near.
     public struct Candidates: Sendable {
         fileprivate let names: [String]
         fileprivate let folded: [[Unicode.Scalar]]
         /// Bit N of a name's mask: the name holds ASCII character N; all bits when it holds others.
         fileprivate let masks: [(low: UInt64, high: UInt64)]
+        /// The names (by index) of each lowercased length in scalars.
+        fileprivate let byLength: [Int: [Int]]
+        /// The all-ASCII names (as given, not lowercased) by first byte, and the others.
+        fileprivate let asciiByFirstByte: [UInt8: [Int]]
+        fileprivate let notASCII: [Int]
 
         public init(_ names: [String]) {
             self.names = names
-            folded = names.map { Array($0.lowercased().unicodeScalars) }
-            masks = folded.map(asciiMask)
+            let folded = names.map { Array($0.lowercased().unicodeScalars) }
+            self.folded = folded
+            masks = folded.map { name in
+                let characters = CharacterCounts(name)
+                return characters.nonASCII > 0 ? (.max, .max) : characters.ascii
+            }
+            byLength = Dictionary(grouping: names.indices) { folded[$0].count }
+            let isASCII = names.map { $0.utf8.allSatisfy { $0 < 0x80 } }
+            asciiByFirstByte = Dictionary(grouping: names.indices.filter { isASCII[$0] && !names[$0].isEmpty }) { names[$0].utf8.first! }
+            notASCII = names.indices.filter { !isASCII[$0] }
+        }
+
+        /// The names that may start with `word`. An ASCII name does only if its bytes do (an ASCII
+        /// character is canonically equivalent to itself alone), so only those sharing its first byte
+        /// are asked; hasPrefix, which compares Characters, decides.
+        fileprivate func prefixed(by word: String) -> [Int] {
+            guard let first = word.utf8.first else { return [] }
+            return ((asciiByFirstByte[first] ?? []) + notASCII).filter { names[$0].hasPrefix(word) }
         }
     }
 
@@ -23,21 +45,19 @@ public enum Suggestions {
     public static func closest(to word: String, among candidates: Candidates, limit: Int = 3) -> [String] {
         let target = Array(word.lowercased().unicodeScalars)
         let allowed = max(1, min(3, target.count / 3 + 1))
+        let targetCharacters = CharacterCounts(target)
         var table = DistanceTable()
-        var scored: [(String, Int)] = []
-        for (index, name) in candidates.names.enumerated() {
-            if name.hasPrefix(word), !word.isEmpty {
-                scored.append((name, 0))
-                continue
+        let prefixed = candidates.prefixed(by: word)
+        var scored = prefixed.map { (candidates.names[$0], 0) }
+        // Lengths further apart than `allowed` are further apart than that in edits too, and so is a name
+        // lacking more than `allowed` of the word's characters (each must be replaced or deleted): a long
+        // mistyped word, a pasted line or a word far from every name costs no table.
+        for length in max(0, target.count - allowed)...(target.count + allowed) {
+            for index in candidates.byLength[length] ?? [] where prefixed.isEmpty || !prefixed.contains(index) {
+                guard missing(from: candidates.masks[index], in: targetCharacters) <= allowed else { continue }
+                let distance = table.editDistance(target, candidates.folded[index], limit: allowed)
+                if distance <= allowed { scored.append((candidates.names[index], distance)) }
             }
-            let other = candidates.folded[index]
-            // Lengths further apart than `allowed` are further apart than that in edits too, and so is
-            // a name lacking more than `allowed` of the word's characters (each must be replaced or
-            // deleted): a long mistyped word, a pasted line or a word far from every name costs no table.
-            guard abs(other.count - target.count) <= allowed,
-                  missing(from: candidates.masks[index], in: target, atMost: allowed) <= allowed else { continue }
-            let distance = table.editDistance(target, other, limit: allowed)
-            if distance <= allowed { scored.append((name, distance)) }
         }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         var seen = Set<String>()
@@ -55,34 +75,30 @@ public enum Suggestions {
         return "did you mean " + matches.map { "'\($0)'" }.joined(separator: " or ") + "?"
     }
 
-    /// How many of `word`'s characters `mask` lacks, counted up to one past `limit`.
-    private static func missing(from mask: (low: UInt64, high: UInt64), in word: [Unicode.Scalar], atMost limit: Int) -> Int {
-        var count = 0
-        for scalar in word {
-            let value = scalar.value
-            let present = value < 64 ? mask.low >> UInt64(value) & 1 != 0
-                : value < 128 ? mask.high >> UInt64(value - 64) & 1 != 0
-                : mask.low == .max && mask.high == .max
-            if !present {
-                count += 1
-                if count > limit { break }
+    /// At least how many edits the word needs to become a name with `mask`: one for each distinct ASCII
+    /// character the name lacks (each occurrence must be replaced or deleted), and one for each of the
+    /// word's other characters when the name is all ASCII. Bit operations, not a pass over the word.
+    private static func missing(from mask: (low: UInt64, high: UInt64), in word: CharacterCounts) -> Int {
+        guard mask.low != .max || mask.high != .max else { return 0 }
+        return (word.ascii.low & ~mask.low).nonzeroBitCount + (word.ascii.high & ~mask.high).nonzeroBitCount
+            + word.nonASCII
+    }
+
+    /// A word's ASCII characters as bits and how many of its characters are not ASCII.
+    private struct CharacterCounts {
+        var ascii: (low: UInt64, high: UInt64) = (0, 0)
+        var nonASCII = 0
+
+        init(_ scalars: [Unicode.Scalar]) {
+            for scalar in scalars {
+                switch scalar.value {
+                case 0..<64: ascii.low |= 1 << UInt64(scalar.value)
+                case 64..<128: ascii.high |= 1 << UInt64(scalar.value - 64)
+                default: nonASCII += 1
+                }
             }
         }
-        return count
     }
-}
-
-/// The ASCII characters of `scalars` as bits; every bit when one is not ASCII (the bound then says nothing).
-private func asciiMask(_ scalars: [Unicode.Scalar]) -> (low: UInt64, high: UInt64) {
-    var mask: (low: UInt64, high: UInt64) = (0, 0)
-    for scalar in scalars {
-        switch scalar.value {
-        case 0..<64: mask.low |= 1 << UInt64(scalar.value)
-        case 64..<128: mask.high |= 1 << UInt64(scalar.value - 64)
-        default: return (.max, .max)
-        }
-    }
-    return mask
 }
 
 /// The three rows edit distances are computed in, kept from one candidate to the next.
