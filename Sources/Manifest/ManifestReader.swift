@@ -297,5 +297,9 @@ func isNull(_ node: Node) -> Bool {
 /// and Yams skips its regular-expression tag resolution, most of its composing time.
 func composeAsText(_ text: String) throws -> Node? {
     // The encoding given: Yams's default reads the process environment (YAMS_DEFAULT_ENCODING) on every call.
-    try Yams.compose(yaml: text, .basic, .default, .utf8)
+    try Yams.compose(yaml: text, .basic, composingConstructor, .utf8)
 }
+
+/// Made once: `Constructor.default` builds its three tables anew on every call. Nothing here constructs
+/// values (nodes are read as text), and a Constructor's tables are constants, so one serves every thread.
+nonisolated(unsafe) private let composingConstructor = Constructor.default
