@@ -8,10 +8,10 @@ public enum Suggestions {
         fileprivate let folded: [[Unicode.Scalar]]
         /// Bit N of a name's mask: the name holds ASCII character N; all bits when it holds others.
         fileprivate let masks: [(low: UInt64, high: UInt64)]
-        /// The names (by index) of each lowercased length in scalars.
-        fileprivate let byLength: [Int: [Int]]
+        /// The names (by index) of each lowercased length in scalars (arrays, not dictionaries: no hashing).
+        fileprivate let byLength: [[Int]]
         /// The all-ASCII names (as given, not lowercased) by first byte, and the others.
-        fileprivate let asciiByFirstByte: [UInt8: [Int]]
+        fileprivate let asciiByFirstByte: [[Int]]
         fileprivate let notASCII: [Int]
 
         public init(_ names: [String]) {
@@ -22,10 +22,18 @@ public enum Suggestions {
                 let characters = CharacterCounts(name)
                 return characters.nonASCII > 0 ? (.max, .max) : characters.ascii
             }
-            byLength = Dictionary(grouping: names.indices) { folded[$0].count }
-            let isASCII = names.map { $0.utf8.allSatisfy { $0 < 0x80 } }
-            asciiByFirstByte = Dictionary(grouping: names.indices.filter { isASCII[$0] && !names[$0].isEmpty }) { names[$0].utf8.first! }
-            notASCII = names.indices.filter { !isASCII[$0] }
+            var byLength = [[Int]](repeating: [], count: (folded.map(\.count).max() ?? 0) + 1)
+            var asciiByFirstByte = [[Int]](repeating: [], count: 128)
+            var notASCII: [Int] = []
+            for (index, name) in names.enumerated() {
+                byLength[folded[index].count].append(index)
+                if !name.utf8.allSatisfy({ $0 < 0x80 }) {
+                    notASCII.append(index)
+                } else if let first = name.utf8.first {
+                    asciiByFirstByte[Int(first)].append(index)
+                }
+            }
+            (self.byLength, self.asciiByFirstByte, self.notASCII) = (byLength, asciiByFirstByte, notASCII)
         }
 
         /// The names that may start with `word`. An ASCII name does only if its bytes do (an ASCII
@@ -33,7 +41,7 @@ public enum Suggestions {
         /// are asked; hasPrefix, which compares Characters, decides.
         fileprivate func prefixed(by word: String) -> [Int] {
             guard let first = word.utf8.first else { return [] }
-            return ((asciiByFirstByte[first] ?? []) + notASCII).filter { names[$0].hasPrefix(word) }
+            return ((first < 0x80 ? asciiByFirstByte[Int(first)] : []) + notASCII).filter { names[$0].hasPrefix(word) }
         }
     }
 
@@ -53,7 +61,7 @@ public enum Suggestions {
         // lacking more than `allowed` of the word's characters (each must be replaced or deleted): a long
         // mistyped word, a pasted line or a word far from every name costs no table.
         for length in max(0, target.count - allowed)...(target.count + allowed) {
-            for index in candidates.byLength[length] ?? [] where prefixed.isEmpty || !prefixed.contains(index) {
+            for index in length < candidates.byLength.count ? candidates.byLength[length] : [] where prefixed.isEmpty || !prefixed.contains(index) {
                 guard missing(from: candidates.masks[index], in: targetCharacters) <= allowed else { continue }
                 let distance = table.editDistance(target, candidates.folded[index], limit: allowed)
                 if distance <= allowed { scored.append((candidates.names[index], distance)) }
@@ -75,18 +83,27 @@ public enum Suggestions {
         return "did you mean " + matches.map { "'\($0)'" }.joined(separator: " or ") + "?"
     }
 
-    /// At least how many edits the word needs to become a name with `mask`: one for each distinct ASCII
-    /// character the name lacks (each occurrence must be replaced or deleted), and one for each of the
-    /// word's other characters when the name is all ASCII. Bit operations, not a pass over the word.
+    /// At least how many edits the word needs to become a name with `mask`: one for each occurrence of
+    /// an ASCII character the name lacks (each must be replaced or deleted), and one for each of the
+    /// word's other characters when the name is all ASCII. Found from the bits of the characters lacking.
     private static func missing(from mask: (low: UInt64, high: UInt64), in word: CharacterCounts) -> Int {
         guard mask.low != .max || mask.high != .max else { return 0 }
-        return (word.ascii.low & ~mask.low).nonzeroBitCount + (word.ascii.high & ~mask.high).nonzeroBitCount
-            + word.nonASCII
+        func occurrences(of lacking: UInt64, from first: Int) -> Int {
+            var count = 0, bits = lacking
+            while bits != 0 {
+                count += word.occurrences[first + bits.trailingZeroBitCount]
+                bits &= bits - 1
+            }
+            return count
+        }
+        return word.nonASCII + occurrences(of: word.ascii.low & ~mask.low, from: 0)
+            + occurrences(of: word.ascii.high & ~mask.high, from: 64)
     }
 
-    /// A word's ASCII characters as bits and how many of its characters are not ASCII.
+    /// A word's ASCII characters as bits, how often each occurs, and how many of its characters are not ASCII.
     private struct CharacterCounts {
         var ascii: (low: UInt64, high: UInt64) = (0, 0)
+        var occurrences = [Int](repeating: 0, count: 128)
         var nonASCII = 0
 
         init(_ scalars: [Unicode.Scalar]) {
@@ -94,8 +111,11 @@ public enum Suggestions {
                 switch scalar.value {
                 case 0..<64: ascii.low |= 1 << UInt64(scalar.value)
                 case 64..<128: ascii.high |= 1 << UInt64(scalar.value - 64)
-                default: nonASCII += 1
+                default:
+                    nonASCII += 1
+                    continue
                 }
+                occurrences[Int(scalar.value)] += 1
             }
         }
     }
