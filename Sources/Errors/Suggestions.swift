@@ -60,8 +60,8 @@ public enum Suggestions {
         // Lengths further apart than `allowed` are further apart than that in edits too, and so is a name
         // lacking more than `allowed` of the word's characters (each must be replaced or deleted): a long
         // mistyped word, a pasted line or a word far from every name costs no table.
-        for length in max(0, target.count - allowed)...(target.count + allowed) {
-            for index in length < candidates.byLength.count ? candidates.byLength[length] : [] where prefixed.isEmpty || !prefixed.contains(index) {
+        for length in max(0, target.count - allowed)...(target.count + allowed) where length < candidates.byLength.count {
+            for index in candidates.byLength[length] where !prefixed.contains(index) {
                 guard missing(from: candidates.masks[index], in: targetCharacters) <= allowed else { continue }
                 let distance = table.editDistance(target, candidates.folded[index], limit: allowed)
                 if distance <= allowed { scored.append((candidates.names[index], distance)) }
