@@ -77,6 +77,9 @@ private func runLibFuzzer(_ target: FuzzTarget, arguments: [String]) -> Int32 {
     selectedTarget = target
     var argc = Int32(arguments.count)
     var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    // The driver returns only when it does not fuzz (`-help=1`, a bad flag); LeakSanitizer then checked
+    // the exit and reported these copies as a leak.
+    defer { cArguments.forEach { free($0) } }
     return cArguments.withUnsafeMutableBufferPointer { buffer in
         var argv = buffer.baseAddress
         return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzerTestOneInput(data, size) }
