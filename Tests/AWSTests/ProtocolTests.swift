@@ -130,6 +130,19 @@ final class ProtocolTests: XCTestCase {
         XCTAssertNil(output.nextToken)
     }
 
+    /// A terminator is looked for where its first byte occurs: a partial match there (`]]` short of
+    /// `]]>`, a `-` or `--` inside a comment) is text, and the search goes on from the next byte.
+    func testXMLTerminatorsAreFoundPastPartialMatches() throws {
+        let root = try XMLNode.parse(Array("""
+            <?xml version="1.0" ?><!-- a - b -- c ---><r><a><![CDATA[x]]y]]]></a><!-->--><b>p &amp; q</b></r>
+            """.utf8))
+        XCTAssertEqual(root.child("a")?.text, "x]]y]")
+        XCTAssertEqual(root.child("b")?.text, "p & q")
+        XCTAssertEqual(root.children.map(\.name), ["a", "b"])
+        XCTAssertThrowsError(try XMLNode.parse(Array("<r><![CDATA[x]]</r>".utf8)))
+        XCTAssertThrowsError(try XMLNode.parse(Array("<r><!-- x -- </r>".utf8)))
+    }
+
     func testMalformedXMLIsAnErrorNotACrash() {
         XCTAssertThrowsError(try XMLNode.parse(Array("<a><b></a>".utf8)))
         XCTAssertThrowsError(try XMLNode.parse(Array("<a>&bogus;</a>".utf8)))
