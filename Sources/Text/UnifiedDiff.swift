@@ -1,6 +1,6 @@
 /// A unified diff (`diff -u` style, 3 lines of context) between two texts, by Myers' algorithm.
-enum UnifiedDiff {
-    static func make(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
+public enum UnifiedDiff {
+    public static func make(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
         let a = lines(old), b = lines(new)
         let script = edits(a, b)
         guard script.contains(where: { $0 != .same }) else { return "" }
@@ -62,39 +62,80 @@ enum UnifiedDiff {
 
     enum Edit: Equatable { case same, delete, insert }
 
-    /// The shortest edit script from `a` to `b` (Myers, O((N+M)·D)).
+    /// An edit script from `a` to `b`: the lines both begin and end with kept, and between them the
+    /// shortest script (Myers) when it needs at most ``costLimit(_:)`` edits, else all of the middle
+    /// replaced. Bounded: at most `costLimit × (N+M)` steps and `costLimit²` remembered positions,
+    /// whatever the texts.
     static func edits(_ a: [Substring], _ b: [Substring]) -> [Edit] {
+        var prefix = 0
+        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+        let oldMiddle = a[prefix..<(a.count - suffix)], newMiddle = b[prefix..<(b.count - suffix)]
+        let middle = shortestEdits(oldMiddle, newMiddle, limit: costLimit(oldMiddle.count + newMiddle.count))
+            ?? Array(repeating: .delete, count: oldMiddle.count) + Array(repeating: .insert, count: newMiddle.count)
+        return Array(repeating: .same, count: prefix) + middle + Array(repeating: .same, count: suffix)
+    }
+
+    /// The most edits searched for between `size` lines: every one for small texts, fewer as they grow.
+    static func costLimit(_ size: Int) -> Int {
+        min(2_000, max(128, 10_000_000 / max(1, size)))
+    }
+
+    /// Myers' shortest edit script, or nil when it needs more than `limit` edits. Round `d` keeps, for
+    /// each diagonal k in -d…d, the furthest x reached with d edits (`rounds[d][k + d]`).
+    private static func shortestEdits(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>, limit: Int) -> [Edit]? {
         let n = a.count, m = b.count
-        let max = n + m
-        guard max > 0 else { return [] }
-        var v = [Int](repeating: 0, count: 2 * max + 2)
-        var trace: [[Int]] = []
-        search: for d in 0...max {
-            trace.append(v)
+        guard n + m > 0 else { return [] }
+        var rounds: [[Int]] = []
+        var reachedEnd = false
+        for d in 0...min(n + m, limit) {
+            var furthest = [Int](repeating: 0, count: 2 * d + 1)
+            let previous = rounds.last ?? []
             for k in stride(from: -d, through: d, by: 2) {
                 var x: Int
-                if k == -d || (k != d && v[max + k - 1] < v[max + k + 1]) { x = v[max + k + 1] } else { x = v[max + k - 1] + 1 }
+                if d == 0 {
+                    x = 0
+                } else if k == -d || (k != d && previous[k - 1 + d - 1] < previous[k + 1 + d - 1]) {
+                    x = previous[k + 1 + d - 1]  // down from diagonal k+1: a line inserted
+                } else {
+                    x = previous[k - 1 + d - 1] + 1  // right from diagonal k-1: a line deleted
+                }
                 var y = x - k
-                while x < n, y < m, a[x] == b[y] { x += 1; y += 1 }
-                v[max + k] = x
-                if x >= n, y >= m { trace.append(v); break search }
+                while x < n, y < m, a[a.startIndex + x] == b[b.startIndex + y] {
+                    x += 1
+                    y += 1
+                }
+                furthest[k + d] = x
+                if x >= n, y >= m { reachedEnd = true }
             }
+            rounds.append(furthest)
+            if reachedEnd { break }
         }
-        // Backtrack from the end through the saved frontiers.
+        guard reachedEnd else { return nil }
+        // Back from the end through the rounds: each step undoes one edit and the kept lines after it.
         var script: [Edit] = []
         var x = n, y = m
-        for d in stride(from: trace.count - 2, through: 1, by: -1) {
-            let v = trace[d]
+        for d in stride(from: rounds.count - 1, through: 1, by: -1) {
+            let previous = rounds[d - 1]
             let k = x - y
-            // The round-d frontier was reached from k+1 (a line inserted) or k-1 (a line deleted).
-            let down = k == -d || (k != d && v[max + k - 1] < v[max + k + 1])
-            let prevK = down ? k + 1 : k - 1
-            let prevX = v[max + prevK], prevY = prevX - prevK
-            while x > prevX, y > prevY { script.append(.same); x -= 1; y -= 1 }
+            let down = k == -d || (k != d && previous[k - 1 + d - 1] < previous[k + 1 + d - 1])
+            let previousK = down ? k + 1 : k - 1
+            let previousX = previous[previousK + d - 1], previousY = previousX - previousK
+            while x > previousX, y > previousY {
+                script.append(.same)
+                x -= 1
+                y -= 1
+            }
             script.append(down ? .insert : .delete)
-            x = prevX; y = prevY
+            x = previousX
+            y = previousY
         }
-        while x > 0, y > 0 { script.append(.same); x -= 1; y -= 1 }
+        while x > 0, y > 0 {
+            script.append(.same)
+            x -= 1
+            y -= 1
+        }
         return script.reversed()
     }
 }

@@ -1,5 +1,6 @@
 import Errors
 import Foundation
+import Text
 import Manifest
 import Targets
 

@@ -1,6 +1,7 @@
 import Foundation
 import Manifest
 import Targets
+import Text
 
 /// explain: the manifest (or buildspec) as it is now, each line followed by what it does in
 /// plain words, and under each section what Copilot does with the fields it leaves out.
@@ -68,21 +69,7 @@ enum ExplainCommands {
     /// Wrapped to `width`, each line after `indent`, dimmed.
     private static func write(_ text: String, indent: String, width: Int, _ output: Output) {
         let room = max(20, width - indent.count)
-        for line in wrapWords(text, width: room) { output.line(indent + line, style: .dim) }
-    }
-
-    private static func wrapWords(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty, line.count + 1 + word.count > width {
-                lines.append(line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        if !line.isEmpty { lines.append(line) }
-        return lines
+        for line in TerminalText.wrap(text, width: room) { output.line(indent + line, style: .dim) }
     }
 }
 
