@@ -1,4 +1,6 @@
 import Foundation
+import Text
+import Processes
 import Manifest
 
 /// `tour`: a lesson at the prompt that builds the pipeline of Copilot's pipelines guide step by
@@ -225,15 +227,9 @@ final class TourGuide: @unchecked Sendable {
 
     @discardableResult
     private static func git(_ arguments: [String], in directory: URL) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let git = ChildProcess(program: "git", arguments: arguments, directory: directory,
+                               environment: ProcessInfo.processInfo.environment, limits: ChildLimits(timeout: .seconds(60)))
+        return (try? git.runBlocking())?.status == 0
     }
 
     // MARK: Showing changes
