@@ -25,6 +25,23 @@ public struct PipelineManifest: Equatable, Sendable {
     public func stage(named environment: String) -> Stage? {
         stages.first { $0.name == environment }
     }
+
+    /// The buildspecs it names (relative to the workspace root), each with what runs it: `build.buildspec`,
+    /// then every pre- and post-deployment action's.
+    public var buildspecs: [(path: String, user: String)] {
+        var named: [(String, String)] = []
+        if let buildspec = build?.buildspec, !buildspec.isEmpty { named.append((buildspec, "its build")) }
+        for stage in stages {
+            for (kind, actions) in [("pre", stage.preDeployments), ("post", stage.postDeployments)] {
+                for action in actions {
+                    if let buildspec = action.buildspec, !buildspec.isEmpty {
+                        named.append((buildspec, "\(kind)-deployment \(action.name) of stage \(stage.name)"))
+                    }
+                }
+            }
+        }
+        return named
+    }
 }
 
 /// Where the pipeline's source comes from.

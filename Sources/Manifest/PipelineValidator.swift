@@ -37,6 +37,10 @@ public struct PipelineValidator: Sendable {
     public static let maxStackNameLength = 128
     /// CodePipeline's limit on pipeline names, which Copilot applies to the manifest's name.
     public static let maxPipelineNameLength = 100
+    /// CodePipeline's limit on stage names, which Copilot makes `DeployTo-ENV`.
+    public static let maxStageNameLength = 100
+    /// What Copilot puts before an environment's name to name its CodePipeline stage.
+    public static let deployStagePrefix = "DeployTo-"
 
     /// Supplies the application name (for the stack name) and the environments; nil skips those checks.
     public var workspace: Workspace?
@@ -134,7 +138,7 @@ private struct Checker {
                 "provider GitHubV1 needs access_token_secret, the Secrets Manager secret holding the GitHub token",
                 hint: "add `access_token_secret: SECRET` under source.properties, or use provider GitHub with a CodeStar connection")
         }
-        if let secret = source.properties.accessTokenSecret, Secrets.looksLikeToken(secret) {
+        if let secret = source.properties.accessTokenSecret, Secrets.looksLikeToken(secret, givenAsSecret: true) {
             add(.error, at: document.locations.value("source.properties.access_token_secret") ?? providerLocation,
                 "access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it",
                 hint: "the manifest is meant to be committed: keep the token in Secrets Manager and write the secret's name here "
@@ -182,6 +186,13 @@ private struct Checker {
                     hint: "deploy to each environment once; remove one with `stage rm`")
             } else {
                 seen[stage.name] = index
+            }
+            let stageName = PipelineValidator.deployStagePrefix + stage.name
+            if stageName.count > PipelineValidator.maxStageNameLength {
+                add(.error, at: nameLocation,
+                    "stage \(stage.name.prefix(20))… makes the CodePipeline stage \(PipelineValidator.deployStagePrefix)\(stage.name.prefix(20))…, "
+                        + "\(stageName.count) characters; CodePipeline allows at most \(PipelineValidator.maxStageNameLength)",
+                    hint: "deploy to an environment whose name has at most \(PipelineValidator.maxStageNameLength - PipelineValidator.deployStagePrefix.count) characters")
             }
             if let environments, !environments.contains(stage.name) {
                 add(.warning, at: nameLocation, "the workspace has no environment named \(stage.name)",

@@ -1,4 +1,5 @@
 import Foundation
+import Manifest
 
 /// An approval action waiting for an answer.
 public struct WaitingApproval: Equatable, Sendable {
@@ -49,7 +50,7 @@ extension ExecutionSnapshot {
 public enum StageName {
     public static let source = "Source"
     public static let build = "Build"
-    static let deployPrefix = "DeployTo-"
+    static let deployPrefix = PipelineValidator.deployStagePrefix
 
     public static func deploy(_ environment: String) -> String { deployPrefix + environment }
 
