@@ -95,4 +95,69 @@ final class TokenTests: XCTestCase {
                       result.stdout + result.stderr)
         XCTAssertFalse((result.stdout + result.stderr).contains(Self.token))
     }
+
+    // MARK: Every kind of token (issue 27)
+
+    /// One of each kind the detector knows, in the positions people write them.
+    static let hexToken = "4f1c2b8e9a7d3f6c0b5e1a2d8c7f9e3b6a4d2c1e"
+    static let kinds: [(name: String, text: String)] = [
+        ("GitHub classic (40 hex) after `token`", "Authorization: token \(hexToken)"),
+        ("GitHub classic (40 hex) as a variable", "GITHUB_TOKEN=\(hexToken)"),
+        ("GitHub fine-grained", "github_pat_" + "11ABCDEFG0123456789_abcdefghijKLMNOPQRSTuvwxyz0123456789ABCDEFGHIJKLMNOP"),
+        ("Bitbucket app password", "https://user:ATBB" + "3xTrKqWmZp7Yv2Ns9Lc4Hd8Fg6Jb5E1A0@bitbucket.org/acme/api.git"),
+        ("GitLab", "glpat-" + "xY7zQ2wE9rT4uI6oP1aS"),
+        ("Slack", "xoxb-" + "1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"),
+        ("AWS access key", "AKIA" + "IOSFODNN7EXAMPLE"),
+        ("JWT", "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
+    ]
+
+    /// `--echo` and `echo` mask each kind; `record --all` leaves each out (saying so); none reaches a file.
+    func testEveryKindOfTokenIsMaskedInEchoAndLeftOutOfRecordings() throws {
+        let sandbox = try Sandbox(.quickstartWith(WorkspaceSafetyTests.savedPipeline))
+        for (name, text) in Self.kinds {
+            let result = try sandbox.run(.sluice("--echo", "-c", "record --all r.sluice; echo '\(text)'; record stop"))
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("<redacted>"), "\(name): \(result.stdout)")
+            let secret = Self.secretPart(of: text)
+            XCTAssertFalse((result.stdout + result.stderr).contains(secret), "\(name) printed: \(result.stdout)")
+            XCTAssertTrue(sandbox.read("r.sluice")?.contains("# `echo` not recorded: it had a secret-looking argument") == true,
+                          "\(name): \(sandbox.read("r.sluice") ?? "(no recording)")")
+            XCTAssertEqual(files(holding: secret, in: sandbox), [], name)
+        }
+    }
+
+    /// The parts that are the secret, without the words around them.
+    static func secretPart(of text: String) -> String {
+        text.components(separatedBy: CharacterSet(charactersIn: " =:@")).max { $0.count < $1.count } ?? text
+    }
+
+    /// A 40-hex GitHub token given as `token-secret` is a token, not a secret's name: refused on the
+    /// local target as the `ghp_` kind is; in a test command after `token`, refused as any other.
+    func testAClassicHexTokenIsNeverWrittenIntoTheManifest() throws {
+        let sandbox = try Sandbox(.quickstart)
+        let given = try sandbox.run(.sluice("-c", "source set github acme/api token-secret \(Self.hexToken)"))
+        XCTAssertEqual(given.status, 1)
+        XCTAssertTrue(given.stderr.hasPrefix("-c:1:41: error: token-secret takes the name of a Secrets Manager secret holding the token, not the token"),
+                      given.stderr)
+        XCTAssertNil(sandbox.read("copilot/pipeline.yml"))
+        let saved = try Sandbox(.quickstartWith(WorkspaceSafetyTests.savedPipeline))
+        let command = try saved.run(.sluice("-c", "test add test \"curl -H 'Authorization: token \(Self.hexToken)' https://api.github.com\""))
+        XCTAssertEqual(command.status, 1)
+        XCTAssertTrue(command.stderr.contains("holds what looks like a token, and sluice never writes a token to a file"), command.stderr)
+        XCTAssertEqual(files(holding: Self.hexToken, in: sandbox) + files(holding: Self.hexToken, in: saved), [])
+        // A commit id is no token where no secret stands.
+        let echoed = try saved.run(.sluice("-c", "echo commit \(Self.hexToken)"))
+        XCTAssertEqual(echoed.stdout, "commit \(Self.hexToken)\n")
+    }
+
+    /// Written by hand as `access_token_secret`, a 40-hex token fails validation like a `ghp_` one.
+    func testAHandWrittenHexTokenInTheManifestFailsValidation() throws {
+        let manifest = WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"]!
+            .replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: \(Self.hexToken)\n")
+        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest]))
+        let result = try sandbox.run(.sluice("validate"))
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue((result.stdout + result.stderr).contains("access_token_secret holds what looks like a GitHub token"), result.stdout + result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains(Self.hexToken))
+    }
 }
