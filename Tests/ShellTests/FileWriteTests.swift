@@ -71,10 +71,10 @@ final class FileWriteTests: XCTestCase {
         for (path, what) in [("copilot/pipeline.yml", "the manifest of pipeline api-main"),
                              ("alias.yml", "the manifest of pipeline api-main"),
                              ("copilot/../copilot/buildspec.yml", "the buildspec of pipeline api-main"),
-                             (".sluice/target.json", "sluice's own state")] {
+                             (".sluice/target.json", "in sluice's own state (.sluice/)")] {
             let result = try sandbox.run(.sluice("-c", "record \(path); approval on prod"))
             XCTAssertEqual(result.status, 1, path)
-            XCTAssertTrue(result.stderr.hasPrefix("-c:1:8: error: \(path) is \(what): recording there would overwrite it\n"),
+            XCTAssertTrue(result.stderr.hasPrefix("-c:1:8: error: \(path) is \(what): writing the recording there would overwrite it\n"),
                           result.stderr)
         }
         XCTAssertEqual(sandbox.read("copilot/pipeline.yml"), WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"])
@@ -85,5 +85,74 @@ final class FileWriteTests: XCTestCase {
         let result = try fresh.run(.sluice("-c", "record copilot/pipeline.yml; source set github acme/api"))
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("copilot/pipeline.yml is where Copilot keeps the pipeline's manifest"), result.stderr)
+    }
+
+    // MARK: One rule for every file the user names (issue 27)
+
+    /// The buildspec the manifest points at — saved or not —, the environments' and the workloads'
+    /// manifests: files the pipeline reads are never a recording's or a picture's, by any name.
+    func testNoFileThePipelineReadsIsEverWrittenAsARecordingOrAPicture() throws {
+        let sandbox = try sandboxWithPipeline()
+        try sandbox.write("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n", to: "buildspec.yml")
+        let before = sandbox.snapshot().filter { $0.key.hasPrefix("copilot/environments/") || $0.key.hasPrefix("copilot/api/") }
+        for (script, located, message) in [
+            ("build buildspec buildspec.yml; save; record buildspec.yml", "-c:1:45",
+             "buildspec.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it"),
+            ("build buildspec buildspec.yml; record ./buildspec.yml", "-c:1:39",
+             "./buildspec.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it"),
+            ("record copilot/environments/test/manifest.yml", "-c:1:8",
+             "copilot/environments/test/manifest.yml is the manifest of environment test: writing the recording there would overwrite it"),
+            ("record copilot/api/manifest.yml", "-c:1:8",
+             "copilot/api/manifest.yml is the manifest of service api: writing the recording there would overwrite it"),
+            ("export graph copilot/environments/prod/addons/picture.svg", "-c:1:14",
+             "copilot/environments/prod/addons/picture.svg is in the addons of environment prod: writing the picture there would overwrite it"),
+            ("export graph .sluice/g.svg", "-c:1:14",
+             ".sluice/g.svg is in sluice's own state (.sluice/): writing the picture there would overwrite it"),
+        ] {
+            let result = try sandbox.run(.sluice("-c", script))
+            XCTAssertEqual(result.status, 1, script)
+            XCTAssertTrue(result.stderr.contains("\(located): error: \(message)\n"), "\(script):\n\(result.stderr)")
+        }
+        XCTAssertEqual(sandbox.snapshot().filter { $0.key.hasPrefix("copilot/environments/") || $0.key.hasPrefix("copilot/api/") }, before)
+        XCTAssertNil(sandbox.read(".sluice/g.svg"))
+        XCTAssertEqual(sandbox.read("buildspec.yml"), "version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
+    }
+
+    /// A recording in progress is not overwritten by a picture; and when an edit makes the recording's
+    /// path a file the pipeline reads, the recording stops writing there, at that edit.
+    func testTheRecordingInProgressIsNotOverwrittenAndStopsWhereThePipelineReads() throws {
+        let sandbox = try sandboxWithPipeline()
+        let clash = try sandbox.run(.sluice("-c", "record --all g.svg; approval on prod; export graph g.svg"))
+        XCTAssertEqual(clash.status, 1)
+        XCTAssertTrue(clash.stderr.contains("-c:1:52: error: g.svg is the recording in progress: writing the picture there would overwrite it\n"),
+                      clash.stderr)
+        let moved = try sandbox.run(.sluice("-c", "record steps.yml; approval on prod; build buildspec steps.yml"))
+        XCTAssertEqual(moved.status, 1)
+        XCTAssertTrue(moved.stderr.contains("-c:1:37: error: steps.yml is the buildspec pipeline api-main runs in its build: "
+                                            + "writing the recording there would overwrite it\n"), moved.stderr)
+    }
+
+    /// sluice makes no directory for a file the user names: not for a missing one, not where a dangling link leads.
+    func testNoDirectoryIsEverMadeForANamedFile() throws {
+        let sandbox = try sandboxWithPipeline()
+        let record = try sandbox.run(.sluice("-c", "record nodir/x.sluice"))
+        XCTAssertEqual(record.status, 1)
+        XCTAssertTrue(record.stderr.hasPrefix("-c:1:8: error: cannot write the recording nodir/x.sluice: there is no directory nodir\n"),
+                      record.stderr)
+        let export = try sandbox.run(.sluice("-c", "export graph no/such/g.dot"))
+        XCTAssertEqual(export.status, 1)
+        XCTAssertTrue(export.stderr.hasPrefix("-c:1:14: error: cannot write the picture no/such/g.dot: there is no directory no/such\n"),
+                      export.stderr)
+        // A link to a file in directories that do not exist (at the file system's root, in the issue).
+        let away = sandbox.home.url.appendingPathComponent("missing/deeper/x.sluice")
+        try FileManager.default.createSymbolicLink(atPath: sandbox.root.url.appendingPathComponent("link.sluice").path,
+                                                   withDestinationPath: away.path)
+        let linked = try sandbox.run(.sluice("-c", "record link.sluice"))
+        XCTAssertEqual(linked.status, 1)
+        XCTAssertTrue(linked.stderr.contains("-c:1:8: error: cannot write the recording link.sluice: there is no directory "), linked.stderr)
+        for directory in ["nodir", "no"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.root.url.appendingPathComponent(directory).path), directory)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.home.url.appendingPathComponent("missing").path))
     }
 }

@@ -104,13 +104,8 @@ enum LanguageCommands {
             throw ShellError.failure("already recording to \(recorder.displayPath)", hint: "`record stop` first")
         }
         let path = invocation.required("FILE")
-        let url = session.resolve(path)
-        if let workspace = session.workspace, let what = workspace.ownFile(url, extra: session.pipeline.map { [$0.files] } ?? []) {
-            throw ShellError.failure("\(path) is \(what): recording there would overwrite it",
-                                     hint: "record to a file of its own, e.g. `record setup.sluice`", at: invocation.location(of: "FILE"))
-        }
-        let recorder = Recorder(url: url, displayPath: path, keepsEverything: invocation.has("--all"), session: session)
-        try recorder.start(session: session)
+        let recorder = Recorder(url: session.resolve(path), displayPath: path, keepsEverything: invocation.has("--all"), session: session)
+        try recorder.start(session: session, at: invocation.location(of: "FILE"))
         session.recorder = recorder
         session.output.line("recording to \(path)")
     }
