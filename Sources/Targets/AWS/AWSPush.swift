@@ -22,7 +22,7 @@ extension AWSTarget {
         var input = try await templateInput(pipeline, application: application, environments: environments, aws)
         input.isLegacy = try await pipelineStack(pipeline, aws).isLegacy
         do {
-            return (try TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment).rendered(),
+            return (try await TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment).rendered(),
                     application, input.regionalResources)
         } catch let error as AWSTargetError {
             throw AWSTargetError("\(pipeline.manifestPath): \(error.message)", hint: error.hint)
@@ -90,7 +90,11 @@ extension AWSTarget {
             preconditionFailure("the template is made only with a regional stack in the pipeline's region")
         }
         let s3 = aws.s3
+        try TemplateCheck.checkSize(body, stack: stackName)
         try await s3.putObject(bucket: object.bucket, key: object.key, body: Array(body.utf8), contentType: "application/json")
+        // Until the change set is executed, a pipeline not deployed keeps nothing in the application's
+        // bucket: each way out removes the upload (one a kill leaves, `pipeline rm` finds by its key).
+        let discardUpload = { if creating { try? await s3.deleteObject(bucket: object.bucket, key: object.key) } }
         let changeSet = "sluice-\(Int(Date().timeIntervalSince1970))"
         let reference = CloudFormation.ChangeSetReference(changeSetName: changeSet, stackName: stackName)
         do {
@@ -100,6 +104,7 @@ extension AWSTarget {
                 tags: Self.stackTags(application: application, pipeline: pipeline.manifest.name, isLegacy: target.isLegacy),
                 description: "sluice push of \(pipeline.manifestPath)"))
         } catch let error as AWSError where error.httpStatus.map({ (400..<500).contains($0) }) ?? false {
+            await discardUpload()
             throw AWSTargetError("CloudFormation rejected the template of \(stackName): \(error.code): \(error.message)",
                                  hint: "`show template` prints it")
         }
@@ -111,6 +116,7 @@ extension AWSTarget {
                 ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
                 return .upToDate
             }
+            await discardUpload()
             throw AWSTargetError("CloudFormation rejected the change set for \(stackName): \(reason)",
                                  hint: "`show template` prints the template it was given")
         }
@@ -119,19 +125,20 @@ extension AWSTarget {
 
         if options.dryRun {
             try? await aws.cloudFormation.deleteChangeSet(reference)
-            // A pipeline not deployed keeps nothing in the application's bucket.
-            if creating { try? await s3.deleteObject(bucket: object.bucket, key: object.key) }
+            await discardUpload()
             ui.say("Dry run: nothing was deployed.")
             return .planned
         }
         if !options.assumeYes {
             guard ui.isInteractive else {
                 try? await aws.cloudFormation.deleteChangeSet(reference)
+                await discardUpload()
                 throw AWSTargetError("push needs a confirmation, and a script cannot give one",
                                      hint: "`push --yes` deploys without asking; `push --dry-run` only shows the plan")
             }
             guard await ui.confirm("Deploy these changes to \(stackName)?") else {
                 try? await aws.cloudFormation.deleteChangeSet(reference)
+                await discardUpload()
                 ui.say("Nothing was deployed.")
                 return .planned
             }
@@ -177,9 +184,9 @@ extension AWSTarget {
     public func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws {
         let aws = try aws()
         defer { forget(pipeline) }
-        if try await deleteStack(pipeline, ui: ui, aws) {
-            try await deleteTemplateObject(pipeline, ui: ui, aws)
-        }
+        try await deleteStack(pipeline, ui: ui, aws)
+        // Also when there was no stack: a push or `pipeline rm` killed after the upload left its template.
+        try await deleteTemplateObjects(pipeline, ui: ui, aws)
         guard deleteSecret, let secretID = pipeline.manifest.source.properties.accessTokenSecret else { return }
         do {
             _ = try await aws.secretsManager.deleteSecret(.init(secretId: secretID, forceDeleteWithoutRecovery: true))
@@ -189,12 +196,11 @@ extension AWSTarget {
         }
     }
 
-    /// Whether there was a stack to delete.
-    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws -> Bool {
+    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
         let stackName = try await pipelineStack(pipeline, aws).name
         guard try await describeStack(stackName, aws) != nil else {
             ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(stackName) in \(aws.configuration.region.value)).")
-            return false
+            return
         }
         let seen = Set(try await recentEvents(stackName, aws).map(\.eventId))
         try await aws.cloudFormation.deleteStack(.init(stackName: stackName))
@@ -205,12 +211,14 @@ extension AWSTarget {
                                  hint: "the CloudFormation console shows what holds it")
         }
         ui.say("Pipeline \(pipeline.manifest.name) removed (stack \(stackName) deleted).")
-        return true
     }
 
-    /// The template push uploaded, which CloudFormation does not delete with the stack. A stack an earlier
-    /// sluice or Copilot deployed may have no application StackSet to find it in: then there is none to delete.
-    private func deleteTemplateObject(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
+    /// The templates push uploaded, which CloudFormation does not delete with the stack: found by their
+    /// key, `STACK.pipeline.stack.yml`, for the stack names the pipeline has (Copilot's, and the legacy
+    /// one, the manifest's name) and none of which is a stack any more — so a rerun finishes what a
+    /// killed push or `pipeline rm` left. A stack an earlier sluice or Copilot deployed may have no
+    /// application StackSet to find them in: then there is none to delete.
+    private func deleteTemplateObjects(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
         let regionalResources: [RegionalResources]
         do {
             regionalResources = try await self.regionalResources(try await copilotApplication(pipeline.application, aws).0, aws)
@@ -218,9 +226,13 @@ extension AWSTarget {
             ui.say("No uploaded template to delete: \(error.message).")
             return
         }
-        guard let object = templateObject(try await pipelineStack(pipeline, aws).name, regionalResources, aws) else { return }
-        try await aws.s3.deleteObject(bucket: object.bucket, key: object.key)
-        ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
+        for stackName in Set([pipeline.stackName, pipeline.manifest.name]).sorted() {
+            guard let object = templateObject(stackName, regionalResources, aws),
+                  try await aws.s3.listKeys(bucket: object.bucket, prefix: object.key).contains(object.key),
+                  try await describeStack(stackName, aws) == nil else { continue }
+            try await aws.s3.deleteObject(bucket: object.bucket, key: object.key)
+            ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
+        }
     }
 
     /// The stack's tags as Copilot sets them: the application's tags, then Copilot's own (which win).
