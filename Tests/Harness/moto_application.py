@@ -22,7 +22,7 @@ AWS does here:
   executed) is that stack's, as in AWS, and the stack's earlier change sets stay usable: moto
   made a second stack of the same name beside it, and executing the first change set then
   failed with a KeyError (HTTP 500); executing one deletes the stack's others, and a change set
-  that does not exist is AWS's ChangeSetNotFoundException.
+  that does not exist is AWS's ChangeSetNotFound (HTTP 404).
 """
 
 import json
@@ -167,6 +167,8 @@ def _create_stack(self: CloudFormationBackend, *args: Any, **kwargs: Any):
 
 class ChangeSetNotFoundException(CloudFormationError):
     code = "ChangeSetNotFoundException"
+    # moto finds an error's service model from the module its class is defined in.
+    __module__ = CloudFormationError.__module__
 
     def __init__(self, name: str):
         super().__init__(f"ChangeSet [{name}] does not exist")

@@ -128,6 +128,6 @@ final class AWSApplicationMotoTests: AWSMotoTestCase {
         XCTAssertEqual(left?.compactMap { $0["ChangeSetName"] as? String }, ["first"], "executing one deletes the stack's others")
         let gone = try cli.run(["cloudformation", "execute-change-set", "--stack-name", "review", "--change-set-name", "second"])
         XCTAssertNotEqual(gone.status, 0)
-        XCTAssertTrue(gone.stderr.contains("(ChangeSetNotFoundException)"), gone.stderr)
+        XCTAssertTrue(gone.stderr.contains("(ChangeSetNotFound)") && gone.stderr.contains("ChangeSet [second] does not exist"), gone.stderr)
     }
 }
