@@ -45,24 +45,13 @@ public enum DOTEscaping {
     }
 
     private static func escaped(_ text: String, lineBreak: String) -> String {
-        var out = String.UnicodeScalarView()
-        var previous: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
-            defer { previous = scalar }
+        escapingScalars(text, lineBreak: lineBreak) { scalar in
             switch scalar {
-            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
-            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
-            case "\n" where previous == "\r":
-                continue  // CRLF is one break
-            case _ where LineBreaks.contains(scalar):
-                out.append(contentsOf: lineBreak.unicodeScalars)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out.append("\u{FFFD}")
-            default:
-                out.append(scalar)
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            default: return nil
             }
         }
-        return String(out)
     }
 }
 
@@ -72,29 +61,18 @@ public enum MermaidEscaping {
     /// statement (`"`, `#`, `<`, `>`, `&`, `` ` ``, `;`) as its entity codes, line breaks as `<br/>`,
     /// other control characters as U+FFFD.
     public static func label(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var previous: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
-            defer { previous = scalar }
+        escapingScalars(text, lineBreak: "<br/>") { scalar in
             switch scalar {
-            case "\"": out.append(contentsOf: "#quot;".unicodeScalars)
-            case "#": out.append(contentsOf: "#35;".unicodeScalars)
-            case "<": out.append(contentsOf: "#lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "#gt;".unicodeScalars)
-            case "&": out.append(contentsOf: "#amp;".unicodeScalars)
-            case "`": out.append(contentsOf: "#96;".unicodeScalars)
-            case ";": out.append(contentsOf: "#59;".unicodeScalars)
-            case "\n" where previous == "\r":
-                continue
-            case _ where LineBreaks.contains(scalar):
-                out.append(contentsOf: "<br/>".unicodeScalars)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out.append("\u{FFFD}")
-            default:
-                out.append(scalar)
+            case "\"": return "#quot;"
+            case "#": return "#35;"
+            case "<": return "#lt;"
+            case ">": return "#gt;"
+            case "&": return "#amp;"
+            case "`": return "#96;"
+            case ";": return "#59;"
+            default: return nil
             }
         }
-        return String(out)
     }
 
     /// Several lines as one label, joined by `<br/>`.
@@ -164,12 +142,28 @@ public enum JSONEscaping {
     }
 }
 
-/// What ends a line for some reader: LF, CR, VT, FF, NEL, LS and PS.
-enum LineBreaks {
-    static func contains(_ scalar: Unicode.Scalar) -> Bool {
+/// `text` scalar by scalar for a format that holds no line break and no control character: each
+/// scalar `special` names as its replacement, every line break — LF, CR (CRLF as one), VT, FF, NEL, LS,
+/// PS — as `lineBreak`, other control characters as U+FFFD.
+private func escapingScalars(_ text: String, lineBreak: String, _ special: (Unicode.Scalar) -> String?) -> String {
+    var out = String.UnicodeScalarView()
+    var previous: Unicode.Scalar?
+    for scalar in text.unicodeScalars {
+        defer { previous = scalar }
+        if let replacement = special(scalar) {
+            out.append(contentsOf: replacement.unicodeScalars)
+            continue
+        }
         switch scalar.value {
-        case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029: return true
-        default: return false
+        case 0x0A where previous == "\r":
+            continue
+        case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+            out.append(contentsOf: lineBreak.unicodeScalars)
+        case 0..<0x20, 0x7F:
+            out.append("\u{FFFD}")
+        default:
+            out.append(scalar)
         }
     }
+    return String(out)
 }

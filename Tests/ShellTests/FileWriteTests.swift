@@ -109,9 +109,7 @@ final class FileWriteTests: XCTestCase {
             ("export graph .sluice/g.svg", "-c:1:14",
              ".sluice/g.svg is in sluice's own state (.sluice/): writing the picture there would overwrite it"),
         ] {
-            let result = try sandbox.run(.sluice("-c", script))
-            XCTAssertEqual(result.status, 1, script)
-            XCTAssertTrue(result.stderr.contains("\(located): error: \(message)\n"), "\(script):\n\(result.stderr)")
+            try assertRefused(script, in: sandbox, "\(located): error: \(message)\n")
         }
         XCTAssertEqual(sandbox.snapshot().filter { $0.key.hasPrefix("copilot/environments/") || $0.key.hasPrefix("copilot/api/") }, before)
         XCTAssertNil(sandbox.read(".sluice/g.svg"))
@@ -122,34 +120,29 @@ final class FileWriteTests: XCTestCase {
     /// path a file the pipeline reads, the recording stops writing there, at that edit.
     func testTheRecordingInProgressIsNotOverwrittenAndStopsWhereThePipelineReads() throws {
         let sandbox = try sandboxWithPipeline()
-        let clash = try sandbox.run(.sluice("-c", "record --all g.svg; approval on prod; export graph g.svg"))
-        XCTAssertEqual(clash.status, 1)
-        XCTAssertTrue(clash.stderr.contains("-c:1:52: error: g.svg is the recording in progress: writing the picture there would overwrite it\n"),
-                      clash.stderr)
-        let moved = try sandbox.run(.sluice("-c", "record steps.yml; approval on prod; build buildspec steps.yml"))
-        XCTAssertEqual(moved.status, 1)
-        XCTAssertTrue(moved.stderr.contains("-c:1:37: error: steps.yml is the buildspec pipeline api-main runs in its build: "
-                                            + "writing the recording there would overwrite it\n"), moved.stderr)
+        try assertRefused("record --all g.svg; approval on prod; export graph g.svg", in: sandbox,
+                          "-c:1:52: error: g.svg is the recording in progress: writing the picture there would overwrite it\n")
+        try assertRefused("record steps.yml; approval on prod; build buildspec steps.yml", in: sandbox,
+                          "-c:1:37: error: steps.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it\n")
+    }
+
+    /// `script` fails (status 1) with `error` on stderr.
+    private func assertRefused(_ script: String, in sandbox: Sandbox, _ error: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try sandbox.run(.sluice("-c", script))
+        XCTAssertEqual(result.status, 1, script, file: file, line: line)
+        XCTAssertTrue(result.stderr.contains(error), "\(script):\n\(result.stderr)", file: file, line: line)
     }
 
     /// sluice makes no directory for a file the user names: not for a missing one, not where a dangling link leads.
     func testNoDirectoryIsEverMadeForANamedFile() throws {
         let sandbox = try sandboxWithPipeline()
-        let record = try sandbox.run(.sluice("-c", "record nodir/x.sluice"))
-        XCTAssertEqual(record.status, 1)
-        XCTAssertTrue(record.stderr.hasPrefix("-c:1:8: error: cannot write the recording nodir/x.sluice: there is no directory nodir\n"),
-                      record.stderr)
-        let export = try sandbox.run(.sluice("-c", "export graph no/such/g.dot"))
-        XCTAssertEqual(export.status, 1)
-        XCTAssertTrue(export.stderr.hasPrefix("-c:1:14: error: cannot write the picture no/such/g.dot: there is no directory no/such\n"),
-                      export.stderr)
+        try assertRefused("record nodir/x.sluice", in: sandbox, "-c:1:8: error: cannot write the recording nodir/x.sluice: there is no directory nodir\n")
+        try assertRefused("export graph no/such/g.dot", in: sandbox, "-c:1:14: error: cannot write the picture no/such/g.dot: there is no directory no/such\n")
         // A link to a file in directories that do not exist (at the file system's root, in the issue).
         let away = sandbox.home.url.appendingPathComponent("missing/deeper/x.sluice")
         try FileManager.default.createSymbolicLink(atPath: sandbox.root.url.appendingPathComponent("link.sluice").path,
                                                    withDestinationPath: away.path)
-        let linked = try sandbox.run(.sluice("-c", "record link.sluice"))
-        XCTAssertEqual(linked.status, 1)
-        XCTAssertTrue(linked.stderr.contains("-c:1:8: error: cannot write the recording link.sluice: there is no directory "), linked.stderr)
+        try assertRefused("record link.sluice", in: sandbox, "-c:1:8: error: cannot write the recording link.sluice: there is no directory ")
         for directory in ["nodir", "no"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.root.url.appendingPathComponent(directory).path), directory)
         }

@@ -165,21 +165,8 @@ final class GraphTests: XCTestCase {
             #"echo <\u200D/text>&\u0301amp; </svg> ' \\N \\G"#,
             #"echo one\ntwo\r\nthree\u2028four\u2029five\u0085six\"]\n  n0 --> n1; click n0 \"javascript:alert(3)\""#,
         ]
-        let manifest = """
-            name: api-main
-            version: 1
-            source:
-              provider: GitHub
-              properties:
-                repository: https://github.com/acme/api
-                branch: main
-            stages:
-              - name: test
-                test_commands:
-            \(commands.map { "          - \"\($0)\"" }.joined(separator: "\n"))
-              - name: prod
-
-            """
+        let manifest = HostileFileTests.manifest("stages:\n  - name: test\n    test_commands:\n"
+                                                 + commands.map { "      - \"\($0)\"\n" }.joined() + "  - name: prod\n")
         let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest]))
         try assertExportsParse(in: sandbox, editing: "stage ls", named: "markup")
         let svg = try XCTUnwrap(sandbox.read("pipeline.svg"))
@@ -202,18 +189,7 @@ final class GraphTests: XCTestCase {
     /// length: it took 60 s and more, ignoring Ctrl-C, when every line of the box measured the rest.
     func testABoxHoldingAVeryLongWordIsDrawn() throws {
         let word = String(repeating: "abcdefghij", count: 20_000)
-        let manifest = """
-            name: api-main
-            version: 1
-            source:
-              provider: GitHub
-              properties:
-                repository: https://github.com/acme/api
-            stages:
-              - name: test
-                test_commands: [\(word)]
-
-            """
+        let manifest = HostileFileTests.manifest("stages:\n  - name: test\n    test_commands: [\(word)]\n")
         let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest]))
         let result = try sandbox.run(.sluice("show", "graph", environment: ["COLUMNS": "80"]))
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -15,19 +15,13 @@ final class HostileFileTests: XCTestCase {
         return levels
     }()
 
-    /// A pipeline manifest with the bomb after its source (line 7 on).
-    static let bombManifest = """
-        name: api-main
-        version: 1
-        source:
-          provider: GitHub
-          properties:
-            repository: https://github.com/acme/api
-        \(aliasLevels.joined(separator: "\n"))
-        stages:
-          - name: test
+    /// A pipeline manifest of the quickstart's repository (six lines) followed by `body`.
+    static func manifest(_ body: String) -> String {
+        "name: api-main\nversion: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: https://github.com/acme/api\n" + body
+    }
 
-        """
+    /// A pipeline manifest with the bomb after its source (line 7 on).
+    static let bombManifest = manifest(aliasLevels.joined(separator: "\n") + "\nstages:\n  - name: test\n")
 
     /// Runs `sluice -c SCRIPT` in `sandbox` with at most 2 GB of address space.
     private func bounded(_ sandbox: Sandbox, _ script: String, environment: [String: String] = [:]) throws -> ProcessResult {
@@ -79,11 +73,11 @@ final class HostileFileTests: XCTestCase {
 
     /// libyaml's own text ("…set with yaml_set_max_nest_level())") is said in words, without its stray parenthesis.
     func testNestingPastYAMLsLimitIsSaidPlainly() throws {
-        let deep = "name: api-main\nversion: 1\nx: " + String(repeating: "[", count: 1100) + String(repeating: "]", count: 1100) + "\n"
+        let deep = Self.manifest("x: " + String(repeating: "[", count: 1100) + String(repeating: "]", count: 1100) + "\n")
         let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": deep]))
         let result = try bounded(sandbox, "validate")
         XCTAssertEqual(result.status, 1, result.stderr)
-        XCTAssertTrue(result.stderr.contains("copilot/pipeline.yml:3:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("copilot/pipeline.yml:7:"), result.stderr)
         XCTAssertTrue(result.stderr.contains("collections are nested more than 1,000 levels deep here"), result.stderr)
         XCTAssertFalse(result.stderr.contains("yaml_set_max_nest_level"), result.stderr)
         XCTAssertFalse(result.stderr.contains("())"), result.stderr)

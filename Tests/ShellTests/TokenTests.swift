@@ -82,18 +82,21 @@ final class TokenTests: XCTestCase {
         XCTAssertEqual(files(holding: "github_pat_", in: sandbox), [])
     }
 
-    /// A token written into the manifest by hand is an error where it stands (it was "valid").
+    /// A token written into the manifest by hand is an error where it stands (it was "valid"): a `ghp_`
+    /// one, and a classic 40-hex one (issue 27).
     func testAHandWrittenTokenInTheManifestFailsValidation() throws {
-        let manifest = WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"]!
-            .replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: \(Self.token)\n")
-        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest,
-                                                   "copilot/buildspec.yml": WorkspaceSafetyTests.savedPipeline["copilot/buildspec.yml"]!]))
-        let line = manifest.components(separatedBy: "\n").firstIndex { $0.contains("access_token_secret") }! + 1
-        let result = try sandbox.run(.sluice("validate"))
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue((result.stdout + result.stderr).contains("copilot/pipeline.yml:\(line):26: error: access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it"),
-                      result.stdout + result.stderr)
-        XCTAssertFalse((result.stdout + result.stderr).contains(Self.token))
+        for token in [Self.token, Self.hexToken] {
+            let manifest = WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"]!
+                .replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: \(token)\n")
+            let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest,
+                                                       "copilot/buildspec.yml": WorkspaceSafetyTests.savedPipeline["copilot/buildspec.yml"]!]))
+            let line = manifest.components(separatedBy: "\n").firstIndex { $0.contains("access_token_secret") }! + 1
+            let result = try sandbox.run(.sluice("validate"))
+            XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+            XCTAssertTrue((result.stdout + result.stderr).contains("copilot/pipeline.yml:\(line):26: error: access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it"),
+                          result.stdout + result.stderr)
+            XCTAssertFalse((result.stdout + result.stderr).contains(token))
+        }
     }
 
     // MARK: Every kind of token (issue 27)
@@ -148,16 +151,5 @@ final class TokenTests: XCTestCase {
         // A commit id is no token where no secret stands.
         let echoed = try saved.run(.sluice("-c", "echo commit \(Self.hexToken)"))
         XCTAssertEqual(echoed.stdout, "commit \(Self.hexToken)\n")
-    }
-
-    /// Written by hand as `access_token_secret`, a 40-hex token fails validation like a `ghp_` one.
-    func testAHandWrittenHexTokenInTheManifestFailsValidation() throws {
-        let manifest = WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"]!
-            .replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: \(Self.hexToken)\n")
-        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest]))
-        let result = try sandbox.run(.sluice("validate"))
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue((result.stdout + result.stderr).contains("access_token_secret holds what looks like a GitHub token"), result.stdout + result.stderr)
-        XCTAssertFalse((result.stdout + result.stderr).contains(Self.hexToken))
     }
 }

@@ -27,24 +27,25 @@ extension AWSEndToEndTests {
                               environment: environment, removingEnvironment: ["GITHUB_TOKEN"], directory: workspace, timeout: 60)
     }
 
-    func testAnAliasBombInThePatchesIsRefusedAtItsFirstAlias() throws {
+    /// Overrides that would harm are refused where they stand, by `show template` and by `push`, and
+    /// nothing is uploaded: patches whose aliases expand without end, patches that leave a template
+    /// CloudFormation would deploy wrongly (or not at all), and a template larger than CloudFormation
+    /// takes by URL (refused after the upload, which then stayed in the bucket).
+    func testOverridesThatWouldHarmAreRefusedBeforeAnyUpload() throws {
+        let setUp = try sluice([useMoto] + Self.overridden)
+        XCTAssertEqual(setUp.status, 0, setUp.stderr)
+
         var levels = ["    x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
         for level in 1..<10 {
             levels.append("    x\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
         }
         try writeOverrides(["cfn.patches.yml": "- op: add\n  path: /Resources/BuildProject/Metadata\n  value:\n"
                             + levels.joined(separator: "\n") + "\n"])
-        let result = try boundedSluice([useMoto] + Self.overridden + ["show template"])
-        XCTAssertEqual(result.status, 1, result.stderr)
-        XCTAssertTrue(result.stderr.contains("copilot/pipelines/shop-main/overrides/cfn.patches.yml:5:14: aliases (*a0) are not supported in a patch file"),
-                      result.stderr)
-    }
+        let bomb = try boundedSluice(["show template"])
+        XCTAssertEqual(bomb.status, 1, bomb.stderr)
+        XCTAssertTrue(bomb.stderr.contains("copilot/pipelines/shop-main/overrides/cfn.patches.yml:5:14: aliases (*a0) are not supported in a patch file"),
+                      bomb.stderr)
 
-    /// A patch that makes the template something CloudFormation would deploy wrongly (or not at all) is
-    /// refused where it stands, by `show template` and by `push`, and nothing is uploaded.
-    func testAPatchedTemplateThatIsNoLongerThePipelinesIsRefusedBeforeAnyUpload() throws {
-        let setUp = try sluice([useMoto] + Self.overridden)
-        XCTAssertEqual(setUp.status, 0, setUp.stderr)
         for (patches, problem) in [
             ("- op: remove\n  path: Outputs\n", "after this patch (op remove, path Outputs) the template is empty: the patches removed the whole document"),
             ("- op: replace\n  path: \"\"\n  value: [a, b]\n", "after this patch (op replace, path ) the template is a list, not a mapping of sections"),
@@ -61,25 +62,21 @@ extension AWSEndToEndTests {
                 XCTAssertEqual(result.stdout, "", "\(command) printed a template")
             }
         }
+
+        try writeOverrides(["cfn.patches.yml": "- op: add\n  path: /Metadata\n  value:\n    Notes: \"" + String(repeating: "n", count: 1_100_000) + "\"\n"])
+        let large = try sluice(["push --yes"])
+        XCTAssertEqual(large.status, 1, large.stdout)
+        XCTAssertNotNil(large.stderr.range(of: #"the template of pipeline-demo-shop-main is 11\d\d\d\d\d bytes; CloudFormation takes at most 1048576 \(1 MB\), so nothing was uploaded"#,
+                                           options: .regularExpression), large.stderr)
+
         XCTAssertEqual(try uploadedTemplates(), [])
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
-    }
-
-    /// A template CloudFormation could not take by URL (over 1 MB) is refused before it is uploaded:
-    /// CloudFormation refused it after the upload, and the object stayed.
-    func testATemplateOverOneMegabyteIsRefusedBeforeItIsUploaded() throws {
-        try writeOverrides(["cfn.patches.yml": "- op: add\n  path: /Metadata\n  value:\n    Notes: \"" + String(repeating: "n", count: 1_100_000) + "\"\n"])
-        let result = try sluice([useMoto] + Self.overridden + ["push --yes"])
-        XCTAssertEqual(result.status, 1, result.stdout)
-        XCTAssertNotNil(result.stderr.range(of: #"the template of pipeline-demo-shop-main is 11\d\d\d\d\d bytes; CloudFormation takes at most 1048576 \(1 MB\), so nothing was uploaded"#,
-                                            options: .regularExpression), result.stderr)
-        XCTAssertEqual(try uploadedTemplates(), [])
     }
 
     /// `pipeline rm` killed after the stack was deleted, before the template was: the next `pipeline rm`
     /// finds the template by its key and deletes it. A push CloudFormation rejects leaves no upload.
     func testPipelineRmFindsTheTemplateAKilledRunLeft() throws {
-        let pushed = try sluice([useMoto] + Self.setup + ["push --yes"], environment: ["GITHUB_TOKEN": token])
+        let pushed = try sluice([useMoto] + Self.overridden + ["push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
         XCTAssertEqual(try uploadedTemplates(), ["pipeline-demo-shop-main.pipeline.stack.yml"])
         // Where the kill fell: the stack is gone, the object is not.
@@ -126,13 +123,7 @@ extension AWSEndToEndTests {
             process.standardError = FileHandle.nullDevice
             try process.run()
             _ = try XCTUnwrap(ProcessWatch.pid(writtenTo: childPID), "signal \(signal): npm did not start")
-            kill(process.processIdentifier, signal)
-            let deadline = Date() + 10
-            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            XCTAssertFalse(process.isRunning, "signal \(signal): sluice went on waiting for npm")
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, signal, "sluice should end by the signal it was sent")
+            XCTAssertTrue(ProcessWatch.endsBySignal(process, signal), "signal \(signal): sluice went on waiting for npm")
             try assertEnded([npmPID, childPID], "signal \(signal)")
         }
     }
