@@ -62,19 +62,57 @@ public enum UnifiedDiff {
 
     enum Edit: Equatable { case same, delete, insert }
 
-    /// An edit script from `a` to `b`: the lines both begin and end with kept, and between them the
-    /// shortest script (Myers) when it needs at most ``costLimit(_:)`` edits, else all of the middle
-    /// replaced. Bounded: at most `costLimit × (N+M)` steps and `costLimit²` remembered positions,
-    /// whatever the texts.
+    /// An edit script from `a` to `b`, in time linear in their length: the lines both begin and end
+    /// with are kept; so are the lines found exactly once in each, in the same order (the longest such
+    /// run: patience diff's anchors); between anchors, the shortest script (Myers) when it needs at
+    /// most ``costLimit(_:)`` edits, else the lines there replaced whole. Each stretch between anchors
+    /// costs at most `costLimit × its length` steps and `costLimit²` remembered positions.
     static func edits(_ a: [Substring], _ b: [Substring]) -> [Edit] {
         var prefix = 0
         while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
         var suffix = 0
         while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
         let oldMiddle = a[prefix..<(a.count - suffix)], newMiddle = b[prefix..<(b.count - suffix)]
-        let middle = shortestEdits(oldMiddle, newMiddle, limit: costLimit(oldMiddle.count + newMiddle.count))
-            ?? Array(repeating: .delete, count: oldMiddle.count) + Array(repeating: .insert, count: newMiddle.count)
+        var middle: [Edit] = []
+        var i = oldMiddle.startIndex, j = newMiddle.startIndex
+        for (anchorA, anchorB) in anchors(oldMiddle, newMiddle) + [(oldMiddle.endIndex, newMiddle.endIndex)] {
+            let old = oldMiddle[i..<anchorA], new = newMiddle[j..<anchorB]
+            // Without a line in common the stretch is replaced whole: that is its shortest script.
+            let common = Set(old)
+            let searched = new.contains(where: common.contains) ? shortestEdits(old, new, limit: costLimit(old.count + new.count)) : nil
+            middle += searched ?? Array(repeating: .delete, count: old.count) + Array(repeating: .insert, count: new.count)
+            if anchorA < oldMiddle.endIndex { middle.append(.same) }
+            (i, j) = (anchorA + 1, anchorB + 1)
+        }
         return Array(repeating: .same, count: prefix) + middle + Array(repeating: .same, count: suffix)
+    }
+
+    /// The lines found exactly once in `a` and once in `b`, as (index in a, index in b), the longest
+    /// run of them in the same order in both (a longest increasing subsequence, by patience sorting).
+    private static func anchors(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>) -> [(Int, Int)] {
+        var counts: [Substring: (a: Int, b: Int, indexA: Int, indexB: Int)] = [:]
+        for index in a.indices { counts[a[index], default: (0, 0, 0, 0)].a += 1; counts[a[index]]!.indexA = index }
+        for index in b.indices { counts[b[index], default: (0, 0, 0, 0)].b += 1; counts[b[index]]!.indexB = index }
+        let unique = counts.values.filter { $0.a == 1 && $0.b == 1 }.map { ($0.indexA, $0.indexB) }.sorted { $0.0 < $1.0 }
+        // tails[k]: the position in `unique` ending the best run of length k+1 found so far; back: each one's predecessor.
+        var tails: [Int] = []
+        var back = [Int](repeating: -1, count: unique.count)
+        for (position, pair) in unique.enumerated() {
+            var low = 0, high = tails.count
+            while low < high {
+                let middle = (low + high) / 2
+                if unique[tails[middle]].1 < pair.1 { low = middle + 1 } else { high = middle }
+            }
+            if low > 0 { back[position] = tails[low - 1] }
+            if low == tails.count { tails.append(position) } else { tails[low] = position }
+        }
+        var run: [(Int, Int)] = []
+        var position = tails.last ?? -1
+        while position >= 0 {
+            run.append(unique[position])
+            position = back[position]
+        }
+        return run.reversed()
     }
 
     /// The most edits searched for between `size` lines: every one for small texts, fewer as they grow.
