@@ -119,6 +119,53 @@ final class TourTests: PseudoTerminalTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratchParent.path).filter { $0.hasPrefix("sluice-tour-") }, [])
     }
 
+    private func scratchCopies() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: scratchParent.path).filter { $0.hasPrefix("sluice-tour-") }.sorted()
+    }
+
+    /// Issue 26, defect 11: the terminal closing (SIGHUP) or a SIGTERM left the scratch copy behind,
+    /// and nothing ever swept it. Now each removes it, at the prompt or while a command runs, and a
+    /// tour starting sweeps copies whose sluice is gone.
+    func testScratchCopiesAreRemovedOnHangupAndTerminationAndStaleOnesSwept() throws {
+        for (signal, whileRunning) in [(SIGHUP, false), (SIGTERM, false), (SIGHUP, true)] {
+            let shell = try startTour()
+            try shell.expectPrompt()
+            shell.send("tour\r")
+            try shell.expect("Step 1 of")
+            try shell.expectInput("> ")
+            XCTAssertEqual(try scratchCopies().count, 1, "the tour works in a scratch copy")
+            if whileRunning {
+                // `pause` waits for a key: a command running when the signal comes.
+                shell.send("pause\r")
+                try shell.expect("[pause] press a key")
+            }
+            shell.signal(signal)
+            XCTAssertEqual(try shell.waitForExit(), 128 + signal, "sluice still ends by the signal")
+            XCTAssertEqual(try scratchCopies(), [], "signal \(signal)\(whileRunning ? " while a command ran" : ""): the scratch copy is removed")
+        }
+
+        // Left by a sluice that was killed outright (SIGKILL cannot be caught), and one of a sluice still running.
+        let stale = scratchParent.appendingPathComponent("sluice-tour-999999999-0badf00d")
+        let live = scratchParent.appendingPathComponent("sluice-tour-\(getpid())-00c0ffee")
+        for copy in [stale, live] {
+            try FileManager.default.createDirectory(at: copy.appendingPathComponent("copilot"), withIntermediateDirectories: true)
+            try "application: demo\n".write(to: copy.appendingPathComponent("copilot/.workspace"), atomically: true, encoding: .utf8)
+        }
+        let shell = try startTour()
+        try shell.expectPrompt()
+        shell.send("tour\r")
+        try shell.expect("Step 1 of")
+        try shell.expectInput("> ")
+        let copies = try scratchCopies()
+        XCTAssertFalse(copies.contains(stale.lastPathComponent), "the stale copy is swept: \(copies)")
+        XCTAssertTrue(copies.contains(live.lastPathComponent), "a running sluice's copy is left alone: \(copies)")
+        XCTAssertEqual(copies.count, 2)
+        shell.send("quit\r")
+        try shell.expectPrompt()
+        try exit(shell)
+        XCTAssertEqual(try scratchCopies(), [live.lastPathComponent])
+    }
+
     /// `sluice tour` at a terminal opens the prompt in the tour; leaving it leaves the prompt open.
     func testSluiceTourStartsThePromptInTheTour() throws {
         try FileManager.default.createDirectory(at: scratchParent, withIntermediateDirectories: true)
