@@ -113,4 +113,74 @@ final class PresenterTests: PseudoTerminalTestCase {
         XCTAssertTrue(shell.transcript.contains("38;5;25m"), "the application's name in the light theme's blue: \(shell.transcript.debugDescription)")
         try exit(shell)
     }
+
+    /// `record --cast` writes an asciicast v2 file (a JSON header, then events with increasing times)
+    /// whose input events, typed into sluice in a fresh copy of the workspace, give the same files;
+    /// `record --transcript` writes the commands, their output and the narration as Markdown notes.
+    func testCastAndTranscriptOfASession() throws {
+        let shell = try start(columns: 80)
+        try shell.expectPrompt()
+        try shell.enter("record --cast class.cast", expecting: "recording the cast to class.cast")
+        try shell.enter("record --transcript notes.md", expecting: "recording the transcript to notes.md")
+        try shell.enter("say First a staging environment, before prod.", expecting: "First a staging")
+        try shell.enter("stage add staging before prod", expecting: "added stage staging", dirty: true)
+        try shell.enter("test add staging \"make smoke\"", expecting: "added test to staging", dirty: true)
+        try shell.enter("stage ls", expecting: "staging", dirty: true)
+        try shell.enter("save", expecting: "saved")
+        try shell.enter("record stop", expecting: "recorded the transcript notes.md")
+        try exit(shell)
+
+        let cast = try String(contentsOf: workspace.appendingPathComponent("class.cast"), encoding: .utf8)
+        let lines = cast.split(separator: "\n").map(String.init)
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        XCTAssertEqual(header["version"] as? Int, 2)
+        XCTAssertEqual(header["width"] as? Int, 80)
+        XCTAssertEqual(header["height"] as? Int, 30)
+        XCTAssertNotNil(header["timestamp"] as? Int)
+        var time = 0.0
+        var input = ""
+        var shown = ""
+        for line in lines.dropFirst() {
+            let event = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Any], line)
+            XCTAssertEqual(event.count, 3, line)
+            let seconds = try XCTUnwrap(event[0] as? Double, line)
+            XCTAssertGreaterThan(seconds, time, "times increase: \(line)")
+            time = seconds
+            let text = try XCTUnwrap(event[2] as? String, line)
+            switch event[1] as? String {
+            case "i": input += text
+            case "o": shown += text
+            default: XCTFail("an event is output or input: \(line)")
+            }
+        }
+        XCTAssertEqual(input, "record --transcript notes.md\nsay First a staging environment, before prod.\nstage add staging before prod\ntest add staging \"make smoke\"\nstage ls\nsave\nrecord stop\n")
+        XCTAssertTrue(shown.contains("demo/api-main [local]> stage add staging before prod\r\nadded stage staging"), shown.debugDescription)
+        XCTAssertFalse(shown.contains("recording the cast"), "the cast starts at the next prompt")
+
+        // The input, typed into a fresh copy of the workspace, gives the same files.
+        let copy = home.url.appendingPathComponent("copy")
+        try makeWorkspace(at: copy, environments: ["test", "prod", "staging"])
+        let replay = try PseudoTerminal(sluiceBinary, [], directory: copy, environment: [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path,
+            "XDG_STATE_HOME": home.path + "/state-replay", "EDITRC": "/dev/null", "TERM": "xterm", "LANG": "C.UTF-8", "NO_COLOR": "1",
+        ], columns: 80)
+        try replay.expectPrompt()
+        for line in input.split(separator: "\n") {
+            replay.send(line + "\r")
+            try replay.expectInput("> ")
+        }
+        try exit(replay)
+        let copilot = { (root: URL) in regularFiles(under: root.appendingPathComponent("copilot")) }
+        XCTAssertEqual(copilot(copy), copilot(workspace))
+        XCTAssertTrue(copilot(copy).keys.contains { $0.hasSuffix("manifest.yml") }, "the copy has the pipeline")
+
+        let notes = try String(contentsOf: workspace.appendingPathComponent("notes.md"), encoding: .utf8)
+        XCTAssertTrue(notes.hasPrefix("# sluice: application demo, pipeline api-main\n"), notes)
+        XCTAssertTrue(notes.contains("\nFirst a staging environment, before prod.\n\n```console\n"
+            + "demo/api-main [local]> stage add staging before prod\nadded stage staging"), notes)
+        XCTAssertTrue(notes.contains("demo/api-main [local]*> stage ls\n"), "the prompt as it was: \(notes)")
+        XCTAssertTrue(notes.contains("demo/api-main [local]*> save\nsaved copilot/pipelines/api-main/manifest.yml"), notes)
+        XCTAssertTrue(notes.hasSuffix("\n```\n"), notes)
+        XCTAssertFalse(notes.contains("> record") || notes.contains("> say"), "`record` and `say` are not commands of the notes: \(notes)")
+    }
 }
