@@ -71,7 +71,7 @@ final class PresenterTests: PseudoTerminalTestCase {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path,
             "XDG_STATE_HOME": home.path + "/state", "EDITRC": "/dev/null", "TERM": "xterm", "LANG": "C.UTF-8", "NO_COLOR": "1",
         ], columns: 80)
-        let before = try shell.expectInput("sluice> ")
+        let before = try shell.expectInput("sluice [local]> ")
         XCTAssertTrue(before.contains("not in a Copilot workspace"), before)
         XCTAssertTrue(before.contains("`tour`"), "it says what works anyway: \(before)")
         XCTAssertTrue(before.split(separator: "\n").allSatisfy { $0.count <= 80 }, "wrapped to 80 columns: \(before)")
@@ -109,7 +109,7 @@ final class PresenterTests: PseudoTerminalTestCase {
     /// The prompt and `watch` follow the theme too.
     func testThePromptFollowsTheTheme() throws {
         let shell = try start(["--theme", "light"], environment: [:])
-        try shell.expectPrompt()
+        try shell.expectInput("\u{1B}[0m> ")
         XCTAssertTrue(shell.transcript.contains("38;5;25m"), "the application's name in the light theme's blue: \(shell.transcript.debugDescription)")
         try exit(shell)
     }

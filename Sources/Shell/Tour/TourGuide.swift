@@ -90,11 +90,13 @@ final class TourGuide: @unchecked Sendable {
             showExercise()
         case "hint":
             say(exercise.hint ?? "One way:", style: .cyan)
-            for command in exercise.solution { say("  " + command, style: .cyan) }
+            for command in exercise.solution { say(command, style: .cyan, indent: "  ") }
         case "skip":
             say("skip: the tour does it for you.", style: .dim)
-            for command in exercise.solution { say("> " + command) }
-            if await solve(exercise) {
+            let before = files()
+            let solved = await solve(exercise)
+            showChanges(from: before, to: files())
+            if solved {
                 await advance()
             } else {
                 say("skip could not finish this step: the lines above say why. `hint` shows what it takes.", style: .yellow)
@@ -130,7 +132,6 @@ final class TourGuide: @unchecked Sendable {
         say("Step \(position + 1) of \(Self.exercises.count) · \(exercise.title)", style: .bold)
         if let setup = exercise.setup {
             say(setup.says)
-            for command in setup.commands { say("> " + command) }
             await runSetup(of: exercise)
         }
         if exercise.check(await currentState()) == nil {
@@ -151,7 +152,7 @@ final class TourGuide: @unchecked Sendable {
     /// Runs the exercise's setup (shown unless the output is muted), committing when it says so.
     private func runSetup(of exercise: TourExercise) async {
         guard let setup = exercise.setup else { return }
-        for command in setup.commands { await session.run(entry: command, file: "<tour>") }
+        for command in setup.commands { await type(command) }
         if setup.commits, !Self.commit(scratch, message: "A colleague's change") {
             say("The tour could not commit its scratch workspace (git); `quit` and try `tour` again.", style: .red)
         }
@@ -160,8 +161,15 @@ final class TourGuide: @unchecked Sendable {
     /// Runs the exercise's solution, every command (one may fail by design: a run whose test fails);
     /// true when the goal is then reached.
     private func solve(_ exercise: TourExercise) async -> Bool {
-        for command in exercise.solution { await session.run(entry: command, file: "<tour>") }
+        for command in exercise.solution { await type(command) }
         return exercise.check(await currentState()) == nil
+    }
+
+    /// Runs `command` as if typed, shown first (the tour's own setup, `skip`); false when it failed.
+    @discardableResult
+    private func type(_ command: String) async -> Bool {
+        say("> " + command)
+        return await session.run(entry: command, file: "<tour>")
     }
 
     private func advance() async {
@@ -298,8 +306,8 @@ final class TourGuide: @unchecked Sendable {
         output.flush()
     }
 
-    private func say(_ text: String, style: Output.Style = .plain) {
-        output.paragraph(text, style: style)
+    private func say(_ text: String, style: Output.Style = .plain, indent: String = "") {
+        output.paragraph(text, style: style, indent: indent)
         output.flush()
     }
 }
