@@ -156,6 +156,10 @@ final class PresenterTests: PseudoTerminalTestCase {
         XCTAssertEqual(input, "record --transcript notes.md\nsay First a staging environment, before prod.\nstage add staging before prod\ntest add staging \"make smoke\"\nstage ls\nsave\nrecord stop\n")
         XCTAssertTrue(shown.contains("demo/api-main [local]> stage add staging before prod\r\nadded stage staging"), shown.debugDescription)
         XCTAssertFalse(shown.contains("recording the cast"), "the cast starts at the next prompt")
+        // asciinema itself reads it and plays back exactly the output events.
+        let played = try runProcess("/usr/bin/env", ["asciinema", "cat", workspace.appendingPathComponent("class.cast").path])
+        XCTAssertEqual(played.status, 0, "asciinema (Tests/Harness/requirements.txt) plays the cast: \(played.stderr)")
+        XCTAssertEqual(played.stdout, shown)
 
         // The input, typed into a fresh copy of the workspace, gives the same files.
         let copy = home.url.appendingPathComponent("copy")

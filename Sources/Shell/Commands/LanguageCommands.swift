@@ -112,7 +112,7 @@ enum LanguageCommands {
                                      hint: "record to a file of its own, e.g. `record setup.sluice`", at: invocation.location(of: "FILE"))
         }
         let output = session.output
-        let recordings = [session.recorder.map { ($0.url, $0.displayPath) }].compactMap { $0 } + output.recordings.map { ($0.url, $0.displayPath) }
+        let recordings = [session.recorder.map { ($0.url, $0.displayPath) }].compactMap { $0 } + output.recordings.map { ($0.file.url, $0.displayPath) }
         if let same = recordings.first(where: { $0.0.standardizedFileURL == url.standardizedFileURL }) {
             throw ShellError.failure("already recording to \(same.1)", hint: "`record stop` first", at: invocation.location(of: "FILE"))
         }
@@ -121,9 +121,10 @@ enum LanguageCommands {
         let recording: any PresenterRecording
         switch kinds.first {
         case "--cast":
-            recording = CastRecording(url: url, displayPath: path, session: session, columns: output.columns, rows: output.rows, title: title)
+            recording = CastRecording(RecordingFile(url: url, displayPath: path, session: session),
+                                      columns: output.columns, rows: output.rows, title: title)
         case "--transcript":
-            recording = TranscriptRecording(url: url, displayPath: path, session: session, title: title)
+            recording = TranscriptRecording(RecordingFile(url: url, displayPath: path, session: session), title: title)
         default:
             if let recorder = session.recorder {
                 throw ShellError.failure("already recording a script to \(recorder.displayPath)", hint: "`record stop` first")

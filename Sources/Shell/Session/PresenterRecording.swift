@@ -21,21 +21,28 @@ enum ShownEvent {
 /// `record --cast FILE` and `record --transcript FILE`: a file written again, whole, after each
 /// entry (through the session's one writer), so what was recorded survives a crash of the shell.
 protocol PresenterRecording: AnyObject {
-    var url: URL { get }
-    /// How the file was named in the `record` command, for messages.
-    var displayPath: String { get }
+    var file: RecordingFile { get }
     /// What the recording is, for `record stop` and errors: "the cast", "the transcript".
     var kind: String { get }
-    /// The session whose writer writes the file (the tour's scratch session shares its output).
-    var session: Session { get }
     func record(_ event: ShownEvent)
     /// The file as it stands.
     var contents: String { get }
 }
 
+/// Where a recording goes.
+struct RecordingFile {
+    let url: URL
+    /// How the file was named in the `record` command, for messages.
+    let displayPath: String
+    /// The session whose writer writes the file (the tour's scratch session shares its output).
+    unowned let session: Session
+}
+
 extension PresenterRecording {
+    var displayPath: String { file.displayPath }
+
     func save() throws {
-        try session.writeRecording(url, displayPath: displayPath, Data(contents.utf8))
+        try file.session.writeRecording(file.url, displayPath: file.displayPath, Data(contents.utf8))
     }
 }
 
@@ -70,19 +77,15 @@ extension Session {
 /// typed, times strictly increasing. `asciinema play FILE` plays it; the "i" events typed into a
 /// fresh copy of the workspace replay the session.
 final class CastRecording: PresenterRecording {
-    let url: URL
-    let displayPath: String
+    let file: RecordingFile
     let kind = "the cast"
-    unowned let session: Session
     private let header: String
     private let started = ContinuousClock.now
     private var lastTime = 0.0
     private var events: [String] = []
 
-    init(url: URL, displayPath: String, session: Session, columns: Int, rows: Int, title: String) {
-        self.url = url
-        self.displayPath = displayPath
-        self.session = session
+    init(_ file: RecordingFile, columns: Int, rows: Int, title: String) {
+        self.file = file
         struct Header: Encodable {
             var version = 2
             var width: Int
@@ -136,10 +139,8 @@ final class CastRecording: PresenterRecording {
 /// it printed in a `console` block, colour and redrawing resolved to the text a reader saw last
 /// (a live `watch` leaves its final frame).
 final class TranscriptRecording: PresenterRecording {
-    let url: URL
-    let displayPath: String
+    let file: RecordingFile
     let kind = "the transcript"
-    unowned let session: Session
     private let title: String
     private enum Block {
         case narration([String])
@@ -149,10 +150,8 @@ final class TranscriptRecording: PresenterRecording {
     /// The question a command asked, until its answer comes.
     private var question: String?
 
-    init(url: URL, displayPath: String, session: Session, title: String) {
-        self.url = url
-        self.displayPath = displayPath
-        self.session = session
+    init(_ file: RecordingFile, title: String) {
+        self.file = file
         self.title = title
     }
 
