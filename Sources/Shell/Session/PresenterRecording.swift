@@ -237,7 +237,8 @@ struct ScreenText {
                 finished.append(current)
                 current = ""
             case "\r":
-                current = ""
+                // A line's end written as \r\n keeps the line; a lone \r starts it again.
+                if scalars.first != "\n" { current = "" }
             case "\u{1B}":
                 // CSI: ESC [ parameters final byte.
                 guard scalars.first == "[" else { continue }
