@@ -50,7 +50,7 @@ let cases: [Case] = [
                                         stages: [Stage(name: "test", testCommands: [unbrokenWord(size)])])
         let graph = PipelineGraph(plan: try PipelinePlan(PlanInput(application: "demo", manifest: manifest,
                                                                    buildspecPath: "copilot/buildspec.yml", workloads: ["api"])))
-        return { _ = TerminalGraph.render(GraphLayout(graph, columns: 120), color: false) }
+        return { _ = TerminalGraph.render(GraphLayout(graph, columns: 120), theme: nil) }
     },
     Case(name: "mask a build log, a token every 1,000 characters") { size in
         var log = ""

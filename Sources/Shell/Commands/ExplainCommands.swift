@@ -1,7 +1,6 @@
 import Foundation
 import Manifest
 import Targets
-import Text
 
 /// explain: the manifest (or buildspec) as it is now, each line followed by what it does in
 /// plain words, and under each section what Copilot does with the fields it leaves out.
@@ -69,7 +68,7 @@ enum ExplainCommands {
     /// Wrapped to `width`, each line after `indent`, dimmed.
     private static func write(_ text: String, indent: String, width: Int, _ output: Output) {
         let room = max(20, width - indent.count)
-        for line in TerminalText.wrap(text, width: room) { output.line(indent + line, style: .dim) }
+        for line in TextWrapping.lines(text, width: room) where !line.isEmpty { output.line(indent + line, style: .dim) }
     }
 }
 
