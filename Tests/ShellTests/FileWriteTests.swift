@@ -154,10 +154,13 @@ final class FileWriteTests: XCTestCase {
     func testCastsAndTranscriptsGoThroughTheOneWriter() throws {
         let sandbox = try sandboxWithPipeline()
         for kind in ["--cast", "--transcript"] {
-            let onto = try sandbox.run(.sluice("-c", "record \(kind) copilot/pipeline.yml"))
-            XCTAssertEqual(onto.status, 1, onto.stderr)
-            XCTAssertTrue(onto.stderr.contains("copilot/pipeline.yml is the manifest of pipeline api-main: writing the recording there would overwrite it"),
-                          onto.stderr)
+            let column = 9 + kind.count
+            try assertRefused("record \(kind) copilot/pipeline.yml", in: sandbox,
+                              "-c:1:\(column): error: copilot/pipeline.yml is the manifest of pipeline api-main: writing the recording there would overwrite it\n")
+            // Written again after the entry, it is refused at the entry's last command, and stopped.
+            let later = try sandboxWithPipeline().run(.sluice("-c", "record \(kind) steps.yml; approval on prod; build buildspec steps.yml"))
+            XCTAssertTrue(later.stderr.contains("-c:1:\(column + 29): error: steps.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it\n"),
+                          later.stderr)
             let directory = try sandbox.run(.sluice("-c", "record \(kind) copilot"))
             XCTAssertEqual(directory.status, 1, directory.stderr)
             XCTAssertTrue(directory.stderr.contains("cannot write the recording copilot: it is a directory"), directory.stderr)

@@ -149,7 +149,7 @@ enum LanguageCommands {
         let recordings = output.recordings
         output.recordings = []
         for recording in recordings {
-            try recording.save()
+            try recording.save(at: invocation.location)
             output.line("recorded \(recording.kind) \(recording.displayPath)")
         }
         if let recorder = session.recorder {

@@ -161,13 +161,15 @@ public final class Session: @unchecked Sendable {
     }
 
     func run(_ commands: [CommandSyntax]) async -> Outcome {
+        var last: ScriptLocation?
         defer {
             output.flush()
-            saveRecordings()
+            saveRecordings(at: last)
         }
         do {
             for command in commands {
                 try Task.checkCancellation()
+                last = command.location
                 try await execute(command)
                 if exitRequested { break }
             }
@@ -370,8 +372,9 @@ public final class Session: @unchecked Sendable {
             throw ShellError.failure("\(path) is \(owner): writing \(what) there would overwrite it",
                                      hint: "name a file of its own, outside copilot/ and .sluice/", at: location)
         }
-        if !byRecorder, let recorder, Self.samePath(recorder.url, url) {
-            throw ShellError.failure("\(path) is the recording in progress: writing \(what) there would overwrite it",
+        let recordings = [recorder?.url].compactMap { $0 } + output.recordings.map(\.file.url)
+        if !byRecorder, recordings.contains(where: { Self.samePath($0, url) }) {
+            throw ShellError.failure("\(path) is a recording in progress: writing \(what) there would overwrite it",
                                      hint: "name another file, or `record stop` first", at: location)
         }
     }

@@ -202,8 +202,9 @@ final class TourGuide: @unchecked Sendable {
 
     private func saveProgress() {
         guard let progressFile else { return }
-        try? FileManager.default.createDirectory(at: progressFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? Data("\(position)\n".utf8).write(to: progressFile, options: .atomic)
+        // sluice's own state, beside the history, through the one atomic writer.
+        try? AtomicFile.write(Data("\(position)\n".utf8), to: progressFile,
+                              directories: .created(within: progressFile.deletingLastPathComponent().deletingLastPathComponent()))
     }
 
     // MARK: What the learner did
@@ -229,10 +230,8 @@ final class TourGuide: @unchecked Sendable {
     /// The example workspace in a new git repository, committed.
     private static func makeWorkspace(at root: URL) throws {
         for file in TourWorkspace.files {
-            let url = root.appendingPathComponent(file.path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try file.contents.write(to: url)
-            if file.executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path) }
+            try AtomicFile.write(file.contents, to: root.appendingPathComponent(file.path), mode: file.executable ? 0o755 : 0o644,
+                                 directories: .created(within: root))
         }
         guard git(["init", "-q", "-b", "main"], in: root), commit(root, message: "The example workspace") else {
             try? FileManager.default.removeItem(at: root)
