@@ -91,7 +91,7 @@ enum LanguageCommands {
         defer { session.runDepth -= 1 }
         let outcome = await session.run(text: text, file: path)
         // Its commands were recorded as they ran; replaying `run FILE` as well would run them twice.
-        session.scriptEquivalent = []
+        session.recording.scriptEquivalent = []
         switch outcome {
         case .success: return
         case .cancelled: throw CancellationError()
@@ -100,7 +100,7 @@ enum LanguageCommands {
     }
 
     static func recordStart(_ invocation: Invocation, _ session: Session) async throws {
-        if let recorder = session.recorder {
+        if let recorder = session.recording.recorder {
             throw ShellError.failure("already recording to \(recorder.displayPath)", hint: "`record stop` first")
         }
         let path = invocation.required("FILE")
@@ -111,15 +111,15 @@ enum LanguageCommands {
         }
         let recorder = Recorder(url: url, displayPath: path, keepsEverything: invocation.has("--all"), session: session)
         try recorder.start(session: session)
-        session.recorder = recorder
+        session.recording.recorder = recorder
         session.output.line("recording to \(path)")
     }
 
     static func recordStop(_ invocation: Invocation, _ session: Session) async throws {
-        guard let recorder = session.recorder else {
+        guard let recorder = session.recording.recorder else {
             throw ShellError.failure("not recording", hint: "`record FILE` starts a recording")
         }
-        session.recorder = nil
+        session.recording.recorder = nil
         session.output.line("recorded \(recorder.displayPath)")
     }
 

@@ -7,7 +7,6 @@ enum StageCommands {
     static func add(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         try await session.requireEnvironment(environment, at: invocation.location(of: "ENV"))
-        if let other = invocation["OTHER"] { _ = try session.requireStage(other, at: invocation.location(of: "OTHER")) }
         let position: StagePosition
         switch (invocation.keyword(of: "OTHER"), invocation["OTHER"]) {
         case ("before"?, let other?): position = .before(other)
@@ -31,7 +30,6 @@ enum StageCommands {
 
     static func remove(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("removed stage \(environment)", unchanged: "no stage \(environment)", creating: false) {
             try $0.removeStage(environment)
         }
@@ -40,8 +38,6 @@ enum StageCommands {
     static func move(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let other = invocation.required("OTHER")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
-        _ = try session.requireStage(other, at: invocation.location(of: "OTHER"))
         let position: StagePosition = invocation.required("WHERE") == "before" ? .before(other) : .after(other)
         try session.edit("moved stage \(environment) \(invocation.required("WHERE")) \(other)",
                          unchanged: "stage \(environment) is already \(invocation.required("WHERE")) \(other)") {
@@ -65,7 +61,6 @@ enum StageCommands {
     static func approval(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let on = invocation.required("SETTING") == "on"
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("approval \(on ? "on" : "off") for \(environment)",
                          unchanged: "approval is already \(on ? "on" : "off") for \(environment)") {
             try $0.setApproval(on, stage: environment)
@@ -75,7 +70,6 @@ enum StageCommands {
     static func addTest(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let command = invocation.required("COMMAND")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("added test to \(environment): \(command)", unchanged: "\(environment) already runs \(command)") {
             try $0.addTestCommand(command, stage: environment)
         }
@@ -84,7 +78,7 @@ enum StageCommands {
     static func removeTest(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let index = Int(invocation.required("N"))!
-        let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        let stage = try session.requirePipeline().manifest.requiredStage(environment)
         guard index <= stage.testCommands.count else {
             throw ShellError.failure("\(environment) has \(stage.testCommands.count) test command(s), no number \(index)",
                                      hint: "`test ls \(environment)` numbers them", at: invocation.location(of: "N"))
@@ -97,7 +91,7 @@ enum StageCommands {
 
     static func listTests(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        let stage = try session.requirePipeline().manifest.requiredStage(environment)
         if session.printsJSON(invocation) {
             session.output.line(try JSONText.encode(stage.testCommands))
             return
@@ -113,7 +107,6 @@ enum StageCommands {
 
     static func addDeployment(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let deployment = Deployment(name: invocation.required("NAME"), stackName: invocation["STACK"],
                                     templatePath: invocation["TEMPLATE"], templateConfig: invocation["CONFIG"],
                                     dependsOn: dependencies(invocation))
@@ -126,10 +119,9 @@ enum StageCommands {
     static func removeDeployment(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let name = invocation.required("NAME")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("removed deployment \(name) from \(environment)", unchanged: "no deployment \(name) in \(environment)",
                          creating: false) {
-            guard $0.manifest.stage(named: environment)?.deployments.contains(where: { $0.name == name }) == true else { return false }
+            guard try $0.manifest.requiredStage(environment).deployments.contains(where: { $0.name == name }) else { return false }
             return try $0.removeDeployment(named: name, stage: environment)
         }
     }
@@ -152,7 +144,6 @@ enum StageCommands {
 
     private static func addAction(_ timing: ActionTiming, _ invocation: Invocation, _ session: Session) throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let action = DeploymentAction(name: invocation.required("NAME"), buildspec: invocation.required("PATH"),
                                       dependsOn: dependencies(invocation))
         let kind = timing == .pre ? "pre-deployment" : "post-deployment"
@@ -164,12 +155,10 @@ enum StageCommands {
     private static func removeAction(_ timing: ActionTiming, _ invocation: Invocation, _ session: Session) throws {
         let environment = invocation.required("ENV")
         let name = invocation.required("NAME")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let kind = timing == .pre ? "pre-deployment" : "post-deployment"
         try session.edit("removed \(kind) \(name) from \(environment)", unchanged: "no \(kind) \(name) in \(environment)",
                          creating: false) {
-            guard let stage = $0.manifest.stage(named: environment),
-                  (timing == .pre ? stage.preDeployments : stage.postDeployments).contains(where: { $0.name == name }) else { return false }
+            guard try $0.manifest.requiredStage(environment).actions(timing).contains(where: { $0.name == name }) else { return false }
             return try $0.removeAction(named: name, timing, stage: environment)
         }
     }
@@ -213,7 +202,7 @@ extension Session {
         let workspace = try requireWorkspace()
         guard !workspace.hasEnvironment(name) else { return }
         // On AWS an environment of the application (its SSM parameter) counts though this workspace has no folder for it.
-        let target = try makeTarget(targetChoice, workspaceRoot: workspace.root, console: console)
+        let target = try makeTarget(targets.choice, workspaceRoot: workspace.root, console: console)
         let deployed = try await target.environments(application: workspace.application) ?? []
         guard !deployed.contains(name) else { return }
         let known = Array(Set(workspace.environments + deployed)).sorted()
@@ -221,17 +210,6 @@ extension Session {
                                  hint: Suggestions.hint(for: name, among: known)
                                      ?? (known.isEmpty ? "create one with `copilot env init --name \(name)`"
                                          : "environments are: \(known.joined(separator: ", "))"),
-                                 at: location)
-    }
-
-    /// The stage deploying to `name` in the pipeline being edited.
-    func requireStage(_ name: String, at location: ScriptLocation) throws -> Stage {
-        let document = try requirePipeline().document
-        if let index = document.stageIndex(named: name) { return document.manifest.stages[index] }
-        let stages = document.manifest.stages
-        throw ShellError.failure("no stage \(name) in the pipeline",
-                                 hint: Suggestions.hint(for: name, among: stages.map(\.name))
-                                     ?? (stages.isEmpty ? "`stage add \(name)` adds it" : "stages are: \(stages.map(\.name).joined(separator: ", "))"),
                                  at: location)
     }
 }
