@@ -100,6 +100,26 @@ final class AWSShellTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), result.stderr)
     }
 
+    /// A copy of the quickstart workspace (application demo, environments test and prod), removed at the end.
+    func quickstart() throws -> URL {
+        let workspace = try TemporaryDirectory("sluice-aws-shell-workspace")
+        addTeardownBlock { workspace.remove() }
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart/copilot"),
+                                         to: workspace.url.appendingPathComponent("copilot"))
+        return workspace.url
+    }
+
+    /// `stage add` of an environment only the application has (its SSM parameter, no folder here) asks the
+    /// session's target, so `trace` shows the calls (and an MFA code could be asked for): it makes no target of its own.
+    func testStageAddOnTheAWSTargetAsksThroughTheSessionsTarget() throws {
+        try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod", "staging"])
+        let result = try sluice("target aws\ntrace on\nstage add staging", environment: moto.environment(), in: try quickstart())
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("added stage staging"), result.stdout)
+        let traced = result.stderr.split(separator: "\n").filter { $0.hasPrefix("trace: SSM ") }.map { $0.split(separator: " ").prefix(4).joined(separator: " ") }
+        XCTAssertEqual(traced, ["trace: SSM GetParameter 200", "trace: SSM GetParametersByPath 200"], result.stderr)
+    }
+
     /// The HTTP stack (async-http-client's event loops, threads named NIO-…) starts on the first
     /// AWS call, never at start-up: watched with strace, which sees every thread being named.
     func testTheHTTPStackStartsOnlyWhenACommandNeedsAWS() throws {

@@ -202,7 +202,8 @@ extension Session {
         let workspace = try requireWorkspace()
         guard !workspace.hasEnvironment(name) else { return }
         // On AWS an environment of the application (its SSM parameter) counts though this workspace has no folder for it.
-        let target = try makeTarget(targets.choice, workspaceRoot: workspace.root, console: console)
+        // Asked through the session's target: its credentials, its MFA prompt, its `trace`.
+        let target = try targets.target(workspaceRoot: workspace.root)
         let deployed = try await target.environments(application: workspace.application) ?? []
         guard !deployed.contains(name) else { return }
         let known = Array(Set(workspace.environments + deployed)).sorted()
