@@ -34,7 +34,8 @@ enum SourceCommands {
     }
 
     static func setCodeCommit(_ invocation: Invocation, _ session: Session) async throws {
-        let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: { session.awsRegion },
+        // A bare name is in the region Copilot's session has: the profile's, as the AWS layer resolves it.
+        let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: { session.targets.aws(workspaceRoot: session.workspace?.root).configuredRegion },
                                                       at: invocation.location(of: "REPO"))
         try set(.codeCommit, repository: repository, accessTokenSecret: nil, invocation, session)
     }
@@ -93,14 +94,6 @@ enum SourceCommands {
         if let connection = properties.connectionName { output.line("             connection \(connection)") }
         if let arn = properties.connectionARN { output.line("             connection ARN \(arn)") }
         if let secret = properties.accessTokenSecret { output.line("             token secret \(secret)") }
-    }
-}
-
-extension Session {
-    /// The region CodeCommit URLs are built for: the aws target's, else the AWS CLI's variables.
-    var awsRegion: String? {
-        if case .aws(_, let region?, _) = targets.choice { return region }
-        return variables["AWS_REGION"] ?? variables["AWS_DEFAULT_REGION"]
     }
 }
 
