@@ -5,7 +5,7 @@ import Manifest
 final class SourceRuleTests: XCTestCase {
     func testProviderMustBeKnown() throws {
         XCTAssertEqual(try findings(replacing("provider: GitHub", "provider: GitLab")), ["4:13 error: unknown source provider GitLab"])
-        XCTAssertEqual(try constraints(replacing("    provider: GitHub\n", "")), [.source(.missingProvider)])
+        XCTAssertEqual(try constraints(replacing("  provider: GitHub\n", "")), [.source(.missingProvider)])
     }
 
     /// Copilot's provider names, exactly spelled: GitHubV1 is one (`pipeline init --github-access-token`), `github` is none.
