@@ -17,7 +17,7 @@ enum StageCommands {
         let deployment = session.pipeline.map(session.kind(of:)) == .environments
             ? PipelineScaffold.environmentDeployment(application: try session.requireWorkspace().application, environment: environment) : nil
         try session.edit("added stage \(environment)" + (deployment.map { " (deploys environment stack \($0.stackName ?? ""))" } ?? ""),
-                         unchanged: "stage \(environment) exists") {
+                         unchanged: "stage \(environment) exists", creating: invocation["OTHER"] == nil) {
             // Without a position, a stage anywhere is what was asked for (setup scripts converge).
             var changed = false
             if case .end = position, $0.stageIndex(named: environment) != nil {} else {
@@ -40,7 +40,7 @@ enum StageCommands {
         let other = invocation.required("OTHER")
         let position: StagePosition = invocation.required("WHERE") == "before" ? .before(other) : .after(other)
         try session.edit("moved stage \(environment) \(invocation.required("WHERE")) \(other)",
-                         unchanged: "stage \(environment) is already \(invocation.required("WHERE")) \(other)") {
+                         unchanged: "stage \(environment) is already \(invocation.required("WHERE")) \(other)", creating: false) {
             try $0.moveStage(environment, to: position)
         }
     }
@@ -62,7 +62,7 @@ enum StageCommands {
         let environment = invocation.required("ENV")
         let on = invocation.required("SETTING") == "on"
         try session.edit("approval \(on ? "on" : "off") for \(environment)",
-                         unchanged: "approval is already \(on ? "on" : "off") for \(environment)") {
+                         unchanged: "approval is already \(on ? "on" : "off") for \(environment)", creating: false) {
             try $0.setApproval(on, stage: environment)
         }
     }
@@ -70,7 +70,7 @@ enum StageCommands {
     static func addTest(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let command = invocation.required("COMMAND")
-        try session.edit("added test to \(environment): \(command)", unchanged: "\(environment) already runs \(command)") {
+        try session.edit("added test to \(environment): \(command)", unchanged: "\(environment) already runs \(command)", creating: false) {
             try $0.addTestCommand(command, stage: environment)
         }
     }
@@ -111,7 +111,7 @@ enum StageCommands {
                                     templatePath: invocation["TEMPLATE"], templateConfig: invocation["CONFIG"],
                                     dependsOn: dependencies(invocation))
         try session.edit("set deployment \(deployment.name) in \(environment)",
-                         unchanged: "deployment \(deployment.name) in \(environment) is already so") {
+                         unchanged: "deployment \(deployment.name) in \(environment) is already so", creating: false) {
             try $0.addDeployment(deployment, stage: environment)
         }
     }
@@ -147,7 +147,8 @@ enum StageCommands {
         let action = DeploymentAction(name: invocation.required("NAME"), buildspec: invocation.required("PATH"),
                                       dependsOn: dependencies(invocation))
         let kind = timing == .pre ? "pre-deployment" : "post-deployment"
-        try session.edit("set \(kind) \(action.name) in \(environment)", unchanged: "\(kind) \(action.name) in \(environment) is already so") {
+        try session.edit("set \(kind) \(action.name) in \(environment)", unchanged: "\(kind) \(action.name) in \(environment) is already so",
+                         creating: false) {
             try $0.addAction(action, timing, stage: environment)
         }
     }

@@ -80,7 +80,8 @@ extension Session {
 
     /// Applies one edit to the pipeline (creating it first if the workspace has none) and
     /// says what happened: `done` when the text changed, `unchanged` when it was already so.
-    /// A change is undoable. `creating: false` for removals: nothing to remove from no pipeline.
+    /// A change is undoable. `creating: false` for removals and edits of a stage that must exist: nothing to
+    /// change in no pipeline (the stage is looked up in the edit, which throws ``NoSuchStage``).
     func edit(_ done: String, unchanged: String, source: SourceSetting? = nil, creating: Bool = true,
               _ change: (inout ManifestDocument) throws -> Bool) throws {
         var (open, created) = creating ? try pipelineForEditing(source: source) : (try requirePipeline(), false)
