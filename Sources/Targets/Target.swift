@@ -221,8 +221,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// Clears the pipeline's runs (with their logs) and the deployments they recorded, so the next
     /// `push` starts as the first did.
     func reset(_ pipeline: PipelineContext) async throws -> ResetSummary
-    /// What `push` would deploy for `plan`, as `show template` prints it.
-    func deploymentTemplate(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> String
+    /// What `push` would deploy for the plan, as `show template` prints it. The plan is asked for only by a
+    /// target that deploys a template: one that does not says so whatever the manifest holds.
+    func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
     func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
     /// The application's environments as the target knows them (Copilot's SSM parameters on AWS,
@@ -232,7 +233,7 @@ public protocol PipelineTarget: AnyObject, Sendable {
 
 extension PipelineTarget {
     /// Targets that deploy no template say so.
-    public func deploymentTemplate(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> String {
+    public func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String {
         throw TargetUnavailable(kind: kind, operation: "show template")
     }
 

@@ -21,10 +21,11 @@ enum DocumentCommands {
             let workspace = try session.requireWorkspace()
             // The manifest as edited, unsaved edits included, like `show manifest`.
             let context = try session.pipelineContext()
-            let plan = try context.plan(try session.validatePipeline(printing: false).validated())
             do {
                 let target = try session.targets.target(workspaceRoot: workspace.root)
-                let text = try await target.deploymentTemplate(context, plan: plan)
+                let text = try await target.deploymentTemplate(context) {
+                    try context.plan(try session.validatePipeline(printing: false).validated())
+                }
                 session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
             } catch is TargetUnavailable {
                 throw ShellError.failure("`show template` is not available for the \(session.targetKind) target",

@@ -13,8 +13,8 @@ struct RenderedTemplate {
 }
 
 extension AWSTarget {
-    public func deploymentTemplate(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> String {
-        try await rendered(pipeline, plan: plan, try aws()).text
+    public func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String {
+        try await rendered(pipeline, plan: try plan(), try aws()).text
     }
 
     /// The stack's template for the plan and the application's environments.
