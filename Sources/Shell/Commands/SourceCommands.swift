@@ -27,7 +27,8 @@ enum SourceCommands {
                                         + "or `target aws` first, and sluice stores the token given here for you",
                                      at: invocation.location(of: "SECRET"))
         }
-        let created = try await session.targets.aws(workspaceRoot: session.workspace?.root).storeGitHubToken(token, as: name, application: application)
+        let created = try await session.targets.aws(workspaceRoot: session.workspace?.root)
+            .storeGitHubToken(token, as: name, application: application)
         session.output.line("\(created ? "stored the GitHub token in" : "put the GitHub token in the existing") "
             + "Secrets Manager secret \(name); the manifest names the secret")
         return name
@@ -35,8 +36,8 @@ enum SourceCommands {
 
     static func setCodeCommit(_ invocation: Invocation, _ session: Session) async throws {
         // A bare name is in the region Copilot's session has: the profile's, as the AWS layer resolves it.
-        let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: { session.targets.aws(workspaceRoot: session.workspace?.root).configuredRegion },
-                                                      at: invocation.location(of: "REPO"))
+        let region = { session.targets.aws(workspaceRoot: session.workspace?.root).configuredRegion }
+        let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: region, at: invocation.location(of: "REPO"))
         try set(.codeCommit, repository: repository, accessTokenSecret: nil, invocation, session)
     }
 
