@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "CBuildInfo", cSettings: buildInfoDefines),
         .executableTarget(
             name: "sluice",
-            dependencies: ["Errors", "Shell", "CBuildInfo"]
+            dependencies: ["Errors", "Shell", "Targets", "CBuildInfo"]
         ),
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).

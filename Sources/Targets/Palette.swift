@@ -1,24 +1,24 @@
 // The colours of the run states, one for every picture of a run: the watch tree, `status` and the graph.
 
-/// Colours for states, applied only when the console has colour.
+/// Colours for states, applied only when there is a theme.
 struct Palette {
-    let enabled: Bool
+    let theme: ColorTheme?
 
-    func paint(_ text: String, _ state: RunState) -> String {
-        enabled ? "\u{1B}[\(Self.code(state))m\(text)\u{1B}[0m" : text
-    }
+    func paint(_ text: String, _ state: RunState) -> String { paint(text, Self.tone(state)) }
 
-    /// The SGR code of a state's colour (the graph's cells use it too).
-    static func code(_ state: RunState) -> String {
+    /// The tone of a state's colour (the graph's cells use it too).
+    static func tone(_ state: RunState) -> ColorTheme.Tone {
         switch state {
-        case .succeeded: return "32"
-        case .failed, .rejected, .abandoned: return "31"
-        case .inProgress: return "36"
-        case .waitingForApproval: return "33"
-        case .pending, .stopped: return "2"
+        case .succeeded: return .success
+        case .failed, .rejected, .abandoned: return .failure
+        case .inProgress: return .info
+        case .waitingForApproval: return .attention
+        case .pending, .stopped: return .quiet
         }
     }
 
-    func dim(_ text: String) -> String { enabled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
-    func bold(_ text: String) -> String { enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    func dim(_ text: String) -> String { paint(text, .quiet) }
+    func bold(_ text: String) -> String { paint(text, .strong) }
+
+    private func paint(_ text: String, _ tone: ColorTheme.Tone) -> String { theme?.paint(text, tone) ?? text }
 }

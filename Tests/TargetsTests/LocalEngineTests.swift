@@ -444,7 +444,7 @@ final class LocalWorkspace {
     /// A target as a new sluice would make it, and what it printed (line mode).
     func target() -> (LocalTarget, () -> String) {
         let buffer = Buffer()
-        return (LocalTarget(workspaceRoot: url, console: WatchConsole(live: false, color: false) { buffer.append($0) }), { buffer.text })
+        return (LocalTarget(workspaceRoot: url, console: WatchConsole(live: false, theme: nil) { buffer.append($0) }), { buffer.text })
     }
 }
 

@@ -32,7 +32,7 @@ final class LocalWatchTests: XCTestCase {
 
     func capture(live: Bool = false) -> (WatchConsole, () -> String) {
         let buffer = Buffer()
-        return (WatchConsole(live: live, color: false) { buffer.append($0) }, { buffer.text })
+        return (WatchConsole(live: live, theme: nil) { buffer.append($0) }, { buffer.text })
     }
 
     func testLineModeSaysEachChangeOnceAndStopsAtAnApproval() async throws {

@@ -70,21 +70,7 @@ enum ExplainCommands {
     /// Wrapped to `width`, each line after `indent`, dimmed.
     private static func write(_ text: String, indent: String, width: Int, _ output: Output) {
         let room = max(20, width - indent.count)
-        for line in wrapWords(text, width: room) { output.line(indent + line, style: .dim) }
-    }
-
-    private static func wrapWords(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty, line.count + 1 + word.count > width {
-                lines.append(line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        if !line.isEmpty { lines.append(line) }
-        return lines
+        for line in TextWrapping.lines(text, width: room) where !line.isEmpty { output.line(indent + line, style: .dim) }
     }
 }
 

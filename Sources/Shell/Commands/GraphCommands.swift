@@ -11,7 +11,7 @@ import Darwin
 enum GraphCommands {
     static func show(_ invocation: Invocation, _ session: Session) async throws {
         let layout = GraphLayout(try await graph(session, withRun: invocation.has("--run")), columns: columns(session))
-        session.output.write(TerminalGraph.render(layout, color: session.output.isColorTerminal))
+        session.output.write(TerminalGraph.render(layout, theme: session.output.theme))
     }
 
     static func export(_ invocation: Invocation, _ session: Session) async throws {

@@ -106,7 +106,7 @@ enum TargetCommands {
         let graph = invocation.has("--graph") ? PipelineGraph(plan: try context.plan(try session.validatePipeline(printing: false).validated())) : nil
         let json = session.printsJSON(invocation)
         // JSON is for programs: nothing is drawn while waiting, and nobody is asked.
-        let console = json ? WatchConsole(live: false, color: false) { _ in } : session.console
+        let console = json ? WatchConsole(live: false, theme: nil) { _ in } : session.console
         // After an answer given here, a script needs the answer's own line between two watches.
         defer { session.recording.scriptEquivalent?.append("watch") }
         while true {
@@ -181,7 +181,7 @@ enum TargetCommands {
         if session.printsJSON(invocation) {
             session.output.write(try StatusTable.json(snapshot))
         } else {
-            session.output.write(StatusTable.render(snapshot, color: session.output.isColorTerminal))
+            session.output.write(StatusTable.render(snapshot, theme: session.output.theme))
         }
     }
 

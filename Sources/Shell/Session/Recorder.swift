@@ -108,12 +108,6 @@ final class Recorder {
 
     private func write(session: Session) throws {
         let text = header + lines.compactMap { $0.map { $0 + "\n" } }.joined()
-        do {
-            try session.commit([session.overwrite(url, with: Data(text.utf8))])
-        } catch {
-            let manifestError = error as? ManifestError
-            throw ShellError.failure("cannot write the recording \(displayPath): \(manifestError?.message ?? session.message(of: error))",
-                                     hint: manifestError?.hint ?? "check the directory exists and is writable")
-        }
+        try session.writeRecording(url, displayPath: displayPath, Data(text.utf8))
     }
 }

@@ -106,6 +106,11 @@ public final class Session: @unchecked Sendable {
     /// Edits not yet written by `save`.
     public var hasUnsavedEdits: Bool { pipeline?.isDirty ?? false }
 
+    /// What the prompt shows.
+    var promptInfo: PromptInfo {
+        PromptInfo(application: applicationName, pipeline: pipelineName, target: targetKind, hasUnsavedEdits: hasUnsavedEdits)
+    }
+
     // MARK: Running text
 
     /// The outcome of running an entry or a script.
@@ -147,7 +152,10 @@ public final class Session: @unchecked Sendable {
     }
 
     func run(_ commands: [CommandSyntax]) async -> Outcome {
-        defer { output.flush() }
+        defer {
+            output.flush()
+            saveRecordings()
+        }
         do {
             for command in commands {
                 try Task.checkCancellation()
@@ -253,6 +261,11 @@ public final class Session: @unchecked Sendable {
             return
         }
         defer { presented(command) }
+        // Course notes show each command after its prompt, as the student types it there.
+        if runDepth == 0, invocation.spec.isEchoed, invocation.spec.words.first != "record" {
+            output.show(.command(PromptStyle(theme: nil).prompt(promptInfo) + (command.source.isEmpty
+                ? command.words.map(\.displayText).joined(separator: " ") : command.source)))
+        }
         try refuseTokens(invocation)
         recording.recordedInstead = nil
         let before = (undo: history.undo.count, redo: history.redo.count)

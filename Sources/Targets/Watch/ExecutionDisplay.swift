@@ -22,7 +22,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
 
     public init(console: WatchConsole, graph: PipelineGraph? = nil, columns: Int = 80) {
         self.console = console
-        self.palette = Palette(enabled: console.color)
+        self.palette = Palette(theme: console.theme)
         self.graph = graph
         self.columns = columns
     }
@@ -50,7 +50,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
     }
 
     private func picture(_ graph: PipelineGraph, columns: Int) -> [String] {
-        TerminalGraph.render(GraphLayout(graph, columns: columns), color: console.color)
+        TerminalGraph.render(GraphLayout(graph, columns: columns), theme: console.theme)
             .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
@@ -60,7 +60,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !console.live else { return }
-        let silent = ExecutionDisplay(console: WatchConsole(live: false, color: false) { _ in })
+        let silent = ExecutionDisplay(console: WatchConsole(live: false, theme: nil) { _ in })
         silent.reportChanges(snapshot)
         reported = silent.reported
         reportedExecution = silent.reportedExecution

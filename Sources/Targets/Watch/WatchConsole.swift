@@ -9,23 +9,22 @@ import Darwin
 public struct WatchConsole: Sendable {
     /// Redraw a tree in place (a terminal) rather than print one line per change.
     public var live: Bool
-    /// ANSI colour.
-    public var color: Bool
+    /// The colours to draw with; nil for none.
+    public var theme: ColorTheme?
     /// Writes text exactly as given (lines carry their own newlines).
     public var write: @Sendable (String) -> Void
 
-    public init(live: Bool, color: Bool, write: @escaping @Sendable (String) -> Void) {
+    public init(live: Bool, theme: ColorTheme?, write: @escaping @Sendable (String) -> Void) {
         self.live = live
-        self.color = color
+        self.theme = theme
         self.write = write
     }
 
-    /// Standard output: live and coloured on a terminal, colour off with NO_COLOR or TERM=dumb.
+    /// Standard output: live on a terminal (not TERM=dumb), coloured as `ColorTheme.forOutput` says.
     /// Writes go through stdio and are flushed, so they interleave correctly with `print`.
     public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> WatchConsole {
         let terminal = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
-        let color = terminal && environment["NO_COLOR"].map(\.isEmpty) ?? true
-        return WatchConsole(live: terminal, color: color) { text in
+        return WatchConsole(live: terminal, theme: ColorTheme.forOutput(STDOUT_FILENO, environment: environment)) { text in
             fputs(text, stdout)
             fflush(stdout)
         }
