@@ -4,6 +4,7 @@
 // Markdown table of each size's CPU time (the thread's own, the least of several runs). `--quick` (scripts/test) runs 10^3 to 10^5
 // and fails when ten times the text costs more than thirty times the time: quadratic work costs a
 // hundred times, linear ten.
+import CopilotRules
 import Foundation
 import Manifest
 import Targets
@@ -48,7 +49,7 @@ let cases: [Case] = [
     Case(name: "layout and draw a box holding one unbroken word") { size in
         let manifest = PipelineManifest(name: "bench", source: Source(provider: .gitHub, properties: SourceProperties(repository: "https://github.com/acme/api")),
                                         stages: [Stage(name: "test", testCommands: [unbrokenWord(size)])])
-        let graph = PipelineGraph(plan: try PipelinePlan(PlanInput(application: "demo", manifest: manifest,
+        let graph = PipelineGraph(plan: PipelinePlan(PlanInput(application: "demo", manifest: try PipelineValidator().validate(manifest).validated(),
                                                                    buildspecPath: "copilot/buildspec.yml", workloads: ["api"])))
         return { _ = TerminalGraph.render(GraphLayout(graph, columns: 120), theme: nil) }
     },

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 import Targets
@@ -19,7 +20,8 @@ enum ExplainCommands {
             guide = .manifest
             let context = try session.pipelineContext()
             // A manifest Copilot would refuse still gets its lines explained, without computed defaults.
-            defaults = ConcreteDefaults(plan: try? context.plan(), context: context)
+            let validated = try? session.validatePipeline(printing: false).validated()
+            defaults = ConcreteDefaults(plan: validated.flatMap { try? context.plan($0) }, context: context)
         }
         let outline = try YAMLOutline(text: text, file: path)
         let width = GraphCommands.columns(session)
@@ -87,7 +89,7 @@ private struct ConcreteDefaults {
             if plan.omittedStages.contains(environment) {
                 return " This stage deploys nothing (no deployments, and the workspace has no service or job), so Copilot leaves it out."
             }
-            return " Here: DeployTo-\(environment)."
+            return " Here: \(StageName.deploy(environment))."
         default: return ""
         }
     }

@@ -91,7 +91,7 @@ enum LanguageCommands {
         defer { session.runDepth -= 1 }
         let outcome = await session.run(text: text, file: path)
         // Its commands were recorded as they ran; replaying `run FILE` as well would run them twice.
-        session.scriptEquivalent = []
+        session.recording.scriptEquivalent = []
         switch outcome {
         case .success: return
         case .cancelled: throw CancellationError()
@@ -108,7 +108,7 @@ enum LanguageCommands {
         let path = invocation.required("FILE")
         let url = session.resolve(path)
         let output = session.output
-        let recordings = [session.recorder.map { ($0.url, $0.displayPath) }].compactMap { $0 } + output.recordings.map { ($0.file.url, $0.displayPath) }
+        let recordings = [session.recording.recorder.map { ($0.url, $0.displayPath) }].compactMap { $0 } + output.recordings.map { ($0.file.url, $0.displayPath) }
         if let same = recordings.first(where: { $0.0.standardizedFileURL == url.standardizedFileURL }) {
             throw ShellError.failure("already recording to \(same.1)", hint: "`record stop` first", at: invocation.location(of: "FILE"))
         }
@@ -123,12 +123,12 @@ enum LanguageCommands {
         case "--transcript":
             recording = TranscriptRecording(RecordingFile(url: url, displayPath: path, session: session), title: title)
         default:
-            if let recorder = session.recorder {
+            if let recorder = session.recording.recorder {
                 throw ShellError.failure("already recording a script to \(recorder.displayPath)", hint: "`record stop` first")
             }
             let recorder = Recorder(url: url, displayPath: path, keepsEverything: invocation.has("--all"), session: session)
             try recorder.start(session: session, at: invocation.location(of: "FILE"))
-            session.recorder = recorder
+            session.recording.recorder = recorder
             output.line("recording to \(path)")
             return
         }
@@ -143,7 +143,7 @@ enum LanguageCommands {
 
     static func recordStop(_ invocation: Invocation, _ session: Session) async throws {
         let output = session.output
-        guard session.recorder != nil || !output.recordings.isEmpty else {
+        guard session.recording.recorder != nil || !output.recordings.isEmpty else {
             throw ShellError.failure("not recording", hint: "`record FILE` starts a recording")
         }
         let recordings = output.recordings
@@ -152,8 +152,8 @@ enum LanguageCommands {
             try recording.save(at: invocation.location)
             output.line("recorded \(recording.kind) \(recording.displayPath)")
         }
-        if let recorder = session.recorder {
-            session.recorder = nil
+        if let recorder = session.recording.recorder {
+            session.recording.recorder = nil
             output.line("recorded \(recorder.displayPath)")
         }
     }

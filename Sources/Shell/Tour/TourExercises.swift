@@ -1,3 +1,4 @@
+import CopilotRules
 import Manifest
 import Targets
 
@@ -188,7 +189,7 @@ extension TourExercise {
 
     private static func checkPassedTest(_ state: TourState) -> String? {
         guard let run = state.newRun else { return "no new run yet (the failed one is still the newest)." }
-        if run.stages.first(where: { $0.name == "DeployTo-test" })?.state == .succeeded { return nil }
+        if run.stages.first(where: { $0.name == StageName.deploy("test") })?.state == .succeeded { return nil }
         return "the newest run is \(run.state.rawValue)" + (run.failureReason.map { ": \($0)" } ?? ".")
     }
 }

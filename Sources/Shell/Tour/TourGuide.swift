@@ -212,15 +212,14 @@ final class TourGuide: @unchecked Sendable {
     private func currentState() async -> TourState {
         let open = session.pipeline ?? (try? session.requirePipeline())
         let saved = open.map { !$0.isDirty && FileManager.default.fileExists(atPath: $0.files.manifest.path) } ?? false
-        let errors = (try? DocumentCommands.validatePipeline(session, printing: false))?.diagnostics
-            .filter { $0.severity == .error }.map(\.message) ?? []
+        let errors = (try? session.validatePipeline(printing: false))?.errors.map(\.message) ?? []
         return TourState(manifest: open?.manifest, saved: saved, errors: errors, run: await latestRun(), runAtStart: runAtStart)
     }
 
     /// The newest run of the scratch pipeline; nil before the first (or without a pipeline).
     private func latestRun() async -> ExecutionSnapshot? {
         guard let workspace = session.workspace, session.pipeline != nil,
-              let target = try? session.target(workspaceRoot: workspace.root),
+              let target = try? session.targets.target(workspaceRoot: workspace.root),
               let context = try? session.pipelineContext() else { return nil }
         return try? await target.latestExecution(context)
     }
@@ -229,6 +228,7 @@ final class TourGuide: @unchecked Sendable {
 
     /// The example workspace in a new git repository, committed.
     private static func makeWorkspace(at root: URL) throws {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: false)
         for file in TourWorkspace.files {
             try AtomicFile.write(file.contents, to: root.appendingPathComponent(file.path), mode: file.executable ? 0o755 : 0o644,
                                  directories: .created(within: root))

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 
 /// Shows an execution as it moves: on a live console a tree of stages and actions redrawn in
