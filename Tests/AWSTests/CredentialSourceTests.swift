@@ -262,15 +262,16 @@ final class CredentialSourceTests: XCTestCase {
 
     func testAnExpiredSSOLoginSaysToLogInAgain() async throws {
         try ssoConfig()
+        let expired = iso(Date(timeIntervalSinceNow: -60))
         try writeTokenCache("corp", ["startUrl": "https://corp.awsapps.com/start", "region": "us-east-1",
-                                     "accessToken": "stale", "expiresAt": iso(Date(timeIntervalSinceNow: -60))])
+                                     "accessToken": "stale", "expiresAt": expired])
         let configuration = try AWSConfiguration.resolve(environment: ssoEnvironment("sso"))
         do {
             _ = try await configuration.currentCredentials()
             XCTFail("an expired SSO token gave credentials")
         } catch {
             XCTAssertEqual((error as? any ReportableError)?.problem,
-                           Problem("the SSO login for profile 'sso' has expired or was never made", hint: "run `aws sso login --profile sso`"))
+                           Problem("the SSO login for profile 'sso' has expired (at \(expired))", hint: "run `aws sso login --profile sso`"))
         }
     }
 
@@ -315,10 +316,11 @@ final class CredentialSourceTests: XCTestCase {
         } catch {
             let text = String(describing: error)
             XCTAssertTrue(text.hasPrefix("no AWS credentials for profile 'default': searched the environment"), text)
-            XCTAssertTrue(text.contains("EC2 instance metadata service: no answer from http://127.0.0.1:\(blackhole)/latest/api/token"), text)
+            // The token request's timeout makes it try IMDSv1, as botocore does; that times out too.
+            XCTAssertTrue(text.contains("EC2 instance metadata service: no answer from http://127.0.0.1:\(blackhole)/latest/meta-data/iam/security-credentials/"), text)
         }
         let elapsed = Date().timeIntervalSince(started)
-        XCTAssertLessThan(elapsed, 2.0 + 1.0, "one bounded attempt of 1 s (+ a generous margin for a loaded machine)")
+        XCTAssertLessThan(elapsed, 2.0 + 1.5, "two bounded requests of 1 s (+ a generous margin for a loaded machine)")
 
         // With keys earlier in the chain, the metadata service is never asked.
         try await endpoints.serve(user, expiring: Date(timeIntervalSinceNow: 3600))
