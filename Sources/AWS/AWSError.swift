@@ -59,21 +59,6 @@ public struct AWSError: ReportableError, Sendable {
             return nil
         }
     }
-
-    /// Throttling and transient faults, worth another attempt.
-    var isRetryable: Bool {
-        if Self.retryableCodes.contains(code) { return true }
-        guard let httpStatus else { return code == "ConnectionFailed" || code == "TimedOut" }
-        return httpStatus == 429 || (500...504).contains(httpStatus)
-    }
-
-    /// botocore's standard retry mode: throttling and transient error codes.
-    static let retryableCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
-    ]
 }
 
 /// Reads an error response, whatever its form: JSON with `__type` (which may carry a namespace

@@ -8,7 +8,8 @@ the next step of the plan; once the plan is used up every request is forwarded u
   POST /fault-proxy/plan   body: comma-separated steps, replacing the plan
   GET  /fault-proxy/count  requests received since the last plan (plan requests excluded)
 Steps: throttle (400 JSON ThrottlingException), throttle-xml (400 Query <Throttling>),
-       503, 500, drop (close the connection without answering), hang (never answer), pass.
+       503, 429, 500, drop (close the connection without answering), hang (never answer),
+       stall (the head and part of the body, then nothing until the client leaves), pass.
 """
 import http.client
 import sys
@@ -28,6 +29,7 @@ CANNED = {
                      b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
                      b"<Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
     "503": (503, "text/plain", b"Service Unavailable"),
+    "429": (429, "text/plain", b"Too Many Requests"),
     "500": (500, "application/x-amz-json-1.1", b'{"__type":"InternalFailure","message":"injected"}'),
 }
 
@@ -73,6 +75,14 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
         elif step == "hang":
+            time.sleep(3600)
+        elif step == "stall":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", "4096")
+            self.end_headers()
+            self.wfile.write(b"<GetCallerIdentityResponse>")
+            self.wfile.flush()
             time.sleep(3600)
         else:
             self.forward(body)

@@ -64,6 +64,16 @@ public final class MotoServer: @unchecked Sendable {
         return credentials!
     }
 
+    /// Another IAM user that may do anything, with an access key: its credentials.
+    public func makeUser(_ name: String) async throws -> AWSCredentials {
+        let iam = AWSClient(configuration: try configuration())
+        let _: AWSEmptyShape = try await iam.call(.iam, "CreateUser", ["UserName": name])
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        let _: AWSEmptyShape = try await iam.call(.iam, "PutUserPolicy", ["UserName": name, "PolicyName": "allow-all", "PolicyDocument": policy])
+        let created: CreateAccessKeyResult = try await iam.call(.iam, "CreateAccessKey", ["UserName": name])
+        return AWSCredentials(accessKeyID: created.accessKey.accessKeyId, secretAccessKey: created.accessKey.secretAccessKey)
+    }
+
     /// A role in IAM that may do anything, trusted by every principal under `conditions`
     /// (`["Bool": ["aws:MultiFactorAuthPresent": "true"]]`); returns its ARN.
     @discardableResult
