@@ -65,7 +65,7 @@ final class NetworkTests: XCTestCase {
         try await standIns.reset(requiring: "corp-user:p@ss word")
         let proxy = standIns.proxyEndpoint.replacingOccurrences(of: "http://", with: "http://corp-user:p%40ss%20word@")
         let environment = environment(["AWS_ENDPOINT_URL": standIns.httpsEndpoint, "AWS_CA_BUNDLE": standIns.caFile, "HTTPS_PROXY": proxy])
-        let report = try identity(try sluice(environment, "whoami --json; whoami --json"))
+        let report = try identity(try sluice(environment))
         XCTAssertEqual(report["arn"] as? String, "arn:aws:iam::123456789012:user/sluice-test")
         let network = try XCTUnwrap(report["network"] as? [String: Any])
         XCTAssertEqual(network["proxy"] as? String, "https via http://***:***@127.0.0.1:\(standIns.proxyEndpoint.split(separator: ":").last!) (HTTPS_PROXY)",

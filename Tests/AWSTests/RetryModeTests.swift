@@ -4,7 +4,8 @@ import TestSupport
 import XCTest
 
 /// The retry modes of the SDKs' shared settings, against botocore as the oracle: a server that
-/// always answers 503 (Tests/Harness/fault_proxy.py in front of moto) receives exactly the number
+/// always answers 503 (Tests/Harness/fault_proxy.py in front of moto, with the XML error STS
+/// sends: botocore gives up on a 503 whose text it cannot parse) receives exactly the number
 /// of attempts `retry_mode`, `max_attempts`, `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS` say; which
 /// answers each mode retries; the standard mode's retry quota; the adaptive mode's rate limit.
 /// Backoff pauses are scaled down here (and skipped in botocore): only counts are compared.
@@ -48,7 +49,7 @@ final class RetryModeTests: XCTestCase {
         let client = AWSClient(configuration: configuration, retryPolicy: RetryPolicy(configuration.network.retry.value, backoffScale: 0.0005))
         var attempts: [Int] = []
         for _ in 0..<calls {
-            try await proxy.plan(Array(repeating: "503", count: 40))
+            try await proxy.plan(Array(repeating: "503-xml", count: 40))
             do { _ = try await STS(client: client).getCallerIdentity() } catch let error as AWSError {
                 XCTAssertEqual(error.httpStatus, 503)
                 let counted = try await proxy.requestCount()
@@ -60,10 +61,10 @@ final class RetryModeTests: XCTestCase {
     }
 
     /// The same calls made by botocore with the same environment.
-    func botocoreAttempts(_ environment: [String: String], calls: Int = 1, plan: String = "503") async throws -> [Int] {
-        try await proxy.plan(Array(repeating: plan, count: 40 * calls))
+    func botocoreAttempts(_ environment: [String: String], calls: Int = 1, plan: String = "503-xml") async throws -> [Int] {
         let script = packageRoot.appendingPathComponent("Tests/Harness/botocore_attempts.py").path
-        let result = try runProcess("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + ["python3", script, String(calls)], timeout: 120)
+        let result = try runProcess("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + ["python3", script, proxy.endpoint, plan, String(calls)],
+                                    timeout: 120)
         XCTAssertEqual(result.status, 0, result.stderr)
         return try JSONDecoder().decode([Int].self, from: Data(result.stdout.utf8))
     }
@@ -95,9 +96,9 @@ final class RetryModeTests: XCTestCase {
     }
 
     func testEachModeRetriesWhatItsRulesSay() async throws {
-        // Legacy retries 429 whatever its body; standard retries throttling by its code only.
-        for (mode, plan, expected) in [("legacy", "429", 3), ("standard", "429", 1), ("adaptive", "429", 1),
-                                       ("legacy", "throttle", 3), ("standard", "throttle", 3), ("standard", "500", 3)] {
+        // Legacy retries 429 whatever its code; standard retries throttling by its code only.
+        for (mode, plan, expected) in [("legacy", "429-xml", 3), ("standard", "429-xml", 1), ("adaptive", "429-xml", 1),
+                                       ("legacy", "throttle-xml", 3), ("standard", "throttle-xml", 3), ("standard", "500-xml", 3)] {
             let environment = try environment(["AWS_RETRY_MODE": mode, "AWS_MAX_ATTEMPTS": "3"])
             let configuration = try AWSConfiguration.resolve(environment: environment)
             let client = AWSClient(configuration: configuration, retryPolicy: RetryPolicy(configuration.network.retry.value, backoffScale: 0.0005))

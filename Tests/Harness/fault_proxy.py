@@ -7,8 +7,9 @@ the next step of the plan; once the plan is used up every request is forwarded u
 (Host header included, so signatures made for the proxy still verify upstream).
   POST /fault-proxy/plan   body: comma-separated steps, replacing the plan
   GET  /fault-proxy/count  requests received since the last plan (plan requests excluded)
-Steps: throttle (400 JSON ThrottlingException), throttle-xml (400 Query <Throttling>),
-       503, 429, 500, drop (close the connection without answering), hang (never answer),
+Steps: throttle (400 JSON ThrottlingException), throttle-xml (400 Query <Throttling>), 503-xml,
+       500-xml and 429-xml (Query errors ServiceUnavailable, InternalFailure, TooManyRequests),
+       503, 500, drop (close the connection without answering), hang (never answer),
        stall (the head and part of the body, then nothing until the client leaves), pass.
 """
 import http.client
@@ -29,7 +30,12 @@ CANNED = {
                      b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
                      b"<Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
     "503": (503, "text/plain", b"Service Unavailable"),
-    "429": (429, "text/plain", b"Too Many Requests"),
+    "503-xml": (503, "text/xml", b"<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>"
+                b"<Message>Service is unable to handle request.</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
+    "500-xml": (500, "text/xml", b"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+                b"<Message>injected</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
+    "429-xml": (429, "text/xml", b"<ErrorResponse><Error><Type>Sender</Type><Code>TooManyRequests</Code>"
+                b"<Message>Too many requests</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
     "500": (500, "application/x-amz-json-1.1", b'{"__type":"InternalFailure","message":"injected"}'),
 }
 
