@@ -16,7 +16,8 @@ final class AWSShellTests: XCTestCase {
         defer { home.remove() }
         return try runProcess(sluiceBinary, ["-c", script],
                               environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb"].merging(environment) { $1 },
-                              removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN"] + Self.endpointVariables,
+                              removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE",
+                                                    "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"] + Self.endpointVariables,
                               directory: directory, timeout: 60)
     }
 
