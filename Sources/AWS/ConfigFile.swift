@@ -61,13 +61,9 @@ struct ConfigFile {
         }
         var parser = Parser(bytes: bytes, path: path)
         try parser.run()
-        let defaults = parser.defaultSection
         for (index, name) in parser.sectionNames.enumerated() {
-            var values: [String: Value] = [:]
-            for (key, option) in parser.sectionOptions[index].merging(defaults, uniquingKeysWith: { mine, _ in mine }) {
-                values[key] = try option.value(path: path)
-            }
-            sections[name] = values
+            sections[name] = parser.defaults.isEmpty ? parser.sections[index]
+                : parser.sections[index].merging(parser.defaults) { mine, _ in mine }
         }
         sectionNames = parser.sectionNames
     }
@@ -140,37 +136,19 @@ struct ConfigFile {
 
     // MARK: - RawConfigParser's reading, over bytes
 
-    /// A setting's lines as read (the first the text after `=`), and where each was.
-    private struct Option {
-        var lines: [(text: String, line: Int)]
-
-        /// The lines joined and right-stripped, as configparser does; botocore then reads a value
-        /// that starts with a line break as nested `name = value` settings.
-        func value(path: String) throws -> Value {
-            let joined = lines.map(\.text).joined(separator: "\n")
-            let text = String(Substring(ConfigFile.rightStripped(joined[...].unicodeScalars)))
-            guard text.hasPrefix("\n") else { return .text(text) }
-            var nested: [String: String] = [:]
-            for (line, number) in lines.dropFirst() where !line.isEmpty {
-                guard let equals = line.firstIndex(of: "=") else {
-                    throw ParseError(path: path, line: number, message: "nested setting '\(line)' needs 'name = value'")
-                }
-                nested[ConfigFile.strip(line[..<equals])] = ConfigFile.strip(line[line.index(after: equals)...])
-            }
-            return .nested(nested)
-        }
-    }
-
     private struct Parser {
         let bytes: [UInt8]
         let path: String
         var sectionNames: [String] = []
-        var sectionOptions: [[String: Option]] = []
-        var defaultSection: [String: Option] = [:]
-        private var sectionIndex: [String: (index: Int, line: Int)] = [:]
-        /// Where settings go: an index into `sectionOptions`, -1 for `[DEFAULT]`, nil before any header.
+        var sections: [[String: Value]] = []
+        var defaults: [String: Value] = [:]
+        /// Each section's header line, for a second one.
+        private var headerLines: [String: Int] = [:]
+        /// Where settings go: an index into `sections`, -1 for `[DEFAULT]`, nil before any header.
         private var current: Int?
-        private var option: String?
+        /// The setting that lines indented deeper continue (configparser's `optname`): where it
+        /// is, its first line's text (after `=`), and the lines that continue it with their numbers.
+        private var pending: (section: Int, key: String, first: String, continuation: [(text: String, line: Int)])?
         private var indentLevel = 0
         /// configparser reports a line that is neither a header nor a setting after the whole file.
         private var deferred: ParseError?
@@ -191,14 +169,33 @@ struct ConfigFile {
                 try line(from: start, to: end, number: lineNumber)
                 start = next
             }
+            try finishPending()
             if let deferred { throw deferred }
         }
 
         private func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
-        private mutating func append(_ text: String, line: Int) {
-            guard let current, let option else { return }
-            if current < 0 { defaultSection[option]?.lines.append((text, line)) } else { sectionOptions[current][option]?.lines.append((text, line)) }
+        private mutating func store(_ value: Value, _ section: Int, _ key: String) {
+            if section < 0 { defaults[key] = value } else { sections[section][key] = value }
+        }
+
+        /// The pending setting's value once no more lines can continue it: a single line stays as
+        /// stored; continued lines are joined and right-stripped, as configparser does, and a value
+        /// starting with a line break is read, as botocore reads it, as nested `name = value` settings.
+        private mutating func finishPending() throws {
+            guard let pending, !pending.continuation.isEmpty else { return }
+            self.pending = nil
+            let joined = ([pending.first] + pending.continuation.map(\.text)).joined(separator: "\n")
+            let text = String(Substring(ConfigFile.rightStripped(joined[...].unicodeScalars)))
+            guard text.hasPrefix("\n") else { return store(.text(text), pending.section, pending.key) }
+            var nested: [String: String] = [:]
+            for (line, number) in pending.continuation where !line.isEmpty {
+                guard let equals = line.utf8.firstIndex(of: UInt8(ascii: "=")) else {
+                    throw ParseError(path: path, line: number, message: "nested setting '\(line)' needs 'name = value'")
+                }
+                nested[ConfigFile.strip(line[..<equals])] = ConfigFile.strip(line[line.utf8.index(after: equals)...])
+            }
+            store(.nested(nested), pending.section, pending.key)
         }
 
         /// The range of `start..<end` without white space at either end, and how many white-space characters led.
@@ -222,20 +219,23 @@ struct ConfigFile {
             let (content, indent) = trimmed(start, end)
             let first = content.lowerBound, last = content.upperBound
             if first == last {
-                if option != nil { append("", line: number) }
+                pending?.continuation.append(("", number))
                 return
             }
             if bytes[first] == UInt8(ascii: "#") || bytes[first] == UInt8(ascii: ";") { return }
-            if current != nil, option != nil, indent > indentLevel {
-                append(text(first..<last), line: number)
+            if pending != nil, indent > indentLevel {
+                let continued = text(first..<last)
+                pending?.continuation.append((continued, number))
                 return
             }
             indentLevel = indent
             if bytes[first] == UInt8(ascii: "["), let close = bytes[first..<last].lastIndex(of: UInt8(ascii: "]")), close > first + 1 {
+                try finishPending()
+                pending = nil
                 try header(text(first + 1..<close), line: number)
                 return
             }
-            guard current != nil else {
+            guard let section = current else {
                 throw ParseError(path: path, line: number, message: "a setting before any [section] header")
             }
             guard let separator = bytes[first..<last].firstIndex(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: ":") }) else {
@@ -244,37 +244,29 @@ struct ConfigFile {
                     ? "a section header needs a closing ']'" : "expected 'name = value', found '\(found)'")
                 return
             }
-            let name = text(trimmed(first, separator).range).lowercased()
-            if name.isEmpty { deferred = deferred ?? ParseError(path: path, line: number, message: "a setting without a name") }
-            let value = Option(lines: [(text(trimmed(separator + 1, last).range), number)])
-            if current! < 0 {
-                guard defaultSection[name] == nil else { throw duplicate(name, "DEFAULT", line: number, first: defaultSection[name]!) }
-                defaultSection[name] = value
-            } else {
-                let index = current!
-                if let earlier = sectionOptions[index][name] { throw duplicate(name, sectionNames[index], line: number, first: earlier) }
-                sectionOptions[index][name] = value
+            try finishPending()
+            let key = text(trimmed(first, separator).range).lowercased()
+            if key.isEmpty { deferred = deferred ?? ParseError(path: path, line: number, message: "a setting without a name") }
+            guard (section < 0 ? defaults[key] : sections[section][key]) == nil else {
+                throw ParseError(path: path, line: number, message: "'\(key)' is set twice in [\(section < 0 ? "DEFAULT" : sectionNames[section])]")
             }
-            option = name
+            let value = text(trimmed(separator + 1, last).range)
+            store(.text(value), section, key)
+            pending = (section, key, value, [])
         }
 
         private mutating func header(_ name: String, line: Int) throws {
-            option = nil
             if name == "DEFAULT" {
                 current = -1
                 return
             }
-            if let earlier = sectionIndex[name] {
-                throw ParseError(path: path, line: line, message: "[\(name)] appears twice (first at line \(earlier.line))")
+            if let earlier = headerLines[name] {
+                throw ParseError(path: path, line: line, message: "[\(name)] appears twice (first at line \(earlier))")
             }
-            sectionIndex[name] = (sectionNames.count, line)
+            headerLines[name] = line
             current = sectionNames.count
             sectionNames.append(name)
-            sectionOptions.append([:])
-        }
-
-        private func duplicate(_ name: String, _ section: String, line: Int, first: Option) -> ParseError {
-            ParseError(path: path, line: line, message: "'\(name)' is set twice in [\(section)] (first at line \(first.lines[0].line))")
+            sections.append([:])
         }
     }
 

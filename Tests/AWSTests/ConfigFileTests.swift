@@ -124,7 +124,7 @@ final class ConfigFileTests: XCTestCase {
     func testDuplicatesAndStrayLinesAreLocated() {
         for (text, line, message) in [
             ("[default]\nregion = a\n[default]\n", 3, "[default] appears twice (first at line 1)"),
-            ("[default]\nregion = a\nRegion = b\n", 3, "'region' is set twice in [default] (first at line 2)"),
+            ("[default]\nregion = a\nRegion = b\n", 3, "'region' is set twice in [default]"),
             ("region = a\n", 1, "a setting before any [section] header"),
             ("[default]\njust words\nregion = a\n", 2, "expected 'name = value', found 'just words'"),
             ("[default]\n[profile broken\n", 2, "a section header needs a closing ']'"),
