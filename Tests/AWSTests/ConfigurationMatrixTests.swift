@@ -13,19 +13,7 @@ import XCTest
 /// endpoint and IMDS. Compared: the identity signed as, the region, the kind of source (botocore's
 /// method names) and, on failure, the class of error. Where sluice differs on purpose the case is
 /// listed in `deliberateDifferences` with the reason, and the test checks the difference is still there.
-final class ConfigurationMatrixTests: XCTestCase {
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var endpoints: CredentialEndpoints!
-
-    override class func setUp() {
-        moto = try? MotoServer(extensions: ["moto_sts_conditions.py"])
-        endpoints = try? CredentialEndpoints()
-    }
-
-    override class func tearDown() {
-        moto?.stop()
-        endpoints?.stop()
-    }
+final class ConfigurationMatrixTests: CredentialStandInsTestCase {
 
     // MARK: - The cases
 
@@ -417,16 +405,16 @@ final class ConfigurationMatrixTests: XCTestCase {
 
     /// The identities behind each place keys come from, and the values the cases' placeholders stand for.
     func placeholders(home: String) async throws -> [String: String] {
-        var values: [String: String] = ["{moto}": Self.moto.endpoint, "{endpoints}": Self.endpoints.endpoint]
+        var values: [String: String] = ["{moto}": moto.endpoint, "{endpoints}": endpoints.endpoint]
         for name in ["alice", "bob", "carol", "dave", "erin"] {
-            let keys = try await Self.moto.makeUser(name)
+            let keys = try await moto.makeUser(name)
             values["{\(name).key}"] = keys.accessKeyID
             values["{\(name).secret}"] = keys.secretAccessKey
             values["{\(name)}"] = "aws_access_key_id = \(keys.accessKeyID)\naws_secret_access_key = \(keys.secretAccessKey)"
         }
-        for role in ["deploy", "middle", "ci", "tempo", "served"] { values["{role:\(role)}"] = try await Self.moto.makeRole(role) }
-        values["{role:guarded}"] = try await Self.moto.makeRole("guarded", conditions: ["StringEquals": ["sts:ExternalId": "acme"]])
-        let sts = STS(client: AWSClient(configuration: try Self.moto.configuration()))
+        for role in ["deploy", "middle", "ci", "tempo", "served"] { values["{role:\(role)}"] = try await moto.makeRole(role) }
+        values["{role:guarded}"] = try await moto.makeRole("guarded", conditions: ["StringEquals": ["sts:ExternalId": "acme"]])
+        let sts = STS(client: AWSClient(configuration: try moto.configuration()))
         let temporaryAnswer = try await sts.assumeRole(.init(roleArn: values["{role:tempo}"]!, roleSessionName: "temporary"))
         let temporary = try XCTUnwrap(temporaryAnswer.credentials)
         values["{temp.key}"] = temporary.accessKeyId
@@ -434,11 +422,11 @@ final class ConfigurationMatrixTests: XCTestCase {
         values["{temp.token}"] = temporary.sessionToken
         let servedAnswer = try await sts.assumeRole(.init(roleArn: values["{role:served}"]!, roleSessionName: "served"))
         let served = try XCTUnwrap(servedAnswer.credentials)
-        try await Self.endpoints.serve(AWSCredentials(accessKeyID: served.accessKeyId, secretAccessKey: served.secretAccessKey,
+        try await endpoints.serve(AWSCredentials(accessKeyID: served.accessKeyId, secretAccessKey: served.secretAccessKey,
                                                       sessionToken: served.sessionToken), expiring: Date(timeIntervalSinceNow: 3600))
-        try await Self.endpoints.requireContainerToken("matrix-container-token")
+        try await endpoints.requireContainerToken("matrix-container-token")
         values["{container-token}"] = "matrix-container-token"
-        try await Self.endpoints.acceptSSO(accessTokens: ["matrix-sso-token"], refreshToken: nil)
+        try await endpoints.acceptSSO(accessTokens: ["matrix-sso-token"], refreshToken: nil)
         let hour = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: 3600))
         values["{in-an-hour}"] = hour
         values["{sso-token}"] = #"{"startUrl": "https://corp.awsapps.com/start", "region": "us-east-1", "accessToken": "matrix-sso-token", "expiresAt": "\#(hour)"}"#
@@ -483,8 +471,8 @@ final class ConfigurationMatrixTests: XCTestCase {
             try FileManager.default.createDirectory(at: home.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
         for fifo in matrixCase.fifos { XCTAssertEqual(mkfifo(home.appendingPathComponent(fifo).path, 0o600), 0) }
-        var environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "AWS_ENDPOINT_URL": Self.moto.endpoint,
-                           "AWS_ENDPOINT_URL_SSO": Self.endpoints.endpoint, "AWS_EC2_METADATA_DISABLED": "true"]
+        var environment = ["HOME": home.path, "PATH": "/usr/bin:/bin", "AWS_ENDPOINT_URL": moto.endpoint,
+                           "AWS_ENDPOINT_URL_SSO": endpoints.endpoint, "AWS_EC2_METADATA_DISABLED": "true"]
         for name in matrixCase.unset { environment[name] = nil }
         for (name, value) in matrixCase.environment { environment[name] = try fill(value) }
         return environment
@@ -532,11 +520,11 @@ final class ConfigurationMatrixTests: XCTestCase {
     }
 
     func testOverAHundredConfigurationsResolveAsBotocoreAndTheAWSCLIDo() async throws {
-        guard Self.moto != nil, Self.endpoints != nil else { throw XCTSkip("moto or python3 is not installed (scripts/test installs them)") }
+        try requireStandIns()
         XCTAssertGreaterThanOrEqual(Self.cases.count, 100)
         XCTAssertEqual(Set(Self.cases.map(\.name)).count, Self.cases.count, "case names are unique")
         XCTAssertTrue(Set(Self.deliberateDifferences.keys).isSubset(of: Set(Self.cases.map(\.name))), "every listed difference is a case")
-        try await Self.moto.reset()
+        try await moto.reset()
         let root = try TemporaryDirectory("sluice-matrix")
         defer { root.remove() }
         let values = try await placeholders(home: root.path)

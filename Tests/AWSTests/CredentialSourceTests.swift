@@ -11,26 +11,12 @@ import XCTest
 /// botocore (Tests/Harness/botocore_credentials.py) resolves the same files and variables:
 /// where a source hands out fixed keys they must be equal; where STS issues fresh keys on each
 /// call, the identity they sign as must be.
-final class CredentialSourceTests: XCTestCase {
-    nonisolated(unsafe) static var moto: MotoServer!
-    nonisolated(unsafe) static var endpoints: CredentialEndpoints!
+final class CredentialSourceTests: CredentialStandInsTestCase {
     var home: TemporaryDirectory!
     var user: AWSCredentials!
-    var moto: MotoServer { Self.moto }
-    var endpoints: CredentialEndpoints { Self.endpoints }
-
-    override class func setUp() {
-        moto = try? MotoServer(extensions: ["moto_sts_conditions.py"])
-        endpoints = try? CredentialEndpoints()
-    }
-
-    override class func tearDown() {
-        moto?.stop()
-        endpoints?.stop()
-    }
 
     override func setUp() async throws {
-        guard Self.moto != nil, Self.endpoints != nil else { throw XCTSkip("moto or python3 is not installed (scripts/test installs them)") }
+        try requireStandIns()
         user = try await moto.reset()
         try await endpoints.requireContainerToken("")
         home = try TemporaryDirectory("sluice-credentials")

@@ -9,27 +9,15 @@ import XCTest
 /// of attempts `retry_mode`, `max_attempts`, `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS` say; which
 /// answers each mode retries; the standard mode's retry quota; the adaptive mode's rate limit.
 /// Backoff pauses are scaled down here (and skipped in botocore): only counts are compared.
-final class RetryModeTests: XCTestCase {
-    nonisolated(unsafe) static var proxy: FaultProxy?
-    var moto: MotoServer!
+final class RetryModeTests: FaultProxyTestCase {
     var home: TemporaryDirectory!
 
-    override class func tearDown() {
-        proxy?.stop()
-        proxy = nil
-        super.tearDown()
-    }
-
     override func setUp() async throws {
-        moto = try MotoServer.shared()
-        try await moto.reset()
-        if Self.proxy == nil { Self.proxy = try FaultProxy(upstream: moto.endpoint) }
+        try await super.setUp()
         home = try TemporaryDirectory("sluice-retry-modes")
     }
 
     override func tearDown() { home?.remove() }
-
-    var proxy: FaultProxy { Self.proxy! }
 
     /// moto's user, every call through the proxy, the retry settings of `variables` and of the
     /// default profile's `profile` lines.

@@ -7,25 +7,8 @@ import XCTest
 /// throttling and 5xx are retried with backoff and then succeed; retries stop at the attempt
 /// bound; an endpoint that never answers times out at the read timeout on every attempt; a call
 /// in flight can be cancelled. (RetryModeTests compares the modes' counts with botocore.)
-final class RetryTests: XCTestCase {
-    var moto: MotoServer!
-    nonisolated(unsafe) static var proxy: FaultProxy?
+final class RetryTests: FaultProxyTestCase {
     let records = CallRecords()
-
-    override class func tearDown() {
-        proxy?.stop()
-        proxy = nil
-        super.tearDown()
-    }
-
-    override func setUp() async throws {
-        moto = try MotoServer.shared()
-        try await moto.reset()
-        if Self.proxy == nil { Self.proxy = try FaultProxy(upstream: moto.endpoint) }
-        try await proxy.plan([])
-    }
-
-    var proxy: FaultProxy { Self.proxy! }
 
     /// A client whose every call goes through the proxy, with `attempts` (AWS_MAX_ATTEMPTS) and
     /// the profile's `cli_read_timeout`; backoff is scaled down.

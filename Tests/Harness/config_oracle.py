@@ -25,6 +25,7 @@ import awscli.clidriver
 import awscli.customizations.assumerole
 import botocore.credentials
 import botocore.exceptions
+import botocore.loaders
 import botocore.session
 import botocore.tokens
 
@@ -97,6 +98,13 @@ def classify_message(text):
 # Importing awscli puts its data directory in AWS_DATA_PATH, as the `aws` executable does on every
 # start: each case's environment keeps it.
 CLI_DATA_PATH = os.environ["AWS_DATA_PATH"]
+
+
+# One loader of botocore's and the CLI's data files (service models, endpoints) for every session:
+# the files are read-only and the same for every case, and reading them again is most of a case's time.
+SHARED_LOADER = botocore.loaders.create_loader(CLI_DATA_PATH)
+botocore.session.Session._register_data_loader = lambda session: session._components.lazy_register_component(
+    "data_loader", lambda: SHARED_LOADER)
 
 
 def with_environment(environment):

@@ -12,12 +12,13 @@ Steps: throttle (400 JSON ThrottlingException), throttle-xml (400 Query <Throttl
        503, 500, drop (close the connection without answering), hang (never answer),
        stall (the head and part of the body, then nothing until the client leaves), pass.
 """
-import http.client
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from relay import QuietHandler, forward
 
 UPSTREAM = urllib.parse.urlsplit(sys.argv[1])
 state = {"plan": [], "count": 0}
@@ -40,23 +41,11 @@ CANNED = {
 }
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, content_type, body):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(QuietHandler):
     def do_GET(self):
         if self.path == "/fault-proxy/count":
             with lock:
-                self.reply(200, "text/plain", str(state["count"]).encode())
+                self.reply(200, str(state["count"]), "text/plain")
         else:
             self.handle_request()
 
@@ -66,7 +55,7 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 state["plan"] = [step for step in body.split(",") if step]
                 state["count"] = 0
-            self.reply(200, "text/plain", b"ok")
+            self.reply(200, "ok", "text/plain")
         else:
             self.handle_request()
 
@@ -76,7 +65,8 @@ class Handler(BaseHTTPRequestHandler):
             state["count"] += 1
             step = state["plan"].pop(0) if state["plan"] else "pass"
         if step in CANNED:
-            self.reply(*CANNED[step])
+            status, content_type, canned = CANNED[step]
+            self.reply(status, canned, content_type)
         elif step == "drop":
             self.close_connection = True
             self.connection.close()
@@ -91,24 +81,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(3600)
         else:
-            self.forward(body)
-
-    def forward(self, body):
-        upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=60)
-        upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-        for name, value in self.headers.items():
-            upstream.putheader(name, value)
-        upstream.endheaders(body)
-        response = upstream.getresponse()
-        data = response.read()
-        self.send_response(response.status)
-        for name, value in response.getheaders():
-            if name.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        upstream.close()
+            forward(self, UPSTREAM.hostname, UPSTREAM.port, self.path, body)
 
 
 def main():

@@ -17,9 +17,7 @@ Prints the control port on the first line of stdout; stops when stdin closes.
 """
 import base64
 import datetime
-import http.client
 import ipaddress
-import json
 import os
 import select
 import socket
@@ -28,12 +26,13 @@ import sys
 import tempfile
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from relay import QuietHandler, forward
 
 UPSTREAM = urllib.parse.urlsplit(sys.argv[1])
 STATE = {"requests": [], "auth": ""}
@@ -76,48 +75,7 @@ def make_certificates(directory):
     return paths
 
 
-def forward(handler, host, port, path, body):
-    """Sends the handler's request to host:port and relays the answer."""
-    upstream = http.client.HTTPConnection(host, port, timeout=60)
-    upstream.putrequest(handler.command, path, skip_host=True, skip_accept_encoding=True)
-    for name, value in handler.headers.items():
-        if name.lower() not in ("proxy-authorization", "proxy-connection"):
-            upstream.putheader(name, value)
-    upstream.endheaders(body)
-    response = upstream.getresponse()
-    data = response.read()
-    handler.send_response(response.status)
-    for name, value in response.getheaders():
-        if name.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-            handler.send_header(name, value)
-    handler.send_header("Content-Length", str(len(data)))
-    handler.end_headers()
-    handler.wfile.write(data)
-    upstream.close()
-
-
-class Quiet(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body, content_type="application/json", headers=()):
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-
-class Front(Quiet):
+class Front(QuietHandler):
     """The HTTPS face of the upstream: TLS is negotiated in the connection's own thread."""
     context = None
 
@@ -131,7 +89,7 @@ class Front(Quiet):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
 
-class Proxy(Quiet):
+class Proxy(QuietHandler):
     def admitted(self):
         authorization = self.headers.get("Proxy-Authorization")
         with LOCK:
@@ -191,7 +149,7 @@ def main():
     proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
     info = {"https_port": front.server_address[1], "proxy_port": proxy.server_address[1], "ca_file": ca_file}
 
-    class Control(Quiet):
+    class Control(QuietHandler):
         def do_GET(self):
             if self.path == "/info":
                 return self.reply(200, info)

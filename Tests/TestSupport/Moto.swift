@@ -1,5 +1,6 @@
 import AWS
 import Foundation
+import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -195,4 +196,25 @@ final class HarnessProcess: @unchecked Sendable {
     }
 
     deinit { if process.isRunning { stop() } }
+}
+
+/// Test cases whose calls go through a fault-injecting proxy in front of the shared moto server:
+/// one proxy per class, its plan emptied and moto reset before each test.
+open class FaultProxyTestCase: XCTestCase {
+    nonisolated(unsafe) private static var sharedProxy: FaultProxy?
+    public var moto: MotoServer!
+    public var proxy: FaultProxy { Self.sharedProxy! }
+
+    override open class func tearDown() {
+        sharedProxy?.stop()
+        sharedProxy = nil
+        super.tearDown()
+    }
+
+    override open func setUp() async throws {
+        moto = try MotoServer.shared()
+        try await moto.reset()
+        if Self.sharedProxy == nil { Self.sharedProxy = try FaultProxy(upstream: moto.endpoint) }
+        try await proxy.plan([])
+    }
 }
