@@ -140,6 +140,19 @@ final class NetworkTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("CA bundle '\(home.path)/none.pem' from environment (AWS_CA_BUNDLE) is not usable"), missing.stderr)
     }
 
+    /// A connection that never completes costs the connect timeout on each attempt.
+    func testAConnectionThatNeverCompletesCostsTheConnectTimeoutOnEachAttempt() throws {
+        try "[default]\ncli_connect_timeout = 1\nmax_attempts = 2\n".write(to: home.url.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        let started = Date()
+        let result = try sluice(environment(["AWS_ENDPOINT_URL": standIns.unconnectableEndpoint, "AWS_CONFIG_FILE": home.path + "/config"]), "whoami")
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("STS GetCallerIdentity failed: TimedOut: no connection within 1.0 seconds [\(standIns.unconnectableEndpoint)] after 2 attempts"),
+                      result.stderr)
+        XCTAssertGreaterThanOrEqual(elapsed, 2)
+        XCTAssertLessThan(elapsed, 2 + 1 + 2, "two 1 s connects and one backoff under 1 s")
+    }
+
     /// Headers and part of the body, then nothing: each attempt ends after the read timeout, so
     /// the whole call costs at most the read timeout times the attempts (plus the backoff between).
     func testAServerThatStallsMidBodyCostsAtMostTheReadTimeoutTimesTheAttempts() async throws {

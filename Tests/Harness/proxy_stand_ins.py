@@ -8,10 +8,12 @@
   absolute-form request (GET http://host/path) is forwarded, as proxies do for plain HTTP.
   With credentials set it answers 407 to any request without that Proxy-Authorization.
   Every request it sees is recorded: method, target, Proxy-Authorization.
+- a port where connecting never completes: its listen queue (of one) is kept full, so the
+  kernel drops every further SYN, as a firewall that drops packets does.
 
 Usage: proxy_stand_ins.py UPSTREAM_URL
 Prints the control port on the first line of stdout; stops when stdin closes.
-  GET  /info              {"https_port", "proxy_port", "ca_file"}
+  GET  /info              {"https_port", "proxy_port", "unconnectable_port", "ca_file"}
   GET  /proxy/requests    the proxy's requests since the last reset
   POST /proxy/reset       forget them; body "user:password" requires those credentials ("" none)
 """
@@ -147,7 +149,12 @@ def main():
     Front.context.load_cert_chain(cert_file, key_file)
     front = ThreadingHTTPServer(("127.0.0.1", 0), Front)
     proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    info = {"https_port": front.server_address[1], "proxy_port": proxy.server_address[1], "ca_file": ca_file}
+    unconnectable = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    unconnectable.bind(("127.0.0.1", 0))
+    unconnectable.listen(0)
+    filler = socket.create_connection(unconnectable.getsockname())  # never accepted: the queue stays full
+    info = {"https_port": front.server_address[1], "proxy_port": proxy.server_address[1],
+            "unconnectable_port": unconnectable.getsockname()[1], "ca_file": ca_file}
 
     class Control(QuietHandler):
         def do_GET(self):
@@ -173,6 +180,7 @@ def main():
         threading.Thread(target=server.serve_forever, daemon=True).start()
     print(control.server_address[1], flush=True)
     sys.stdin.read()
+    filler.close()
     for name in os.listdir(directory):
         os.remove(os.path.join(directory, name))
     os.rmdir(directory)

@@ -3,8 +3,9 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// An HTTPS front for an upstream server and an HTTP proxy on 127.0.0.1
-/// (Tests/Harness/proxy_stand_ins.py): what a company puts between a client and AWS.
+/// An HTTPS front for an upstream server, an HTTP proxy and a port that never lets a connection
+/// complete, on 127.0.0.1 (Tests/Harness/proxy_stand_ins.py): what a company puts between a
+/// client and AWS.
 public final class ProxyStandIns: @unchecked Sendable {
     /// `https://localhost:PORT`: the upstream over TLS, with a certificate `caFile` vouches for.
     public let httpsEndpoint: String
@@ -12,17 +13,20 @@ public final class ProxyStandIns: @unchecked Sendable {
     public let proxyEndpoint: String
     /// The PEM of the certificate authority that signed the HTTPS front's certificate.
     public let caFile: String
+    /// `http://127.0.0.1:PORT` where connecting never completes (the SYN is dropped).
+    public let unconnectableEndpoint: String
     private let control: String
     private let harness: HarnessProcess
 
     public init(upstream: String) throws {
         harness = try HarnessProcess("proxy_stand_ins.py", [upstream], missing: "is the cryptography package installed? (moto brings it)")
         control = "http://127.0.0.1:\(harness.port)"
-        struct Info: Decodable { let https_port: Int, proxy_port: Int, ca_file: String }
+        struct Info: Decodable { let https_port: Int, proxy_port: Int, unconnectable_port: Int, ca_file: String }
         let info = try JSONDecoder().decode(Info.self, from: Data(contentsOf: URL(string: control + "/info")!))
         httpsEndpoint = "https://localhost:\(info.https_port)"
         proxyEndpoint = "http://127.0.0.1:\(info.proxy_port)"
         caFile = info.ca_file
+        unconnectableEndpoint = "http://127.0.0.1:\(info.unconnectable_port)"
     }
 
     public func stop() { harness.stop() }
