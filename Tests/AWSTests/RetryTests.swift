@@ -95,6 +95,23 @@ final class RetryTests: FaultProxyTestCase {
         XCTAssertEqual(records.all.map(\.errorCode), ["Cancelled"])
     }
 
+    /// Cancelled while the answer's body has stalled (the head came, the rest never does).
+    func testACallWhoseAnswerStalledCanBeCancelled() async throws {
+        try await proxy.plan(["stall"])
+        let client = try client(readTimeout: "60")
+        let started = ContinuousClock.now
+        let call = Task { try await STS(client: client).getCallerIdentity() }
+        try await Task.sleep(for: .milliseconds(500))
+        call.cancel()
+        do {
+            _ = try await call.value
+            XCTFail("a cancelled call must not succeed")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.code, "Cancelled")
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "cancellation does not wait for the 60 s read timeout")
+        }
+    }
+
     func testARefusedConnectionIsRetriedThenReportedWithTheEndpoint() async throws {
         var environment = moto.environment()
         environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1"  // nothing listens on port 1
