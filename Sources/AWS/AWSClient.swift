@@ -119,7 +119,7 @@ public final class AWSClient: Sendable {
     private func decodeBody<Output>(_ service: AWSService, _ operation: String, _ response: HTTPResponseParts,
                                     _ decode: ([UInt8]) throws -> Output) throws -> Output {
         do { return try decode(response.body) } catch {
-            throw AWSError(service: service.serviceID, operation: operation, code: "InvalidResponse",
+            throw AWSError(service: service.serviceID, operation: operation, code: .invalidResponse,
                            message: "the response does not have the expected shape: \(Self.describe(error))",
                            httpStatus: response.status, requestID: Self.requestID(response.headers))
         }
@@ -130,7 +130,7 @@ public final class AWSClient: Sendable {
               headers: [(name: String, value: String)]) async throws -> HTTPResponseParts {
         let endpoint = configuration.endpoint(for: service).value
         guard let url = URLComponents(string: endpoint), let host = url.host, let scheme = url.scheme else {
-            throw AWSError(service: service.serviceID, operation: operation, code: "InvalidEndpoint",
+            throw AWSError(service: service.serviceID, operation: operation, code: .invalidEndpoint,
                            message: "'\(endpoint)' is not a URL (from \(configuration.endpoint(for: service).source))")
         }
         let route = configuration.network.route(scheme: scheme, host: host, port: url.port)
@@ -171,22 +171,22 @@ public final class AWSClient: Sendable {
                 case .cancelled:
                     throw cancelled(service, operation, attempt: attempt, started: started, endpoint: endpoint, while: "the call was interrupted")
                 case .connectTimedOut(let limit):
-                    failure = AWSError(service: service.serviceID, operation: operation, code: "TimedOut",
+                    failure = AWSError(service: service.serviceID, operation: operation, code: .timedOut,
                                        message: "no connection within \(limit)\(Self.via(route))", endpoint: endpoint)
                 case .readTimedOut(let limit):
-                    failure = AWSError(service: service.serviceID, operation: operation, code: "TimedOut",
+                    failure = AWSError(service: service.serviceID, operation: operation, code: .timedOut,
                                        message: "nothing read for \(limit) (the read timeout)", endpoint: endpoint)
                 case .connection(let reason):
-                    failure = AWSError(service: service.serviceID, operation: operation, code: "ConnectionFailed",
+                    failure = AWSError(service: service.serviceID, operation: operation, code: .connectionFailed,
                                        message: reason + Self.via(route), endpoint: endpoint)
                 }
             } catch {
                 throw cancelled(service, operation, attempt: attempt, started: started, endpoint: endpoint, while: "the call was interrupted")
             }
-            await rateLimiter?.afterAttempt(throttled: RetryPolicy.isThrottling(failure))
+            await rateLimiter?.afterAttempt(throttled: failure.code.isThrottling)
             var spent = false
             if retryPolicy.retries(failure, service: service), attempt < retryPolicy.settings.maxAttempts {
-                let cost = failure.code == "TimedOut" ? RetryQuota.timeoutRetryCost : RetryQuota.retryCost
+                let cost = failure.code == .timedOut ? RetryQuota.timeoutRetryCost : RetryQuota.retryCost
                 let admitted = retryPolicy.settings.mode == .legacy ? true : await quota.acquire(cost)
                 if admitted {
                     retryCost = cost
@@ -201,7 +201,7 @@ public final class AWSClient: Sendable {
             let final = AWSError(service: failure.service, operation: operation, code: failure.code,
                                  message: failure.message + (spent ? " (not retried: the client's retry quota is spent)" : ""),
                                  httpStatus: failure.httpStatus, requestID: failure.requestID, attempts: attempt, endpoint: failure.endpoint)
-            report(service, operation, status: final.httpStatus, started: started, attempt: attempt, error: final.code)
+            report(service, operation, status: final.httpStatus, started: started, attempt: attempt, error: final.code.description)
             throw final
         }
     }
@@ -213,9 +213,9 @@ public final class AWSClient: Sendable {
 
     private func cancelled(_ service: AWSService, _ operation: String, attempt: Int, started: ContinuousClock.Instant,
                            endpoint: String?, while what: String) -> AWSError {
-        let error = AWSError(service: service.serviceID, operation: operation, code: "Cancelled", message: what, attempts: attempt,
+        let error = AWSError(service: service.serviceID, operation: operation, code: .cancelled, message: what, attempts: attempt,
                              endpoint: endpoint)
-        report(service, operation, status: nil, started: started, attempt: attempt, error: error.code)
+        report(service, operation, status: nil, started: started, attempt: attempt, error: error.code.description)
         return error
     }
 

@@ -68,29 +68,23 @@ public struct RetryPolicy: Sendable {
 
     /// Whether the mode retries this failure (the attempt count and quota aside).
     func retries(_ failure: AWSError, service: AWSService) -> Bool {
-        if service == .sts, failure.code == "IDPCommunicationError", settings.mode != .legacy || failure.httpStatus == 400 { return true }
-        guard let status = failure.httpStatus else { return failure.code == "ConnectionFailed" || failure.code == "TimedOut" }
+        if service == .sts, failure.code == .idpCommunicationError, settings.mode != .legacy || failure.httpStatus == 400 { return true }
+        guard let status = failure.httpStatus else { return failure.code == .connectionFailed || failure.code == .timedOut }
         switch settings.mode {
         case .legacy:
             if [429, 500, 502, 503, 504, 509].contains(status) { return true }
-            return status == 400 && Self.legacyThrottlingCodes.contains(failure.code)
+            // botocore's legacy throttling codes count only with HTTP 400.
+            switch failure.code {
+            case .throttling, .throttlingException, .throttledException, .requestThrottledException, .provisionedThroughputExceededException:
+                return status == 400
+            default:
+                return false
+            }
         case .standard, .adaptive:
-            return [500, 502, 503, 504].contains(status) || Self.transientCodes.contains(failure.code) || Self.isThrottling(failure)
+            // Throttling and transient codes whatever the status, and the transient statuses.
+            return [500, 502, 503, 504].contains(status) || failure.code.isTransient
         }
     }
-
-    static func isThrottling(_ failure: AWSError) -> Bool { throttlingCodes.contains(failure.code) }
-
-    static let legacyThrottlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "ProvisionedThroughputExceededException",
-    ]
-    static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"]
-    static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
-    ]
 }
 
 /// The standard mode's retry quota, one per client as in botocore: 500 units; a retry costs 5

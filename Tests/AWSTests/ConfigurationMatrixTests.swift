@@ -495,7 +495,7 @@ final class ConfigurationMatrixTests: CredentialStandInsTestCase {
         switch error {
         case is ConfigFile.ParseError: return "config-parse"
         case is ConfigFile.ReadError: return "config-unreadable"
-        case let error as AWSError: return "aws:" + error.code
+        case let error as AWSError: return "aws:" + error.code.description
         case let error as AWSConfigurationError:
             switch error {
             case .profileNotFound: return "profile-not-found"

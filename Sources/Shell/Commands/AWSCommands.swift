@@ -4,7 +4,7 @@ import Targets
 /// whoami and trace: the AWS identity, region and endpoints in use, and each AWS call as it happens.
 enum AWSCommands {
     static func whoami(_ invocation: Invocation, _ session: Session) async throws {
-        let report = try await session.awsTarget().identityReport()
+        let report = try await session.targets.aws(workspaceRoot: session.workspace?.root).identityReport()
         if session.printsJSON(invocation) {
             session.output.line(try JSONText.encode(report))
         } else {
@@ -13,7 +13,7 @@ enum AWSCommands {
     }
 
     static func trace(_ invocation: Invocation, _ session: Session) async throws {
-        session.tracesAWSCalls = invocation.required("SETTING") == "on"
-        session.output.line(session.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
+        session.targets.tracesAWSCalls = invocation.required("SETTING") == "on"
+        session.output.line(session.targets.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
     }
 }
