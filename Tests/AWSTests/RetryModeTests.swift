@@ -102,6 +102,33 @@ final class RetryModeTests: FaultProxyTestCase {
         }
     }
 
+    /// The codes each mode acts on are botocore's own lists: the standard mode's throttling and
+    /// transient codes, and the legacy mode's codes retried with HTTP 400 (its `_retry.json`).
+    func testTheCodesEachModeActsOnAreBotocores() throws {
+        let program = """
+            import json
+            from botocore.loaders import Loader
+            from botocore.retries import standard
+            legacy = Loader().load_data("_retry")["definitions"].values()
+            print(json.dumps({
+                "throttling": sorted(standard.ThrottledRetryableChecker._THROTTLED_ERROR_CODES),
+                "transient": sorted(set(standard.ThrottledRetryableChecker._THROTTLED_ERROR_CODES)
+                                    | set(standard.TransientRetryableChecker._TRANSIENT_ERROR_CODES)),
+                "legacy400": sorted(d["applies_when"]["response"]["service_error_code"] for d in legacy
+                                    if d["applies_when"].get("response", {}).get("http_status_code") == 400
+                                    and "service_error_code" in d["applies_when"]["response"])}))
+            """
+        let result = try runProcess("/usr/bin/env", ["python3", "-c", program])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let theirs = try JSONDecoder().decode([String: [String]].self, from: Data(result.stdout.utf8))
+        let legacy = RetryPolicy(.init(mode: .legacy, maxAttempts: 5))
+        func codes(_ test: (AWSErrorCode) -> Bool) -> [String] { AWSErrorCode.named.filter(test).map(\.description).sorted() }
+        XCTAssertEqual(codes(\.isThrottling), theirs["throttling"])
+        XCTAssertEqual(codes(\.isTransient), theirs["transient"])
+        XCTAssertEqual(codes { legacy.retries(AWSError(service: "CodePipeline", operation: "GetPipeline", code: $0, message: "", httpStatus: 400),
+                                              service: .codePipeline) }, theirs["legacy400"])
+    }
+
     /// 500 units, 5 a retry: fifty calls that each retry twice spend the quota, and the next call
     /// is sent once. botocore's client keeps the same quota.
     func testTheStandardModesRetryQuotaRunsOut() async throws {
