@@ -14,6 +14,7 @@ executable itself ({"class", "arn"} under "executable"), which shows the driver 
 answers as the command does.
 """
 import contextlib
+import importlib.metadata
 import io
 import json
 import os
@@ -154,9 +155,21 @@ def run_cli(case):
             "method": credentials.method if credentials else None}
 
 
+def installed_aws():
+    """The `aws` the pinned awscli installed, wherever pip put its scripts (beside the interpreter,
+    /usr/local/bin, a user's ~/.local/bin); not the one on PATH, which may be a pyenv shim that
+    looks for its root under the case's HOME."""
+    for file in importlib.metadata.distribution("awscli").files or []:
+        if file.name == "aws" and file.parent.name == "bin":
+            return os.path.normpath(str(file.locate()))
+    raise SystemExit("awscli installed no `aws` executable (pip install -r Tests/Harness/requirements.txt)")
+
+
+AWS_EXECUTABLE = installed_aws()
+
+
 def run_executable(case):
-    # The `aws` installed beside this interpreter (a pyenv shim would look for its root under the case's HOME).
-    arguments = [os.path.join(os.path.dirname(sys.executable), "aws")] + (["--profile", case["profile"]] if case.get("profile") is not None else []) \
+    arguments = [AWS_EXECUTABLE] + (["--profile", case["profile"]] if case.get("profile") is not None else []) \
         + (["--region", case["region"]] if case.get("region") is not None else []) + ["sts", "get-caller-identity", "--output", "json"]
     done = subprocess.run(arguments, env=case["environment"], capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
