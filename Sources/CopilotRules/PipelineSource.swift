@@ -34,11 +34,12 @@ public enum PipelineSource: Codable, Equatable, Sendable {
             self = .gitHubToken(owner: location.owner ?? "", repository: location.name, branch: branch,
                                 secretID: properties.accessTokenSecret ?? "")
         case .gitHub, .bitbucket:
+            // Copilot's deploy looks `connection_name` up and writes its ARN over `connection_arn`: the name wins.
             let connection: Connection
-            if let arn = properties.connectionARN {
-                connection = .arn(arn)
-            } else if let name = properties.connectionName, !name.isEmpty {
+            if let name = properties.connectionName, !name.isEmpty {
                 connection = .existing(name: name)
+            } else if let arn = properties.connectionARN {
+                connection = .arn(arn)
             } else {
                 connection = .created(name: Self.connectionName(owner: location.owner ?? "", repository: location.name))
             }
