@@ -485,13 +485,15 @@ private struct Builder {
         return values.filter { seen.insert($0).inserted }
     }
 
-    /// A manifest's YAML (the additional policy) as template JSON: scalars stay strings,
-    /// which IAM accepts everywhere a policy takes a boolean or number.
+    /// A manifest's YAML (the additional policy) as template JSON: scalars stay strings, which IAM
+    /// accepts everywhere a policy takes a boolean or number; `!Sub`, `!Ref`, `!GetAtt`… become the
+    /// functions CloudFormation reads them as in Copilot's YAML template.
     static func value(_ yaml: YAMLValue) -> TemplateValue {
         switch yaml {
         case .scalar(let text): return .string(text)
         case .sequence(let items): return .array(items.map(value))
         case .mapping(let entries): return .object(entries.map { ($0.key, value($0.value)) })
+        case .tagged(let tag, let tagged): return CloudFormationYAML.function(tag, value(tagged))
         }
     }
 }
