@@ -51,7 +51,13 @@ extension AWSTarget {
         // A missing token is found (and asked for) before the plan, but stored only once the plan is accepted.
         let secrets = TokenSecrets(secretsManager: aws.secretsManager)
         var tokenToStore: (secretID: String, token: String)?
-        if case .gitHubToken(_, let repository, _, let secretID) = plan.source, try await !secrets.exists(secretID) {
+        if case .gitHubToken(_, let repository, _, let secretID) = plan.source, case let state = try await secrets.state(secretID),
+           !state.isPresent {
+            if case .scheduledForDeletion(let date) = state {
+                throw AWSTargetError("Secrets Manager secret \(secretID), which holds the GitHub token, is scheduled for deletion "
+                                     + "(on \(ISO8601DateFormatter().string(from: date)))",
+                                     hint: "`aws secretsmanager restore-secret --secret-id \(secretID)` restores it; or name another secret")
+            }
             if options.dryRun {
                 ui.say("Secret \(secretID) does not exist yet: the real push will ask for the GitHub token.")
             } else {
@@ -147,10 +153,16 @@ extension AWSTarget {
             try await deleteTemplateObject(pipeline, ui: ui, aws)
         }
         guard deleteSecret, let secretID = pipeline.manifest.source.properties.accessTokenSecret else { return }
-        if try await TokenSecrets(secretsManager: aws.secretsManager).delete(secretID) {
-            ui.say("Deleted Secrets Manager secret \(secretID).")
-        } else {
+        switch try await TokenSecrets(secretsManager: aws.secretsManager).delete(secretID) {
+        case .absent:
             ui.say("Secrets Manager secret \(secretID) does not exist.")
+        case .notMade:
+            ui.say("Kept Secrets Manager secret \(secretID): neither Copilot nor sluice made it (it has no \(ResourceTags.application) "
+                   + "tag), so it may serve more than this pipeline. Delete it yourself if it does not.")
+        case .scheduled(let date):
+            ui.say("Deleted Secrets Manager secret \(secretID)"
+                   + (date.map { "; it can be restored until \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+                   + " (`aws secretsmanager restore-secret --secret-id \(secretID)`).")
         }
     }
 
