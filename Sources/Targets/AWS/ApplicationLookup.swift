@@ -42,6 +42,23 @@ struct ApplicationLookup: Sendable {
         return (application, environments)
     }
 
+    /// The services and jobs registered in the application (`copilot svc init`, `copilot job init`), as Copilot's
+    /// `svc ls` and `job ls` read them.
+    func workloads(_ application: String) async throws -> [CopilotWorkload] {
+        let parameters = try await Pages.collect({ token in
+            try await aws.ssm.getParametersByPath(.init(path: CopilotWorkload.parametersPath(application: application), nextToken: token))
+        }, items: \.parameters, next: \.nextToken)
+        return try parameters.compactMap { parameter in
+            guard let name = parameter.name, let value = parameter.value else { return nil }
+            do {
+                return try JSONDecoder().decode(CopilotWorkload.self, from: Data(value.utf8))
+            } catch {
+                throw AWSTargetError("SSM parameter \(name) is not a Copilot service or job: \(error)",
+                                     hint: "`copilot svc ls` and `copilot job ls` show the application's workloads")
+            }
+        }
+    }
+
     /// The bucket and KMS key of each region of the application, as Copilot's GetRegionalAppResources reads
     /// them: the StackSet's instances in the application's account, then each instance stack's outputs in its region.
     func regionalResources(_ application: CopilotApplication) async throws -> [RegionalResources] {
