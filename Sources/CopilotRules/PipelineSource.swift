@@ -58,6 +58,12 @@ public enum PipelineSource: Codable, Equatable, Sendable {
         "copilot-\(owner.prefix(5))-\(repository.prefix(18))"
     }
 
+    /// Where a person completes a PENDING connection's handshake (cli/pipeline_deploy.go connectionsURL).
+    public static let connectionsConsole = "https://console.aws.amazon.com/codesuite/settings/connections"
+
+    /// How long Copilot's deploy waits for a new pipeline's connection to become AVAILABLE.
+    public static let connectionWait = Duration.seconds(45 * 60)
+
     /// The Secrets Manager secret `copilot pipeline init` keeps a GitHub token in, for repository `name`.
     public static func tokenSecretName(application: String, repository name: String) -> String {
         "github-token-\(application)-\(name)"

@@ -119,17 +119,58 @@ extension AWSTarget {
                                  hint: settled.status == .rollbackComplete ? "`pipeline rm` deletes it before the next push"
                                      : "fix the cause, then push again")
         }
-        if changes.contains(where: { $0.logicalResourceId == PipelineTemplate.connectionResource && $0.action == .add }) {
-            ui.say("The CodeStar connection for \(pipeline.manifest.source.properties.repository ?? "the repository") is PENDING: "
-                   + "activate it in the console (Developer Tools › Settings › Connections, "
-                   + "https://console.aws.amazon.com/codesuite/settings/connections) before the pipeline can read the source.")
-        }
         ui.say("Pipeline \(pipeline.manifest.name) deployed (stack \(stackName), \(settled.status)).")
-        guard creating else { return .deployed(executionID: nil) }
-        // CodePipeline starts a first execution when it creates a pipeline.
+        let addedConnection = changes.contains { $0.logicalResourceId == PipelineTemplate.connectionResource && $0.action == .add }
+        guard creating || addedConnection else { return .deployed(executionID: nil) }
         let name = try await pipelineName(pipeline, aws)
-        let first = try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: 1))
-        return .deployed(executionID: first.pipelineExecutionSummaries?.first?.pipelineExecutionId)
+        // CodePipeline starts a first execution when it creates a pipeline.
+        let first = creating ? try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: 1))
+            .pipelineExecutionSummaries?.first?.pipelineExecutionId : nil
+        if let connectionARN = try await aws.stacks.describe(stackName)?.outputs?
+            .first(where: { $0.outputKey == StackNames.connectionOutput })?.outputValue {
+            try await awaitConnection(connectionARN, pipelineName: name, aws, ui: ui)
+        }
+        return .deployed(executionID: first)
+    }
+
+    /// Copilot's deploy after creating a pipeline with a CodeStar connection: a PENDING connection is named with
+    /// where to complete it, waited for (at most ``PipelineSource/connectionWait``; Ctrl-C stops waiting), and the
+    /// Source stage, which failed meanwhile, is retried once it is AVAILABLE.
+    private func awaitConnection(_ arn: String, pipelineName: String, _ aws: AWSClients, ui: any TargetUI) async throws {
+        let connections = aws.codeStarConnections
+        guard let connection = try await connections.getConnection(.init(connectionArn: arn)).connection,
+              connection.connectionStatus == .pending else { return }
+        let name = connection.connectionName ?? arn
+        ui.say("ACTION REQUIRED! Go to \(PipelineSource.connectionsConsole) to update the status of connection \(name) from PENDING "
+               + "to AVAILABLE. Waiting for it (at most \(PipelineSource.connectionWait.components.seconds / 60) minutes; Ctrl-C stops "
+               + "waiting, and the pipeline stays deployed).")
+        let status: CodeStarConnections.ConnectionStatus?
+        do {
+            status = try await Waiter.until(within: PipelineSource.connectionWait) {
+                let current = try await connections.getConnection(.init(connectionArn: arn)).connection?.connectionStatus
+                return current == .pending ? nil : current
+            }
+        } catch is CancellationError {
+            ui.say("Stopped waiting for connection \(name): once it is AVAILABLE, `release` runs the pipeline.")
+            throw CancellationError()
+        }
+        guard let status else {
+            throw AWSTargetError("connection \(name) is still PENDING after \(PipelineSource.connectionWait.components.seconds / 60) minutes",
+                                 hint: "complete it at \(PipelineSource.connectionsConsole), then `release` runs the pipeline")
+        }
+        guard status == .available else {
+            throw AWSTargetError("connection \(name) is \(status)", hint: "the console shows why: \(PipelineSource.connectionsConsole)")
+        }
+        // The source stage failed while the connection was PENDING: run it again, as Copilot does.
+        let source = try await aws.codePipeline.getPipelineState(.init(name: pipelineName)).stageStates?
+            .first { $0.stageName == StageName.source }?.latestExecution
+        guard let source, source.status == .failed else {
+            ui.say("Connection \(name) is AVAILABLE.")
+            return
+        }
+        _ = try await aws.codePipeline.retryStageExecution(.init(pipelineName: pipelineName, stageName: StageName.source,
+                                                                  pipelineExecutionId: source.pipelineExecutionId))
+        ui.say("Connection \(name) is AVAILABLE: retried the \(StageName.source) stage of run \(source.pipelineExecutionId).")
     }
 
     /// Runs a change set call, saying a refusal (a 4xx answer) as the template's.
