@@ -62,7 +62,7 @@ enum TargetCommands {
         let outcome = try await call("push", session) { try await target.push(context, plan: plan, options: options, ui: session.targetUI) }
         if session.targetUI.isInteractive, !options.assumeYes, !options.dryRun {
             // The person's answer, as a script gives it: yes, or nothing was done.
-            session.recording.scriptEquivalent = outcome == .planned ? [] : ["push --yes"]
+            session.recording.scriptEquivalent = outcome == .planned ? [] : ["push --yes" + (options.allowDowngrade ? " --allow-downgrade" : "")]
         }
         switch outcome {
         case .upToDate:

@@ -26,7 +26,10 @@ extension AWSTarget {
         let lookup = ApplicationLookup(aws: aws)
         let region = aws.configuration.region.value
         let (application, environments) = try await lookup.application(pipeline.application)
-        let regionalResources = try await lookup.regionalResources(application)
+        var regionalResources = try await lookup.regionalResources(application)
+        if let ui, !regionalResources.contains(where: { $0.region == region }) {
+            regionalResources = try await lookup.addRegionalStack(application, in: region, ui: ui)
+        }
         try await lookup.checkAccountGrants(application, environments: plan.stages.compactMap { environments[$0.environment] },
                                             regionalResources: regionalResources)
         try PipelineRegion.check(plan.source, application: pipeline.application, region: region)

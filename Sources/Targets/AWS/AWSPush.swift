@@ -17,8 +17,6 @@ extension AWSTarget {
 
     public func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         let aws = try aws()
-        let rendered = try await rendered(pipeline, plan: plan, aws)
-        let body = rendered.text
         let target = try await pipelineStack(pipeline, aws)
         let stackName = target.name
         if target.isLegacy {
@@ -37,15 +35,23 @@ extension AWSTarget {
             }
         }
         let creating = stack == nil || stack?.stackStatus == .reviewInProgress
-        if !creating {
-            let deployed = try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody
+        let deployed = creating ? nil : try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody
+        // Copilot's version check comes first: a pipeline a newer release rendered is not touched unasked.
+        let deployedVersion = deployed.flatMap(Self.recordedVersion)
+        if let deployedVersion {
+            try CopilotVersion.checkDowngrade(pipeline: pipeline.manifest.name, deployed: deployedVersion, allowed: options.allowDowngrade)
+        }
+        let rendered = try await rendered(pipeline, plan: plan, aws, preparing: options.dryRun ? nil : ui)
+        let body = rendered.text
+        if let deployed {
             if deployed == body {
                 ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
                 return .upToDate
             }
-            if let version = deployed.flatMap(Self.copilotVersion) {
-                ui.say("Taking over pipeline \(pipeline.manifest.name): Copilot \(version) created stack \(stackName). It is updated in place: "
-                       + "the CodePipeline (with its history) and its connection are kept, and Copilot no longer manages it.")
+            if let deployedVersion, deployedVersion != CopilotVersion.rendered {
+                ui.say("Updating pipeline \(pipeline.manifest.name), whose template Copilot \(deployedVersion) rendered (stack \(stackName)), "
+                       + "in place: the CodePipeline (with its history) and its connection are kept. The new template records "
+                       + "Copilot \(CopilotVersion.rendered), as that release renders it, so `copilot pipeline deploy` can deploy it again.")
             }
         }
         // A missing token is found (and asked for) before the plan, but stored only once the plan is accepted.
@@ -76,7 +82,7 @@ extension AWSTarget {
         try await rejectedTemplate(of: stackName) {
             _ = try await aws.cloudFormation.createChangeSet(.init(
                 stackName: stackName, changeSetName: changeSet, changeSetType: creating ? .create : .update,
-                templateURL: s3.objectURL(bucket: object.bucket, key: object.key), capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+                templateURL: s3.objectURL(bucket: object.bucket, key: object.key), capabilities: StackNames.capabilities,
                 tags: tags.keys.sorted().map { AWSTag(key: $0, value: tags[$0]!) },
                 description: "sluice push of \(pipeline.manifestPath)"))
         }
@@ -242,13 +248,12 @@ extension AWSTarget {
         ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
     }
 
-    /// The Copilot version a template Copilot rendered records (`Metadata: Version: v1.28.0`); nil for any other.
-    static func copilotVersion(_ template: String) -> String? {
-        let lines = template.split(whereSeparator: \.isNewline)
-        guard let metadata = lines.firstIndex(where: { $0.hasPrefix("Metadata:") }), metadata + 1 < lines.count else { return nil }
-        let next = lines[metadata + 1].trimmingCharacters(in: .whitespaces)
-        guard next.hasPrefix("Version:") else { return nil }
-        let version = next.dropFirst("Version:".count).trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
-        return version.isEmpty ? nil : version
+    /// The Copilot release a deployed template records (`Metadata: Version: v1.28.0`), in Copilot's YAML or
+    /// sluice's JSON; nil for a template that records none.
+    static func recordedVersion(_ template: String) -> CopilotVersion? {
+        guard case .mapping(let entries, _)? = try? TaggedYAML.parse(template, file: "the deployed template"),
+              case .mapping(let metadata, _)? = entries.first(where: { $0.key == "Metadata" })?.value,
+              case .scalar(let text, _, _)? = metadata.first(where: { $0.key == CopilotVersion.metadataKey })?.value else { return nil }
+        return CopilotVersion(text)
     }
 }

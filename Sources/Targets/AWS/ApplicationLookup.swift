@@ -90,6 +90,32 @@ struct ApplicationLookup: Sendable {
         return resources.sorted { $0.region < $1.region }
     }
 
+    /// Copilot's AddPipelineResourcesToApp: the application's StackSet gets an instance in `region`, the pipeline's,
+    /// when it has none there (an application whose environments are all in other regions), so the pipeline has an
+    /// artifact bucket and key in its own region. Waits for the StackSet operation; returns the regional resources then.
+    func addRegionalStack(_ application: CopilotApplication, in region: String, ui: any TargetUI) async throws -> [RegionalResources] {
+        let stackSet = application.stackSetName
+        ui.say("Adding pipeline resources to application \(application.name) in \(region): an instance of StackSet \(stackSet) "
+               + "(its artifact bucket and KMS key there), as copilot pipeline deploy does.")
+        let started = try await aws.cloudFormation.createStackInstances(.init(
+            stackSetName: stackSet, accounts: [application.account], regions: [region]))
+        guard let operationID = started.operationId else {
+            throw AWSTargetError("CloudFormation started adding an instance of \(stackSet) in \(region) but returned no operation id",
+                                 hint: "the CloudFormation console shows the StackSet's operations")
+        }
+        let operation = try await Waiter.until {
+            let described = try await aws.cloudFormation.describeStackSetOperation(.init(stackSetName: stackSet, operationId: operationID))
+            return described.stackSetOperation?.status?.isFinal == true ? described.stackSetOperation : nil
+        }
+        guard operation.status == .succeeded else {
+            throw AWSTargetError("adding an instance of StackSet \(stackSet) in \(region) ended \(operation.status?.description ?? "?")"
+                                 + (operation.statusReason.map { ": \($0)" } ?? ""),
+                                 hint: "the CloudFormation console shows the StackSet's operations")
+        }
+        ui.say("Added pipeline resources to application \(application.name) in \(region).")
+        return try await regionalResources(application)
+    }
+
     /// A stage in another account than the application's deploys from artifacts its region's application bucket
     /// holds, encrypted with the application's key there: that key must grant the account, as Copilot's does once
     /// it adds the environment to the application (AddEnvToApp). Otherwise the deployment fails at run time.
