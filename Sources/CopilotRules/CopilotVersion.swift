@@ -1,4 +1,5 @@
 import Errors
+import Manifest
 
 // Copilot's template versions (internal/pkg/version, cli/pipeline_deploy.go validatePipelineVersion): every
 // template Copilot deploys records the release that rendered it in `Metadata.Version`, and `pipeline deploy`
@@ -8,7 +9,7 @@ import Errors
 public struct CopilotVersion: Comparable, CustomStringConvertible, Sendable {
     /// The release whose templates and buildspec sluice's match: what it records in `Metadata.Version`, so Copilot's
     /// own version check reads a sluice-deployed pipeline as that release's, and what a new buildspec downloads.
-    public static let rendered = CopilotVersion("v1.34.1")!
+    public static let rendered = CopilotVersion(PipelineScaffold.copilotVersion)!
 
     public let major: Int
     public let minor: Int
