@@ -128,7 +128,7 @@ struct Sluice {
             guard words.isEmpty else { throw UsageError("give either -c COMMANDS or a script/command, not both") }
             // The bytes as given: `CommandLine.arguments` would have replaced invalid UTF-8 silently.
             let bytes = CommandLine.unsafeArgv[commandsPosition + 1].map { Data(bytes: $0, count: strlen($0)) } ?? Data(commands.utf8)
-            outcome = await session.runScript(bytes, file: "-c")
+            outcome = await session.runScript(bytes, file: ScriptLocation.commandLine)
         } else if let first = words.first {
             if ScriptFile.isScript(first, table: session.table) {
                 guard words.count == 1 else {
@@ -140,7 +140,7 @@ struct Sluice {
                 outcome = await session.runCommand(words: words)
             }
         } else {
-            outcome = await session.runScript(FileHandle.standardInput.readDataToEndOfFile(), file: "<stdin>")
+            outcome = await session.runScript(FileHandle.standardInput.readDataToEndOfFile(), file: ScriptLocation.standardInput)
         }
         output.flush()
         return outcome.exitStatus

@@ -85,12 +85,15 @@ final class FirstSessionTests: XCTestCase {
         XCTAssertEqual(json["state"] as? String, "Succeeded", status.stdout)
     }
 
-    /// Each expected line, in order, in `printed` (a line holding `…` matches whatever stands there).
+    /// Each expected line, in order, in `printed`: a line holding `…` matches whatever stands there,
+    /// and its blanks match any blanks or line breaks (sluice wraps a message to the terminal's width).
     private func assertPrinted(_ expected: [String], in printed: String, after command: String,
                                file: StaticString = #filePath, line: UInt = #line) {
         var rest = printed[...]
         for text in expected where !text.trimmingCharacters(in: .whitespaces).isEmpty && text != "…" {
-            let pattern = text.components(separatedBy: "…").map(NSRegularExpression.escapedPattern(for:)).joined(separator: ".*")
+            let pattern = text.components(separatedBy: "…").map { part in
+                part.split(separator: " ").map { NSRegularExpression.escapedPattern(for: String($0)) }.joined(separator: #"\s+"#)
+            }.joined(separator: #"[\s\S]*?"#)
             guard let found = rest.range(of: pattern, options: .regularExpression) else {
                 XCTFail("after `\(command)` README prints \(text.debugDescription); sluice printed:\n\(printed)", file: file, line: line)
                 return

@@ -15,14 +15,14 @@ final class NewcomerTests: PseudoTerminalTestCase {
         let shell = try start()
         try shell.expectPrompt()
         shell.send("pipeline rm api-main\r")
-        try shell.expectInput("[y/N] ")
+        try shell.expect("[y/N] ")
         shell.send("n\r")
         try shell.expect("not removed")
         try shell.expectPrompt()
         XCTAssertEqual(try files.map { try Data(contentsOf: $0) }, before)
 
         shell.send("pipeline rm api-main\r")
-        try shell.expectInput("[y/N] ")
+        try shell.expect("[y/N] ")
         shell.send("y\r")
         try shell.expect("removed pipeline api-main")
         try shell.expectPrompt()
@@ -198,7 +198,8 @@ final class NewcomerTests: PseudoTerminalTestCase {
         let lines = help.split(separator: "\n").dropFirst()
         XCTAssertGreaterThan(lines.count, 5, help)
         for line in lines { XCTAssertLessThanOrEqual(line.count, 80, String(line)) }
-        XCTAssertTrue(help.contains("usage: pipeline init [name NAME] [url URL] [branch BRANCH]\n                     [type"), help)
+        XCTAssertTrue(help.contains("usage: pipeline init [name NAME] [url URL] [branch BRANCH] [type TYPE]\n                     [environments ENVS]\n"),
+                      help)
         try exit(shell)
     }
 }

@@ -14,8 +14,9 @@ final class AWSShellTests: XCTestCase {
     func sluice(_ script: String, environment: [String: String], in directory: URL? = nil) throws -> ProcessResult {
         let home = try TemporaryDirectory("sluice-aws-shell-home")
         defer { home.remove() }
+        // Wide enough that no message wraps: these tests read what is said, not how it is laid out.
         return try runProcess(sluiceBinary, ["-c", script],
-                              environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb"].merging(environment) { $1 },
+                              environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "1000"].merging(environment) { $1 },
                               removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN"] + Self.endpointVariables,
                               directory: directory, timeout: 60)
     }
@@ -84,7 +85,7 @@ final class AWSShellTests: XCTestCase {
         let result = try sluice("trace on\nwhoami", environment: environment)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("trace: STS GetCallerIdentity 403 SignatureDoesNotMatch"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("-c:2:1: error: STS GetCallerIdentity failed: SignatureDoesNotMatch (HTTP 403): The request signature we calculated does not match"),
+        XCTAssertTrue(result.stderr.contains("<command line>:2:1: error: STS GetCallerIdentity failed: SignatureDoesNotMatch (HTTP 403): The request signature we calculated does not match"),
                       result.stderr)
         XCTAssertTrue(result.stderr.contains("hint: the secret access key does not belong to the access key id"), result.stderr)
         XCTAssertFalse(result.stderr.contains("wrong-secret-for-the-test"))

@@ -255,6 +255,7 @@ final class RecordAllScriptTests: XCTestCase {
         let recording = try Sandbox(.quickstartWith(["more.sluice": more]))
         let result = try recording.run(.sluice("-c", """
             record --all all.sluice
+            source set github acme/api
             stage add test
             test add test "make test"
             undo
@@ -270,6 +271,7 @@ final class RecordAllScriptTests: XCTestCase {
         let recorded = try XCTUnwrap(recording.read("all.sluice"))
         XCTAssertTrue(recorded.hasSuffix("""
             target local
+            source set github acme/api
             stage add test
             stage add prod
             approval on prod
@@ -376,7 +378,7 @@ final class FuzzFoundEditTests: XCTestCase {
         let sandbox = try Sandbox(.quickstartWith([Self.pipeline: manifest]))
         let refused = try sandbox.run(.sluice("-c", "source set github acme/web"))
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("copilot/pipeline.yml:6:5: this key is written with `?` (an explicit key), which sluice does not edit beside"),
+        XCTAssertTrue(refused.stderr.flattened.contains("copilot/pipeline.yml:6:5: this key is written with `?` (an explicit key), which sluice does not edit beside"),
                       refused.stderr)
         XCTAssertEqual(sandbox.read(Self.pipeline), manifest)
         let added = try sandbox.run(.sluice("-c", "test add test 'make check'"))

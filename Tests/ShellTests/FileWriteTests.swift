@@ -53,7 +53,7 @@ final class FileWriteTests: XCTestCase {
                              ("/dev/null", "it is a character device"), ("null.sluice", "it is a link to /dev/null, a character device")] {
             let result = try sandbox.run(.sluice("-c", "record \(path)"))
             XCTAssertEqual(result.status, 1, path)
-            XCTAssertTrue(result.stderr.contains("cannot write the recording \(path): \(what), not a file; sluice writes only regular files"),
+            XCTAssertTrue(result.stderr.flattened.contains("cannot write the recording \(path): \(what), not a file; sluice writes only regular files"),
                           result.stderr)
         }
         var status = stat()
@@ -74,7 +74,7 @@ final class FileWriteTests: XCTestCase {
                              (".sluice/target.json", "sluice's own state")] {
             let result = try sandbox.run(.sluice("-c", "record \(path); approval on prod"))
             XCTAssertEqual(result.status, 1, path)
-            XCTAssertTrue(result.stderr.hasPrefix("-c:1:8: error: \(path) is \(what): recording there would overwrite it\n"),
+            XCTAssertTrue(result.stderr.flattened.hasPrefix("<command line>:1:8: error: \(path) is \(what): recording there would overwrite it hint:"),
                           result.stderr)
         }
         XCTAssertEqual(sandbox.read("copilot/pipeline.yml"), WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"])
@@ -84,6 +84,6 @@ final class FileWriteTests: XCTestCase {
         let fresh = try Sandbox(.quickstart)
         let result = try fresh.run(.sluice("-c", "record copilot/pipeline.yml; source set github acme/api"))
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("copilot/pipeline.yml is where Copilot keeps the pipeline's manifest"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("copilot/pipeline.yml is where Copilot keeps the pipeline's manifest"), result.stderr)
     }
 }

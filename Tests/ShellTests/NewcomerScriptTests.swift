@@ -33,6 +33,36 @@ final class NewcomerScriptTests: XCTestCase {
     static let pipeline = "source set github https://github.com/acme/api; build buildspec buildspec.yml; stage add test; "
         + "test add test 'make test'; stage add prod; approval on prod; save"
 
+    // MARK: The first session: push refuses a run that cannot get far here, saying what to do
+
+    func testPushRefusesARunThatCannotGetFarHereBeforeRecordingIt() throws {
+        // No git repository: nothing for the Source to take.
+        let loose = try quickstart(git: false)
+        let withoutGit = try loose.run(.sluice("-c", "source set github acme/api; stage add test; push --yes"))
+        XCTAssertEqual(withoutGit.status, 1, withoutGit.stdout)
+        XCTAssertTrue(withoutGit.stderr.flattened.contains("is not in a git repository"), withoutGit.stderr)
+        XCTAssertTrue(withoutGit.stderr.flattened.contains("hint: git init -b main && git add -A && git commit"), withoutGit.stderr)
+        XCTAssertNil(loose.read(".sluice/local/pipelines/api-main/pipeline.json"), "nothing recorded")
+
+        // Copilot's buildspec, on a machine with git and nothing it runs: named, before it is even committed.
+        let sandbox = try quickstart()
+        let bin = sandbox.root.url.appendingPathComponent(".bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("git"), withDestinationURL: URL(fileURLWithPath: "/usr/bin/git"))
+        let copilots = try sandbox.run(.sluice("-c", "source set github acme/api; stage add test; push --yes", environment: ["PATH": bin.path]))
+        XCTAssertEqual(copilots.status, 1, copilots.stdout)
+        let said = copilots.stderr.flattened
+        XCTAssertTrue(said.contains("copilot/buildspec.yml runs ") && said.contains("copilot") && said.contains("jq") && said.contains("ruby"), said)
+        XCTAssertTrue(said.contains("hint: install them, or build with a buildspec that runs here (`build buildspec FILE`"), said)
+        XCTAssertNil(sandbox.read(".sluice/local/pipelines/api-main/pipeline.json"), "nothing recorded")
+        // The workspace's own buildspec, not committed yet: the Build runs what is committed.
+        try sandbox.write("version: 0.2\nphases:\n  build:\n    commands:\n      - make all\n", to: "ci/buildspec.yml")
+        let uncommitted = try sandbox.run(.sluice("-c", "build buildspec ci/buildspec.yml; push --yes"))
+        XCTAssertEqual(uncommitted.status, 1, uncommitted.stdout)
+        XCTAssertTrue(uncommitted.stderr.flattened.contains("ci/buildspec.yml is not in commit"), uncommitted.stderr)
+        XCTAssertTrue(uncommitted.stderr.flattened.contains("hint: the pipeline builds what is committed: git add ci/buildspec.yml"), uncommitted.stderr)
+    }
+
     // MARK: 1. pipeline rm asks, takes --yes, and undo puts the files back
 
     func testPipelineRmInAScriptNeedsYesAndUndoPutsTheFilesBack() throws {
@@ -69,7 +99,7 @@ final class NewcomerScriptTests: XCTestCase {
         XCTAssertEqual(pushed.status, 1, pushed.stdout)
         let released = try sandbox.run(.sluice("-c", "release"))
         XCTAssertEqual(released.status, 1, released.stdout + released.stderr)
-        XCTAssertTrue(released.stderr.contains("failed: DeployTo-test/TestCommands"), released.stderr)
+        XCTAssertTrue(released.stderr.flattened.contains("failed: DeployTo-test/TestCommands"), released.stderr)
     }
 
     // MARK: 4. the picture's arrows say what runs after what
@@ -101,7 +131,7 @@ final class NewcomerScriptTests: XCTestCase {
         let own = try XCTUnwrap(sandbox.read("buildspec.yml"))
         let shown = try sandbox.run(.sluice("-c", "source set github acme/api; build buildspec buildspec.yml; show buildspec"))
         XCTAssertEqual(shown.status, 0, shown.stderr)
-        XCTAssertTrue(shown.stdout.hasSuffix(own), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("build buildspec: buildspec.yml\n" + own), shown.stdout)
         let explained = try sandbox.run(.sluice("-c", "explain buildspec"))
         XCTAssertEqual(explained.status, 0, explained.stderr)
         XCTAssertTrue(explained.stdout.hasPrefix("buildspec.yml explained:"), explained.stdout)

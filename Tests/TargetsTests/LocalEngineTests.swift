@@ -76,7 +76,7 @@ final class LocalEngineTests: XCTestCase {
         // Pushing the same pipeline again changes nothing; release starts a second execution.
         let again = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         XCTAssertEqual(again, .upToDate)
-        let second = try await target.release(workspace.context())
+        let second = try await target.release(workspace.context()).id
         let history = try await target.history(workspace.context(), limit: 10)
         XCTAssertEqual(history.map(\.id), [second, id])
         XCTAssertEqual(history.map(\.trigger), ["release", "push"])
@@ -267,15 +267,21 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(BuildPreflight.missingPrograms(spec, searchPath: "/nonexistent"), programs.sorted())
     }
 
-    /// `push` says before running what the Build will fail on: a program the buildspec runs that this machine lacks.
-    func testPushWarnsAboutProgramsThisMachineLacks() async throws {
+    /// `push` refuses, before recording anything, a run whose Build would fail on a program the buildspec
+    /// runs that this machine lacks, and says what would make it run.
+    func testPushRefusesARunNeedingProgramsThisMachineLacks() async throws {
         try workspace.write("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - sluice-no-such-tool --version && make all\n")
         try workspace.commit("a tool this machine lacks")
         let (target, _) = workspace.target()
-        let ui = RecordingUI()
-        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true, dryRun: true), ui: ui)
-        XCTAssertTrue(ui.lines.contains { $0.hasPrefix("warning: buildspec.yml runs sluice-no-such-tool, which this machine does not have on PATH") },
-                      "\(ui.lines)")
+        do {
+            _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
+            XCTFail("the push should be refused")
+        } catch let error as LocalTargetError {
+            XCTAssertTrue(error.message.hasPrefix("buildspec.yml runs sluice-no-such-tool, which this machine does not have on PATH"), error.message)
+            XCTAssertTrue(error.hint?.contains("build buildspec FILE") == true, error.hint ?? "")
+        }
+        let history = try await target.history(workspace.context(), limit: 10)
+        XCTAssertEqual(history, [], "nothing was recorded")
     }
 
     func testAnExecutionWhoseSluiceDiedIsAbandoned() async throws {

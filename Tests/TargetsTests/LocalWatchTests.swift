@@ -189,12 +189,12 @@ final class ScriptedTarget: PipelineTarget, @unchecked Sendable {
 
     struct NotScripted: Error {}
     func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome { throw NotScripted() }
-    func release(_ pipeline: PipelineContext) async throws -> String { throw NotScripted() }
+    func release(_ pipeline: PipelineContext) async throws -> StartedRun { throw NotScripted() }
     func differsFromPushed(_ pipeline: PipelineContext) async throws -> Bool { throw NotScripted() }
     func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot { throw NotScripted() }
     func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary] { throw NotScripted() }
-    func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws { throw NotScripted() }
-    func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws { throw NotScripted() }
+    func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? { throw NotScripted() }
+    func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? { throw NotScripted() }
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String { throw NotScripted() }
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws { throw NotScripted() }
 }

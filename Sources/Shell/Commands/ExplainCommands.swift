@@ -10,8 +10,7 @@ enum ExplainCommands {
         let text: String, path: String, guide: FieldGuide
         var defaults = ConcreteDefaults(plan: nil, context: nil)
         if invocation["WHAT"] == "buildspec" {
-            path = session.relativePath(open.files.buildspec)
-            text = try open.pendingBuildspec ?? session.readTextFile(open.files.buildspec.path, at: invocation.location)
+            (path, text) = try session.buildspec(of: open)
             guide = .buildspec
         } else {
             path = open.files.manifestPathInWorkspace

@@ -1,10 +1,5 @@
 import Foundation
 import Targets
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// show graph, export graph: the pipeline as a picture, from the plan of the manifest as edited.
 enum GraphCommands {
@@ -34,7 +29,7 @@ enum GraphCommands {
             throw ShellError.failure("cannot write \(path): \(session.message(of: error))",
                                      hint: "check the directory exists and is writable")
         }
-        session.output.line("wrote \(path)")
+        session.output.message("wrote \(path)")
     }
 
     /// The picture of the pipeline being edited, unsaved edits included; `withRun`: with the
@@ -57,9 +52,8 @@ enum GraphCommands {
         }
     }
 
-    /// The terminal's width; elsewhere $COLUMNS, else 80.
+    /// The terminal's width; elsewhere $COLUMNS, else 80: the width every message wraps to.
     static func columns(_ session: Session) -> Int {
-        if session.output.isLiveTerminal { return Terminal.width(of: STDOUT_FILENO) }
-        return session.variables["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 80
+        session.output.columns
     }
 }

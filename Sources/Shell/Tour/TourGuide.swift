@@ -262,7 +262,7 @@ final class TourGuide: @unchecked Sendable {
     }
 
     private func say(_ text: String, style: Output.Style = .plain) {
-        output.line(text, style: style)
+        output.message(text, style: style)
         output.flush()
     }
 }

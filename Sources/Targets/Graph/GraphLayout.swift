@@ -1,3 +1,5 @@
+import Errors
+
 // Where each part of a PipelineGraph goes, in character cells: one stage a column (its label
 // over its action boxes, groups that run together stacked, an arrow to the next group),
 // Source → Build → DeployTo stages left to right with arrows between them, wrapping onto a
@@ -5,7 +7,7 @@
 // The terminal draws these cells as they are; the SVG scales them to pixels.
 
 public struct GraphLayout: Equatable, Sendable {
-    public struct Point: Equatable, Sendable {
+    public struct Point: Hashable, Sendable {
         public var x: Int
         public var y: Int
     }
@@ -74,63 +76,53 @@ public struct GraphLayout: Equatable, Sendable {
         width = 0
         height = 0
         var y = 0
-        for line in GraphText.wrap("pipeline \(graph.title) · application \(graph.application)", width: limit) {
+        for line in TextLayout.wrap("pipeline \(graph.title) · application \(graph.application)", width: limit, longWords: .breakApart) {
             labels.append(Label(x: 0, y: y, text: line, role: .title))
             y += 1
         }
         y += 1
 
-        let widest = min(Self.widestBox, limit - Self.margin)
-        let stageColumns = graph.stages.map { Column($0, widest: widest) }
-        var bands: [[Column]] = []
-        var x = Self.margin
-        for column in stageColumns {
-            if let band = bands.last, !band.isEmpty, x + column.width > limit {
-                bands.append([])
-                x = Self.margin
-            }
-            if bands.isEmpty { bands.append([]) }
-            bands[bands.count - 1].append(column)
-            x += column.width + Self.gap
-        }
+        let stageColumns = graph.stages.map { Column($0, widest: Self.widest(limit)) }
+        let bands = Self.bands(stageColumns.map(\.width), limit: limit).map { $0.map { stageColumns[$0] } }
 
         var wrapFrom: Point?
         for band in bands {
             let top = y
             let firstBoxTop = top + (band.map(\.label.count).max() ?? 0)
-            let titleRow = firstBoxTop + 1
-            if let from = wrapFrom {
-                // Down from the last box of the band above, under it to the left edge, down, into this band.
-                let below = top - 1
-                arrows.append(Arrow(points: [from, Point(x: from.x, y: below), Point(x: 0, y: below),
-                                             Point(x: 0, y: titleRow), Point(x: Self.margin - 1, y: titleRow)]))
-            }
             var x = Self.margin
             var bottom = firstBoxTop
             var lastBox: Box?
             for (index, column) in band.enumerated() {
-                if index > 0 {
-                    arrows.append(Arrow(points: [Point(x: x - Self.gap - 1, y: titleRow), Point(x: x - 1, y: titleRow)]))
-                }
                 for (row, text) in column.label.enumerated() {
                     labels.append(Label(x: x, y: top + row, text: text, role: .stage(column.stage.state)))
                 }
                 var boxTop = firstBoxTop
                 for (groupIndex, group) in column.stage.groups.enumerated() {
+                    // What leads into the group: the group above it, the stage beside it (from its last
+                    // action), or the band above (from its last stage's last action).
+                    var lead: [Point] = []
                     if groupIndex > 0, let above = lastBox {
-                        arrows.append(Arrow(points: [Point(x: x + 2, y: above.bottom), Point(x: x + 2, y: above.bottom + 1)]))
+                        lead = [Point(x: x + 2, y: above.bottom), Point(x: x + 2, y: above.bottom + 1)]
                         if group.count > 1 {
                             labels.append(Label(x: x + 4, y: above.bottom + 1, text: Self.together(group.count), role: .group))
                         }
                         boxTop = above.bottom + 2
+                    } else if index > 0, let previous = lastBox {
+                        lead = [Point(x: previous.right, y: previous.y + 1)]
+                    } else if let from = wrapFrom {
+                        // Down from the last box of the band above, under it to the left edge, down into this band.
+                        lead = [from, Point(x: from.x, y: top - 1), Point(x: 0, y: top - 1)]
                     }
+                    var entered: [Box] = []
                     for node in group {
                         let lines = Self.lines(node, inner: column.width - 4)
                         let box = Box(x: x, y: boxTop, width: column.width, height: lines.count + 2, node: node, lines: lines)
                         boxes.append(box)
+                        entered.append(box)
                         lastBox = box
                         boxTop = box.bottom + 1
                     }
+                    if !lead.isEmpty { arrows += Self.arrows(lead, into: entered, fromAbove: groupIndex > 0) }
                 }
                 bottom = max(bottom, (lastBox?.bottom ?? firstBoxTop))
                 width = max(width, x + column.width)
@@ -145,22 +137,77 @@ public struct GraphLayout: Equatable, Sendable {
             let stages = graph.omittedStages.joined(separator: ", ")
             let note = "Not in the pipeline: \(stages) (deploys nothing; Copilot leaves such stages out, with their approvals and tests)."
             y += 1
-            for line in GraphText.wrap(note, width: limit) {
+            for line in TextLayout.wrap(note, width: limit, longWords: .breakApart) {
                 labels.append(Label(x: 0, y: y, text: line, role: .note))
                 y += 1
             }
         }
         height = y
-        width = max(width, labels.map { $0.x + GraphText.width($0.text) }.max() ?? 0)
+        width = max(width, labels.map { $0.x + TextLayout.width($0.text) }.max() ?? 0)
     }
 
     static func together(_ count: Int) -> String { "\(count) in parallel" }
 
+    /// The stages of `graph` (their indexes) in the rows they are drawn in at `columns`: each row as
+    /// many stages side by side as fit, the next stage starting a row below.
+    public static func bands(of graph: PipelineGraph, columns: Int) -> [[Int]] {
+        let limit = max(columns, margin + narrowestBox)
+        return bands(graph.stages.map { Column($0, widest: widest(limit)).width }, limit: limit)
+    }
+
+    private static func widest(_ limit: Int) -> Int { min(widestBox, limit - margin) }
+
+    private static func bands(_ widths: [Int], limit: Int) -> [[Int]] {
+        var bands: [[Int]] = []
+        var x = margin
+        for (index, width) in widths.enumerated() {
+            if let band = bands.last, !band.isEmpty, x + width > limit {
+                bands.append([])
+                x = margin
+            }
+            if bands.isEmpty { bands.append([]) }
+            bands[bands.count - 1].append(index)
+            x += width + gap
+        }
+        return bands
+    }
+
+    /// The arrows from the path `lead` (leaving a box) into each box of `group`, which all start
+    /// together. One box under the group above is entered from the top; otherwise every box is
+    /// entered from the left, off a trunk two columns left of the boxes, which a path from beside
+    /// reaches along the column left of it (so it never runs down another arrow's trunk).
+    static func arrows(_ lead: [Point], into group: [Box], fromAbove: Bool) -> [Arrow] {
+        guard let end = lead.last, let first = group.first else { return [] }
+        if fromAbove, group.count == 1 { return [Arrow(points: lead)] }
+        let x = first.x
+        let trunk = x - 2
+        let firstRow = first.y + 1
+        // From beside and not level with the first box: up (or down) the column before the trunk.
+        let climb = !fromAbove && end.x != 0 && end.y != firstRow ? x - 3 : trunk
+        return group.map { box in
+            Arrow(points: normalized(lead + [Point(x: climb, y: end.y), Point(x: climb, y: firstRow), Point(x: trunk, y: firstRow),
+                                             Point(x: trunk, y: box.y + 1), Point(x: x - 1, y: box.y + 1)]))
+        }
+    }
+
+    /// `points` without repeats and without points in the middle of a straight run.
+    private static func normalized(_ points: [Point]) -> [Point] {
+        var result: [Point] = []
+        for point in points where result.last != point {
+            if result.count >= 2 {
+                let a = result[result.count - 2], b = result[result.count - 1]
+                if (a.x == b.x && b.x == point.x) || (a.y == b.y && b.y == point.y) { result.removeLast() }
+            }
+            result.append(point)
+        }
+        return result
+    }
+
     /// A node's lines, wrapped to `inner` columns: its name, its details, its state if known.
     static func lines(_ node: PipelineGraph.Node, inner: Int) -> [Line] {
-        var lines = GraphText.wrap(node.name, width: inner).map { Line(text: $0, role: .title) }
+        var lines = TextLayout.wrap(node.name, width: inner, longWords: .breakApart).map { Line(text: $0, role: .title) }
         for detail in node.details {
-            lines += GraphText.wrap(detail, width: inner).map { Line(text: $0, role: .detail) }
+            lines += TextLayout.wrap(detail, width: inner, longWords: .breakApart).map { Line(text: $0, role: .detail) }
         }
         if let state = node.state {
             lines.append(Line(text: "\(state.symbol) \(state.rawValue)", role: .state))
@@ -179,17 +226,17 @@ public struct GraphLayout: Equatable, Sendable {
             var heading = stage.name
             if let state = stage.state { heading += " \(state.symbol) \(state.rawValue)" }
             if let first = stage.groups.first, first.count > 1 { heading += " · " + GraphLayout.together(first.count) }
-            var natural = GraphText.width(heading)
+            var natural = TextLayout.width(heading)
             for (index, group) in stage.groups.enumerated() {
                 // The group label sits right of its arrow: 4 columns in.
-                if index > 0, group.count > 1 { natural = max(natural, 4 + GraphText.width(GraphLayout.together(group.count))) }
+                if index > 0, group.count > 1 { natural = max(natural, 4 + TextLayout.width(GraphLayout.together(group.count))) }
                 for node in group {
                     let texts = [node.name] + node.details + (node.state.map { ["\($0.symbol) \($0.rawValue)"] } ?? [])
-                    natural = max(natural, (texts.map(GraphText.width).max() ?? 0) + 4)
+                    natural = max(natural, (texts.map { TextLayout.width($0) }.max() ?? 0) + 4)
                 }
             }
             width = min(widest, max(GraphLayout.narrowestBox, natural))
-            label = GraphText.wrap(heading, width: width)
+            label = TextLayout.wrap(heading, width: width, longWords: .breakApart)
         }
     }
 }
@@ -197,69 +244,4 @@ public struct GraphLayout: Equatable, Sendable {
 extension RunState {
     /// One character for the state, as `watch` draws it.
     public var symbol: String { ExecutionTree.symbol(self) }
-}
-
-/// Text measured and wrapped in terminal columns.
-enum GraphText {
-    /// Columns `text` takes on a terminal: wide East Asian characters two, combining marks none.
-    static func width(_ text: String) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
-    }
-
-    static func width(of character: Character) -> Int {
-        guard let scalar = character.unicodeScalars.first else { return 0 }
-        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return 0 }
-        switch scalar.value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-            return 2
-        default:
-            return 1
-        }
-    }
-
-    /// `text` in lines of at most `width` columns, broken between words; a word longer than a
-    /// line is broken after a `/`, `-`, `:` or `.` where one fits, else where the line ends.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        let width = max(1, width)
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
-            let candidate = line.isEmpty ? word : line + " " + word
-            if Self.width(candidate) <= width {
-                line = candidate
-                continue
-            }
-            if !line.isEmpty { lines.append(line) }
-            var rest = word
-            while Self.width(rest) > width {
-                let (head, tail) = split(rest, width: width)
-                lines.append(head)
-                rest = tail
-            }
-            line = rest
-        }
-        lines.append(line)
-        return lines
-    }
-
-    /// The longest head of `word` that fits `width`, preferring to end at a separator.
-    private static func split(_ word: String, width: Int) -> (String, String) {
-        var fitting = word.startIndex
-        var used = 0
-        for index in word.indices {
-            let next = used + Self.width(of: word[index])
-            if next > width { break }
-            used = next
-            fitting = word.index(after: index)
-        }
-        if fitting == word.startIndex { fitting = word.index(after: word.startIndex) }
-        let head = word[..<fitting]
-        if let separator = head.dropLast().lastIndex(where: { "/-:.".contains($0) }), head.distance(from: head.startIndex, to: separator) >= head.count / 2 {
-            let cut = word.index(after: separator)
-            return (String(word[..<cut]), String(word[cut...]))
-        }
-        return (String(head), String(word[fitting...]))
-    }
 }

@@ -14,16 +14,30 @@ struct GitSource {
         var workspacePrefix: String
     }
 
-    /// Extracts `branch`'s head into `directory` (created empty).
-    func snapshot(branch: String, into directory: URL) throws -> Snapshot {
+    /// The commit at the head of `branch`; throws, saying how to make one, when the workspace is
+    /// in no git repository or the repository has no such branch.
+    func head(of branch: String) throws -> String {
         guard (try? git(["rev-parse", "--is-inside-work-tree"])) == "true" else {
-            throw LocalTargetError("\(workspaceRoot.path) is not in a git repository, so the pipeline has no source",
+            throw LocalTargetError("\(workspaceRoot.path) is not in a git repository, so the pipeline has no source to run",
                                    hint: "git init -b \(branch) && git add -A && git commit -m 'first commit'")
         }
         guard let commit = try? git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"]), !commit.isEmpty else {
             throw LocalTargetError("the repository has no branch `\(branch)`, which the pipeline tracks",
-                                   hint: "commit to `\(branch)`, or track another branch: source set … branch NAME")
+                                   hint: "commit to `\(branch)` (git checkout -b \(branch) && git commit), "
+                                       + "or track another branch: source set … branch NAME")
         }
+        return commit
+    }
+
+    /// The text of `path` (relative to the workspace) in `commit`; nil when the commit lacks it.
+    func text(of path: String, in commit: String) throws -> String? {
+        let shown = try runTool("/usr/bin/env", ["git", "show", "\(commit):./\(path.trimmingPrefix("./"))"], in: workspaceRoot)
+        return shown.status == 0 ? shown.output : nil
+    }
+
+    /// Extracts `branch`'s head into `directory` (created empty).
+    func snapshot(branch: String, into directory: URL) throws -> Snapshot {
+        let commit = try head(of: branch)
         let subject = try git(["log", "-1", "--format=%s", commit])
         let prefix = try git(["rev-parse", "--show-prefix"])
 

@@ -162,7 +162,11 @@ final class LocalEngine: @unchecked Sendable {
                 display.show(record.snapshot, now: now())
                 throw CancellationError()
             } catch {
-                record.setAction(stage, action, .failed, summary: Self.oneLine(error), now: now())
+                // The error's message is the action's summary and its hint the action's own, said apart.
+                let problem = (error as? any ReportableError)?.problem
+                record.setAction(stage, action, .failed, summary: problem.map { ($0.location.map { "\($0): " } ?? "") + $0.message }
+                                    ?? "\(error)".replacingOccurrences(of: "\n", with: "; "),
+                                 hint: problem?.hint, now: now())
                 record.finish(.failed, now: now())
                 try save(record)
                 display.show(record.snapshot, now: now())
@@ -256,9 +260,6 @@ final class LocalEngine: @unchecked Sendable {
         return "uid \(getuid())"
     }
 
-    static func oneLine(_ error: Error) -> String {
-        (error as? any ReportableError)?.problem.oneLine ?? "\(error)".replacingOccurrences(of: "\n", with: "; ")
-    }
 
     // MARK: Actions
 
