@@ -10,12 +10,6 @@ import XCTest
 // SLUICE_UPDATE_GOLDEN=1 (e.g. `SLUICE_UPDATE_GOLDEN=1 swift test --filter ShellTests`)
 // and review the diff of Tests/ShellTests/Golden in git before committing it.
 
-extension String {
-    /// The text with each run of blanks and line breaks as one blank: a message as said, however
-    /// it was wrapped to the width (80 columns where the output is no terminal).
-    var flattened: String { split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-}
-
 /// One run of `sluice`.
 struct Step {
     var arguments: [String]

@@ -124,7 +124,15 @@ final class LocalWatchTests: XCTestCase {
         XCTAssertEqual("\u{1B}[32mabcdef\u{1B}[0m".truncatedVisibly(to: 3), "\u{1B}[32mab…\u{1B}[0m")
         XCTAssertEqual("\u{1B}[32mab\u{1B}[0m".truncatedVisibly(to: 2), "\u{1B}[32mab\u{1B}[0m")
         XCTAssertEqual(ExecutionDisplay.fit(["a", "b", "c", "d", "e"], columns: 80, rows: 4),
-                       ["a", "b", "  … 3 more lines (`status` shows them all)"])
+                       ["a", "b", "  ↓ 3 more lines below (`status` shows them all)"])
+        // A picture too tall keeps what runs in view (`focus`), saying what it leaves out above and below.
+        let picture = (0..<10).map(String.init)
+        XCTAssertEqual(ExecutionDisplay.fit(picture, columns: 80, rows: 6, focus: 5...6),
+                       ["  ↑ 4 more lines above", "4", "5", "6", "  ↓ 3 more lines below (`show graph --run` draws it whole)"])
+        XCTAssertEqual(ExecutionDisplay.fit(picture, columns: 80, rows: 6, focus: 8...9),
+                       ["  ↑ 6 more lines above", "6", "7", "8", "9"])
+        XCTAssertEqual(ExecutionDisplay.fit(picture, columns: 80, rows: 6, focus: 0...1),
+                       ["0", "1", "2", "3", "  ↓ 6 more lines below (`show graph --run` draws it whole)"])
         XCTAssertEqual(ExecutionDisplay.fit(["a", "b"], columns: 80, rows: 4), ["a", "b"])
     }
 

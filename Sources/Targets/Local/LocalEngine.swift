@@ -233,8 +233,10 @@ final class LocalEngine: @unchecked Sendable {
         guard let latest = records.first?.snapshot else {
             return LocalTargetError("pipeline \(pipeline) has not run, so no approval is waiting", hint: "`push` or `release` first")
         }
+        // A run that ended waits for nothing: a new one does (a demo shown again needs a clean slate).
+        let again = latest.state.isFinal ? "; `release` starts a new run, or `reset --yes` clears the runs so that `push` starts afresh" : ""
         let hint = WaitingApproval.hint(waitingFor: records.flatMap(\.snapshot.waitingApprovals).map(\.environment),
-                                        otherwise: "no approval is waiting anywhere; `status` shows where run \(latest.id) is")
+                                        otherwise: "no approval is waiting anywhere; `status` shows where run \(latest.id) is" + again)
         guard let stage = latest.stages.first(where: { $0.name == StageName.deploy(environment) }) else {
             return LocalTargetError("pipeline \(pipeline) as last pushed has no stage \(environment)", hint: hint)
         }
