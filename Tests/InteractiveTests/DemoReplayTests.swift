@@ -24,7 +24,8 @@ final class DemoReplayTests: PseudoTerminalTestCase {
     func testStepWaitsForAKeyShowsThePreviousOutputAgainAndStopsOnQ() throws {
         try writeScript()
         let shell = try start(["--step", "demo.sluice"])
-        XCTAssertEqual(try waitForStep(shell), "First the stages,\nin release order.\n", "narration first, plain under NO_COLOR")
+        // The comment's lines as one paragraph, wrapped to the screen.
+        XCTAssertEqual(try waitForStep(shell), "First the stages, in release order.\n", "narration first, plain under NO_COLOR")
         XCTAssertFalse(shell.pendingOutput().contains("stage ls"), "the command ran before the key")
         try press("\r", shell)
         let stages = try waitForStep(shell)
