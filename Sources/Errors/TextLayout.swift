@@ -25,6 +25,11 @@ public enum TextLayout {
     /// Holds two words together: `TextLayout.wrap` does not break there.
     public static let noBreakSpace: Character = "\u{00A0}"
 
+    /// `text` as one unbreakable piece: its blanks made no-break spaces.
+    public static func unbroken(_ text: String) -> String {
+        String(text.map { $0 == " " ? noBreakSpace : $0 })
+    }
+
     /// What to do with a word wider than a whole line.
     public enum LongWords: Sendable {
         /// Keep it whole on a line of its own (a message: a path or URL stays one piece to copy;

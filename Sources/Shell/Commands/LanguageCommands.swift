@@ -61,7 +61,7 @@ enum LanguageCommands {
     /// `head` and `parts` joined by blanks, each part's own blanks made unbreakable: wrapping then
     /// breaks only between parts (the blanks read the same).
     private static func unbroken(_ head: String, _ parts: [String]) -> String {
-        head + parts.map { String($0.map { $0 == " " ? TextLayout.noBreakSpace : $0 }) }.joined(separator: " ")
+        head + parts.map(TextLayout.unbroken).joined(separator: " ")
     }
 
     static func set(_ invocation: Invocation, _ session: Session) async throws {
