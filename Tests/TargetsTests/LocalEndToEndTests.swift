@@ -189,8 +189,8 @@ final class LocalEndToEndTests: XCTestCase {
         let watch = try sluice(["watch"])
         XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
         XCTAssertTrue(watch.stdout.flattened.contains("exited with 4: no such page"), watch.stdout)
-        // The failed action's last log lines under it, as on the AWS target.
-        XCTAssertNotNil(watch.stdout.range(of: #"TestCommands Failed: [^\n]*\n(      │ [^\n]*\n)*      │ no such page\n"#,
+        // The failed action's last log lines under it (and under the lines its sentence wraps onto), as on the AWS target.
+        XCTAssertNotNil(watch.stdout.range(of: #"TestCommands Failed: [^\n]*\n(  \S[^\n]*\n)*(      │ [^\n]*\n)*      │ no such page\n"#,
                                            options: .regularExpression), watch.stdout)
         let status = try statusJSON()
         XCTAssertEqual(status["state"] as? String, "Failed")

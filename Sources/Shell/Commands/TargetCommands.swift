@@ -198,7 +198,7 @@ enum TargetCommands {
         if session.printsJSON(invocation) {
             session.output.write(try StatusTable.json(snapshot))
         } else {
-            session.output.write(StatusTable.render(snapshot, color: session.output.isColorTerminal))
+            session.output.write(StatusTable.render(snapshot, color: session.output.isColorTerminal, columns: session.output.columns))
         }
     }
 

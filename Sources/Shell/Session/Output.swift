@@ -223,7 +223,7 @@ extension Output {
     /// The console `watch`, `status` and the targets draw on: this output's stdout, flushed
     /// per write so live redraws and ordinary lines stay in order.
     public var console: WatchConsole {
-        WatchConsole(live: isLiveTerminal, color: isColorTerminal) { [self] text in
+        WatchConsole(live: isLiveTerminal, color: isColorTerminal, columns: columns) { [self] text in
             write(text)
             flush()
         }

@@ -150,7 +150,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
         let said = state.rawValue + (summary.map { ": " + $0 } ?? "")
         guard reported[key] != said, state != .pending || reported[key] != nil else { return }
         reported[key] = said
-        console.line("\(label ?? key) \(palette.paint(state.rawValue, state))" + (summary.map { ": " + $0 } ?? ""))
+        console.message("\(label ?? key) \(palette.paint(state.rawValue, state))" + (summary.map { ": " + $0 } ?? ""))
     }
 }
 
