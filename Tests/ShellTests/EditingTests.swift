@@ -133,6 +133,7 @@ final class EditingTests: XCTestCase {
             .script("pipeline use api-main; stage add prod; pipeline use hotfix"),
             .script("pipeline use api-mian"),
             .script("pipeline show; pipeline rm hotfix; pipeline ls"),
+            .script("pipeline rm hotfix --yes; pipeline ls; undo; pipeline ls"),
         ], files: [Self.pipeline, "copilot/pipelines/hotfix/manifest.yml"])
     }
 

@@ -23,7 +23,8 @@ final class AWSWhoamiChainTests: XCTestCase {
 
         let result = try runProcess(sluiceBinary, ["-c", "trace on; whoami"],
                                     environment: ["HOME": home.path, "AWS_PROFILE": "dev", "AWS_ENDPOINT_URL": moto.endpoint,
-                                                  "AWS_REGION": moto.region, "NO_COLOR": "1"],
+                                                  "AWS_REGION": moto.region, "NO_COLOR": "1",
+                                                  "COLUMNS": "1000"],  // the report's content, not its wrapping
                                     removingEnvironment: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"], timeout: 60)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("arn          arn:aws:sts::123456789012:assumed-role/deployer/chain\n"), result.stdout)
