@@ -140,7 +140,7 @@ public final class AWSClient: Sendable {
     private func decodeBody<Output>(_ service: AWSService, _ operation: String, _ response: HTTPResponseParts,
                                     _ decode: ([UInt8]) throws -> Output) throws -> Output {
         do { return try decode(response.body) } catch {
-            throw AWSError(service: service.serviceID, operation: operation, code: "InvalidResponse",
+            throw AWSError(service: service.serviceID, operation: operation, code: .invalidResponse,
                            message: "the response does not have the expected shape: \(Self.describe(error))",
                            httpStatus: response.status, requestID: Self.requestID(response.headers))
         }
@@ -151,7 +151,7 @@ public final class AWSClient: Sendable {
               headers: [(name: String, value: String)]) async throws -> HTTPResponseParts {
         let endpoint = configuration.endpoint(for: service).value
         guard let url = URLComponents(string: endpoint), let host = url.host, let scheme = url.scheme else {
-            throw AWSError(service: service.serviceID, operation: operation, code: "InvalidEndpoint",
+            throw AWSError(service: service.serviceID, operation: operation, code: .invalidEndpoint,
                            message: "'\(endpoint)' is not a URL (from \(configuration.endpoint(for: service).source))")
         }
         let started = ContinuousClock.now
@@ -184,15 +184,15 @@ public final class AWSClient: Sendable {
             } catch let transport as TransportFailure {
                 switch transport {
                 case .cancelled:
-                    failure = AWSError(service: service.serviceID, operation: operation, code: "Cancelled",
+                    failure = AWSError(service: service.serviceID, operation: operation, code: .cancelled,
                                        message: "the call was interrupted", attempts: attempt, endpoint: endpoint)
-                    report(service, operation, status: nil, started: started, attempt: attempt, error: failure.code)
+                    report(service, operation, status: nil, started: started, attempt: attempt, error: failure.code.description)
                     throw failure
                 case .timedOut:
-                    failure = AWSError(service: service.serviceID, operation: operation, code: "TimedOut",
+                    failure = AWSError(service: service.serviceID, operation: operation, code: .timedOut,
                                        message: "no complete response within \(attemptTimeout)", endpoint: endpoint)
                 case .connection(let reason):
-                    failure = AWSError(service: service.serviceID, operation: operation, code: "ConnectionFailed",
+                    failure = AWSError(service: service.serviceID, operation: operation, code: .connectionFailed,
                                        message: reason, endpoint: endpoint)
                 }
             }
@@ -202,13 +202,13 @@ public final class AWSClient: Sendable {
                 let final = AWSError(service: failure.service, operation: operation, code: failure.code, message: failure.message,
                                      httpStatus: failure.httpStatus, requestID: failure.requestID, attempts: attempt,
                                      endpoint: failure.endpoint)
-                report(service, operation, status: final.httpStatus, started: started, attempt: attempt, error: final.code)
+                report(service, operation, status: final.httpStatus, started: started, attempt: attempt, error: final.code.description)
                 throw final
             }
             do { try await Task.sleep(for: .seconds(pause)) } catch {
-                let cancelled = AWSError(service: service.serviceID, operation: operation, code: "Cancelled",
+                let cancelled = AWSError(service: service.serviceID, operation: operation, code: .cancelled,
                                          message: "the call was interrupted while waiting to retry", attempts: attempt)
-                report(service, operation, status: nil, started: started, attempt: attempt, error: cancelled.code)
+                report(service, operation, status: nil, started: started, attempt: attempt, error: cancelled.code.description)
                 throw cancelled
             }
         }

@@ -59,7 +59,7 @@ final class RetryTests: XCTestCase {
             _ = try await SSM(client: try client(attempts: 3)).getParameter(.init(name: "/x"))
             XCTFail("three throttled attempts must fail")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "ThrottlingException")
+            XCTAssertEqual(error.code, .throttlingException)
             XCTAssertEqual(error.message, "Rate exceeded")
             XCTAssertEqual(error.attempts, 3)
             XCTAssertTrue(error.description.contains("after 3 attempts"), error.description)
@@ -78,7 +78,7 @@ final class RetryTests: XCTestCase {
             XCTFail("an endpoint that never answers must time out")
         } catch let error as AWSError {
             let elapsed = ContinuousClock.now - started
-            XCTAssertEqual(error.code, "TimedOut")
+            XCTAssertEqual(error.code, .timedOut)
             XCTAssertEqual(error.attempts, 2)
             XCTAssertNil(error.httpStatus)
             XCTAssertLessThan(elapsed, .seconds(3), "two 0.5 s attempts and one short backoff")
@@ -97,7 +97,7 @@ final class RetryTests: XCTestCase {
             _ = try await STS(client: try client(attempts: 5, totalTime: 0.7, attemptTimeout: .milliseconds(400))).getCallerIdentity()
             XCTFail("must time out")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "TimedOut")
+            XCTAssertEqual(error.code, .timedOut)
             XCTAssertLessThan(error.attempts, 5, "the time bound, not the attempt bound, ended it")
             XCTAssertLessThan(ContinuousClock.now - started, .seconds(2))
         }
@@ -114,7 +114,7 @@ final class RetryTests: XCTestCase {
             _ = try await call.value
             XCTFail("a cancelled call must not succeed")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "Cancelled")
+            XCTAssertEqual(error.code, .cancelled)
             XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "cancellation does not wait for the 60 s timeout")
         }
         XCTAssertEqual(records.all.map(\.errorCode), ["Cancelled"])
@@ -132,7 +132,7 @@ final class RetryTests: XCTestCase {
             _ = try await STS(client: client).getCallerIdentity()
             XCTFail("nothing listens there")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "ConnectionFailed")
+            XCTAssertEqual(error.code, .connectionFailed)
             XCTAssertEqual(error.attempts, 3)
             XCTAssertTrue(error.description.hasPrefix("STS GetCallerIdentity failed: ConnectionFailed: Connection refused [http://127.0.0.1:1]"),
                           error.description)

@@ -4,11 +4,11 @@ import Targets
 /// whoami and trace: the AWS identity, region and endpoints in use, and each AWS call as it happens.
 enum AWSCommands {
     static func whoami(_ invocation: Invocation, _ session: Session) async throws {
-        for line in try await session.awsTarget().identityReport() { session.output.row(line) }
+        for line in try await session.targets.aws(workspaceRoot: session.workspace?.root).identityReport() { session.output.row(line) }
     }
 
     static func trace(_ invocation: Invocation, _ session: Session) async throws {
-        session.tracesAWSCalls = invocation.required("SETTING") == "on"
-        session.output.message(session.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
+        session.targets.tracesAWSCalls = invocation.required("SETTING") == "on"
+        session.output.message(session.targets.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
     }
 }

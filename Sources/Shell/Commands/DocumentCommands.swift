@@ -1,3 +1,4 @@
+import CopilotRules
 import Errors
 import Foundation
 import Manifest
@@ -16,8 +17,10 @@ enum DocumentCommands {
             // The manifest as edited, unsaved edits included, like `show manifest`.
             let context = try session.pipelineContext()
             do {
-                let target = try session.target(workspaceRoot: workspace.root)
-                let text = try await target.deploymentTemplate(context)
+                let target = try session.targets.target(workspaceRoot: workspace.root)
+                let text = try await target.deploymentTemplate(context) {
+                    try context.plan(try session.validatePipeline(printing: false).validated())
+                }
                 session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
             } catch is TargetUnavailable {
                 throw ShellError.failure("`show template` is not available for the \(session.targetKind) target",
@@ -52,8 +55,9 @@ enum DocumentCommands {
 
     static func validate(_ invocation: Invocation, _ session: Session) async throws {
         let json = session.printsJSON(invocation)
-        let (path, diagnostics) = try validatePipeline(session, printing: !json)
-        let errors = diagnostics.filter { $0.severity == .error }.count
+        let validation = try session.validatePipeline(printing: !json)
+        let (path, diagnostics) = (validation.file, validation.diagnostics)
+        let errors = validation.errors.count
         let warnings = diagnostics.count - errors
         if json {
             let findings = diagnostics.map { ValidationFinding(severity: $0.severity.rawValue, problem: $0.problem(path: path)) }
@@ -66,18 +70,6 @@ enum DocumentCommands {
         if !json { session.output.message("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")") }
     }
 
-    /// Validates the open pipeline and prints every finding; `push` and `release` do this first too.
-    static func validatePipeline(_ session: Session, printing: Bool = true) throws -> (path: String, diagnostics: [Diagnostic]) {
-        let workspace = try session.requireWorkspace()
-        let open = try session.requirePipeline()
-        let diagnostics = PipelineValidator(workspace: workspace).validate(open.document)
-        let path = open.files.manifestPathInWorkspace
-        for diagnostic in diagnostics where printing {
-            session.output.finding(diagnostic.problem(path: path), severity: diagnostic.severity.rawValue)
-        }
-        return (path, diagnostics)
-    }
-
     static func save(_ invocation: Invocation, _ session: Session) async throws {
         guard let open = session.pipeline, open.isDirty else {
             session.output.message("unchanged: nothing to save")
@@ -88,12 +80,12 @@ enum DocumentCommands {
     }
 
     static func undo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.undoStack, to: \.redoStack, session, undoing: true, said: "undid",
+        try travel(from: \.history.undo, to: \.history.redo, session, undoing: true, said: "undid",
                    empty: ShellError.failure("nothing to undo", hint: "undo takes back edits made since the pipeline was opened, and `pipeline rm`"))
     }
 
     static func redo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.redoStack, to: \.undoStack, session, undoing: false, said: "redid",
+        try travel(from: \.history.redo, to: \.history.undo, session, undoing: false, said: "redid",
                    empty: ShellError.failure("nothing to redo", hint: "redo re-applies what `undo` took back"))
     }
 
@@ -127,7 +119,7 @@ enum DocumentCommands {
         } else {
             session.pipeline = nil
         }
-        session.forgetHistory()
+        session.history.forget()
         session.output.message("reloaded \(open.files.manifestPathInWorkspace)\(dropped ? " (unsaved edits dropped)" : "")")
     }
 }

@@ -40,7 +40,7 @@ enum PipelineCommands {
             let open = try session.open(existing)
             try requireKind(kind, of: open, invocation, session)
             session.pipeline = open
-            session.forgetHistory()
+            session.history.forget()
             session.output.message("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
             return
         }
@@ -72,7 +72,7 @@ enum PipelineCommands {
         }
         try session.requireNoUnsavedEdits(before: "switching pipelines")
         session.pipeline = try session.open(files)
-        session.forgetHistory()
+        session.history.forget()
         session.output.message("editing pipeline \(name) (\(files.manifestPathInWorkspace))")
     }
 
@@ -87,7 +87,7 @@ enum PipelineCommands {
         if isOpen { try session.requireNoUnsavedEdits(before: "removing it") }
         let paths = [files.manifestPathInWorkspace, session.relativePath(files.buildspec)]
         let onAWS: Bool
-        if case .aws = session.targetChoice { onAWS = true } else { onAWS = false }
+        if case .aws = session.targets.choice { onAWS = true } else { onAWS = false }
         let question = onAWS ? "Delete pipeline \(name) from application \(workspace.application): its stack on AWS, and \(paths.joined(separator: " and "))?"
             : "Remove pipeline \(name) (\(paths.joined(separator: " and ")))?"
         guard try await session.confirmed(invocation, question, declined: "not removed: pipeline \(name)",
@@ -98,13 +98,12 @@ enum PipelineCommands {
                                           manifest: try ManifestDocument.load(contentsOf: files.manifest).manifest,
                                           manifestPath: files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(files.buildspec))
-            let target = try session.target(workspaceRoot: workspace.root)
+            let target = try session.targets.target(workspaceRoot: workspace.root)
             try await target.remove(context, deleteSecret: invocation.has("--delete-secret"), ui: session.targetUI)
         }
         let removed = try session.removeFiles(of: files, named: name, wasOpen: isOpen)
-        if isOpen { session.forgetHistory() }
-        session.undoStack.append(.removal(removed))
-        session.redoStack.removeAll()
+        if isOpen { session.history.forget() }
+        session.history.record(.removal(removed))
         session.output.message("removed pipeline \(name) (\(paths.joined(separator: " and "))); `undo` puts the files back"
                                + (onAWS ? " (not the deleted stack: `push` deploys it again)" : ""))
     }
@@ -118,11 +117,11 @@ enum PipelineCommands {
         output.message("  buildspec  \(PipelinePlan.buildspecPath(manifest, beside: session.relativePath(open.files.buildspec)))")
         SourceCommands.describe(manifest.source, to: output)
         StageCommands.describe(manifest.stages, to: output)
-        if case .aws = session.targetChoice, let workspace = session.workspace {
+        if case .aws = session.targets.choice, let workspace = session.workspace {
             let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application, manifest: manifest,
                                           manifestPath: open.files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(open.files.buildspec))
-            let target = try session.target(workspaceRoot: workspace.root)
+            let target = try session.targets.target(workspaceRoot: workspace.root)
             for line in try await target.deployedDescription(context) { output.line(line) }
         }
     }
@@ -141,11 +140,6 @@ extension Session {
                                  hint: "`save` them (or `reload` to drop them) before \(action)")
     }
 
-    /// Undo history belongs to one pipeline.
-    func forgetHistory() {
-        undoStack.removeAll()
-        redoStack.removeAll()
-    }
 }
 
 /// A line of `pipeline ls --json`.

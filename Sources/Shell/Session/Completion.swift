@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 import Targets
@@ -47,10 +48,10 @@ extension Session {
             return workspace?.workloads.map(\.name) ?? []
         case .runStage:
             // The stages as CodePipeline names them, a DeployTo stage by its environment (as `logs` takes it).
-            guard let plan = try? pipelineContext().plan() else { return [] }
+            guard let plan = try? pipelineContext().plan(validatePipeline(printing: false).validated()) else { return [] }
             return [StageName.source, StageName.build] + plan.stages.map(\.environment)
         case .runAction:
-            guard let plan = try? pipelineContext().plan(), let stage = bound["STAGE"] else { return [] }
+            guard let plan = try? pipelineContext().plan(validatePipeline(printing: false).validated()), let stage = bound["STAGE"] else { return [] }
             if stage.caseInsensitiveCompare(StageName.source) == .orderedSame { return [plan.sourceActionName] }
             if stage.caseInsensitiveCompare(StageName.build) == .orderedSame { return [StageName.buildAction] }
             return plan.stages.first { $0.environment == stage || $0.name == stage }?.actions.map(\.name) ?? []

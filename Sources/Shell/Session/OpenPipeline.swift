@@ -49,3 +49,20 @@ struct PipelineEdit {
     /// "added stage test", for `undo`'s message.
     var summary: String
 }
+
+/// The undo and redo stacks: the edits of the pipeline being edited, and `pipeline rm`'s removals.
+struct EditHistory {
+    var undo: [UndoStep] = []
+    var redo: [UndoStep] = []
+
+    /// A new step: undoable, and what was undone can no longer be redone.
+    mutating func record(_ step: UndoStep) {
+        undo.append(step)
+        redo.removeAll()
+    }
+
+    mutating func forget() {
+        undo.removeAll()
+        redo.removeAll()
+    }
+}

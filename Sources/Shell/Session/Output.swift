@@ -9,8 +9,8 @@ import Darwin
 
 /// Everything the shell prints goes through one of these: results to stdout, diagnostics
 /// to stderr, token-like words masked in both (a secret typed into a command is never
-/// printed back, whichever message would quote it). Colour only when the stream is a terminal and NO_COLOR is unset; stdout is
-/// buffered (a script of echo lines must not pay a syscall per line) and flushed after
+/// printed back, whichever message would quote it). Colour only when the stream is a terminal, NO_COLOR is unset and TERM
+/// is not dumb, in the chosen theme (`ColorTheme`); stdout is buffered (a script of echo lines must not pay a syscall per line) and flushed after
 /// every entry, before stderr writes, and before anything that waits.
 ///
 /// Two kinds of text: data (`line`, `write`: a manifest, a log, JSON, a table), printed as it is,
@@ -18,20 +18,33 @@ import Darwin
 /// between words to the terminal's width (`$COLUMNS`, else 80, when the stream is no terminal),
 /// the lines a message wraps onto indented, an error's hint on its own line.
 public final class Output: @unchecked Sendable {
-    /// How a line is styled when colour is on.
-    public enum Style: String, Sendable {
-        case plain = ""
-        case bold = "1"
-        case dim = "2"
-        case red = "31"
-        case green = "32"
-        case yellow = "33"
-        case cyan = "36"
+    /// How a line is styled when colour is on; the theme says in which colours.
+    public enum Style: Sendable {
+        case plain
+        case bold
+        case dim
+        case red
+        case green
+        case yellow
+        case cyan
+
+        var tone: ColorTheme.Tone? {
+            switch self {
+            case .plain: return nil
+            case .bold: return .strong
+            case .dim: return .quiet
+            case .red: return .failure
+            case .green: return .success
+            case .yellow: return .attention
+            case .cyan: return .info
+            }
+        }
     }
 
     private let stdoutLive: Bool
-    private let stdoutColor: Bool
-    private let stderrColor: Bool
+    /// The colours of stdout and of stderr; nil where there is no colour.
+    public let theme: ColorTheme?
+    private let stderrTheme: ColorTheme?
     private let stdoutIsTerminal: Bool
     private let stderrIsTerminal: Bool
     /// The width messages wrap to where a stream is no terminal: `$COLUMNS` (a `set COLUMNS N`
@@ -43,12 +56,11 @@ public final class Output: @unchecked Sendable {
 
     /// Decides colour from the real file descriptors and the environment.
     public init(environment: [String: String], json: Bool = false) {
-        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
         stderrIsTerminal = isatty(STDERR_FILENO) == 1
         stdoutLive = stdoutIsTerminal && environment["TERM"] != "dumb"
-        stdoutColor = !noColor && stdoutLive
-        stderrColor = !noColor && stderrIsTerminal
+        theme = ColorTheme.forOutput(STDOUT_FILENO, environment: environment)
+        stderrTheme = ColorTheme.forOutput(STDERR_FILENO, environment: environment)
         fallbackColumns = Self.columns(environment["COLUMNS"]) ?? 80
         self.json = json
         buffer.reserveCapacity(1 << 16)
@@ -57,10 +69,46 @@ public final class Output: @unchecked Sendable {
     /// Nothing reaches stdout while set (the tour replays its earlier steps quietly); stderr still does.
     public var isMuted = false
 
-    /// True when stdout is a terminal with colour allowed.
-    public var isColorTerminal: Bool { stdoutColor }
     /// True when stdout is a terminal that can redraw in place (TERM is not dumb).
     public var isLiveTerminal: Bool { stdoutLive }
+
+    /// The columns messages on stdout wrap to: the terminal's (asked each time: it may have been
+    /// resized), else `fallbackColumns`.
+    public var columns: Int {
+        stdoutIsTerminal ? Terminal.columns(of: STDOUT_FILENO) ?? fallbackColumns : fallbackColumns
+    }
+
+    /// The same for stderr.
+    public var errorColumns: Int {
+        stderrIsTerminal ? Terminal.columns(of: STDERR_FILENO) ?? fallbackColumns : fallbackColumns
+    }
+
+    /// A positive number of columns, or nil.
+    static func columns(_ text: String?) -> Int? {
+        text.flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The terminal's rows, else 24 (the height a recorded cast gives).
+    var rows: Int { Terminal.size(of: STDOUT_FILENO).rows }
+
+    /// `record --cast` and `record --transcript`: each sees what is shown and typed while it records.
+    var recordings: [any PresenterRecording] = []
+
+    /// Tells the recordings (what a muted output does not show, nobody saw), token-like words
+    /// masked: a recording is a file, and a secret never reaches one.
+    func show(_ event: ShownEvent) {
+        guard !isMuted, !recordings.isEmpty else { return }
+        let masked: ShownEvent
+        switch event {
+        case .output(let text): masked = .output(Secrets.redacted(text))
+        case .narration(let text): masked = .narration(Secrets.redacted(text))
+        case .echo(let text): masked = .echo(Secrets.redacted(text))
+        case .prompt(let text, let entry): masked = .prompt(Secrets.redacted(text), entry: entry)
+        case .typed(let text): masked = .typed(text.map(Secrets.redacted))
+        case .command(let text): masked = .command(Secrets.redacted(text))
+        }
+        for recording in recordings { recording.record(masked) }
+    }
 
     /// While capturing, a copy of everything written to stdout and stderr (`--step` shows a
     /// command's output again).
@@ -69,19 +117,28 @@ public final class Output: @unchecked Sendable {
     /// Writes `text` and a newline to stdout.
     public func line(_ text: String, style: Style = .plain) {
         guard !isMuted else { return }
-        let text = styled(Secrets.redacted(text), style, color: stdoutColor)
-        captured?.append(text + "\n")
-        buffer.append(contentsOf: text.utf8)
-        buffer.append(UInt8(ascii: "\n"))
-        if buffer.count >= 1 << 16 { flush() }
+        emit(painted(Secrets.redacted(text), style) + "\n", as: ShownEvent.output)
     }
 
     /// Writes `text` (no newline added) to stdout.
     public func write(_ text: String) {
         guard !isMuted else { return }
-        let text = Secrets.redacted(text)
-        captured?.append(text)
-        buffer.append(contentsOf: text.utf8)
+        emit(Secrets.redacted(text), as: ShownEvent.output)
+    }
+
+    /// Narration (a script's comment, `say`): a paragraph wrapped to the width, quiet, and told to the
+    /// recordings as narration.
+    func narration(_ text: String) {
+        guard !isMuted else { return }
+        for line in wrapped(Secrets.redacted(text), width: columns, hanging: "") {
+            emit(painted(line, .dim) + "\n", as: ShownEvent.narration)
+        }
+    }
+
+    /// A command shown as `--echo` shows it, or a piece of it as `--type` types it (no newline added).
+    func echo(_ text: String) {
+        guard !isMuted else { return }
+        emit(Secrets.redacted(text), as: ShownEvent.echo)
     }
 
     /// Writes the message `text` to stdout, wrapped to the width (each line of `text` on its own):
@@ -102,37 +159,42 @@ public final class Output: @unchecked Sendable {
         message(text, hanging: String(repeating: " ", count: column))
     }
 
-    /// Writes the message `text` to stderr, wrapped as `message` does (after flushing stdout, so the
-    /// two interleave in order).
-    public func diagnostic(_ text: String, style: Style = .plain) {
-        for line in wrapped(Secrets.redacted(text), width: errorColumns, hanging: nil) {
-            writeDiagnostic(styled(line, style, color: stderrColor))
-        }
-    }
-
-    /// The columns messages on stdout wrap to: the terminal's (asked each time: it may have been
-    /// resized), else `fallbackColumns`.
-    public var columns: Int {
-        stdoutIsTerminal ? Terminal.columns(of: STDOUT_FILENO) ?? fallbackColumns : fallbackColumns
-    }
-
-    /// The same for stderr.
-    public var errorColumns: Int {
-        stderrIsTerminal ? Terminal.columns(of: STDERR_FILENO) ?? fallbackColumns : fallbackColumns
-    }
-
-    /// A positive number of columns, or nil.
-    static func columns(_ text: String?) -> Int? {
-        text.flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
-    }
-
     private func wrapped(_ text: String, width: Int, hanging: String?) -> [String] {
         let indent = String(text.prefix { $0 == " " })
         return TextLayout.wrap(text, width: width, indent: "", hanging: hanging ?? indent + "  ")
     }
 
-    /// Starts keeping a copy of what is written, until `endCapture`.
-    func beginCapture() { captured = "" }
+    private func emit(_ text: String, as event: (String) -> ShownEvent) {
+        captured?.append(text)
+        show(event(text))
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes the message `text` to stderr, wrapped as `message` does (after flushing stdout, so the
+    /// two interleave in order).
+    public func diagnostic(_ text: String, style: Style = .plain) {
+        for line in wrapped(Secrets.redacted(text), width: errorColumns, hanging: nil) {
+            writeDiagnostic(styled(line, style, theme: stderrTheme))
+        }
+    }
+
+    /// One line to stderr as it is (already laid out), after flushing stdout so the two interleave in order.
+    private func writeDiagnostic(_ text: String) {
+        flush()
+        let text = Secrets.redacted(text) + "\n"
+        captured?.append(text)
+        show(.output(text))
+        writeAll(Array(text.utf8), to: STDERR_FILENO)
+    }
+
+    /// `text` in `style` as stdout shows it (plain without colour).
+    func painted(_ text: String, _ style: Style) -> String {
+        styled(text, style, theme: theme)
+    }
+
+    /// Starts keeping a copy of what is written, after `shown` (already written), until `endCapture`.
+    func beginCapture(_ shown: String = "") { captured = shown }
 
     /// What was written since `beginCapture`; stops capturing.
     func endCapture() -> String {
@@ -157,30 +219,20 @@ public final class Output: @unchecked Sendable {
             pointer = lines.map { "  " + $0 }
             problem.location = nil
         }
-        let parts = problem.layout(severity: "error", width: errorColumns) { styledLabel($0, color: stderrColor) }
+        let parts = problem.layout(severity: "error", width: errorColumns) { styledLabel($0, theme: stderrTheme) }
         for line in parts.message + pointer + parts.hint { writeDiagnostic(line) }
     }
 
     /// A finding that is a command's result (`validate`'s errors and warnings), on stdout in the
     /// same form as `report`.
     public func finding(_ problem: Problem, severity: String) {
-        for line in lines(of: problem, severity: severity, width: columns, color: stdoutColor) { self.line(line) }
+        for line in problem.lines(severity: severity, width: columns, label: { styledLabel($0, theme: theme) }) {
+            self.line(line)
+        }
     }
 
-    private func lines(of problem: Problem, severity: String, width: Int, color: Bool) -> [String] {
-        problem.lines(severity: severity, width: width) { styledLabel($0, color: color) }
-    }
-
-    private func styledLabel(_ label: String, color: Bool) -> String {
-        styled(label, label == "hint:" ? .cyan : label == "warning:" ? .yellow : .red, color: color)
-    }
-
-    /// One line to stderr as it is (already laid out), after flushing stdout so the two interleave in order.
-    private func writeDiagnostic(_ text: String) {
-        flush()
-        let text = Secrets.redacted(text) + "\n"
-        captured?.append(text)
-        writeAll(Array(text.utf8), to: STDERR_FILENO)
+    private func styledLabel(_ label: String, theme: ColorTheme?) -> String {
+        styled(label, label == "hint:" ? .cyan : label == "warning:" ? .yellow : .red, theme: theme)
     }
 
     public func flush() {
@@ -189,9 +241,9 @@ public final class Output: @unchecked Sendable {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func styled(_ text: String, _ style: Style, color: Bool) -> String {
-        guard color, style != .plain else { return text }
-        return "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m"
+    private func styled(_ text: String, _ style: Style, theme: ColorTheme?) -> String {
+        guard let theme, let tone = style.tone else { return text }
+        return theme.paint(text, tone)
     }
 
     private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
@@ -223,7 +275,7 @@ extension Output {
     /// The console `watch`, `status` and the targets draw on: this output's stdout, flushed
     /// per write so live redraws and ordinary lines stay in order.
     public var console: WatchConsole {
-        WatchConsole(live: isLiveTerminal, color: isColorTerminal, columns: columns) { [self] text in
+        WatchConsole(live: isLiveTerminal, theme: theme, columns: columns) { [self] text in
             write(text)
             flush()
         }

@@ -4,10 +4,10 @@ import Foundation
 /// `status`: the latest execution as Copilot's `pipeline status` prints it — Stage, Transition,
 /// Status, with each stage's actions beneath — or as JSON for scripts.
 public enum StatusTable {
-    /// The table, ending with a newline. `color` paints the states; a value of the last execution's
+    /// The table, ending with a newline. `theme` paints the states; a value of the last execution's
     /// rows (a failure's reason) too long for `columns` goes on under its column.
-    public static func render(_ snapshot: ExecutionSnapshot, now: Date = Date(), color: Bool = false, columns: Int = .max) -> String {
-        let palette = Palette(enabled: color)
+    public static func render(_ snapshot: ExecutionSnapshot, now: Date = Date(), theme: ColorTheme? = nil, columns: Int = .max) -> String {
+        let palette = Palette(theme: theme)
         var rows: [(stage: String, transition: String, status: RunState)] = []
         for (index, stage) in snapshot.stages.enumerated() {
             // The first stage has no inbound transition, as in CodePipeline.
