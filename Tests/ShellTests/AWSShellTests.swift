@@ -114,7 +114,13 @@ final class AWSShellTests: XCTestCase {
     /// session's target, so `trace` shows the calls (and an MFA code could be asked for): it makes no target of its own.
     func testStageAddOnTheAWSTargetAsksThroughTheSessionsTarget() throws {
         try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod", "staging"])
-        let result = try sluice("target aws\ntrace on\nstage add staging", environment: moto.environment(), in: try quickstart())
+        // A repository for the pipeline the edit starts to track.
+        let workspace = try quickstart()
+        for git in [["init", "-q"], ["remote", "add", "origin", "https://github.com/acme/api"]] {
+            let made = try runProcess("/usr/bin/git", ["-C", workspace.path] + git)
+            XCTAssertEqual(made.status, 0, made.stderr)
+        }
+        let result = try sluice("target aws\ntrace on\nstage add staging", environment: moto.environment(), in: workspace)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("added stage staging"), result.stdout)
         let traced = result.stderr.split(separator: "\n").filter { $0.hasPrefix("trace: SSM ") }.map { $0.split(separator: " ").prefix(4).joined(separator: " ") }

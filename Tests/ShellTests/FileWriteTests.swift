@@ -94,11 +94,11 @@ final class FileWriteTests: XCTestCase {
         for kind in ["--cast", "--transcript"] {
             let onto = try sandbox.run(.sluice("-c", "record \(kind) copilot/pipeline.yml"))
             XCTAssertEqual(onto.status, 1, onto.stderr)
-            XCTAssertTrue(onto.stderr.contains("copilot/pipeline.yml is the manifest of pipeline api-main: recording there would overwrite it"),
+            XCTAssertTrue(onto.stderr.flattened.contains("copilot/pipeline.yml is the manifest of pipeline api-main: recording there would overwrite it"),
                           onto.stderr)
             let directory = try sandbox.run(.sluice("-c", "record \(kind) copilot"))
             XCTAssertEqual(directory.status, 1, directory.stderr)
-            XCTAssertTrue(directory.stderr.contains("cannot write the recording copilot: it is a directory"), directory.stderr)
+            XCTAssertTrue(directory.stderr.flattened.contains("cannot write the recording copilot: it is a directory"), directory.stderr)
         }
         try sandbox.write("", to: "notes/class.md")
         let link = sandbox.root.url.appendingPathComponent("class.md")
