@@ -127,8 +127,11 @@ final class NewcomerTests: PseudoTerminalTestCase {
         try shell.enter("post rm test \t\u{01}echo ", expecting: "\npost rm test smoke\n")
         // deploy add offers the workspace's services and jobs.
         try shell.enter("deploy add prod \t\u{01}echo ", expecting: "\ndeploy add prod api\n")
-        // record's flag, before its file.
-        try shell.enter("record --\t\u{01}echo ", expecting: "\nrecord --all\n")
+        // record's flags, before its file.
+        shell.send("record --\t")
+        let flags = try shell.expect("--transcript")
+        XCTAssertTrue(flags.contains("--all") && flags.contains("--cast"), flags)
+        shell.send("\u{15}")
         // logs: the stages of the pipeline as it runs, then the actions of one.
         shell.send("logs \t")
         let stages = try shell.expect("> logs ")
