@@ -1,4 +1,4 @@
-import Errors
+import Text
 
 // Where each part of a PipelineGraph goes, in character cells: one stage a column (its label
 // over its action boxes, groups that run together stacked, an arrow to the next group),
@@ -76,7 +76,7 @@ public struct GraphLayout: Equatable, Sendable {
         width = 0
         height = 0
         var y = 0
-        for line in TextLayout.wrap("pipeline \(graph.title) · application \(graph.application)", width: limit, longWords: .breakApart) {
+        for line in TerminalText.wrap("pipeline \(graph.title) · application \(graph.application)", width: limit) {
             labels.append(Label(x: 0, y: y, text: line, role: .title))
             y += 1
         }
@@ -137,13 +137,13 @@ public struct GraphLayout: Equatable, Sendable {
             let stages = graph.omittedStages.joined(separator: ", ")
             let note = "Not in the pipeline: \(stages) (deploys nothing; Copilot leaves such stages out, with their approvals and tests)."
             y += 1
-            for line in TextLayout.wrap(note, width: limit, longWords: .breakApart) {
+            for line in TerminalText.wrap(note, width: limit) {
                 labels.append(Label(x: 0, y: y, text: line, role: .note))
                 y += 1
             }
         }
         height = y
-        width = max(width, labels.map { $0.x + TextLayout.width($0.text) }.max() ?? 0)
+        width = max(width, labels.map { $0.x + TerminalText.width($0.text) }.max() ?? 0)
     }
 
     static func together(_ count: Int) -> String { "\(count) in parallel" }
@@ -205,9 +205,9 @@ public struct GraphLayout: Equatable, Sendable {
 
     /// A node's lines, wrapped to `inner` columns: its name, its details, its state if known.
     static func lines(_ node: PipelineGraph.Node, inner: Int) -> [Line] {
-        var lines = TextLayout.wrap(node.name, width: inner, longWords: .breakApart).map { Line(text: $0, role: .title) }
+        var lines = TerminalText.wrap(node.name, width: inner).map { Line(text: $0, role: .title) }
         for detail in node.details {
-            lines += TextLayout.wrap(detail, width: inner, longWords: .breakApart).map { Line(text: $0, role: .detail) }
+            lines += TerminalText.wrap(detail, width: inner).map { Line(text: $0, role: .detail) }
         }
         if let state = node.state {
             lines.append(Line(text: "\(state.symbol) \(state.rawValue)", role: .state))
@@ -226,17 +226,17 @@ public struct GraphLayout: Equatable, Sendable {
             var heading = stage.name
             if let state = stage.state { heading += " \(state.symbol) \(state.rawValue)" }
             if let first = stage.groups.first, first.count > 1 { heading += " · " + GraphLayout.together(first.count) }
-            var natural = TextLayout.width(heading)
+            var natural = TerminalText.width(heading)
             for (index, group) in stage.groups.enumerated() {
                 // The group label sits right of its arrow: 4 columns in.
-                if index > 0, group.count > 1 { natural = max(natural, 4 + TextLayout.width(GraphLayout.together(group.count))) }
+                if index > 0, group.count > 1 { natural = max(natural, 4 + TerminalText.width(GraphLayout.together(group.count))) }
                 for node in group {
                     let texts = [node.name] + node.details + (node.state.map { ["\($0.symbol) \($0.rawValue)"] } ?? [])
-                    natural = max(natural, (texts.map { TextLayout.width($0) }.max() ?? 0) + 4)
+                    natural = max(natural, (texts.map(TerminalText.width).max() ?? 0) + 4)
                 }
             }
             width = min(widest, max(GraphLayout.narrowestBox, natural))
-            label = TextLayout.wrap(heading, width: width, longWords: .breakApart)
+            label = TerminalText.wrap(heading, width: width)
         }
     }
 }

@@ -1,4 +1,4 @@
-import Errors
+import Text
 
 // The layout drawn in a terminal: box-drawing characters in a grid of cells, colour by state
 // when the console has colour (never needed to read it: every state is also written in words).
@@ -118,7 +118,7 @@ struct Canvas {
         guard y >= 0, y < cells.count else { return }
         var column = x
         for character in text {
-            let width = TextLayout.width(of: character)
+            let width = TerminalText.width(of: character)
             guard column >= 0, column + max(width, 1) <= cells[y].count else { break }
             if width == 0, column > x {
                 cells[y][column - 1].text.append(character)

@@ -9,10 +9,10 @@ import Manifest
 /// record it and fail halfway through, and say what would make it run.
 enum BuildPreflight {
     /// Throws the first thing that would stop `plan` running here, with its fix as the hint.
-    static func check(_ plan: PipelinePlan, workspaceRoot: URL) throws {
+    static func check(_ plan: PipelinePlan, workspaceRoot: URL) async throws {
         let source = GitSource(workspaceRoot: workspaceRoot)
         let branch = plan.source.branch
-        let commit = try source.head(of: branch)
+        let commit = try await source.head(of: branch)
         let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? ""
         var projects = [plan.build]
         var tests: [(environment: String, commands: [String])] = []
@@ -27,7 +27,7 @@ enum BuildPreflight {
         }
         for path in Set(projects.map(\.buildspec)).sorted() {
             // What it runs first (committing a buildspec that cannot run here would not help), then whether it is committed.
-            let committed = try source.text(of: path, in: commit)
+            let committed = try await source.text(of: path, in: commit)
             if let text = committed ?? (try? TextFile.bytes(at: workspaceRoot.appendingPathComponent(path), displayPath: path))?
                 .map({ String(decoding: $0, as: UTF8.self) }) {
                 let spec = try BuildspecParser.parse(text, path: path)

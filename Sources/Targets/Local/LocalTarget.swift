@@ -39,7 +39,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
             }
         }
         // A run that cannot get far on this machine is refused before anything is recorded.
-        try BuildPreflight.check(plan, workspaceRoot: pipeline.workspaceRoot)
+        try await BuildPreflight.check(plan, workspaceRoot: pipeline.workspaceRoot)
         if options.dryRun { return .planned }
         // As on AWS, nothing changes unasked; a script's answer is `--yes` (the shell says so).
         if !options.assumeYes {
@@ -56,7 +56,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
     @discardableResult
     public func release(_ pipeline: PipelineContext) async throws -> StartedRun {
         let definition = try pushedDefinition(pipeline)
-        try BuildPreflight.check(definition, workspaceRoot: pipeline.workspaceRoot)
+        try await BuildPreflight.check(definition, workspaceRoot: pipeline.workspaceRoot)
         let settled = try await engine.start(definition, trigger: "release")
         return StartedRun(id: settled.id, settled: settled)
     }
