@@ -160,3 +160,9 @@ public struct MissingSharedData: Error, CustomStringConvertible {
             (SharedData.isCI ? "CI needs it." : "skipping the tests that read it.")
     }
 }
+
+extension String {
+    /// The text with each run of blanks and line breaks as one blank: a message as sluice said it,
+    /// however it was wrapped to the width (80 columns where the output is no terminal).
+    public var flattened: String { split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+}
