@@ -102,6 +102,34 @@ ship_release() {
     mv -f "$shipped/sluice.partial" "$shipped/sluice"
 }
 
+# Every scripts/bench-* takes --quick: few runs on small inputs with the same checks, to show that
+# the benchmark still works (scripts/test runs each so; its figures then mean nothing). Sets QUICK
+# to true or false and ARGS to the other arguments, which only a script that sets
+# BENCH_ARGUMENTS (their usage, e.g. "[SIZE...]") accepts.
+bench_options() {
+    QUICK=false ARGS=()
+    local usage="usage: $(basename "$0") [--quick]${BENCH_ARGUMENTS:+ $BENCH_ARGUMENTS}"
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --quick) QUICK=true ;;
+            -h|--help) echo "$usage"; exit 0 ;;
+            -*) fail "$(basename "$0"): unknown option $1 ($usage)" ;;
+            *) [ -n "${BENCH_ARGUMENTS:-}" ] || fail "$(basename "$0"): takes no argument $1 ($usage)"; ARGS+=("$1") ;;
+        esac
+        shift
+    done
+}
+
+# The sluice binary a benchmark measures (printed on stdout): SLUICE=PATH, or the shipped one.
+bench_binary() {
+    if [ -n "${SLUICE:-}" ]; then
+        realpath "$SLUICE"
+    else
+        ship_release
+        echo "$PWD/.build-release/shipped/sluice"
+    fi
+}
+
 # The commit the sources are: in a git checkout of sluice, HEAD with -dirty when files differ
 # from it (untracked ones too: they may be sources the build compiles); in sources unpacked
 # from `git archive` (a release's source tarball), the commit git wrote into
