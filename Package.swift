@@ -20,8 +20,11 @@ let fuzzCoverage: [SwiftSetting] = fuzzing
     ? [.unsafeFlags(["-sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table"])] : []
 
 // Layering (each module knows only the ones to its left):
-//   Errors  →  Manifest  ·  AWS  →  Targets  →  Shell  →  sluice   (the Shell reaches AWS only through Targets)
-// Errors is the one error model (message, hint, location) every module's errors provide.
+//   Errors  →  Manifest  →  CopilotRules  ·  AWS  →  Targets  →  Shell  →  sluice
+// (the Shell reaches AWS only through Targets). Errors is the one error model (message, hint, location)
+// every module's errors provide. Manifest is the model (YAML, workspace files); CopilotRules, the rule
+// book, holds Copilot's names, paths and constraints and validates the model, kept apart from it as
+// Copilot's internal/pkg/manifest keeps validate.go apart from its types.
 // CLibEdit is the system libedit, used by Shell's line editor only.
 let package = Package(
     name: "sluice",
@@ -47,6 +50,10 @@ let package = Package(
             swiftSettings: fuzzCoverage
         ),
         .target(
+            name: "CopilotRules",
+            dependencies: ["Errors", "Manifest"]
+        ),
+        .target(
             name: "AWS",
             dependencies: [
                 "Errors",
@@ -57,11 +64,11 @@ let package = Package(
         ),
         .target(
             name: "Targets",
-            dependencies: ["Errors", "Manifest", "AWS"]
+            dependencies: ["Errors", "Manifest", "CopilotRules", "AWS"]
         ),
         .target(
             name: "Shell",
-            dependencies: ["Errors", "Manifest", "Targets", "CLibEdit"],
+            dependencies: ["Errors", "Manifest", "CopilotRules", "Targets", "CLibEdit"],
             // The command table's handlers are static methods, Sendable as their enums are: Swift 6's
             // inference says so (without it, whether the compiler warns depends on how it batches files).
             swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")] + fuzzCoverage,
@@ -73,11 +80,11 @@ let package = Package(
         .target(name: "CBuildInfo", cSettings: buildInfoDefines),
         .executableTarget(
             name: "sluice",
-            dependencies: ["Errors", "Shell", "CBuildInfo"]
+            dependencies: ["Errors", "Shell", "Targets", "CBuildInfo"]
         ),
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).
-        .executableTarget(name: "manifest-tool", dependencies: ["Manifest"]),
+        .executableTarget(name: "manifest-tool", dependencies: ["Manifest", "CopilotRules"]),
 
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -D FUZZING); a plain
         // build replays saved inputs through the same checks (FuzzRegressionTests).
@@ -91,9 +98,11 @@ let package = Package(
         // Child processes, temporary directories, the built binary, the shared corpus.
         // Moto*.swift (the moto test server) signs its set-up calls with the AWS module.
         .target(name: "TestSupport", dependencies: ["AWS"], path: "Tests/TestSupport"),
-        .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest"]),
+        .testTarget(name: "ManifestTests", dependencies: ["TestSupport", "Manifest", "CopilotRules"]),
+        // One test file per file of the rule book.
+        .testTarget(name: "CopilotRulesTests", dependencies: ["TestSupport", "CopilotRules", "Manifest"]),
         .testTarget(name: "AWSTests", dependencies: ["TestSupport", "AWS", "Errors"]),
-        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "AWS",
+        .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "CopilotRules", "AWS",
                                                          .product(name: "Yams", package: "Yams")]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
         .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),

@@ -34,8 +34,8 @@ ensure_graphviz() {
     apt_install "graphviz (dot)" graphviz
 }
 
-# The test harness needs moto's server (the AWS stand-in), cfn-lint, boto3/botocore and the aws CLI,
-# at the versions Tests/Harness/requirements.txt pins.
+# The test harness needs moto's server (the AWS stand-in), cfn-lint, boto3/botocore, the aws CLI and
+# asciinema (it plays `record --cast`'s files), at the versions Tests/Harness/requirements.txt pins.
 ensure_test_tools() {
     command -v python3 >/dev/null 2>&1 || fail "python3 is needed by the tests (moto, cfn-lint, botocore)."
     local requirements=Tests/Harness/requirements.txt mismatched
@@ -58,7 +58,8 @@ PY
         echo "sluice setup: installing the pinned test tools (pip): $(echo "$mismatched" | paste -sd, -)…" >&2
         python3 -m pip install -q -r "$requirements" >&2 || fail "pip install -r $requirements failed."
     fi
-    command -v aws >/dev/null 2>&1 && command -v cfn-lint >/dev/null 2>&1 || fail "aws or cfn-lint is not on PATH after installing them."
+    command -v aws >/dev/null 2>&1 && command -v cfn-lint >/dev/null 2>&1 && command -v asciinema >/dev/null 2>&1 \
+        || fail "aws, cfn-lint or asciinema is not on PATH after installing them."
 }
 
 # A pipeline's CDK override runs with Node.js and npm; the tests run one (with a stand-in toolkit).

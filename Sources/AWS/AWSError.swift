@@ -9,7 +9,7 @@ public struct AWSError: ReportableError, Sendable {
     public let operation: String
     /// AWS's error code (`ValidationError`, `SignatureDoesNotMatch`), or one of ours for failures
     /// with no response: `ConnectionFailed`, `TimedOut`, `Cancelled`, `InvalidResponse`.
-    public let code: String
+    public let code: AWSErrorCode
     public let message: String
     public let httpStatus: Int?
     public let requestID: String?
@@ -18,7 +18,7 @@ public struct AWSError: ReportableError, Sendable {
     /// Where the request went, for failures with no response.
     public let endpoint: String?
 
-    public init(service: String, operation: String, code: String, message: String, httpStatus: Int? = nil,
+    public init(service: String, operation: String, code: AWSErrorCode, message: String, httpStatus: Int? = nil,
                 requestID: String? = nil, attempts: Int = 1, endpoint: String? = nil) {
         self.service = service
         self.operation = operation
@@ -45,35 +45,23 @@ public struct AWSError: ReportableError, Sendable {
 
     public var hint: String? {
         switch code {
-        case "SignatureDoesNotMatch":
+        case .signatureDoesNotMatch:
             return "the secret access key does not belong to the access key id; check the credentials `whoami` reports"
-        case "InvalidClientTokenId", "UnrecognizedClientException":
+        case .invalidClientTokenId, .unrecognizedClientException:
             return "AWS does not know this access key id; check the credentials `whoami` reports"
-        case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
+        case .expiredToken, .expiredTokenException, .requestExpired:
             return "the session token has expired; refresh the credentials"
-        case "AccessDenied", "AccessDeniedException":
+        case .accessDenied, .accessDeniedException:
             return "the identity `whoami` shows lacks an IAM permission for \(operation)"
-        case "TimedOut", "ConnectionFailed":
+        case .timedOut, .connectionFailed:
             return "check the endpoint (`whoami` lists them) and the network"
         default:
             return nil
         }
     }
 
-    /// Throttling and transient faults, worth another attempt.
-    var isRetryable: Bool {
-        if Self.retryableCodes.contains(code) { return true }
-        guard let httpStatus else { return code == "ConnectionFailed" || code == "TimedOut" }
-        return httpStatus == 429 || (500...504).contains(httpStatus)
-    }
-
-    /// botocore's standard retry mode: throttling and transient error codes.
-    static let retryableCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
-    ]
+    /// The service asked to slow down.
+    public var isThrottling: Bool { httpStatus == 429 || code.isThrottling }
 }
 
 /// Reads an error response, whatever its form: JSON with `__type` (which may carry a namespace
@@ -106,7 +94,7 @@ public enum ErrorResponse {
         return AWSError(
             service: service, operation: operation,
             // An empty code (`"__type": ""`, a bare namespace) says nothing: the status decides, as for none.
-            code: code.map(sanitize).flatMap { $0.isEmpty ? nil : $0 } ?? (status >= 500 ? "InternalFailure" : "UnknownError"),
+            code: code.map(sanitize).flatMap { $0.isEmpty ? nil : AWSErrorCode($0) } ?? (status >= 500 ? .internalFailure : .unknownError),
             message: message ?? summary(of: body.prefix(300), status: status),
             httpStatus: status, requestID: requestID)
     }

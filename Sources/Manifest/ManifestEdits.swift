@@ -14,9 +14,16 @@ public enum ActionTiming: String, Equatable, Sendable {
     case post = "post_deployments"
 }
 
+extension Stage {
+    /// The stage's pre- or post-deployment actions.
+    public func actions(_ timing: ActionTiming) -> [DeploymentAction] {
+        timing == .pre ? preDeployments : postDeployments
+    }
+}
+
 // Every edit rewrites only the lines it concerns, re-reads the result, and returns whether the text
-// changed (false: it already said that, so scripts converge). Editing something that does not exist
-// throws a ManifestError naming what does. An edit that throws leaves the document as it was.
+// changed (false: it already said that, so scripts converge). Editing a stage that does not exist throws
+// ``NoSuchStage``; editing anything else that does not exist, a ManifestError naming what does. An edit that throws leaves the document as it was.
 extension ManifestDocument {
     // MARK: Source
 
@@ -197,7 +204,7 @@ extension ManifestDocument {
         if let buildspec = action.buildspec { fields.append(.init(key: "buildspec", value: .scalar(buildspec))) }
         if !action.dependsOn.isEmpty { fields.append(.init(key: "depends_on", value: .sequence(action.dependsOn.map { .scalar($0) }))) }
         let stage = manifest.stages[index]
-        let existing = (timing == .pre ? stage.preDeployments : stage.postDeployments).first { $0.name == action.name }
+        let existing = stage.actions(timing).first { $0.name == action.name }
         if existing == action { return false }
         return try editing(.stage(index)) { document in
             try document.setNamedEntry(in: [.key("stages"), .index(index), .key(timing.rawValue)], action.name, fields: fields)
@@ -208,7 +215,7 @@ extension ManifestDocument {
     public mutating func removeAction(named name: String, _ timing: ActionTiming, stage environment: String) throws -> Bool {
         let index = try stageIndex(environment)
         let stage = manifest.stages[index]
-        let names = (timing == .pre ? stage.preDeployments : stage.postDeployments).map(\.name)
+        let names = stage.actions(timing).map(\.name)
         guard names.contains(name) else {
             let kind = timing == .pre ? "pre-deployment" : "post-deployment"
             throw error(at: "stages[\(index)].name", "stage \(environment) has no \(kind) action named \(name)\(listing(names, "\(kind) actions"))",
@@ -260,10 +267,7 @@ extension ManifestDocument {
 
     private func stageIndex(_ environment: String) throws -> Int {
         if let index = stageIndex(named: environment) { return index }
-        let names = manifest.stages.map(\.name)
-        throw ManifestError(file: displayPath, line: locations.key("stages")?.line ?? 0, column: locations.key("stages")?.column ?? 0,
-                            message: "no stage named \(environment)\(listing(names, "stages"))",
-                            hint: "add it with `stage add \(environment)`")
+        throw NoSuchStage(name: environment, stages: manifest.stages.map(\.name))
     }
 
     private func listing(_ names: [String], _ what: String) -> String {

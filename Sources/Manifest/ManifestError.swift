@@ -25,6 +25,23 @@ public struct ManifestError: ReportableError, Equatable, Sendable {
     }
 }
 
+/// An edit or a lookup named a stage the pipeline does not have: one error, wherever it is found.
+public struct NoSuchStage: ReportableError, Equatable, Sendable {
+    public var name: String
+    /// The pipeline's stages, for the suggestion.
+    public var stages: [String]
+
+    public init(name: String, stages: [String]) {
+        self.name = name
+        self.stages = stages
+    }
+
+    public var problem: Problem {
+        Problem("no stage \(name) in the pipeline", hint: Suggestions.hint(for: name, among: stages)
+            ?? (stages.isEmpty ? "`stage add \(name)` adds it" : "stages are: \(stages.joined(separator: ", "))"))
+    }
+}
+
 /// A 1-based position in a file's text.
 public struct SourceLocation: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var line: Int

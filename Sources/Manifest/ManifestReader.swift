@@ -11,12 +11,12 @@ public struct ManifestLocations {
     /// Where the key at `path` starts (the value, for a list item).
     public func key(_ path: String) -> SourceLocation? { key(Self.steps(path)) }
 
-    func value(_ steps: [PathStep]) -> SourceLocation? {
+    public func value(_ steps: [PathStep]) -> SourceLocation? {
         guard let (key, node) = find(steps) else { return nil }
         return location(isNull(node) ? key ?? node : node)
     }
 
-    func key(_ steps: [PathStep]) -> SourceLocation? {
+    public func key(_ steps: [PathStep]) -> SourceLocation? {
         guard let (key, node) = find(steps) else { return nil }
         return location(key ?? node)
     }

@@ -25,6 +25,12 @@ public struct PipelineManifest: Equatable, Sendable {
     public func stage(named environment: String) -> Stage? {
         stages.first { $0.name == environment }
     }
+
+    /// The stage deploying to `environment`; ``NoSuchStage`` when there is none.
+    public func requiredStage(_ environment: String) throws -> Stage {
+        guard let stage = stage(named: environment) else { throw NoSuchStage(name: environment, stages: stages.map(\.name)) }
+        return stage
+    }
 }
 
 /// Where the pipeline's source comes from.

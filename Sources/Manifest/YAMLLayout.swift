@@ -5,8 +5,8 @@ import Yams
 // set a scalar, insert or remove a mapping entry, insert or remove a sequence item. Every primitive
 // returns splices against the current text; untouched lines stay byte-identical.
 
-/// One step of a path into the YAML tree.
-enum PathStep: Equatable {
+/// One step of a path into the YAML tree: a mapping's key or a list's index.
+public enum PathStep: Equatable, Sendable {
     case key(String)
     case index(Int)
 }

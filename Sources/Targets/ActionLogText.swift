@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 
 /// How `logs` prints actions' logs on every target: one action's log as it is; several, each

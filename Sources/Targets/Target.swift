@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 
@@ -25,7 +26,7 @@ public struct PipelineContext: Sendable {
     }
 
     /// Copilot's stack name for the pipeline.
-    public var stackName: String { "pipeline-\(application)-\(manifest.name)" }
+    public var stackName: String { StackNames.pipeline(application: application, pipeline: manifest.name) }
 }
 
 /// How the target talks back to the person (or script) while it works.
@@ -57,7 +58,7 @@ public struct PushOptions: Sendable {
 public enum PushOutcome: Equatable, Sendable {
     /// Nothing to change.
     case upToDate
-    /// `--dry-run`, or the person declined the plan.
+    /// `--dry-run`, the person declined the plan, or nobody could confirm it (a script without `--yes`).
     case planned
     /// Deployed; an execution may have been started. `settled` is that execution as it stands
     /// when push returns, from a target that drives it until it ends or waits (the local one).
@@ -106,7 +107,7 @@ public struct ActionSnapshot: Codable, Equatable, Sendable {
 }
 
 public struct StageSnapshot: Codable, Equatable, Sendable {
-    /// CodePipeline's stage name: Source, Build, DeployTo-ENV.
+    /// CodePipeline's stage name: Source, Build, or an environment's deploy stage (``StageName``).
     public var name: String
     public var state: RunState
     /// Whether the inbound transition is enabled (Copilot's status "Transition" column).
@@ -189,22 +190,24 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// How often `watch` polls this target (default `.remote`, in Watch/Watch.swift).
     var pollingPolicy: PollingPolicy { get }
 
-    /// Deploys (or records) the pipeline; on the local target also starts an execution.
-    func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome
+    /// Deploys (or records) the pipeline as `plan` says; on the local target also starts an execution.
+    /// Nothing changes unasked: without `options.assumeYes` a target that cannot confirm (a script)
+    /// returns `.planned`, and the shell says what a script writes instead.
+    func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome
     /// Starts a new execution; returns its id.
     func release(_ pipeline: PipelineContext) async throws -> String
-    /// True when the manifest would push something other than what the target last got, so
+    /// True when `plan` would push something other than what the target last got, so
     /// `release` (which runs the pipeline as pushed) says so; false when it never got one.
-    func differsFromPushed(_ pipeline: PipelineContext) async throws -> Bool
+    func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool
     /// The newest execution, or nil if the pipeline never ran.
     func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot?
     func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot
     /// Newest first.
     func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary]
-    /// Answers the approval waiting before stage DeployTo-`environment`.
+    /// Answers the approval waiting before the deploy stage of `environment`.
     func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws
     func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws
-    /// The log of one action of stage DeployTo-`environment` (or Build / Source), of the newest execution.
+    /// The log of one action of a stage (Build, Source, or an environment's deploy stage), of the newest execution.
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String
     /// The same log as it is written, given to `emit` piece by piece until the action ends.
     func followLogs(_ pipeline: PipelineContext, stage: String, action: String?,
@@ -218,8 +221,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// Clears the pipeline's runs (with their logs) and the deployments they recorded, so the next
     /// `push` starts as the first did.
     func reset(_ pipeline: PipelineContext) async throws -> ResetSummary
-    /// What `push` would deploy, as `show template` prints it.
-    func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String
+    /// What `push` would deploy for the plan, as `show template` prints it. The plan is asked for only by a
+    /// target that deploys a template: one that does not says so whatever the manifest holds.
+    func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
     func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
     /// The application's environments as the target knows them (Copilot's SSM parameters on AWS,
@@ -229,7 +233,7 @@ public protocol PipelineTarget: AnyObject, Sendable {
 
 extension PipelineTarget {
     /// Targets that deploy no template say so.
-    public func deploymentTemplate(_ pipeline: PipelineContext) async throws -> String {
+    public func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String {
         throw TargetUnavailable(kind: kind, operation: "show template")
     }
 

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 
@@ -26,7 +27,7 @@ func corpusReport(_ directory: URL) throws {
         do {
             let document = try ManifestDocument.load(contentsOf: url)
             loaded += 1
-            let findings = PipelineValidator().validate(document)
+            let findings = PipelineValidator().validate(document).diagnostics
             let errors = findings.filter { $0.severity == .error }
             warnings += findings.count - errors.count
             if errors.isEmpty {
@@ -107,11 +108,11 @@ func bench(quick: Bool) throws {
     print("|-------:|----------:|----------------------------:|-----------------------------:|-------------------------------:|")
     for count in sizes {
         let text = manifest(stages: count)
-        let url = directory.appendingPathComponent("pipeline-\(count).yml")
+        let url = directory.appendingPathComponent("stages-\(count).yml")
         let runs = runs(count)
         let validate = try Timing.median(runs: runs) {
             let document = try ManifestDocument(text: text, path: url)
-            let findings = PipelineValidator().validate(document)
+            let findings = PipelineValidator().validate(document).diagnostics
             guard findings.isEmpty else { fail("the benchmark manifest should be valid: \(findings)") }
         }
         // Each run starts from the unedited file, so every edit changes it and every save writes.

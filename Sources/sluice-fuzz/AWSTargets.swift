@@ -32,8 +32,9 @@ extension FuzzTarget {
         for status in [400, 503] {
             let error = ErrorResponse.decode(status: status, headers: [(name: "x-amzn-RequestId", value: "fuzz")],
                                              body: input, service: "fuzz", operation: "Fuzz")
-            guard !error.code.isEmpty, !error.code.contains(where: { $0 == "#" || $0 == ":" }) else {
-                violated("error code \(error.code.debugDescription) from \(String(decoding: input, as: UTF8.self).debugDescription)")
+            let code = error.code.description
+            guard !code.isEmpty, !code.contains(where: { $0 == "#" || $0 == ":" }) else {
+                violated("error code \(code.debugDescription) from \(String(decoding: input, as: UTF8.self).debugDescription)")
             }
             _ = error.description
         }

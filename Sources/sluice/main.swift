@@ -2,13 +2,14 @@
 import Errors
 import Foundation
 import Shell
+import Targets
 
 /// sluice's own arguments. The options are parsed by hand: swift-argument-parser's
 /// reflection cost about 4 ms per start, half of the start-up budget (see scripts/bench-shell).
 struct Sluice {
     /// The SYNOPSIS of `--help` and the manual page.
     static let synopsis = [
-        "sluice [--echo] [--pace DURATION] [--step] [--type] [--json] [-c COMMANDS | FILE | WORDS…]",
+        "sluice [--echo] [--pace DURATION] [--step] [--type] [--theme dark|light] [--json] [-c COMMANDS | FILE | WORDS…]",
         "sluice --version [--json]",
         "sluice --help",
     ]
@@ -24,8 +25,9 @@ struct Sluice {
         ManualEntry("-c COMMANDS", "run these commands (`;` between them) instead of a script"),
         ManualEntry("--echo", "print each command as written before its output, and the script's comments as narration"),
         ManualEntry("--pace DURATION", "pause between commands (2s, 500ms, 1.5); implies --echo"),
-        ManualEntry("--step", "wait for a key before each command (b: the previous output again, q: stop); implies --echo"),
+        ManualEntry("--step", "show each command, then wait for a key to run it (b: the previous output again, q: stop); implies --echo"),
         ManualEntry("--type", "type each command out at human speed; implies --echo"),
+        ManualEntry("--theme dark|light", "the colours: dark (the default) or light, high-contrast for a white background or a projector; also SLUICE_THEME"),
         ManualEntry("--json", "commands that print data print JSON (`help` shows them with [--json]); the others are refused"),
         ManualEntry("--version", "print the version, the commit and the Swift toolchain it was built from"),
         ManualEntry("--help", "print the ways to run sluice"),
@@ -55,6 +57,10 @@ struct Sluice {
     var pace: Duration?
     var step = false
     var typing = false
+    /// `--theme NAME`, checked.
+    var theme: ColorTheme?
+    /// The presenting options as given (`--pace 2s`), for the error when there is nothing to present.
+    var presenting: [String] = []
     var json = false
     var version = false
     /// `-c COMMANDS`, and its position in the arguments.
@@ -69,15 +75,29 @@ struct Sluice {
         var index = 0
         options: while index < arguments.count {
             switch arguments[index] {
-            case "--echo": echo = true
-            case "--step": step = true
-            case "--type": typing = true
+            case "--echo":
+                echo = true
+                presenting.append(arguments[index])
+            case "--step":
+                step = true
+                presenting.append(arguments[index])
+            case "--type":
+                typing = true
+                presenting.append(arguments[index])
             case "--pace":
                 guard index + 1 < arguments.count, let duration = Presentation.duration(arguments[index + 1]) else {
                     throw UsageError("--pace needs a duration: 2s, 500ms, 1.5 (seconds) or 1m")
                 }
+                presenting += arguments[index...(index + 1)]
                 index += 1
                 pace = duration
+            case "--theme":
+                guard index + 1 < arguments.count else { throw UsageError("--theme needs a theme: dark or light") }
+                index += 1
+                guard let chosen = ColorTheme(rawValue: arguments[index]) else {
+                    throw UsageError("\(arguments[index]) is not a theme: dark or light")
+                }
+                theme = chosen
             case "--json": json = true
             case "--version": version = true
             case "-c":
@@ -102,19 +122,34 @@ struct Sluice {
     /// Runs what the arguments name; returns the process's exit status.
     func run() async throws -> Int32 {
         if version {
-            guard commands == nil, words.isEmpty, !echo, pace == nil, !step, !typing else { throw UsageError("--version takes no other arguments but --json") }
+            guard commands == nil, words.isEmpty, presenting.isEmpty, theme == nil else {
+                throw UsageError("--version takes no other arguments but --json")
+            }
             print(json ? try BuildInfo.current.json() : BuildInfo.current.text, terminator: "")
             return 0
         }
-        let environment = ProcessInfo.processInfo.environment
-        if commands == nil, words.isEmpty, isatty(STDIN_FILENO) == 1 {
+        var environment = ProcessInfo.processInfo.environment
+        // The option wins over the variable; everything that paints reads the environment it is given.
+        if let theme {
+            environment[ColorTheme.environmentVariable] = theme.rawValue
+        } else if ColorTheme.chosen(by: environment) == nil {
+            throw UsageError("\(ColorTheme.environmentVariable)=\(environment[ColorTheme.environmentVariable] ?? "") is not a theme: dark or light")
+        }
+        let opensPrompt = commands == nil && isatty(STDIN_FILENO) == 1
+            && (words.isEmpty || (words.first == "tour" && isatty(STDOUT_FILENO) == 1))
+        if opensPrompt, let option = presenting.first {
+            throw UsageError("\(option) presents a script, and none was given",
+                             hint: "`sluice \(presenting.joined(separator: " ")) FILE` presents FILE; at the prompt, `say` and `pause` help a live demo")
+        }
+        if opensPrompt, words.isEmpty {
             return await InteractiveShell.run(environment: environment)
         }
         // The tour is a lesson at the prompt: `sluice tour` at a terminal opens the prompt in it.
-        if commands == nil, words.first == "tour", isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
+        if opensPrompt {
             return await InteractiveShell.run(environment: environment, firstEntry: words.joined(separator: " "))
         }
-        return try await ScriptSignals.run { try await runScript(environment: environment) }
+        let scriptEnvironment = environment
+        return try await ScriptSignals.run { try await runScript(environment: scriptEnvironment) }
     }
 
     /// Runs the script, `-c` commands or one command the arguments name, or stdin.
@@ -150,10 +185,14 @@ struct Sluice {
 /// A mistake in sluice's own arguments: reported as `sluice: error: …`, exit status 2.
 struct UsageError: ReportableError {
     let message: String
-    init(_ message: String) { self.message = message }
+    let hint: String
+    init(_ message: String, hint: String = "`sluice --help` shows the ways to run sluice") {
+        self.message = message
+        self.hint = hint
+    }
 
     var problem: Problem {
-        Problem(message, hint: "`sluice --help` shows the ways to run sluice", at: TextLocation(file: "sluice"))
+        Problem(message, hint: hint, at: TextLocation(file: "sluice"))
     }
 }
 

@@ -47,7 +47,7 @@ final class CodePipelineExecutionTests: XCTestCase {
         XCTAssertEqual(listed.pipelineExecutionSummaries?.first?.pipelineExecutionId, id)
         XCTAssertNotNil(listed.pipelineExecutionSummaries?.first?.startTime)
         let execution = try await codePipeline.getPipelineExecution(.init(pipelineName: "demo", pipelineExecutionId: id))
-        XCTAssertEqual(execution.pipelineExecution?.status, "InProgress")
+        XCTAssertEqual(execution.pipelineExecution?.status, .inProgress)
         XCTAssertEqual(execution.pipelineExecution?.pipelineName, "demo")
 
         // The approval waits with a token once the source action is done.
@@ -57,30 +57,30 @@ final class CodePipelineExecutionTests: XCTestCase {
             let state = try await codePipeline.getPipelineState(.init(name: "demo"))
             XCTAssertEqual(state.stageStates?.map(\.stageName), ["Source", "DeployTo-prod"])
             let approval = state.stageStates?.last?.actionStates?.first?.latestExecution
-            if approval?.status == "InProgress" { token = approval?.token } else { try await Task.sleep(for: .milliseconds(100)) }
+            if approval?.status == .inProgress { token = approval?.token } else { try await Task.sleep(for: .milliseconds(100)) }
         }
         let approvalToken = try XCTUnwrap(token, "the approval never waited")
 
         let approved = try await codePipeline.putApprovalResult(.init(
             pipelineName: "demo", stageName: "DeployTo-prod", actionName: "ApprovePromotionTo-prod",
-            result: .init(summary: "looks good", status: "Approved"), token: approvalToken))
+            result: .init(summary: "looks good", status: .approved), token: approvalToken))
         XCTAssertNotNil(approved.approvedAt)
 
-        var status: String?
-        while status != "Succeeded", ContinuousClock.now < deadline {
+        var status: CodePipeline.ExecutionStatus?
+        while status != .succeeded, ContinuousClock.now < deadline {
             status = try await codePipeline.getPipelineExecution(.init(pipelineName: "demo", pipelineExecutionId: id))
                 .pipelineExecution?.status
-            if status != "Succeeded" { try await Task.sleep(for: .milliseconds(100)) }
+            if status != .succeeded { try await Task.sleep(for: .milliseconds(100)) }
         }
-        XCTAssertEqual(status, "Succeeded")
+        XCTAssertEqual(status, .succeeded)
 
         do {
             _ = try await codePipeline.putApprovalResult(.init(
                 pipelineName: "demo", stageName: "DeployTo-prod", actionName: "ApprovePromotionTo-prod",
-                result: .init(summary: "again", status: "Approved"), token: approvalToken))
+                result: .init(summary: "again", status: .approved), token: approvalToken))
             XCTFail("an answered approval cannot be answered again")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "ApprovalAlreadyCompletedException")
+            XCTAssertEqual(error.code, AWSErrorCode("ApprovalAlreadyCompletedException"))
         }
     }
 }

@@ -40,7 +40,7 @@ final class MotoClientTests: XCTestCase {
             _ = try await ssm.getParameter(.init(name: "/missing"))
             XCTFail("a missing parameter must fail")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "ParameterNotFound")
+            XCTAssertEqual(error.code, .parameterNotFound)
             XCTAssertEqual(error.httpStatus, 400)
             XCTAssertEqual(error.operation, "GetParameter")
         }
@@ -63,7 +63,7 @@ final class MotoClientTests: XCTestCase {
     func testCloudFormationChangeSetLifecycle() async throws {
         let cloudFormation = CloudFormation(client: client)
         let created = try await cloudFormation.createChangeSet(.init(
-            stackName: "sluice-demo", changeSetName: "first", changeSetType: "CREATE", templateBody: Self.template,
+            stackName: "sluice-demo", changeSetName: "first", changeSetType: .create, templateBody: Self.template,
             parameters: [.init(parameterKey: "BucketName", parameterValue: "sluice-artifacts")],
             capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
             tags: [.init(key: "copilot-application", value: "demo"), .init(key: "owner", value: "sluice & co <test>")]))
@@ -72,14 +72,14 @@ final class MotoClientTests: XCTestCase {
 
         let described = try await cloudFormation.describeChangeSet(.init(changeSetName: changeSetID))
         XCTAssertEqual(described.stackName, "sluice-demo")
-        XCTAssertEqual(described.status, "CREATE_COMPLETE")
+        XCTAssertEqual(described.status, .createComplete)
         XCTAssertEqual(described.parameters, [.init(parameterKey: "BucketName", parameterValue: "sluice-artifacts")])
         XCTAssertEqual(described.changes?.first?.resourceChange?.logicalResourceId, "Artifacts")
-        XCTAssertEqual(described.changes?.first?.resourceChange?.action, "Add")
+        XCTAssertEqual(described.changes?.first?.resourceChange?.action, .add)
 
         try await cloudFormation.executeChangeSet(.init(changeSetName: "first", stackName: "sluice-demo"))
         let stacks = try await cloudFormation.describeStacks(.init(stackName: "sluice-demo")).stacks
-        XCTAssertEqual(stacks.map(\.stackStatus), ["CREATE_COMPLETE"])
+        XCTAssertEqual(stacks.map(\.stackStatus), [.createComplete])
         // Escaped characters survive the form encoding and the XML (moto lists tags on the stack only).
         XCTAssertEqual(stacks.first?.tags?.first { $0.key == "owner" }?.value, "sluice & co <test>")
         XCTAssertEqual(stacks.first?.parameters?.first?.parameterValue, "sluice-artifacts")
@@ -87,7 +87,7 @@ final class MotoClientTests: XCTestCase {
         XCTAssertNotNil(stacks.first?.creationTime)
 
         let events = try await cloudFormation.describeStackEvents(.init(stackName: "sluice-demo")).stackEvents
-        XCTAssertTrue(events.contains { $0.resourceStatus == "CREATE_COMPLETE" }, "\(events.map(\.resourceStatus))")
+        XCTAssertTrue(events.contains { $0.resourceStatus == .createComplete }, "\(events.map(\.resourceStatus))")
         let resources = try await cloudFormation.describeStackResources(.init(stackName: "sluice-demo")).stackResources
         XCTAssertEqual(resources.map(\.logicalResourceId), ["Artifacts"])
         XCTAssertEqual(resources.first?.resourceType, "AWS::S3::Bucket")
@@ -95,7 +95,7 @@ final class MotoClientTests: XCTestCase {
         XCTAssertEqual(template.templateBody, Self.template)
 
         let update = try await cloudFormation.createChangeSet(.init(
-            stackName: "sluice-demo", changeSetName: "second", changeSetType: "UPDATE", usePreviousTemplate: true,
+            stackName: "sluice-demo", changeSetName: "second", changeSetType: .update, usePreviousTemplate: true,
             parameters: [.init(parameterKey: "BucketName", parameterValue: "sluice-artifacts-2")]))
         try await cloudFormation.deleteChangeSet(.init(changeSetName: try XCTUnwrap(update.id)))
         do {
@@ -103,15 +103,15 @@ final class MotoClientTests: XCTestCase {
             XCTFail("the deleted change set must be gone")
         } catch let error as AWSError {
             // AWS says ChangeSetNotFound; moto says ValidationError.
-            XCTAssertTrue(["ChangeSetNotFound", "ValidationError"].contains(error.code), error.description)
+            XCTAssertTrue([.changeSetNotFound, .validationError].contains(error.code), error.description)
         }
 
         try await cloudFormation.deleteStack(.init(stackName: "sluice-demo"))
         do {
             let after = try await cloudFormation.describeStacks(.init(stackName: "sluice-demo")).stacks
-            XCTAssertEqual(after.map(\.stackStatus), ["DELETE_COMPLETE"])
+            XCTAssertEqual(after.map(\.stackStatus), [.deleteComplete])
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "ValidationError")
+            XCTAssertEqual(error.code, .validationError)
             XCTAssertTrue(error.message.contains("does not exist"), error.message)
         }
     }
@@ -156,7 +156,7 @@ final class MotoClientTests: XCTestCase {
             _ = try await codePipeline.getPipeline(.init(name: "absent"))
             XCTFail("an absent pipeline must fail")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "PipelineNotFoundException")
+            XCTAssertEqual(error.code, .pipelineNotFoundException)
             XCTAssertFalse(error.message.isEmpty)
         }
     }
@@ -180,7 +180,7 @@ final class MotoClientTests: XCTestCase {
             _ = try await secrets.describeSecret(.init(secretId: "sluice/github-token"))
             XCTFail("a deleted secret must be gone")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "ResourceNotFoundException")
+            XCTAssertEqual(error.code, .resourceNotFoundException)
             XCTAssertEqual(error.service, "Secrets Manager")
         }
     }
@@ -218,7 +218,7 @@ final class MotoClientTests: XCTestCase {
                 try await call()
                 XCTFail("a wrong secret must be refused")
             } catch let error as AWSError {
-                XCTAssertEqual(error.code, "SignatureDoesNotMatch")
+                XCTAssertEqual(error.code, .signatureDoesNotMatch)
                 XCTAssertEqual(error.httpStatus, 403)
                 XCTAssertEqual(error.attempts, 1, "an authentication failure is not retried")
                 XCTAssertTrue(error.description.contains("failed: SignatureDoesNotMatch (HTTP 403): The request signature we calculated"),
@@ -257,7 +257,7 @@ final class MotoClientTests: XCTestCase {
             _ = try await STS(client: wrongToken).getCallerIdentity()
             XCTFail("a wrong session token must be refused")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "InvalidClientTokenId")
+            XCTAssertEqual(error.code, .invalidClientTokenId)
         }
     }
 
@@ -268,7 +268,7 @@ final class MotoClientTests: XCTestCase {
             _ = try await STS(client: stranger).getCallerIdentity()
             XCTFail("an unknown key must be refused")
         } catch let error as AWSError {
-            XCTAssertEqual(error.code, "InvalidClientTokenId")
+            XCTAssertEqual(error.code, .invalidClientTokenId)
             XCTAssertNotNil(error.hint)
         }
     }

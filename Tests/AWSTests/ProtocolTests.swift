@@ -9,45 +9,48 @@ final class ProtocolTests: XCTestCase {
         ErrorResponse.decode(status: status, headers: headers, body: Array(body.utf8), service: "CodePipeline", operation: "GetPipeline")
     }
 
+    /// Whether the standard retry mode tries the call again after this error.
+    func standardRetries(_ error: AWSError) -> Bool { RetryPolicy(.init(mode: .standard, maxAttempts: 3)).retries(error, service: .sts) }
+
     func testJSONErrorsWithPrefixedTypesAndEitherMessageSpelling() {
         let namespaced = decode(#"{"__type":"com.amazonaws.codepipeline#PipelineNotFoundException","message":"no such pipeline"}"#)
-        XCTAssertEqual(namespaced.code, "PipelineNotFoundException")
+        XCTAssertEqual(namespaced.code, .pipelineNotFoundException)
         XCTAssertEqual(namespaced.message, "no such pipeline")
 
         let withURL = decode(#"{"__type":"ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/","Message":"bad"}"#)
-        XCTAssertEqual(withURL.code, "ValidationException")
+        XCTAssertEqual(withURL.code, AWSErrorCode("ValidationException"))
         XCTAssertEqual(withURL.message, "bad")
 
         let headerOnly = decode(#"{"message":"slow down"}"#, headers: [(name: "X-Amzn-ErrorType", value: "ThrottlingException:http://x/")])
-        XCTAssertEqual(headerOnly.code, "ThrottlingException")
-        XCTAssertTrue(headerOnly.isRetryable)
+        XCTAssertEqual(headerOnly.code, .throttlingException)
+        XCTAssertTrue(standardRetries(headerOnly))
 
         let requestID = decode("{}", headers: [(name: "x-amzn-RequestId", value: "abc-123")])
         XCTAssertEqual(requestID.requestID, "abc-123")
-        XCTAssertEqual(requestID.code, "UnknownError")
+        XCTAssertEqual(requestID.code, .unknownError)
     }
 
     func testXMLErrorsWithAndWithoutTheErrorsWrapper() {
         let query = decode("<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id x does not exist</Message></Error><RequestId>r-1</RequestId></ErrorResponse>")
-        XCTAssertEqual(query.code, "ValidationError")
+        XCTAssertEqual(query.code, .validationError)
         XCTAssertEqual(query.message, "Stack with id x does not exist")
         XCTAssertEqual(query.requestID, "r-1")
-        XCTAssertFalse(query.isRetryable)
+        XCTAssertFalse(standardRetries(query))
 
         let moto = decode(#"<?xml version="1.0" encoding="utf-8"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>it &amp; that</Message></Error></Errors></ErrorResponse>"#, status: 403)
-        XCTAssertEqual(moto.code, "SignatureDoesNotMatch")
+        XCTAssertEqual(moto.code, .signatureDoesNotMatch)
         XCTAssertEqual(moto.message, "it & that")
     }
 
     func testAnythingElseBecomesAReadableMessage() {
         let html = decode("<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head><body>boom</body></html>", status: 500)
-        XCTAssertEqual(html.code, "InternalFailure")
+        XCTAssertEqual(html.code, .internalFailure)
         XCTAssertEqual(html.message, "the endpoint answered with an HTML page: 500 Internal Server Error")
-        XCTAssertTrue(html.isRetryable)
+        XCTAssertTrue(standardRetries(html))
 
         let empty = decode("", status: 502)
         XCTAssertEqual(empty.message, "the endpoint answered HTTP 502 with no error document")
-        XCTAssertTrue(empty.isRetryable)
+        XCTAssertTrue(standardRetries(empty))
 
         let text = decode("Service Unavailable\nmore", status: 503)
         XCTAssertEqual(text.message, "the endpoint answered: Service Unavailable")
@@ -83,7 +86,7 @@ final class ProtocolTests: XCTestCase {
 
     func testQueryFlatteningOfListsStructuresAndScalars() throws {
         let input = CloudFormation.CreateChangeSetInput(
-            stackName: "s", changeSetName: "c", changeSetType: "UPDATE", usePreviousTemplate: true,
+            stackName: "s", changeSetName: "c", changeSetType: .update, usePreviousTemplate: true,
             parameters: [.init(parameterKey: "A", parameterValue: "1"), .init(parameterKey: "B", usePreviousValue: true)],
             capabilities: [], tags: [.init(key: "k", value: "v w")])
         let parameters = try QueryCoding.parameters(input)

@@ -24,29 +24,33 @@ final class DemoReplayTests: PseudoTerminalTestCase {
     func testStepWaitsForAKeyShowsThePreviousOutputAgainAndStopsOnQ() throws {
         try writeScript()
         let shell = try start(["--step", "demo.sluice"])
-        XCTAssertEqual(try waitForStep(shell), "First the stages,\nin release order.\n", "narration first, plain under NO_COLOR")
-        XCTAssertFalse(shell.pendingOutput().contains("stage ls"), "the command ran before the key")
+        XCTAssertEqual(try waitForStep(shell), "First the stages,\nin release order.\n> stage ls\n",
+                       "narration, then the command to run next, plain under NO_COLOR")
+        XCTAssertFalse(shell.pendingOutput().contains("1. test"), "the command ran before the key")
         try press("\r", shell)
-        let stages = try waitForStep(shell)
-        XCTAssertTrue(stages.hasPrefix("> stage ls\n  1. test\n"), stages.debugDescription)
+        // `say` presents itself: its key comes with nothing shown.
+        XCTAssertTrue(try waitForStep(shell).hasPrefix("  1. test\n"))
         try press(" ", shell)
-        XCTAssertEqual(try waitForStep(shell), "Next: where the source comes from.\n", "say is narration, not echoed")
+        XCTAssertEqual(try waitForStep(shell), "Next: where the source comes from.\n> source show   # the repository\n",
+                       "say is narration, not echoed; then the next command")
         try press("\r", shell)
         let sourceShow = try waitForStep(shell)
-        XCTAssertTrue(sourceShow.hasPrefix("> source show   # the repository\n  source     GitHub https://github.com/acme/api"), sourceShow)
-        // b: the previous command's output again, then the one before; nothing runs meanwhile.
+        XCTAssertTrue(sourceShow.hasPrefix("  source     GitHub https://github.com/acme/api"), sourceShow)
+        XCTAssertTrue(sourceShow.hasSuffix("> echo \"third  command\"\n"), sourceShow)
+        // b: the previous command's output again, then the one before; nothing runs meanwhile, and the next command is shown again.
         try press("b", shell)
         let again = try waitForStep(shell)
         XCTAssertTrue(again.hasPrefix("── again, 1 command back ──\n> source show   # the repository\n  source     GitHub"), again)
+        XCTAssertTrue(again.hasSuffix("── next ──\n> echo \"third  command\"\n"), again)
         try press("b", shell)
         XCTAssertTrue(try waitForStep(shell).hasPrefix("── again, 2 commands back ──\n"))
         try press("\r", shell)
         let third = try waitForStep(shell)
-        XCTAssertTrue(third.hasPrefix("> echo \"third  command\"\nthird  command\n"), third.debugDescription)
+        XCTAssertEqual(third, "third  command\n> echo never\n", third.debugDescription)
         try press("q", shell)
         try shell.expect("stopped (q) before demo.sluice:8:1")
         XCTAssertEqual(try shell.waitForExit(), 0)
-        XCTAssertFalse(shell.transcript.contains("never"), shell.transcript)
+        XCTAssertFalse(shell.transcript.split(separator: "\n").contains("never"), "shown, never run: \(shell.transcript)")
         XCTAssertFalse(shell.transcript.contains("\u{1B}[2m"), "NO_COLOR: no dim escapes")
     }
 
@@ -103,12 +107,11 @@ final class DemoReplayTests: PseudoTerminalTestCase {
         XCTAssertEqual(try shell.waitForExit(), 0)
     }
 
-    /// In colour, narration is dimmed and carries no `>`; commands typed out end up as written.
+    /// In colour, narration is dimmed and carries no `>`; commands typed out end up as written, at full strength.
     func testTypedCommandsAndDimmedNarrationInColour() throws {
         try writeScript("# Watch this.\necho 'typed out'\n")
         let shell = try start(["--type", "demo.sluice"], environment: [:])
         XCTAssertEqual(try shell.waitForExit(timeout: 30), 0)
-        XCTAssertTrue(shell.transcript.contains("\u{1B}[2mWatch this.\u{1B}[0m\n"), shell.transcript.debugDescription)
-        XCTAssertTrue(shell.transcript.contains("\u{1B}[2m> echo 'typed out'\u{1B}[0m\ntyped out\n"), shell.transcript.debugDescription)
+        XCTAssertTrue(shell.transcript.contains("\u{1B}[2mWatch this.\u{1B}[0m\n> echo 'typed out'\ntyped out\n"), shell.transcript.debugDescription)
     }
 }

@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 import XCTest
 import TestSupport
@@ -108,11 +109,24 @@ final class EditTests: XCTestCase {
         XCTAssertEqual(bare.text, "stages:\n  - name: prod\n    requires_approval: true\n")
     }
 
-    func testMissingStagesAreNamedInTheError() throws {
+    /// Every edit of a stage the pipeline lacks throws the one error, with its suggestion; the document is unchanged.
+    func testMissingStagesAreTheOneError() throws {
         var document = try template()
-        let error = manifestError { _ = try document.setApproval(true, stage: "qa") }
-        XCTAssertEqual(error?.problem.lines().joined(separator: "\n"), "<input>:24:1: error: no stage named qa; stages are: test, prod\n  hint: add it with `stage add qa`")
-        XCTAssertEqual(manifestError { _ = try document.removeStage("qa") }?.message, "no stage named qa; stages are: test, prod")
+        let before = document.text
+        let edits: [(inout ManifestDocument) throws -> Bool] = [
+            { try $0.setApproval(true, stage: "qa") }, { try $0.removeStage("qa") }, { try $0.moveStage("qa", to: .after("test")) },
+            { try $0.addStage("staging", at: .before("qa")) }, { try $0.addTestCommand("make", stage: "qa") },
+            { try $0.addDeployment(Deployment(name: "api"), stage: "qa") }, { try $0.removeAction(named: "a", .pre, stage: "qa") },
+        ]
+        for edit in edits {
+            XCTAssertThrowsError(try edit(&document)) { error in
+                XCTAssertEqual(error as? NoSuchStage, NoSuchStage(name: "qa", stages: ["test", "prod"]))
+            }
+        }
+        XCTAssertEqual(document.text, before)
+        XCTAssertEqual(NoSuchStage(name: "qa", stages: ["test", "prod"]).problem, Problem("no stage qa in the pipeline", hint: "stages are: test, prod"))
+        XCTAssertEqual(NoSuchStage(name: "prd", stages: ["test", "prod"]).problem.hint, "did you mean 'prod'?")
+        XCTAssertThrowsError(try document.manifest.requiredStage("qa")) { XCTAssertEqual($0 as? NoSuchStage, NoSuchStage(name: "qa", stages: ["test", "prod"])) }
     }
 
     func testTestCommandsInBlockAndFlowStyle() throws {

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import XCTest
 import Yams
@@ -27,7 +28,7 @@ final class ScaffoldTests: XCTestCase {
         let files = try workspace.filesForNewPipeline(named: "shop-main")
         var (document, buildspec) = try PipelineScaffold.make(name: "shop-main", files: files, workspace: workspace)
         XCTAssertEqual(document.manifest.source.properties, SourceProperties(repository: nil, branch: "main"))
-        XCTAssertEqual(PipelineValidator().validate(document).map(\.message),
+        XCTAssertEqual(PipelineValidator().validate(document).diagnostics.map(\.message),
                        ["the pipeline has no stages; it would build but deploy nowhere", "the source has no repository"])
         XCTAssertTrue(try document.setSource(provider: .gitHub, repository: "https://github.com/acme/shop", branch: "main"))
         XCTAssertTrue(try document.addStage("test"))

@@ -11,12 +11,13 @@ final class AWSShellTests: XCTestCase {
         try await moto.reset()
     }
 
-    func sluice(_ script: String, environment: [String: String], in directory: URL? = nil) throws -> ProcessResult {
+    func sluice(_ script: String, environment: [String: String], in directory: URL? = nil, removing: [String] = []) throws -> ProcessResult {
         let home = try TemporaryDirectory("sluice-aws-shell-home")
         defer { home.remove() }
         return try runProcess(sluiceBinary, ["-c", script],
                               environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb"].merging(environment) { $1 },
-                              removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN"] + Self.endpointVariables,
+                              removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE",
+                                                    "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"] + Self.endpointVariables + removing,
                               directory: directory, timeout: 60)
     }
 
@@ -38,12 +39,17 @@ final class AWSShellTests: XCTestCase {
             "credentials  ****\(credentials.accessKeyID.suffix(4))  (environment (AWS_ACCESS_KEY_ID))",
             "expires      never (long-term keys)",
         ])
-        XCTAssertEqual(lines[6], "endpoints:")
+        XCTAssertEqual(Array(lines[6..<9]), [
+            "proxy        none",
+            "timeouts     connect 60 s, read 60 s  (AWS CLI default)",
+            "retries      standard, 3 attempts  (mode from the AWS CLI v2 default, attempts from the mode's default)",
+        ])
+        XCTAssertEqual(lines[9], "endpoints:")
         XCTAssertTrue(lines.contains("  STS                          \(moto.endpoint)  (environment (AWS_ENDPOINT_URL))"),
                       result.stdout)
         XCTAssertTrue(lines.contains("  Secrets Manager              http://127.0.0.1:1  (environment (AWS_ENDPOINT_URL_SECRETS_MANAGER))"),
                       result.stdout)
-        XCTAssertEqual(lines.count, 7 + 12, "one line per service")
+        XCTAssertEqual(lines.count, 10 + 12, "one line per service")
         XCTAssertFalse(result.stdout.contains(credentials.secretAccessKey))
         XCTAssertFalse(result.stdout.contains(credentials.accessKeyID), "only the key id's last four characters")
     }
@@ -98,6 +104,42 @@ final class AWSShellTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("error: no AWS credentials for profile 'default': searched the environment"), result.stderr)
         XCTAssertTrue(result.stderr.contains("hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), result.stderr)
+    }
+
+    /// A copy of the quickstart workspace (application demo, environments test and prod), removed at the end.
+    func quickstart() throws -> URL {
+        let workspace = try TemporaryDirectory("sluice-aws-shell-workspace")
+        addTeardownBlock { workspace.remove() }
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart/copilot"),
+                                         to: workspace.url.appendingPathComponent("copilot"))
+        return workspace.url
+    }
+
+    /// `stage add` of an environment only the application has (its SSM parameter, no folder here) asks the
+    /// session's target, so `trace` shows the calls (and an MFA code could be asked for): it makes no target of its own.
+    func testStageAddOnTheAWSTargetAsksThroughTheSessionsTarget() throws {
+        try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod", "staging"])
+        let result = try sluice("target aws\ntrace on\nstage add staging", environment: moto.environment(), in: try quickstart())
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("added stage staging"), result.stdout)
+        let traced = result.stderr.split(separator: "\n").filter { $0.hasPrefix("trace: SSM ") }.map { $0.split(separator: " ").prefix(4).joined(separator: " ") }
+        XCTAssertEqual(traced, ["trace: SSM GetParameter 200", "trace: SSM GetParametersByPath 200"], result.stderr)
+    }
+
+    /// `source set codecommit NAME` places the repository in the region the AWS layer resolves, as the
+    /// AWS CLI does: here the profile's `region`, with no AWS_REGION set.
+    func testACodeCommitNameIsPlacedInTheProfilesRegion() throws {
+        let home = try TemporaryDirectory("sluice-aws-shell-profile")
+        defer { home.remove() }
+        let config = home.url.appendingPathComponent("config")
+        try Data("[default]\nregion = eu-west-3\n".utf8).write(to: config)
+        var environment = moto.environment()
+        environment["AWS_REGION"] = nil
+        environment["AWS_CONFIG_FILE"] = config.path
+        let result = try sluice("source set codecommit demo-api\nshow", environment: environment, in: try quickstart(), removing: ["AWS_REGION"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("repository: https://eu-west-3.console.aws.amazon.com/codesuite/codecommit/repositories/demo-api/browse"),
+                      result.stdout)
     }
 
     /// The HTTP stack (async-http-client's event loops, threads named NIO-…) starts on the first

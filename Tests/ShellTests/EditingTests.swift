@@ -169,6 +169,20 @@ final class EditingTests: XCTestCase {
                                             .script("stage add test; show template"), .script("test ls nowhere")])
     }
 
+    /// An edit of a stage that must exist (its pipeline too) creates no pipeline to fail in: it says there is none, at
+    /// the prompt as in a script, and the session keeps no half-made pipeline.
+    func testEditsOfAStageCreateNoPipeline() throws {
+        let sandbox = try Sandbox(.quickstart)
+        for line in ["approval on prod", "test add prod 'make test'", "deploy add prod api", "pre add prod migrate buildspec m.yml",
+                     "post add prod smoke buildspec s.yml", "stage move test before prod", "stage add prod after test"] {
+            let result = try sandbox.run(Step(arguments: ["-c", line], input: nil))
+            XCTAssertEqual(result.status, 1, line)
+            XCTAssertEqual(result.stdout, "", line)
+            XCTAssertTrue(result.stderr.hasPrefix("-c:1:1: error: the workspace has no pipeline yet\n"), "\(line): \(result.stderr)")
+        }
+        XCTAssertEqual(Set(sandbox.snapshot().keys), Set(try Sandbox(.quickstart).snapshot().keys))
+    }
+
     func testEditsAreSurgical() throws {
         let handWritten = """
             # Our pipeline. Keep the comments!

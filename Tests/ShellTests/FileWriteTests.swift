@@ -86,4 +86,30 @@ final class FileWriteTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("copilot/pipeline.yml is where Copilot keeps the pipeline's manifest"), result.stderr)
     }
+
+    /// `record --cast` and `--transcript` write through the same writer: the same refusals, and a
+    /// link followed to the file behind it.
+    func testCastsAndTranscriptsGoThroughTheOneWriter() throws {
+        let sandbox = try sandboxWithPipeline()
+        for kind in ["--cast", "--transcript"] {
+            let onto = try sandbox.run(.sluice("-c", "record \(kind) copilot/pipeline.yml"))
+            XCTAssertEqual(onto.status, 1, onto.stderr)
+            XCTAssertTrue(onto.stderr.contains("copilot/pipeline.yml is the manifest of pipeline api-main: recording there would overwrite it"),
+                          onto.stderr)
+            let directory = try sandbox.run(.sluice("-c", "record \(kind) copilot"))
+            XCTAssertEqual(directory.status, 1, directory.stderr)
+            XCTAssertTrue(directory.stderr.contains("cannot write the recording copilot: it is a directory"), directory.stderr)
+        }
+        try sandbox.write("", to: "notes/class.md")
+        let link = sandbox.root.url.appendingPathComponent("class.md")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "notes/class.md")
+        let both = try sandbox.run(.sluice("-c", "record --cast --transcript x.cast"))
+        XCTAssertEqual(both.status, 2, both.stderr)
+        let result = try sandbox.run(.sluice("--echo", "-c", "record --transcript class.md; say Why stages; stage ls; record stop"))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(isSymbolicLink(link), "the link was replaced by a file")
+        let notes = sandbox.read("notes/class.md") ?? "(absent)"
+        XCTAssertTrue(notes.contains("\nWhy stages\n\n```console\n"), notes)
+        XCTAssertEqual(notes.components(separatedBy: "stage ls").count, 2, "the echoed command is in the notes once: \(notes)")
+    }
 }

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import XCTest
 import Yams
@@ -74,8 +75,8 @@ final class CopilotParityTests: XCTestCase {
     }
 
     static func render(_ reference: Case) throws -> String {
-        let plan = try PipelinePlan(PlanInput(application: "phonetool", manifest: reference.manifest,
-                                              buildspecPath: reference.buildspec, workloads: reference.workloads))
+        let plan = try validatedPlan(reference.manifest, application: "phonetool", buildspec: reference.buildspec,
+                                     workloads: reference.workloads)
         let environments = Dictionary(uniqueKeysWithValues: reference.manifest.stages.map { ($0.name, environment($0.name)) })
         return try PipelineTemplate.make(PipelineTemplateInput(
             plan: plan, region: "us-west-2", environments: environments,

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 @testable import Targets
@@ -219,8 +220,8 @@ final class LocalEngineTests: XCTestCase {
         do {
             _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
             XCTFail("pushed a cycle")
-        } catch let error as PlanError {
-            XCTAssertEqual(error.message, "stages.test.deployments: depends_on forms a cycle: a → b → a")
+        } catch let error as InvalidManifest {
+            XCTAssertEqual(error.errors.map(\.constraint), [.dependency(.cycle(["a", "b", "a"], list: .deployments, stage: "test"))])
         }
     }
 
@@ -443,6 +444,13 @@ final class LocalWorkspace {
     /// A target as a new sluice would make it, and what it printed (line mode).
     func target() -> (LocalTarget, () -> String) {
         let buffer = Buffer()
-        return (LocalTarget(workspaceRoot: url, console: WatchConsole(live: false, color: false) { buffer.append($0) }), { buffer.text })
+        return (LocalTarget(workspaceRoot: url, console: WatchConsole(live: false, theme: nil) { buffer.append($0) }), { buffer.text })
+    }
+}
+
+extension LocalTarget {
+    /// `push` as the shell makes it: the plan of the context's manifest, once the rule book found no error in it.
+    func push(_ context: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
+        try await push(context, plan: context.plan(PipelineValidator().validate(context.manifest).validated()), options: options, ui: ui)
     }
 }

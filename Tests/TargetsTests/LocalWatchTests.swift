@@ -32,7 +32,7 @@ final class LocalWatchTests: XCTestCase {
 
     func capture(live: Bool = false) -> (WatchConsole, () -> String) {
         let buffer = Buffer()
-        return (WatchConsole(live: live, color: false) { buffer.append($0) }, { buffer.text })
+        return (WatchConsole(live: live, theme: nil) { buffer.append($0) }, { buffer.text })
     }
 
     func testLineModeSaysEachChangeOnceAndStopsAtAnApproval() async throws {
@@ -188,9 +188,11 @@ final class ScriptedTarget: PipelineTarget, @unchecked Sendable {
     }
 
     struct NotScripted: Error {}
-    func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome { throw NotScripted() }
+    func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
+        throw NotScripted()
+    }
     func release(_ pipeline: PipelineContext) async throws -> String { throw NotScripted() }
-    func differsFromPushed(_ pipeline: PipelineContext) async throws -> Bool { throw NotScripted() }
+    func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool { throw NotScripted() }
     func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot { throw NotScripted() }
     func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary] { throw NotScripted() }
     func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws { throw NotScripted() }

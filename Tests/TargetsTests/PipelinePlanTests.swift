@@ -1,14 +1,20 @@
+import CopilotRules
 import Foundation
 import XCTest
 import TestSupport
 import Manifest
 @testable import Targets
 
+/// The plan of `manifest` as a target gets it: made from the manifest once the rule book found no error in it.
+func validatedPlan(_ manifest: PipelineManifest, application: String, buildspec: String, workloads: [String]) throws -> PipelinePlan {
+    PipelinePlan(PlanInput(application: application, manifest: try PipelineValidator().validate(manifest).validated(),
+                           buildspecPath: buildspec, workloads: workloads))
+}
+
 /// The one pipeline plan: Copilot's names, run orders and paths, and both targets running it alike.
 final class PipelinePlanTests: XCTestCase {
     static func plan(_ manifest: PipelineManifest, workloads: [String] = ["api", "worker"]) throws -> PipelinePlan {
-        try PipelinePlan(PlanInput(application: "shop", manifest: manifest, buildspecPath: "copilot/pipelines/p/buildspec.yml",
-                                   workloads: workloads))
+        try validatedPlan(manifest, application: "shop", buildspec: "copilot/pipelines/p/buildspec.yml", workloads: workloads)
     }
 
     /// One action as a target runs it: its stage, name, run order and what it deploys.
@@ -143,31 +149,5 @@ final class PipelinePlanTests: XCTestCase {
         ]), workloads: [])
         XCTAssertEqual(plan.stages.map(\.name), [])
         XCTAssertEqual(plan.omittedStages, ["test"])
-    }
-
-    func testWhatCopilotRefusesHasNoPlan() {
-        XCTAssertThrowsError(try Self.plan(PipelineManifest(name: "p", source: AWSTemplateTests.github, stages: [
-            Stage(name: "test", testCommands: ["make test"], postDeployments: [DeploymentAction(name: "smoke", buildspec: "s.yml")]),
-        ])))
-        XCTAssertThrowsError(try Self.plan(PipelineManifest(name: "p", source: AWSTemplateTests.github, stages: [
-            Stage(name: "test", postDeployments: [DeploymentAction(name: "smoke")]),
-        ])))
-    }
-
-    /// GitHubV1 (what `copilot pipeline init --github-access-token` writes) is a token source;
-    /// connections are Copilot's: looked up by connection_name, created as copilot-OWNER-REPO otherwise.
-    func testSourcesAreCopilots() throws {
-        let v1 = try PipelineSource(Source(provider: .gitHubV1, properties: SourceProperties(
-            repository: "https://github.com/acme/shop", branch: "main", accessTokenSecret: "gh-token")))
-        XCTAssertEqual(v1, .gitHubToken(owner: "acme", repository: "shop", branch: "main", secretID: "gh-token"))
-        let named = try PipelineSource(Source(provider: .gitHub, properties: SourceProperties(
-            repository: "acme/shop", connectionName: "my-connection")))
-        XCTAssertEqual(named, .connection(provider: "GitHub", fullRepositoryID: "acme/shop", branch: "main",
-                                          connection: .existing(name: "my-connection"), outputArtifactFormat: nil))
-        let created = try PipelineSource(Source(provider: .bitbucket, properties: SourceProperties(
-            repository: "https://bitbucket.org/huanjani/a-very-long-repository-name")))
-        XCTAssertEqual(created, .connection(provider: "Bitbucket", fullRepositoryID: "huanjani/a-very-long-repository-name",
-                                            branch: "main", connection: .created(name: "copilot-huanj-a-very-long-reposi"),
-                                            outputArtifactFormat: nil))
     }
 }

@@ -28,7 +28,7 @@ public struct CloudFormation: Sendable {
         public var stackName: String
         public var changeSetName: String
         /// CREATE for a new stack, UPDATE for an existing one. Always sent: moto defaults to CREATE, AWS to UPDATE.
-        public var changeSetType: String
+        public var changeSetType: ChangeSetType
         public var templateBody: String?
         public var templateURL: String?
         public var usePreviousTemplate: Bool?
@@ -38,7 +38,7 @@ public struct CloudFormation: Sendable {
         public var tags: [AWSTag]?
         public var description: String?
         public var clientToken: String?
-        public init(stackName: String, changeSetName: String, changeSetType: String, templateBody: String? = nil,
+        public init(stackName: String, changeSetName: String, changeSetType: ChangeSetType, templateBody: String? = nil,
                     templateURL: String? = nil, usePreviousTemplate: Bool? = nil, parameters: [Parameter]? = nil,
                     capabilities: [String]? = nil, roleARN: String? = nil, tags: [AWSTag]? = nil, description: String? = nil,
                     clientToken: String? = nil) {
@@ -75,13 +75,11 @@ public struct CloudFormation: Sendable {
     }
 
     public struct ResourceChange: Codable, Sendable {
-        /// Add, Modify, Remove, Import, Dynamic.
-        public var action: String?
+        public var action: ChangeAction?
         public var logicalResourceId: String?
         public var physicalResourceId: String?
         public var resourceType: String?
-        /// True, False or Conditional.
-        public var replacement: String?
+        public var replacement: Replacement?
         public var scope: [String]?
     }
 
@@ -100,8 +98,7 @@ public struct CloudFormation: Sendable {
         public var creationTime: Date?
         /// UNAVAILABLE, AVAILABLE, EXECUTE_IN_PROGRESS, EXECUTE_COMPLETE, EXECUTE_FAILED, OBSOLETE.
         public var executionStatus: String?
-        /// CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, DELETE_*, FAILED.
-        public var status: String?
+        public var status: ChangeSetStatus?
         public var statusReason: String?
         public var capabilities: [String]?
         public var tags: [AWSTag]?
@@ -127,7 +124,7 @@ public struct CloudFormation: Sendable {
         public var creationTime: Date?
         public var deletionTime: Date?
         public var lastUpdatedTime: Date?
-        public var stackStatus: String
+        public var stackStatus: StackStatus
         public var stackStatusReason: String?
         public var disableRollback: Bool?
         public var timeoutInMinutes: Int?
@@ -153,7 +150,7 @@ public struct CloudFormation: Sendable {
         public var physicalResourceId: String?
         public var resourceType: String?
         public var timestamp: Date
-        public var resourceStatus: String?
+        public var resourceStatus: StackStatus?
         public var resourceStatusReason: String?
         public var clientRequestToken: String?
     }
@@ -182,7 +179,7 @@ public struct CloudFormation: Sendable {
         public var physicalResourceId: String?
         public var resourceType: String
         public var timestamp: Date
-        public var resourceStatus: String
+        public var resourceStatus: StackStatus
         public var resourceStatusReason: String?
         public var description: String?
     }

@@ -19,7 +19,7 @@ public struct CodeBuild: Sendable {
     public struct Build: Codable, Sendable {
         public var id: String?
         public var projectName: String?
-        public var buildStatus: String?
+        public var buildStatus: BuildStatus?
         public var currentPhase: String?
         public var buildComplete: Bool?
         public var startTime: Date?
@@ -70,5 +70,26 @@ public struct CloudWatchLogs: Sendable {
 
     public func getLogEvents(_ input: GetLogEventsInput) async throws -> GetLogEventsOutput {
         try await client.call(.cloudWatchLogs, "GetLogEvents", input)
+    }
+}
+
+extension CodeBuild {
+    public enum BuildStatus: AWSEnumeration {
+        case succeeded, failed, fault, timedOut, inProgress, stopped
+        case unknown(String)
+
+        public static let named: [BuildStatus] = [.succeeded, .failed, .fault, .timedOut, .inProgress, .stopped]
+
+        public var description: String {
+            switch self {
+            case .succeeded: return "SUCCEEDED"
+            case .failed: return "FAILED"
+            case .fault: return "FAULT"
+            case .timedOut: return "TIMED_OUT"
+            case .inProgress: return "IN_PROGRESS"
+            case .stopped: return "STOPPED"
+            case .unknown(let text): return text
+            }
+        }
     }
 }

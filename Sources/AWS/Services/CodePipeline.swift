@@ -83,8 +83,7 @@ public struct CodePipeline: Sendable {
 
     public struct StageExecution: Codable, Sendable {
         public var pipelineExecutionId: String
-        /// Cancelled, InProgress, Failed, Stopped, Stopping, Succeeded, Skipped.
-        public var status: String
+        public var status: ExecutionStatus
     }
 
     public struct TransitionState: Codable, Sendable {
@@ -94,8 +93,7 @@ public struct CodePipeline: Sendable {
 
     public struct ActionExecution: Codable, Sendable {
         public var actionExecutionId: String?
-        /// InProgress, Abandoned, Succeeded, Failed.
-        public var status: String?
+        public var status: ExecutionStatus?
         public var summary: String?
         public var lastStatusChange: Date?
         /// The approval token PutApprovalResult needs.
@@ -182,8 +180,7 @@ public struct CodePipeline: Sendable {
 
     public struct PipelineExecutionSummary: Codable, Sendable {
         public var pipelineExecutionId: String?
-        /// Cancelled, InProgress, Stopped, Stopping, Succeeded, Superseded, Failed.
-        public var status: String?
+        public var status: ExecutionStatus?
         public var statusSummary: String?
         public var startTime: Date?
         public var lastUpdateTime: Date?
@@ -217,7 +214,7 @@ public struct CodePipeline: Sendable {
         public var pipelineName: String?
         public var pipelineVersion: Int?
         public var pipelineExecutionId: String?
-        public var status: String?
+        public var status: ExecutionStatus?
         public var statusSummary: String?
         public var artifactRevisions: [ArtifactRevision]?
         public var trigger: ExecutionTrigger?
@@ -242,9 +239,8 @@ public struct CodePipeline: Sendable {
 
     public struct ApprovalResult: Codable, Sendable {
         public var summary: String
-        /// Approved or Rejected.
-        public var status: String
-        public init(summary: String, status: String) {
+        public var status: ApprovalStatus
+        public init(summary: String, status: ApprovalStatus) {
             self.summary = summary
             self.status = status
         }
@@ -295,5 +291,48 @@ public struct CodePipeline: Sendable {
 
     public func putApprovalResult(_ input: PutApprovalResultInput) async throws -> PutApprovalResultOutput {
         try await client.call(.codePipeline, "PutApprovalResult", input)
+    }
+}
+
+extension CodePipeline {
+    /// The status of a pipeline execution, a stage's execution or an action's (each uses some of these).
+    public enum ExecutionStatus: AWSEnumeration {
+        case inProgress, succeeded, failed, stopping, stopped, cancelled, superseded, abandoned, skipped
+        case unknown(String)
+
+        public static let named: [ExecutionStatus] = [
+            .inProgress, .succeeded, .failed, .stopping, .stopped, .cancelled, .superseded, .abandoned, .skipped,
+        ]
+
+        public var description: String {
+            switch self {
+            case .inProgress: return "InProgress"
+            case .succeeded: return "Succeeded"
+            case .failed: return "Failed"
+            case .stopping: return "Stopping"
+            case .stopped: return "Stopped"
+            case .cancelled: return "Cancelled"
+            case .superseded: return "Superseded"
+            case .abandoned: return "Abandoned"
+            case .skipped: return "Skipped"
+            case .unknown(let text): return text
+            }
+        }
+    }
+
+    /// The answer to a manual approval.
+    public enum ApprovalStatus: AWSEnumeration {
+        case approved, rejected
+        case unknown(String)
+
+        public static let named: [ApprovalStatus] = [.approved, .rejected]
+
+        public var description: String {
+            switch self {
+            case .approved: return "Approved"
+            case .rejected: return "Rejected"
+            case .unknown(let text): return text
+            }
+        }
     }
 }

@@ -63,7 +63,7 @@ extension STS.AssumeRoleResponse {
     /// The credentials, or an error naming the operation when STS returned none.
     func obtained(_ operation: String, chain: [String]) throws -> ObtainedCredentials {
         guard let issued = credentials else {
-            throw AWSError(service: "STS", operation: operation, code: "InvalidResponse", message: "the answer holds no Credentials")
+            throw AWSError(service: "STS", operation: operation, code: .invalidResponse, message: "the answer holds no Credentials")
         }
         return ObtainedCredentials(AWSCredentials(accessKeyID: issued.accessKeyId, secretAccessKey: issued.secretAccessKey,
                                                   sessionToken: issued.sessionToken),

@@ -4,11 +4,16 @@ import Targets
 /// whoami and trace: the AWS identity, region and endpoints in use, and each AWS call as it happens.
 enum AWSCommands {
     static func whoami(_ invocation: Invocation, _ session: Session) async throws {
-        for line in try await session.awsTarget().identityReport() { session.output.line(line) }
+        let report = try await session.targets.aws(workspaceRoot: session.workspace?.root).identityReport()
+        if session.printsJSON(invocation) {
+            session.output.line(try JSONText.encode(report))
+        } else {
+            for line in report.lines { session.output.line(line) }
+        }
     }
 
     static func trace(_ invocation: Invocation, _ session: Session) async throws {
-        session.tracesAWSCalls = invocation.required("SETTING") == "on"
-        session.output.line(session.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
+        session.targets.tracesAWSCalls = invocation.required("SETTING") == "on"
+        session.output.line(session.targets.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
     }
 }

@@ -1,3 +1,4 @@
+import CopilotRules
 import Errors
 import Foundation
 import Manifest
@@ -21,8 +22,10 @@ enum DocumentCommands {
             // The manifest as edited, unsaved edits included, like `show manifest`.
             let context = try session.pipelineContext()
             do {
-                let target = try session.target(workspaceRoot: workspace.root)
-                let text = try await target.deploymentTemplate(context)
+                let target = try session.targets.target(workspaceRoot: workspace.root)
+                let text = try await target.deploymentTemplate(context) {
+                    try context.plan(try session.validatePipeline(printing: false).validated())
+                }
                 session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
             } catch is TargetUnavailable {
                 throw ShellError.failure("`show template` is not available for the \(session.targetKind) target",
@@ -57,8 +60,9 @@ enum DocumentCommands {
 
     static func validate(_ invocation: Invocation, _ session: Session) async throws {
         let json = session.printsJSON(invocation)
-        let (path, diagnostics) = try validatePipeline(session, printing: !json)
-        let errors = diagnostics.filter { $0.severity == .error }.count
+        let validation = try session.validatePipeline(printing: !json)
+        let (path, diagnostics) = (validation.file, validation.diagnostics)
+        let errors = validation.errors.count
         let warnings = diagnostics.count - errors
         if json {
             let findings = diagnostics.map { ValidationFinding(severity: $0.severity.rawValue, problem: $0.problem(path: path)) }
@@ -71,18 +75,6 @@ enum DocumentCommands {
         if !json { session.output.line("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")") }
     }
 
-    /// Validates the open pipeline and prints every finding; `push` and `release` do this first too.
-    static func validatePipeline(_ session: Session, printing: Bool = true) throws -> (path: String, diagnostics: [Diagnostic]) {
-        let workspace = try session.requireWorkspace()
-        let open = try session.requirePipeline()
-        let diagnostics = PipelineValidator(workspace: workspace).validate(open.document)
-        let path = open.files.manifestPathInWorkspace
-        for diagnostic in diagnostics where printing {
-            session.output.finding(diagnostic.problem(path: path), severity: diagnostic.severity.rawValue)
-        }
-        return (path, diagnostics)
-    }
-
     static func save(_ invocation: Invocation, _ session: Session) async throws {
         guard let open = session.pipeline, open.isDirty else {
             session.output.line("unchanged: nothing to save")
@@ -93,12 +85,12 @@ enum DocumentCommands {
     }
 
     static func undo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.undoStack, to: \.redoStack, session, direction: { try $0.undo($1) }, said: "undid",
+        try travel(from: \.history.undo, to: \.history.redo, session, direction: { try $0.undo($1) }, said: "undid",
                    empty: ShellError.failure("nothing to undo", hint: "undo takes back edits made since the pipeline was opened"))
     }
 
     static func redo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.redoStack, to: \.undoStack, session, direction: { try $0.redo($1) }, said: "redid",
+        try travel(from: \.history.redo, to: \.history.undo, session, direction: { try $0.redo($1) }, said: "redid",
                    empty: ShellError.failure("nothing to redo", hint: "redo re-applies what `undo` took back"))
     }
 
@@ -127,7 +119,7 @@ enum DocumentCommands {
         } else {
             session.pipeline = nil
         }
-        session.forgetHistory()
+        session.history.forget()
         session.output.line("reloaded \(open.files.manifestPathInWorkspace)\(dropped ? " (unsaved edits dropped)" : "")")
     }
 }

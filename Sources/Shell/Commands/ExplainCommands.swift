@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 import Targets
@@ -19,7 +20,8 @@ enum ExplainCommands {
             guide = .manifest
             let context = try session.pipelineContext()
             // A manifest Copilot would refuse still gets its lines explained, without computed defaults.
-            defaults = ConcreteDefaults(plan: try? context.plan(), context: context)
+            let validated = try? session.validatePipeline(printing: false).validated()
+            defaults = ConcreteDefaults(plan: validated.flatMap { try? context.plan($0) }, context: context)
         }
         let outline = try YAMLOutline(text: text, file: path)
         let width = GraphCommands.columns(session)
@@ -68,21 +70,7 @@ enum ExplainCommands {
     /// Wrapped to `width`, each line after `indent`, dimmed.
     private static func write(_ text: String, indent: String, width: Int, _ output: Output) {
         let room = max(20, width - indent.count)
-        for line in wrapWords(text, width: room) { output.line(indent + line, style: .dim) }
-    }
-
-    private static func wrapWords(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty, line.count + 1 + word.count > width {
-                lines.append(line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        if !line.isEmpty { lines.append(line) }
-        return lines
+        for line in TextWrapping.lines(text, width: room) where !line.isEmpty { output.line(indent + line, style: .dim) }
     }
 }
 
@@ -101,7 +89,7 @@ private struct ConcreteDefaults {
             if plan.omittedStages.contains(environment) {
                 return " This stage deploys nothing (no deployments, and the workspace has no service or job), so Copilot leaves it out."
             }
-            return " Here: DeployTo-\(environment)."
+            return " Here: \(StageName.deploy(environment))."
         default: return ""
         }
     }

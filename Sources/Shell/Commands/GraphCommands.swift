@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Targets
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ import Darwin
 enum GraphCommands {
     static func show(_ invocation: Invocation, _ session: Session) async throws {
         let layout = GraphLayout(try await graph(session, withRun: invocation.has("--run")), columns: columns(session))
-        session.output.write(TerminalGraph.render(layout, color: session.output.isColorTerminal))
+        session.output.write(TerminalGraph.render(layout, theme: session.output.theme))
     }
 
     static func export(_ invocation: Invocation, _ session: Session) async throws {
@@ -41,11 +42,11 @@ enum GraphCommands {
     /// states of its newest run on the target.
     static func graph(_ session: Session, withRun: Bool) async throws -> PipelineGraph {
         let context = try session.pipelineContext()
-        let graph = PipelineGraph(plan: try context.plan())
+        let graph = PipelineGraph(plan: try context.plan(try session.validatePipeline(printing: false).validated()))
         guard withRun else { return graph }
         let target: any PipelineTarget
         do {
-            target = try session.target(workspaceRoot: context.workspaceRoot)
+            target = try session.targets.target(workspaceRoot: context.workspaceRoot)
             guard let run = try await target.latestExecution(context) else {
                 throw ShellError.failure("\(context.manifest.name) has not run yet, so there are no states to draw",
                                          hint: "`push` deploys it and starts a run; without --run the picture needs none")

@@ -91,7 +91,7 @@ enum LanguageCommands {
         defer { session.runDepth -= 1 }
         let outcome = await session.run(text: text, file: path)
         // Its commands were recorded as they ran; replaying `run FILE` as well would run them twice.
-        session.scriptEquivalent = []
+        session.recording.scriptEquivalent = []
         switch outcome {
         case .success: return
         case .cancelled: throw CancellationError()
@@ -100,8 +100,10 @@ enum LanguageCommands {
     }
 
     static func recordStart(_ invocation: Invocation, _ session: Session) async throws {
-        if let recorder = session.recorder {
-            throw ShellError.failure("already recording to \(recorder.displayPath)", hint: "`record stop` first")
+        let kinds = ["--all", "--cast", "--transcript"].filter(invocation.has)
+        guard kinds.count <= 1 else {
+            throw ShellError.usage("\(kinds.joined(separator: " and ")) record different things", hint: "start one `record` for each",
+                                   at: invocation.location)
         }
         let path = invocation.required("FILE")
         let url = session.resolve(path)
@@ -109,18 +111,54 @@ enum LanguageCommands {
             throw ShellError.failure("\(path) is \(what): recording there would overwrite it",
                                      hint: "record to a file of its own, e.g. `record setup.sluice`", at: invocation.location(of: "FILE"))
         }
-        let recorder = Recorder(url: url, displayPath: path, keepsEverything: invocation.has("--all"), session: session)
-        try recorder.start(session: session)
-        session.recorder = recorder
-        session.output.line("recording to \(path)")
+        let output = session.output
+        let recordings = [session.recording.recorder.map { ($0.url, $0.displayPath) }].compactMap { $0 } + output.recordings.map { ($0.file.url, $0.displayPath) }
+        if let same = recordings.first(where: { $0.0.standardizedFileURL == url.standardizedFileURL }) {
+            throw ShellError.failure("already recording to \(same.1)", hint: "`record stop` first", at: invocation.location(of: "FILE"))
+        }
+        let place = [session.applicationName.map { "application \($0)" }, session.pipelineName.map { "pipeline \($0)" }].compactMap { $0 }
+        let title = "sluice" + (place.isEmpty ? "" : ": " + place.joined(separator: ", "))
+        let recording: any PresenterRecording
+        switch kinds.first {
+        case "--cast":
+            recording = CastRecording(RecordingFile(url: url, displayPath: path, session: session),
+                                      columns: output.columns, rows: output.rows, title: title)
+        case "--transcript":
+            recording = TranscriptRecording(RecordingFile(url: url, displayPath: path, session: session), title: title)
+        default:
+            if let recorder = session.recording.recorder {
+                throw ShellError.failure("already recording a script to \(recorder.displayPath)", hint: "`record stop` first")
+            }
+            let recorder = Recorder(url: url, displayPath: path, keepsEverything: invocation.has("--all"), session: session)
+            try recorder.start(session: session)
+            session.recording.recorder = recorder
+            output.line("recording to \(path)")
+            return
+        }
+        if let other = output.recordings.first(where: { ObjectIdentifier(type(of: $0)) == ObjectIdentifier(type(of: recording)) }) {
+            throw ShellError.failure("already recording \(other.kind) to \(other.displayPath)", hint: "`record stop` first")
+        }
+        try recording.save()
+        // Said before the recording starts: it begins with the next prompt.
+        output.line("recording \(recording.kind) to \(path)")
+        output.recordings.append(recording)
     }
 
     static func recordStop(_ invocation: Invocation, _ session: Session) async throws {
-        guard let recorder = session.recorder else {
+        let output = session.output
+        guard session.recording.recorder != nil || !output.recordings.isEmpty else {
             throw ShellError.failure("not recording", hint: "`record FILE` starts a recording")
         }
-        session.recorder = nil
-        session.output.line("recorded \(recorder.displayPath)")
+        let recordings = output.recordings
+        output.recordings = []
+        for recording in recordings {
+            try recording.save()
+            output.line("recorded \(recording.kind) \(recording.displayPath)")
+        }
+        if let recorder = session.recording.recorder {
+            session.recording.recorder = nil
+            output.line("recorded \(recorder.displayPath)")
+        }
     }
 
     static func tour(_ invocation: Invocation, _ session: Session) async throws {

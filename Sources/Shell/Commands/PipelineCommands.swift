@@ -40,7 +40,7 @@ enum PipelineCommands {
             let open = try session.open(existing)
             try requireKind(kind, of: open, invocation, session)
             session.pipeline = open
-            session.forgetHistory()
+            session.history.forget()
             session.output.line("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
             return
         }
@@ -70,7 +70,7 @@ enum PipelineCommands {
         }
         try session.requireNoUnsavedEdits(before: "switching pipelines")
         session.pipeline = try session.open(files)
-        session.forgetHistory()
+        session.history.forget()
         session.output.line("editing pipeline \(name) (\(files.manifestPathInWorkspace))")
     }
 
@@ -81,13 +81,13 @@ enum PipelineCommands {
             throw ShellError.failure("no pipeline named \(name)", hint: Suggestions.hint(for: name, among: workspace.pipelines.map(\.name))
                 ?? Self.listing(workspace), at: invocation.location(of: "NAME"))
         }
-        if case .aws = session.targetChoice {
+        if case .aws = session.targets.choice {
             // Copilot's `pipeline delete`: the deployed stack goes first, so no pipeline is left without its files.
             let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
                                           manifest: try ManifestDocument.load(contentsOf: files.manifest).manifest,
                                           manifestPath: files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(files.buildspec))
-            let target = try session.target(workspaceRoot: workspace.root)
+            let target = try session.targets.target(workspaceRoot: workspace.root)
             try await target.remove(context, deleteSecret: invocation.has("--delete-secret"), ui: session.targetUI)
         }
         // Both files go as a unit (a kill midway is completed by the next sluice).
@@ -100,7 +100,7 @@ enum PipelineCommands {
         }
         if session.pipeline?.files == files {
             session.pipeline = nil
-            session.forgetHistory()
+            session.history.forget()
         }
         session.workspace = try Workspace.load(root: workspace.root)
         session.output.line("removed pipeline \(name) (\(files.manifestPathInWorkspace) and \(session.relativePath(files.buildspec)))")
@@ -115,11 +115,11 @@ enum PipelineCommands {
         output.line("  buildspec  \(manifest.build?.buildspec ?? session.relativePath(open.files.buildspec))")
         SourceCommands.describe(manifest.source, to: output)
         StageCommands.describe(manifest.stages, to: output)
-        if case .aws = session.targetChoice, let workspace = session.workspace {
+        if case .aws = session.targets.choice, let workspace = session.workspace {
             let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application, manifest: manifest,
                                           manifestPath: open.files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(open.files.buildspec))
-            let target = try session.target(workspaceRoot: workspace.root)
+            let target = try session.targets.target(workspaceRoot: workspace.root)
             for line in try await target.deployedDescription(context) { output.line(line) }
         }
     }
@@ -138,11 +138,6 @@ extension Session {
                                  hint: "`save` them (or `reload` to drop them) before \(action)")
     }
 
-    /// Undo history belongs to one pipeline.
-    func forgetHistory() {
-        undoStack.removeAll()
-        redoStack.removeAll()
-    }
 }
 
 /// A line of `pipeline ls --json`.

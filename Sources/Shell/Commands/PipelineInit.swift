@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 
@@ -27,8 +28,7 @@ enum PipelineInit {
         let source: SourceSetting
         if let url = invocation["URL"] {
             guard let given = GitRemote.source(fromURL: url) else {
-                throw ShellError.usage("'\(url)' is not a GitHub, Bitbucket or CodeCommit repository URL",
-                                       hint: "for example https://github.com/OWNER/REPO", at: invocation.location(of: "URL"))
+                throw ShellError.usage(RepositoryArgumentProblem.unknownHost(url).problem, at: invocation.location(of: "URL"))
             }
             source = given
         } else {
@@ -36,10 +36,7 @@ enum PipelineInit {
             switch remotes.count {
             case 0:
                 let typed = try await ask("No git remote of this workspace is on GitHub, Bitbucket or CodeCommit. Repository URL:")
-                guard let typedSource = GitRemote.source(fromURL: typed) else {
-                    throw ShellError.failure("'\(typed)' is not a GitHub, Bitbucket or CodeCommit repository URL",
-                                             hint: "for example https://github.com/OWNER/REPO")
-                }
+                guard let typedSource = GitRemote.source(fromURL: typed) else { throw RepositoryArgumentProblem.unknownHost(typed) }
                 source = typedSource
             case 1:
                 source = remotes[0].source
@@ -57,7 +54,7 @@ enum PipelineInit {
         if invocation["BRANCH"] == nil { session.output.line("Your pipeline will follow branch '\(branch)'.") }
 
         // 3. The name, REPO-BRANCH unless told.
-        let suggestion = RepositoryName.pipelineName(RepositoryName.lastComponent(source.repository), branch: branch)
+        let suggestion = PipelineNameRule.defaultName(repository: RepositoryName.lastComponent(source.repository), branch: branch)
         var name = invocation["NAME"] ?? suggestion
         if invocation["NAME"] == nil, ui.isInteractive {
             let typed = try await ask("What would you like to name this pipeline? [\(suggestion)]")
@@ -80,7 +77,7 @@ enum PipelineInit {
         if invocation["ENVS"] == nil {
             // The application's environments as the target knows them (Copilot's SSM parameters on aws), then
             // those only this workspace has.
-            let application = try await session.target(workspaceRoot: workspace.root).environments(application: workspace.application) ?? []
+            let application = try await session.targets.target(workspaceRoot: workspace.root).environments(application: workspace.application) ?? []
             var remaining = application + workspace.environments.filter { !application.contains($0) }
             while !remaining.isEmpty {
                 session.output.line("Which environment would you like to add to your pipeline?")
@@ -97,7 +94,8 @@ enum PipelineInit {
         if ui.isInteractive, source.provider == .gitHub {
             let how = try await ask("How should CodePipeline reach GitHub? [c]onnection (CodeStar, Copilot's default) or [t]oken in Secrets Manager (GitHub v1) [c]")
             if how.lowercased().hasPrefix("t") {
-                let fallback = "github-token-\(workspace.application)-\(RepositoryName.lastComponent(source.repository))"
+                let fallback = PipelineSource.tokenSecretName(application: workspace.application,
+                                                              repository: RepositoryName.lastComponent(source.repository))
                 let secret = try await ask("Secrets Manager secret holding the token [\(fallback)]")
                 access = ["token-secret", secret.isEmpty ? fallback : secret]
             } else {
@@ -118,7 +116,7 @@ enum PipelineInit {
         for line in script { session.output.line("  " + line) }
         let outcome = await session.run(text: script.joined(separator: "\n"), file: "<pipeline init>")
         // Each of those commands was recorded as it ran; `pipeline init` itself, which asks, is not.
-        session.scriptEquivalent = []
+        session.recording.scriptEquivalent = []
         switch outcome {
         case .success: break
         case .cancelled: throw CancellationError()

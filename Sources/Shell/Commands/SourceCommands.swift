@@ -1,3 +1,4 @@
+import CopilotRules
 import Manifest
 
 /// source set github|codecommit|bitbucket, source show.
@@ -18,23 +19,25 @@ enum SourceCommands {
     private static func secretName(keeping token: String, repository: String, _ invocation: Invocation,
                                    _ session: Session) async throws -> String {
         let application = try session.requireWorkspace().application
-        let name = "github-token-\(application)-\(RepositoryName.lastComponent(repository))"
-        guard case .aws = session.targetChoice else {
+        let name = PipelineSource.tokenSecretName(application: application, repository: RepositoryName.lastComponent(repository))
+        guard case .aws = session.targets.choice else {
             throw ShellError.failure("token-secret takes the name of a Secrets Manager secret holding the token, not the token: "
                                         + "sluice never writes a token into the manifest, which is meant to be committed",
                                      hint: "store the token in Secrets Manager as \(name) and write `token-secret \(name)`; "
                                         + "or `target aws` first, and sluice stores the token given here for you",
                                      at: invocation.location(of: "SECRET"))
         }
-        let created = try await session.awsTarget().storeGitHubToken(token, as: name, application: application)
+        let created = try await session.targets.aws(workspaceRoot: session.workspace?.root)
+            .storeGitHubToken(token, as: name, application: application)
         session.output.line("\(created ? "stored the GitHub token in" : "put the GitHub token in the existing") "
             + "Secrets Manager secret \(name); the manifest names the secret")
         return name
     }
 
     static func setCodeCommit(_ invocation: Invocation, _ session: Session) async throws {
-        let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: session.awsRegion,
-                                                      at: invocation.location(of: "REPO"))
+        // A bare name is in the region Copilot's session has: the profile's, as the AWS layer resolves it.
+        let region = { session.targets.aws(workspaceRoot: session.workspace?.root).configuredRegion }
+        let repository = try RepositoryURL.codeCommit(invocation.required("REPO"), region: region, at: invocation.location(of: "REPO"))
         try set(.codeCommit, repository: repository, accessTokenSecret: nil, invocation, session)
     }
 
@@ -55,7 +58,7 @@ enum SourceCommands {
         if let given = secret, Secrets.looksLikeToken(given) {
             let name = try await secretName(keeping: given, repository: repository, invocation, session)
             // A recording replays the command with the secret's name.
-            session.recordedInstead = invocation.replacing("SECRET", with: name)
+            session.recording.recordedInstead = invocation.replacing("SECRET", with: name)
             secret = name
         }
         try set(provider, repository: repository, branch: invocation["BRANCH"] ?? location.branch, accessTokenSecret: secret,
@@ -95,53 +98,24 @@ enum SourceCommands {
     }
 }
 
-extension Session {
-    /// The region CodeCommit URLs are built for: the aws target's, else the AWS CLI's variables.
-    var awsRegion: String? {
-        if case .aws(_, let region?, _) = targetChoice { return region }
-        return variables["AWS_REGION"] ?? variables["AWS_DEFAULT_REGION"]
-    }
-}
-
-/// Repository arguments as Copilot writes them in `source.properties.repository`: full URLs.
+/// Repository arguments as Copilot writes them in `source.properties.repository`: full URLs, by the rule book's forms.
 enum RepositoryURL {
-    /// A GitHub or Bitbucket repository as the validator reads it (one rule for both), or a usage error.
+    /// A GitHub or Bitbucket repository, or a usage error at the argument.
     static func hosted(_ text: String, provider: SourceProvider, at location: ScriptLocation) throws -> RepositoryLocation {
-        guard let repository = RepositoryLocation(text, provider: provider) else {
-            throw ShellError.usage("'\(text)' is not a \(provider) repository",
-                                   hint: RepositoryLocation.forms(provider) + "; a clone URL (git@…, https://….git) or a branch's page (…/tree/BRANCH) works too",
-                                   at: location)
-        }
-        return repository
+        try usage(at: location) { try RepositoryLocation.hosted(text, provider: provider) }
     }
 
-    /// A repository name, clone URL (https:// or ssh://git-codecommit.REGION.amazonaws.com/v1/repos/NAME) or
-    /// console URL becomes the console URL: what `copilot pipeline init` writes, and the one form Copilot's deploy reads.
-    static func codeCommit(_ text: String, region: String?, at location: ScriptLocation) throws -> String {
-        if RepositoryLocation(text, provider: .codeCommit) != nil { return text }
-        var name = text
-        var region = region
-        for scheme in ["https://", "ssh://"] where text.hasPrefix(scheme) {
-            let parts = text.dropFirst(scheme.count).split(separator: "/", omittingEmptySubsequences: false)
-            let host = parts.first?.split(separator: ".") ?? []
-            guard parts.count == 4, parts[1] == "v1", parts[2] == "repos", host.count >= 4, host[0] == "git-codecommit" else {
-                throw ShellError.usage("'\(text)' is not a CodeCommit repository URL",
-                                       hint: "write NAME, https://git-codecommit.REGION.amazonaws.com/v1/repos/NAME or the console URL",
-                                       at: location)
-            }
-            name = String(parts[3])
-            region = String(host[1])
+    /// A CodeCommit repository's console URL; a name is placed in `region` (asked only for a name).
+    static func codeCommit(_ text: String, region: () -> String?, at location: ScriptLocation) throws -> String {
+        try usage(at: location) { try RepositoryLocation.codeCommitConsoleURL(text, region: region) }
+    }
+
+    private static func usage<Value>(at location: ScriptLocation, _ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch let problem as RepositoryArgumentProblem {
+            throw ShellError.usage(problem.problem, at: location)
         }
-        guard !name.contains("/"), !name.contains(":") else {
-            throw ShellError.usage("'\(text)' is not a CodeCommit repository name",
-                                   hint: "CodeCommit names have no owner: write NAME or the repository's URL", at: location)
-        }
-        guard let region else {
-            throw ShellError.usage("no region to build the CodeCommit URL of \(text)",
-                                   hint: "give the URL (https://git-codecommit.REGION.amazonaws.com/v1/repos/\(text)), set AWS_REGION, or `target aws region REGION`",
-                                   at: location)
-        }
-        return RepositoryLocation.codeCommitURL(name: name, region: region)
     }
 }
 

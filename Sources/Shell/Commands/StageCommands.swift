@@ -7,7 +7,6 @@ enum StageCommands {
     static func add(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         try await session.requireEnvironment(environment, at: invocation.location(of: "ENV"))
-        if let other = invocation["OTHER"] { _ = try session.requireStage(other, at: invocation.location(of: "OTHER")) }
         let position: StagePosition
         switch (invocation.keyword(of: "OTHER"), invocation["OTHER"]) {
         case ("before"?, let other?): position = .before(other)
@@ -18,7 +17,7 @@ enum StageCommands {
         let deployment = session.pipeline.map(session.kind(of:)) == .environments
             ? PipelineScaffold.environmentDeployment(application: try session.requireWorkspace().application, environment: environment) : nil
         try session.edit("added stage \(environment)" + (deployment.map { " (deploys environment stack \($0.stackName ?? ""))" } ?? ""),
-                         unchanged: "stage \(environment) exists") {
+                         unchanged: "stage \(environment) exists", creating: invocation["OTHER"] == nil) {
             // Without a position, a stage anywhere is what was asked for (setup scripts converge).
             var changed = false
             if case .end = position, $0.stageIndex(named: environment) != nil {} else {
@@ -31,7 +30,6 @@ enum StageCommands {
 
     static func remove(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("removed stage \(environment)", unchanged: "no stage \(environment)", creating: false) {
             try $0.removeStage(environment)
         }
@@ -40,11 +38,9 @@ enum StageCommands {
     static func move(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let other = invocation.required("OTHER")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
-        _ = try session.requireStage(other, at: invocation.location(of: "OTHER"))
         let position: StagePosition = invocation.required("WHERE") == "before" ? .before(other) : .after(other)
         try session.edit("moved stage \(environment) \(invocation.required("WHERE")) \(other)",
-                         unchanged: "stage \(environment) is already \(invocation.required("WHERE")) \(other)") {
+                         unchanged: "stage \(environment) is already \(invocation.required("WHERE")) \(other)", creating: false) {
             try $0.moveStage(environment, to: position)
         }
     }
@@ -65,9 +61,8 @@ enum StageCommands {
     static func approval(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let on = invocation.required("SETTING") == "on"
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("approval \(on ? "on" : "off") for \(environment)",
-                         unchanged: "approval is already \(on ? "on" : "off") for \(environment)") {
+                         unchanged: "approval is already \(on ? "on" : "off") for \(environment)", creating: false) {
             try $0.setApproval(on, stage: environment)
         }
     }
@@ -75,8 +70,7 @@ enum StageCommands {
     static func addTest(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let command = invocation.required("COMMAND")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
-        try session.edit("added test to \(environment): \(command)", unchanged: "\(environment) already runs \(command)") {
+        try session.edit("added test to \(environment): \(command)", unchanged: "\(environment) already runs \(command)", creating: false) {
             try $0.addTestCommand(command, stage: environment)
         }
     }
@@ -84,7 +78,7 @@ enum StageCommands {
     static func removeTest(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let index = Int(invocation.required("N"))!
-        let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        let stage = try session.requirePipeline().manifest.requiredStage(environment)
         guard index <= stage.testCommands.count else {
             throw ShellError.failure("\(environment) has \(stage.testCommands.count) test command(s), no number \(index)",
                                      hint: "`test ls \(environment)` numbers them", at: invocation.location(of: "N"))
@@ -97,7 +91,7 @@ enum StageCommands {
 
     static func listTests(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        let stage = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        let stage = try session.requirePipeline().manifest.requiredStage(environment)
         if session.printsJSON(invocation) {
             session.output.line(try JSONText.encode(stage.testCommands))
             return
@@ -113,12 +107,11 @@ enum StageCommands {
 
     static func addDeployment(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let deployment = Deployment(name: invocation.required("NAME"), stackName: invocation["STACK"],
                                     templatePath: invocation["TEMPLATE"], templateConfig: invocation["CONFIG"],
                                     dependsOn: dependencies(invocation))
         try session.edit("set deployment \(deployment.name) in \(environment)",
-                         unchanged: "deployment \(deployment.name) in \(environment) is already so") {
+                         unchanged: "deployment \(deployment.name) in \(environment) is already so", creating: false) {
             try $0.addDeployment(deployment, stage: environment)
         }
     }
@@ -126,10 +119,9 @@ enum StageCommands {
     static func removeDeployment(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         let name = invocation.required("NAME")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         try session.edit("removed deployment \(name) from \(environment)", unchanged: "no deployment \(name) in \(environment)",
                          creating: false) {
-            guard $0.manifest.stage(named: environment)?.deployments.contains(where: { $0.name == name }) == true else { return false }
+            guard try $0.manifest.requiredStage(environment).deployments.contains(where: { $0.name == name }) else { return false }
             return try $0.removeDeployment(named: name, stage: environment)
         }
     }
@@ -152,11 +144,11 @@ enum StageCommands {
 
     private static func addAction(_ timing: ActionTiming, _ invocation: Invocation, _ session: Session) throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let action = DeploymentAction(name: invocation.required("NAME"), buildspec: invocation.required("PATH"),
                                       dependsOn: dependencies(invocation))
         let kind = timing == .pre ? "pre-deployment" : "post-deployment"
-        try session.edit("set \(kind) \(action.name) in \(environment)", unchanged: "\(kind) \(action.name) in \(environment) is already so") {
+        try session.edit("set \(kind) \(action.name) in \(environment)", unchanged: "\(kind) \(action.name) in \(environment) is already so",
+                         creating: false) {
             try $0.addAction(action, timing, stage: environment)
         }
     }
@@ -164,12 +156,10 @@ enum StageCommands {
     private static func removeAction(_ timing: ActionTiming, _ invocation: Invocation, _ session: Session) throws {
         let environment = invocation.required("ENV")
         let name = invocation.required("NAME")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
         let kind = timing == .pre ? "pre-deployment" : "post-deployment"
         try session.edit("removed \(kind) \(name) from \(environment)", unchanged: "no \(kind) \(name) in \(environment)",
                          creating: false) {
-            guard let stage = $0.manifest.stage(named: environment),
-                  (timing == .pre ? stage.preDeployments : stage.postDeployments).contains(where: { $0.name == name }) else { return false }
+            guard try $0.manifest.requiredStage(environment).actions(timing).contains(where: { $0.name == name }) else { return false }
             return try $0.removeAction(named: name, timing, stage: environment)
         }
     }
@@ -213,7 +203,8 @@ extension Session {
         let workspace = try requireWorkspace()
         guard !workspace.hasEnvironment(name) else { return }
         // On AWS an environment of the application (its SSM parameter) counts though this workspace has no folder for it.
-        let target = try makeTarget(targetChoice, workspaceRoot: workspace.root, console: console)
+        // Asked through the session's target: its credentials, its MFA prompt, its `trace`.
+        let target = try targets.target(workspaceRoot: workspace.root)
         let deployed = try await target.environments(application: workspace.application) ?? []
         guard !deployed.contains(name) else { return }
         let known = Array(Set(workspace.environments + deployed)).sorted()
@@ -221,17 +212,6 @@ extension Session {
                                  hint: Suggestions.hint(for: name, among: known)
                                      ?? (known.isEmpty ? "create one with `copilot env init --name \(name)`"
                                          : "environments are: \(known.joined(separator: ", "))"),
-                                 at: location)
-    }
-
-    /// The stage deploying to `name` in the pipeline being edited.
-    func requireStage(_ name: String, at location: ScriptLocation) throws -> Stage {
-        let document = try requirePipeline().document
-        if let index = document.stageIndex(named: name) { return document.manifest.stages[index] }
-        let stages = document.manifest.stages
-        throw ShellError.failure("no stage \(name) in the pipeline",
-                                 hint: Suggestions.hint(for: name, among: stages.map(\.name))
-                                     ?? (stages.isEmpty ? "`stage add \(name)` adds it" : "stages are: \(stages.map(\.name).joined(separator: ", "))"),
                                  at: location)
     }
 }

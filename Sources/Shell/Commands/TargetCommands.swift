@@ -1,3 +1,4 @@
+import CopilotRules
 import Errors
 import Foundation
 import Manifest
@@ -7,7 +8,7 @@ import Targets
 /// history, approve, reject, logs.
 enum TargetCommands {
     static func show(_ invocation: Invocation, _ session: Session) async throws {
-        session.output.line("target: \(describe(session.targetChoice))")
+        session.output.line("target: \(describe(session.targets.choice))")
     }
 
     static func useLocal(_ invocation: Invocation, _ session: Session) async throws {
@@ -20,12 +21,12 @@ enum TargetCommands {
 
     private static func choose(_ choice: TargetChoice, _ session: Session) throws {
         let workspace = try session.requireWorkspace()
-        if choice == session.targetChoice, FileManager.default.fileExists(atPath: TargetStore.file(workspace.root).path) {
+        if choice == session.targets.choice, FileManager.default.fileExists(atPath: TargetStore.file(workspace.root).path) {
             session.output.line("unchanged: target \(describe(choice))")
             return
         }
         try TargetStore.save(choice, workspaceRoot: workspace.root, session: session)
-        session.targetChoice = choice
+        session.targets.choice = choice
         session.output.line("target: \(describe(choice))")
     }
 
@@ -55,24 +56,23 @@ enum TargetCommands {
     static func push(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("push", session)
         try session.savePendingEdits()
-        try validateBefore("push", session)
-        for stage in try context.plan().omittedStages {
+        let plan = try context.plan(try validated(before: "push", session))
+        for stage in plan.omittedStages {
             session.output.finding(Problem("stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
                                            + "Copilot leaves it out of the pipeline, with its approval and tests"), severity: "warning")
         }
         let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"))
-        let outcome = try await call("push", session) { try await target.push(context, options: options, ui: session.targetUI) }
+        let outcome = try await call("push", session) { try await target.push(context, plan: plan, options: options, ui: session.targetUI) }
         if session.targetUI.isInteractive, !options.assumeYes, !options.dryRun {
             // The person's answer, as a script gives it: yes, or nothing was done.
-            session.scriptEquivalent = outcome == .planned ? [] : ["push --yes"]
+            session.recording.scriptEquivalent = outcome == .planned ? [] : ["push --yes"]
         }
         switch outcome {
         case .upToDate:
             break  // the target said so
         case .planned:
             if !options.dryRun, !options.assumeYes, !session.targetUI.isInteractive {
-                throw ShellError.failure("push needs confirmation, and a script cannot give it",
-                                         hint: "write `push --yes` to deploy without asking (or `push --dry-run` for the plan only)")
+                throw confirmationNeeded("push", yes: "deploy without asking (or `push --dry-run` for the plan only)")
             }
             session.output.line(options.dryRun ? "dry run: nothing deployed" : "not deployed")
         case .deployed(let executionID, let settled):
@@ -92,8 +92,8 @@ enum TargetCommands {
 
     static func release(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("release", session)
-        try validateBefore("release", session)
-        if try await call("release", session, { try await target.differsFromPushed(context) }) {
+        let plan = try context.plan(try validated(before: "release", session))
+        if try await call("release", session, { try await target.differsFromPushed(context, plan: plan) }) {
             session.output.finding(Problem("\(context.manifestPath) changed since the last push; release runs the pipeline as last pushed",
                                            hint: "`push` deploys the changes and starts a run"), severity: "warning")
         }
@@ -103,12 +103,12 @@ enum TargetCommands {
 
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("watch", session)
-        let graph = invocation.has("--graph") ? PipelineGraph(plan: try context.plan()) : nil
+        let graph = invocation.has("--graph") ? PipelineGraph(plan: try context.plan(try session.validatePipeline(printing: false).validated())) : nil
         let json = session.printsJSON(invocation)
         // JSON is for programs: nothing is drawn while waiting, and nobody is asked.
-        let console = json ? WatchConsole(live: false, color: false) { _ in } : session.console
+        let console = json ? WatchConsole(live: false, theme: nil) { _ in } : session.console
         // After an answer given here, a script needs the answer's own line between two watches.
-        defer { session.scriptEquivalent?.append("watch") }
+        defer { session.recording.scriptEquivalent?.append("watch") }
         while true {
             let outcome = try await call("watch", session) {
                 try await Targets.watch(target: target, pipeline: context, console: console,
@@ -150,12 +150,12 @@ enum TargetCommands {
             switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
             case "a", "approve":
                 try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
-                session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "approve \(Quoting.quoted(approval.environment))"]
+                session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "approve \(Quoting.quoted(approval.environment))"]
                 session.output.line("approved \(approval.environment)")
                 return true
             case "r", "reject":
                 try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
-                session.scriptEquivalent = (session.scriptEquivalent ?? []) + ["watch", "reject \(Quoting.quoted(approval.environment))"]
+                session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "reject \(Quoting.quoted(approval.environment))"]
                 session.output.line("rejected \(approval.environment)")
                 return true
             case "":
@@ -181,7 +181,7 @@ enum TargetCommands {
         if session.printsJSON(invocation) {
             session.output.write(try StatusTable.json(snapshot))
         } else {
-            session.output.write(StatusTable.render(snapshot, color: session.output.isColorTerminal))
+            session.output.write(StatusTable.render(snapshot, theme: session.output.theme))
         }
     }
 
@@ -206,7 +206,7 @@ enum TargetCommands {
 
     static func approve(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        _ = try session.requirePipeline().manifest.requiredStage(environment)
         let (target, context) = try resolve("approve", session)
         try await call("approve", session) { try await target.approve(context, environment: environment, comment: invocation["TEXT"]) }
         session.output.line("approved \(environment)")
@@ -214,7 +214,7 @@ enum TargetCommands {
 
     static func reject(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
-        _ = try session.requireStage(environment, at: invocation.location(of: "ENV"))
+        _ = try session.requirePipeline().manifest.requiredStage(environment)
         let (target, context) = try resolve("reject", session)
         try await call("reject", session) { try await target.reject(context, environment: environment, comment: invocation["TEXT"]) }
         session.output.line("rejected \(environment)")
@@ -243,7 +243,7 @@ enum TargetCommands {
         let workspace = try session.requireWorkspace()
         let context = try session.pipelineContext()
         let name = context.manifest.name
-        let target = try session.target(workspaceRoot: workspace.root)
+        let target = try session.targets.target(workspaceRoot: workspace.root)
         let found: ResetSummary?
         do {
             found = try target.resetSummary(context)
@@ -257,15 +257,14 @@ enum TargetCommands {
         }
         if !invocation.has("--yes") {
             guard session.targetUI.isInteractive else {
-                throw ShellError.failure("reset needs confirmation, and a script cannot give it",
-                                         hint: "write `reset --yes` to clear \(found.description) of \(name)")
+                throw confirmationNeeded("reset", yes: "clear \(found.description) of \(name)")
             }
             guard await session.targetUI.confirm("Clear \(found.description) of \(name) from the local target?") else {
                 session.output.line("not reset")
-                session.scriptEquivalent = []
+                session.recording.scriptEquivalent = []
                 return
             }
-            session.scriptEquivalent = ["reset --yes"]
+            session.recording.scriptEquivalent = ["reset --yes"]
         }
         let cleared = try await target.reset(context)
         session.output.line("reset \(name) on the local target: cleared \(cleared.description)")
@@ -276,7 +275,7 @@ enum TargetCommands {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget
         do {
-            target = try session.target(workspaceRoot: workspace.root)
+            target = try session.targets.target(workspaceRoot: workspace.root)
         } catch is TargetUnavailable {
             throw unavailable(command, session)
         }
@@ -284,13 +283,19 @@ enum TargetCommands {
     }
 
     /// Copilot validates the manifest before it deploys: errors stop here, warnings are printed and the command goes on.
-    private static func validateBefore(_ command: String, _ session: Session) throws {
-        let (path, diagnostics) = try DocumentCommands.validatePipeline(session)
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        guard errors == 0 else {
-            throw ShellError.failure("\(command) stopped: \(path) has \(errors) error\(errors == 1 ? "" : "s")",
+    private static func validated(before command: String, _ session: Session) throws -> ValidatedManifest {
+        let validation = try session.validatePipeline(printing: true)
+        guard let manifest = validation.manifest else {
+            let errors = validation.errors.count
+            throw ShellError.failure("\(command) stopped: \(validation.file) has \(errors) error\(errors == 1 ? "" : "s")",
                                      hint: "fix what the lines above say, then `\(command)` again")
         }
+        return manifest
+    }
+
+    /// What a command that changes something unasked needs in a script, which nobody can ask: `--yes`.
+    private static func confirmationNeeded(_ command: String, yes doing: String) -> ShellError {
+        ShellError.failure("\(command) needs confirmation, and a script cannot give it", hint: "write `\(command) --yes` to \(doing)")
     }
 
     /// Runs a target operation, naming the command in "not available" answers.

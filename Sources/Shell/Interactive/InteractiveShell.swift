@@ -23,12 +23,19 @@ public final class InteractiveShell {
         TerminalSignals.install(terminal: STDIN_FILENO)
         history = CommandHistory(file: CommandHistory.defaultFile(environment: environment))
         editor = LineEditor(programName: "sluice", history: history)
-        style = PromptStyle.forTerminal(isTerminal: Terminal.isTerminal(STDOUT_FILENO), environment: environment)
+        style = PromptStyle.forTerminal(environment: environment)
         editor.complete = { [unowned self] text in Completer(session: self.active).complete(text) }
         session.targetUI = TerminalTargetUI(output: session.output)
         // The prompt names the pipeline from the start; a manifest that does not load is
         // reported by the first command that needs it.
         _ = try? session.requirePipeline()
+        // Said at once, not at the first command that needs a workspace.
+        if let problem = session.workspaceProblem {
+            session.output.paragraph(problem.message, style: .yellow, indent: "      ", firstIndent: "note: ")
+            session.output.paragraph((problem.hint.map { $0 + "; " } ?? "") + "meanwhile `tour` works anywhere, and `help` lists the commands",
+                                     indent: "        ", firstIndent: "  hint: ")
+            session.output.flush()
+        }
     }
 
     /// `sluice` with no arguments on a terminal: a session in the working directory until
@@ -49,11 +56,6 @@ public final class InteractiveShell {
             thread.name = "sluice-prompt"
             thread.start()
         }
-    }
-
-    private var promptInfo: PromptInfo {
-        PromptInfo(application: active.applicationName, pipeline: active.pipelineName,
-                   target: active.targetKind, hasUnsavedEdits: active.hasUnsavedEdits)
     }
 
     /// Runs `firstEntry`, then reads and runs entries until `exit` or Ctrl-D; returns the exit status.
@@ -82,14 +84,17 @@ public final class InteractiveShell {
     private func runTour(restart: Bool) {
         let guide: TourGuide
         do {
-            guide = try TourGuide(environment: environment, restart: restart)
+            guide = try TourGuide(environment: environment, restart: restart, output: session.output)
         } catch {
             session.output.report((error as? ShellError) ?? ShellError.failure(session.message(of: error)))
             session.output.flush()
             return
         }
+        // Ended by a signal (the terminal closed, SIGTERM), sluice still removes the scratch copy.
+        TerminalSignals.beforeEnding { guide.leave() }
         defer {
             active = session
+            TerminalSignals.beforeEnding(nil)
             guide.leave()
         }
         runCancellably { await guide.begin() }
@@ -106,8 +111,9 @@ public final class InteractiveShell {
     private func readEntry(prefix: String = "") -> String? {
         var entry: String?
         while true {
-            let info = promptInfo
+            let info = active.promptInfo
             let prompt = prefix + (entry == nil ? style.prompt(info) : style.continuationPrompt(info))
+            active.output.show(.prompt(PromptStyle.shown(prompt), entry: true))
             switch editor.readLine(prompt: prompt) {
             case .interrupted:
                 // Ctrl-C drops the line (and any continuation) and starts afresh, as sh does.
@@ -120,6 +126,7 @@ public final class InteractiveShell {
                 if active === session, session.hasUnsavedEdits, !confirmLeavingUnsaved() { continue }
                 return nil
             case .line(let line):
+                active.output.show(.typed(line))
                 let text = entry.map { $0 + "\n" + line } ?? line
                 if Lexer.needsContinuation(text) {
                     entry = text
@@ -171,7 +178,8 @@ public final class InteractiveShell {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        active.output.write(text)
+        active.output.flush()
     }
 
     private func warn(_ text: String) {

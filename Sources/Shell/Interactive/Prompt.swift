@@ -1,3 +1,8 @@
+import Targets
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where the person is, as the prompt shows it: `demo/api-main [local]*> `.
 struct PromptInfo: Equatable, Sendable {
     var application: String?
@@ -15,32 +20,31 @@ struct PromptInfo: Equatable, Sendable {
     }
 }
 
-/// Renders prompts, in colour or not.
+/// Renders prompts, in the theme's colours or plain.
 struct PromptStyle {
     /// libedit's marker around non-printing sequences in a prompt (EL_PROMPT_ESC), so that
     /// colour codes do not count towards the prompt's width.
     static let ignoreMarker: UInt8 = 1
 
-    var colour: Bool
+    var theme: ColorTheme?
 
-    /// Colour on a terminal that can show it, unless NO_COLOR is set (https://no-color.org).
-    static func forTerminal(isTerminal: Bool, environment: [String: String]) -> PromptStyle {
-        let noColour = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
-        return PromptStyle(colour: isTerminal && !noColour)
+    /// The theme of standard output (none off a terminal, under NO_COLOR or TERM=dumb).
+    static func forTerminal(environment: [String: String]) -> PromptStyle {
+        PromptStyle(theme: ColorTheme.forOutput(STDOUT_FILENO, environment: environment))
     }
 
     func prompt(_ info: PromptInfo) -> String {
-        var text = StyledText(colour: colour)
+        var text = StyledText(theme: theme)
         if let application = info.application {
-            text.append(application + (info.pipeline.map { "/" + $0 } ?? ""), "1;36")
+            text.append(application + (info.pipeline.map { "/" + $0 } ?? ""), [.strong, .info])
         } else {
-            text.append("sluice", "1;36")
+            text.append("sluice", [.strong, .info])
         }
         if let target = info.target {
             text.append(" ")
-            text.append("[\(target)]", "33")
+            text.append("[\(target)]", [.attention])
         }
-        if info.hasUnsavedEdits { text.append("*", "1;31") }
+        if info.hasUnsavedEdits { text.append("*", [.strong, .failure]) }
         text.append("> ")
         return text.rendered
     }
@@ -48,12 +52,17 @@ struct PromptStyle {
     /// Shown while an entry goes on: after an open quote or a trailing backslash.
     func continuationPrompt(_ info: PromptInfo) -> String {
         // Right-aligned under the main prompt, so the continued text lines up with the first line.
-        let visibleWidth = PromptStyle(colour: false).prompt(info).count
-        var text = StyledText(colour: colour)
+        let visibleWidth = PromptStyle(theme: nil).prompt(info).count
+        var text = StyledText(theme: theme)
         text.append(String(repeating: " ", count: max(0, visibleWidth - 2)))
-        text.append("…", "2")
+        text.append("…", [.quiet])
         text.append(" ")
         return text.rendered
+    }
+
+    /// `prompt` as the terminal shows it: without libedit's markers.
+    static func shown(_ prompt: String) -> String {
+        prompt.replacingOccurrences(of: String(Unicode.Scalar(ignoreMarker)), with: "")
     }
 }
 
@@ -61,21 +70,22 @@ struct PromptStyle {
 /// meet are merged into one bracketed run: libedit (3.1-20221030) garbles the prompt when
 /// one bracketed run directly follows another.
 private struct StyledText {
-    let colour: Bool
+    let theme: ColorTheme?
     private var text = ""
     private var pendingEscapes = ""
 
-    init(colour: Bool) { self.colour = colour }
+    init(theme: ColorTheme?) { self.theme = theme }
 
-    mutating func append(_ visible: String, _ sgr: String? = nil) {
-        if colour, let sgr { pendingEscapes += "\u{1B}[\(sgr)m" }
+    mutating func append(_ visible: String, _ tones: [ColorTheme.Tone] = []) {
+        let painted = theme != nil && !tones.isEmpty
+        if let theme, painted { pendingEscapes += "\u{1B}[\(tones.map(theme.code).joined(separator: ";"))m" }
         if !pendingEscapes.isEmpty {
             let marker = String(Unicode.Scalar(PromptStyle.ignoreMarker))
             text += marker + pendingEscapes + marker
             pendingEscapes = ""
         }
         text += visible
-        if colour, sgr != nil { pendingEscapes += "\u{1B}[0m" }
+        if painted { pendingEscapes += "\u{1B}[0m" }
     }
 
     /// Ends with visible text (the prompt's "> "), so no escape is left pending.

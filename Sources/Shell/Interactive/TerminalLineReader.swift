@@ -22,17 +22,20 @@ public enum TerminalLineReader {
     }
 
     /// Shows `prompt` and reads one key without echo (Ctrl-C arrives as the byte 3), then erases
-    /// the prompt. nil when there is no terminal, on end of input, or when the task is cancelled.
-    public static func readKey(_ prompt: String) async -> UInt8? {
-        await read(prompt, echo: false, key: true)?.utf8.first
+    /// the prompt (by overwriting it with blanks where escapes are not for this terminal: TERM=dumb).
+    /// nil when there is no terminal, on end of input, or when the task is cancelled.
+    public static func readKey(_ prompt: String, escapes: Bool = true) async -> UInt8? {
+        let erase = escapes ? "\r\u{1B}[K" : "\r" + String(repeating: " ", count: prompt.count) + "\r"
+        return await read(prompt, echo: false, key: erase)?.utf8.first
     }
 
-    static func read(_ prompt: String, echo: Bool, key: Bool = false) async -> String? {
+    /// `key`: read one key, then write this (what erases the prompt).
+    static func read(_ prompt: String, echo: Bool, key erase: String? = nil) async -> String? {
         let cancelled = CancellationFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    continuation.resume(returning: readBlocking(prompt, echo: echo, key: key, cancelled: cancelled))
+                    continuation.resume(returning: readBlocking(prompt, echo: echo, erase: erase, cancelled: cancelled))
                 }
                 thread.start()
             }
@@ -41,7 +44,8 @@ public enum TerminalLineReader {
         }
     }
 
-    private static func readBlocking(_ prompt: String, echo: Bool, key: Bool, cancelled: CancellationFlag) -> String? {
+    private static func readBlocking(_ prompt: String, echo: Bool, erase: String?, cancelled: CancellationFlag) -> String? {
+        let key = erase != nil
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -64,7 +68,7 @@ public enum TerminalLineReader {
             if byKey {
                 tcsetattr(fd, TCSAFLUSH, &original)
                 // A key prompt leaves no trace; a secret's line ends.
-                writeAll(fd, key ? "\r\u{1B}[K" : "\n")
+                writeAll(fd, erase ?? "\n")
             }
         }
         writeAll(fd, prompt)

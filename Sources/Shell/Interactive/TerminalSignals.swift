@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Synchronization
 
 /// The process-wide signal plumbing of the interactive shell.
@@ -13,9 +14,11 @@ import Synchronization
 /// SIGWINCH raises another (SA_RESTART: the read goes on); the size is taken before the next line.
 /// A crash (SIGSEGV, SIGILL, SIGABRT…) or SIGTERM/SIGHUP/SIGQUIT first puts the terminal back
 /// the way it was found, then lets the previous handler (Swift's backtracer, or the default)
-/// finish the job. While a command runs, SIGTERM/SIGHUP/SIGQUIT sent to sluice are first
-/// taken by the loop, which stops the command (a local run is marked Stopped) and then ends
-/// sluice by the same signal (`takeTermination`, `end(by:)`); a second one ends it at once.
+/// finish the job. While a command runs, SIGTERM/SIGHUP/SIGQUIT are first taken by the loop,
+/// which stops the command (a local run is marked Stopped) and then ends sluice by the same
+/// signal (`takeTermination`, `end(by:)`); while something must be cleaned up first (the tour's
+/// scratch copy: `beforeEnding`), a thread of its own does that, then ends sluice. A second one
+/// ends it at once.
 enum TerminalSignals {
     /// Set by SIGINT; taken (and cleared) by `takeInterrupt()`.
     private static let interruptRaised = Atomic<Bool>(false)
@@ -26,6 +29,11 @@ enum TerminalSignals {
     static let commandRunning = Atomic<Bool>(false)
     /// A termination signal deferred while a command runs; 0 when none.
     private static let pendingTermination = Atomic<Int32>(0)
+    /// Set while `beforeEnding` holds work: a termination signal then wakes the ending thread.
+    private static let cleansUp = Atomic<Bool>(false)
+    private static let cleanup = Mutex<(@Sendable () -> Void)?>(nil)
+    /// The handler writes a deferred signal's number here (async-signal-safe); the ending thread reads it.
+    nonisolated(unsafe) private static var wakeUp: [Int32] = [-1, -1]
 
     /// The terminal settings at start-up, restored by the crash handler. Allocated once and
     /// never freed: a signal handler must not touch anything lazily initialised or freed.
@@ -76,14 +84,36 @@ enum TerminalSignals {
         resize.sa_flags = Int32(SA_RESTART)
         sigaction(SIGWINCH, &resize, nil)
 
+        if pipe(&wakeUp) == 0 {
+            for end in wakeUp { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+            let ending = Thread {
+                var number: Int32 = 0
+                while true {
+                    let count = read(wakeUp[0], &number, MemoryLayout<Int32>.size)
+                    if count < 0, errno == EINTR { continue }
+                    guard count == MemoryLayout<Int32>.size else { return }
+                    // A command that started meanwhile is stopped first, by the loop; whichever takes it ends sluice.
+                    pendingTermination.store(number, ordering: .relaxed)
+                    if !commandRunning.load(ordering: .relaxed), let signal = takeTermination() { end(by: signal) }
+                }
+            }
+            ending.name = "sluice-ending"
+            ending.start()
+        }
         for signal in fatalSignals {
             var crash = sigaction()
             crash.__sigaction_handler.sa_sigaction = { signal, info, _ in
-                let sentByKill = (info?.pointee.si_code ?? 0) <= 0
-                if sentByKill, signal == SIGTERM || signal == SIGHUP || signal == SIGQUIT,
-                   TerminalSignals.commandRunning.load(ordering: .relaxed) {
-                    // SA_RESETHAND put the default back: a second one ends sluice at once.
+                // A termination signal is the same whoever sent it: the kernel (the terminal closed) or kill.
+                let terminates = signal == SIGTERM || signal == SIGHUP || signal == SIGQUIT
+                let sentByKill = terminates || (info?.pointee.si_code ?? 0) <= 0
+                // SA_RESETHAND put the default back: a second one ends sluice at once.
+                if terminates, TerminalSignals.commandRunning.load(ordering: .relaxed) {
                     TerminalSignals.pendingTermination.store(signal, ordering: .relaxed)
+                    return
+                }
+                if terminates, TerminalSignals.cleansUp.load(ordering: .relaxed), TerminalSignals.wakeUp[1] >= 0 {
+                    var number = signal
+                    _ = write(TerminalSignals.wakeUp[1], &number, MemoryLayout<Int32>.size)
                     return
                 }
                 TerminalSignals.restoreTerminal(after: signal, sentByKill: sentByKill)
@@ -105,8 +135,19 @@ enum TerminalSignals {
         return signal == 0 ? nil : signal
     }
 
-    /// Ends sluice by `signal` (deferred while a command ran), the terminal put back first.
+    /// Work to do before a termination signal ends sluice (nil: none), run on an ordinary thread.
+    static func beforeEnding(_ work: (@Sendable () -> Void)?) {
+        cleanup.withLock { $0 = work }
+        cleansUp.store(work != nil, ordering: .relaxed)
+    }
+
+    /// Ends sluice by `signal` (deferred while a command ran, or for `beforeEnding`'s work), the
+    /// terminal put back first.
     static func end(by signal: Int32) -> Never {
+        cleanup.withLock { work in
+            work?()
+            work = nil
+        }
         restoreTerminal(after: signal, sentByKill: true)
         kill(getpid(), signal)
         while true { pause() }

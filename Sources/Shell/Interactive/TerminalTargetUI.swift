@@ -20,11 +20,16 @@ struct TerminalTargetUI: TargetUI {
 
     func ask(_ question: String) async -> String? {
         output.flush()
-        return await TerminalLineReader.readReply(question + " ")
+        output.show(.prompt(question + " ", entry: false))
+        let answer = await TerminalLineReader.readReply(question + " ")
+        output.show(.typed(answer ?? ""))
+        return answer
     }
 
     func readSecret(_ prompt: String) async -> String? {
         output.flush()
+        output.show(.prompt(prompt, entry: false))
+        defer { output.show(.typed(nil)) }
         return await TerminalLineReader.readSecret(prompt)
     }
 }

@@ -51,6 +51,12 @@ public struct Invocation: Sendable {
         values[placeholder]?.location ?? location
     }
 
+    /// Where an argument reading `text` was written, else where the command starts: what an error
+    /// about a name it was given (a stage) points at.
+    public func location(ofArgument text: String) -> ScriptLocation {
+        arguments.first { $0.text == text }?.location ?? location
+    }
+
     /// The `.rest` words joined by single spaces (`echo`).
     public var restText: String { rest.map(\.text).joined(separator: " ") }
 

@@ -34,6 +34,11 @@ public struct ShellError: ReportableError, Equatable, Sendable {
         ShellError(.failure, message, hint: hint, at: location)
     }
 
+    /// Another module's problem with an argument, as a usage error at the argument.
+    public static func usage(_ problem: Problem, at location: ScriptLocation) -> ShellError {
+        ShellError(.usage, problem.message, hint: problem.hint, at: location)
+    }
+
     /// Another module's error as a failure of the command at `location`. The other error's own
     /// location (a manifest's FILE:LINE:COL) leads its message, the script's leads the report.
     public static func failure(_ error: Error, at location: ScriptLocation? = nil,

@@ -24,3 +24,20 @@ struct PipelineEdit {
     /// "added stage test", for `undo`'s message.
     var summary: String
 }
+
+/// The undo and redo stacks of the pipeline being edited: they belong to one pipeline.
+struct EditHistory {
+    var undo: [PipelineEdit] = []
+    var redo: [PipelineEdit] = []
+
+    /// A new edit: undoable, and what was undone can no longer be redone.
+    mutating func record(_ edit: PipelineEdit) {
+        undo.append(edit)
+        redo.removeAll()
+    }
+
+    mutating func forget() {
+        undo.removeAll()
+        redo.removeAll()
+    }
+}

@@ -9,34 +9,49 @@ import Darwin
 
 /// Everything the shell prints goes through one of these: results to stdout, diagnostics
 /// to stderr, token-like words masked in both (a secret typed into a command is never
-/// printed back, whichever message would quote it). Colour only when the stream is a terminal and NO_COLOR is unset; stdout is
-/// buffered (a script of echo lines must not pay a syscall per line) and flushed after
+/// printed back, whichever message would quote it). Colour only when the stream is a terminal, NO_COLOR is unset and TERM
+/// is not dumb, in the chosen theme (`ColorTheme`); stdout is buffered (a script of echo lines must not pay a syscall per line) and flushed after
 /// every entry, before stderr writes, and before anything that waits.
 public final class Output: @unchecked Sendable {
-    /// How a line is styled when colour is on.
-    public enum Style: String, Sendable {
-        case plain = ""
-        case bold = "1"
-        case dim = "2"
-        case red = "31"
-        case green = "32"
-        case yellow = "33"
-        case cyan = "36"
+    /// How a line is styled when colour is on; the theme says in which colours.
+    public enum Style: Sendable {
+        case plain
+        case bold
+        case dim
+        case red
+        case green
+        case yellow
+        case cyan
+
+        var tone: ColorTheme.Tone? {
+            switch self {
+            case .plain: return nil
+            case .bold: return .strong
+            case .dim: return .quiet
+            case .red: return .failure
+            case .green: return .success
+            case .yellow: return .attention
+            case .cyan: return .info
+            }
+        }
     }
 
     private let stdoutLive: Bool
-    private let stdoutColor: Bool
-    private let stderrColor: Bool
+    /// The colours of stdout and of stderr; nil where there is no colour.
+    public let theme: ColorTheme?
+    private let stderrTheme: ColorTheme?
+    /// $COLUMNS, for text wrapped when stdout is not a terminal.
+    private let columnsVariable: Int?
     private var buffer: [UInt8] = []
     /// `--json` was given: commands that can print JSON do.
     public let json: Bool
 
     /// Decides colour from the real file descriptors and the environment.
     public init(environment: [String: String], json: Bool = false) {
-        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         stdoutLive = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
-        stdoutColor = !noColor && stdoutLive
-        stderrColor = !noColor && isatty(STDERR_FILENO) == 1
+        theme = ColorTheme.forOutput(STDOUT_FILENO, environment: environment)
+        stderrTheme = ColorTheme.forOutput(STDERR_FILENO, environment: environment)
+        columnsVariable = environment["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
         self.json = json
         buffer.reserveCapacity(1 << 16)
     }
@@ -44,10 +59,35 @@ public final class Output: @unchecked Sendable {
     /// Nothing reaches stdout while set (the tour replays its earlier steps quietly); stderr still does.
     public var isMuted = false
 
-    /// True when stdout is a terminal with colour allowed.
-    public var isColorTerminal: Bool { stdoutColor }
     /// True when stdout is a terminal that can redraw in place (TERM is not dumb).
     public var isLiveTerminal: Bool { stdoutLive }
+
+    /// The width text is wrapped to: the terminal's, else $COLUMNS, else 80.
+    public var columns: Int {
+        isatty(STDOUT_FILENO) == 1 ? Terminal.size(of: STDOUT_FILENO).columns : columnsVariable ?? 80
+    }
+
+    /// The terminal's rows, else 24 (the height a recorded cast gives).
+    var rows: Int { Terminal.size(of: STDOUT_FILENO).rows }
+
+    /// `record --cast` and `record --transcript`: each sees what is shown and typed while it records.
+    var recordings: [any PresenterRecording] = []
+
+    /// Tells the recordings (what a muted output does not show, nobody saw), token-like words
+    /// masked: a recording is a file, and a secret never reaches one.
+    func show(_ event: ShownEvent) {
+        guard !isMuted, !recordings.isEmpty else { return }
+        let masked: ShownEvent
+        switch event {
+        case .output(let text): masked = .output(Secrets.redacted(text))
+        case .narration(let text): masked = .narration(Secrets.redacted(text))
+        case .echo(let text): masked = .echo(Secrets.redacted(text))
+        case .prompt(let text, let entry): masked = .prompt(Secrets.redacted(text), entry: entry)
+        case .typed(let text): masked = .typed(text.map(Secrets.redacted))
+        case .command(let text): masked = .command(Secrets.redacted(text))
+        }
+        for recording in recordings { recording.record(masked) }
+    }
 
     /// While capturing, a copy of everything written to stdout and stderr (`--step` shows a
     /// command's output again).
@@ -56,31 +96,50 @@ public final class Output: @unchecked Sendable {
     /// Writes `text` and a newline to stdout.
     public func line(_ text: String, style: Style = .plain) {
         guard !isMuted else { return }
-        let text = styled(Secrets.redacted(text), style, color: stdoutColor)
-        captured?.append(text + "\n")
-        buffer.append(contentsOf: text.utf8)
-        buffer.append(UInt8(ascii: "\n"))
-        if buffer.count >= 1 << 16 { flush() }
+        emit(painted(Secrets.redacted(text), style) + "\n", as: ShownEvent.output)
     }
 
     /// Writes `text` (no newline added) to stdout.
     public func write(_ text: String) {
         guard !isMuted else { return }
-        let text = Secrets.redacted(text)
+        emit(Secrets.redacted(text), as: ShownEvent.output)
+    }
+
+    /// A line of narration (a script's comment, `say`): quiet, and told to the recordings as narration.
+    func narration(_ text: String) {
+        guard !isMuted else { return }
+        emit(painted(Secrets.redacted(text), .dim) + "\n", as: ShownEvent.narration)
+    }
+
+    /// A command shown as `--echo` shows it, or a piece of it as `--type` types it (no newline added).
+    func echo(_ text: String) {
+        guard !isMuted else { return }
+        emit(Secrets.redacted(text), as: ShownEvent.echo)
+    }
+
+    private func emit(_ text: String, as event: (String) -> ShownEvent) {
         captured?.append(text)
+        show(event(text))
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
     }
 
     /// Writes `text` and a newline to stderr (after flushing stdout, so the two interleave in order).
     public func diagnostic(_ text: String, style: Style = .plain) {
         flush()
-        let text = styled(Secrets.redacted(text), style, color: stderrColor) + "\n"
+        let text = styled(Secrets.redacted(text), style, theme: stderrTheme) + "\n"
         captured?.append(text)
+        show(.output(text))
         writeAll(Array(text.utf8), to: STDERR_FILENO)
     }
 
-    /// Starts keeping a copy of what is written, until `endCapture`.
-    func beginCapture() { captured = "" }
+    /// `text` in `style` as stdout shows it (plain without colour).
+    func painted(_ text: String, _ style: Style) -> String {
+        styled(text, style, theme: theme)
+    }
+
+    /// Starts keeping a copy of what is written, after `shown` (already written), until `endCapture`.
+    func beginCapture(_ shown: String = "") { captured = shown }
 
     /// What was written since `beginCapture`; stops capturing.
     func endCapture() -> String {
@@ -97,18 +156,18 @@ public final class Output: @unchecked Sendable {
             diagnostic(text)
             return
         }
-        for line in lines(of: problem, severity: "error", color: stderrColor) { diagnostic(line) }
+        for line in lines(of: problem, severity: "error", theme: stderrTheme) { diagnostic(line) }
     }
 
     /// A finding that is a command's result (`validate`'s errors and warnings), on stdout in the
     /// same form as `report`.
     public func finding(_ problem: Problem, severity: String) {
-        for line in lines(of: problem, severity: severity, color: stdoutColor) { self.line(line) }
+        for line in lines(of: problem, severity: severity, theme: theme) { self.line(line) }
     }
 
-    private func lines(of problem: Problem, severity: String, color: Bool) -> [String] {
+    private func lines(of problem: Problem, severity: String, theme: ColorTheme?) -> [String] {
         problem.lines(severity: severity) { label in
-            styled(label, label == "hint:" ? .cyan : label == "warning:" ? .yellow : .red, color: color)
+            styled(label, label == "hint:" ? .cyan : label == "warning:" ? .yellow : .red, theme: theme)
         }
     }
 
@@ -118,9 +177,9 @@ public final class Output: @unchecked Sendable {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func styled(_ text: String, _ style: Style, color: Bool) -> String {
-        guard color, style != .plain else { return text }
-        return "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m"
+    private func styled(_ text: String, _ style: Style, theme: ColorTheme?) -> String {
+        guard let theme, let tone = style.tone else { return text }
+        return theme.paint(text, tone)
     }
 
     private func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
@@ -152,7 +211,7 @@ extension Output {
     /// The console `watch`, `status` and the targets draw on: this output's stdout, flushed
     /// per write so live redraws and ordinary lines stay in order.
     public var console: WatchConsole {
-        WatchConsole(live: isLiveTerminal, color: isColorTerminal) { [self] text in
+        WatchConsole(live: isLiveTerminal, theme: theme) { [self] text in
             write(text)
             flush()
         }

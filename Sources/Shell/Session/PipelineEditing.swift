@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 import Targets
@@ -40,8 +41,8 @@ extension Session {
         let workspace = try requireWorkspace()
         if pipeline != nil || !workspace.pipelines.isEmpty { return (try requirePipeline(), false) }
         let tracked = source ?? defaultSource()
-        let name = RepositoryName.pipelineName(tracked.map { RepositoryName.lastComponent($0.repository) } ?? workspace.application,
-                                               branch: tracked?.branch ?? "main")
+        let name = PipelineNameRule.defaultName(repository: tracked.map { RepositoryName.lastComponent($0.repository) } ?? workspace.application,
+                                                branch: tracked?.branch ?? "main")
         let created = try newPipeline(named: name, in: workspace, source: tracked)
         output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
         return (created, true)
@@ -65,7 +66,7 @@ extension Session {
         }, kind: kind)
         let created = OpenPipeline(files: files, document: scaffold.manifest, pendingBuildspec: scaffold.buildspec)
         pipeline = created
-        forgetHistory()
+        history.forget()
         return created
     }
 
@@ -79,7 +80,8 @@ extension Session {
 
     /// Applies one edit to the pipeline (creating it first if the workspace has none) and
     /// says what happened: `done` when the text changed, `unchanged` when it was already so.
-    /// A change is undoable. `creating: false` for removals: nothing to remove from no pipeline.
+    /// A change is undoable. `creating: false` for removals and edits of a stage that must exist: nothing to
+    /// change in no pipeline (the stage is looked up in the edit, which throws ``NoSuchStage``).
     func edit(_ done: String, unchanged: String, source: SourceSetting? = nil, creating: Bool = true,
               _ change: (inout ManifestDocument) throws -> Bool) throws {
         var (open, created) = creating ? try pipelineForEditing(source: source) : (try requirePipeline(), false)
@@ -91,8 +93,7 @@ extension Session {
             return
         }
         if !created {
-            undoStack.append(PipelineEdit(change: made, summary: done))
-            redoStack.removeAll()
+            history.record(PipelineEdit(change: made, summary: done))
         }
         output.line(done)
     }
@@ -140,6 +141,19 @@ extension Session {
                                buildspecPath: relativePath(current.files.buildspec))
     }
 
+    /// The pipeline being edited (unsaved edits included) checked against the rule book, each finding printed
+    /// when `printing`; the validation's file is the manifest's path in the workspace.
+    func validatePipeline(printing: Bool) throws -> Validation {
+        let workspace = try requireWorkspace()
+        let open = try requirePipeline()
+        var validation = PipelineValidator(workspace: workspace).validate(open.document)
+        validation.file = open.files.manifestPathInWorkspace
+        for diagnostic in validation.diagnostics where printing {
+            output.finding(diagnostic.problem(path: validation.file), severity: diagnostic.severity.rawValue)
+        }
+        return validation
+    }
+
     /// `url` relative to the workspace root when inside it.
     func relativePath(_ url: URL) -> String {
         guard let root = workspace?.root.standardizedFileURL.path else { return url.path }
@@ -156,7 +170,7 @@ struct SourceSetting {
     var branch: String?
 }
 
-/// Repository names for the default pipeline name (REPO-BRANCH).
+/// Repository names for the default pipeline name (REPO-BRANCH) and the token secret.
 enum RepositoryName {
     /// `https://github.com/acme/api.git` → `api`; `acme/api` → `api`.
     static func lastComponent(_ repository: String) -> String {
@@ -165,22 +179,6 @@ enum RepositoryName {
         if let slash = name.lastIndex(where: { $0 == "/" || $0 == ":" }) { name = String(name[name.index(after: slash)...]) }
         if name.hasSuffix(".git") { name.removeLast(4) }
         return name.isEmpty ? "pipeline" : name
-    }
-
-    /// A new pipeline's name unless told: Copilot's REPO-BRANCH, lowercased, and with what a
-    /// pipeline name cannot hold turned into hyphens (`api` on `release/2.x`: `api-release-2-x`).
-    /// Copilot offers no name then, and asks; a script cannot be asked.
-    static func pipelineName(_ repository: String, branch: String) -> String {
-        var name = ""
-        for character in "\(repository)-\(branch)".lowercased() {
-            if character.isASCII, character.isLetter || character.isNumber {
-                name.append(character)
-            } else if !name.isEmpty, name.last != "-" {
-                name.append("-")
-            }
-        }
-        while name.hasSuffix("-") { name.removeLast() }
-        return name.first?.isLetter == true ? name : "pipeline-" + name
     }
 }
 
@@ -221,15 +219,6 @@ enum GitRemote {
     /// `git@github.com:acme/api.git` or `https://github.com/acme/api.git` → GitHub https://github.com/acme/api,
     /// read by the rule `source set` and `validate` use.
     static func source(fromURL text: String) -> SourceSetting? {
-        for (provider, host) in [(SourceProvider.gitHub, "github.com"), (.bitbucket, "bitbucket.org")] where text.contains(host) {
-            if let url = RepositoryLocation(text, provider: provider)?.url(provider) {
-                return SourceSetting(provider: provider, repository: url, branch: nil)
-            }
-        }
-        if text.contains("git-codecommit."),
-           let console = try? RepositoryURL.codeCommit(text, region: nil, at: ScriptLocation(file: ".git/config", line: 0, column: 0)) {
-            return SourceSetting(provider: .codeCommit, repository: console, branch: nil)
-        }
-        return nil
+        RepositoryLocation.remote(text).map { SourceSetting(provider: $0.provider, repository: $0.repository, branch: nil) }
     }
 }

@@ -8,7 +8,7 @@ public struct Presentation: Sendable {
     public var echo = false
     /// A pause between commands.
     public var pace: Duration?
-    /// Wait for a key before each command: b shows the previous command's output again, q stops.
+    /// Show each command, then wait for a key before running it: b shows the previous command's output again, q stops.
     public var step = false
     /// Type each command out at human speed.
     public var typing = false
@@ -44,28 +44,29 @@ struct PresentationState {
 }
 
 extension Session {
-    /// Shows `command` before it runs: its narration, the pause (`--pace`) or the key (`--step`), then
-    /// the command as written (typed out under `--type`). Returns false when the presenter pressed q.
+    /// Shows `command` before it runs: its narration, the pause (`--pace`), the command as written
+    /// (typed out under `--type`), at full strength — only the narration is quiet —, then under
+    /// `--step` the key. Returns false when the presenter pressed q.
     func present(_ command: CommandSyntax, echoed: Bool) async throws -> Bool {
         guard presentation.echo else { return true }
         // A paragraph of narration stands apart from the output before it.
         if !command.narration.isEmpty, presentationState.presented > 0 { output.line("") }
         for line in command.narration { narrate(line) }
         defer { presentationState.presented += 1 }
-        if presentation.step {
-            guard try await awaitStepKey(before: command) else { return false }
-        } else if let pace = presentation.pace, presentationState.presented > 0 {
+        if !presentation.step, let pace = presentation.pace, presentationState.presented > 0 {
             output.flush()
             try await Task.sleep(for: pace)
         }
-        if presentation.step { output.beginCapture() }
-        guard echoed else { return true }
         let text = command.source.isEmpty ? command.words.map(\.displayText).joined(separator: " ") : command.source
-        if presentation.typing {
-            try await type("> " + text)
-        } else {
-            output.line("> " + text, style: .dim)
+        let shown = echoed ? "> " + text : nil
+        if let shown {
+            if presentation.typing { try await type(shown) } else { output.echo(shown + "\n") }
         }
+        guard presentation.step else { return true }
+        // The audience reads the next command while the presenter talks; the key runs it.
+        guard try await awaitStepKey(before: command, next: shown) else { return false }
+        // What `b` shows again later: the command, then its output.
+        output.beginCapture(shown.map { $0 + "\n" } ?? "")
         return true
     }
 
@@ -82,11 +83,12 @@ extension Session {
 
     /// A comment or `say`: dimmed, without the `>` of a command (plain under NO_COLOR).
     func narrate(_ line: String) {
-        output.line(line, style: .dim)
+        output.narration(line)
     }
 
-    /// Waits at the terminal for a key; true to go on. `b` shows earlier commands' output again.
-    private func awaitStepKey(before command: CommandSyntax) async throws -> Bool {
+    /// Waits at the terminal for a key; true to go on. `b` shows earlier commands' output again,
+    /// then the `next` command once more.
+    private func awaitStepKey(before command: CommandSyntax, next: String?) async throws -> Bool {
         var back = 0
         while true {
             switch try await readKey("[step] Enter runs the next command · b shows the previous output again · q stops") {
@@ -102,6 +104,10 @@ extension Session {
                 back += 1
                 output.line("── again, \(back) command\(back == 1 ? "" : "s") back ──", style: .dim)
                 output.write(outputs[outputs.count - back])
+                if let next {
+                    output.line("── next ──", style: .dim)
+                    output.echo(next + "\n")
+                }
             default:
                 return true
             }
@@ -111,8 +117,7 @@ extension Session {
     /// Reads one key for `--step` and `pause`; Ctrl-C cancels the script as it does anywhere.
     func readKey(_ prompt: String) async throws -> UInt8 {
         output.flush()
-        let styled = output.isColorTerminal ? "\u{1B}[2m\(prompt)\u{1B}[0m" : prompt
-        guard let key = await TerminalLineReader.readKey(styled) else {
+        guard let key = await TerminalLineReader.readKey(output.painted(prompt, .dim), escapes: output.isLiveTerminal) else {
             try Task.checkCancellation()
             throw ShellError.failure("no terminal to read a key from", hint: "--step and `pause` wait for a key at a terminal; "
                                      + "use --pace DURATION (or `pause DURATION`) elsewhere")
@@ -125,13 +130,11 @@ extension Session {
     private func type(_ text: String) async throws {
         let characters = Array(Secrets.redacted(text))
         let perCharacter = min(Presentation.keystroke, Presentation.longestTyping / max(characters.count, 1))
-        let color = output.isColorTerminal
-        if color { output.write("\u{1B}[2m") }
         for character in characters {
-            output.write(String(character))
+            output.echo(String(character))
             output.flush()
             try await Task.sleep(for: perCharacter)
         }
-        output.write(color ? "\u{1B}[0m\n" : "\n")
+        output.echo("\n")
     }
 }

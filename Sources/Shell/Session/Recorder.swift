@@ -1,6 +1,19 @@
 import Foundation
 import Manifest
 
+/// What `record` keeps of the session: the recording, if one runs, and what the running command
+/// asks it to write.
+struct CommandRecording {
+    var recorder: Recorder?
+    /// What a script would write for what the running command did at the terminal (`push --yes`
+    /// after a confirmed push; `watch`, `approve prod`, `watch` for an approval given in watch);
+    /// nil when the command's own line says it. `record --all` writes it.
+    var scriptEquivalent: [String]?
+    /// What the running command asks `record` to write instead of itself (a token replaced by
+    /// its secret's name); taken once the command succeeds.
+    var recordedInstead: Invocation?
+}
+
 /// `record FILE`: every successful command that changes the workspace (with `--all`, every
 /// command of the session: push, watch, approve too), written as a replayable script
 /// (expanded and quoted, so it needs no variables). A command with a token-like argument is left
@@ -38,7 +51,7 @@ final class Recorder {
 
             """
         // Where push, watch and approve acted: the replay must act there too.
-        if keepsEverything { lines.append(TargetCommands.scriptLine(for: session.targetChoice)) }
+        if keepsEverything { lines.append(TargetCommands.scriptLine(for: session.targets.choice)) }
     }
 
     /// Writes the file now, so what is recorded survives a crash of the shell.
@@ -50,7 +63,7 @@ final class Recorder {
     /// terminal (`push --yes` for a confirmed push), nil when its own line says it; `history` is the
     /// size of the session's undo and redo stacks before it ran.
     func append(_ invocation: Invocation, answered: [String]?, history: (undo: Int, redo: Int), session: Session) throws {
-        let undo = session.undoStack.count, redo = session.redoStack.count
+        let undo = session.history.undo.count, redo = session.history.redo.count
         // By name: a new edit after an undo also grows the undo stack by one and shrinks the redo stack.
         if invocation.spec.words == ["undo"], undo == history.undo - 1, redo == history.redo + 1 {
             // An undo: its edit leaves the script with it, unless the edit was saved meanwhile.
@@ -95,12 +108,6 @@ final class Recorder {
 
     private func write(session: Session) throws {
         let text = header + lines.compactMap { $0.map { $0 + "\n" } }.joined()
-        do {
-            try session.commit([session.overwrite(url, with: Data(text.utf8))])
-        } catch {
-            let manifestError = error as? ManifestError
-            throw ShellError.failure("cannot write the recording \(displayPath): \(manifestError?.message ?? session.message(of: error))",
-                                     hint: manifestError?.hint ?? "check the directory exists and is writable")
-        }
+        try session.writeRecording(url, displayPath: displayPath, Data(text.utf8))
     }
 }

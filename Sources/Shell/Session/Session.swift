@@ -28,7 +28,9 @@ public final class Session: @unchecked Sendable {
     public var presentation = Presentation()
     var presentationState = PresentationState()
     /// How targets ask questions: scripts never confirm and read no secrets; the REPL sets its own.
-    public var targetUI: any TargetUI
+    public var targetUI: any TargetUI {
+        didSet { targets.ui = targetUI }
+    }
     /// The directory relative paths (FILE arguments) are read from.
     public let workingDirectory: URL
 
@@ -37,25 +39,12 @@ public final class Session: @unchecked Sendable {
     let workspaceProblem: ShellError?
     /// The pipeline being edited.
     public internal(set) var pipeline: OpenPipeline?
-    var undoStack: [PipelineEdit] = []
-    var redoStack: [PipelineEdit] = []
-    /// `target local|aws`, remembered in the workspace's `.sluice/`.
-    public internal(set) var targetChoice: TargetChoice = .local
-    /// `trace on`: every AWS call of this session is shown on stderr.
-    var tracesAWSCalls = false
-    /// The target made for `targetChoice`, kept for the session so what it obtained once
-    /// (AWS credentials, an MFA-assumed role) serves every later command.
-    var madeTarget: (choice: TargetChoice, root: URL, target: any PipelineTarget)?
-    /// `whoami`'s AWS target while the local target is chosen, kept the same way.
-    var defaultAWSTarget: AWSTarget?
-    var recorder: Recorder?
-    /// What a script would write for what the running command did at the terminal (`push --yes`
-    /// after a confirmed push; `watch`, `approve prod`, `watch` for an approval given in watch);
-    /// nil when the command's own line says it. `record --all` writes it.
-    var scriptEquivalent: [String]?
-    /// What the running command asks `record` to write instead of itself (a token replaced by
-    /// its secret's name); taken once the command succeeds.
-    var recordedInstead: Invocation?
+    /// The edits of `pipeline` that `undo` and `redo` travel.
+    var history = EditHistory()
+    /// The chosen target and the one made for it.
+    let targets: SessionTargets
+    /// `record`'s recording and what the running command asks it to write.
+    var recording = CommandRecording()
     /// Script mode only: puts files back when the script fails.
     let journal: FileJournal?
     /// `run FILE` nesting, bounded so a script that runs itself stops.
@@ -76,7 +65,9 @@ public final class Session: @unchecked Sendable {
         self.output = output
         self.workingDirectory = workingDirectory
         variables = Variables(environment: environment)
-        targetUI = ScriptTargetUI(output: output)
+        let ui = ScriptTargetUI(output: output)
+        targetUI = ui
+        targets = SessionTargets(choice: .local, ui: ui, output: output)
         journal = mode == .script ? FileJournal() : nil
         do {
             var workspace = try Workspace.locate(from: workingDirectory)
@@ -86,7 +77,7 @@ public final class Session: @unchecked Sendable {
             }
             self.workspace = workspace
             workspaceProblem = nil
-            targetChoice = TargetStore.load(workspaceRoot: workspace.root)
+            targets.choice = TargetStore.load(workspaceRoot: workspace.root)
         } catch {
             workspace = nil
             let problem = (error as? any ReportableError)?.problem
@@ -111,9 +102,14 @@ public final class Session: @unchecked Sendable {
     /// The pipeline being edited, if any.
     public var pipelineName: String? { pipeline?.name }
     /// "local" or "aws".
-    public var targetKind: String { targetChoice.kind }
+    public var targetKind: String { targets.choice.kind }
     /// Edits not yet written by `save`.
     public var hasUnsavedEdits: Bool { pipeline?.isDirty ?? false }
+
+    /// What the prompt shows.
+    var promptInfo: PromptInfo {
+        PromptInfo(application: applicationName, pipeline: pipelineName, target: targetKind, hasUnsavedEdits: hasUnsavedEdits)
+    }
 
     // MARK: Running text
 
@@ -156,7 +152,10 @@ public final class Session: @unchecked Sendable {
     }
 
     func run(_ commands: [CommandSyntax]) async -> Outcome {
-        defer { output.flush() }
+        defer {
+            output.flush()
+            saveRecordings()
+        }
         do {
             for command in commands {
                 try Task.checkCancellation()
@@ -262,21 +261,27 @@ public final class Session: @unchecked Sendable {
             return
         }
         defer { presented(command) }
+        // Course notes show each command after its prompt, as the student types it there.
+        if runDepth == 0, invocation.spec.isEchoed, invocation.spec.words.first != "record" {
+            output.show(.command(PromptStyle(theme: nil).prompt(promptInfo) + (command.source.isEmpty
+                ? command.words.map(\.displayText).joined(separator: " ") : command.source)))
+        }
         try refuseTokens(invocation)
-        recordedInstead = nil
-        let history = (undo: undoStack.count, redo: redoStack.count)
-        scriptEquivalent = nil
+        recording.recordedInstead = nil
+        let before = (undo: history.undo.count, redo: history.redo.count)
+        recording.scriptEquivalent = nil
         do {
             try await run(invocation)
         } catch {
             // What was answered at the terminal happened, even though the command then failed.
-            if let answered = scriptEquivalent {
-                scriptEquivalent = nil  // recorded once, not again by a `run` around this command
-                try recorder?.appendAnswers(answered, session: self)
+            if let answered = recording.scriptEquivalent {
+                recording.scriptEquivalent = nil  // recorded once, not again by a `run` around this command
+                try recording.recorder?.appendAnswers(answered, session: self)
             }
             throw error
         }
-        try recorder?.append(recordedInstead ?? invocation, answered: scriptEquivalent, history: history, session: self)
+        try recording.recorder?.append(recording.recordedInstead ?? invocation, answered: recording.scriptEquivalent,
+                                       history: before, session: self)
         narrateClosing(command)
     }
 
@@ -291,6 +296,9 @@ public final class Session: @unchecked Sendable {
             throw error
         } catch let error as NestedScriptFailed {
             throw error
+        } catch let error as NoSuchStage {
+            // At the word that named it, whichever command looked it up.
+            throw shellError(from: error, at: invocation.location(ofArgument: error.name))
         } catch {
             throw shellError(from: error, at: invocation.location)
         }

@@ -1,120 +1,119 @@
 import Foundation
 import Manifest
+import Targets
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `tour`: a lesson at the prompt that builds the pipeline of Copilot's pipelines guide step by
-/// step, in a scratch copy of the example workspace (a temporary git repository, never the
-/// learner's files). Each step says what it is about to do and why; the learner types the
-/// command (Tab and `help` work as usual; another command gets a hint, not a failure); the
-/// change is shown as a diff. It ends with a local run through the approval. Progress is kept
-/// in the state directory, so `tour` again continues: the scratch copy is made afresh and the
-/// steps done so far replayed in it, quietly.
+/// `tour`: a lesson at the prompt, as vimtutor is one in the editor. In a scratch copy of the example
+/// workspace (a temporary git repository, never the learner's files) it builds the pipeline of
+/// Copilot's pipelines guide, then runs it through a failing test, a rejection and an approval.
+/// Each exercise says why and what to achieve; the learner uses any command (Tab and `help` work as
+/// usual), and the tour looks at the resulting state — the pipeline, its validation, its runs — to
+/// know when it is done, saying what is still missing. `again` shows the exercise again (after long
+/// output), `hint` a way to do it, `skip` does it. Progress is kept in the state directory, so
+/// `tour` again continues: the scratch copy is made afresh and the exercises done replayed, quietly.
 final class TourGuide: @unchecked Sendable {
-    struct Step {
-        /// What the step does and why, before the learner types.
-        var explanation: String
-        /// The command to type, as written.
-        var command: String
-        /// After this step the tour commits the workspace: the local target builds what is committed.
-        var commitsAfter = false
-    }
-
-    static let steps: [Step] = [
-        Step(explanation: "A pipeline starts from its source: CodePipeline starts a run whenever someone pushes to the tracked branch of this repository (main unless you name another). The first edit also creates the pipeline from Copilot's template, named after the repository and branch: api-main.",
-             command: "source set github https://github.com/acme/api"),
-        Step(explanation: "The Build stage runs a buildspec. Copilot's own downloads copilot and packages every service; this workspace's buildspec.yml tests the code and writes each environment's template with make, so the build also runs on this machine.",
-             command: "build buildspec buildspec.yml"),
-        Step(explanation: "Release order: the pipeline deploys to one environment at a time, in the order of its stages. First the test environment.",
-             command: "stage add test"),
-        Step(explanation: "After deploying to test, run the tests there. If a test command fails, the change goes no further.",
-             command: "test add test \"make test\""),
-        Step(explanation: "Then production, after test.",
-             command: "stage add prod"),
-        Step(explanation: "Nothing reaches production without a person's yes: a manual approval before prod, where the run waits.",
-             command: "approval on prod"),
-        Step(explanation: "Look at the whole pipeline as CodePipeline will run it: Source, Build, then one stage per environment with its actions.",
-             command: "show graph"),
-        Step(explanation: "Write the manifest and its buildspec into the workspace. The tour then commits them, as the guide's `git add … && git commit` does: a pipeline builds what is committed.",
-             command: "save", commitsAfter: true),
-        Step(explanation: "Deploy the pipeline to the target (the local one: this machine runs it) and start a run. It builds, deploys to test, runs the tests, and stops before prod to wait for your approval.",
-             command: "push --yes"),
-        Step(explanation: "You are the approver: let the release reach prod. The run goes on to its end.",
-             command: "approve prod"),
-    ]
-
-    /// Commands that only look: the learner may use them at any step.
-    static let lookingCommands: Set<String> = ["help", "show", "show graph", "explain", "diff", "validate", "stage ls", "test ls",
-                                               "source show", "pipeline show", "pipeline ls", "status", "history", "logs", "echo", "target"]
+    static var exercises: [TourExercise] { TourExercise.all }
 
     let scratch: URL
     let session: Session
     private let output: Output
     private let progressFile: URL?
     private(set) var position = 0
+    /// The newest run when the current exercise began.
+    private var runAtStart: ExecutionSnapshot?
     /// The lesson ended (finished or left); the prompt goes back to the learner's workspace.
     private(set) var isOver = false
 
-    /// `restart` forgets earlier progress.
-    init(environment: [String: String], restart: Bool) throws {
+    /// The scratch copies are named after the sluice that made them, so a later tour can tell the
+    /// copies of a sluice that is gone (killed outright) from those of one still running.
+    static let scratchPrefix = "sluice-tour-"
+
+    /// `restart` forgets earlier progress. The tour writes on `output`, the shell's, so that a
+    /// recording (`record --cast`, `--transcript`) sees the lesson too.
+    init(environment: [String: String], restart: Bool, output: Output) throws {
         progressFile = CommandHistory.defaultFile(environment: environment)?.deletingLastPathComponent().appendingPathComponent("tour")
         if restart, let progressFile { try? FileManager.default.removeItem(at: progressFile) }
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-tour-\(UUID().uuidString.prefix(8))")
+        let temporary = FileManager.default.temporaryDirectory
+        Self.sweepStaleCopies(in: temporary)
+        scratch = temporary.appendingPathComponent("\(Self.scratchPrefix)\(getpid())-\(UUID().uuidString.prefix(8).lowercased())")
         try Self.makeWorkspace(at: scratch)
-        output = Output(environment: environment)
+        self.output = output
         session = Session(mode: .interactive, workingDirectory: scratch, environment: environment, output: output)
         session.targetUI = TerminalTargetUI(output: output)
         if let progressFile, let text = try? String(contentsOf: progressFile, encoding: .utf8),
            let saved = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            position = min(max(0, saved), Self.steps.count - 1)
+            position = min(max(0, saved), Self.exercises.count - 1)
         }
     }
 
-    /// "tour 3/10 " before the prompt.
-    var promptPrefix: String { "tour \(position + 1)/\(Self.steps.count) " }
+    /// "tour 3/11 " before the prompt.
+    var promptPrefix: String { "tour \(position + 1)/\(Self.exercises.count) " }
 
-    /// Replays the steps done before, quietly, then shows the current one. When the replay
+    /// Replays the exercises done before, quietly, then shows the current one. When the replay
     /// fails (said), the tour is over.
     func begin() async {
-        say("The tour builds the pipeline of Copilot's pipelines guide, step by step, in a scratch copy of the example workspace (\(scratch.path)); your own workspace is not touched.", style: .bold)
-        say("At each step type the command shown (Tab completes, `help` explains); `skip` lets the tour type it, `quit` leaves (`tour` again continues here).")
+        say("The tour builds the pipeline of Copilot's pipelines guide with you, then runs it through a failing test, "
+            + "a rejection and an approval, in a scratch copy of the example workspace (\(scratch.path)); your own "
+            + "workspace is not touched.", style: .bold)
+        say("Each step says what to achieve; use any command (Tab completes, `help` explains). The tour looks at what "
+            + "you did and goes on when it is done. `again` shows the step again, `hint` a way to do it, `skip` does it "
+            + "for you, `quit` leaves (`tour` again continues there).")
         if position > 0 {
             output.isMuted = true
-            for step in Self.steps[..<position] {
-                guard await session.run(entry: step.command, file: "<tour>"), commitIfNeeded(step) else {
+            for (index, exercise) in Self.exercises[..<position].enumerated() {
+                runAtStart = await latestRun()
+                await runSetup(of: exercise)
+                guard await solve(exercise), commitIfNeeded(exercise.commitsAfter) else {
                     output.isMuted = false
-                    say("The tour could not replay `\(step.command)` in its scratch workspace; `tour restart` starts afresh.", style: .red)
+                    say("The tour could not replay step \(index + 1) (\(exercise.title)) in its scratch workspace; "
+                        + "`tour restart` starts afresh.", style: .red)
                     isOver = true
                     return
                 }
             }
             output.isMuted = false
-            say("Continuing at step \(position + 1) of \(Self.steps.count).")
+            say("Continuing at step \(position + 1) of \(Self.exercises.count).")
         }
-        showStep()
+        await startExercise()
     }
 
     /// Handles one line typed at the tour's prompt.
     func handle(_ line: String) async {
-        let typed = line.trimmingCharacters(in: .whitespaces)
-        switch typed {
+        let exercise = Self.exercises[position]
+        switch line.trimmingCharacters(in: .whitespaces) {
         case "quit", "exit":
             say("Left the tour at step \(position + 1); `tour` continues from here, `tour restart` starts again.")
             isOver = true
-            return
+        case "again":
+            showExercise()
+        case "hint":
+            say(exercise.hint ?? "One way:", style: .cyan)
+            for command in exercise.solution { say(command, style: .cyan, indent: "  ") }
         case "skip":
-            say("> " + Self.steps[position].command, style: .dim)
-            await perform(Self.steps[position])
-            return
+            say("skip: the tour does it for you.", style: .dim)
+            let before = files()
+            let solved = await solve(exercise)
+            showChanges(from: before, to: files())
+            if solved {
+                await advance()
+            } else {
+                say("skip could not finish this step: the lines above say why. `hint` shows what it takes.", style: .yellow)
+            }
         default:
-            break
-        }
-        let expected = Self.steps[position]
-        switch matches(typed, expected.command) {
-        case .same:
-            await perform(expected)
-        case .looking:
-            await session.run(entry: line, file: "<tour>")
-        case .other(let why):
-            say("hint: \(why) This step is `\(expected.command)`: type it (Tab completes), or `skip`.", style: .yellow)
+            let before = files()
+            let runBefore = await latestRun()
+            let succeeded = await session.run(entry: line, file: "<tour>")
+            let after = files()
+            showChanges(from: before, to: after)
+            let state = await currentState()
+            if let missing = exercise.check(state) {
+                // Only after a change: a command that looks (`status`, `show graph`) is left to speak for itself.
+                if succeeded, after != before || state.run != runBefore { say("Not yet: " + missing, style: .yellow) }
+            } else {
+                await advance()
+            }
         }
     }
 
@@ -123,40 +122,78 @@ final class TourGuide: @unchecked Sendable {
         try? FileManager.default.removeItem(at: scratch)
     }
 
-    // MARK: Steps
+    // MARK: Exercises
 
-    private func showStep() {
-        let step = Self.steps[position]
+    /// Shows the exercise at `position` after its setup; one already done (the learner was ahead) is passed at once.
+    private func startExercise() async {
+        let exercise = Self.exercises[position]
+        runAtStart = await latestRun()
         say("")
-        say("Step \(position + 1) of \(Self.steps.count): " + step.explanation, style: .bold)
-        say("  Type: \(step.command)", style: .cyan)
-        output.flush()
-    }
-
-    private func perform(_ step: Step) async {
-        let before = files()
-        guard await session.run(entry: step.command, file: "<tour>") else {
-            say("That did not work; the lines above say why. Try again, or `skip`.", style: .yellow)
+        say("Step \(position + 1) of \(Self.exercises.count) · \(exercise.title)", style: .bold)
+        if let setup = exercise.setup {
+            say(setup.says)
+            await runSetup(of: exercise)
+        }
+        if exercise.check(await currentState()) == nil {
+            say("Already done: " + exercise.task)
+            await advance()
             return
         }
-        showChanges(from: before, to: files())
-        guard commitIfNeeded(step) else {
+        showExercise(heading: false)
+    }
+
+    private func showExercise(heading: Bool = true) {
+        let exercise = Self.exercises[position]
+        if heading { say("Step \(position + 1) of \(Self.exercises.count) · \(exercise.title)", style: .bold) }
+        say(exercise.explanation)
+        say("Your task: " + exercise.task, style: .cyan)
+    }
+
+    /// Runs the exercise's setup (shown unless the output is muted), committing when it says so.
+    private func runSetup(of exercise: TourExercise) async {
+        guard let setup = exercise.setup else { return }
+        for command in setup.commands { await type(command) }
+        if setup.commits, !Self.commit(scratch, message: "A colleague's change") {
+            say("The tour could not commit its scratch workspace (git); `quit` and try `tour` again.", style: .red)
+        }
+    }
+
+    /// Runs the exercise's solution, every command (one may fail by design: a run whose test fails);
+    /// true when the goal is then reached.
+    private func solve(_ exercise: TourExercise) async -> Bool {
+        for command in exercise.solution { await type(command) }
+        return exercise.check(await currentState()) == nil
+    }
+
+    /// Runs `command` as if typed, shown first (the tour's own setup, `skip`); false when it failed.
+    @discardableResult
+    private func type(_ command: String) async -> Bool {
+        say("> " + command)
+        return await session.run(entry: command, file: "<tour>")
+    }
+
+    private func advance() async {
+        guard commitIfNeeded(Self.exercises[position].commitsAfter) else {
             say("The tour could not commit its scratch workspace (git); `quit` and try `tour` again.", style: .red)
             return
         }
+        say("Done.", style: .green)
         position += 1
-        if position == Self.steps.count {
+        runAtStart = nil
+        if position == Self.exercises.count {
             finish()
         } else {
             saveProgress()
-            showStep()
+            await startExercise()
         }
     }
 
     private func finish() {
         say("")
-        say("That is the whole pipeline: source, build, test with its tests, an approval, prod. The run above went through the approval to its end.", style: .bold)
-        say("In your own workspace the same commands build your pipeline (`explain` annotates its manifest, `show graph` draws it). The scratch copy is gone; `tour` starts again from the beginning.")
+        say("That is the whole pipeline — source, build, test with its tests, an approval, prod — and a release through "
+            + "a failing test, a rejection and an approval.", style: .bold)
+        say("In your own workspace the same commands build your pipeline (`explain` annotates its manifest, `show graph` "
+            + "draws it). The scratch copy is gone; `tour` starts again from the beginning.")
         if let progressFile { try? FileManager.default.removeItem(at: progressFile) }
         isOver = true
     }
@@ -167,32 +204,21 @@ final class TourGuide: @unchecked Sendable {
         try? Data("\(position)\n".utf8).write(to: progressFile, options: .atomic)
     }
 
-    private enum Match {
-        case same
-        case looking
-        case other(String)
+    // MARK: What the learner did
+
+    private func currentState() async -> TourState {
+        let open = session.pipeline ?? (try? session.requirePipeline())
+        let saved = open.map { !$0.isDirty && FileManager.default.fileExists(atPath: $0.files.manifest.path) } ?? false
+        let errors = (try? session.validatePipeline(printing: false))?.errors.map(\.message) ?? []
+        return TourState(manifest: open?.manifest, saved: saved, errors: errors, run: await latestRun(), runAtStart: runAtStart)
     }
 
-    /// Whether `typed` is the step's command (same command and values; flags may differ, so
-    /// `push` asks where `push --yes` would not), a command that only looks, or something else.
-    private func matches(_ typed: String, _ expected: String) -> Match {
-        do {
-            let commands = try Lexer.commands(in: typed, file: "<tour>")
-            guard commands.count == 1 else { return .other(commands.isEmpty ? "Nothing typed." : "One command at a time.") }
-            let invocation = try session.table.bind(try commands[0].words.map { try $0.expanded(with: session.variables) })
-            let wanted = try session.table.bind(try Lexer.commands(in: expected, file: "<tour>")[0].words
-                .map { try $0.expanded(with: session.variables) })
-            func words(_ invocation: Invocation) -> [String] { invocation.arguments.map(\.text).filter { !$0.hasPrefix("--") } }
-            if invocation.spec.name == wanted.spec.name, words(invocation) == words(wanted) {
-                return .same
-            }
-            if Self.lookingCommands.contains(invocation.spec.name) { return .looking }
-            return .other("`\(invocation.spec.name)` is a command, but not this step's.")
-        } catch let error as ShellError {
-            return .other(error.message + ".")
-        } catch {
-            return .other(session.message(of: error) + ".")
-        }
+    /// The newest run of the scratch pipeline; nil before the first (or without a pipeline).
+    private func latestRun() async -> ExecutionSnapshot? {
+        guard let workspace = session.workspace, session.pipeline != nil,
+              let target = try? session.targets.target(workspaceRoot: workspace.root),
+              let context = try? session.pipelineContext() else { return nil }
+        return try? await target.latestExecution(context)
     }
 
     // MARK: The scratch workspace
@@ -212,8 +238,26 @@ final class TourGuide: @unchecked Sendable {
         }
     }
 
-    private func commitIfNeeded(_ step: Step) -> Bool {
-        guard step.commitsAfter else { return true }
+    /// Removes the scratch copies of sluices that are gone (killed outright, or before cleaning up
+    /// was done on signals), and those of older sluices that named no process, once a day old.
+    private static func sweepStaleCopies(in directory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(scratchPrefix) {
+            let url = directory.appendingPathComponent(name)
+            let parts = name.dropFirst(scratchPrefix.count).split(separator: "-")
+            let stale: Bool
+            if parts.count == 2, let pid = pid_t(parts[0]) {
+                stale = kill(pid, 0) != 0 && errno == ESRCH
+            } else {
+                let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
+                stale = modified.map { Date().timeIntervalSince($0) > 86_400 } ?? false
+            }
+            if stale { try? FileManager.default.removeItem(at: url) }
+        }
+    }
+
+    private func commitIfNeeded(_ commits: Bool) -> Bool {
+        guard commits else { return true }
         say("The tour commits the pipeline's files: git add -A && git commit -m \"Adding the pipeline\"", style: .dim)
         return Self.commit(scratch, message: "Adding the pipeline")
     }
@@ -261,8 +305,8 @@ final class TourGuide: @unchecked Sendable {
         output.flush()
     }
 
-    private func say(_ text: String, style: Output.Style = .plain) {
-        output.line(text, style: style)
+    private func say(_ text: String, style: Output.Style = .plain, indent: String = "") {
+        output.paragraph(text, style: style, indent: indent)
         output.flush()
     }
 }

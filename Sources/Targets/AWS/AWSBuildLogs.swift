@@ -1,4 +1,5 @@
 import AWS
+import CopilotRules
 import Foundation
 
 // `logs` on the AWS target: a CodeBuild action's output comes from CloudWatch Logs — the
@@ -20,14 +21,13 @@ extension AWSTarget {
         var text = ""
         for entry in actions {
             let name = entry.actionName ?? "?"
-            if actions.count > 1 { text += ActionLogText.header(stage: stageName, action: name, state: Self.actionState(entry)) }
+            if actions.count > 1 {
+                text += ActionLogText.header(stage: stageName, action: name, state: Self.runState(action: name, entry.latestExecution))
+            }
             if let buildID = entry.latestExecution?.externalExecutionId, let log = try await buildLog(buildID, aws) {
-                var token: String?
-                repeat {
-                    let page = try await logPage(log, after: token, aws)
-                    text += page.lines.joined()
-                    token = page.lines.isEmpty ? nil : page.next
-                } while token != nil
+                // GetLogEvents answers a forward token even at the end: an empty page is the end.
+                text += try await Pages.collect({ try await logPage(log, after: $0, aws) }, items: \.lines,
+                                                next: { $0.lines.isEmpty ? nil : $0.next }).joined()
             } else {
                 text += Self.describe(entry)
             }
@@ -63,7 +63,7 @@ extension AWSTarget {
         while true {
             let (stageName, actions) = try await actionStates(pipeline, stage: stage, action: action, aws)
             let builds = actions.filter { $0.latestExecution?.externalExecutionId != nil }
-            let chosen = builds.first { $0.latestExecution?.status == "InProgress" } ?? builds.last
+            let chosen = builds.first { $0.latestExecution?.status == .inProgress } ?? builds.last
             if let buildID = chosen?.latestExecution?.externalExecutionId, let log = try await buildLog(buildID, aws) { return log }
             if !announced {
                 emit("(waiting for \(stageName)/\(action ?? "its build") to start)\n")
@@ -112,7 +112,7 @@ extension AWSTarget {
         guard buildID.contains(":") else { return nil }  // CodeBuild ids are PROJECT:UUID
         let found = try await aws.codeBuild.batchGetBuilds(.init(ids: [buildID]))
         guard let build = found.builds?.first, let group = build.logs?.groupName, let stream = build.logs?.streamName else { return nil }
-        return BuildLog(group: group, stream: stream, complete: build.buildComplete ?? (build.buildStatus != "IN_PROGRESS"))
+        return BuildLog(group: group, stream: stream, complete: build.buildComplete ?? (build.buildStatus != .inProgress))
     }
 
     private func buildIsComplete(_ log: BuildLog, _ aws: AWSClients) async throws -> Bool {
@@ -128,20 +128,10 @@ extension AWSTarget {
         return (lines, page.nextForwardToken)
     }
 
-    static func actionState(_ entry: CodePipeline.ActionState) -> RunState {
-        switch entry.latestExecution?.status {
-        case "InProgress": return entry.latestExecution?.token != nil ? .waitingForApproval : .inProgress
-        case "Succeeded": return .succeeded
-        case "Failed": return (entry.actionName ?? "").hasPrefix("ApprovePromotionTo-") ? .rejected : .failed
-        case "Abandoned": return .abandoned
-        default: return .pending
-        }
-    }
-
     /// What CodePipeline knows of an action that has no build log.
     private static func describe(_ entry: CodePipeline.ActionState) -> String {
         guard let latest = entry.latestExecution else { return "(no log: \(entry.actionName ?? "?") has not run)\n" }
-        var line = "(no build log) " + (latest.status ?? "unknown")
+        var line = "(no build log) " + (latest.status?.description ?? "unknown")
         if let changed = latest.lastStatusChange { line += " at " + ISO8601DateFormatter().string(from: changed) }
         if let summary = latest.summary, !summary.isEmpty { line += " — " + summary }
         if let error = latest.errorDetails?.message { line += "\n  error: " + error }

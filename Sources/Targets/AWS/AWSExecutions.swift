@@ -1,4 +1,5 @@
 import AWS
+import CopilotRules
 import Foundation
 
 // Executions as `watch` and `status` draw them, from CodePipeline's answers.
@@ -15,7 +16,7 @@ struct FollowedExecution: Sendable {
     var sourceRevision: String?
     var sourceSummary: String?
     /// Set once ListPipelineExecutions confirmed the end.
-    var final: (state: String, at: Date?)?
+    var final: (state: CodePipeline.ExecutionStatus, at: Date?)?
 }
 
 /// CodePipeline asked `watch` to slow down.
@@ -76,11 +77,12 @@ extension AWSTarget {
         guard let summary = listed.pipelineExecutionSummaries?.first(where: { $0.pipelineExecutionId == id }) else {
             throw AWSTargetError("pipeline \(name) has no execution \(id) among its latest 100", hint: "`history` lists them")
         }
-        let status = summary.status ?? "InProgress"
+        let status = summary.status ?? .inProgress
+        let running = status == .inProgress || status == .stopping
         return FollowedExecution(id: id, startedAt: summary.startTime,
                                  sourceRevision: summary.sourceRevisions?.first?.revisionId,
                                  sourceSummary: summary.sourceRevisions?.first?.revisionSummary,
-                                 final: ["InProgress", "Stopping"].contains(status) ? nil : (status, summary.lastUpdateTime))
+                                 final: running ? nil : (status, summary.lastUpdateTime))
     }
 
     func snapshot(of execution: FollowedExecution, in state: CodePipeline.GetPipelineStateOutput,
@@ -100,18 +102,11 @@ extension AWSTarget {
                     actions.append(ActionSnapshot(name: actionName, state: .pending))
                     continue
                 }
-                let running = latest.status == "InProgress"
+                let running = latest.status == .inProgress
                 let started = latest.actionExecutionId.flatMap {
                     actionStart($0, seenRunningAt: running ? (latest.lastStatusChange ?? now) : nil)
                 }
-                let actionState: RunState
-                switch latest.status {
-                case "InProgress": actionState = latest.token != nil ? .waitingForApproval : .inProgress
-                case "Succeeded": actionState = .succeeded
-                case "Failed": actionState = StageName.isApproval(actionName) ? .rejected : .failed
-                case "Abandoned": actionState = .abandoned
-                default: actionState = .pending
-                }
+                let actionState = Self.runState(action: actionName, latest)
                 var summary = latest.summary
                 if actionState == .failed, let message = latest.errorDetails?.message { summary = message }
                 actions.append(ActionSnapshot(name: actionName, state: actionState, startedAt: started,
@@ -120,9 +115,9 @@ extension AWSTarget {
             var stageState: RunState = .pending
             if reached {
                 switch stage.latestExecution?.status {
-                case "Succeeded": stageState = .succeeded
-                case "Failed": stageState = actions.contains { $0.state == .rejected } ? .rejected : .failed
-                case "Stopped", "Stopping", "Cancelled": stageState = .stopped
+                case .succeeded?: stageState = .succeeded
+                case .failed?: stageState = actions.contains { $0.state == .rejected } ? .rejected : .failed
+                case .stopped?, .stopping?, .cancelled?: stageState = .stopped
                 default: stageState = actions.contains { $0.state == .waitingForApproval } ? .waitingForApproval : .inProgress
                 }
             }
@@ -148,12 +143,23 @@ extension AWSTarget {
     }
 
     /// A pipeline execution's status in the shared vocabulary.
-    static func runState(execution status: String, rejected: Bool) -> RunState {
+    static func runState(execution status: CodePipeline.ExecutionStatus?, rejected: Bool) -> RunState {
         switch status {
-        case "Succeeded": return .succeeded
-        case "Failed": return rejected ? .rejected : .failed
-        case "Stopped", "Stopping", "Cancelled", "Superseded": return .stopped
+        case .succeeded?: return .succeeded
+        case .failed?: return rejected ? .rejected : .failed
+        case .stopped?, .stopping?, .cancelled?, .superseded?: return .stopped
         default: return .inProgress
+        }
+    }
+
+    /// An action's latest execution in the shared vocabulary: a failed approval was rejected.
+    static func runState(action name: String, _ latest: CodePipeline.ActionExecution?) -> RunState {
+        switch latest?.status {
+        case .inProgress?: return latest?.token != nil ? .waitingForApproval : .inProgress
+        case .succeeded?: return .succeeded
+        case .failed?: return StageName.isApproval(name) ? .rejected : .failed
+        case .abandoned?: return .abandoned
+        default: return .pending
         }
     }
 }

@@ -1,11 +1,12 @@
 // Implementation-only: AWS (and swift-algorithms behind it) must not leak extension members into
 // the modules that import Targets.
 import AWS
+import CopilotRules
 import Errors
 import Foundation
 import Manifest
 
-/// `target aws`: the pipeline as the CloudFormation stack `pipeline-APP-NAME`, its executions
+/// `target aws`: the pipeline as the CloudFormation stack Copilot names it (``StackNames``), its executions
 /// read from CodePipeline. Creating one touches no network and loads no HTTP stack; the
 /// configuration is resolved and the clients made on the first call that needs them.
 public final class AWSTarget: PipelineTarget, @unchecked Sendable {
@@ -20,7 +21,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     private var clients: AWSClients?
     /// Physical pipeline names, by stack name: the stack's `Pipeline` resource never changes name.
     private var pipelineNames: [String: String] = [:]
-    /// Each pipeline's stack, by Copilot's stack name for it (`pipeline-APP-NAME`).
+    /// Each pipeline's stack, by Copilot's stack name for it.
     private var stacks: [String: PipelineStack] = [:]
     /// What `watch` follows, by pipeline name; see `latestExecution`.
     private var followed: [String: FollowedExecution] = [:]
@@ -54,6 +55,10 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         return made
     }
 
+    /// The region this target's pipelines live in, as the AWS layer resolves it (as the AWS CLI does: the
+    /// target's region, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`); nil when nothing sets one.
+    public var configuredRegion: String? { try? aws().configuration.region.value }
+
     func withLock<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
@@ -78,7 +83,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         let listed = try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: max(1, min(limit, 100))))
         return (listed.pipelineExecutionSummaries ?? []).prefix(limit).compactMap { summary in
             guard let id = summary.pipelineExecutionId else { return nil }
-            return ExecutionSummary(id: id, state: Self.runState(execution: summary.status ?? "", rejected: false),
+            return ExecutionSummary(id: id, state: Self.runState(execution: summary.status, rejected: false),
                                     startedAt: summary.startTime, updatedAt: summary.lastUpdateTime,
                                     sourceRevision: summary.sourceRevisions?.first?.revisionId,
                                     trigger: summary.trigger?.triggerType)
@@ -103,14 +108,14 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
                                  hint: "its stages are \((state.stageStates ?? []).compactMap(\.stageName).joined(separator: ", "))")
         }
         func waitingAction(_ stage: CodePipeline.StageState) -> CodePipeline.ActionState? {
-            stage.actionStates?.first { $0.latestExecution?.status == "InProgress" && $0.latestExecution?.token != nil }
+            stage.actionStates?.first { $0.latestExecution?.status == .inProgress && $0.latestExecution?.token != nil }
         }
         guard let waiting = waitingAction(stage), let action = waiting.actionName, let token = waiting.latestExecution?.token else {
             let elsewhere = (state.stageStates ?? []).filter { waitingAction($0) != nil }.compactMap(\.stageName).compactMap(StageName.environment(of:))
             throw AWSTargetError("no approval is waiting in \(stageName) of pipeline \(name)",
                                  hint: WaitingApproval.hint(waitingFor: elsewhere, otherwise: "`status` shows where the latest execution is"))
         }
-        let verdict = approved ? "Approved" : "Rejected"
+        let verdict: CodePipeline.ApprovalStatus = approved ? .approved : .rejected
         _ = try await aws.codePipeline.putApprovalResult(.init(
             pipelineName: name, stageName: stageName, actionName: action,
             result: .init(summary: comment ?? "\(verdict) from sluice", status: verdict), token: token))
@@ -121,7 +126,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         let aws = try aws()
         let region = aws.configuration.region.value
         let stackName = try await pipelineStack(pipeline, aws).name
-        guard try await describeStack(stackName, aws) != nil else {
+        guard try await aws.stacks.describe(stackName) != nil else {
             return ["deployed: no (no stack \(stackName) in \(region); `push` deploys it)"]
         }
         let name = try await pipelineName(pipeline, aws)
@@ -164,17 +169,14 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
 
     // MARK: Shared lookups
 
-    /// The stack holding the pipeline: Copilot's `pipeline-APP-NAME`, or the stack of a pipeline Copilot
-    /// deployed before v1.16 under its legacy naming — named as the manifest, tagged `copilot-application`
-    /// but not `copilot-pipeline` (Copilot's deploy.ListDeployedPipelines tells them apart so).
+    /// The stack holding the pipeline: Copilot's name for it, or the stack of a pipeline Copilot deployed
+    /// before v1.16 under its legacy naming — named as the manifest, and tagged so (``ResourceTags``).
     func pipelineStack(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> PipelineStack {
         if let known = withLock({ stacks[pipeline.stackName] }) { return known }
         var found = PipelineStack(name: pipeline.stackName, isLegacy: false)
-        if try await describeStack(pipeline.stackName, aws) == nil,
-           let legacy = try await describeStack(pipeline.manifest.name, aws),
-           let tags = legacy.tags,
-           tags.contains(where: { $0.key == "copilot-application" && $0.value == pipeline.application }),
-           !tags.contains(where: { $0.key == "copilot-pipeline" }) {
+        if try await aws.stacks.describe(pipeline.stackName) == nil,
+           let legacy = try await aws.stacks.describe(pipeline.manifest.name),
+           ResourceTags.marksLegacyPipeline((legacy.tags ?? []).map { ($0.key, $0.value) }, application: pipeline.application) {
             found = PipelineStack(name: pipeline.manifest.name, isLegacy: true)
         }
         withLock { stacks[pipeline.stackName] = found }
@@ -186,7 +188,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     func pipelineName(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
         let stackName = try await pipelineStack(pipeline, aws).name
         if let known = withLock({ pipelineNames[stackName] }) { return known }
-        guard let stack = try await describeStack(stackName, aws) else { throw try await notDeployed(pipeline, aws) }
+        guard let stack = try await aws.stacks.describe(stackName) else { throw try await notDeployed(pipeline, aws) }
         let output = stack.outputs?.first(where: { $0.outputKey == PipelineTemplate.pipelineNameOutput })?.outputValue
         let isLegacy = try await pipelineStack(pipeline, aws).isLegacy
         guard let name = output ?? (isLegacy ? stackName : nil) else {
@@ -252,6 +254,8 @@ struct AWSClients: Sendable {
         s3 = S3(client: client)
     }
 
+    var stacks: StackOperations { StackOperations(cloudFormation: cloudFormation) }
+
     /// A client of the same identity in another region (the application's other regional stacks).
     func client(in region: String, because reason: String) -> AWSClient {
         AWSClient(configuration: configuration.inRegion(region, because: reason))
@@ -270,12 +274,6 @@ public struct AWSTargetError: ReportableError, Equatable {
     }
 
     public var problem: Problem { Problem(message, hint: hint) }
-}
-
-extension AWSError {
-    /// CloudFormation's answer about a stack that does not exist.
-    var isMissingStack: Bool { code == "ValidationError" && message.contains("does not exist") }
-    var isThrottling: Bool { httpStatus == 429 || code.lowercased().contains("throttl") || code == "TooManyRequestsException" }
 }
 
 /// A pipeline's CloudFormation stack.

@@ -1,3 +1,4 @@
+import CopilotRules
 import Manifest
 
 // The CloudFormation template of a pipeline's stack: the pipeline plan rendered as Copilot's
@@ -41,6 +42,8 @@ public struct PipelineTemplateInput: Sendable {
 public enum PipelineTemplate {
     /// The stack output naming the pipeline, which `watch` and `approve` look up.
     static let pipelineNameOutput = "PipelineName"
+    /// The connection the stack creates when the manifest names none.
+    static let connectionResource = "SourceConnection"
 
     public static func make(_ input: PipelineTemplateInput) throws -> TemplateValue {
         try Builder(input).template()
@@ -86,7 +89,7 @@ private struct Builder {
             // CodePipeline keeps a stage's artifacts in its region's store: the application's bucket there.
             guard input.regionalResources.contains(where: { $0.region == environment.region }) else {
                 throw AWSTargetError("application \(input.plan.application) has no regional stack in \(environment.region), where environment "
-                                    + "\(stage.environment) is: its StackSet \(input.plan.application)-infrastructure has no instance there",
+                                    + "\(stage.environment) is: its StackSet \(StackNames.applicationStackSet(input.plan.application)) has no instance there",
                                     hint: "Copilot adds the region when it deploys an environment there: "
                                         + "`copilot env deploy --name \(stage.environment)`")
             }
@@ -94,7 +97,7 @@ private struct Builder {
         }
         guard input.regionalResources.contains(where: { $0.region == input.region }) else {
             throw AWSTargetError("application \(input.plan.application) has no regional stack in \(input.region), the pipeline's region: "
-                                + "its StackSet \(input.plan.application)-infrastructure has no instance there",
+                                + "its StackSet \(StackNames.applicationStackSet(input.plan.application)) has no instance there",
                                 hint: "deploy the pipeline from a region of the application (`target aws region REGION`), or add an "
                                     + "environment in \(input.region) (`copilot env init`, then `copilot env deploy`)")
         }
@@ -106,7 +109,7 @@ private struct Builder {
     func template() -> TemplateValue {
         var resources: [(String, TemplateValue)] = []
         if case .connection(let provider, _, _, .created(let name), _) = plan.source {
-            resources.append(("SourceConnection", resource("AWS::CodeStarConnections::Connection", [
+            resources.append((PipelineTemplate.connectionResource, resource("AWS::CodeStarConnections::Connection", [
                 ("ConnectionName", .string(name)),
                 ("ProviderType", .string(provider)),
             ])))
@@ -385,11 +388,11 @@ private struct Builder {
     // MARK: Policies
 
     func connectionARN() -> TemplateValue {
-        guard case .connection(_, _, _, let connection, _) = plan.source else { return .ref("SourceConnection") }
+        guard case .connection(_, _, _, let connection, _) = plan.source else { return .ref(PipelineTemplate.connectionResource) }
         switch connection {
         case .arn(let arn): return .string(arn)
         case .existing: return .string(input.existingConnectionARN ?? "")
-        case .created: return .ref("SourceConnection")
+        case .created: return .ref(PipelineTemplate.connectionResource)
         }
     }
 
@@ -406,7 +409,7 @@ private struct Builder {
         var statements = [
             statement(["codebuild:CreateReportGroup", "codebuild:CreateReport", "codebuild:UpdateReport",
                        "codebuild:BatchPutTestCases", "codebuild:BatchPutCodeCoverages"],
-                      resources: .sub("arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:report-group/pipeline-\(app)-*")),
+                      resources: .sub("arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:report-group/\(StackNames.pipeline(application: app, pipeline: "*"))")),
             statement(["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"], resources: bucketARNs()),
             statement(["kms:*"], resources: keyARNs),
             statement(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -417,7 +420,7 @@ private struct Builder {
                        "ecr:BatchCheckLayerAvailability", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy",
                        "ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"],
                       resources: "*",
-                      condition: .object([("StringEquals", .object([("ecr:ResourceTag/copilot-application", .string(app))]))])),
+                      condition: .object([("StringEquals", .object([("ecr:ResourceTag/\(ResourceTags.application)", .string(app))]))])),
         ]
         // CODEBUILD_CLONE_REF makes the build clone the repository itself.
         switch plan.source {

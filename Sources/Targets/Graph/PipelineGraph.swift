@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 
 // The pipeline as a picture: Source → Build → each DeployTo stage, every action a node, the
@@ -14,7 +15,7 @@ public struct PipelineGraph: Equatable, Sendable {
     public var omittedStages: [String]
 
     public struct Stage: Equatable, Sendable {
-        /// CodePipeline's stage name: Source, Build, DeployTo-ENV.
+        /// CodePipeline's stage name: Source, Build, or an environment's deploy stage.
         public var name: String
         public var state: RunState?
         /// Actions by run order: those of a group start together, each group after the one before.

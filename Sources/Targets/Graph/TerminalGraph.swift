@@ -4,7 +4,7 @@
 
 public enum TerminalGraph {
     /// The picture, one line per row, trailing blanks removed, ending with a newline.
-    public static func render(_ layout: GraphLayout, color: Bool) -> String {
+    public static func render(_ layout: GraphLayout, theme: ColorTheme?) -> String {
         var canvas = Canvas(width: layout.width, height: layout.height)
         for label in layout.labels {
             let style: Canvas.Style
@@ -17,7 +17,7 @@ public enum TerminalGraph {
         }
         for box in layout.boxes { draw(box, on: &canvas) }
         for arrow in layout.arrows { draw(arrow, on: &canvas) }
-        return canvas.text(color: color)
+        return canvas.text(theme: theme)
     }
 
     private static func draw(_ box: GraphLayout.Box, on canvas: inout Canvas) {
@@ -129,32 +129,32 @@ struct Canvas {
         }
     }
 
-    /// The rows as text, with ANSI styles when `color`.
-    func text(color: Bool) -> String {
+    /// The rows as text, with ANSI styles in `theme`'s colours when there is one.
+    func text(theme: ColorTheme?) -> String {
         var output = ""
         for row in cells {
             let end = (row.lastIndex { $0.text != " " } ?? -1) + 1
             var current = Style.plain
             for cell in row[..<end] {
-                if color, cell.style != current {
+                if let theme, cell.style != current {
                     if current != .plain { output += "\u{1B}[0m" }
-                    if cell.style != .plain { output += "\u{1B}[\(Self.code(cell.style))m" }
+                    if let tone = Self.tone(cell.style) { output += "\u{1B}[\(theme.code(tone))m" }
                     current = cell.style
                 }
                 output += cell.text
             }
-            if color, current != .plain { output += "\u{1B}[0m" }
+            if theme != nil, current != .plain { output += "\u{1B}[0m" }
             output += "\n"
         }
         return output
     }
 
-    private static func code(_ style: Style) -> String {
+    private static func tone(_ style: Style) -> ColorTheme.Tone? {
         switch style {
-        case .plain: return "0"
-        case .bold: return "1"
-        case .dim: return "2"
-        case .state(let state): return Palette.code(state)
+        case .plain: return nil
+        case .bold: return .strong
+        case .dim: return .quiet
+        case .state(let state): return Palette.tone(state)
         }
     }
 }

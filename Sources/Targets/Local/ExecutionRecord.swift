@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 
 /// What one action of an execution does: Source and Build, or an action of the plan's

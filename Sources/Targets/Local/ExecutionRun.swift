@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 
@@ -54,7 +55,8 @@ struct ExecutionRun {
         }
         for (name, value) in spec?.env.variables ?? [] { variables[name] = value }
         let region = variables["AWS_REGION"] ?? variables["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        let codeBuildProject = "pipeline-\(pipeline.application)-\(pipeline.name)"
+        // Copilot names the build project after the pipeline's stack.
+        let codeBuildProject = StackNames.pipeline(application: pipeline.application, pipeline: pipeline.name)
         variables["AWS_REGION"] = region
         variables["AWS_DEFAULT_REGION"] = region
         variables["CODEBUILD_SRC_DIR"] = workingDirectory.path

@@ -1,3 +1,4 @@
+import CopilotRules
 import Errors
 import Foundation
 import Manifest
@@ -96,7 +97,7 @@ final class LocalEngine: @unchecked Sendable {
         return try await drive(&record, display: ExecutionDisplay(console: console))
     }
 
-    /// Answers the approval waiting before DeployTo-`environment` in the newest execution
+    /// Answers the approval waiting before the deploy stage of `environment` in the newest execution
     /// parked there; an approval goes on driving the execution.
     func answerApproval(_ pipeline: String, environment: String, approve: Bool, comment: String?) async throws -> ExecutionSnapshot {
         try reapAbandoned(pipeline)

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 import Manifest
 
@@ -18,8 +19,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
 
     private var store: LocalStore { engine.store }
 
-    public func push(_ pipeline: PipelineContext, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
-        let plan = try pipeline.plan()
+    public func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(plan.name))
         if recorded == plan {
             // Recording and starting are two steps: a sluice killed between them left a plan whose
@@ -54,9 +54,9 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         try await engine.start(try pushedDefinition(pipeline), trigger: "release").id
     }
 
-    public func differsFromPushed(_ pipeline: PipelineContext) async throws -> Bool {
+    public func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool {
         guard let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else { return false }
-        return try recorded != pipeline.plan()
+        return recorded != plan
     }
 
     /// Says before the execution what its Build will fail on: programs the buildspec runs that this machine lacks.
@@ -110,7 +110,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         _ = try await engine.answerApproval(pipeline.manifest.name, environment: environment, approve: false, comment: comment)
     }
 
-    /// `stage` is Source, Build, DeployTo-ENV or just ENV; without `action`, every action of the stage.
+    /// `stage` is a stage's name (Source, Build, a deploy stage) or just its environment; without `action`, every action of the stage.
     public func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String {
         try engine.reapAbandoned(pipeline.manifest.name)
         guard let record = try engine.records(pipeline.manifest.name).first else {

@@ -1,4 +1,4 @@
-import Errors
+import CopilotRules
 import Manifest
 
 // The pipeline both targets run, computed once: what Copilot's internal/pkg/deploy/pipeline.go
@@ -14,7 +14,7 @@ public struct PipelinePlan: Codable, Equatable, Sendable {
     public var source: PipelineSource
     /// The Build stage's one action.
     public var build: Project
-    /// One DeployTo-ENV stage per manifest stage that deploys something, in manifest order.
+    /// One deploy stage per manifest stage that deploys something, in manifest order.
     public var stages: [DeployStage]
     /// Manifest stages with no deployment (none listed and no workload in the workspace):
     /// Copilot leaves them out of the pipeline, approvals and tests included.
@@ -88,20 +88,20 @@ public struct PipelinePlan: Codable, Equatable, Sendable {
     /// The source action's name.
     public var sourceActionName: String { StageName.sourceAction(application: application) }
 
-    /// Every stage as CodePipeline shows it: Source, Build, then DeployTo-ENV.
+    /// Every stage as CodePipeline shows it: Source, Build, then the deploy stages.
     public var stageNames: [String] { [StageName.source, StageName.build] + stages.map(\.name) }
 }
 
-/// What the plan is computed from besides the manifest.
+/// What the plan is computed from: a manifest that broke no rule, and what Copilot reads beside it.
 public struct PlanInput: Sendable {
     public var application: String
-    public var manifest: PipelineManifest
+    public var manifest: ValidatedManifest
     /// The buildspec next to the manifest, relative to the workspace root (`build.buildspec` wins).
     public var buildspecPath: String
     /// The workspace's services and jobs: what a stage without `deployments` deploys.
     public var workloads: [String]
 
-    public init(application: String, manifest: PipelineManifest, buildspecPath: String, workloads: [String]) {
+    public init(application: String, manifest: ValidatedManifest, buildspecPath: String, workloads: [String]) {
         self.application = application
         self.manifest = manifest
         self.buildspecPath = buildspecPath
@@ -109,22 +109,14 @@ public struct PlanInput: Sendable {
     }
 }
 
-/// Why a manifest has no plan.
-public struct PlanError: ReportableError, Equatable, Sendable {
-    public var message: String
-    public var hint: String?
-
-    public var problem: Problem { Problem(message, hint: hint) }
-}
-
 extension PipelinePlan {
-    /// The plan of a manifest. Validation (PipelineValidator) runs first in `push`; what it
-    /// reports as errors makes this throw too, so no target gets a plan Copilot would refuse.
-    public init(_ input: PlanInput) throws {
-        let manifest = input.manifest
+    /// The plan of a validated manifest. It checks nothing: the rule book did (a manifest Copilot
+    /// would refuse has no ``ValidatedManifest``), so no target gets a plan Copilot would refuse.
+    public init(_ input: PlanInput) {
+        let manifest = input.manifest.manifest
         name = manifest.name
         application = input.application
-        source = try PipelineSource(manifest.source)
+        source = input.manifest.source
         let image = manifest.build?.image.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultImage
         build = Project(buildspec: manifest.build?.buildspec.flatMap { $0.isEmpty ? nil : $0 } ?? input.buildspecPath,
                         image: image, environmentType: Self.environmentType(image),
@@ -133,7 +125,7 @@ extension PipelinePlan {
         var stages: [DeployStage] = []
         var omitted: [String] = []
         for stage in manifest.stages {
-            let planned = try Self.stage(stage, application: input.application, workloads: input.workloads)
+            let planned = Self.stage(stage, application: input.application, workloads: input.workloads)
             if planned.actions.contains(where: { if case .deployment = $0.kind { return true }; return false }) {
                 stages.append(planned)
             } else {
@@ -151,17 +143,8 @@ extension PipelinePlan {
     /// Copilot's run orders: each group starts one after the highest run order of the groups
     /// before it (approval → pre_deployments → deployments → post_deployments; test commands
     /// after the deployments), plus each item's depends_on rank within its group.
-    static func stage(_ stage: Stage, application: String, workloads: [String]) throws -> DeployStage {
+    static func stage(_ stage: Stage, application: String, workloads: [String]) -> DeployStage {
         let environment = stage.name
-        // Copilot's manifest validation (PipelineStage.validate), repeated here so that no target gets a plan Copilot refuses.
-        if !stage.testCommands.isEmpty, !stage.postDeployments.isEmpty {
-            throw PlanError(message: "stage \(environment) has both test_commands and post_deployments; Copilot allows only one of them",
-                            hint: "move the test commands into a post-deployment action's buildspec")
-        }
-        if let missing = (stage.preDeployments + stage.postDeployments).first(where: { ($0.buildspec ?? "").isEmpty }) {
-            throw PlanError(message: "action \(missing.name) of stage \(environment) has no buildspec",
-                            hint: "add `buildspec: PATH` under it (`pre add` / `post add … buildspec PATH`)")
-        }
         var actions: [Action] = []
         if stage.requiresApproval {
             actions.append(Action(name: StageName.approvalAction(environment), runOrder: 1, kind: .approval))
@@ -177,20 +160,23 @@ extension PipelinePlan {
         }
 
         let preBase = next()
-        let preRanks = try ranks(stage.preDeployments.map { ($0.name, $0.dependsOn) }, list: "pre_deployments", stage: environment)
+        let preRanks = ranks(StageList.preDeployments.graph(of: stage))
         actions += stage.preDeployments.sorted { $0.name < $1.name }.map {
             Action(name: $0.name, runOrder: preBase + preRanks[$0.name, default: 0], kind: .preDeployment(project($0)))
         }
 
-        let deployments = stage.deployments.isEmpty ? workloads.map { Deployment(name: $0) } : stage.deployments
+        // A stage without `deployments` deploys every workload, as Copilot's does.
+        var deploying = stage
+        if deploying.deployments.isEmpty { deploying.deployments = workloads.map { Deployment(name: $0) } }
         let deployBase = next()
-        let deployRanks = try ranks(deployments.map { ($0.name, $0.dependsOn) }, list: "deployments", stage: environment)
-        actions += deployments.sorted { $0.name < $1.name }.map { deployment in
+        let deployRanks = ranks(StageList.deployments.graph(of: deploying))
+        actions += deploying.deployments.sorted { $0.name < $1.name }.map { deployment in
             Action(name: StageName.deploymentAction(deployment.name, environment),
                    runOrder: deployBase + deployRanks[deployment.name, default: 0],
                    kind: .deployment(StackDeployment(
                        name: deployment.name,
-                       stackName: nonEmpty(deployment.stackName) ?? "\(application)-\(environment)-\(deployment.name)",
+                       stackName: nonEmpty(deployment.stackName)
+                           ?? StackNames.workload(application: application, environment: environment, workload: deployment.name),
                        templatePath: nonEmpty(deployment.templatePath)
                            ?? "\(artifactsDirectory)/\(deployment.name)-\(environment).stack.yml",
                        templateConfigurationPath: nonEmpty(deployment.templateConfig)
@@ -198,7 +184,7 @@ extension PipelinePlan {
         }
         let afterDeployments = next()
 
-        let postRanks = try ranks(stage.postDeployments.map { ($0.name, $0.dependsOn) }, list: "post_deployments", stage: environment)
+        let postRanks = ranks(StageList.postDeployments.graph(of: stage))
         actions += stage.postDeployments.sorted { $0.name < $1.name }.map {
             Action(name: $0.name, runOrder: afterDeployments + postRanks[$0.name, default: 0], kind: .postDeployment(project($0)))
         }
@@ -210,17 +196,10 @@ extension PipelinePlan {
         return DeployStage(environment: environment, actions: ordered)
     }
 
-    static func ranks(_ items: [(String, [String])], list: String, stage: String) throws -> [String: Int] {
-        let graph = DependencyGraph(items.map { DependencyGraph.Node(name: $0.0, dependsOn: $0.1) })
-        if let missing = graph.missingDependencies.first {
-            throw PlanError(message: "stages.\(stage).\(list).\(missing.item): depends_on names \(missing.dependency), "
-                                + "which is not in \(list) of stage \(stage)",
-                            hint: "depends_on may name only \(list) of the same stage")
-        }
-        guard let ranks = graph.ranks else {
-            throw PlanError(message: "stages.\(stage).\(list): depends_on forms a cycle: \((graph.cycle ?? []).joined(separator: " → "))",
-                            hint: "remove one of the depends_on entries")
-        }
+    /// Each entry's depends_on rank. A validated manifest's lists have no cycle (DependencyRule), so every
+    /// list has ranks.
+    static func ranks(_ graph: DependencyGraph) -> [String: Int] {
+        guard let ranks = graph.ranks else { preconditionFailure("a validated manifest has a depends_on cycle: \(graph.cycle ?? [])") }
         return ranks
     }
 
@@ -231,10 +210,10 @@ extension PipelinePlan {
 }
 
 extension PipelineContext {
-    /// The plan of this pipeline, with the workloads of the workspace as it is now (Copilot
-    /// lists the workspace's workloads when it deploys the pipeline, not when it runs).
-    public func plan() throws -> PipelinePlan {
-        try PipelinePlan(PlanInput(application: application, manifest: manifest, buildspecPath: buildspecPath,
-                                   workloads: Workspace.load(root: workspaceRoot).workloads.map(\.name)))
+    /// The plan of this pipeline's validated manifest, with the workloads of the workspace as it is now
+    /// (Copilot lists the workspace's workloads when it deploys the pipeline, not when it runs).
+    public func plan(_ manifest: ValidatedManifest) throws -> PipelinePlan {
+        PipelinePlan(PlanInput(application: application, manifest: manifest, buildspecPath: buildspecPath,
+                               workloads: try Workspace.load(root: workspaceRoot).workloads.map(\.name)))
     }
 }

@@ -1,3 +1,4 @@
+import CopilotRules
 import Foundation
 
 /// Shows an execution as it moves: on a live console a tree of stages and actions redrawn in
@@ -21,7 +22,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
 
     public init(console: WatchConsole, graph: PipelineGraph? = nil, columns: Int = 80) {
         self.console = console
-        self.palette = Palette(enabled: console.color)
+        self.palette = Palette(theme: console.theme)
         self.graph = graph
         self.columns = columns
     }
@@ -49,7 +50,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
     }
 
     private func picture(_ graph: PipelineGraph, columns: Int) -> [String] {
-        TerminalGraph.render(GraphLayout(graph, columns: columns), color: console.color)
+        TerminalGraph.render(GraphLayout(graph, columns: columns), theme: console.theme)
             .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
@@ -59,7 +60,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !console.live else { return }
-        let silent = ExecutionDisplay(console: WatchConsole(live: false, color: false) { _ in })
+        let silent = ExecutionDisplay(console: WatchConsole(live: false, theme: nil) { _ in })
         silent.reportChanges(snapshot)
         reported = silent.reported
         reportedExecution = silent.reportedExecution

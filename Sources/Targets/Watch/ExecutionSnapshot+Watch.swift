@@ -1,8 +1,9 @@
+import CopilotRules
 import Foundation
 
 /// An approval action waiting for an answer.
 public struct WaitingApproval: Equatable, Sendable {
-    /// The environment of the stage it guards (stage `DeployTo-ENV`).
+    /// The environment of the deploy stage it guards.
     public var environment: String
     public var stage: String
     public var action: String
@@ -43,31 +44,6 @@ extension ExecutionSnapshot {
         }
         return nil
     }
-}
-
-/// CodePipeline's stage and action names as Copilot generates them.
-public enum StageName {
-    public static let source = "Source"
-    public static let build = "Build"
-    static let deployPrefix = "DeployTo-"
-
-    public static func deploy(_ environment: String) -> String { deployPrefix + environment }
-
-    /// `prod` for `DeployTo-prod`; nil for Source and Build.
-    public static func environment(of stage: String) -> String? {
-        stage.hasPrefix(deployPrefix) ? String(stage.dropFirst(deployPrefix.count)) : nil
-    }
-
-    public static func sourceAction(application: String) -> String { "SourceCodeFor-\(application)" }
-    public static let buildAction = "Build"
-    static let approvalPrefix = "ApprovePromotionTo-"
-    public static func approvalAction(_ environment: String) -> String { approvalPrefix + environment }
-    /// Whether `action` is a stage's manual approval, as Copilot names it.
-    public static func isApproval(_ action: String) -> Bool { action.hasPrefix(approvalPrefix) }
-    public static func deploymentAction(_ deployment: String, _ environment: String) -> String {
-        "CreateOrUpdate-\(deployment)-\(environment)"
-    }
-    public static let testAction = "TestCommands"
 }
 
 /// "4s", "1m05s", "2h03m".

@@ -3,9 +3,9 @@ import Foundation
 /// `status`: the latest execution as Copilot's `pipeline status` prints it — Stage, Transition,
 /// Status, with each stage's actions beneath — or as JSON for scripts.
 public enum StatusTable {
-    /// The table, ending with a newline. `color` paints the states.
-    public static func render(_ snapshot: ExecutionSnapshot, now: Date = Date(), color: Bool = false) -> String {
-        let palette = Palette(enabled: color)
+    /// The table, ending with a newline. `theme` paints the states.
+    public static func render(_ snapshot: ExecutionSnapshot, now: Date = Date(), theme: ColorTheme? = nil) -> String {
+        let palette = Palette(theme: theme)
         var rows: [(stage: String, transition: String, status: RunState)] = []
         for (index, stage) in snapshot.stages.enumerated() {
             // The first stage has no inbound transition, as in CodePipeline.

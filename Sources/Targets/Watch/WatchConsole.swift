@@ -9,23 +9,22 @@ import Darwin
 public struct WatchConsole: Sendable {
     /// Redraw a tree in place (a terminal) rather than print one line per change.
     public var live: Bool
-    /// ANSI colour.
-    public var color: Bool
+    /// The colours to draw with; nil for none.
+    public var theme: ColorTheme?
     /// Writes text exactly as given (lines carry their own newlines).
     public var write: @Sendable (String) -> Void
 
-    public init(live: Bool, color: Bool, write: @escaping @Sendable (String) -> Void) {
+    public init(live: Bool, theme: ColorTheme?, write: @escaping @Sendable (String) -> Void) {
         self.live = live
-        self.color = color
+        self.theme = theme
         self.write = write
     }
 
-    /// Standard output: live and coloured on a terminal, colour off with NO_COLOR or TERM=dumb.
+    /// Standard output: live on a terminal (not TERM=dumb), coloured as `ColorTheme.forOutput` says.
     /// Writes go through stdio and are flushed, so they interleave correctly with `print`.
     public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> WatchConsole {
         let terminal = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
-        let color = terminal && environment["NO_COLOR"].map(\.isEmpty) ?? true
-        return WatchConsole(live: terminal, color: color) { text in
+        return WatchConsole(live: terminal, theme: ColorTheme.forOutput(STDOUT_FILENO, environment: environment)) { text in
             fputs(text, stdout)
             fflush(stdout)
         }
@@ -41,27 +40,4 @@ public struct WatchConsole: Sendable {
         guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
         return (Int(size.ws_col), Int(size.ws_row))
     }
-}
-
-/// Colours for states, applied only when the console has colour.
-struct Palette {
-    let enabled: Bool
-
-    func paint(_ text: String, _ state: RunState) -> String {
-        enabled ? "\u{1B}[\(Self.code(state))m\(text)\u{1B}[0m" : text
-    }
-
-    /// The SGR code of a state's colour (the graph's cells use it too).
-    static func code(_ state: RunState) -> String {
-        switch state {
-        case .succeeded: return "32"
-        case .failed, .rejected, .abandoned: return "31"
-        case .inProgress: return "36"
-        case .waitingForApproval: return "33"
-        case .pending, .stopped: return "2"
-        }
-    }
-
-    func dim(_ text: String) -> String { enabled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
-    func bold(_ text: String) -> String { enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
 }

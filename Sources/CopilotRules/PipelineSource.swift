@@ -1,7 +1,8 @@
 import Manifest
 
 // The manifest's `source` as the CodePipeline source action Copilot makes of it
-// (deploy.PipelineSourceFromManifest).
+// (deploy.PipelineSourceFromManifest), and the names Copilot gives what the source needs.
+// Made only by ``SourceRule`` from a source it found no error in.
 
 public enum PipelineSource: Codable, Equatable, Sendable {
     /// GitHub with a personal access token in Secrets Manager (Copilot's "GitHubV1": provider
@@ -22,29 +23,16 @@ public enum PipelineSource: Codable, Equatable, Sendable {
         case created(name: String)
     }
 
-    public init(_ source: Source) throws {
+    /// The action for `source`, whose repository Copilot's deploy parsed as `repository`; nil for a
+    /// provider Copilot does not know.
+    init?(_ source: Source, repository location: RepositoryLocation) {
         let properties = source.properties
-        guard let repository = properties.repository, !repository.isEmpty else {
-            throw PlanError(message: "source.properties.repository is missing", hint: "set it with `source set github OWNER/REPO`")
-        }
         let branch = properties.trackedBranch
-        guard let location = RepositoryLocation(repository, provider: source.provider) else {
-            if case .other(let name) = source.provider {
-                throw PlanError(message: "source provider \(name) is not one Copilot supports",
-                                hint: "use GitHub, GitHubV1, Bitbucket or CodeCommit (spelled so)")
-            }
-            throw PlanError(message: "repository \(repository) is not a \(source.provider) repository",
-                            hint: "`source set` writes the forms Copilot reads")
-        }
         let format = properties.outputArtifactFormat.flatMap { $0.isEmpty ? nil : $0 }
         switch source.provider {
-        case .gitHubV1,
-             .gitHub where properties.accessTokenSecret != nil:
-            guard let secret = properties.accessTokenSecret, !secret.isEmpty else {
-                throw PlanError(message: "source.properties.access_token_secret is missing; provider GitHubV1 needs it",
-                                hint: "name the Secrets Manager secret holding the GitHub token, or use provider GitHub with a connection")
-            }
-            self = .gitHubToken(owner: location.owner ?? "", repository: location.name, branch: branch, secretID: secret)
+        case .gitHubV1, .gitHub where properties.accessTokenSecret != nil:
+            self = .gitHubToken(owner: location.owner ?? "", repository: location.name, branch: branch,
+                                secretID: properties.accessTokenSecret ?? "")
         case .gitHub, .bitbucket:
             let connection: Connection
             if let arn = properties.connectionARN {
@@ -58,9 +46,8 @@ public enum PipelineSource: Codable, Equatable, Sendable {
                                connection: connection, outputArtifactFormat: format)
         case .codeCommit:
             self = .codeCommit(repository: location.name, region: location.region, branch: branch, outputArtifactFormat: format)
-        case .other(let name):
-            throw PlanError(message: "source provider \(name) is not one Copilot supports",
-                            hint: "use GitHub, GitHubV1, Bitbucket or CodeCommit (spelled so)")
+        case .other:
+            return nil
         }
     }
 
@@ -68,6 +55,11 @@ public enum PipelineSource: Codable, Equatable, Sendable {
     /// owner and 18 of the repository (deploy.formatConnectionName), within CodeStar's 32.
     static func connectionName(owner: String, repository: String) -> String {
         "copilot-\(owner.prefix(5))-\(repository.prefix(18))"
+    }
+
+    /// The Secrets Manager secret `copilot pipeline init` keeps a GitHub token in, for repository `name`.
+    public static func tokenSecretName(application: String, repository name: String) -> String {
+        "github-token-\(application)-\(name)"
     }
 
     public var branch: String {

@@ -66,7 +66,7 @@ public struct FieldGuide: Sendable {
 extension FieldGuide {
     /// A Copilot pipeline manifest.
     public static let manifest = FieldGuide(unknown: "not a field Copilot knows: Copilot ignores it (`validate` warns).", fields: [
-        Field("name", "The pipeline's name: letters, digits and hyphens, at most 100 characters. Copilot deploys the pipeline as the CloudFormation stack pipeline-APP-NAME."),
+        Field("name", "The pipeline's name: letters, digits and hyphens, at most 100 characters. Copilot deploys the pipeline as the CloudFormation stack \(StackNames.pipeline(application: "APP", pipeline: "NAME"))."),
         Field("version", "The manifest's schema version. Copilot knows only 1.",
               absent: "Copilot refuses the manifest: the version must be 1."),
         Field("source", "Where the code comes from: a push to this repository's branch starts a run."),
@@ -89,7 +89,7 @@ extension FieldGuide {
         Field("build.additional_policy", "Extra IAM permissions for the build's role."),
         Field("build.additional_policy.PolicyDocument", "The IAM policy document added to the build's role, in YAML or JSON.", freeForm: true),
         Field("stages", "The environments the pipeline deploys to, one stage each, in this order: a stage starts when the one before it succeeded."),
-        Field("stages.[].name", "The environment this stage deploys to (one of the application's, in copilot/environments/). CodePipeline calls the stage DeployTo-NAME."),
+        Field("stages.[].name", "The environment this stage deploys to (one of the application's, in copilot/environments/). CodePipeline calls the stage \(StageName.deploy("NAME"))."),
         Field("stages.[].requires_approval", "With true, a person must approve (`approve ENV`) before this stage deploys; the run waits until then.",
               absent: "false, so the stage deploys as soon as the one before it succeeded."),
         Field("stages.[].test_commands", "Commands run after the stage's deployments, in a CodeBuild project of their own with the source; one failing stops the release here. Not with post_deployments.",

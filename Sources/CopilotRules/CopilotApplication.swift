@@ -1,4 +1,32 @@
-// What Copilot records about an application and its environments, in SSM Parameter Store.
+// What Copilot records about an application and its environments, in SSM Parameter Store
+// (internal/pkg/config), and what the application's StackSet holds for pipelines.
+
+/// `/copilot/applications/APP`: JSON written by `copilot app init`.
+public struct CopilotApplication: Codable, Equatable, Sendable {
+    public var name: String
+    /// The account the application (its StackSet, its pipelines) lives in.
+    public var account: String
+    /// An IAM policy's name: `copilot app init --permissions-boundary`, set on every role Copilot makes.
+    public var permissionsBoundary: String?
+    /// `copilot app init --resource-tags`, applied to every stack of the application.
+    public var tags: [String: String]?
+
+    public init(name: String, account: String, permissionsBoundary: String? = nil, tags: [String: String]? = nil) {
+        self.name = name
+        self.account = account
+        self.permissionsBoundary = permissionsBoundary
+        self.tags = tags
+    }
+
+    /// The parameter Copilot stores application `name` under.
+    public static func parameterName(_ name: String) -> String { "/copilot/applications/\(name)" }
+
+    /// The path under which Copilot stores the application's environments, one parameter each.
+    public static func environmentsPath(_ name: String) -> String { parameterName(name) + "/environments/" }
+
+    /// The StackSet holding the application's regional resources, one stack instance per region.
+    public var stackSetName: String { StackNames.applicationStackSet(name) }
+}
 
 /// `/copilot/applications/APP/environments/ENV`: JSON written by `copilot env init`.
 public struct CopilotEnvironment: Codable, Equatable, Sendable {
@@ -23,7 +51,7 @@ public struct CopilotEnvironment: Codable, Equatable, Sendable {
 
     /// The parameter Copilot stores this environment under.
     public static func parameterName(application: String, environment: String) -> String {
-        "/copilot/applications/\(application)/environments/\(environment)"
+        CopilotApplication.environmentsPath(application) + environment
     }
 
     /// The roles `copilot env init` creates, as the parameter names them.
@@ -34,27 +62,6 @@ public struct CopilotEnvironment: Codable, Equatable, Sendable {
     }
 }
 
-/// `/copilot/applications/APP`: JSON written by `copilot app init`.
-public struct CopilotApplication: Codable, Equatable, Sendable {
-    public var name: String
-    /// The account the application (its StackSet, its pipelines) lives in.
-    public var account: String
-    /// An IAM policy's name: `copilot app init --permissions-boundary`, set on every role Copilot makes.
-    public var permissionsBoundary: String?
-    /// `copilot app init --resource-tags`, applied to every stack of the application.
-    public var tags: [String: String]?
-
-    public init(name: String, account: String, permissionsBoundary: String? = nil, tags: [String: String]? = nil) {
-        self.name = name
-        self.account = account
-        self.permissionsBoundary = permissionsBoundary
-        self.tags = tags
-    }
-
-    /// The StackSet holding the application's regional resources, one stack instance per region.
-    public var stackSetName: String { "\(name)-infrastructure" }
-}
-
 /// What one region's stack of the application's StackSet holds for pipelines (Copilot's
 /// AppRegionalResources): the artifact bucket and the KMS key its objects are encrypted with.
 public struct RegionalResources: Equatable, Sendable {
@@ -63,6 +70,10 @@ public struct RegionalResources: Equatable, Sendable {
     public var bucket: String
     /// The `KMSKeyARN` output.
     public var kmsKeyARN: String
+
+    /// The outputs of a regional stack that name the bucket and the key.
+    public static let bucketOutput = "PipelineBucket"
+    public static let keyOutput = "KMSKeyARN"
 
     public init(region: String, bucket: String, kmsKeyARN: String) {
         self.region = region

@@ -1,0 +1,14 @@
+/// Waits for something AWS does in the background (a change set being made, a stack settling), asking
+/// as botocore's waiters do: soon at first, then less often.
+public enum Waiter {
+    /// Calls `check` until it returns a value: 250 ms after the first call, then twice as long each time,
+    /// at most 5 s apart. Cancelling the task stops the wait.
+    public static func until<Value>(_ check: () async throws -> Value?) async throws -> Value {
+        var delay = Duration.milliseconds(250)
+        while true {
+            if let value = try await check() { return value }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+}
