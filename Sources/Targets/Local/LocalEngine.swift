@@ -271,7 +271,7 @@ final class LocalEngine: @unchecked Sendable {
         switch planned {
         case .source:
             let branch = record.pipeline.source.branch
-            let snapshot = try GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
+            let snapshot = try await GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
             log.note("Snapshot of \(branch) at \(snapshot.commit): \(snapshot.subject)")
             record.snapshot.sourceRevision = snapshot.commit
             record.snapshot.sourceSummary = "\(snapshot.commit.prefix(7)) \(snapshot.subject)"
@@ -281,7 +281,7 @@ final class LocalEngine: @unchecked Sendable {
         case .build:
             let spec = try run.buildspec(record.pipeline.build.buildspec)
             let work = try run.workingCopy("Build")
-            let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
+            let runner = try BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
                                      environment: run.variables(workingDirectory: work, spec: spec, project: record.pipeline.build),
                                      log: log)
             if let failure = try await runner.run(spec) { throw failure }
@@ -298,7 +298,7 @@ final class LocalEngine: @unchecked Sendable {
             case .preDeployment(let project), .postDeployment(let project):
                 let spec = try run.buildspec(project.buildspec)
                 let work = try run.workingCopy("\(environment)-\(planned.name)")
-                let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
+                let runner = try BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
                                          environment: run.variables(workingDirectory: work, spec: spec, project: project), log: log)
                 if let failure = try await runner.run(spec) { throw failure }
                 return "succeeded"
@@ -308,7 +308,7 @@ final class LocalEngine: @unchecked Sendable {
 
             case .testCommands(let commands):
                 let work = try run.workingCopy("\(environment)-tests")
-                let runner = BuildRunner(directory: work,
+                let runner = try BuildRunner(directory: work,
                                          environment: run.variables(workingDirectory: work, spec: nil, project: nil), log: log)
                 if let failure = try await runner.run(commands) { throw failure }
                 return "\(commands.count) command\(commands.count == 1 ? "" : "s") passed"
