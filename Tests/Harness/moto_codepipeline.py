@@ -12,7 +12,13 @@ adds both to the running moto server:
   GetPipelineExecution, PutApprovalResult and StopPipelineExecution;
 - CreatePipeline accepting a trust policy's Principal.Service as a list, as IAM does;
 - CodeStar Connections' CreateConnection, ListConnections and GetConnection (signatures
-  checked by moto's IAM), for pipelines whose connection_name names an existing connection.
+  checked by moto's IAM), over the connections CreateConnection and stacks make. A new
+  connection is PENDING, as AWS leaves it until a person completes its handshake in the
+  console: here that person does so SLUICE_MOTO_CONNECTION_SECONDS (default 0) after it was
+  made, and it is AVAILABLE from then on. A Source action whose connection is not AVAILABLE
+  when it ends fails, as CodePipeline's does;
+- RetryStageExecution (FAILED_ACTIONS) of a failed execution's failed stage: its failed
+  actions run again, and the execution goes on from there.
 - a CodeBuild build for every CodeBuild action that runs (its id is the action's
   externalExecutionId; BatchGetBuilds answers it), writing its output as log events
   to /aws/codebuild/PROJECT in moto's CloudWatch Logs: the first lines when the action
@@ -50,6 +56,7 @@ from moto.core.exceptions import JsonRESTError
 
 ACTION_SECONDS = float(os.environ.get("SLUICE_MOTO_ACTION_SECONDS", "0.3"))
 FAILING_ACTIONS = {name.strip() for name in os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "").split(",") if name.strip()}
+CONNECTION_SECONDS = float(os.environ.get("SLUICE_MOTO_CONNECTION_SECONDS", "0"))
 _lock = threading.RLock()
 
 
@@ -70,6 +77,7 @@ class ActionRun:
         self.provider: str = action["actionTypeId"]["provider"]
         # moto creates no CodeBuild project from the template, so the Ref is gone: a stand-in name.
         self.project: str = (action.get("configuration") or {}).get("ProjectName") or f"{stage}-{self.name}"
+        self.connection: str | None = (action.get("configuration") or {}).get("ConnectionArn")
         self.build_id: str | None = None
         self.run_order: int = int(action.get("runOrder", 1))
         self.status: str | None = None  # None: not reached yet
@@ -108,6 +116,13 @@ class ActionRun:
     @property
     def fails(self) -> bool:
         return self.name in FAILING_ACTIONS or f"{self.stage}/{self.name}" in FAILING_ACTIONS
+
+    def failure(self, at: float) -> str | None:
+        """Why the action fails when it ends at `at`; None when it succeeds."""
+        if self.connection and _connection_status(self.connection, at) != "AVAILABLE":
+            return (f"Connection {self.connection} is not available. The connection is in the "
+                    f"{_connection_status(self.connection, at)} state. Update it in the console, then retry the stage.")
+        return "Build terminated with state: FAILED" if self.fails else None
 
 
 class Execution:
@@ -183,9 +198,11 @@ class Execution:
                     if run.provider == "CodeBuild":
                         _start_build(self, run)
                 if run.status == "InProgress" and not run.is_approval and now >= run.started + ACTION_SECONDS:
-                    run.status, run.finished = ("Failed" if run.fails else "Succeeded"), run.started + ACTION_SECONDS
-                    if run.fails:
-                        run.summary = "Build terminated with state: FAILED"
+                    run.finished = run.started + ACTION_SECONDS
+                    failure = run.failure(run.finished)
+                    run.status = "Failed" if failure else "Succeeded"
+                    if failure:
+                        run.summary = failure
                     if run.build_id:
                         _finish_build(self, run)
                     self.updated = run.finished
@@ -203,6 +220,18 @@ class Execution:
                 if self.stage_index == len(self.stages):
                     self.finish("Succeeded", done)
                     return
+
+    def retry(self, stage: str, now: float) -> None:
+        """RetryStageExecution with FAILED_ACTIONS: the failed actions of `stage` run again from `now`."""
+        index = next(i for i, (name, _) in enumerate(self.stages) if name == stage)
+        groups = self.stages[index][1]
+        group = next(g for g, runs in enumerate(groups) if any(r.status == "Failed" for r in runs))
+        for run in groups[group]:
+            if run.status == "Failed":
+                run.status = run.started = run.finished = run.summary = run.build_id = None
+                run.id = str(uuid.uuid4())
+        self.status, self.status_summary, self.updated = "InProgress", None, now
+        self.stage_index, self.group_index, self.group_start = index, group, now
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -379,6 +408,23 @@ def stop_pipeline_execution(self: CodePipelineResponse) -> str:
         return json.dumps({"pipelineExecutionId": execution_id})
 
 
+def retry_stage_execution(self: CodePipelineResponse) -> str:
+    name = self._get_param("pipelineName")
+    stage = self._get_param("stageName")
+    execution_id = self._get_param("pipelineExecutionId")
+    if self._get_param("retryMode") != "FAILED_ACTIONS":
+        raise _Error("InvalidParameterValueException", "retryMode must be FAILED_ACTIONS")
+    with _lock:
+        execution = next((e for e in _current(self.codepipeline_backend, name) if e.id == execution_id), None)
+        if execution is None:
+            raise _Error("PipelineExecutionNotFoundException",
+                         f"Pipeline execution with id {execution_id} does not exist in pipeline {name}")
+        if execution.status != "Failed" or execution.stage_status(stage) != "Failed":
+            raise _Error("StageNotRetryableException", f"Stage {stage} of execution {execution_id} has no failed actions to retry")
+        execution.retry(stage, time.time())
+        return json.dumps({"pipelineExecutionId": execution_id})
+
+
 def _epoch(text: Any) -> float:
     from datetime import datetime
     if isinstance(text, (int, float)):
@@ -413,7 +459,7 @@ def _create_pipeline(self: CodePipelineBackend, pipeline: dict[str, Any], tags: 
 CodePipelineBackend.create_pipeline = _create_pipeline
 
 for _operation in (get_pipeline_state, start_pipeline_execution, list_pipeline_executions,
-                   get_pipeline_execution, put_approval_result, stop_pipeline_execution):
+                   get_pipeline_execution, put_approval_result, stop_pipeline_execution, retry_stage_execution):
     setattr(CodePipelineResponse, _operation.__name__, _operation)
 
 
@@ -517,8 +563,8 @@ class PipelineResource(CloudFormationModel):
 
 class ConnectionResource(CloudFormationModel):
     """AWS::CodeStarConnections::Connection, which moto lacks: Ref gives a new connection's
-    ARN, so the pipeline's policies and source action can name it. Like a real new
-    connection it would be PENDING; nothing here reads its status."""
+    ARN, so the pipeline's policies and source action can name it; the connection is one the
+    CodeStar Connections API knows, PENDING as a new one is."""
 
     __module__ = "moto.codepipeline.models"
 
@@ -542,11 +588,13 @@ class ConnectionResource(CloudFormationModel):
         return attr in ("ConnectionArn", "ConnectionStatus")
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
-        return self.arn if attribute_name == "ConnectionArn" else "PENDING"
+        return self.arn if attribute_name == "ConnectionArn" else _connection_status(self.arn, time.time())
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        return cls(f"arn:aws:codestar-connections:{region_name}:{account_id}:connection/{uuid.uuid4()}")
+        properties = cloudformation_json.get("Properties", {})
+        return cls(_make_connection(properties.get("ConnectionName", resource_name), properties.get("ProviderType", "GitHub"),
+                                    region_name, account_id))
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
@@ -555,7 +603,10 @@ class ConnectionResource(CloudFormationModel):
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
+        _connections.pop(resource_name, None)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _connections.pop(self.arn, None)
 
 
 # MARK: CodeBuild builds and their logs
@@ -666,9 +717,30 @@ from moto.iam.access_control import IAMRequest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 _CONNECTIONS_TARGET = "com.amazonaws.codestar.connections.CodeStar_connections_20191201."
-# Connections by ARN, as CreateConnection made them; emptied by /moto-api/reset.
+# Connections by ARN, as CreateConnection or a stack made them, and when; emptied by /moto-api/reset.
 _connections: dict[str, dict[str, str]] = {}
+_connections_made: dict[str, float] = {}
 _moto_dispatch = DomainDispatcherApplication.__call__
+
+
+def _make_connection(name: str, provider: str, region: str, account: str) -> str:
+    arn = f"arn:aws:codestar-connections:{region}:{account}:connection/{uuid.uuid4()}"
+    _connections[arn] = {"ConnectionName": name, "ConnectionArn": arn, "ProviderType": provider, "OwnerAccountId": account}
+    _connections_made[arn] = time.time()
+    return arn
+
+
+def _connection_status(arn: str, at: float) -> str:
+    """PENDING until the person SLUICE_MOTO_CONNECTION_SECONDS stands for completes the handshake; a
+    connection nobody made is in no state a pipeline can use."""
+    made = _connections_made.get(arn)
+    if made is None:
+        return "ERROR"
+    return "AVAILABLE" if at >= made + CONNECTION_SECONDS else "PENDING"
+
+
+def _described(arn: str) -> dict[str, str]:
+    return dict(_connections[arn], ConnectionStatus=_connection_status(arn, time.time()))
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
@@ -681,20 +753,16 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 def _connections_call(operation: str, body: dict[str, Any], region: str, account: str) -> tuple[str, dict[str, Any]]:
     if operation == "CreateConnection":
-        arn = f"arn:aws:codestar-connections:{region}:{account}:connection/{uuid.uuid4()}"
-        _connections[arn] = {"ConnectionName": body["ConnectionName"], "ConnectionArn": arn,
-                             "ProviderType": body.get("ProviderType", "GitHub"), "OwnerAccountId": account,
-                             "ConnectionStatus": "PENDING"}
-        return "200 OK", {"ConnectionArn": arn}
+        return "200 OK", {"ConnectionArn": _make_connection(body["ConnectionName"], body.get("ProviderType", "GitHub"), region, account)}
     if operation == "ListConnections":
         wanted = body.get("ProviderTypeFilter")
-        listed = [c for c in _connections.values() if wanted in (None, c["ProviderType"])]
+        listed = [_described(arn) for arn, c in _connections.items() if wanted in (None, c["ProviderType"])]
         return "200 OK", {"Connections": listed}
     if operation == "GetConnection":
-        found = _connections.get(body.get("ConnectionArn", ""))
-        if found is None:
+        arn = body.get("ConnectionArn", "")
+        if arn not in _connections:
             return "400 Bad Request", {"__type": "ResourceNotFoundException", "message": "Connection not found"}
-        return "200 OK", {"Connection": found}
+        return "200 OK", {"Connection": _described(arn)}
     return "400 Bad Request", {"__type": "UnknownOperationException", "message": operation}
 
 
@@ -703,6 +771,7 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
     over connections kept here, each request's signature checked by moto's IAM as for its own services."""
     if environ.get("PATH_INFO") == "/moto-api/reset":
         _connections.clear()
+        _connections_made.clear()
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if not target.startswith(_CONNECTIONS_TARGET):
         return _moto_dispatch(self, environ, start_response)
