@@ -89,8 +89,11 @@ public let productsDirectory: URL = {
     return Bundle.main.bundleURL
 }()
 
-/// The built `sluice` executable.
-public var sluiceBinary: String { productsDirectory.appendingPathComponent("sluice").path }
+/// The `sluice` executable the tests run: the one built beside them, or the one SLUICE_TEST_BINARY
+/// names (e.g. the installed release binary, stripped: README, "Lean binary").
+public var sluiceBinary: String {
+    ProcessInfo.processInfo.environment["SLUICE_TEST_BINARY"] ?? productsDirectory.appendingPathComponent("sluice").path
+}
 
 /// A fresh directory under the system's temporary directory, removed by `remove()`.
 public struct TemporaryDirectory {
