@@ -2,6 +2,7 @@
 // source of truth for parsing, help, suggestions and completion.
 
 import Manifest
+import Targets
 
 extension CommandTable {
     /// The shell's commands.
@@ -223,10 +224,22 @@ extension CommandTable {
         CommandSpec(["status"], summary: "the newest run's stages and actions",
                     help: "Prints each stage with its transition, status and actions, like `copilot pipeline status`.",
                     example: "status", json: true, run: TargetCommands.status),
-        CommandSpec(["history"], [.positional("COUNT", .index, optional: true)],
-                    summary: "the pipeline's recent runs",
-                    help: "Lists the newest COUNT executions (default 10), newest first.",
-                    example: "history 5", json: true, run: TargetCommands.history),
+        CommandSpec(["history"], [.positional("RUN", .text, optional: true)],
+                    summary: "the pipeline's recent runs, or one run in full",
+                    help: "Lists the newest executions, newest first (RUN a number up to 100: that many; default 10): each with its outcome, start and duration, what started it (push, release, a rollback, on AWS the trigger and the IAM identity), each stage's state and time, who approved or rejected each approval with their comment, and notifications that could not be delivered. RUN an execution's id (or the start of one) shows that run in full: every stage and action with its state, time and summary.",
+                    example: "history 5", json: true, run: OperateCommands.history),
+        CommandSpec(["stop"], [.positional("EXECUTION", .text, optional: true), .flag("abandon"), .option(["reason"], "TEXT", .text)],
+                    summary: "stop a run",
+                    help: "Stops the newest run in progress (or EXECUTION, an id or the start of one), as CodePipeline's StopPipelineExecution does: its running actions finish, nothing after them starts, and the run is Stopping until then and Stopped after. `abandon` abandons the running actions instead: on the local target their processes end at once. `reason TEXT` is kept with the run (`history` shows it). A stopped stage can be retried.",
+                    example: "stop abandon reason \"wrong commit\"", run: OperateCommands.stop),
+        CommandSpec(["retry"], [.positional("STAGE", .stage), .positional("MODE", .keyword(RetryMode.allCases.map(\.rawValue)), optional: true)],
+                    summary: "run a failed stage again",
+                    help: "Runs STAGE (Build, or an environment's stage) again in the latest run that reached it, when it failed or was stopped there, as CodePipeline's RetryStageExecution does: with that run's source revision and build artifacts, so earlier stages are not run again. `failed-actions` (the default) runs its failed actions again, `all-actions` the whole stage. The pipeline must not have been pushed with other stages or actions since. The local target drives the run on here, as `release` does.",
+                    example: "retry test", run: OperateCommands.retry),
+        CommandSpec(["rollback"], [.positional("STAGE", .stage), .option(["to"], "EXECUTION", .text)],
+                    summary: "redeploy what an earlier run deployed to a stage",
+                    help: "Starts a rollback run of STAGE (not Source), as CodePipeline's RollbackStage does: its actions run again with the source revision and build artifacts of EXECUTION, by default the newest run before the one deployed there now that succeeded in the stage (a rollback run cannot be a target). The local target redeploys that run's recorded templates; on AWS the pipeline must be V2.",
+                    example: "rollback prod", run: OperateCommands.rollback),
         CommandSpec(["approve"], [.positional("ENV", .stage), .option(["comment"], "TEXT", .text)],
                     summary: "approve the deployment waiting for ENV",
                     help: "Answers the manual approval before stage ENV, letting the run deploy there.",

@@ -83,7 +83,7 @@ enum TargetCommands {
     }
 
     /// Why a run that ended did not succeed, as `watch` and `push` report it; nil while it goes on or after success.
-    private static func runFailure(_ snapshot: ExecutionSnapshot) -> ShellError? {
+    static func runFailure(_ snapshot: ExecutionSnapshot) -> ShellError? {
         guard snapshot.state.isFinal, snapshot.state != .succeeded else { return nil }
         return ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
             + (snapshot.failureReason.map { ": \($0)" } ?? ""),
@@ -185,25 +185,6 @@ enum TargetCommands {
         }
     }
 
-    static func history(_ invocation: Invocation, _ session: Session) async throws {
-        let (target, context) = try resolve("history", session)
-        let limit = invocation["COUNT"].flatMap(Int.init) ?? 10
-        let runs = try await call("history", session) { try await target.history(context, limit: limit) }
-        if session.printsJSON(invocation) {
-            try session.output.line(JSONText.encode(runs))
-            return
-        }
-        guard !runs.isEmpty else {
-            session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
-            return
-        }
-        let timestamps = ISO8601DateFormatter()
-        for run in runs {
-            let started = run.startedAt.map { timestamps.string(from: $0) } ?? "-"
-            session.output.line("\(run.id)  \(run.state.rawValue.padded(to: 18))  \(started)  \(run.sourceRevision.map { String($0.prefix(8)) } ?? "")")
-        }
-    }
-
     static func approve(_ invocation: Invocation, _ session: Session) async throws {
         let environment = invocation.required("ENV")
         _ = try session.requirePipeline().manifest.requiredStage(environment)
@@ -271,7 +252,7 @@ enum TargetCommands {
     }
 
     /// The target the workspace chose and the pipeline it acts on.
-    private static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
+    static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget
         do {
@@ -299,7 +280,7 @@ enum TargetCommands {
     }
 
     /// Runs a target operation, naming the command in "not available" answers.
-    private static func call<Result>(_ command: String, _ session: Session,
+    static func call<Result>(_ command: String, _ session: Session,
                                      _ operation: () async throws -> Result) async throws -> Result {
         do {
             return try await operation()

@@ -194,11 +194,6 @@ public struct GraphLayout: Equatable, Sendable {
     }
 }
 
-extension RunState {
-    /// One character for the state, as `watch` draws it.
-    public var symbol: String { ExecutionTree.symbol(self) }
-}
-
 /// Text measured and wrapped in terminal columns.
 enum GraphText {
     /// Columns `text` takes on a terminal: wide East Asian characters two, combining marks none.

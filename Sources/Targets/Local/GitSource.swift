@@ -7,7 +7,7 @@ import Glibc
 struct GitSource {
     let workspaceRoot: URL
 
-    struct Snapshot {
+    struct Snapshot: Sendable {
         var commit: String
         var subject: String
         /// The workspace's path inside the repository ("" at its top, else ending in "/").
@@ -24,6 +24,18 @@ struct GitSource {
             throw LocalTargetError("the repository has no branch `\(branch)`, which the pipeline tracks",
                                    hint: "commit to `\(branch)`, or track another branch: source set … branch NAME")
         }
+        return try extract(commit, into: directory)
+    }
+
+    /// Extracts commit `revision` again into `directory`, for a retry or a rollback of a run that took it.
+    func snapshot(revision: String, into directory: URL) throws -> Snapshot {
+        guard (try? git(["cat-file", "-e", "\(revision)^{commit}"])) != nil else {
+            throw RunRefusal.revisionGone(revision)
+        }
+        return try extract(revision, into: directory)
+    }
+
+    private func extract(_ commit: String, into directory: URL) throws -> Snapshot {
         let subject = try git(["log", "-1", "--format=%s", commit])
         let prefix = try git(["rev-parse", "--show-prefix"])
 

@@ -45,6 +45,11 @@ public enum StatusTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The execution as the live `watch` tree draws it (states, times, summaries), for `history EXECUTION`.
+    public static func tree(_ snapshot: ExecutionSnapshot, now: Date = Date(), theme: ColorTheme? = nil) -> [String] {
+        ExecutionTree(palette: Palette(theme: theme)).lines(snapshot, now: now)
+    }
+
     /// The snapshot as JSON (sorted keys, ISO 8601 dates), ending with a newline.
     public static func json(_ snapshot: ExecutionSnapshot) throws -> String {
         let encoder = JSONEncoder()
