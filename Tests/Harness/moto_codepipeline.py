@@ -909,6 +909,8 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
     POST /sluice-moto/failing-actions (a comma-separated list) sets which actions fail from then on."""
     if environ.get("PATH_INFO") == "/moto-api/reset":
         _connections.clear()
+        FAILING_ACTIONS.clear()
+        FAILING_ACTIONS.update(_names(os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "")))
     if environ.get("PATH_INFO") == "/sluice-moto/failing-actions":
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)).decode()
         FAILING_ACTIONS.clear()

@@ -159,7 +159,7 @@ enum OperateCommands {
 
     /// "release by alice", "ManualRollback by alice: rolls back to run …", with the source revision.
     private static func cause(trigger: String?, detail: String?, rollbackTarget: String?, revision: String?) -> String {
-        var text = "started by " + (trigger ?? "an unknown trigger") + (detail.map { " (\($0))" } ?? "")
+        var text = "started by " + (trigger ?? "an unknown trigger") + (detail.flatMap { $0.isEmpty ? nil : " (\($0))" } ?? "")
         if let rollbackTarget { text += ", rolling back to run \(rollbackTarget)" }
         if let revision { text += ", source \(revision.prefix(7))" }
         return text
