@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TestSupport
 import XCTest
 
@@ -124,5 +127,76 @@ final class AWSOperationsTests: AWSMotoTestCase {
         XCTAssertNotEqual(duplicate.status, 0)
         XCTAssertTrue(duplicate.stderr.contains("DuplicatedStopRequestException") || duplicate.stderr.contains("PipelineExecutionNotStoppableException"),
                       duplicate.stderr)
+    }
+
+    /// A second pipeline of application `demo`, pushed from another workspace, waits for an approval:
+    /// this workspace lists it, finds its approval, shows its status and approves it by name.
+    func testApprovalsFindsAndAnswersAnApprovalInAPipelineWhoseFilesAreElsewhere() async throws {
+        try await Self.moto!.setFailingActions([])
+        let other = home.url.appendingPathComponent("other")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: other)
+        var environment = cli.environment
+        environment["NO_COLOR"] = "1"
+        environment["GITHUB_TOKEN"] = "ghp_sluiceTestTokenNeverShown0123456789"
+        let pushedThere = try runProcess(sluiceBinary, ["-c", ([setup[0], "source set github acme/billing token-secret github-token-billing",
+                                                                "stage add prod", "approval on prod", "push --yes", "watch"]).joined(separator: "; ")],
+                                         environment: environment, directory: other, timeout: 120)
+        XCTAssertEqual(pushedThere.status, 0, pushedThere.stdout + pushedThere.stderr)
+        XCTAssertTrue(pushedThere.stdout.contains("Waiting for approval of DeployTo-prod"), pushedThere.stdout)
+
+        let here = try sluice(setup + ["push --yes"])
+        XCTAssertEqual(here.status, 0, here.stdout + here.stderr)
+        let listed = try sluice(["pipeline ls --deployed"])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertTrue(listed.stdout.contains("billing-main  (files not in this workspace)"), listed.stdout)
+        XCTAssertTrue(listed.stdout.contains("shop-main     copilot/pipeline.yml"), listed.stdout)
+
+        let approvals = try sluice(["approvals"])
+        XCTAssertEqual(approvals.status, 0, approvals.stderr)
+        let words = approvals.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(words.contains("1. billing-main: DeployTo-prod (ApprovePromotionTo-prod), run "), approvals.stdout)
+        XCTAssertTrue(approvals.stdout.contains("`approve prod pipeline billing-main`"), approvals.stdout)
+        XCTAssertTrue(approvals.stdout.contains("https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/"), approvals.stdout)
+
+        // One view of both pipelines, until neither is in progress (each waits for its approval).
+        let watched = try sluice(["watch all"])
+        XCTAssertEqual(watched.status, 0, watched.stdout + watched.stderr)
+        let last = watched.stdout.split(separator: "\n").suffix(2).map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        XCTAssertEqual(last, ["? billing-main WaitingForApproval", "? shop-main WaitingForApproval"], watched.stdout)
+
+        // `open` prints the console's address and hands it to $BROWSER.
+        let opened = home.url.appendingPathComponent("opened")
+        let browser = home.url.appendingPathComponent("browser")
+        try Data("#!/bin/sh\necho \"$1\" > \(opened.path)\n".utf8).write(to: browser)
+        chmod(browser.path, 0o755)
+        var withBrowser = cli.environment
+        withBrowser["NO_COLOR"] = "1"
+        withBrowser["BROWSER"] = browser.path
+        let open = try runProcess(sluiceBinary, ["-c", "open prod"], environment: withBrowser, directory: workspace, timeout: 60)
+        XCTAssertEqual(open.status, 0, open.stdout + open.stderr)
+        XCTAssertTrue(open.stdout.hasPrefix("https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/"), open.stdout)
+        XCTAssertEqual(try String(contentsOf: opened, encoding: .utf8), open.stdout)
+        let noStage = try sluice(["open prod NoSuchAction"])
+        XCTAssertEqual(noStage.status, 1)
+        XCTAssertTrue(noStage.stderr.contains(":1:11: error: stage DeployTo-prod has no action NoSuchAction"), noStage.stderr)
+
+        let unknown = try sluice(["approve prod pipeline biling-main"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains(":1:23: error: application demo has no pipeline biling-main"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("hint: did you mean 'billing-main'?"), unknown.stderr)
+
+        let approved = try sluice(["approve prod pipeline billing-main comment 'from the shop'"])
+        XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
+        XCTAssertTrue(approved.stdout.contains("approved prod in billing-main"), approved.stdout)
+        let deadline = Date() + 30
+        var state = ""
+        while state != "Succeeded", Date() < deadline {
+            let status = try sluice(["status billing-main --json"])
+            XCTAssertEqual(status.status, 0, status.stderr)
+            state = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["state"] as? String ?? ""
+            if state != "Succeeded" { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        XCTAssertEqual(state, "Succeeded")
+        XCTAssertFalse(try sluice(["approvals"]).stdout.contains("billing-main:"))
     }
 }

@@ -167,8 +167,13 @@ enum TargetCommands {
         }
     }
 
+    /// The newest run of the workspace's pipeline, or of pipeline NAME of the application, its files here or not.
     static func status(_ invocation: Invocation, _ session: Session) async throws {
-        let (target, context) = try resolve("status", session)
+        let (target, context) = if let name = invocation["NAME"] {
+            try await ApplicationCommands.context(named: name, "status", session, at: invocation.location(of: "NAME"))
+        } else {
+            try resolve("status", session)
+        }
         let snapshot = try await call("status", session) { try await target.latestExecution(context) }
         guard let snapshot else {
             if session.printsJSON(invocation) {
@@ -186,19 +191,33 @@ enum TargetCommands {
     }
 
     static func approve(_ invocation: Invocation, _ session: Session) async throws {
-        let environment = invocation.required("ENV")
-        _ = try session.requirePipeline().manifest.requiredStage(environment)
-        let (target, context) = try resolve("approve", session)
-        try await call("approve", session) { try await target.approve(context, environment: environment, comment: invocation["TEXT"]) }
-        session.output.line("approved \(environment)")
+        try await answer(approved: true, invocation, session)
     }
 
     static func reject(_ invocation: Invocation, _ session: Session) async throws {
+        try await answer(approved: false, invocation, session)
+    }
+
+    /// Answers the approval before ENV in the workspace's pipeline, or (`pipeline NAME`) in any pipeline of
+    /// the application, its files here or not.
+    private static func answer(approved: Bool, _ invocation: Invocation, _ session: Session) async throws {
+        let verb = approved ? "approve" : "reject"
         let environment = invocation.required("ENV")
-        _ = try session.requirePipeline().manifest.requiredStage(environment)
-        let (target, context) = try resolve("reject", session)
-        try await call("reject", session) { try await target.reject(context, environment: environment, comment: invocation["TEXT"]) }
-        session.output.line("rejected \(environment)")
+        let other = invocation["NAME"]
+        let (target, context) = if let other {
+            try await ApplicationCommands.context(named: other, verb, session, at: invocation.location(of: "NAME"))
+        } else {
+            try resolve(verb, session)
+        }
+        if other == nil || context.deployed == nil { _ = try context.manifest.requiredStage(environment) }
+        try await call(verb, session) {
+            if approved {
+                try await target.approve(context, environment: environment, comment: invocation["TEXT"])
+            } else {
+                try await target.reject(context, environment: environment, comment: invocation["TEXT"])
+            }
+        }
+        session.output.line("\(approved ? "approved" : "rejected") \(environment)" + (other.map { " in \($0)" } ?? ""))
     }
 
     static func logs(_ invocation: Invocation, _ session: Session) async throws {
