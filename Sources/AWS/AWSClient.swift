@@ -25,53 +25,32 @@ public struct AWSCallRecord: Sendable, Equatable {
     }
 }
 
-/// When and how often to try again: botocore's "standard" mode — exponential backoff with
-/// full jitter, bounded both in attempts and in total time.
-public struct RetryPolicy: Sendable {
-    public var maximumAttempts: Int
-    /// The first backoff's upper bound; each later one doubles, up to `maximumBackoff`.
-    public var baseDelay: Double
-    public var maximumBackoff: Double
-    /// No attempt starts after this many seconds from the first.
-    public var totalTimeLimit: Double
-
-    public init(maximumAttempts: Int = 3, baseDelay: Double = 0.5, maximumBackoff: Double = 20, totalTimeLimit: Double = 60) {
-        self.maximumAttempts = maximumAttempts
-        self.baseDelay = baseDelay
-        self.maximumBackoff = maximumBackoff
-        self.totalTimeLimit = totalTimeLimit
-    }
-
-    public static let standard = RetryPolicy()
-
-    /// The pause before attempt `attempt + 1` (attempt counts from 1): uniform in [0, cap).
-    func backoff(afterAttempt attempt: Int, random: Double) -> Double {
-        min(maximumBackoff, baseDelay * pow(2, Double(attempt - 1))) * random
-    }
-}
-
-/// Signs and sends calls to AWS services, retrying transient failures.
+/// Signs and sends calls to AWS services, retrying transient failures by the configuration's
+/// retry mode. Like a botocore client it keeps the standard mode's retry quota and the adaptive
+/// mode's rate limit for the calls it makes.
 public final class AWSClient: Sendable {
     public let configuration: AWSConfiguration
     public let retryPolicy: RetryPolicy
-    /// Each attempt's bound, from sending the request to the last byte of the response.
-    public let attemptTimeout: Duration
     private let observer: (@Sendable (AWSCallRecord) -> Void)?
     /// False for the calls whose proof is a token, not a signature (AssumeRoleWithWebIdentity).
     let signs: Bool
+    private let quota = RetryQuota()
+    private let rateLimiter: ClientRateLimiter?
 
-    public convenience init(configuration: AWSConfiguration, retryPolicy: RetryPolicy = .standard,
-                            attemptTimeout: Duration = .seconds(20), observer: (@Sendable (AWSCallRecord) -> Void)? = nil) {
-        self.init(configuration: configuration, retryPolicy: retryPolicy, attemptTimeout: attemptTimeout, observer: observer, signs: true)
+    /// `retryPolicy` defaults to the configuration's retry settings.
+    public convenience init(configuration: AWSConfiguration, retryPolicy: RetryPolicy? = nil,
+                            observer: (@Sendable (AWSCallRecord) -> Void)? = nil) {
+        self.init(configuration: configuration, retryPolicy: retryPolicy, observer: observer, signs: true)
     }
 
-    init(configuration: AWSConfiguration, retryPolicy: RetryPolicy = .standard, attemptTimeout: Duration = .seconds(20),
+    init(configuration: AWSConfiguration, retryPolicy: RetryPolicy? = nil,
          observer: (@Sendable (AWSCallRecord) -> Void)? = nil, signs: Bool) {
         self.configuration = configuration
-        self.retryPolicy = retryPolicy
-        self.attemptTimeout = attemptTimeout
+        let policy = retryPolicy ?? RetryPolicy(configuration.network.retry.value)
+        self.retryPolicy = policy
         self.observer = observer ?? configuration.callObserver
         self.signs = signs
+        rateLimiter = policy.settings.mode == .adaptive ? ClientRateLimiter() : nil
     }
 
     /// Calls any operation of `service`: `input` and `Output` follow the operation's shapes in
@@ -154,8 +133,11 @@ public final class AWSClient: Sendable {
             throw AWSError(service: service.serviceID, operation: operation, code: .invalidEndpoint,
                            message: "'\(endpoint)' is not a URL (from \(configuration.endpoint(for: service).source))")
         }
+        let route = configuration.network.route(scheme: scheme, host: host, port: url.port)
         let started = ContinuousClock.now
         var attempt = 0
+        // Quota units the last retry took; a success gives them back (1 when there was no retry).
+        var retryCost: Int?
         while true {
             attempt += 1
             // A REST path goes under the endpoint's own path (without its trailing slash).
@@ -174,8 +156,11 @@ public final class AWSClient: Sendable {
             request.headers.append((name: "User-Agent", value: "sluice"))
             var failure: AWSError
             do {
-                let response = try await Transport.send(request, timeout: attemptTimeout)
+                try await rateLimiter?.beforeSending()
+                let response = try await Transport.send(request, over: route)
                 if (200..<300).contains(response.status) {
+                    await rateLimiter?.afterAttempt(throttled: false)
+                    await quota.release(retryCost ?? RetryQuota.noRetryIncrement)
                     report(service, operation, status: response.status, started: started, attempt: attempt, error: nil)
                     return response
                 }
@@ -184,34 +169,54 @@ public final class AWSClient: Sendable {
             } catch let transport as TransportFailure {
                 switch transport {
                 case .cancelled:
-                    failure = AWSError(service: service.serviceID, operation: operation, code: .cancelled,
-                                       message: "the call was interrupted", attempts: attempt, endpoint: endpoint)
-                    report(service, operation, status: nil, started: started, attempt: attempt, error: failure.code.description)
-                    throw failure
-                case .timedOut:
+                    throw cancelled(service, operation, attempt: attempt, started: started, endpoint: endpoint, while: "the call was interrupted")
+                case .connectTimedOut(let limit):
                     failure = AWSError(service: service.serviceID, operation: operation, code: .timedOut,
-                                       message: "no complete response within \(attemptTimeout)", endpoint: endpoint)
+                                       message: "no connection within \(limit)\(Self.via(route))", endpoint: endpoint)
+                case .readTimedOut(let limit):
+                    failure = AWSError(service: service.serviceID, operation: operation, code: .timedOut,
+                                       message: "nothing read for \(limit) (the read timeout)", endpoint: endpoint)
                 case .connection(let reason):
                     failure = AWSError(service: service.serviceID, operation: operation, code: .connectionFailed,
-                                       message: reason, endpoint: endpoint)
+                                       message: reason + Self.via(route), endpoint: endpoint)
                 }
+            } catch {
+                throw cancelled(service, operation, attempt: attempt, started: started, endpoint: endpoint, while: "the call was interrupted")
             }
-            let elapsed = Self.seconds(ContinuousClock.now - started)
-            let pause = retryPolicy.backoff(afterAttempt: attempt, random: Double.random(in: 0..<1))
-            guard failure.isRetryable, attempt < retryPolicy.maximumAttempts, elapsed + pause < retryPolicy.totalTimeLimit else {
-                let final = AWSError(service: failure.service, operation: operation, code: failure.code, message: failure.message,
-                                     httpStatus: failure.httpStatus, requestID: failure.requestID, attempts: attempt,
-                                     endpoint: failure.endpoint)
-                report(service, operation, status: final.httpStatus, started: started, attempt: attempt, error: final.code.description)
-                throw final
+            await rateLimiter?.afterAttempt(throttled: failure.code.isThrottling)
+            var spent = false
+            if retryPolicy.retries(failure, service: service), attempt < retryPolicy.settings.maxAttempts {
+                let cost = failure.code == .timedOut ? RetryQuota.timeoutRetryCost : RetryQuota.retryCost
+                let admitted = retryPolicy.settings.mode == .legacy ? true : await quota.acquire(cost)
+                if admitted {
+                    retryCost = cost
+                    do { try await Task.sleep(for: .seconds(retryPolicy.backoff(afterAttempt: attempt, random: Double.random(in: 0..<1)))) } catch {
+                        throw cancelled(service, operation, attempt: attempt, started: started, endpoint: nil,
+                                        while: "the call was interrupted while waiting to retry")
+                    }
+                    continue
+                }
+                spent = true
             }
-            do { try await Task.sleep(for: .seconds(pause)) } catch {
-                let cancelled = AWSError(service: service.serviceID, operation: operation, code: .cancelled,
-                                         message: "the call was interrupted while waiting to retry", attempts: attempt)
-                report(service, operation, status: nil, started: started, attempt: attempt, error: cancelled.code.description)
-                throw cancelled
-            }
+            let final = AWSError(service: failure.service, operation: operation, code: failure.code,
+                                 message: failure.message + (spent ? " (not retried: the client's retry quota is spent)" : ""),
+                                 httpStatus: failure.httpStatus, requestID: failure.requestID, attempts: attempt, endpoint: failure.endpoint)
+            report(service, operation, status: final.httpStatus, started: started, attempt: attempt, error: final.code.description)
+            throw final
         }
+    }
+
+    /// ` through the proxy …` when the request went through one.
+    private static func via(_ route: Route) -> String {
+        route.proxy.map { " (through the proxy \($0.display) from \($0.variable))" } ?? ""
+    }
+
+    private func cancelled(_ service: AWSService, _ operation: String, attempt: Int, started: ContinuousClock.Instant,
+                           endpoint: String?, while what: String) -> AWSError {
+        let error = AWSError(service: service.serviceID, operation: operation, code: .cancelled, message: what, attempts: attempt,
+                             endpoint: endpoint)
+        report(service, operation, status: nil, started: started, attempt: attempt, error: error.code.description)
+        return error
     }
 
     private func report(_ service: AWSService, _ operation: String, status: Int?, started: ContinuousClock.Instant,

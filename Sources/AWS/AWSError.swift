@@ -60,13 +60,6 @@ public struct AWSError: ReportableError, Sendable {
         }
     }
 
-    /// Throttling and transient faults, worth another attempt.
-    var isRetryable: Bool {
-        if code.isTransient { return true }
-        guard let httpStatus else { return code == .connectionFailed || code == .timedOut }
-        return httpStatus == 429 || (500...504).contains(httpStatus)
-    }
-
     /// The service asked to slow down.
     public var isThrottling: Bool { httpStatus == 429 || code.isThrottling }
 }

@@ -17,6 +17,8 @@ public enum AWSErrorCode: AWSEnumeration {
     case provisionedThroughputExceededException, transactionInProgressException, requestLimitExceeded
     case bandwidthLimitExceeded, limitExceededException, requestThrottled, slowDown, priorRequestNotComplete
     case ec2ThrottledException, requestTimeout, requestTimeoutException
+    // STS could not reach the web identity's provider: retried for STS calls.
+    case idpCommunicationError
     // No usable answer: sluice's own codes, and the ones it gives a response that names none.
     case connectionFailed, timedOut, cancelled, invalidResponse, invalidEndpoint, internalFailure, unknownError
     case unknown(String)
@@ -31,7 +33,7 @@ public enum AWSErrorCode: AWSEnumeration {
         .throttledException, .requestThrottledException, .tooManyRequestsException, .provisionedThroughputExceededException,
         .transactionInProgressException, .requestLimitExceeded, .bandwidthLimitExceeded, .limitExceededException,
         .requestThrottled, .slowDown, .priorRequestNotComplete, .ec2ThrottledException, .requestTimeout,
-        .requestTimeoutException, .connectionFailed, .timedOut, .cancelled, .invalidResponse, .invalidEndpoint,
+        .requestTimeoutException, .idpCommunicationError, .connectionFailed, .timedOut, .cancelled, .invalidResponse, .invalidEndpoint,
         .internalFailure, .unknownError,
     ]
 
@@ -76,6 +78,7 @@ public enum AWSErrorCode: AWSEnumeration {
         case .ec2ThrottledException: return "EC2ThrottledException"
         case .requestTimeout: return "RequestTimeout"
         case .requestTimeoutException: return "RequestTimeoutException"
+        case .idpCommunicationError: return "IDPCommunicationError"
         case .connectionFailed: return "ConnectionFailed"
         case .timedOut: return "TimedOut"
         case .cancelled: return "Cancelled"
@@ -87,24 +90,20 @@ public enum AWSErrorCode: AWSEnumeration {
         }
     }
 
-    /// Throttling and transient faults (botocore's standard retry mode), worth another attempt whatever the status.
-    var isTransient: Bool {
+    /// botocore's throttling codes: the service asked to slow down. The adaptive retry mode lowers
+    /// its sending rate on these (a 429 without one does not), and a watch backs off.
+    public var isThrottling: Bool {
         switch self {
         case .throttling, .throttlingException, .throttledException, .requestThrottledException, .tooManyRequestsException,
              .provisionedThroughputExceededException, .transactionInProgressException, .requestLimitExceeded,
              .bandwidthLimitExceeded, .limitExceededException, .requestThrottled, .slowDown, .priorRequestNotComplete,
-             .ec2ThrottledException, .requestTimeout, .requestTimeoutException:
+             .ec2ThrottledException:
             return true
         default:
             return false
         }
     }
 
-    /// The service asked to slow down (any code that says it throttles).
-    public var isThrottling: Bool {
-        switch self {
-        case .tooManyRequestsException: return true
-        default: return description.lowercased().contains("throttl")
-        }
-    }
+    /// Throttling and transient faults: the standard retry mode tries again whatever the status.
+    var isTransient: Bool { isThrottling || self == .requestTimeout || self == .requestTimeoutException }
 }

@@ -43,33 +43,42 @@ enum QueryCoding {
 }
 
 /// Timestamps as AWS sends them: epoch seconds (JSON protocols) or ISO-8601 (Query, and moto
-/// in some JSON responses), with or without fractional seconds and a zone offset.
+/// in some JSON responses), with or without fractional seconds and a zone (`Z` or `±hh:mm`; none
+/// is UTC). Every field must be in range and nothing may follow: `2099-13-45T99:99:99Z` is no time.
 public enum AWSTimestamp {
     public static func parse(_ text: String) -> Date? {
-        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        let scalars = Array(text.utf8)
+        if let seconds = Double(text), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
+        let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= scalars.count else { return nil }
-            return Int(String(decoding: scalars[range], as: UTF8.self))
+            guard range.upperBound <= bytes.count, bytes[range].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            return bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
-        guard scalars.count >= 19, let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+        guard bytes.count >= 19, let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              scalars[4] == UInt8(ascii: "-"), scalars[7] == UInt8(ascii: "-"),
-              scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " ") else { return nil }
+              bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
+              (1...12).contains(month), (1...CivilDate.days(inMonth: month, year: year)).contains(day),
+              hour < 24, minute < 60, second < 60 else { return nil }
         var index = 19
         var fraction = 0.0
-        if index < scalars.count, scalars[index] == UInt8(ascii: ".") {
-            let start = index
-            index += 1
-            while index < scalars.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(scalars[index]) { index += 1 }
-            fraction = Double("0" + String(decoding: scalars[start..<index], as: UTF8.self)) ?? 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            let start = index + 1
+            index = start
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+            guard index > start else { return nil }
+            fraction = Double("0." + String(decoding: bytes[start..<index], as: UTF8.self)) ?? 0
         }
         var offset = 0
-        if index < scalars.count, scalars[index] == UInt8(ascii: "+") || scalars[index] == UInt8(ascii: "-") {
-            guard let hours = number(index + 1..<index + 3), let minutes = number(index + 4..<index + 6) ?? number(index + 3..<index + 5)
-            else { return nil }
-            offset = (scalars[index] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
+            index += 1
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let colon = index + 3 < bytes.count && bytes[index + 3] == UInt8(ascii: ":")
+            guard let hours = number(index + 1..<index + 3), let minutes = number((colon ? index + 4 : index + 3)..<(colon ? index + 6 : index + 5)),
+                  hours < 24, minutes < 60 else { return nil }
+            offset = (bytes[index] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+            index += colon ? 6 : 5
         }
+        guard index == bytes.count else { return nil }
         let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
@@ -77,6 +86,14 @@ public enum AWSTimestamp {
 }
 
 extension CivilDate {
+    static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

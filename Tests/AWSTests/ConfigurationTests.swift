@@ -249,12 +249,16 @@ final class ConfigurationTests: XCTestCase {
         }
     }
 
-    func testNoCredentialsNamesWhereItLooked() throws {
+    func testNoCredentialsNamesWhereItLooked() async throws {
         let empty = try TemporaryDirectory("sluice-aws-empty")
         defer { empty.remove() }
         // The metadata service is off here: nothing in the chain can be asked.
-        XCTAssertThrowsError(try AWSConfiguration.resolve(environment: ["HOME": empty.path, "AWS_REGION": "us-east-1",
-                                                                        "AWS_EC2_METADATA_DISABLED": "true"])) { error in
+        let configuration = try AWSConfiguration.resolve(environment: ["HOME": empty.path, "AWS_REGION": "us-east-1",
+                                                                       "AWS_EC2_METADATA_DISABLED": "true"])
+        do {
+            _ = try await configuration.currentCredentials()
+            XCTFail("credentials from nowhere")
+        } catch {
             let text = String(describing: error)
             XCTAssertTrue(text.hasPrefix("no AWS credentials for profile 'default': searched the environment (AWS_ACCESS_KEY_ID"), text)
             XCTAssertTrue(text.contains("\(empty.path)/.aws/credentials"), text)
@@ -287,7 +291,8 @@ final class ConfigurationTests: XCTestCase {
     func testAMalformedFileIsReportedWithItsLine() throws {
         try write(".aws/config", "[default]\nregion = us-east-1\n[profile broken\n")
         XCTAssertThrowsError(try AWSConfiguration.resolve(environment: environment())) { error in
-            XCTAssertEqual(String(describing: error), "\(home.path)/.aws/config:3: a section header needs a closing ']'")
+            XCTAssertEqual((error as? any ReportableError)?.problem, Problem("a section header needs a closing ']'", hint: "the AWS CLI refuses this file too; fix the line",
+                                                                             at: TextLocation(file: "\(home.path)/.aws/config", line: 3)))
         }
     }
 }

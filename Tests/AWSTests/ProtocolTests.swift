@@ -9,6 +9,9 @@ final class ProtocolTests: XCTestCase {
         ErrorResponse.decode(status: status, headers: headers, body: Array(body.utf8), service: "CodePipeline", operation: "GetPipeline")
     }
 
+    /// Whether the standard retry mode tries the call again after this error.
+    func standardRetries(_ error: AWSError) -> Bool { RetryPolicy(.init(mode: .standard, maxAttempts: 3)).retries(error, service: .sts) }
+
     func testJSONErrorsWithPrefixedTypesAndEitherMessageSpelling() {
         let namespaced = decode(#"{"__type":"com.amazonaws.codepipeline#PipelineNotFoundException","message":"no such pipeline"}"#)
         XCTAssertEqual(namespaced.code, .pipelineNotFoundException)
@@ -20,7 +23,7 @@ final class ProtocolTests: XCTestCase {
 
         let headerOnly = decode(#"{"message":"slow down"}"#, headers: [(name: "X-Amzn-ErrorType", value: "ThrottlingException:http://x/")])
         XCTAssertEqual(headerOnly.code, .throttlingException)
-        XCTAssertTrue(headerOnly.isRetryable)
+        XCTAssertTrue(standardRetries(headerOnly))
 
         let requestID = decode("{}", headers: [(name: "x-amzn-RequestId", value: "abc-123")])
         XCTAssertEqual(requestID.requestID, "abc-123")
@@ -32,7 +35,7 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(query.code, .validationError)
         XCTAssertEqual(query.message, "Stack with id x does not exist")
         XCTAssertEqual(query.requestID, "r-1")
-        XCTAssertFalse(query.isRetryable)
+        XCTAssertFalse(standardRetries(query))
 
         let moto = decode(#"<?xml version="1.0" encoding="utf-8"?><ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>it &amp; that</Message></Error></Errors></ErrorResponse>"#, status: 403)
         XCTAssertEqual(moto.code, .signatureDoesNotMatch)
@@ -43,11 +46,11 @@ final class ProtocolTests: XCTestCase {
         let html = decode("<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head><body>boom</body></html>", status: 500)
         XCTAssertEqual(html.code, .internalFailure)
         XCTAssertEqual(html.message, "the endpoint answered with an HTML page: 500 Internal Server Error")
-        XCTAssertTrue(html.isRetryable)
+        XCTAssertTrue(standardRetries(html))
 
         let empty = decode("", status: 502)
         XCTAssertEqual(empty.message, "the endpoint answered HTTP 502 with no error document")
-        XCTAssertTrue(empty.isRetryable)
+        XCTAssertTrue(standardRetries(empty))
 
         let text = decode("Service Unavailable\nmore", status: 503)
         XCTAssertEqual(text.message, "the endpoint answered: Service Unavailable")

@@ -5,36 +5,24 @@ import XCTest
 
 /// Faults injected on loopback between the client and moto (Tests/Harness/fault_proxy.py):
 /// throttling and 5xx are retried with backoff and then succeed; retries stop at the attempt
-/// and time bounds; an endpoint that never answers times out; a call in flight can be cancelled.
-final class RetryTests: XCTestCase {
-    var moto: MotoServer!
-    nonisolated(unsafe) static var proxy: FaultProxy?
+/// bound; an endpoint that never answers times out at the read timeout on every attempt; a call
+/// in flight can be cancelled. (RetryModeTests compares the modes' counts with botocore.)
+final class RetryTests: FaultProxyTestCase {
     let records = CallRecords()
 
-    override class func tearDown() {
-        proxy?.stop()
-        proxy = nil
-        super.tearDown()
-    }
-
-    override func setUp() async throws {
-        moto = try MotoServer.shared()
-        try await moto.reset()
-        if Self.proxy == nil { Self.proxy = try FaultProxy(upstream: moto.endpoint) }
-        try await proxy.plan([])
-    }
-
-    var proxy: FaultProxy { Self.proxy! }
-
-    /// A client whose every call goes through the proxy.
-    func client(attempts: Int = 3, totalTime: Double = 30, attemptTimeout: Duration = .seconds(10)) throws -> AWSClient {
+    /// A client whose every call goes through the proxy, with `attempts` (AWS_MAX_ATTEMPTS) and
+    /// the profile's `cli_read_timeout`; backoff is scaled down.
+    func client(attempts: Int = 3, readTimeout: String = "10") throws -> AWSClient {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-retry-tests-\(readTimeout)")
+        try "[default]\ncli_read_timeout = \(readTimeout)\n".write(to: config, atomically: true, encoding: .utf8)
         var environment = moto.environment()
         environment["AWS_ENDPOINT_URL"] = proxy.endpoint
+        environment["AWS_MAX_ATTEMPTS"] = String(attempts)
+        environment["AWS_CONFIG_FILE"] = config.path
         let records = records
-        return AWSClient(configuration: try AWSConfiguration.resolve(environment: environment),
-                         retryPolicy: RetryPolicy(maximumAttempts: attempts, baseDelay: 0.05, maximumBackoff: 0.2,
-                                                  totalTimeLimit: totalTime),
-                         attemptTimeout: attemptTimeout, observer: { records.append($0) })
+        let configuration = try AWSConfiguration.resolve(environment: environment)
+        return AWSClient(configuration: configuration, retryPolicy: RetryPolicy(configuration.network.retry.value, backoffScale: 0.05),
+                         observer: { records.append($0) })
     }
 
     func testThrottlingAndServerErrorsAreRetriedUntilTheCallSucceeds() async throws {
@@ -74,7 +62,7 @@ final class RetryTests: XCTestCase {
         try await proxy.plan(["hang", "hang", "hang"])
         let started = ContinuousClock.now
         do {
-            _ = try await STS(client: try client(attempts: 2, attemptTimeout: .milliseconds(500))).getCallerIdentity()
+            _ = try await STS(client: try client(attempts: 2, readTimeout: "0.5")).getCallerIdentity()
             XCTFail("an endpoint that never answers must time out")
         } catch let error as AWSError {
             let elapsed = ContinuousClock.now - started
@@ -83,29 +71,16 @@ final class RetryTests: XCTestCase {
             XCTAssertNil(error.httpStatus)
             XCTAssertLessThan(elapsed, .seconds(3), "two 0.5 s attempts and one short backoff")
             XCTAssertGreaterThanOrEqual(elapsed, .seconds(1))
-            XCTAssertTrue(error.description.contains("STS GetCallerIdentity failed: TimedOut: no complete response within 0.5 seconds"),
+            XCTAssertTrue(error.description.contains("STS GetCallerIdentity failed: TimedOut: nothing read for 0.5 seconds (the read timeout)"),
                           error.description)
             XCTAssertTrue(error.description.contains(proxy.endpoint), "the message names the endpoint: \(error.description)")
             XCTAssertTrue(error.description.contains("hint: check the endpoint"), error.description)
         }
     }
 
-    func testTheTotalTimeBoundStopsRetrying() async throws {
-        try await proxy.plan(["hang", "hang", "hang", "hang", "hang"])
-        let started = ContinuousClock.now
-        do {
-            _ = try await STS(client: try client(attempts: 5, totalTime: 0.7, attemptTimeout: .milliseconds(400))).getCallerIdentity()
-            XCTFail("must time out")
-        } catch let error as AWSError {
-            XCTAssertEqual(error.code, .timedOut)
-            XCTAssertLessThan(error.attempts, 5, "the time bound, not the attempt bound, ended it")
-            XCTAssertLessThan(ContinuousClock.now - started, .seconds(2))
-        }
-    }
-
     func testACallInFlightCanBeCancelled() async throws {
         try await proxy.plan(["hang"])
-        let client = try client(attemptTimeout: .seconds(60))
+        let client = try client(readTimeout: "60")
         let started = ContinuousClock.now
         let call = Task { try await STS(client: client).getCallerIdentity() }
         try await Task.sleep(for: .milliseconds(300))
@@ -120,12 +95,29 @@ final class RetryTests: XCTestCase {
         XCTAssertEqual(records.all.map(\.errorCode), ["Cancelled"])
     }
 
+    /// Cancelled while the answer's body has stalled (the head came, the rest never does).
+    func testACallWhoseAnswerStalledCanBeCancelled() async throws {
+        try await proxy.plan(["stall"])
+        let client = try client(readTimeout: "60")
+        let started = ContinuousClock.now
+        let call = Task { try await STS(client: client).getCallerIdentity() }
+        try await Task.sleep(for: .milliseconds(500))
+        call.cancel()
+        do {
+            _ = try await call.value
+            XCTFail("a cancelled call must not succeed")
+        } catch let error as AWSError {
+            XCTAssertEqual(error.code, .cancelled)
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "cancellation does not wait for the 60 s read timeout")
+        }
+    }
+
     func testARefusedConnectionIsRetriedThenReportedWithTheEndpoint() async throws {
         var environment = moto.environment()
         environment["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1"  // nothing listens on port 1
         let records = records
         let client = AWSClient(configuration: try AWSConfiguration.resolve(environment: environment),
-                               retryPolicy: RetryPolicy(maximumAttempts: 3, baseDelay: 0.05, maximumBackoff: 0.2),
+                               retryPolicy: RetryPolicy(.init(mode: .standard, maxAttempts: 3), backoffScale: 0.05),
                                observer: { records.append($0) })
         let started = ContinuousClock.now
         do {
@@ -142,12 +134,13 @@ final class RetryTests: XCTestCase {
         XCTAssertEqual(records.all.map(\.retries), [2])
     }
 
-    func testBackoffIsExponentialWithFullJitterAndCapped() {
-        let policy = RetryPolicy(maximumAttempts: 10, baseDelay: 0.5, maximumBackoff: 3)
-        XCTAssertEqual(policy.backoff(afterAttempt: 1, random: 0.5), 0.25)
-        XCTAssertEqual(policy.backoff(afterAttempt: 3, random: 0.5), 1.0)
-        XCTAssertEqual(policy.backoff(afterAttempt: 8, random: 0.5), 1.5, "capped at maximumBackoff")
-        XCTAssertEqual(policy.backoff(afterAttempt: 2, random: 0), 0)
+    func testBackoffIsExponentialWithFullJitterCappedInTheStandardModes() {
+        let standard = RetryPolicy(.init(mode: .standard, maxAttempts: 10))
+        XCTAssertEqual(standard.backoff(afterAttempt: 1, random: 0.5), 0.5)
+        XCTAssertEqual(standard.backoff(afterAttempt: 3, random: 0.5), 2.0)
+        XCTAssertEqual(standard.backoff(afterAttempt: 8, random: 0.5), 10, "capped at 20 s")
+        XCTAssertEqual(standard.backoff(afterAttempt: 2, random: 0), 0)
+        XCTAssertEqual(RetryPolicy(.init(mode: .legacy, maxAttempts: 10)).backoff(afterAttempt: 8, random: 0.5), 64, "legacy has no cap")
     }
 }
 

@@ -7,6 +7,9 @@ of stdout; the server stops when stdin closes.
 - EC2 instance metadata, IMDSv2 only: PUT /latest/api/token (needs
   X-aws-ec2-metadata-token-ttl-seconds) gives a token; GET /latest/meta-data/iam/security-credentials/
   and .../ROLE answer only with a token it issued (401 otherwise, as IMDS with tokens required).
+  Under /imds-500/, /imds-404/ and /imds-hang/ the same service answers the token request with
+  500, 404 or never (as a container past the hop limit sees it), and the GETs without a token
+  (IMDSv1).
 - IAM Identity Center portal: GET /federation/credentials?role_name=R&account_id=A with
   x-amz-sso_bearer_token one of the accepted tokens (POST /harness/sso-tokens, JSON list);
   SSO OIDC: POST /token with grantType refresh_token and the accepted refresh token
@@ -20,6 +23,7 @@ import json
 import socket
 import sys
 import threading
+import time
 import uuid
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,10 +71,24 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             return STATE["credentials"]
 
+    def imds_mode(self):
+        """The IMDS variant a path prefix asks for ("ok" without one), and the path without it."""
+        for mode in ("500", "404", "hang"):
+            prefix = f"/imds-{mode}/"
+            if self.path.startswith(prefix):
+                return mode, "/" + self.path[len(prefix):]
+        return "ok", self.path
+
     def do_PUT(self):
         self.record()
         self.body()
-        if self.path == "/latest/api/token":
+        mode, path = self.imds_mode()
+        if path == "/latest/api/token" and mode == "hang":
+            time.sleep(30)
+            return
+        if path == "/latest/api/token" and mode != "ok":
+            return self.answer(int(mode), "", "text/plain")
+        if path == "/latest/api/token":
             if not self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
                 return self.answer(400, "missing ttl", "text/plain")
             token = uuid.uuid4().hex
@@ -80,7 +98,8 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(404, "not found", "text/plain")
 
     def do_GET(self):
-        url = urlparse(self.path)
+        mode, path = self.imds_mode()
+        url = urlparse(path)
         if url.path == "/harness/requests":
             with LOCK:
                 return self.answer(200, STATE["requests"])
@@ -94,7 +113,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.issue(self.credentials())
         if url.path.startswith("/latest/meta-data/"):
             with LOCK:
-                known = self.headers.get("X-aws-ec2-metadata-token") in STATE["imds_tokens"]
+                known = self.headers.get("X-aws-ec2-metadata-token") in STATE["imds_tokens"] or mode != "ok"
             if not known:
                 return self.answer(401, "", "text/plain")
             if url.path == "/latest/meta-data/iam/security-credentials/":

@@ -7,15 +7,18 @@ the next step of the plan; once the plan is used up every request is forwarded u
 (Host header included, so signatures made for the proxy still verify upstream).
   POST /fault-proxy/plan   body: comma-separated steps, replacing the plan
   GET  /fault-proxy/count  requests received since the last plan (plan requests excluded)
-Steps: throttle (400 JSON ThrottlingException), throttle-xml (400 Query <Throttling>),
-       503, 500, drop (close the connection without answering), hang (never answer), pass.
+Steps: throttle (400 JSON ThrottlingException), throttle-xml (400 Query <Throttling>), 503-xml,
+       500-xml and 429-xml (Query errors ServiceUnavailable, InternalFailure, TooManyRequests),
+       503, 500, drop (close the connection without answering), hang (never answer),
+       stall (the head and part of the body, then nothing until the client leaves), pass.
 """
-import http.client
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from relay import QuietHandler, forward
 
 UPSTREAM = urllib.parse.urlsplit(sys.argv[1])
 state = {"plan": [], "count": 0}
@@ -28,27 +31,21 @@ CANNED = {
                      b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
                      b"<Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
     "503": (503, "text/plain", b"Service Unavailable"),
+    "503-xml": (503, "text/xml", b"<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>"
+                b"<Message>Service is unable to handle request.</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
+    "500-xml": (500, "text/xml", b"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+                b"<Message>injected</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
+    "429-xml": (429, "text/xml", b"<ErrorResponse><Error><Type>Sender</Type><Code>TooManyRequests</Code>"
+                b"<Message>Too many requests</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"),
     "500": (500, "application/x-amz-json-1.1", b'{"__type":"InternalFailure","message":"injected"}'),
 }
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, content_type, body):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(QuietHandler):
     def do_GET(self):
         if self.path == "/fault-proxy/count":
             with lock:
-                self.reply(200, "text/plain", str(state["count"]).encode())
+                self.reply(200, str(state["count"]), "text/plain")
         else:
             self.handle_request()
 
@@ -58,7 +55,7 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 state["plan"] = [step for step in body.split(",") if step]
                 state["count"] = 0
-            self.reply(200, "text/plain", b"ok")
+            self.reply(200, "ok", "text/plain")
         else:
             self.handle_request()
 
@@ -68,31 +65,23 @@ class Handler(BaseHTTPRequestHandler):
             state["count"] += 1
             step = state["plan"].pop(0) if state["plan"] else "pass"
         if step in CANNED:
-            self.reply(*CANNED[step])
+            status, content_type, canned = CANNED[step]
+            self.reply(status, canned, content_type)
         elif step == "drop":
             self.close_connection = True
             self.connection.close()
         elif step == "hang":
             time.sleep(3600)
+        elif step == "stall":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", "4096")
+            self.end_headers()
+            self.wfile.write(b"<GetCallerIdentityResponse>")
+            self.wfile.flush()
+            time.sleep(3600)
         else:
-            self.forward(body)
-
-    def forward(self, body):
-        upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=60)
-        upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-        for name, value in self.headers.items():
-            upstream.putheader(name, value)
-        upstream.endheaders(body)
-        response = upstream.getresponse()
-        data = response.read()
-        self.send_response(response.status)
-        for name, value in response.getheaders():
-            if name.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        upstream.close()
+            forward(self, UPSTREAM.hostname, UPSTREAM.port, self.path, body)
 
 
 def main():

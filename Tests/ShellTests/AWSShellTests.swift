@@ -16,7 +16,8 @@ final class AWSShellTests: XCTestCase {
         defer { home.remove() }
         return try runProcess(sluiceBinary, ["-c", script],
                               environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb"].merging(environment) { $1 },
-                              removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN"] + Self.endpointVariables + removing,
+                              removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE",
+                                                    "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"] + Self.endpointVariables + removing,
                               directory: directory, timeout: 60)
     }
 
@@ -38,12 +39,17 @@ final class AWSShellTests: XCTestCase {
             "credentials  ****\(credentials.accessKeyID.suffix(4))  (environment (AWS_ACCESS_KEY_ID))",
             "expires      never (long-term keys)",
         ])
-        XCTAssertEqual(lines[6], "endpoints:")
+        XCTAssertEqual(Array(lines[6..<9]), [
+            "proxy        none",
+            "timeouts     connect 60 s, read 60 s  (AWS CLI default)",
+            "retries      standard, 3 attempts  (mode from the AWS CLI v2 default, attempts from the mode's default)",
+        ])
+        XCTAssertEqual(lines[9], "endpoints:")
         XCTAssertTrue(lines.contains("  STS                          \(moto.endpoint)  (environment (AWS_ENDPOINT_URL))"),
                       result.stdout)
         XCTAssertTrue(lines.contains("  Secrets Manager              http://127.0.0.1:1  (environment (AWS_ENDPOINT_URL_SECRETS_MANAGER))"),
                       result.stdout)
-        XCTAssertEqual(lines.count, 7 + 12, "one line per service")
+        XCTAssertEqual(lines.count, 10 + 12, "one line per service")
         XCTAssertFalse(result.stdout.contains(credentials.secretAccessKey))
         XCTAssertFalse(result.stdout.contains(credentials.accessKeyID), "only the key id's last four characters")
     }

@@ -64,9 +64,9 @@ final class ManualPageTests: XCTestCase {
         let documented = page[start.upperBound..<end.lowerBound]
         // A read is `environment["NAME"]` not followed by an assignment (the local target sets
         // CodeBuild's variables for the commands it runs), or the AWS layer's `setting("NAME", …)`
-        // and `fromEnvironment("NAME")`.
+        // and `variable("NAME")`.
         let read = try NSRegularExpression(
-            pattern: #"environment\["([A-Z][A-Z0-9_]*)"\](?!\s*=[^=])|\b(?:setting|fromEnvironment)\("([A-Z][A-Z0-9_]*)""#)
+            pattern: #"environment\["([A-Z][A-Z0-9_]*)"\](?!\s*=[^=])|\b(?:setting|variable)\("([A-Z][A-Z0-9_]*)""#)
         let sources = FileManager.default.enumerator(at: packageRoot.appendingPathComponent("Sources"), includingPropertiesForKeys: nil)
         var names = Set<String>()
         while let url = sources?.nextObject() as? URL {

@@ -1,5 +1,6 @@
 import AWS
 import Foundation
+import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -57,5 +58,34 @@ public final class CredentialEndpoints: @unchecked Sendable {
         request.httpMethod = "POST"
         request.httpBody = body
         _ = try await URLSession.shared.data(for: request)
+    }
+}
+
+/// Test cases against credential sources on loopback: a moto server of their own with
+/// `moto_sts_conditions.py` (the roles' MFA and ExternalId conditions enforced, web identity
+/// unsigned) and the credential endpoints, started once per class.
+open class CredentialStandInsTestCase: XCTestCase {
+    nonisolated(unsafe) private static var sharedMoto: MotoServer?
+    nonisolated(unsafe) private static var sharedEndpoints: CredentialEndpoints?
+    public var moto: MotoServer { Self.sharedMoto! }
+    public var endpoints: CredentialEndpoints { Self.sharedEndpoints! }
+
+    override open class func setUp() {
+        super.setUp()
+        sharedMoto = try? MotoServer(extensions: ["moto_sts_conditions.py"])
+        sharedEndpoints = try? CredentialEndpoints()
+    }
+
+    override open class func tearDown() {
+        sharedMoto?.stop()
+        sharedEndpoints?.stop()
+        sharedMoto = nil
+        sharedEndpoints = nil
+        super.tearDown()
+    }
+
+    /// Skips the test when the servers could not start.
+    public func requireStandIns() throws {
+        guard Self.sharedMoto != nil, Self.sharedEndpoints != nil else { throw XCTSkip("moto or python3 is not installed (scripts/test installs them)") }
     }
 }

@@ -1,5 +1,6 @@
 import AWS
 import Foundation
+import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -62,6 +63,16 @@ public final class MotoServer: @unchecked Sendable {
         let created: CreateAccessKeyResult = try await bootstrap.call(.iam, "CreateAccessKey", ["UserName": user])
         credentials = AWSCredentials(accessKeyID: created.accessKey.accessKeyId, secretAccessKey: created.accessKey.secretAccessKey)
         return credentials!
+    }
+
+    /// Another IAM user that may do anything, with an access key: its credentials.
+    public func makeUser(_ name: String) async throws -> AWSCredentials {
+        let iam = AWSClient(configuration: try configuration())
+        let _: AWSEmptyShape = try await iam.call(.iam, "CreateUser", ["UserName": name])
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        let _: AWSEmptyShape = try await iam.call(.iam, "PutUserPolicy", ["UserName": name, "PolicyName": "allow-all", "PolicyDocument": policy])
+        let created: CreateAccessKeyResult = try await iam.call(.iam, "CreateAccessKey", ["UserName": name])
+        return AWSCredentials(accessKeyID: created.accessKey.accessKeyId, secretAccessKey: created.accessKey.secretAccessKey)
     }
 
     /// A role in IAM that may do anything, trusted by every principal under `conditions`
@@ -191,4 +202,25 @@ final class HarnessProcess: @unchecked Sendable {
     }
 
     deinit { if process.isRunning { stop() } }
+}
+
+/// Test cases whose calls go through a fault-injecting proxy in front of the shared moto server:
+/// one proxy per class, its plan emptied and moto reset before each test.
+open class FaultProxyTestCase: XCTestCase {
+    nonisolated(unsafe) private static var sharedProxy: FaultProxy?
+    public var moto: MotoServer!
+    public var proxy: FaultProxy { Self.sharedProxy! }
+
+    override open class func tearDown() {
+        sharedProxy?.stop()
+        sharedProxy = nil
+        super.tearDown()
+    }
+
+    override open func setUp() async throws {
+        moto = try MotoServer.shared()
+        try await moto.reset()
+        if Self.sharedProxy == nil { Self.sharedProxy = try FaultProxy(upstream: moto.endpoint) }
+        try await proxy.plan([])
+    }
 }

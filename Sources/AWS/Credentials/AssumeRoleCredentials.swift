@@ -29,7 +29,7 @@ struct AssumeRoleCredentials: CredentialProvider {
         }
         let sts = STS(client: context.client(signingWith: sourceCredentials.credentials))
         let answer = try await sts.assumeRole(.init(
-            roleArn: roleARN, roleSessionName: sessionName ?? "sluice-\(Int(Date().timeIntervalSince1970))",
+            roleArn: roleARN, roleSessionName: try RoleSessionName.checked(sessionName, origin: "role_session_name in profile '\(profile)'"),
             externalId: externalID, serialNumber: mfaSerial, tokenCode: tokenCode, durationSeconds: durationSeconds))
         return try answer.obtained("AssumeRole", chain: sourceCredentials.chain + [step])
     }
@@ -51,10 +51,27 @@ struct WebIdentityCredentials: CredentialProvider {
             throw AWSConfigurationError.credentialSource("cannot read the web identity token file \(tokenFile) (\(origin))",
                                   hint: "check that the file exists and is readable")
         }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Sent as the file holds it, as botocore sends it.
+        let token = String(decoding: data, as: UTF8.self)
         let sts = STS(client: context.client(signingWith: nil))
         let answer = try await sts.assumeRoleWithWebIdentity(.init(
-            roleArn: roleARN, roleSessionName: sessionName ?? "sluice-\(Int(Date().timeIntervalSince1970))", webIdentityToken: token))
+            roleArn: roleARN, roleSessionName: try RoleSessionName.checked(sessionName, origin: "AWS_ROLE_SESSION_NAME or role_session_name"),
+            webIdentityToken: token))
         return try answer.obtained("AssumeRoleWithWebIdentity", chain: [step])
+    }
+}
+
+/// The RoleSessionName of AssumeRole and AssumeRoleWithWebIdentity.
+enum RoleSessionName {
+    /// The name given, checked against STS's constraints (2 to 64 characters of `[\w+=,.@-]`)
+    /// before anything is sent, or botocore's default, `botocore-session-EPOCH`, when none is.
+    static func checked(_ name: String?, origin: String, now: Date = Date()) throws -> String {
+        guard let name else { return "botocore-session-\(Int(now.timeIntervalSince1970))" }
+        let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_+=,.@-".unicodeScalars.contains($0)) }
+        guard (2...64).contains(name.unicodeScalars.count), allowed else {
+            throw AWSConfigurationError.invalidSetting(name: "RoleSessionName", value: name, source: origin,
+                                                       expected: "2 to 64 letters, digits or the characters _+=,.@-")
+        }
+        return name
     }
 }

@@ -32,15 +32,24 @@ struct ContainerCredentials: CredentialProvider {
 
     func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials {
         let environment = context.environment
-        var headers: [(name: String, value: String)] = []
+        var token: (value: String, origin: String)?
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !file.isEmpty {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw AWSConfigurationError.credentialSource("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)",
                                       hint: "check that the file exists and is readable")
             }
-            headers.append((name: "Authorization", value: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !token.isEmpty {
-            headers.append((name: "Authorization", value: token))
+            token = (String(decoding: data, as: UTF8.self), "the file \(file) (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)")
+        } else if let value = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !value.isEmpty {
+            token = (value, "AWS_CONTAINER_AUTHORIZATION_TOKEN")
+        }
+        var headers: [(name: String, value: String)] = []
+        if let token {
+            // As botocore: the token is sent as it is, and a line break in it (a file ending in a newline) is refused.
+            guard !token.value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+                throw AWSConfigurationError.credentialSource("the container authorization token in \(token.origin) holds a line break, which cannot be sent in a header",
+                                                             hint: "write the token without a trailing newline (printf %s, not echo)")
+            }
+            headers.append((name: "Authorization", value: token.value))
         }
         var lastFailure = ""
         for _ in 1...3 {

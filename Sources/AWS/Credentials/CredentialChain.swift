@@ -1,45 +1,17 @@
 import Foundation
 
-/// The shared config and credentials files, read once, as botocore sees profiles in them.
-struct SharedProfiles {
-    let config: ConfigFile?
-    let credentials: ConfigFile?
-    let configPath: String
-    let credentialsPath: String
-
-    func configSection(_ profile: String) -> String? { config?.configSection(forProfile: profile) }
-    func credentialsSection(_ profile: String) -> String? { credentials?.sections[profile] != nil ? profile : nil }
-    func exists(_ profile: String) -> Bool { configSection(profile) != nil || credentialsSection(profile) != nil }
-
-    /// The profile's settings, the credentials file's over the config file's (botocore merges them so).
-    func settings(_ profile: String) -> [String: String] {
-        var merged: [String: String] = [:]
-        for (file, section) in [(config, configSection(profile)), (credentials, credentialsSection(profile))] {
-            guard let file, let section, let values = file.sections[section] else { continue }
-            for (key, value) in values { if case .text(let text) = value { merged[key] = text } }
-        }
-        return merged
-    }
-
-    /// The config file's `[sso-session NAME]` section.
-    func ssoSession(_ name: String) -> [String: String]? {
-        guard let values = config?.sections["sso-session \(name)"] else { return nil }
-        return values.compactMapValues { if case .text(let text) = $0 { return text } else { return nil } }
-    }
-
-    func configLabel(_ profile: String) -> String { profile == "default" ? "[default]" : "[profile \(profile)]" }
-}
-
 /// Chooses where a profile's credentials come from, in the AWS CLI's order, without touching
 /// the network: the environment's keys (unless a profile was named explicitly), an assume-role
 /// profile, web identity, SSO, the shared credentials file, `credential_process`, keys in the
-/// config file, container credentials, and last the EC2 instance metadata service.
+/// config file, container credentials, and last the EC2 instance metadata service. A source
+/// that is half there (an access key without its secret) is an error, as in the AWS CLI: the
+/// chain never goes on to sign as someone else.
 struct CredentialChain {
     let profiles: SharedProfiles
     let environment: [String: String]
 
     func provider(profile: String, explicitProfile: Bool) throws -> any CredentialProvider {
-        if !explicitProfile, let keys = environmentKeys() { return keys }
+        if !explicitProfile, let keys = try environmentKeys() { return keys }
         let settings = profiles.settings(profile)
         if settings["role_arn"] != nil, settings["web_identity_token_file"] == nil {
             return ProfileCredentials(label: "profile \(profile)", inner: try assumeRole(profile, visited: [profile]))
@@ -51,71 +23,100 @@ struct CredentialChain {
         let searched = [
             explicitProfile ? nil : "the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
             "the shared credentials file \(profiles.credentialsPath) [\(profile)]",
-            "role_arn, sso_session, sso_start_url, web_identity_token_file, credential_process and aws_access_key_id"
+            "role_arn, sso_account_id, web_identity_token_file, credential_process and aws_access_key_id"
                 + " in the config file \(profiles.configPath) \(profiles.configLabel(profile))",
             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI",
         ].compactMap { $0 }
         guard let instance = InstanceMetadataCredentials.from(environment, profileSettings: settings) else {
-            throw AWSConfigurationError.noCredentials(profile: profile, searched: searched + ["not the EC2 instance metadata service (AWS_EC2_METADATA_DISABLED)"])
+            // Said on the first call, as botocore says it when signing: a missing region is reported first.
+            return NoCredentials(error: .noCredentials(profile: profile, searched: searched + ["not the EC2 instance metadata service (AWS_EC2_METADATA_DISABLED)"]))
         }
         return LastResortCredentials(instance: instance, profile: profile, searchedBefore: searched)
     }
 
-    private func environmentKeys() -> FixedCredentials? {
-        guard let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty,
-              let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else { return nil }
-        let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        return FixedCredentials(AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token),
-                                step: "environment (AWS_ACCESS_KEY_ID)")
+    private func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// `AWS_ACCESS_KEY_ID` with `AWS_SECRET_ACCESS_KEY`, a token from `AWS_SECURITY_TOKEN` (the
+    /// older name, which botocore reads first) or `AWS_SESSION_TOKEN`, and their expiry from
+    /// `AWS_CREDENTIAL_EXPIRATION`.
+    private func environmentKeys() throws -> FixedCredentials? {
+        guard let key = variable("AWS_ACCESS_KEY_ID") else { return nil }
+        guard let secret = variable("AWS_SECRET_ACCESS_KEY") else {
+            throw AWSConfigurationError.partialCredentials(source: "the environment", found: "AWS_ACCESS_KEY_ID", missing: "AWS_SECRET_ACCESS_KEY")
+        }
+        var expiration: Date?
+        if let text = variable("AWS_CREDENTIAL_EXPIRATION") {
+            guard let date = AWSTimestamp.parse(text) else {
+                throw AWSConfigurationError.invalidSetting(name: "AWS_CREDENTIAL_EXPIRATION", value: text, source: "the environment",
+                                                           expected: "an ISO 8601 time such as 2030-01-31T12:00:00Z")
+            }
+            expiration = date
+        }
+        return FixedCredentials(AWSCredentials(accessKeyID: key, secretAccessKey: secret,
+                                               sessionToken: variable("AWS_SECURITY_TOKEN") ?? variable("AWS_SESSION_TOKEN")),
+                                expiration: expiration, step: "environment (AWS_ACCESS_KEY_ID)", method: "env")
     }
 
     /// botocore's profile providers: web identity, SSO, shared credentials file, credential_process, config file keys.
     private func profileProvider(_ profile: String, environmentAllowed: Bool) throws -> (any CredentialProvider)? {
         let settings = profiles.settings(profile)
-        func fromEnvironment(_ variable: String) -> String? {
-            environmentAllowed ? environment[variable].flatMap { $0.isEmpty ? nil : $0 } : nil
+        // Web identity takes each setting from the environment first (present, even empty), then the profile.
+        func webIdentitySetting(_ key: String, _ variable: String) -> (value: String, origin: String)? {
+            if environmentAllowed, let value = environment[variable] { return (value, variable) }
+            return settings[key].map { ($0, "profile \(profile)") }
         }
-        if let tokenFile = settings["web_identity_token_file"] ?? fromEnvironment("AWS_WEB_IDENTITY_TOKEN_FILE"),
-           let role = settings["role_arn"] ?? fromEnvironment("AWS_ROLE_ARN") {
-            let origin = settings["web_identity_token_file"] != nil ? "profile \(profile)" : "AWS_WEB_IDENTITY_TOKEN_FILE"
-            return WebIdentityCredentials(tokenFile: tokenFile, roleARN: role,
-                                          sessionName: settings["role_session_name"] ?? fromEnvironment("AWS_ROLE_SESSION_NAME"),
-                                          origin: origin)
+        if let tokenFile = webIdentitySetting("web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE"), !tokenFile.value.isEmpty {
+            guard let role = webIdentitySetting("role_arn", "AWS_ROLE_ARN"), !role.value.isEmpty else {
+                throw AWSConfigurationError.credentialSource("web identity is configured (\(tokenFile.origin)), but no role: neither AWS_ROLE_ARN nor role_arn in profile '\(profile)'",
+                                                             hint: "set the role to assume with the token")
+            }
+            return WebIdentityCredentials(tokenFile: tokenFile.value, roleARN: role.value,
+                                          sessionName: webIdentitySetting("role_session_name", "AWS_ROLE_SESSION_NAME")?.value,
+                                          origin: tokenFile.origin)
         }
         if let sso = try sso(profile, settings) { return sso }
-        if let section = profiles.credentialsSection(profile), let file = profiles.credentials, let keys = staticKeys(file, section) {
-            return FixedCredentials(keys, step: "shared credentials file \(file.path) [\(section)]")
+        if let section = profiles.credentialsSection(profile), let file = profiles.credentials, let keys = try staticKeys(file, section) {
+            return FixedCredentials(keys, step: "shared credentials file \(file.path) [\(section)]", method: "shared-credentials-file")
         }
         if let command = settings["credential_process"] { return ProcessCredentials(command: command) }
-        if let section = profiles.configSection(profile), let file = profiles.config, let keys = staticKeys(file, section) {
-            return FixedCredentials(keys, step: "config file \(file.path) [\(section)]")
+        if let section = profiles.configSection(profile), let file = profiles.config, let keys = try staticKeys(file, section) {
+            return FixedCredentials(keys, step: "config file \(file.path) [\(section)]", method: "config-file")
         }
         return nil
     }
 
-    private func staticKeys(_ file: ConfigFile, _ section: String) -> AWSCredentials? {
-        guard let key = file.text(section, "aws_access_key_id"), let secret = file.text(section, "aws_secret_access_key") else { return nil }
-        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: file.text(section, "aws_session_token"))
+    /// A section's keys when it has `aws_access_key_id` (then the secret must be there too), the
+    /// token from `aws_security_token` or `aws_session_token`.
+    private func staticKeys(_ file: ConfigFile, _ section: String) throws -> AWSCredentials? {
+        guard let key = file.text(section, "aws_access_key_id") else { return nil }
+        guard let secret = file.text(section, "aws_secret_access_key") else {
+            throw AWSConfigurationError.partialCredentials(source: "\(file.path) [\(section)]", found: "aws_access_key_id",
+                                                           missing: "aws_secret_access_key")
+        }
+        let token = [file.text(section, "aws_security_token"), file.text(section, "aws_session_token")].compactMap { $0 }.first
+        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token.flatMap { $0.isEmpty ? nil : $0 })
     }
 
+    /// IAM Identity Center, when the profile names an account or role (`sso_account_id`,
+    /// `sso_role_name`); its `sso_session` section's settings must agree with the profile's.
     private func sso(_ profile: String, _ settings: [String: String]) throws -> SSOCredentials? {
+        guard settings["sso_account_id"] != nil || settings["sso_role_name"] != nil else { return nil }
         let sessionName = settings["sso_session"]
-        guard sessionName != nil || settings["sso_start_url"] != nil else { return nil }
         var values = settings
         if let sessionName {
             guard let session = profiles.ssoSession(sessionName) else {
                 throw AWSConfigurationError.credentialSource("profile '\(profile)' names sso_session '\(sessionName)', and \(profiles.configPath) has no [sso-session \(sessionName)]",
                                       hint: "run `aws configure sso`, or fix the name")
             }
-            for key in ["sso_start_url", "sso_region"] {
-                if let mine = settings[key], let theirs = session[key], mine != theirs {
+            for (key, theirs) in session.sorted(by: { $0.key < $1.key }) {
+                if let mine = settings[key], mine != theirs {
                     throw AWSConfigurationError.credentialSource("profile '\(profile)' sets \(key) = \(mine), but its sso_session '\(sessionName)' says \(theirs)",
                                           hint: "remove \(key) from the profile: the session holds it")
                 }
-                values[key] = session[key] ?? settings[key]
+                values[key] = theirs
             }
         }
-        let required = ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"]
+        let required = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"]
         let missing = required.filter { values[$0] == nil }
         guard missing.isEmpty else {
             throw AWSConfigurationError.credentialSource("profile '\(profile)' uses SSO but lacks \(missing.joined(separator: ", "))",
@@ -134,8 +135,7 @@ struct CredentialChain {
         case (_?, _?):
             throw AWSConfigurationError.credentialSource("profile '\(profile)' has both source_profile and credential_source", hint: "keep one of them")
         case (nil, nil):
-            throw AWSConfigurationError.credentialSource("profile '\(profile)' has role_arn but neither source_profile nor credential_source",
-                                  hint: "name where the credentials to assume the role come from")
+            throw AWSConfigurationError.partialCredentials(source: "profile '\(profile)'", found: "role_arn", missing: "source_profile or credential_source")
         case (nil, let named?):
             source = try credentialSource(named, profile: profile)
         case (let sourceProfile?, nil):
@@ -160,9 +160,17 @@ struct CredentialChain {
                                             inner: try assumeRole(sourceProfile, visited: visited + [sourceProfile]))
             }
         }
+        var duration: Int?
+        if let text = settings["duration_seconds"] {
+            guard let seconds = Int(text) else {
+                throw AWSConfigurationError.invalidSetting(name: "duration_seconds", value: text, source: profiles.origin(of: "duration_seconds", profile: profile),
+                                                           expected: "a whole number of seconds")
+            }
+            duration = seconds
+        }
         return AssumeRoleCredentials(profile: profile, roleARN: settings["role_arn"]!, source: source,
                                      externalID: settings["external_id"], sessionName: settings["role_session_name"],
-                                     durationSeconds: settings["duration_seconds"].flatMap(Int.init), mfaSerial: settings["mfa_serial"])
+                                     durationSeconds: duration, mfaSerial: settings["mfa_serial"])
     }
 
     private func credentialSource(_ name: String, profile: String) throws -> any CredentialProvider {
@@ -170,7 +178,7 @@ struct CredentialChain {
                                       hint: "credential_source needs the environment's keys, a container or an EC2 instance")
         switch name {
         case "Environment":
-            guard let keys = environmentKeys() else { throw missing }
+            guard let keys = try environmentKeys() else { throw missing }
             return keys
         case "EcsContainer":
             guard let container = try ContainerCredentials.from(environment) else { throw missing }
@@ -197,6 +205,15 @@ struct ProfileCredentials: CredentialProvider {
     }
 }
 
+/// Nowhere in the chain has credentials: every call is told so.
+struct NoCredentials: CredentialProvider {
+    let error: AWSConfigurationError
+    var step: String { "none" }
+    var method: String { "none" }
+
+    func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials { throw error }
+}
+
 /// The instance metadata service at the end of the chain: when it fails, the error names
 /// every place searched before it, since any of them may be where credentials were meant to be.
 struct LastResortCredentials: CredentialProvider {
@@ -206,9 +223,9 @@ struct LastResortCredentials: CredentialProvider {
     var step: String { instance.step }
 
     func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials {
-        do { return try await instance.obtain(context) } catch AWSConfigurationError.credentialSource(let message, _) {
+        do { return try await instance.fetch(context) } catch let failure as CredentialHTTP.Failure {
             throw AWSConfigurationError.noCredentials(profile: profile, searched: searchedBefore + [
-                message.replacingOccurrences(of: "no credentials from ", with: ""),
+                "the EC2 instance metadata service: \(failure.reason)",
             ])
         }
     }

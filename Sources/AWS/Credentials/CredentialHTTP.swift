@@ -1,14 +1,18 @@
 import Foundation
 
 /// Plain HTTP for credential endpoints that are not signed AWS APIs (the container and
-/// instance metadata endpoints, the SSO portal), each request bounded by its own timeout.
+/// instance metadata endpoints, the SSO portal). `network` gives the proxies and certificates
+/// (none: directly, as botocore reaches the container endpoint); `timeout`, when given, bounds
+/// both the connection and each read instead of the configured timeouts.
 enum CredentialHTTP {
     struct Failure: Error {
         let reason: String
+        /// A read or connect timeout rather than a refusal or an HTTP status.
+        var timedOut = false
     }
 
     static func send(_ method: String, _ url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                     timeout: Duration) async throws -> HTTPResponseParts {
+                     network: NetworkSettings? = nil, timeout: Duration? = nil) async throws -> HTTPResponseParts {
         guard let components = URLComponents(string: url), let host = components.host, let scheme = components.scheme else {
             throw Failure(reason: "'\(url)' is not a URL")
         }
@@ -18,10 +22,17 @@ enum CredentialHTTP {
                                      headers: headers, body: body)
         request.headers.insert((name: "Host", value: request.authority), at: 0)
         request.headers.append((name: "User-Agent", value: "sluice"))
+        var route = network?.route(scheme: scheme, host: host, port: components.port) ?? Route()
+        if let timeout {
+            route.connectTimeout = timeout
+            route.readTimeout = timeout
+        }
         do {
-            return try await Transport.send(request, timeout: timeout)
-        } catch TransportFailure.timedOut {
-            throw Failure(reason: "no answer from \(url) within \(timeout)")
+            return try await Transport.send(request, over: route)
+        } catch TransportFailure.connectTimedOut(let limit) {
+            throw Failure(reason: "no connection to \(url) within \(limit)", timedOut: true)
+        } catch TransportFailure.readTimedOut(let limit) {
+            throw Failure(reason: "no answer from \(url) within \(limit)", timedOut: true)
         } catch TransportFailure.connection(let reason) {
             throw Failure(reason: "\(url): \(reason)")
         } catch TransportFailure.cancelled {

@@ -1,9 +1,10 @@
 import Foundation
 
 /// The EC2 instance's role from the instance metadata service: an IMDSv2 session token first
-/// (PUT /latest/api/token), then the role name and its credentials. IMDSv1 (no token) only
-/// when the service answers the token request with 403, 404 or 405 and
-/// `AWS_EC2_METADATA_V1_DISABLED` is not true. Each request waits at most
+/// (PUT /latest/api/token), then the role name and its credentials; IMDSv1 (no token) when the
+/// token cannot be had (see `sessionToken`) and `AWS_EC2_METADATA_V1_DISABLED` is not true.
+/// Requests go through the environment's proxy unless `NO_PROXY` names the service, as in
+/// botocore. Each request waits at most
 /// `AWS_METADATA_SERVICE_TIMEOUT` seconds (default 1) and is tried
 /// `AWS_METADATA_SERVICE_NUM_ATTEMPTS` times (default 1), as botocore: a laptop with no metadata
 /// service pays at most that, and only when nothing before it in the chain gave credentials.
@@ -35,47 +36,78 @@ struct InstanceMetadataCredentials: CredentialProvider {
     }
 
     func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials {
-        do {
-            var headers: [(name: String, value: String)] = []
-            if let token = try await sessionToken() { headers.append((name: "x-aws-ec2-metadata-token", value: token)) }
-            let listing = try await get(Self.credentialsPath, headers)
-            guard let role = String(decoding: listing.body, as: UTF8.self).split(separator: "\n").first.map(String.init),
-                  (200..<300).contains(listing.status) else {
-                throw CredentialHTTP.Failure(reason: "the instance has no IAM role (HTTP \(listing.status))")
-            }
-            let path = Self.credentialsPath + role
-            let decoded = try CredentialHTTP.json(MetadataCredentials.self, try await get(path, headers), from: endpoint + path)
-            return ObtainedCredentials(decoded.credentials, expiration: decoded.Expiration, chain: ["\(step) role \(role)"])
-        } catch let failure as CredentialHTTP.Failure {
+        do { return try await fetch(context) } catch let failure as CredentialHTTP.Failure {
             throw AWSConfigurationError.credentialSource("no credentials from the EC2 instance metadata service: \(failure.reason)",
                                   hint: "outside EC2 set AWS_EC2_METADATA_DISABLED=true, and configure credentials (`aws configure` or `aws sso login`)")
         }
     }
 
-    /// An IMDSv2 token; nil when the service does not offer them and IMDSv1 is allowed.
-    private func sessionToken() async throws -> String? {
+    /// The role's credentials; a `CredentialHTTP.Failure` when the service cannot be reached or
+    /// has none (at the end of the chain: no credentials anywhere), an error when it could
+    /// answer only by IMDSv1 and that is disabled.
+    func fetch(_ context: CredentialContext) async throws -> ObtainedCredentials {
+        var headers: [(name: String, value: String)] = []
+        if let token = try await sessionToken(context) {
+            headers.append((name: "x-aws-ec2-metadata-token", value: token))
+        } else if !allowsVersion1 {
+            throw AWSConfigurationError.credentialSource("no IMDSv2 token from \(endpoint)latest/api/token, and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED)",
+                                                         hint: "the service must hand out IMDSv2 tokens (on a container, check the instance's hop limit)")
+        }
+        let listing = try await get(Self.credentialsPath, headers, context)
+        guard let role = String(decoding: listing.body, as: UTF8.self).split(separator: "\n").first.map(String.init) else {
+            throw CredentialHTTP.Failure(reason: "the instance has no IAM role")
+        }
+        let path = Self.credentialsPath + role
+        let decoded = try CredentialHTTP.json(MetadataCredentials.self, try await get(path, headers, context), from: endpoint + path)
+        return ObtainedCredentials(decoded.credentials, expiration: decoded.Expiration.map(Self.stableExpiration), chain: ["\(step) role \(role)"])
+    }
+
+    /// botocore's static stability: credentials the service hands out expired or about to expire
+    /// (the service may be failing to rotate them) are used for another 17 to 25 minutes rather
+    /// than refused or asked for again at once.
+    static func stableExpiration(_ expiration: Date) -> Date {
+        let window = RefreshingCredentials.defaultAdvisoryWindow + Double.random(in: 120...600)
+        return Date() >= expiration.addingTimeInterval(-window) ? Date(timeIntervalSinceNow: window) : expiration
+    }
+
+    /// An IMDSv2 token, or nil to fall back to IMDSv1, as botocore decides: the service answers
+    /// 403, 404 or 405 (no tokens here), or it does not answer in time (a container whose hop
+    /// limit drops the token's reply), or it fails on every attempt (5xx, refused connections).
+    /// HTTP 400 is an error.
+    private func sessionToken(_ context: CredentialContext) async throws -> String? {
         let url = endpoint + "latest/api/token"
-        let response = try await withAttempts {
-            try await CredentialHTTP.send("PUT", url, headers: [(name: "x-aws-ec2-metadata-token-ttl-seconds", value: "21600")],
-                                          timeout: timeout)
-        }
-        if [403, 404, 405].contains(response.status), allowsVersion1 { return nil }
-        guard (200..<300).contains(response.status) else {
-            throw CredentialHTTP.Failure(reason: "\(url) answered HTTP \(response.status) to the IMDSv2 token request")
-        }
-        return String(decoding: response.body, as: UTF8.self)
-    }
-
-    private func get(_ path: String, _ headers: [(name: String, value: String)]) async throws -> HTTPResponseParts {
-        try await withAttempts { try await CredentialHTTP.send("GET", endpoint + path, headers: headers, timeout: timeout) }
-    }
-
-    private func withAttempts(_ body: () async throws -> HTTPResponseParts) async throws -> HTTPResponseParts {
-        var attempt = 1
-        while true {
-            do { return try await body() } catch is CredentialHTTP.Failure where attempt < attempts {
-                attempt += 1
+        for _ in 1...attempts {
+            let response: HTTPResponseParts
+            do {
+                response = try await CredentialHTTP.send("PUT", url, headers: [(name: "x-aws-ec2-metadata-token-ttl-seconds", value: "21600")],
+                                                         network: context.configuration.network, timeout: timeout)
+            } catch let failure as CredentialHTTP.Failure {
+                if failure.timedOut { return nil }
+                continue
+            }
+            switch response.status {
+            case 200: return String(decoding: response.body, as: UTF8.self)
+            case 403, 404, 405: return nil
+            case 400: throw CredentialHTTP.Failure(reason: "\(url) answered HTTP 400 to the IMDSv2 token request")
+            default: continue
             }
         }
+        return nil
+    }
+
+    /// A GET tried up to `attempts` times while it fails, answers other than 200 or answers nothing.
+    private func get(_ path: String, _ headers: [(name: String, value: String)], _ context: CredentialContext) async throws -> HTTPResponseParts {
+        var last = ""
+        for _ in 1...attempts {
+            do {
+                let response = try await CredentialHTTP.send("GET", endpoint + path, headers: headers,
+                                                             network: context.configuration.network, timeout: timeout)
+                if response.status == 200, !response.body.isEmpty { return response }
+                last = "\(endpoint + path) answered HTTP \(response.status)" + (response.body.isEmpty ? " with nothing" : "")
+            } catch let failure as CredentialHTTP.Failure {
+                last = failure.reason
+            }
+        }
+        throw CredentialHTTP.Failure(reason: last)
     }
 }

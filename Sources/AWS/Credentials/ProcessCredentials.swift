@@ -51,26 +51,11 @@ struct ProcessCredentials: CredentialProvider {
         .credentialProcess(command: command, problem: problem)
     }
 
-    /// POSIX shell word splitting without expansions (botocore uses `shlex.split`).
+    /// The command's words as botocore splits them (`shlex.split`, no expansions).
     static func splitShellWords(_ text: String) throws -> [String] {
-        var words: [String] = [], current = "", inWord = false
-        var quote: Character?
-        var escaped = false
-        for character in text {
-            if escaped { current.append(character); escaped = false; inWord = true; continue }
-            switch (quote, character) {
-            case (nil, "\\"), ("\"", "\\"): escaped = true
-            case (nil, "'"), (nil, "\""): quote = character; inWord = true
-            case (let open?, _) where character == open: quote = nil
-            case (nil, _) where character.isWhitespace:
-                if inWord { words.append(current); current = ""; inWord = false }
-            default: current.append(character); inWord = true
-            }
-        }
-        guard quote == nil, !escaped else {
+        guard let words = ShellWords.split(text) else {
             throw AWSConfigurationError.credentialProcess(command: text, problem: "has an unclosed quote or a trailing backslash")
         }
-        if inWord { words.append(current) }
         return words
     }
 }

@@ -34,11 +34,11 @@ struct SSOCredentials: CredentialProvider {
         let response: HTTPResponseParts
         do {
             response = try await CredentialHTTP.send("GET", url, headers: [(name: "x-amz-sso_bearer_token", value: token)],
-                                                    timeout: .seconds(20))
+                                                    network: context.configuration.network)
         } catch let failure as CredentialHTTP.Failure {
             throw AWSConfigurationError.credentialSource("the SSO portal did not answer: \(failure.reason)", hint: "check the network, or sso_region in the profile")
         }
-        if response.status == 401 || response.status == 403 { throw expiredLogin }
+        if response.status == 401 || response.status == 403 { throw login("was refused by the SSO portal (HTTP \(response.status)): expired or signed out") }
         struct Answer: Decodable {
             struct RoleCredentials: Decodable {
                 let accessKeyId: String, secretAccessKey: String, sessionToken: String?, expiration: Double?
@@ -56,19 +56,22 @@ struct SSOCredentials: CredentialProvider {
                                    expiration: issued.expiration.map { Date(timeIntervalSince1970: $0 / 1000) }, chain: [step])
     }
 
-    private var expiredLogin: AWSConfigurationError {
-        .credentialSource("the SSO login for profile '\(profile)' has expired or was never made",
-                        hint: "run `aws sso login --profile \(profile)`")
-    }
+    private func login(_ problem: String) -> AWSConfigurationError { .ssoLogin(profile: profile, problem: problem) }
 
     /// The cached access token, refreshed first when it is close to expiry and can be.
     private func accessToken(_ context: CredentialContext) async throws -> String {
         let home = context.environment["HOME"] ?? NSHomeDirectory()
         let path = cacheFile(home: home)
-        guard let data = FileManager.default.contents(atPath: path),
-              var cached = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let token = cached["accessToken"] as? String,
-              let expiresAt = (cached["expiresAt"] as? String).flatMap(AWSTimestamp.parse) else { throw expiredLogin }
+        guard let data = FileManager.default.contents(atPath: path) else { throw login("has not been made: no token is cached in \(path)") }
+        guard var cached = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw login("cannot be read: \(path) is not a JSON object")
+        }
+        guard let token = cached["accessToken"] as? String, let expiry = cached["expiresAt"] as? String else {
+            throw login("cannot be read: \(path) lacks accessToken or expiresAt")
+        }
+        guard let expiresAt = AWSTimestamp.parse(expiry) else {
+            throw login("cannot be read: expiresAt '\(expiry)' in \(path) is not a valid ISO 8601 time")
+        }
         if sessionName != nil, expiresAt.timeIntervalSinceNow < Self.tokenRefreshWindow,
            let refreshed = await refresh(cached, context) {
             cached.merge(refreshed) { $1 }
@@ -79,7 +82,7 @@ struct SSOCredentials: CredentialProvider {
             }
             if let fresh = refreshed["accessToken"] as? String { return fresh }
         }
-        guard expiresAt.timeIntervalSinceNow > 0 else { throw expiredLogin }
+        guard expiresAt.timeIntervalSinceNow > 0 else { throw login("has expired (at \(expiry))") }
         return token
     }
 
@@ -95,7 +98,7 @@ struct SSOCredentials: CredentialProvider {
         struct Answer: Decodable { let accessToken: String, expiresIn: Double, refreshToken: String? }
         guard let encoded = try? JSONSerialization.data(withJSONObject: body),
               let response = try? await CredentialHTTP.send("POST", url, headers: [(name: "Content-Type", value: "application/json")],
-                                                            body: Array(encoded), timeout: .seconds(20)),
+                                                            body: Array(encoded), network: context.configuration.network),
               let answer = try? CredentialHTTP.json(Answer.self, response, from: url) else { return nil }
         let formatter = ISO8601DateFormatter()
         var updated: [String: Any] = ["accessToken": answer.accessToken,

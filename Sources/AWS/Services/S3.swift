@@ -12,8 +12,7 @@ public struct S3: Sendable {
     private func location(bucket: String, key: String) -> (client: AWSClient, path: String) {
         guard client.configuration.usesDefaultEndpoint(for: .s3) else { return (client, "/\(bucket)/\(key)") }
         let host = String(objectURL(bucket: bucket, key: "").dropLast())
-        return (AWSClient(configuration: client.configuration.replacingEndpoint(host), retryPolicy: client.retryPolicy,
-                          attemptTimeout: client.attemptTimeout), "/\(key)")
+        return (AWSClient(configuration: client.configuration.replacingEndpoint(host), retryPolicy: client.retryPolicy), "/\(key)")
     }
 
     /// The object's virtual-hosted URL, as CloudFormation's TemplateURL takes it.

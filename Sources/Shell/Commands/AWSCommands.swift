@@ -4,7 +4,12 @@ import Targets
 /// whoami and trace: the AWS identity, region and endpoints in use, and each AWS call as it happens.
 enum AWSCommands {
     static func whoami(_ invocation: Invocation, _ session: Session) async throws {
-        for line in try await session.targets.aws(workspaceRoot: session.workspace?.root).identityReport() { session.output.line(line) }
+        let report = try await session.targets.aws(workspaceRoot: session.workspace?.root).identityReport()
+        if session.printsJSON(invocation) {
+            session.output.line(try JSONText.encode(report))
+        } else {
+            for line in report.lines { session.output.line(line) }
+        }
     }
 
     static func trace(_ invocation: Invocation, _ session: Session) async throws {

@@ -35,16 +35,23 @@ public struct ManualPage: Sendable {
 
     /// Every variable sluice reads (a test checks the sources read no other).
     static let environment: [ManualEntry] = [
-        ManualEntry("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
-                    "Credentials for the aws target, used unless a profile is named (`target aws profile P`)."),
+        ManualEntry("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN, AWS_CREDENTIAL_EXPIRATION",
+                    "Credentials for the aws target, used unless a profile is named (`target aws profile P`): both keys or neither (half is an error, as in the AWS CLI), the token by either name (AWS_SECURITY_TOKEN first, as the AWS CLI), and when they expire (expired ones are refused)."),
         ManualEntry("AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_SESSION_NAME",
                     "Assume a role with a web identity token (as on EKS), as the AWS CLI does."),
         ManualEntry("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
                     "Container credentials (ECS tasks, EKS Pod Identity), as the AWS CLI reads them."),
         ManualEntry("AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE, AWS_EC2_METADATA_V1_DISABLED, AWS_METADATA_SERVICE_TIMEOUT, AWS_METADATA_SERVICE_NUM_ATTEMPTS",
                     "EC2 instance metadata credentials: whether to ask, where, which protocol, the timeout and attempts, as the AWS CLI reads them."),
-        ManualEntry("AWS_PROFILE", "The profile of the shared config and credentials files to use."),
-        ManualEntry("AWS_REGION, AWS_DEFAULT_REGION", "The region, before the profile's `region`."),
+        ManualEntry("AWS_PROFILE, AWS_DEFAULT_PROFILE",
+                    "The profile of the shared config and credentials files to use (AWS_PROFILE first, as AWS CLI v2); a profile named must exist."),
+        ManualEntry("AWS_REGION, AWS_DEFAULT_REGION", "The region, before the profile's `region` (AWS_REGION first, as AWS CLI v2); set to nothing is an error."),
+        ManualEntry("AWS_RETRY_MODE, AWS_MAX_ATTEMPTS",
+                    "`legacy`, `standard` (the default) or `adaptive`, and the attempts in all, before the profile's `retry_mode` and `max_attempts`."),
+        ManualEntry("AWS_CA_BUNDLE", "A PEM file of the certificate authorities to trust instead of the system's, before the profile's `ca_bundle`."),
+        ManualEntry("HTTPS_PROXY, HTTP_PROXY, NO_PROXY (or in lower case, which wins)",
+                    "The proxy for https and for http endpoints (`http://[user:password@]host:port`; TLS passes through it by CONNECT), and the hosts and domains reached directly (`*` for all), as the AWS CLI reads them."),
+        ManualEntry("REQUEST_METHOD", "Set (a CGI program): HTTP_PROXY in capitals is ignored, as the AWS CLI ignores it."),
         ManualEntry("AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE",
                     "The shared config and credentials files (default ~/.aws/config and ~/.aws/credentials)."),
         ManualEntry("AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SERVICE",
@@ -74,7 +81,8 @@ public struct ManualPage: Sendable {
         ManualEntry(".sluice/", "The workspace's target choice and the local target's pushed pipelines, executions and logs (with a .gitignore of `*`)."),
         ManualEntry("~/.local/state/sluice/history", "The interactive shell's history (mode 0600)."),
         ManualEntry("~/.editrc", "libedit settings read by the interactive shell."),
-        ManualEntry("~/.aws/config, ~/.aws/credentials", "The AWS CLI's shared files, read as the AWS CLI reads them."),
+        ManualEntry("~/.aws/config, ~/.aws/credentials",
+                    "The AWS CLI's shared files, read as the AWS CLI reads them; the profile's `cli_connect_timeout` and `cli_read_timeout` (seconds, 0 for none, default 60) bound each attempt's connection and each wait for an answer's next bytes."),
     ]
 
     static let exitStatus: [ManualEntry] = [
