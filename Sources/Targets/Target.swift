@@ -242,7 +242,7 @@ public enum StopMode: String, Codable, Equatable, Sendable {
 }
 
 /// What `retry` runs again of a failed stage (RetryStageExecution's retryMode).
-public enum RetryMode: String, Codable, CaseIterable, Equatable, Sendable {
+public enum StageRetryMode: String, Codable, CaseIterable, Equatable, Sendable {
     case failedActions = "failed-actions"
     case allActions = "all-actions"
 }
@@ -334,7 +334,7 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func stop(_ pipeline: PipelineContext, execution: String?, mode: StopMode, reason: String?) async throws -> ExecutionSnapshot
     /// Runs a failed or stopped stage of the latest execution that reached it again, with that
     /// execution's artifacts: its failed actions, or all of them.
-    func retry(_ pipeline: PipelineContext, stage: String, mode: RetryMode) async throws -> ExecutionSnapshot
+    func retry(_ pipeline: PipelineContext, stage: String, mode: StageRetryMode) async throws -> ExecutionSnapshot
     /// Starts a rollback execution that runs `stage` again with what `target` (by default the run
     /// before the one deployed there now) deployed: its source revision and artifacts.
     func rollBack(_ pipeline: PipelineContext, stage: String, to target: String?) async throws -> ExecutionSnapshot

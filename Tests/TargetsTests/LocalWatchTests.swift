@@ -202,7 +202,7 @@ final class ScriptedTarget: PipelineTarget, @unchecked Sendable {
     func stop(_ pipeline: PipelineContext, execution: String?, mode: StopMode, reason: String?) async throws -> ExecutionSnapshot {
         throw NotScripted()
     }
-    func retry(_ pipeline: PipelineContext, stage: String, mode: RetryMode) async throws -> ExecutionSnapshot { throw NotScripted() }
+    func retry(_ pipeline: PipelineContext, stage: String, mode: StageRetryMode) async throws -> ExecutionSnapshot { throw NotScripted() }
     func rollBack(_ pipeline: PipelineContext, stage: String, to target: String?) async throws -> ExecutionSnapshot { throw NotScripted() }
     func waitingApprovals(_ pipeline: PipelineContext) async throws -> [PendingApproval] { throw NotScripted() }
     func applicationPipelines(application: String) async throws -> [ApplicationPipeline] { throw NotScripted() }

@@ -26,7 +26,7 @@ enum OperateCommands {
 
     static func retry(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try TargetCommands.resolve("retry", session)
-        let mode = invocation["MODE"].flatMap(RetryMode.init(rawValue:)) ?? .failedActions
+        let mode = invocation["MODE"].flatMap(StageRetryMode.init(rawValue:)) ?? .failedActions
         let snapshot = try await located(invocation, "STAGE") {
             try await TargetCommands.call("retry", session) {
                 try await target.retry(context, stage: invocation.required("STAGE"), mode: mode)

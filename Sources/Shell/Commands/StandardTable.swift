@@ -242,7 +242,7 @@ extension CommandTable {
                     summary: "stop a run",
                     help: "Stops the newest run in progress (or EXECUTION, an id or the start of one), as CodePipeline's StopPipelineExecution does: its running actions finish, nothing after them starts, and the run is Stopping until then and Stopped after. `abandon` abandons the running actions instead: on the local target their processes end at once. `reason TEXT` is kept with the run (`history` shows it). A stopped stage can be retried.",
                     example: "stop abandon reason \"wrong commit\"", run: OperateCommands.stop),
-        CommandSpec(["retry"], [.positional("STAGE", .stage), .positional("MODE", .keyword(RetryMode.allCases.map(\.rawValue)), optional: true)],
+        CommandSpec(["retry"], [.positional("STAGE", .stage), .positional("MODE", .keyword(StageRetryMode.allCases.map(\.rawValue)), optional: true)],
                     summary: "run a failed stage again",
                     help: "Runs STAGE (Build, or an environment's stage) again in the latest run that reached it, when it failed or was stopped there, as CodePipeline's RetryStageExecution does: with that run's source revision and build artifacts, so earlier stages are not run again. `failed-actions` (the default) runs its failed actions again, `all-actions` the whole stage. The pipeline must not have been pushed with other stages or actions since. The local target drives the run on here, as `release` does.",
                     example: "retry test", run: OperateCommands.retry),

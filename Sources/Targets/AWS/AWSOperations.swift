@@ -37,7 +37,7 @@ extension AWSTarget {
         return try await self.execution(pipeline, id: id)
     }
 
-    public func retry(_ pipeline: PipelineContext, stage typed: String, mode: RetryMode) async throws -> ExecutionSnapshot {
+    public func retry(_ pipeline: PipelineContext, stage typed: String, mode: StageRetryMode) async throws -> ExecutionSnapshot {
         let aws = try aws()
         let name = try await pipelineName(pipeline, aws)
         let state = try await aws.codePipeline.getPipelineState(.init(name: name))

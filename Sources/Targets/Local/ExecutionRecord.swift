@@ -30,7 +30,7 @@ struct ExecutionRecord: Codable, Sendable {
     /// A `retry`: which stage, which actions, who asked and when.
     struct StageRetry: Codable, Equatable {
         var stage: String
-        var mode: RetryMode
+        var mode: StageRetryMode
         var by: String
         var at: Date
     }

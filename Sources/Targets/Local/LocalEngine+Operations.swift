@@ -119,7 +119,7 @@ extension LocalEngine {
     /// Runs stage `typed` of the latest execution that reached it again, from its failed actions or all
     /// of them, with that execution's source revision and artifacts; Build and the stages before it are
     /// not run again. `pushed` is the pipeline as last pushed, whose structure must still be the run's.
-    func retry(_ pushed: PipelinePlan, stage typed: String, mode: RetryMode) async throws -> ExecutionSnapshot {
+    func retry(_ pushed: PipelinePlan, stage typed: String, mode: StageRetryMode) async throws -> ExecutionSnapshot {
         let pipeline = pushed.name
         try reapAbandoned(pipeline)
         let stage = try Self.stage(typed, of: pushed)
@@ -140,7 +140,7 @@ extension LocalEngine {
 
     /// Makes `record` ready to run stage `stage` again: its failed, stopped or abandoned actions (or all
     /// of them) pending, the run in progress again, the retry remembered. Refuses as CodePipeline does.
-    func prepareRetry(_ record: inout ExecutionRecord, stage: String, mode: RetryMode, pushed: PipelinePlan) throws {
+    func prepareRetry(_ record: inout ExecutionRecord, stage: String, mode: StageRetryMode, pushed: PipelinePlan) throws {
         let id = record.snapshot.id
         guard let index = record.snapshot.stages.firstIndex(where: { $0.name == stage }) else {
             throw RunRefusal.stageNeverRan(stage)

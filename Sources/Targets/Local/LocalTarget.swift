@@ -127,7 +127,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         try await engine.stop(pipeline.manifest.name, execution: execution, mode: mode, reason: reason)
     }
 
-    public func retry(_ pipeline: PipelineContext, stage: String, mode: RetryMode) async throws -> ExecutionSnapshot {
+    public func retry(_ pipeline: PipelineContext, stage: String, mode: StageRetryMode) async throws -> ExecutionSnapshot {
         try await engine.retry(try pushedDefinition(pipeline), stage: stage, mode: mode)
     }
 
