@@ -187,6 +187,37 @@ extension LocalEndToEndTests {
         XCTAssertTrue(chained.stderr.contains("is itself a rollback, which a rollback cannot target"), chained.stderr)
     }
 
+    /// Locally the application's pipelines are those pushed from this workspace: `approvals` finds the one
+    /// waiting in a pipeline other than the one being edited, and answers it by name.
+    func testApprovalsFindsTheApprovalWaitingInAnotherPushedPipeline() throws {
+        try writePipeline()
+        let nightly = workspace.appendingPathComponent("copilot/pipelines/nightly")
+        try FileManager.default.createDirectory(at: nightly, withIntermediateDirectories: true)
+        let manifest = try String(contentsOf: workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml"), encoding: .utf8)
+        try Data(manifest.replacingOccurrences(of: "name: release", with: "name: nightly").utf8)
+            .write(to: nightly.appendingPathComponent("manifest.yml"))
+        try commit("two pipelines")
+        XCTAssertEqual(try sluice(["-c", "pipeline use nightly; push --yes"]).status, 0)
+        XCTAssertEqual(try sluice(["-c", "pipeline use release; push --yes; approve prod"]).status, 0)
+
+        let listed = try sluice(["pipeline", "ls", "--deployed"])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertEqual(listed.stdout, "  nightly  copilot/pipelines/nightly/manifest.yml\n  release  copilot/pipelines/release/manifest.yml\n")
+        let approvals = try sluice(["approvals"])
+        XCTAssertEqual(approvals.status, 0, approvals.stderr)
+        XCTAssertTrue(approvals.stdout.hasPrefix("1 approval is waiting in application demo:\n   1. nightly: DeployTo-prod"), approvals.stdout)
+        XCTAssertTrue(approvals.stdout.contains("`approve prod pipeline nightly`"), approvals.stdout)
+        XCTAssertEqual(try sluice(["status", "nightly", "--json"]).stdout.contains(#""state" : "InProgress""#), true)
+
+        let approved = try sluice(["approve", "prod", "pipeline", "nightly"])
+        XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
+        XCTAssertTrue(approved.stdout.contains("approved prod in nightly"), approved.stdout)
+        XCTAssertEqual(try sluice(["approvals"]).stdout, "no approval is waiting in application demo\n")
+        let open = try sluice(["open"])
+        XCTAssertEqual(open.status, 1)
+        XCTAssertTrue(open.stderr.contains("error: the local target has no console"), open.stderr)
+    }
+
     /// Whether process `pid` is gone (or dead and waiting to be reaped) within a few seconds of its group's kill.
     func exits(_ pid: pid_t) -> Bool {
         let deadline = Date() + 5

@@ -107,7 +107,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         let verdict: CodePipeline.ApprovalStatus = approved ? .approved : .rejected
         _ = try await aws.codePipeline.putApprovalResult(.init(
             pipelineName: name, stageName: stageName, actionName: action,
-            result: .init(summary: comment ?? "\(verdict) from sluice", status: verdict), token: token))
+            result: .init(summary: comment ?? ApprovalSummary.placeholder(approved: approved), status: verdict), token: token))
     }
 
     /// Copilot's `pipeline show` for what is deployed: About, then Stages with their actions.

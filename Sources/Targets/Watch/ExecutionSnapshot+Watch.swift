@@ -26,7 +26,14 @@ extension WaitingApproval {
 /// How an answered approval reads on both targets, in its action's summary: "approved by alice: ship it".
 enum ApprovalSummary {
     static func text(approved: Bool, by who: String, comment: String?) -> String {
-        (approved ? "approved by " : "rejected by ") + who + (comment.map { ": \($0)" } ?? "")
+        let said = comment.flatMap { $0 == placeholder(approved: approved) ? nil : $0 }
+        return (approved ? "approved by " : "rejected by ") + who + (said.map { ": \($0)" } ?? "")
+    }
+
+    /// What sluice sends CodePipeline (whose approval result needs a summary) when no comment was given;
+    /// read back, it is no comment.
+    static func placeholder(approved: Bool) -> String {
+        approved ? "Approved from sluice" : "Rejected from sluice"
     }
 }
 
