@@ -20,11 +20,13 @@ let fuzzCoverage: [SwiftSetting] = fuzzing
     ? [.unsafeFlags(["-sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table"])] : []
 
 // Layering (each module knows only the ones to its left):
-//   Errors  →  Manifest  →  CopilotRules  ·  AWS  →  Targets  →  Shell  →  sluice
+//   Errors · Text · Processes  →  Manifest  →  CopilotRules  ·  AWS  →  Targets  →  Shell  →  sluice
 // (the Shell reaches AWS only through Targets). Errors is the one error model (message, hint, location)
-// every module's errors provide. Manifest is the model (YAML, workspace files); CopilotRules, the rule
-// book, holds Copilot's names, paths and constraints and validates the model, kept apart from it as
-// Copilot's internal/pkg/manifest keeps validate.go apart from its types.
+// every module's errors provide. Text is the one escaper of each output format and text measured and
+// wrapped in terminal columns. Processes runs every child process sluice starts, bounded (time, output,
+// process group). Manifest is the model (YAML, workspace files); CopilotRules, the rule book, holds
+// Copilot's names, paths and constraints and validates the model, kept apart from it as Copilot's
+// internal/pkg/manifest keeps validate.go apart from its types.
 // CLibEdit is the system libedit, used by Shell's line editor only.
 let package = Package(
     name: "sluice",
@@ -44,6 +46,8 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "Errors", swiftSettings: fuzzCoverage),
+        .target(name: "Text", swiftSettings: fuzzCoverage),
+        .target(name: "Processes", dependencies: ["Errors"]),
         .target(
             name: "Manifest",
             dependencies: ["Errors", .product(name: "Yams", package: "Yams")],
@@ -57,6 +61,7 @@ let package = Package(
             name: "AWS",
             dependencies: [
                 "Errors",
+                "Processes",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -64,11 +69,11 @@ let package = Package(
         ),
         .target(
             name: "Targets",
-            dependencies: ["Errors", "Manifest", "CopilotRules", "AWS"]
+            dependencies: ["Errors", "Text", "Processes", "Manifest", "CopilotRules", "AWS"]
         ),
         .target(
             name: "Shell",
-            dependencies: ["Errors", "Manifest", "CopilotRules", "Targets", "CLibEdit"],
+            dependencies: ["Errors", "Text", "Processes", "Manifest", "CopilotRules", "Targets", "CLibEdit"],
             // The command table's handlers are static methods, Sendable as their enums are: Swift 6's
             // inference says so (without it, whether the compiler warns depends on how it batches files).
             swiftSettings: [.enableUpcomingFeature("InferSendableFromCaptures")] + fuzzCoverage,
@@ -85,11 +90,13 @@ let package = Package(
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).
         .executableTarget(name: "manifest-tool", dependencies: ["Manifest", "CopilotRules"]),
+        // The text algorithms' benchmark (scripts/bench-text; `--quick` in scripts/test).
+        .executableTarget(name: "text-bench", dependencies: ["Text", "Manifest", "CopilotRules", "Targets"]),
 
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer,address -D FUZZING); a plain
         // build replays saved inputs through the same checks (FuzzRegressionTests).
         .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
-        .executableTarget(name: "sluice-fuzz", dependencies: ["Manifest", "Shell", "AWS", "CLibFuzzer"],
+        .executableTarget(name: "sluice-fuzz", dependencies: ["Text", "Manifest", "Shell", "AWS", "CLibFuzzer"],
                           exclude: ["Seeds"], swiftSettings: fuzzCoverage,
                           linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
 
@@ -105,7 +112,7 @@ let package = Package(
         .testTarget(name: "TargetsTests", dependencies: ["TestSupport", "Targets", "Manifest", "CopilotRules", "AWS",
                                                          .product(name: "Yams", package: "Yams")]),
         // Shell and interactive tests run the built `sluice` binary as a separate process.
-        .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Shell", "sluice"], exclude: ["Golden"]),
+        .testTarget(name: "ShellTests", dependencies: ["TestSupport", "Text", "Shell", "sluice"], exclude: ["Golden"]),
         // Replays every fuzzer finding and seed through the built sluice-fuzz.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["TestSupport", "sluice-fuzz"]),
         .testTarget(name: "InteractiveTests", dependencies: ["TestSupport", "CPTY", "sluice", "AWS"]),

@@ -66,10 +66,10 @@ public final class AWSClient: Sendable {
 
     /// A REST call (S3): `method` on `path` under the service's endpoint, the payload's SHA-256
     /// signed in `x-amz-content-sha256` as S3 requires; the response's headers and body as they came.
-    public func rest(_ service: AWSService, _ operation: String, method: String, path: String,
+    public func rest(_ service: AWSService, _ operation: String, method: String, path: String, query: [(name: String, value: String)] = [],
                      headers: [(name: String, value: String)] = [], body: [UInt8] = []) async throws -> (headers: [(name: String, value: String)], body: [UInt8]) {
         let digest = SigV4Signer.hex(SHA256.hash(data: body))
-        let response = try await send(service, operation, method: method, path: path, body: body,
+        let response = try await send(service, operation, method: method, path: path, query: query, body: body,
                                       headers: headers + [(name: "x-amz-content-sha256", value: digest)])
         return (response.headers, response.body)
     }
@@ -126,7 +126,8 @@ public final class AWSClient: Sendable {
     }
 
     /// Signs, sends and retries; returns a 2xx response or throws an `AWSError`.
-    func send(_ service: AWSService, _ operation: String, method: String = "POST", path: String = "", body: [UInt8],
+    func send(_ service: AWSService, _ operation: String, method: String = "POST", path: String = "",
+              query: [(name: String, value: String)] = [], body: [UInt8],
               headers: [(name: String, value: String)]) async throws -> HTTPResponseParts {
         let endpoint = configuration.endpoint(for: service).value
         guard let url = URLComponents(string: endpoint), let host = url.host, let scheme = url.scheme else {
@@ -144,7 +145,7 @@ public final class AWSClient: Sendable {
             let fullPath = path.isEmpty ? url.percentEncodedPath
                 : (url.percentEncodedPath.hasSuffix("/") ? String(url.percentEncodedPath.dropLast()) : url.percentEncodedPath) + path
             var request = AWSHTTPRequest(method: method, scheme: scheme, host: host, port: url.port,
-                                         path: fullPath.isEmpty ? "/" : fullPath, headers: headers, body: body)
+                                         path: fullPath.isEmpty ? "/" : fullPath, query: query, headers: headers, body: body)
             // Sent as signed, so the HTTP client does not write its own.
             request.headers.insert((name: "Host", value: request.authority), at: 0)
             if signs {

@@ -30,7 +30,9 @@ public enum PipelineSource: Codable, Equatable, Sendable {
         let branch = properties.trackedBranch
         let format = properties.outputArtifactFormat.flatMap { $0.isEmpty ? nil : $0 }
         switch source.provider {
-        case .gitHubV1, .gitHub where properties.accessTokenSecret != nil:
+        case .gitHubV1:
+            fallthrough  // always a token; GitHub only when it names one
+        case .gitHub where properties.accessTokenSecret != nil:
             self = .gitHubToken(owner: location.owner ?? "", repository: location.name, branch: branch,
                                 secretID: properties.accessTokenSecret ?? "")
         case .gitHub, .bitbucket:

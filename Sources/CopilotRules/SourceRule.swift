@@ -90,7 +90,7 @@ public enum SourceRule: ManifestRule {
         } else if source.provider == .gitHub, properties.accessTokenSecret?.isEmpty == true {
             add(.emptyTokenSecret, at: [.value(secretPath)] + provider)
         }
-        if let secret = properties.accessTokenSecret, Secrets.looksLikeToken(secret) {
+        if let secret = properties.accessTokenSecret, Secrets.looksLikeToken(secret, givenAsSecret: true) {
             add(.tokenInManifest, at: [.value(secretPath)] + provider)
         }
         guard let repository = properties.repository, !repository.isEmpty else {

@@ -6,6 +6,8 @@ public enum StageName {
     public static let source = "Source"
     public static let build = "Build"
     static let deployPrefix = "DeployTo-"
+    /// CodePipeline's limit on a stage's name.
+    public static let maxLength = 100
 
     /// The stage deploying to `environment`.
     public static func deploy(_ environment: String) -> String { deployPrefix + environment }

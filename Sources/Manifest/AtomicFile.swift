@@ -14,12 +14,21 @@ private let posixWrite = Darwin.write
 /// file behind; ``removeLeftovers(in:)`` recognises it by its name and removes it once its
 /// writer is gone.
 public enum AtomicFile {
+    /// Whether a write may make the directory its file goes in.
+    public enum Directories: Sendable {
+        /// Never: a missing directory is an error (a path the user named, a dangling link).
+        case existing
+        /// Those missing inside `root` (the workspace, sluice's state), as its layout needs.
+        case created(within: URL)
+    }
+
     /// Writes `data` over `url` (keeping an existing file's permissions, else `mode`).
-    /// Creates missing parent directories. The temporary file goes in `temporaryDirectory`
-    /// (on the same file system) when given, so one directory holds every leftover to sweep.
+    /// The temporary file goes in `temporaryDirectory` (on the same file system) when given,
+    /// so one directory holds every leftover to sweep.
     public static func write(_ data: Data, to url: URL, displayPath: String? = nil, mode: mode_t = 0o644,
-                             temporaryDirectory: URL? = nil) throws {
-        try replace(url, displayPath: displayPath, mode: mode, temporaryDirectory: temporaryDirectory) { descriptor, _ in
+                             temporaryDirectory: URL? = nil, directories: Directories = .existing) throws {
+        try replace(url, displayPath: displayPath, mode: mode, temporaryDirectory: temporaryDirectory,
+                    directories: directories) { descriptor, _ in
             data.withUnsafeBytes { buffer -> Bool in
                 var offset = 0
                 while offset < buffer.count {
@@ -39,26 +48,14 @@ public enum AtomicFile {
     /// descriptor, or by path for a library that opens the file itself); `fill` returns false
     /// on failure with `errno` set. Then flushes it to disk and renames it over `url`.
     public static func replace(_ path: URL, displayPath: String? = nil, mode: mode_t = 0o644, temporaryDirectory: URL? = nil,
+                               directories: Directories = .existing,
                                fill: (_ descriptor: Int32, _ temporaryPath: String) -> Bool) throws {
         let shown = displayPath ?? path.path
         let (url, isLink) = try destination(of: path, displayPath: shown)
         // A link's file may be on another file system: its temporary file goes beside it.
         let temporaryDirectory = isLink ? nil : temporaryDirectory
         let directory = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            // The usual cause: a file where a directory should be.
-            var ancestor = directory
-            var isDirectory: ObjCBool = false
-            while !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), ancestor.path != "/" {
-                ancestor.deleteLastPathComponent()
-            }
-            throw ManifestError(file: shown, message: isDirectory.boolValue
-                                    ? "cannot create the directory \(directory.path): \(FileProblem.reason(error))"
-                                    : "cannot create the directory \(directory.path): \(ancestor.path) is a file, not a directory",
-                                hint: "check the permissions of the workspace")
-        }
+        try prepare(directory, for: shown, through: isLink ? url : nil, directories)
         let temporaryName = ".\(url.lastPathComponent)\(marker)\(getpid())-XXXXXX"
         var template = Array((temporaryDirectory ?? directory).appendingPathComponent(temporaryName).path.utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -81,6 +78,41 @@ public enum AtomicFile {
         syncDirectory(of: url)
     }
 
+    /// Makes sure `directory` is there for a write to `shown` (which `link` led to, when it did):
+    /// made when `directories` allows it, else refused, saying why.
+    private static func prepare(_ directory: URL, for shown: String, through link: URL?, _ directories: Directories) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw ManifestError(file: shown, message: "\(directory.path) is a file, not a directory",
+                                    hint: "name a file in a directory")
+            }
+            return
+        }
+        let named = (shown as NSString).deletingLastPathComponent
+        let missing = link.map { "there is no directory \(directory.path), where the link leads (\($0.path))" }
+            ?? "there is no directory \(named.isEmpty ? directory.path : named)"
+        guard case .created(let root) = directories,
+              Workspace.realPath(directory).hasPrefix(Workspace.realPath(root) + "/") || directory.standardizedFileURL == root.standardizedFileURL else {
+            throw ManifestError(file: shown, message: missing,
+                                hint: "sluice makes no directory for a file you name: make the directory first, or name a file in an existing one")
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            // The usual cause: a file where a directory should be.
+            var ancestor = directory
+            var isDirectory: ObjCBool = false
+            while !FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), ancestor.path != "/" {
+                ancestor.deleteLastPathComponent()
+            }
+            throw ManifestError(file: shown, message: isDirectory.boolValue
+                                    ? "cannot create the directory \(directory.path): \(FileProblem.reason(error))"
+                                    : "cannot create the directory \(directory.path): \(ancestor.path) is a file, not a directory",
+                                hint: "check the permissions of the workspace")
+        }
+    }
+
     /// Where a write to `url` lands: `url`, or the file its symbolic links lead to (renaming
     /// over the link would replace the link with a copy). Throws, saying what it is, when that
     /// is not a regular file: a device, FIFO, socket or directory is never replaced.
@@ -91,7 +123,7 @@ public enum AtomicFile {
             guard lstat(current.path, &status) == 0 else {
                 // Missing, or under a file where a directory should be: the write itself says which.
                 guard errno == ENOENT || errno == ENOTDIR else {
-                    throw ManifestError(file: displayPath, message: "cannot write it: \(String(cString: strerror(errno)))",
+                    throw ManifestError(file: displayPath, message: "its path cannot be followed: \(String(cString: strerror(errno)))",
                                         hint: "check the permissions of its directory")
                 }
                 return (current, current != url)
@@ -108,7 +140,7 @@ public enum AtomicFile {
                                     hint: "give the path of a regular file (or of a link to one)")
             }
         }
-        throw ManifestError(file: displayPath, message: "cannot write it: too many levels of symbolic links",
+        throw ManifestError(file: displayPath, message: "too many levels of symbolic links",
                             hint: "the links lead in a circle; point them at a regular file")
     }
 

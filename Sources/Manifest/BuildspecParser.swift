@@ -41,7 +41,7 @@ public enum BuildspecParser {
         let reader = NodeReader(path: path)
         let root: Node?
         do {
-            root = try composeAsText(text)
+            root = try composeAsText(text, aliases: .bounded, file: path)
         } catch {
             throw reader.error(from: error)
         }

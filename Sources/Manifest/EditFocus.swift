@@ -117,7 +117,7 @@ struct EditFocus {
         if let next = significantLine(after: last, in: lines), lines.indent(next) > indent { return nil }
         var text = key == "stages" ? "stages:\n" : ""
         text += lines.joined(start...last)
-        guard let root = try? composeAsText(text), let pairs = root.mapping, pairs.count == 1,
+        guard let root = try? composeAsText(text, aliases: .manifest, file: ""), let pairs = root.mapping, pairs.count == 1,
               pairs[0].key.scalar?.string == key else { return nil }
         if case .stages = scope {
             guard let items = pairs[0].value.sequence, !items.isEmpty else { return nil }

@@ -48,7 +48,7 @@ public struct ManifestDocument {
     /// The model of `text` and the cache holding its tree.
     private static func read(_ text: String, file: String) throws -> (PipelineManifest, TextCache) {
         let root: Node?
-        do { root = try composeAsText(text) } catch { throw located(yamlError: error, file: file) }
+        do { root = try composeAsText(text, aliases: .manifest, file: file) } catch { throw located(yamlError: error, file: file) }
         var reader = ManifestReader(file: file)
         let manifest = try reader.read(root)
         return (manifest, TextCache(composed: Composed(root: root, unknownKeys: reader.unknownKeys)))
@@ -145,7 +145,7 @@ public struct ManifestDocument {
         // The text composed before each focused edit and every part it changed composes the same way
         // alone: this does not fail (a reader that disagreed would be sluice's bug; locations go missing, nothing else).
         var reader = ManifestReader(file: displayPath)
-        let root = try? composeAsText(text)
+        let root = try? composeAsText(text, aliases: .manifest, file: displayPath)
         _ = try? reader.read(root)
         let composed = Composed(root: root, unknownKeys: reader.unknownKeys)
         cache.composed = composed
@@ -302,12 +302,19 @@ public struct ManifestDocument {
 
     /// A Yams error as a located ``ManifestError``.
     static func located(yamlError error: Error, file: String) -> ManifestError {
+        if let located = error as? ManifestError { return located }
         guard let yaml = error as? YamlError else {
             return ManifestError(file: file, message: "\(error)", hint: nil)
         }
         switch yaml {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
+            // libyaml's own text names its C setter and ends in a stray parenthesis.
+            if problem.hasPrefix("Maximum nesting level reached") {
+                return ManifestError(file: file, line: mark.line, column: mark.column,
+                                     message: "invalid YAML: collections are nested more than 1,000 levels deep here, more than YAML readers take",
+                                     hint: "nest less deeply; no Copilot file needs more than a few levels")
+            }
             var message = "invalid YAML: \(problem)"
             if let context { message += " \(context.text) (line \(context.mark.line))" }
             return ManifestError(file: file, line: mark.line, column: mark.column, message: message,

@@ -245,7 +245,7 @@ extension ManifestDocument {
     /// Scalars stay as written (`Version: 2012-10-17` remains that string).
     public mutating func setAdditionalPolicy(fromFileContent content: String, file: String) throws -> Bool {
         let node: Node?
-        do { node = try composeAsText(content) } catch { throw Self.located(yamlError: error, file: file) }
+        do { node = try composeAsText(content, aliases: .refused(in: "a policy file"), file: file) } catch { throw Self.located(yamlError: error, file: file) }
         guard let node, node.mapping != nil else {
             throw ManifestError(file: file, line: 1, column: 1, message: "a policy file must hold a policy document (a mapping)",
                                 hint: "write `Version: 2012-10-17` and `Statement:` in it, as in IAM's JSON or YAML")

@@ -275,7 +275,7 @@ struct ManifestReader {
                 return YAMLValue.MappingEntry(key: name, value: try value(item))
             })
         case .alias:
-            throw error(at: node, "aliases (*name) are not supported in a pipeline manifest", hint: "write the value out")
+            throw error(at: node, "aliases (*name) are not supported in \(YAMLAliases.manifest)", hint: "write the value out")
         }
     }
 
@@ -294,10 +294,12 @@ func isNull(_ node: Node) -> Bool {
 }
 
 /// Composes YAML with no implicit typing: every scalar stays the text written (what the model keeps),
-/// and Yams skips its regular-expression tag resolution, most of its composing time.
-func composeAsText(_ text: String) throws -> Node? {
+/// and Yams skips its regular-expression tag resolution, most of its composing time. Aliases are
+/// checked first, as `aliases` says (a ManifestError in `file`).
+func composeAsText(_ text: String, aliases: YAMLAliases, file: String) throws -> Node? {
+    try aliases.check(text, file: file)
     // The encoding given: Yams's default reads the process environment (YAMS_DEFAULT_ENCODING) on every call.
-    try Yams.compose(yaml: text, .basic, composingConstructor, .utf8)
+    return try Yams.compose(yaml: text, .basic, composingConstructor, .utf8)
 }
 
 /// Made once: `Constructor.default` builds its three tables anew on every call. Nothing here constructs

@@ -26,6 +26,23 @@ public struct PipelineManifest: Equatable, Sendable {
         stages.first { $0.name == environment }
     }
 
+    /// The buildspecs it names (relative to the workspace root), each with what runs it: `build.buildspec`,
+    /// then every pre- and post-deployment action's.
+    public var buildspecs: [(path: String, user: String)] {
+        var named: [(String, String)] = []
+        if let buildspec = build?.buildspec, !buildspec.isEmpty { named.append((buildspec, "its build")) }
+        for stage in stages {
+            for (kind, actions) in [("pre", stage.preDeployments), ("post", stage.postDeployments)] {
+                for action in actions {
+                    if let buildspec = action.buildspec, !buildspec.isEmpty {
+                        named.append((buildspec, "\(kind)-deployment \(action.name) of stage \(stage.name)"))
+                    }
+                }
+            }
+        }
+        return named
+    }
+
     /// The stage deploying to `environment`; ``NoSuchStage`` when there is none.
     public func requiredStage(_ environment: String) throws -> Stage {
         guard let stage = stage(named: environment) else { throw NoSuchStage(name: environment, stages: stages.map(\.name)) }

@@ -19,12 +19,13 @@ public indirect enum TaggedYAML: Equatable, Sendable {
     }
 
     /// The document in `text`, nil when it holds none (empty, or comments only).
-    public static func parse(_ text: String, file: String) throws -> TaggedYAML? {
-        try compose(text, file: file).map { try value($0, file: file) }
+    public static func parse(_ text: String, file: String, aliases: YAMLAliases) throws -> TaggedYAML? {
+        try compose(text, file: file, aliases: aliases).map { try value($0, file: file) }
     }
 
-    static func compose(_ text: String, file: String) throws -> Node? {
+    static func compose(_ text: String, file: String, aliases: YAMLAliases) throws -> Node? {
         do {
+            try aliases.check(text, file: file)
             return try Yams.compose(yaml: text, resolver)
         } catch {
             throw ManifestDocument.located(yamlError: error, file: file)
@@ -53,7 +54,7 @@ public indirect enum TaggedYAML: Equatable, Sendable {
             }, tag: tag)
         case .alias:
             throw ManifestError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0,
-                                message: "aliases (*name) are not supported here", hint: "write the value out")
+                                message: "aliases (*name) are not supported in a patch file", hint: "write the value out")
         }
     }
 }
@@ -118,7 +119,7 @@ public enum PipelineOverrides: Equatable, Sendable {
     /// The patches of `cfn.patches.yml`: a list of `op`/`path`/`value` mappings (an empty file has none).
     public static func patches(_ text: String, file: String) throws -> [TemplatePatch] {
         let schemaHint = "the file is a list of patches, each `- op: add|remove|replace`, `path: /Resources/…` and (for add and replace) `value:`"
-        guard let document = try TaggedYAML.compose(text, file: file) else { return [] }
+        guard let document = try TaggedYAML.compose(text, file: file, aliases: .refused(in: "a patch file")) else { return [] }
         switch document {
         case .sequence(let items):
             return try items.enumerated().map { index, node in

@@ -16,6 +16,6 @@ public enum SluiceDirectory {
     public static func prepare(in workspaceRoot: URL) throws {
         let ignore = gitignore(in: workspaceRoot)
         guard !FileManager.default.fileExists(atPath: ignore.path) else { return }
-        try AtomicFile.write(Data("*\n".utf8), to: ignore)
+        try AtomicFile.write(Data("*\n".utf8), to: ignore, directories: .created(within: workspaceRoot))
     }
 }

@@ -95,27 +95,43 @@ public struct Workspace: Equatable, Sendable {
         pipelines.first { $0.name == name }
     }
 
-    /// What `url` is to this workspace when sluice reads or writes it itself — a pipeline's
-    /// manifest or buildspec (`extra`: files of a pipeline not on disk yet), the workspace
-    /// file, sluice's state in `.sluice/` — else nil. Links are followed on both sides, so
-    /// another name for one of these files is recognised too.
-    public func ownFile(_ url: URL, extra: [PipelineFiles] = []) -> String? {
+    /// What `url` is to this workspace when Copilot, a pipeline or sluice reads it — a pipeline's
+    /// manifest, its buildspec and every buildspec its manifest points at (`extra`: files of a pipeline
+    /// not on disk yet; `edited`: the manifests as edited, by pipeline name, over those on disk), its
+    /// overrides, the workspace file, an environment's or a workload's manifest, addons and overrides,
+    /// sluice's state in `.sluice/` — else nil. Links are followed on both sides, so another name for
+    /// one of these files is recognised too. A file named by the user is never written there.
+    public func ownFile(_ url: URL, extra: [PipelineFiles] = [], edited: [String: PipelineManifest] = [:]) -> String? {
         let path = Self.realPath(url)
+        func inside(_ directory: URL) -> Bool { path.hasPrefix(Self.realPath(directory) + "/") }
         for files in pipelines + extra {
             if path == Self.realPath(files.manifest) { return "the manifest of pipeline \(files.name)" }
             if path == Self.realPath(files.buildspec) { return "the buildspec of pipeline \(files.name)" }
+            let manifest = edited[files.name] ?? (try? ManifestDocument.load(contentsOf: files.manifest))?.manifest
+            for (buildspec, user) in manifest?.buildspecs ?? [] where path == Self.realPath(root.appendingPathComponent(buildspec)) {
+                return "the buildspec pipeline \(files.name) runs in \(user)"
+            }
+            if inside(root.appendingPathComponent(PipelineOverrides.directory(pipeline: manifest?.name ?? files.name))) {
+                return "in the overrides of pipeline \(files.name)"
+            }
         }
         // Where a workspace's first pipeline will be written, even before it is.
         for name in ["pipeline.yml", "buildspec.yml"] where path == Self.realPath(copilotDirectory.appendingPathComponent(name)) {
             return "where Copilot keeps the pipeline's \(name == "pipeline.yml" ? "manifest" : "buildspec")"
         }
         if path == Self.realPath(copilotDirectory.appendingPathComponent(".workspace")) { return "the workspace file" }
-        if path.hasPrefix(Self.realPath(SluiceDirectory.url(in: root)) + "/") { return "sluice's own state" }
+        let read = environments.map { ("environment \($0)", "environments/\($0)") } + workloads.map { ("\($0.isJob ? "job" : "service") \($0.name)", $0.name) }
+        for (what, directory) in read {
+            let folder = copilotDirectory.appendingPathComponent(directory, isDirectory: true)
+            if path == Self.realPath(folder.appendingPathComponent("manifest.yml")) { return "the manifest of \(what)" }
+            for part in ["addons", "overrides"] where inside(folder.appendingPathComponent(part)) { return "in the \(part) of \(what)" }
+        }
+        if inside(SluiceDirectory.url(in: root)) { return "in sluice's own state (.sluice/)" }
         return nil
     }
 
     /// `url` with every symbolic link resolved (for a file not there yet, its directory's).
-    private static func realPath(_ url: URL) -> String {
+    static func realPath(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
@@ -154,7 +170,7 @@ public struct Workspace: Equatable, Sendable {
         }
         let text = try TextFile.decode(data, file: marker.path)
         let node: Node?
-        do { node = try composeAsText(text) } catch {
+        do { node = try composeAsText(text, aliases: .bounded, file: marker.path) } catch {
             throw ManifestDocument.located(yamlError: error, file: marker.path)
         }
         guard let application = node?["application"]?.scalar?.string, !application.isEmpty else {
@@ -178,7 +194,7 @@ public struct Workspace: Equatable, Sendable {
     /// A top-level scalar of a YAML file, or nil if the file is unreadable or lacks it.
     private static func topLevelScalar(_ key: String, in file: URL) -> String? {
         guard let data = try? TextFile.bytes(at: file, displayPath: file.path), let text = try? TextFile.decode(data, file: file.path),
-              let node = try? composeAsText(text) else { return nil }
+              let node = try? composeAsText(text, aliases: .bounded, file: file.path) else { return nil }
         return node[key]?.scalar?.string
     }
 }

@@ -17,18 +17,29 @@ public struct FileChange: Equatable, Sendable {
         case anything
     }
 
+    /// Who chose the path, which decides what it may be (see ``AtomicFile/Directories``).
+    public enum Origin: Equatable, Sendable {
+        /// sluice, by the workspace's layout (a manifest, a buildspec, the target choice): the
+        /// directories it lies in are made, inside the workspace.
+        case layout
+        /// The user (`record FILE`, `export graph FILE`): its directory must be there already.
+        case named
+    }
+
     public var url: URL
     /// The path shown in messages (relative to the workspace root when inside it).
     public var displayPath: String
     public var expected: Expectation
     /// The new bytes; nil removes the file.
     public var replacement: Data?
+    public var origin: Origin
 
-    public init(url: URL, displayPath: String, expected: Expectation, replacement: Data?) {
+    public init(url: URL, displayPath: String, expected: Expectation, replacement: Data?, origin: Origin = .layout) {
         self.url = url.standardizedFileURL
         self.displayPath = displayPath
         self.expected = expected
         self.replacement = replacement
+        self.origin = origin
     }
 }
 
@@ -107,14 +118,14 @@ public struct WorkspaceFiles: Sendable {
             var applied: [(FileChange, Data?)] = []
             do {
                 for (change, previous) in pending {
-                    try Self.write(change.replacement, to: change.url, displayPath: change.displayPath)
+                    try write(change.replacement, to: change.url, displayPath: change.displayPath, origin: change.origin)
                     applied.append((change, previous))
                 }
             } catch {
                 // Put back what was written, so the failure leaves the state before; should that
                 // fail too, the intent stays and the next sluice completes the write.
                 for (change, previous) in applied.reversed() {
-                    try? Self.write(previous, to: change.url, displayPath: change.displayPath)
+                    try? write(previous, to: change.url, displayPath: change.displayPath, origin: change.origin)
                 }
                 if let intent { try? AtomicFile.remove(intent) }
                 throw error
@@ -124,9 +135,13 @@ public struct WorkspaceFiles: Sendable {
         }
 
         /// Writes `data` (nil removes the file).
-        static func write(_ data: Data?, to url: URL, displayPath: String) throws {
+        func write(_ data: Data?, to url: URL, displayPath: String, origin: FileChange.Origin) throws {
             if let data {
-                try AtomicFile.write(data, to: url, displayPath: displayPath)
+                let directories: AtomicFile.Directories = switch (origin, root) {
+                case (.layout, let root?): .created(within: root)
+                default: .existing
+                }
+                try AtomicFile.write(data, to: url, displayPath: displayPath, directories: directories)
             } else {
                 try AtomicFile.remove(url, displayPath: displayPath)
             }
@@ -187,7 +202,7 @@ public struct WorkspaceFiles: Sendable {
         var said: [String] = []
         if FileManager.default.fileExists(atPath: Self.intentFile(root).path) {
             do {
-                said += try locked { _ in try Self.complete(Self.intentFile(root)) }
+                said += try locked { held in try Self.complete(Self.intentFile(root), held) }
             } catch {
                 said.append("could not complete an interrupted write: \(error)")
             }
@@ -203,7 +218,7 @@ public struct WorkspaceFiles: Sendable {
     }
 
     /// Completes the intent in `file` (the lock is held, so its writer is gone) and removes it.
-    private static func complete(_ file: URL) throws -> [String] {
+    private static func complete(_ file: URL, _ held: Held) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: file.path) else { return [] }
         guard let intent = try? JSONDecoder().decode(Intent.self, from: data) else {
             try AtomicFile.remove(file)
@@ -216,7 +231,7 @@ public struct WorkspaceFiles: Sendable {
             let current = try? TextFile.bytes(at: url, displayPath: change.displayPath)
             if current == change.after { completed.append(change.displayPath); continue }
             guard current == change.before else { leftAlone.append(change.displayPath); continue }
-            try Held.write(change.after, to: url, displayPath: change.displayPath)
+            try held.write(change.after, to: url, displayPath: change.displayPath, origin: .layout)
             completed.append(change.displayPath)
         }
         try AtomicFile.remove(file)

@@ -25,7 +25,7 @@ public struct YAMLOutline: Sendable {
     public init(text: String, file: String) throws {
         lines = TextLines(text).all.map { String($0.text) }
         let root: Node?
-        do { root = try composeAsText(text) } catch { throw ManifestDocument.located(yamlError: error, file: file) }
+        do { root = try composeAsText(text, aliases: .bounded, file: file) } catch { throw ManifestDocument.located(yamlError: error, file: file) }
         var entries: [Entry] = []
         func walk(_ node: Node, path: [String]) {
             if let mapping = node.mapping {

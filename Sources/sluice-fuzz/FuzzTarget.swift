@@ -14,7 +14,7 @@ struct FuzzTarget {
     let check: (_ input: [UInt8]) -> Void
 
     static let all: [FuzzTarget] = [
-        .lexer, .binder, .manifest, .splicer, .buildspec, .sigv4, .errorResponses,
+        .lexer, .binder, .manifest, .splicer, .buildspec, .sigv4, .errorResponses, .xml, .dot, .mermaid, .shell, .json,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -6,7 +6,7 @@ extension FuzzTarget {
     /// only the part it changed when it can), and an edit that inserts keeps the other lines.
     static let manifest = FuzzTarget(
         name: "manifest", summary: "manifest text → model; every edit reads back, insertions keep the other lines",
-        seeds: ["../shared/data/pipeline-corpus", "examples"], maxLength: 4096
+        seeds: ["../shared/data/pipeline-corpus", "examples", "Sources/sluice-fuzz/Seeds/yaml"], maxLength: 4096
     ) { input in
         guard let document = try? ManifestDocument(text: String(decoding: input, as: UTF8.self)) else { return }
         for probe in EditProbe.all where probe.applies(document.manifest) {
@@ -59,7 +59,7 @@ extension FuzzTarget {
 
     static let buildspec = FuzzTarget(
         name: "buildspec", summary: "buildspec text → phases, or a located refusal",
-        seeds: ["../shared/data/pipeline-corpus"], maxLength: 4096
+        seeds: ["../shared/data/pipeline-corpus", "Sources/sluice-fuzz/Seeds/yaml"], maxLength: 4096
     ) { input in
         _ = try? BuildspecParser.parse(String(decoding: input, as: UTF8.self), path: "fuzz")
     }

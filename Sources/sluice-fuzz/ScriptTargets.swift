@@ -1,4 +1,5 @@
 import Shell
+import Text
 
 extension FuzzTarget {
     /// The lexer and the binder read a command at a time (a line, or lines joined by `\` or a quote):
@@ -18,7 +19,7 @@ extension FuzzTarget {
         for command in commands {
             for word in command.words {
                 guard let argument = try? word.expanded(with: noVariables) else { continue }
-                let quoted = Quoting.quoted(argument.text)
+                let quoted = ShellEscaping.quoted(argument.text)
                 guard let reread = try? Lexer.commands(in: quoted, file: "quoted"), reread.count == 1,
                       reread[0].words.count == 1,
                       let back = try? reread[0].words[0].expanded(with: noVariables), back.text == argument.text

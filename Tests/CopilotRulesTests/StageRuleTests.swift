@@ -15,6 +15,17 @@ final class StageRuleTests: XCTestCase {
         XCTAssertEqual(try constraints(validManifest + "\n  - name: test"), [.stage(.duplicate("test", firstNumber: 1))])
     }
 
+    /// Copilot names the stage `DeployTo-ENV`; CodePipeline takes at most 100 characters.
+    func testAStageNameCodePipelineWouldRefuseIsAnError() throws {
+        let longest = String(repeating: "e", count: 91)
+        XCTAssertEqual(try findings(replacing("name: test", "name: \(longest)")), [])
+        XCTAssertEqual(try constraints(replacing("name: test", "name: \(longest)e")), [.stage(.stageNameTooLong(longest + "e"))])
+        XCTAssertEqual(try findings(replacing("name: test", "name: \(longest)e")), [
+            "8:11 error: stage eeeeeeeeeeeeeeeeeeee… makes the CodePipeline stage DeployTo-eeeeeeeeeeeeeeeeeeee…, 101 characters; "
+                + "CodePipeline allows at most 100",
+        ])
+    }
+
     func testStagesShouldNameEnvironmentsOfTheWorkspace() throws {
         let workspace = try workspace("shop", environments: ["prod"], self)
         XCTAssertEqual(try findings(validManifest, workspace: workspace), ["8:11 warning: the workspace has no environment named test"])

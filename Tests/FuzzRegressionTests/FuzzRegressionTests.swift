@@ -15,7 +15,7 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     func testEveryTargetIsListed() throws {
-        XCTAssertEqual(try targets(), ["lexer", "binder", "manifest", "splicer", "buildspec", "sigv4", "errors"])
+        XCTAssertEqual(try targets(), ["lexer", "binder", "manifest", "splicer", "buildspec", "sigv4", "errors", "xml", "dot", "mermaid", "shell", "json"])
     }
 
     func testEveryFindingStaysFixed() throws {

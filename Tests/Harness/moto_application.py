@@ -18,15 +18,18 @@ AWS does here:
   propagates stack-level tags, and an executed change set's tags become the stack's;
 - a KMS key made by CloudFormation answers GetKeyPolicy with its policy as JSON text, as AWS
   does (moto answers the template's object);
-- a CREATE change set for a stack left REVIEW_IN_PROGRESS (by a change set deleted unexecuted)
-  is that stack's, as in AWS: moto made a second stack of the same name beside it.
+- a CREATE change set for a stack left REVIEW_IN_PROGRESS (by a CREATE change set never
+  executed) is that stack's, as in AWS, and the stack's earlier change sets stay usable: moto
+  made a second stack of the same name beside it, and executing the first change set then
+  failed with a KeyError (HTTP 500); executing one deletes the stack's others, and a change set
+  that does not exist is AWS's ChangeSetNotFound (HTTP 404).
 """
 
 import json
 import uuid
 from typing import Any
 
-from moto.cloudformation.exceptions import ValidationError
+from moto.cloudformation.exceptions import CloudFormationError, ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, StackInstance, cloudformation_backends
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
@@ -162,26 +165,54 @@ def _create_stack(self: CloudFormationBackend, *args: Any, **kwargs: Any):
     return stack
 
 
+class ChangeSetNotFoundException(CloudFormationError):
+    code = "ChangeSetNotFoundException"
+    # moto finds an error's service model from the module its class is defined in.
+    __module__ = CloudFormationError.__module__
+
+    def __init__(self, name: str):
+        super().__init__(f"ChangeSet [{name}] does not exist")
+
+
+def _find_change_set(self: CloudFormationBackend, name: str, stack_name: str | None) -> ChangeSet | None:
+    """By ARN, or by name within the stack named (a name is unique per stack, not per region)."""
+    if name in self.change_sets:
+        return self.change_sets[name]
+    return next((cs for cs in self.change_sets.values()
+                 if cs.change_set_name == name and (stack_name is None or stack_name in (cs.stack_name, cs.stack_id))), None)
+
+
 def _execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
-    change_set = self.change_sets.get(change_set_name) or next(
-        (cs for cs in self.change_sets.values() if cs.change_set_name == change_set_name), None)
-    _moto_execute_change_set(self, change_set_name, stack_name)
-    if change_set is not None:
-        stack = self.stacks[change_set.stack_id]
-        if change_set.tags:
-            stack.tags = dict(change_set.tags)
-        _tag_roles(stack)
+    change_set = _find_change_set(self, change_set_name, stack_name)
+    if change_set is None or change_set.stack_id not in self.stacks:
+        raise ChangeSetNotFoundException(change_set_name)
+    _moto_execute_change_set(self, change_set.change_set_id, stack_name)
+    stack = self.stacks[change_set.stack_id]
+    if change_set.tags:
+        stack.tags = dict(change_set.tags)
+    _tag_roles(stack)
+    # As CloudFormation does: executing a change set deletes the stack's other change sets.
+    for other_id, other in list(self.change_sets.items()):
+        if other.stack_id == change_set.stack_id and other_id != change_set.change_set_id:
+            del self.change_sets[other_id]
 
 
 _moto_create_change_set = CloudFormationBackend.create_change_set
 
 
 def _create_change_set(self: CloudFormationBackend, stack_name: str, *args: Any, change_set_type: str, **kwargs: Any):
-    if change_set_type == "CREATE":
-        for stack_id, stack in list(self.stacks.items()):
-            if stack.name == stack_name and stack.status == "REVIEW_IN_PROGRESS":
-                del self.stacks[stack_id]
-    return _moto_create_change_set(self, stack_name, *args, change_set_type=change_set_type, **kwargs)
+    """A CREATE change set on a stack left REVIEW_IN_PROGRESS (by an earlier CREATE change set never
+    executed) belongs to that stack, as in CloudFormation: moto made a second stack of the same name,
+    which the first's change sets then pointed past. Its earlier change sets stay usable."""
+    waiting = next((stack for stack in self.stacks.values()
+                    if stack.name == stack_name and stack.status == "REVIEW_IN_PROGRESS"), None)
+    if change_set_type != "CREATE" or waiting is None:
+        return _moto_create_change_set(self, stack_name, *args, change_set_type=change_set_type, **kwargs)
+    change_set_id, made_id = _moto_create_change_set(self, stack_name, *args, change_set_type=change_set_type, **kwargs)
+    del self.stacks[made_id]
+    change_set = self.change_sets[change_set_id]
+    change_set.stack, change_set.stack_id = waiting, waiting.stack_id
+    return change_set_id, waiting.stack_id
 
 
 CloudFormationBackend.create_change_set = _create_change_set

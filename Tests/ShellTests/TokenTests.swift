@@ -21,17 +21,21 @@ final class TokenTests: XCTestCase {
         }
     }
 
+    /// A token given as `token-secret` — a `ghp_` one, or a classic 40-hex one, which is a token there,
+    /// not a secret's name — is refused on the local target, and written nowhere.
     func testATokenGivenAsTokenSecretIsRefusedOnTheLocalTarget() throws {
         let sandbox = try Sandbox(.quickstart)
-        let result = try sandbox.run(.sluice("-c", "record setup.sluice; source set github acme/api token-secret \(Self.token); save"))
-        XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("-c:1:62: error: token-secret takes the name of a Secrets Manager secret holding the token, not the token"),
-                      result.stderr)
-        XCTAssertTrue(result.stderr.contains("hint: store the token in Secrets Manager as github-token-demo-api and write `token-secret github-token-demo-api`"),
-                      result.stderr)
-        XCTAssertFalse(result.stderr.contains(Self.token))
-        XCTAssertNil(sandbox.read("copilot/pipeline.yml"))
-        XCTAssertEqual(files(holding: "ghp_", in: sandbox), [])
+        for token in [Self.token, Self.hexToken] {
+            let result = try sandbox.run(.sluice("-c", "record setup.sluice; source set github acme/api token-secret \(token); save"))
+            XCTAssertEqual(result.status, 1)
+            XCTAssertTrue(result.stderr.hasPrefix("-c:1:62: error: token-secret takes the name of a Secrets Manager secret holding the token, not the token"),
+                          result.stderr)
+            XCTAssertTrue(result.stderr.contains("hint: store the token in Secrets Manager as github-token-demo-api and write `token-secret github-token-demo-api`"),
+                          result.stderr)
+            XCTAssertFalse(result.stderr.contains(token))
+            XCTAssertNil(sandbox.read("copilot/pipeline.yml"))
+            XCTAssertEqual(files(holding: token, in: sandbox), [])
+        }
 
         // A secret's name is taken as it is.
         let named = try sandbox.run(.sluice("-c", "source set github acme/api token-secret github-token-demo-api"))
@@ -82,17 +86,68 @@ final class TokenTests: XCTestCase {
         XCTAssertEqual(files(holding: "github_pat_", in: sandbox), [])
     }
 
-    /// A token written into the manifest by hand is an error where it stands (it was "valid").
+    /// A token written into the manifest by hand is an error where it stands (it was "valid"): a `ghp_`
+    /// one, and a classic 40-hex one (issue 27).
     func testAHandWrittenTokenInTheManifestFailsValidation() throws {
-        let manifest = WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"]!
-            .replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: \(Self.token)\n")
-        let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest,
-                                                   "copilot/buildspec.yml": WorkspaceSafetyTests.savedPipeline["copilot/buildspec.yml"]!]))
-        let line = manifest.components(separatedBy: "\n").firstIndex { $0.contains("access_token_secret") }! + 1
-        let result = try sandbox.run(.sluice("validate"))
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue((result.stdout + result.stderr).contains("copilot/pipeline.yml:\(line):26: error: access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it"),
-                      result.stdout + result.stderr)
-        XCTAssertFalse((result.stdout + result.stderr).contains(Self.token))
+        for token in [Self.token, Self.hexToken] {
+            let manifest = WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"]!
+                .replacingOccurrences(of: "    branch: main\n", with: "    branch: main\n    access_token_secret: \(token)\n")
+            let sandbox = try Sandbox(.quickstartWith(["copilot/pipeline.yml": manifest,
+                                                       "copilot/buildspec.yml": WorkspaceSafetyTests.savedPipeline["copilot/buildspec.yml"]!]))
+            let line = manifest.components(separatedBy: "\n").firstIndex { $0.contains("access_token_secret") }! + 1
+            let result = try sandbox.run(.sluice("validate"))
+            XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+            XCTAssertTrue((result.stdout + result.stderr).contains("copilot/pipeline.yml:\(line):26: error: access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it"),
+                          result.stdout + result.stderr)
+            XCTAssertFalse((result.stdout + result.stderr).contains(token))
+        }
+    }
+
+    // MARK: Every kind of token (issue 27)
+
+    /// One of each kind the detector knows, in the positions people write them.
+    static let hexToken = "4f1c2b8e9a7d3f6c0b5e1a2d8c7f9e3b6a4d2c1e"
+    static let kinds: [(name: String, text: String)] = [
+        ("GitHub classic (40 hex) after `token`", "Authorization: token \(hexToken)"),
+        ("GitHub classic (40 hex) as a variable", "GITHUB_TOKEN=\(hexToken)"),
+        ("GitHub fine-grained", "github_pat_" + "11ABCDEFG0123456789_abcdefghijKLMNOPQRSTuvwxyz0123456789ABCDEFGHIJKLMNOP"),
+        ("Bitbucket app password", "https://user:ATBB" + "3xTrKqWmZp7Yv2Ns9Lc4Hd8Fg6Jb5E1A0@bitbucket.org/acme/api.git"),
+        ("GitLab", "glpat-" + "xY7zQ2wE9rT4uI6oP1aS"),
+        ("Slack", "xoxb-" + "1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"),
+        ("AWS access key", "AKIA" + "IOSFODNN7EXAMPLE"),
+        ("JWT", "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
+    ]
+
+    /// `--echo` and `echo` mask each kind; `record --all` leaves each out (saying so); none reaches a file.
+    func testEveryKindOfTokenIsMaskedInEchoAndLeftOutOfRecordings() throws {
+        let sandbox = try Sandbox(.quickstartWith(WorkspaceSafetyTests.savedPipeline))
+        for (name, text) in Self.kinds {
+            let result = try sandbox.run(.sluice("--echo", "-c", "record --all r.sluice; echo '\(text)'; record stop"))
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("<redacted>"), "\(name): \(result.stdout)")
+            let secret = Self.secretPart(of: text)
+            XCTAssertFalse((result.stdout + result.stderr).contains(secret), "\(name) printed: \(result.stdout)")
+            XCTAssertTrue(sandbox.read("r.sluice")?.contains("# `echo` not recorded: it had a secret-looking argument") == true,
+                          "\(name): \(sandbox.read("r.sluice") ?? "(no recording)")")
+            XCTAssertEqual(files(holding: secret, in: sandbox), [], name)
+        }
+    }
+
+    /// The parts that are the secret, without the words around them.
+    static func secretPart(of text: String) -> String {
+        text.components(separatedBy: CharacterSet(charactersIn: " =:@")).max { $0.count < $1.count } ?? text
+    }
+
+    /// A classic 40-hex GitHub token in a test command after `token` is refused as any other token
+    /// (given as `token-secret`: `testATokenGivenAsTokenSecretIsRefusedOnTheLocalTarget`).
+    func testAClassicHexTokenIsNeverWrittenIntoTheManifest() throws {
+        let saved = try Sandbox(.quickstartWith(WorkspaceSafetyTests.savedPipeline))
+        let command = try saved.run(.sluice("-c", "test add test \"curl -H 'Authorization: token \(Self.hexToken)' https://api.github.com\""))
+        XCTAssertEqual(command.status, 1)
+        XCTAssertTrue(command.stderr.contains("holds what looks like a token, and sluice never writes a token to a file"), command.stderr)
+        XCTAssertEqual(files(holding: Self.hexToken, in: saved), [])
+        // A commit id is no token where no secret stands.
+        let echoed = try saved.run(.sluice("-c", "echo commit \(Self.hexToken)"))
+        XCTAssertEqual(echoed.stdout, "commit \(Self.hexToken)\n")
     }
 }

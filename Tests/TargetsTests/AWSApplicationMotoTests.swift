@@ -102,4 +102,32 @@ final class AWSApplicationMotoTests: AWSMotoTestCase {
         XCTAssertEqual((stack?["Tags"] as? [[String: String]])?.first?["Value"], "billing")
         XCTAssertEqual(try roleTags(), ["team": "billing"])
     }
+
+    /// A CREATE change set made for a stack an earlier CREATE change set left REVIEW_IN_PROGRESS (a push
+    /// killed before its plan was accepted, then pushed again) belongs to that stack, as in CloudFormation:
+    /// either change set executes and creates it, and the other is then gone. moto made a second stack of
+    /// the same name, and executing the first change set failed inside moto (KeyError, HTTP 500).
+    func testASecondCreateChangeSetOnAStackInReviewBelongsToIt() throws {
+        let template = #"{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}"#
+        for name in ["first", "second"] {
+            try cli.json(["cloudformation", "create-change-set", "--stack-name", "review", "--change-set-name", name,
+                          "--change-set-type", "CREATE", "--template-body", template])
+        }
+        let stacks = (try cli.json(["cloudformation", "list-stacks"])["StackSummaries"] as? [[String: Any]] ?? [])
+            .filter { $0["StackName"] as? String == "review" }
+        XCTAssertEqual(stacks.count, 1, "one stack in review, not two: \(stacks)")
+        XCTAssertEqual(stacks.first?["StackStatus"] as? String, "REVIEW_IN_PROGRESS")
+        let listed = try cli.json(["cloudformation", "list-change-sets", "--stack-name", "review"])["Summaries"] as? [[String: Any]]
+        XCTAssertEqual(listed?.compactMap { $0["ChangeSetName"] as? String }.sorted(), ["first", "second"])
+
+        let executed = try cli.run(["cloudformation", "execute-change-set", "--stack-name", "review", "--change-set-name", "first"])
+        XCTAssertEqual(executed.status, 0, executed.stderr)
+        let stack = (try cli.json(["cloudformation", "describe-stacks", "--stack-name", "review"])["Stacks"] as? [[String: Any]])?.first
+        XCTAssertEqual(stack?["StackStatus"] as? String, "CREATE_COMPLETE")
+        let left = try cli.json(["cloudformation", "list-change-sets", "--stack-name", "review"])["Summaries"] as? [[String: Any]]
+        XCTAssertEqual(left?.compactMap { $0["ChangeSetName"] as? String }, ["first"], "executing one deletes the stack's others")
+        let gone = try cli.run(["cloudformation", "execute-change-set", "--stack-name", "review", "--change-set-name", "second"])
+        XCTAssertNotEqual(gone.status, 0)
+        XCTAssertTrue(gone.stderr.contains("(ChangeSetNotFound)") && gone.stderr.contains("ChangeSet [second] does not exist"), gone.stderr)
+    }
 }

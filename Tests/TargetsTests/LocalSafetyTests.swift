@@ -43,18 +43,7 @@ extension LocalEndToEndTests {
     /// ends with sluice, and the run says how sluice ended — Stopped by a signal it could
     /// answer, Abandoned (found by the next sluice) after SIGKILL or a crash.
     func testHoweverSluiceEndsTheRunsProcessesEndWithIt() throws {
-        let childFile = home.url.appendingPathComponent("child.pid")
-        try Data("""
-            version: 0.2
-            phases:
-              build:
-                commands:
-                  - sleep 300 & echo $! > '\(childFile.path)'
-                  - sleep 300
-
-            """.utf8).write(to: workspace.appendingPathComponent("buildspec.yml"))
-        try commit("a build that leaves a child running")
-        try writePipeline()
+        let childFile = try commitABuildThatNeverEnds()
         let cases: [(Int32, String)] = [(SIGTERM, "Stopped"), (SIGHUP, "Stopped"), (SIGQUIT, "Stopped"), (SIGINT, "Stopped"),
                                         (SIGKILL, "Abandoned"), (SIGSEGV, "Abandoned")]
         for (index, (signal, state)) in cases.enumerated() {
@@ -87,6 +76,42 @@ extension LocalEndToEndTests {
 }
 
 extension LocalEndToEndTests {
+    /// A build action has a time limit, as CodeBuild's (60 minutes; `SLUICE_BUILD_TIMEOUT`): past it the
+    /// action fails saying so, and what its commands started ends with it.
+    func testABuildPastItsTimeLimitFailsAndItsProcessesEnd() throws {
+        let childFile = try commitABuildThatNeverEnds()
+        var environment = self.environment
+        environment["SLUICE_BUILD_TIMEOUT"] = "2"
+        let result = try runProcess(sluiceBinary, ["push", "--yes"], environment: environment, directory: workspace, timeout: 60)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let pid = try XCTUnwrap(ProcessWatch.pid(writtenTo: childFile))
+        XCTAssertTrue(ProcessWatch.ends(pid), "the build's child \(pid) outlived its time limit")
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        let build = (try statusJSON()["stages"] as? [[String: Any]])?.first { $0["name"] as? String == "Build" }
+        let action = (build?["actions"] as? [[String: Any]])?.first
+        XCTAssertEqual(action?["state"] as? String, "Failed")
+        XCTAssertTrue((action?["summary"] as? String ?? "").contains("did not finish within 2 s"), "\(action ?? [:])")
+        let logs = try sluice(["logs", "Build"])
+        XCTAssertTrue(logs.stdout.contains("Build timed out: the action did not finish within 2 s"), logs.stdout)
+    }
+
+    /// A pipeline whose build starts a child in the background (its pid in the file returned), then waits for ever.
+    func commitABuildThatNeverEnds() throws -> URL {
+        let childFile = home.url.appendingPathComponent("child.pid")
+        try Data("""
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - sleep 300 & echo $! > '\(childFile.path)'
+                  - sleep 300
+
+            """.utf8).write(to: workspace.appendingPathComponent("buildspec.yml"))
+        try commit("a build that leaves a child running and never ends")
+        try writePipeline()
+        return childFile
+    }
+
     /// A build that prints a credential from its environment (a `GITHUB_TOKEN` a developer
     /// exported) must not leave it in any file sluice writes: the action's log holds
     /// `<redacted>` in its place, and everything else the commands printed, in order.

@@ -599,7 +599,7 @@ final class TemplatePatchTests: XCTestCase {
     ]
 
     static func parse(_ yaml: String) throws -> TemplateValue? {
-        try TaggedYAML.parse(yaml, file: "template").map(CloudFormationYAML.value)
+        try TaggedYAML.parse(yaml, file: "template", aliases: .bounded).map(CloudFormationYAML.value)
     }
 
     func testEveryCaseOfCopilotsPatchTestGivesCopilotsResult() throws {

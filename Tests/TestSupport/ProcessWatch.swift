@@ -18,6 +18,18 @@ public enum ProcessWatch {
         return nil
     }
 
+    /// Sends `signal` to `process` and waits up to `timeout` for it to end; one that does not is
+    /// killed. Whether it ended in time, by that very signal.
+    public static func endsBySignal(_ process: Process, _ signal: Int32, within timeout: TimeInterval = 10) -> Bool {
+        kill(process.processIdentifier, signal)
+        let deadline = Date() + timeout
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let inTime = !process.isRunning
+        if !inTime { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return inTime && process.terminationReason == .uncaughtSignal && process.terminationStatus == signal
+    }
+
     /// Whether `pid` is gone within `timeout` (a generous bound: reparented children are reaped by init).
     public static func ends(_ pid: pid_t, within timeout: TimeInterval = 20) -> Bool {
         let deadline = Date() + timeout

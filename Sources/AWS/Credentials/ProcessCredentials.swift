@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 
 /// A profile's `credential_process`: run (no shell, words split as `shlex.split` does) and
 /// its JSON read (Version 1). With an `Expiration` it is run again before they expire.
@@ -17,21 +18,20 @@ struct ProcessCredentials: CredentialProvider {
     func obtain(_ context: CredentialContext) async throws -> ObtainedCredentials {
         let words = try Self.splitShellWords(command)
         guard let executable = words.first else { throw failure("is empty") }
-        let process = Process()
-        // Like botocore (no shell): a bare name is looked up on PATH by env.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + words.dropFirst()
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { throw failure("could not start: \(error)") }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw failure("exited with status \(process.terminationStatus)" + (message.isEmpty ? "" : ": \(message)"))
+        // Like botocore, no shell: a bare name is looked up on PATH. Bounded, unlike botocore: a
+        // hanging one is stopped, Ctrl-C ends it, and whatever it started ends with it.
+        let process = ChildProcess(program: executable, arguments: Array(words.dropFirst()),
+                                   directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                   environment: context.environment,
+                                   limits: try ChildLimits.configured("SLUICE_CREDENTIAL_PROCESS_TIMEOUT", default: Self.limits,
+                                                                      environment: context.environment),
+                                   name: "credential_process '\(command)'")
+        let finished = try await process.run()
+        guard finished.status == 0 else {
+            let said = finished.errors.summary()
+            throw failure("exited with status \(finished.status)" + (said.isEmpty ? "" : ": \(said)"))
         }
+        let output = finished.output
         let decoded: Output
         do { decoded = try JSONDecoder().decode(Output.self, from: output) } catch {
             throw failure("printed no JSON with Version, AccessKeyId and SecretAccessKey")
@@ -46,6 +46,9 @@ struct ProcessCredentials: CredentialProvider {
                                                   sessionToken: decoded.SessionToken),
                                    expiration: expiration, chain: [step])
     }
+
+    /// A minute (botocore waits for ever); its JSON is a few hundred bytes.
+    static let limits = ChildLimits(timeout: .seconds(60), outputBytes: 64 << 10)
 
     private func failure(_ problem: String) -> AWSConfigurationError {
         .credentialProcess(command: command, problem: problem)

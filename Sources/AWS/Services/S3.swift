@@ -32,4 +32,20 @@ public struct S3: Sendable {
         let (client, path) = location(bucket: bucket, key: key)
         _ = try await client.rest(.s3, "DeleteObject", method: "DELETE", path: path)
     }
+
+    /// The keys of the bucket's objects that start with `prefix` (ListObjectsV2, every page).
+    public func listKeys(bucket: String, prefix: String) async throws -> [String] {
+        let (client, path) = location(bucket: bucket, key: "")
+        var keys: [String] = []
+        var continuation: String?
+        repeat {
+            let query = [(name: "list-type", value: "2"), (name: "prefix", value: prefix)]
+                + (continuation.map { [(name: "continuation-token", value: $0)] } ?? [])
+            let response = try await client.rest(.s3, "ListObjectsV2", method: "GET", path: path, query: query)
+            let result = try XMLNode.parse(response.body)
+            keys += result.children.filter { $0.name == "Contents" }.compactMap { $0.child("Key")?.text }
+            continuation = result.child("IsTruncated")?.text == "true" ? result.child("NextContinuationToken")?.text : nil
+        } while continuation != nil
+        return keys
+    }
 }

@@ -3,6 +3,7 @@ import Errors
 import Foundation
 import Manifest
 import Targets
+import Text
 
 /// The application's pipelines, wherever their files are: `watch all`, `approvals`, `pipeline ls --deployed`
 /// and `open`, and the context `status NAME` and `approve/reject … pipeline NAME` act in.
@@ -134,7 +135,7 @@ enum ApplicationCommands {
                 continue
             }
             let (approval, context) = waiting[number - 1]
-            let words = "\(verdict == "a" ? "approve" : "reject") \(Quoting.quoted(approval.environment)) pipeline \(Quoting.quoted(context.manifest.name))"
+            let words = "\(verdict == "a" ? "approve" : "reject") \(ShellEscaping.quoted(approval.environment)) pipeline \(ShellEscaping.quoted(context.manifest.name))"
             try await TargetCommands.call(verdict == "a" ? "approve" : "reject", session) {
                 if verdict == "a" {
                     try await target.approve(context, environment: approval.environment, comment: nil)

@@ -1,6 +1,7 @@
 import CopilotRules
 import Errors
 import Foundation
+import Text
 import Manifest
 import Targets
 

@@ -21,20 +21,11 @@ enum GraphCommands {
                                      hint: "name the file FILE.svg, FILE.mmd (Mermaid) or FILE.dot (Graphviz)")
         }
         let url = session.resolve(path)
-        var isDirectory: ObjCBool = false
-        let directory = url.deletingLastPathComponent()
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ShellError.failure("cannot write \(path): there is no directory \((path as NSString).deletingLastPathComponent)",
-                                     hint: "make the directory first, or name a file in an existing one")
-        }
+        // Refused before the picture is drawn, which can take a while.
+        try session.refuseNamedFile(url, as: path, what: "the picture", at: invocation.location(of: "FILE"))
         let text = format.render(try await graph(session, withRun: invocation.has("--run")),
                                  columns: invocation["COLUMNS"].flatMap(Int.init) ?? 120)
-        do {
-            try session.commit([session.overwrite(url, with: Data(text.utf8))])
-        } catch {
-            throw ShellError.failure("cannot write \(path): \(session.message(of: error))",
-                                     hint: "check the directory exists and is writable")
-        }
+        try session.writeNamedFile(url, as: path, Data(text.utf8), what: "the picture", at: invocation.location(of: "FILE"))
         session.output.line("wrote \(path)")
     }
 

@@ -107,15 +107,12 @@ enum LanguageCommands {
         }
         let path = invocation.required("FILE")
         let url = session.resolve(path)
-        if let workspace = session.workspace, let what = workspace.ownFile(url, extra: session.pipeline.map { [$0.files] } ?? []) {
-            throw ShellError.failure("\(path) is \(what): recording there would overwrite it",
-                                     hint: "record to a file of its own, e.g. `record setup.sluice`", at: invocation.location(of: "FILE"))
-        }
         let output = session.output
         let recordings = [session.recording.recorder.map { ($0.url, $0.displayPath) }].compactMap { $0 } + output.recordings.map { ($0.file.url, $0.displayPath) }
         if let same = recordings.first(where: { $0.0.standardizedFileURL == url.standardizedFileURL }) {
             throw ShellError.failure("already recording to \(same.1)", hint: "`record stop` first", at: invocation.location(of: "FILE"))
         }
+        try session.refuseNamedFile(url, as: path, what: "the recording", at: invocation.location(of: "FILE"))
         let place = [session.applicationName.map { "application \($0)" }, session.pipelineName.map { "pipeline \($0)" }].compactMap { $0 }
         let title = "sluice" + (place.isEmpty ? "" : ": " + place.joined(separator: ", "))
         let recording: any PresenterRecording
@@ -130,7 +127,7 @@ enum LanguageCommands {
                 throw ShellError.failure("already recording a script to \(recorder.displayPath)", hint: "`record stop` first")
             }
             let recorder = Recorder(url: url, displayPath: path, keepsEverything: invocation.has("--all"), session: session)
-            try recorder.start(session: session)
+            try recorder.start(session: session, at: invocation.location(of: "FILE"))
             session.recording.recorder = recorder
             output.line("recording to \(path)")
             return
@@ -138,7 +135,7 @@ enum LanguageCommands {
         if let other = output.recordings.first(where: { ObjectIdentifier(type(of: $0)) == ObjectIdentifier(type(of: recording)) }) {
             throw ShellError.failure("already recording \(other.kind) to \(other.displayPath)", hint: "`record stop` first")
         }
-        try recording.save()
+        try recording.save(at: invocation.location(of: "FILE"))
         // Said before the recording starts: it begins with the next prompt.
         output.line("recording \(recording.kind) to \(path)")
         output.recordings.append(recording)
@@ -152,7 +149,7 @@ enum LanguageCommands {
         let recordings = output.recordings
         output.recordings = []
         for recording in recordings {
-            try recording.save()
+            try recording.save(at: invocation.location)
             output.line("recorded \(recording.kind) \(recording.displayPath)")
         }
         if let recorder = session.recording.recorder {

@@ -1,5 +1,6 @@
 import CopilotRules
 import Foundation
+import Text
 import Manifest
 
 /// `pipeline init`: Copilot's guided `copilot pipeline init`. At a terminal it asks what the options
@@ -111,7 +112,7 @@ enum PipelineInit {
         let lines = [["pipeline", "new", name] + (kind == .workloads ? [] : ["type", kind.rawValue]),
                      ["source", "set", provider, source.repository, "branch", branch] + access]
             + environments.map { ["stage", "add", $0] }
-        let script = lines.map { $0.map(Quoting.quoted).joined(separator: " ") }
+        let script = lines.map { $0.map(ShellEscaping.quoted).joined(separator: " ") }
         session.output.line("pipeline init runs:")
         for line in script { session.output.line("  " + line) }
         let outcome = await session.run(text: script.joined(separator: "\n"), file: "<pipeline init>")

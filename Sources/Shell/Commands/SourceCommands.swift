@@ -55,7 +55,7 @@ enum SourceCommands {
         }
         let repository = location.url(provider) ?? invocation.required("REPO")
         var secret = invocation["SECRET"]
-        if let given = secret, Secrets.looksLikeToken(given) {
+        if let given = secret, Secrets.looksLikeToken(given, givenAsSecret: true) {
             let name = try await secretName(keeping: given, repository: repository, invocation, session)
             // A recording replays the command with the secret's name.
             session.recording.recordedInstead = invocation.replacing("SECRET", with: name)

@@ -1,6 +1,7 @@
 import CopilotRules
 import Errors
 import Foundation
+import Text
 import Manifest
 import Targets
 
@@ -37,7 +38,7 @@ enum TargetCommands {
             return "target local"
         case .aws(let profile, let region, let endpoint):
             let options = [("profile", profile), ("region", region), ("endpoint", endpoint)]
-                .compactMap { keyword, value in value.map { "\(keyword) \(Quoting.quoted($0))" } }
+                .compactMap { keyword, value in value.map { "\(keyword) \(ShellEscaping.quoted($0))" } }
             return (["target aws"] + options).joined(separator: " ")
         }
     }
@@ -150,12 +151,12 @@ enum TargetCommands {
             switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
             case "a", "approve":
                 try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
-                session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "approve \(Quoting.quoted(approval.environment))"]
+                session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "approve \(ShellEscaping.quoted(approval.environment))"]
                 session.output.line("approved \(approval.environment)")
                 return true
             case "r", "reject":
                 try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
-                session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "reject \(Quoting.quoted(approval.environment))"]
+                session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "reject \(ShellEscaping.quoted(approval.environment))"]
                 session.output.line("rejected \(approval.environment)")
                 return true
             case "":

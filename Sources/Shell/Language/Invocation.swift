@@ -1,3 +1,5 @@
+import Text
+
 /// A command matched against its spec, with its arguments bound by placeholder.
 public struct Invocation: Sendable {
     public let spec: CommandSpec
@@ -73,6 +75,6 @@ public struct Invocation: Sendable {
 
     /// The command as a script line that replays it: words quoted where needed.
     public var scriptLine: String {
-        (spec.words + arguments.map(\.text)).map(Quoting.quoted).joined(separator: " ")
+        (spec.words + arguments.map(\.text)).map(ShellEscaping.quoted).joined(separator: " ")
     }
 }

@@ -1,3 +1,5 @@
+import Text
+
 // The script syntax: words separated by blanks; '…' (literal) and "…" (escapes and
 // expansion) quoting; `#` comments; `\` line continuation; `;` or a newline between
 // commands; `$NAME` / `${NAME}` expanded when the command runs (not when it is read),
@@ -21,7 +23,7 @@ public struct Word: Equatable, Sendable {
         var text = ""
         for part in parts {
             switch part {
-            case .literal(let literal): text += Quoting.quoted(literal)
+            case .literal(let literal): text += ShellEscaping.quoted(literal)
             case .variable(let name, _): text += "${\(name)}"
             }
         }
@@ -74,42 +76,6 @@ public enum Lexer {
         } catch {
             return false
         }
-    }
-}
-
-/// Quoting words back into script syntax (for `--echo`, `record` and messages).
-public enum Quoting {
-    /// `text` unchanged when it reads back as itself, otherwise in single quotes
-    /// (a `'` inside is written `'\''`, as sh does).
-    public static func quoted(_ text: String) -> String {
-        if text.isEmpty { return "''" }
-        let plain = text.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
-                 UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"),
-                 UInt8(ascii: ";"), UInt8(ascii: "#"):
-                return false
-            default:
-                return true
-            }
-        }
-        if plain { return text }
-        return "'" + text.replacingAll("'", with: "'\\''") + "'"
-    }
-}
-
-extension String {
-    /// Foundation-free replacement of an ASCII character. By UTF-8 bytes, not Characters: a `'` followed
-    /// by a combining mark is one Character, and the quote inside it must be replaced all the same (the
-    /// lexer reads bytes); no byte of a longer character is ASCII.
-    func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
-        precondition(target.isASCII, "replacingAll replaces an ASCII character")
-        var result: [UInt8] = []
-        result.reserveCapacity(utf8.count + replacement.utf8.count)
-        for byte in utf8 {
-            if byte == UInt8(target.value) { result.append(contentsOf: replacement.utf8) } else { result.append(byte) }
-        }
-        return String(decoding: result, as: UTF8.self)
     }
 }
 

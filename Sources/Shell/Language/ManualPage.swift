@@ -64,6 +64,8 @@ public struct ManualPage: Sendable {
         ManualEntry("SLUICE_THEME", "The colours: `dark` (the default) or `light`, high-contrast for a white background or a projector; `--theme` wins."),
         ManualEntry("COLUMNS", "The width `show graph` and `watch --graph` draw in, and text is wrapped to, when the output is not a terminal (default 80); for the picture a `set COLUMNS N` wins."),
         ManualEntry("PATH", "Where the local target looks for the programs a buildspec runs (one missing is reported before the build)."),
+        ManualEntry("SLUICE_CREDENTIAL_PROCESS_TIMEOUT, SLUICE_CDK_TIMEOUT, SLUICE_GIT_TIMEOUT, SLUICE_BUILD_TIMEOUT",
+                    "Seconds a profile's credential_process (default 60), each step of a CDK override (600), git and tar on the local target (300) and a local build, test or pre/post-deployment action (3600) may take before sluice stops it and everything it started."),
         ManualEntry("EDITRC", "The line editor's settings file, instead of ~/.editrc."),
         ManualEntry("XDG_STATE_HOME", "Where the history is kept (default ~/.local/state)."),
         ManualEntry("HOME", "Home of ~/.aws, ~/.editrc and ~/.local/state."),

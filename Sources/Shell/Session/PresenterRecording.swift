@@ -41,29 +41,22 @@ struct RecordingFile {
 extension PresenterRecording {
     var displayPath: String { file.displayPath }
 
-    func save() throws {
-        try file.session.writeRecording(file.url, displayPath: file.displayPath, Data(contents.utf8))
+    /// Writes the file by the rule for files the user names (``Session/writeNamedFile(_:as:_:what:at:byRecorder:)``);
+    /// a refusal or failure is located at `location` when known (the `record` command's FILE).
+    func save(at location: ScriptLocation? = nil) throws {
+        try file.session.writeNamedFile(file.url, as: file.displayPath, Data(contents.utf8), what: "the recording", at: location,
+                                        byRecorder: true)
     }
 }
 
 extension Session {
-    /// Writes a recording through the workspace's one writer; a failure says which recording.
-    func writeRecording(_ url: URL, displayPath: String, _ data: Data) throws {
-        do {
-            try commit([overwrite(url, with: data)])
-        } catch {
-            let manifestError = error as? ManifestError
-            throw ShellError.failure("cannot write the recording \(displayPath): \(manifestError?.message ?? message(of: error))",
-                                     hint: manifestError?.hint ?? "check the directory exists and is writable")
-        }
-    }
-
     /// After each entry: every presenter recording on this output written out. One that cannot be
-    /// written is said, and stopped, so that the session goes on.
-    func saveRecordings() {
+    /// written is said, located at the command last run (`location`), and stopped, so that the
+    /// session goes on.
+    func saveRecordings(at location: ScriptLocation?) {
         for recording in output.recordings {
             do {
-                try recording.save()
+                try recording.save(at: location)
             } catch {
                 output.recordings.removeAll { $0 === recording }
                 output.report(shellError(from: error))

@@ -1,4 +1,5 @@
 import Foundation
+import Text
 import Manifest
 
 /// What `record` keeps of the session: the recording, if one runs, and what the running command
@@ -46,17 +47,17 @@ final class Recorder {
         header = """
             #!/usr/bin/env sluice
             # Recorded by sluice: \(what)\(place.isEmpty ? "" : " in \(place)").
-            # Replay it in a fresh copy of the workspace: `sluice \(Quoting.quoted(displayPath))`
-            # (`sluice --step \(Quoting.quoted(displayPath))` presents it one command at a time).
+            # Replay it in a fresh copy of the workspace: `sluice \(ShellEscaping.quoted(displayPath))`
+            # (`sluice --step \(ShellEscaping.quoted(displayPath))` presents it one command at a time).
 
             """
         // Where push, watch and approve acted: the replay must act there too.
         if keepsEverything { lines.append(TargetCommands.scriptLine(for: session.targets.choice)) }
     }
 
-    /// Writes the file now, so what is recorded survives a crash of the shell.
-    func start(session: Session) throws {
-        try write(session: session)
+    /// Writes the file now, so what is recorded survives a crash of the shell; refusals at `location` (its FILE).
+    func start(session: Session, at location: ScriptLocation?) throws {
+        try write(session: session, at: location)
     }
 
     /// Records a command that succeeded. `answered` is what a script writes for what it did at the
@@ -96,18 +97,20 @@ final class Recorder {
         }
         // A saved edit is on disk: taking it back later is a real step of the script.
         if !session.hasUnsavedEdits { undoable = undoable.map { _ in nil } }
-        try write(session: session)
+        try write(session: session, at: invocation.location)
     }
 
     /// Records what a failing command did at the terminal before it failed (an approval given in `watch`).
-    func appendAnswers(_ answered: [String], session: Session) throws {
+    func appendAnswers(_ answered: [String], session: Session, at location: ScriptLocation?) throws {
         guard keepsEverything, !answered.isEmpty else { return }
         lines.append(contentsOf: answered)
-        try write(session: session)
+        try write(session: session, at: location)
     }
 
-    private func write(session: Session) throws {
+    /// Writes the whole recording again, by the rule for files the user names (a later edit may have
+    /// made its path a file the pipeline reads); a failure is located at the command recorded.
+    private func write(session: Session, at location: ScriptLocation?) throws {
         let text = header + lines.compactMap { $0.map { $0 + "\n" } }.joined()
-        try session.writeRecording(url, displayPath: displayPath, Data(text.utf8))
+        try session.writeNamedFile(url, as: displayPath, Data(text.utf8), what: "the recording", at: location, byRecorder: true)
     }
 }

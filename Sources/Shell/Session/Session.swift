@@ -152,13 +152,15 @@ public final class Session: @unchecked Sendable {
     }
 
     func run(_ commands: [CommandSyntax]) async -> Outcome {
+        var last: ScriptLocation?
         defer {
             output.flush()
-            saveRecordings()
+            saveRecordings(at: last)
         }
         do {
             for command in commands {
                 try Task.checkCancellation()
+                last = command.location
                 try await execute(command)
                 if exitRequested { break }
             }
@@ -276,7 +278,7 @@ public final class Session: @unchecked Sendable {
             // What was answered at the terminal happened, even though the command then failed.
             if let answered = recording.scriptEquivalent {
                 recording.scriptEquivalent = nil  // recorded once, not again by a `run` around this command
-                try recording.recorder?.appendAnswers(answered, session: self)
+                try recording.recorder?.appendAnswers(answered, session: self, at: invocation.location)
             }
             throw error
         }
@@ -339,6 +341,41 @@ public final class Session: @unchecked Sendable {
     /// A change to `url` that replaces whatever it holds (nil removes it).
     func overwrite(_ url: URL, with data: Data?) -> FileChange {
         FileChange(url: url, displayPath: relativePath(url), expected: .anything, replacement: data)
+    }
+
+    /// The one rule for a file the user names (`record FILE`, `export graph FILE`): it goes where
+    /// the user says, but never over a file Copilot, a pipeline or sluice reads (the pipelines'
+    /// manifests and the buildspecs they name, the environments' and workloads' files, `.sluice/`),
+    /// never over the recording in progress (but by the recorder itself), and never into a directory
+    /// that is not there (``AtomicFile``). Refused or failing at `location`, naming `what` it holds.
+    func writeNamedFile(_ url: URL, as path: String, _ data: Data, what: String, at location: ScriptLocation?,
+                        byRecorder: Bool = false) throws {
+        try refuseNamedFile(url, as: path, what: what, at: location, byRecorder: byRecorder)
+        do {
+            try commit([FileChange(url: url, displayPath: path, expected: .anything, replacement: data, origin: .named)])
+        } catch let error as ManifestError {
+            throw ShellError.failure("cannot write \(what) \(path): \(error.message)", hint: error.hint, at: location)
+        } catch {
+            throw ShellError.failure("cannot write \(what) \(path): \(message(of: error))", at: location)
+        }
+    }
+
+    /// ``writeNamedFile(_:as:_:what:at:byRecorder:)``'s refusals, before anything is written.
+    func refuseNamedFile(_ url: URL, as path: String, what: String, at location: ScriptLocation?, byRecorder: Bool = false) throws {
+        if let workspace, let owner = workspace.ownFile(url, extra: pipeline.map { [$0.files] } ?? [],
+                                                      edited: pipeline.map { [$0.files.name: $0.manifest] } ?? [:]) {
+            throw ShellError.failure("\(path) is \(owner): writing \(what) there would overwrite it",
+                                     hint: "name a file of its own, outside copilot/ and .sluice/", at: location)
+        }
+        let recordings = [recording.recorder?.url].compactMap { $0 } + output.recordings.map(\.file.url)
+        if !byRecorder, recordings.contains(where: { Self.samePath($0, url) }) {
+            throw ShellError.failure("\(path) is a recording in progress: writing \(what) there would overwrite it",
+                                     hint: "name another file, or `record stop` first", at: location)
+        }
+    }
+
+    private static func samePath(_ a: URL, _ b: URL) -> Bool {
+        a.standardizedFileURL.resolvingSymlinksInPath() == b.standardizedFileURL.resolvingSymlinksInPath()
     }
 
     // MARK: Errors from other modules

@@ -1,4 +1,6 @@
 import Foundation
+import Text
+import Processes
 import Manifest
 import Targets
 #if canImport(Glibc)
@@ -200,8 +202,9 @@ final class TourGuide: @unchecked Sendable {
 
     private func saveProgress() {
         guard let progressFile else { return }
-        try? FileManager.default.createDirectory(at: progressFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? Data("\(position)\n".utf8).write(to: progressFile, options: .atomic)
+        // sluice's own state, beside the history, through the one atomic writer.
+        try? AtomicFile.write(Data("\(position)\n".utf8), to: progressFile,
+                              directories: .created(within: progressFile.deletingLastPathComponent().deletingLastPathComponent()))
     }
 
     // MARK: What the learner did
@@ -225,11 +228,10 @@ final class TourGuide: @unchecked Sendable {
 
     /// The example workspace in a new git repository, committed.
     private static func makeWorkspace(at root: URL) throws {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: false)
         for file in TourWorkspace.files {
-            let url = root.appendingPathComponent(file.path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try file.contents.write(to: url)
-            if file.executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path) }
+            try AtomicFile.write(file.contents, to: root.appendingPathComponent(file.path), mode: file.executable ? 0o755 : 0o644,
+                                 directories: .created(within: root))
         }
         guard git(["init", "-q", "-b", "main"], in: root), commit(root, message: "The example workspace") else {
             try? FileManager.default.removeItem(at: root)
@@ -269,15 +271,9 @@ final class TourGuide: @unchecked Sendable {
 
     @discardableResult
     private static func git(_ arguments: [String], in directory: URL) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let git = ChildProcess(program: "git", arguments: arguments, directory: directory,
+                               environment: ProcessInfo.processInfo.environment, limits: ChildLimits(timeout: .seconds(60)))
+        return (try? git.runBlocking())?.status == 0
     }
 
     // MARK: Showing changes

@@ -36,7 +36,7 @@ extension AWSTarget {
                                           isLegacy: try await pipelineStack(pipeline, aws).isLegacy,
                                           additionalPolicy: pipeline.manifest.build?.additionalPolicy)
         do {
-            let template = try TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment)
+            let template = try await TemplateOverrides.apply(to: PipelineTemplate.make(input), of: pipeline, environment: environment)
             return RenderedTemplate(text: template.rendered(), application: application, regionalResources: regionalResources)
         } catch let error as AWSTargetError {
             throw AWSTargetError("\(pipeline.manifestPath): \(error.message)", hint: error.hint)

@@ -63,16 +63,25 @@ extension AWSTarget {
             preconditionFailure("the template is made only with a regional stack in the pipeline's region")
         }
         let s3 = aws.s3
+        try TemplateCheck.checkSize(body, stack: stackName)
         try await s3.putObject(bucket: object.bucket, key: object.key, body: Array(body.utf8), contentType: "application/json")
+        // Until the change set is executed, a pipeline not deployed keeps nothing in the application's
+        // bucket: each way out removes the upload (one a kill leaves, `pipeline rm` finds by its key).
+        let discardUpload = { if creating { try? await s3.deleteObject(bucket: object.bucket, key: object.key) } }
         let changeSet = "sluice-\(Int(Date().timeIntervalSince1970))"
         let reference = CloudFormation.ChangeSetReference(changeSetName: changeSet, stackName: stackName)
         let tags = ResourceTags.pipelineStack(application: rendered.application, pipeline: pipeline.manifest.name, isLegacy: target.isLegacy)
-        try await rejectedTemplate(of: stackName) {
-            _ = try await aws.cloudFormation.createChangeSet(.init(
-                stackName: stackName, changeSetName: changeSet, changeSetType: creating ? .create : .update,
-                templateURL: s3.objectURL(bucket: object.bucket, key: object.key), capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
-                tags: tags.keys.sorted().map { AWSTag(key: $0, value: tags[$0]!) },
-                description: "sluice push of \(pipeline.manifestPath)"))
+        do {
+            try await rejectedTemplate(of: stackName) {
+                _ = try await aws.cloudFormation.createChangeSet(.init(
+                    stackName: stackName, changeSetName: changeSet, changeSetType: creating ? .create : .update,
+                    templateURL: s3.objectURL(bucket: object.bucket, key: object.key), capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+                    tags: tags.keys.sorted().map { AWSTag(key: $0, value: tags[$0]!) },
+                    description: "sluice push of \(pipeline.manifestPath)"))
+            }
+        } catch {
+            await discardUpload()
+            throw error
         }
         let described = try await aws.stacks.settledChangeSet(reference)
         if described.status == .failed {
@@ -82,6 +91,7 @@ extension AWSTarget {
                 ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
                 return .upToDate
             }
+            await discardUpload()
             throw AWSTargetError("CloudFormation rejected the change set for \(stackName): \(reason)",
                                  hint: "`show template` prints the template it was given")
         }
@@ -93,8 +103,7 @@ extension AWSTarget {
         if !options.dryRun, !options.assumeYes, ui.isInteractive { confirmed = await ui.confirm("Deploy these changes to \(stackName)?") }
         guard confirmed else {
             try? await aws.cloudFormation.deleteChangeSet(reference)
-            // A pipeline not deployed keeps nothing in the application's bucket.
-            if creating, options.dryRun { try? await s3.deleteObject(bucket: object.bucket, key: object.key) }
+            await discardUpload()
             ui.say(options.dryRun ? "Dry run: nothing was deployed." : "Nothing was deployed.")
             return .planned
         }
@@ -143,9 +152,9 @@ extension AWSTarget {
     public func remove(_ pipeline: PipelineContext, deleteSecret: Bool, ui: any TargetUI) async throws {
         let aws = try aws()
         defer { forget(pipeline) }
-        if try await deleteStack(pipeline, ui: ui, aws) {
-            try await deleteTemplateObject(pipeline, ui: ui, aws)
-        }
+        try await deleteStack(pipeline, ui: ui, aws)
+        // Also when there was no stack: a push or `pipeline rm` killed after the upload left its template.
+        try await deleteTemplateObjects(pipeline, ui: ui, aws)
         guard deleteSecret, let secretID = pipeline.manifest.source.properties.accessTokenSecret else { return }
         if try await TokenSecrets(secretsManager: aws.secretsManager).delete(secretID) {
             ui.say("Deleted Secrets Manager secret \(secretID).")
@@ -154,12 +163,11 @@ extension AWSTarget {
         }
     }
 
-    /// Whether there was a stack to delete.
-    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws -> Bool {
+    private func deleteStack(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
         let stackName = try await pipelineStack(pipeline, aws).name
         guard try await aws.stacks.describe(stackName) != nil else {
             ui.say("Pipeline \(pipeline.manifest.name) is not deployed (no stack \(stackName) in \(aws.configuration.region.value)).")
-            return false
+            return
         }
         let seen = try await aws.stacks.seenEvents(stackName)
         try await aws.cloudFormation.deleteStack(.init(stackName: stackName))
@@ -170,12 +178,14 @@ extension AWSTarget {
                                  hint: "the CloudFormation console shows what holds it")
         }
         ui.say("Pipeline \(pipeline.manifest.name) removed (stack \(stackName) deleted).")
-        return true
     }
 
-    /// The template push uploaded, which CloudFormation does not delete with the stack. A stack an earlier
-    /// sluice or Copilot deployed may have no application StackSet to find it in: then there is none to delete.
-    private func deleteTemplateObject(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
+    /// The templates push uploaded, which CloudFormation does not delete with the stack: found by their
+    /// key, `STACK.pipeline.stack.yml`, for the stack names the pipeline has (Copilot's, and the legacy
+    /// one, the manifest's name) and none of which is a stack any more — so a rerun finishes what a
+    /// killed push or `pipeline rm` left. A stack an earlier sluice or Copilot deployed may have no
+    /// application StackSet to find them in: then there is none to delete.
+    private func deleteTemplateObjects(_ pipeline: PipelineContext, ui: any TargetUI, _ aws: AWSClients) async throws {
         let lookup = ApplicationLookup(aws: aws)
         let regionalResources: [RegionalResources]
         do {
@@ -184,9 +194,13 @@ extension AWSTarget {
             ui.say("No uploaded template to delete: \(error.message).")
             return
         }
-        guard let object = templateObject(try await pipelineStack(pipeline, aws).name, regionalResources, aws) else { return }
-        try await aws.s3.deleteObject(bucket: object.bucket, key: object.key)
-        ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
+        for stackName in Set([pipeline.stackName, pipeline.manifest.name]).sorted() {
+            guard let object = templateObject(stackName, regionalResources, aws),
+                  try await aws.s3.listKeys(bucket: object.bucket, prefix: object.key).contains(object.key),
+                  try await aws.stacks.describe(stackName) == nil else { continue }
+            try await aws.s3.deleteObject(bucket: object.bucket, key: object.key)
+            ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
+        }
     }
 
     /// The Copilot version a template Copilot rendered records (`Metadata: Version: v1.28.0`); nil for any other.

@@ -1,5 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Manifest
+import Processes
 
 // A pipeline's overrides applied to its rendered template, as Copilot applies them before every
 // `pipeline deploy` and `pipeline package` (internal/pkg/override: patch.go, cdk.go): YAML patches
@@ -7,15 +11,26 @@ import Manifest
 
 enum TemplateOverrides {
     /// `template` with the overrides of `pipeline` applied (unchanged when it has none).
-    static func apply(to template: TemplateValue, of pipeline: PipelineContext, environment: [String: String]) throws -> TemplateValue {
+    static func apply(to template: TemplateValue, of pipeline: PipelineContext, environment: [String: String]) async throws -> TemplateValue {
         switch try PipelineOverrides.load(workspaceRoot: pipeline.workspaceRoot, pipeline: pipeline.manifest.name) {
         case .none:
             return template
         case .yamlPatches(let file, let patches):
-            return try TemplatePatching.apply(patches, file: file, to: template) ?? .object([])
+            // The patch that left it no longer the pipeline's template, unless a later one mended it.
+            var breaking: (patch: TemplatePatch, problem: String)?
+            let patched = try TemplatePatching.apply(patches, file: file, to: template) { patch, document in
+                let problem = TemplateCheck.structuralProblem(document)
+                if let problem, breaking == nil { breaking = (patch, problem) } else if problem == nil { breaking = nil }
+            }
+            if let (patch, problem) = breaking {
+                throw ManifestError(file: file, line: patch.line, column: patch.column,
+                                    message: "after this patch (op \(patch.operation), path \(patch.path)) the template \(problem)",
+                                    hint: "paths start with / (`/Resources/…`, `/Outputs`); `show template` without the patch shows them")
+            }
+            return patched ?? .object([])
         case .cdk(let directory):
-            return try CDKOverride(directory: directory, displayPath: PipelineOverrides.directory(pipeline: pipeline.manifest.name),
-                                   application: pipeline.application, environment: environment).apply(to: template)
+            return try await CDKOverride(directory: directory, displayPath: PipelineOverrides.directory(pipeline: pipeline.manifest.name),
+                                         application: pipeline.application, environment: environment).apply(to: template)
         }
     }
 }
@@ -24,9 +39,13 @@ enum TemplateOverrides {
 /// other, with Copilot's quirks kept — the pointer's first token is skipped at the document, `add`
 /// on an existing key replaces its value — and its error texts, located at the patch.
 enum TemplatePatching {
-    static func apply(_ patches: [TemplatePatch], file: String, to template: TemplateValue?) throws -> TemplateValue? {
+    /// `template` patched (nil when the patches removed all of it); throws at a patch that does not
+    /// apply. `afterEach` sees the document after each patch.
+    static func apply(_ patches: [TemplatePatch], file: String, to template: TemplateValue?,
+                      afterEach: (TemplatePatch, TemplateValue?) -> Void = { _, _ in }) throws -> TemplateValue? {
         var document = template
         for (index, patch) in patches.enumerated() {
+            defer { afterEach(patch, document) }
             do {
                 switch patch.operation {
                 case "add": try add(patch, to: &document)
@@ -234,22 +253,27 @@ struct CDKOverride {
     var application: String
     var environment: [String: String]
 
-    func apply(to template: TemplateValue) throws -> TemplateValue {
+    func apply(to template: TemplateValue) async throws -> TemplateValue {
         let manager = try packageManager()
-        try run(manager, ["install"], what: "\(manager) install")
+        try await run(manager, ["install"], what: "\(manager) install")
         let cdk = directory.appendingPathComponent("node_modules/.bin/cdk")
         guard FileManager.default.isExecutableFile(atPath: cdk.path) else {
             throw ManifestError(file: displayPath, message: "the CDK toolkit is not installed: \(manager) install left no node_modules/.bin/cdk",
                                 hint: "the overrides' package.json must depend on aws-cdk (as `copilot pipeline override --toolkit cdk` writes it)")
         }
-        let build = directory.appendingPathComponent(".build")
-        try FileManager.default.createDirectory(at: build, withIntermediateDirectories: true)
-        try Data(template.rendered().utf8).write(to: build.appendingPathComponent("in.yml"))
-        let synthesized = try run(cdk.path, ["synth", "--no-version-reporting"], what: "cdk synth")
-        guard let yaml = try TaggedYAML.parse(synthesized, file: "\(displayPath) (cdk synth output)") else {
+        // Where Copilot's CDK application reads the template, in a directory of the overrides' own.
+        try AtomicFile.write(Data(template.rendered().utf8), to: directory.appendingPathComponent(".build/in.yml"),
+                             directories: .created(within: directory))
+        let synthesized = try await run(cdk.path, ["synth", "--no-version-reporting"], what: "cdk synth", keepsOutput: true)
+        guard let yaml = try TaggedYAML.parse(synthesized, file: "\(displayPath) (cdk synth output)", aliases: .bounded) else {
             throw ManifestError(file: displayPath, message: "cdk synth printed no template", hint: "run `npx cdk synth` in the directory to see why")
         }
-        return cleanUp(CloudFormationYAML.value(yaml))
+        let overridden = cleanUp(CloudFormationYAML.value(yaml))
+        if let problem = TemplateCheck.structuralProblem(overridden) {
+            throw ManifestError(file: displayPath, message: "the template cdk synth printed \(problem)",
+                                hint: "the CDK application must keep the template it is given (.build/in.yml) and change it")
+        }
+        return overridden
     }
 
     /// Copilot's clean-up: the template's sections in their usual order (CDK's Rules dropped),
@@ -292,26 +316,30 @@ struct CDKOverride {
         return managers[0]
     }
 
-    /// Runs a program in the overrides directory; its diagnostics go to stderr, as Copilot's do. Returns its stdout.
+    /// Each step may take 10 minutes (`npm install` downloads); the template `cdk synth` prints is
+    /// kept up to 8 MiB (CloudFormation takes at most 1 MB).
+    static let limits = ChildLimits(timeout: .seconds(600), outputBytes: 8 << 20)
+
+    /// Runs a program in the overrides directory, bounded (see ``ChildProcess``); what it prints
+    /// goes to stderr a line at a time, masked, as Copilot shows it — but for the template
+    /// `cdk synth` prints (`keepsOutput`), which is returned.
     @discardableResult
-    private func run(_ program: String, _ arguments: [String], what: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment.merging(["COPILOT_APPLICATION_NAME": application]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ManifestError(file: displayPath, message: "\(what) failed (exit status \(process.terminationStatus))",
+    private func run(_ program: String, _ arguments: [String], what: String, keepsOutput: Bool = false) async throws -> String {
+        let diagnostics = ChildStream.lines { line in
+            var bytes = Array(line)
+            Secrets.redact(&bytes)
+            bytes.withUnsafeBytes { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        }
+        let process = ChildProcess(program: program, arguments: arguments, directory: directory,
+                                   environment: environment.merging(["COPILOT_APPLICATION_NAME": application]) { $1 },
+                                   limits: try ChildLimits.configured("SLUICE_CDK_TIMEOUT", default: Self.limits, environment: environment),
+                                   output: keepsOutput ? .kept : diagnostics, errors: diagnostics, name: what)
+        let finished = try await process.run()
+        guard finished.status == 0 else {
+            throw ManifestError(file: displayPath, message: "\(what) failed (exit status \(finished.status))",
                                 hint: "its output is above; the template was not overridden, so nothing was deployed")
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: finished.output, as: UTF8.self)
     }
 }
 

@@ -1,3 +1,5 @@
+import Text
+
 // A CloudFormation template as an ordered JSON value.
 //
 // Keys keep the order they were added in, so the same manifest always renders to the
@@ -85,20 +87,6 @@ public indirect enum TemplateValue: Equatable, Sendable {
     }
 
     private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONEscaping.append(text, quotedTo: &out)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Text
 
 // The picture as files for slides and docs: SVG (the terminal layout, scaled to pixels),
 // Mermaid and Graphviz DOT (the same stages, actions and arrows; their tools place them).
@@ -37,7 +38,7 @@ enum SVGGraph {
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(number(width + cellWidth))" height="\(number(height + cellHeight))" \
             viewBox="0 0 \(number(width + cellWidth)) \(number(height + cellHeight))" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">
-            <title>\(escape(layout.labels.first { $0.role == .title }?.text ?? "pipeline"))</title>
+            <title>\(XMLEscaping.escaped(layout.labels.first { $0.role == .title }?.text ?? "pipeline"))</title>
             <defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">\
             <path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>
             <rect width="100%" height="100%" fill="#ffffff"/>
@@ -87,16 +88,7 @@ enum SVGGraph {
 
     private static func text(_ content: String, column: Int, row: Int, attributes: String) -> String {
         "<text x=\"\(number(x(column)))\" y=\"\(number(y(row) + cellHeight * 0.75))\" xml:space=\"preserve\"\(attributes)>"
-            + escape(content) + "</text>\n"
-    }
-
-    static func escape(_ text: String) -> String {
-        // Characters XML 1.0 does not allow at all become U+FFFD first.
-        let allowed = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            (scalar.value < 0x20 && !"\t\n\r".unicodeScalars.contains(scalar)) || scalar.value == 0xFFFE || scalar.value == 0xFFFF
-                ? "\u{FFFD}" : scalar
-        }))
-        return allowed.replacingCharacters(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;"])
+            + XMLEscaping.escaped(content) + "</text>\n"
     }
 
     private static func number(_ value: Double) -> String {
@@ -116,17 +108,6 @@ enum StateColors {
         case .waitingForApproval?: return ("#fff8e1", "#b26a00")
         case .pending?, .stopped?: return ("#f2f2f2", "#777777")
         }
-    }
-}
-
-extension String {
-    /// This text with each character `replacements` names written as its replacement.
-    func replacingCharacters(_ replacements: [Character: String]) -> String {
-        var result = ""
-        for character in self {
-            if let replacement = replacements[character] { result += replacement } else { result.append(character) }
-        }
-        return result
     }
 }
 
@@ -167,7 +148,8 @@ extension PipelineGraph {
 /// A Mermaid flowchart: one subgraph a stage, left to right; approvals dashed.
 enum MermaidGraph {
     static func render(_ graph: PipelineGraph) -> String {
-        var lines = ["---", "title: \(quoted("pipeline \(graph.title) · application \(graph.application)"))", "---",
+        // The front matter is YAML, whose double-quoted scalars read JSON's escapes.
+        var lines = ["---", "title: \(JSONEscaping.quoted("pipeline \(graph.title) · application \(graph.application)"))", "---",
                      "flowchart LR"]
         let groups = graph.identifiedGroups
         // Class name → its members, and its style, in order of first use.
@@ -180,10 +162,10 @@ enum MermaidGraph {
             }
         }
         for (stageIndex, stage) in graph.stages.enumerated() {
-            lines.append("  subgraph s\(stageIndex)[\"\(label([stage.name] + (stage.state.map { ["\($0.symbol) \($0.rawValue)"] } ?? [])))\"]")
+            lines.append("  subgraph s\(stageIndex)[\"\(MermaidEscaping.label(lines: [stage.name] + (stage.state.map { ["\($0.symbol) \($0.rawValue)"] } ?? [])))\"]")
             lines.append("    direction TB")
             for (node, id) in zip(stage.nodes, groups[stageIndex].flatMap { $0 }) {
-                lines.append("    \(id)[\"\(label(graph.labelLines(node)))\"]")
+                lines.append("    \(id)[\"\(MermaidEscaping.label(lines: graph.labelLines(node)))\"]")
                 if node.kind == .approval { add(id, to: "approval", style: "stroke-dasharray: 5 5") }
                 if let state = node.state {
                     let colors = StateColors.of(state)
@@ -204,34 +186,23 @@ enum MermaidGraph {
         }
         return lines.joined(separator: "\n") + "\n"
     }
-
-    /// Lines joined by `<br/>`, with what Mermaid would read as markup written as entity codes.
-    static func label(_ lines: [String]) -> String {
-        lines.map { $0.replacingCharacters(["\"": "#quot;", "#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;"]) }
-            .joined(separator: "<br/>")
-    }
-
-    /// A YAML double-quoted scalar for the front matter.
-    private static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
 }
 
 /// A Graphviz digraph: one cluster a stage, left to right; approvals dashed, states filled.
 enum DOTGraph {
     static func render(_ graph: PipelineGraph) -> String {
         var lines = ["digraph pipeline {",
-                     "  label=\(quoted("pipeline \(graph.title) · application \(graph.application)"));",
+                     "  label=\(DOTEscaping.quoted("pipeline \(graph.title) · application \(graph.application)"));",
                      "  labelloc=t; rankdir=LR; compound=true; newrank=true;",
                      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f7f9fc\", fontname=\"monospace\"];"]
         let groups = graph.identifiedGroups
         for (stageIndex, stage) in graph.stages.enumerated() {
             lines.append("  subgraph cluster_\(stageIndex) {")
-            lines.append("    label=\(quoted(stage.name + (stage.state.map { " \($0.symbol) \($0.rawValue)" } ?? "")));")
+            lines.append("    label=\(DOTEscaping.quoted(stage.name + (stage.state.map { " \($0.symbol) \($0.rawValue)" } ?? "")));")
             for (node, id) in zip(stage.nodes, groups[stageIndex].flatMap { $0 }) {
-                var attributes = ["label=\(leftJustified(graph.labelLines(node)))"]
+                var attributes = ["label=\(DOTEscaping.leftJustified(graph.labelLines(node)))"]
                 if node.kind == .approval { attributes.append("style=\"rounded,filled,dashed\"") }
-                if let state = node.state { attributes.append("fillcolor=\(quoted(StateColors.of(state).fill))") }
+                if let state = node.state { attributes.append("fillcolor=\(DOTEscaping.quoted(StateColors.of(state).fill))") }
                 lines.append("    \(id) [\(attributes.joined(separator: ", "))];")
             }
             lines.append("  }")
@@ -245,19 +216,5 @@ enum DOTGraph {
             lines.append("  \(from) -> \(to);")
         }
         return (lines + ["}"]).joined(separator: "\n") + "\n"
-    }
-
-    static func quoted(_ text: String) -> String {
-        "\"" + escaped(text) + "\""
-    }
-
-    /// Lines each ending in `\l` (left-justified in the node).
-    private static func leftJustified(_ lines: [String]) -> String {
-        "\"" + lines.map { escaped($0) + "\\l" }.joined() + "\""
-    }
-
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -1,3 +1,5 @@
+import Text
+
 // Where each part of a PipelineGraph goes, in character cells: one stage a column (its label
 // over its action boxes, groups that run together stacked, an arrow to the next group),
 // Source → Build → DeployTo stages left to right with arrows between them, wrapping onto a
@@ -74,7 +76,7 @@ public struct GraphLayout: Equatable, Sendable {
         width = 0
         height = 0
         var y = 0
-        for line in GraphText.wrap("pipeline \(graph.title) · application \(graph.application)", width: limit) {
+        for line in TerminalText.wrap("pipeline \(graph.title) · application \(graph.application)", width: limit) {
             labels.append(Label(x: 0, y: y, text: line, role: .title))
             y += 1
         }
@@ -145,22 +147,22 @@ public struct GraphLayout: Equatable, Sendable {
             let stages = graph.omittedStages.joined(separator: ", ")
             let note = "Not in the pipeline: \(stages) (deploys nothing; Copilot leaves such stages out, with their approvals and tests)."
             y += 1
-            for line in GraphText.wrap(note, width: limit) {
+            for line in TerminalText.wrap(note, width: limit) {
                 labels.append(Label(x: 0, y: y, text: line, role: .note))
                 y += 1
             }
         }
         height = y
-        width = max(width, labels.map { $0.x + GraphText.width($0.text) }.max() ?? 0)
+        width = max(width, labels.map { $0.x + TerminalText.width($0.text) }.max() ?? 0)
     }
 
     static func together(_ count: Int) -> String { "\(count) in parallel" }
 
     /// A node's lines, wrapped to `inner` columns: its name, its details, its state if known.
     static func lines(_ node: PipelineGraph.Node, inner: Int) -> [Line] {
-        var lines = GraphText.wrap(node.name, width: inner).map { Line(text: $0, role: .title) }
+        var lines = TerminalText.wrap(node.name, width: inner).map { Line(text: $0, role: .title) }
         for detail in node.details {
-            lines += GraphText.wrap(detail, width: inner).map { Line(text: $0, role: .detail) }
+            lines += TerminalText.wrap(detail, width: inner).map { Line(text: $0, role: .detail) }
         }
         if let state = node.state {
             lines.append(Line(text: "\(state.symbol) \(state.rawValue)", role: .state))
@@ -179,82 +181,17 @@ public struct GraphLayout: Equatable, Sendable {
             var heading = stage.name
             if let state = stage.state { heading += " \(state.symbol) \(state.rawValue)" }
             if let first = stage.groups.first, first.count > 1 { heading += " · " + GraphLayout.together(first.count) }
-            var natural = GraphText.width(heading)
+            var natural = TerminalText.width(heading)
             for (index, group) in stage.groups.enumerated() {
                 // The group label sits right of its arrow: 4 columns in.
-                if index > 0, group.count > 1 { natural = max(natural, 4 + GraphText.width(GraphLayout.together(group.count))) }
+                if index > 0, group.count > 1 { natural = max(natural, 4 + TerminalText.width(GraphLayout.together(group.count))) }
                 for node in group {
                     let texts = [node.name] + node.details + (node.state.map { ["\($0.symbol) \($0.rawValue)"] } ?? [])
-                    natural = max(natural, (texts.map(GraphText.width).max() ?? 0) + 4)
+                    natural = max(natural, (texts.map(TerminalText.width).max() ?? 0) + 4)
                 }
             }
             width = min(widest, max(GraphLayout.narrowestBox, natural))
-            label = GraphText.wrap(heading, width: width)
+            label = TerminalText.wrap(heading, width: width)
         }
-    }
-}
-
-/// Text measured and wrapped in terminal columns.
-enum GraphText {
-    /// Columns `text` takes on a terminal: wide East Asian characters two, combining marks none.
-    static func width(_ text: String) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
-    }
-
-    static func width(of character: Character) -> Int {
-        guard let scalar = character.unicodeScalars.first else { return 0 }
-        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return 0 }
-        switch scalar.value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-            return 2
-        default:
-            return 1
-        }
-    }
-
-    /// `text` in lines of at most `width` columns, broken between words; a word longer than a
-    /// line is broken after a `/`, `-`, `:` or `.` where one fits, else where the line ends.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        let width = max(1, width)
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
-            let candidate = line.isEmpty ? word : line + " " + word
-            if Self.width(candidate) <= width {
-                line = candidate
-                continue
-            }
-            if !line.isEmpty { lines.append(line) }
-            var rest = word
-            while Self.width(rest) > width {
-                let (head, tail) = split(rest, width: width)
-                lines.append(head)
-                rest = tail
-            }
-            line = rest
-        }
-        lines.append(line)
-        return lines
-    }
-
-    /// The longest head of `word` that fits `width`, preferring to end at a separator.
-    private static func split(_ word: String, width: Int) -> (String, String) {
-        var fitting = word.startIndex
-        var used = 0
-        for index in word.indices {
-            let next = used + Self.width(of: word[index])
-            if next > width { break }
-            used = next
-            fitting = word.index(after: index)
-        }
-        if fitting == word.startIndex { fitting = word.index(after: word.startIndex) }
-        let head = word[..<fitting]
-        if let separator = head.dropLast().lastIndex(where: { "/-:.".contains($0) }), head.distance(from: head.startIndex, to: separator) >= head.count / 2 {
-            let cut = word.index(after: separator)
-            return (String(word[..<cut]), String(word[cut...]))
-        }
-        return (String(head), String(word[fitting...]))
     }
 }

@@ -1,3 +1,5 @@
+import Text
+
 // The layout drawn in a terminal: box-drawing characters in a grid of cells, colour by state
 // when the console has colour (never needed to read it: every state is also written in words).
 // Approvals have dashed borders.
@@ -117,7 +119,7 @@ struct Canvas {
         guard y >= 0, y < cells.count else { return }
         var column = x
         for character in text {
-            let width = GraphText.width(of: character)
+            let width = TerminalText.width(of: character)
             guard column >= 0, column + max(width, 1) <= cells[y].count else { break }
             if width == 0, column > x {
                 cells[y][column - 1].text.append(character)

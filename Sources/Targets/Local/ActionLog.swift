@@ -3,24 +3,30 @@ import Foundation
 import Glibc
 #endif
 import Manifest
+import Processes
 
 /// The log of one action: `[Container]` lines like CodeBuild's around the commands' own output.
 /// Everything reaches the file through `append`, with token-like text masked: a build that
 /// prints a credential from its environment must not leave it on disk.
 final class ActionLog: @unchecked Sendable {
     let url: URL
+    /// The most a log keeps: what a build prints beyond it is drained and dropped, said once.
+    static let limit = 64 << 20
+    private let lock = NSLock()
+    private var kept: Int
 
     init(_ url: URL) throws {
         self.url = url
+        kept = ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? NSNumber)?.intValue ?? 0
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // An empty log needs no atomic write (FileManager.createFile's leaves a temporary file when killed).
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Appends a line said by sluice itself.
+    /// Appends a line said by sluice itself (kept whatever the action printed before).
     func note(_ line: String) {
-        append(Array("[Container] \(line)\n".utf8))
+        write(Array("[Container] \(line)\n".utf8))
     }
 
     /// Appends `lines`, masked: whole lines from the pump (a token never spans a line break), except
@@ -28,6 +34,19 @@ final class ActionLog: @unchecked Sendable {
     /// end, even with other writers.
     func append(_ lines: [UInt8]) {
         var bytes = lines
+        let room: Int = lock.withLock {
+            defer { kept += bytes.count }
+            return Self.limit - kept
+        }
+        guard room > 0 else { return }
+        if bytes.count > room {
+            bytes = Array("[Container] The action printed more than \(Self.limit >> 20) MiB; the rest is not kept\n".utf8)
+        }
+        write(bytes)
+    }
+
+    private func write(_ text: [UInt8]) {
+        var bytes = text
         Secrets.redact(&bytes)
         let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard descriptor >= 0 else { return }

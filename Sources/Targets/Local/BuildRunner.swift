@@ -1,6 +1,7 @@
 import Errors
 import Foundation
 import Manifest
+import Processes
 
 /// Why a command list stopped: the command, its status and the last line it printed.
 struct CommandFailure: ReportableError {
@@ -28,12 +29,18 @@ final class BuildRunner {
     var environment: [String: String]
     let log: ActionLog
     private var session: ShellSession?
+    /// CodeBuild's default time limit for a build, for the whole action (`SLUICE_BUILD_TIMEOUT` changes it).
+    private let limits: ChildLimits
+    private let deadline: ContinuousClock.Instant
 
-    init(shell: String = "/bin/sh", directory: URL, environment: [String: String], log: ActionLog) {
+    init(shell: String = "/bin/sh", directory: URL, environment: [String: String], log: ActionLog) throws {
         self.shell = shell
         self.directory = directory
         self.environment = environment
         self.log = log
+        limits = try ChildLimits.configured("SLUICE_BUILD_TIMEOUT", default: ChildLimits(timeout: .seconds(3600)),
+                                            environment: ProcessInfo.processInfo.environment)
+        deadline = .now + limits.timeout
     }
 
     deinit { session?.close() }
@@ -43,7 +50,13 @@ final class BuildRunner {
         for command in commands {
             log.note("Running command \(command)")
             let offset = log.size
-            let status = try await currentSession().run(command)
+            let status: Int32
+            do {
+                status = try await currentSession().run(command, until: deadline, limits: limits)
+            } catch let timedOut as ChildProcessError {
+                log.note("Build timed out: \(timedOut.problem.message)")
+                throw timedOut
+            }
             if status != 0 {
                 let failure = CommandFailure(command: command, status: status, lastLine: log.lastLine(after: offset))
                 log.note("Command did not exit successfully \(command) exit status \(status)")
@@ -74,7 +87,7 @@ final class BuildRunner {
             guard let failure else { continue }
             firstFailure = firstFailure ?? failure
             environment["CODEBUILD_BUILD_SUCCEEDING"] = "0"
-            if session?.isRunning == true { _ = try await session?.run("CODEBUILD_BUILD_SUCCEEDING=0") }
+            if session?.isRunning == true { _ = try await session?.run("CODEBUILD_BUILD_SUCCEEDING=0", until: deadline, limits: limits) }
             if phase.onFailure == .abort, stopAfterPhase == nil { stopAfterPhase = phase.name }
         }
         return firstFailure

@@ -132,7 +132,7 @@ extension LocalEngine {
         var record = try record(pipeline, id)
         try prepareRetry(&record, stage: stage, mode: mode, pushed: pushed)
         if stage != StageName.source, let revision = record.snapshot.sourceRevision {
-            _ = try GitSource(workspaceRoot: workspaceRoot).snapshot(revision: revision, into: ExecutionRun(store: store, record: record).source)
+            _ = try await GitSource(workspaceRoot: workspaceRoot).snapshot(revision: revision, into: ExecutionRun(store: store, record: record).source)
         }
         try save(record)
         return try await drive(&record, display: ExecutionDisplay(console: console))
@@ -191,7 +191,7 @@ extension LocalEngine {
             try Self.prepareRollback(&record, stage: stage, target: chosen)
             let run = ExecutionRun(store: store, record: record)
             if let revision = chosen.snapshot.sourceRevision {
-                _ = try GitSource(workspaceRoot: workspaceRoot).snapshot(revision: revision, into: run.source)
+                _ = try await GitSource(workspaceRoot: workspaceRoot).snapshot(revision: revision, into: run.source)
             }
             if stage != StageName.build {
                 try FileManager.default.copyItem(at: artifacts, to: run.artifacts)

@@ -97,7 +97,7 @@ final class LocalEngine: @unchecked Sendable {
     /// Records a new execution of `pipeline`, shaped by `prepare` before anyone can see it, and returns it
     /// with its lock held: a fresh id nobody else can hold.
     func create(_ pipeline: PipelinePlan, trigger: String,
-                prepare: (inout ExecutionRecord) throws -> Void) async throws -> (ExecutionRecord, FileLock) {
+                prepare: (inout ExecutionRecord) async throws -> Void) async throws -> (ExecutionRecord, FileLock) {
         try store.prepare()
         let pipelineLock = try FileLock(store.pipelineLockFile(pipeline.name))
         guard try await pipelineLock.lock(timeout: .seconds(10)) else {
@@ -111,7 +111,7 @@ final class LocalEngine: @unchecked Sendable {
         var record = ExecutionRecord(id: id, sequence: sequence, trigger: trigger, by: Self.userName, pipeline: pipeline, now: now())
         record.driverPID = getpid()
         do {
-            try prepare(&record)
+            try await prepare(&record)
         } catch {
             executionLock.unlock()
             try? FileManager.default.removeItem(at: store.executionDirectory(pipeline.name, id))
@@ -346,14 +346,14 @@ final class LocalEngine: @unchecked Sendable {
         switch planned {
         case .source:
             let branch = record.pipeline.source.branch
-            let snapshot = try GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
+            let snapshot = try await GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
             log.note("Snapshot of \(branch) at \(snapshot.commit): \(snapshot.subject)")
             return ActionResult(summary: "\(snapshot.commit.prefix(7)) \(snapshot.subject)", source: snapshot)
 
         case .build:
             let spec = try run.buildspec(record.pipeline.build.buildspec)
             let work = try run.workingCopy("Build")
-            let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
+            let runner = try BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
                                      environment: run.variables(workingDirectory: work, spec: spec, project: record.pipeline.build),
                                      log: log)
             if let failure = try await runner.run(spec) { throw failure }
@@ -370,7 +370,7 @@ final class LocalEngine: @unchecked Sendable {
             case .preDeployment(let project), .postDeployment(let project):
                 let spec = try run.buildspec(project.buildspec)
                 let work = try run.workingCopy("\(environment)-\(planned.name)")
-                let runner = BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
+                let runner = try BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
                                          environment: run.variables(workingDirectory: work, spec: spec, project: project), log: log)
                 if let failure = try await runner.run(spec) { throw failure }
                 return ActionResult(summary: "succeeded")
@@ -380,7 +380,7 @@ final class LocalEngine: @unchecked Sendable {
 
             case .testCommands(let commands):
                 let work = try run.workingCopy("\(environment)-tests")
-                let runner = BuildRunner(directory: work,
+                let runner = try BuildRunner(directory: work,
                                          environment: run.variables(workingDirectory: work, spec: nil, project: nil), log: log)
                 if let failure = try await runner.run(commands) { throw failure }
                 return ActionResult(summary: "\(commands.count) command\(commands.count == 1 ? "" : "s") passed")

@@ -75,7 +75,7 @@ struct LocalStore {
     /// Writes `value` to a temporary file, then renames it over `url`. Every temporary file
     /// goes directly in ``root``, the one directory a later sluice sweeps for a killed write's.
     func write<T: Encodable>(_ value: T, to url: URL) throws {
-        try AtomicFile.write(try Self.encoder.encode(value), to: url, temporaryDirectory: root)
+        try AtomicFile.write(try Self.encoder.encode(value), to: url, temporaryDirectory: root, directories: .created(within: root))
     }
 
     static let encoder: JSONEncoder = {

@@ -1,4 +1,7 @@
 import Foundation
+import Processes
+import Text
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,6 +25,7 @@ final class ShellSession: @unchecked Sendable {
     /// Tags the status lines so a command's own output can never be taken for one.
     private let marker: String
     private(set) var isRunning = true
+    private let timedOut = Mutex(false)
 
     /// Starts `shell` in a process group of its own (see ``ProcessGroup``).
     init(shell: String, directory: URL, environment: [String: String], log: ActionLog) throws {
@@ -51,10 +55,17 @@ final class ShellSession: @unchecked Sendable {
 
     deinit { close() }
 
-    /// Runs `command`; returns its exit status. Cancelling the task ends the shell.
-    func run(_ command: String) async throws -> Int32 {
+    /// Runs `command`; returns its exit status. Cancelling the task ends the shell, and so does
+    /// reaching `deadline` (then it throws the action's time limit, `limits`).
+    func run(_ command: String, until deadline: ContinuousClock.Instant, limits: ChildLimits) async throws -> Int32 {
         guard isRunning else { return 127 }
-        let quoted = "'" + command.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let outOfTime = DispatchWorkItem { [self] in
+            timedOut.withLock { $0 = true }
+            terminate()
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + max(0, ContinuousClock.now.duration(to: deadline).inSeconds), execute: outOfTime)
+        defer { outOfTime.cancel() }
+        let quoted = ShellEscaping.quoted(command)
         // The status goes to sluice, then the marker after the command's output to the pump.
         let line = "command eval \(quoted) </dev/null >&2; echo \"\(marker) $?\"; echo \(marker) >&2\n"
         do {
@@ -75,6 +86,10 @@ final class ShellSession: @unchecked Sendable {
             self.terminate()
         }
         try Task.checkCancellation()
+        if timedOut.withLock({ $0 }) {
+            isRunning = false
+            throw ChildProcessError.timedOut(program: "the action", limit: limits.timeout, setting: limits.timeoutSetting)
+        }
         if let status { return status }
         return try finished()
     }

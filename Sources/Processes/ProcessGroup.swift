@@ -12,9 +12,9 @@ import Glibc
 /// crashes included — the kernel closes that end and the guard kills the whole group,
 /// background children too, as CodeBuild ends a build's container. Being in the group, the
 /// guard also keeps its id from being reused by another group before that.
-final class ProcessGroup: @unchecked Sendable {
+public final class ProcessGroup: @unchecked Sendable {
     /// The program's pid, which is also the group's id.
-    let id: pid_t
+    public let id: pid_t
     private let guardID: pid_t
     private var lifeline: Int32
     private var exitStatus: Int32?
@@ -28,7 +28,7 @@ final class ProcessGroup: @unchecked Sendable {
 
     /// Starts `executable` in a new group with `input`, `output` and `error` as its standard
     /// descriptors (the caller closes its copies).
-    init(executable: String, arguments: [String] = [], directory: URL, environment: [String: String],
+    public init(executable: String, arguments: [String] = [], directory: URL, environment: [String: String],
          input: Int32, output: Int32, error: Int32) throws {
         // Swift's Glibc lacks posix_spawn_file_actions_addchdir_np: a shell changes directory, then becomes the program.
         id = try Self.spawn("/bin/sh", ["sh", "-c", #"cd -P -- "$1" || exit 127; shift; exec "$@""#, "sluice-action",
@@ -60,13 +60,13 @@ final class ProcessGroup: @unchecked Sendable {
     deinit { release() }
 
     /// Sends `signal` to every process of the group.
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         kill(-id, signal)
     }
 
     /// Waits for the program (not its background children) to end; its exit status, or 128+N
     /// when signal N ended it, as a shell reports it.
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         waitLock.lock()
         defer { waitLock.unlock() }
         if let exitStatus { return exitStatus }
@@ -79,7 +79,7 @@ final class ProcessGroup: @unchecked Sendable {
     }
 
     /// Lets go of the group: the guard kills whatever is left in it, and is reaped.
-    func release() {
+    public func release() {
         lifelineLock.lock()
         defer { lifelineLock.unlock() }
         guard lifeline >= 0 else { return }
@@ -90,16 +90,16 @@ final class ProcessGroup: @unchecked Sendable {
     }
 
     /// A pipe whose ends no program sluice starts inherits (Swift's Glibc lacks pipe2).
-    static func closeOnExecPipe() throws -> [Int32] {
+    public static func closeOnExecPipe() throws -> [Int32] {
         var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw LocalTargetError("cannot make a pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&ends) == 0 else { throw ChildProcessError.cannotStart(program: "a program", reason: "cannot make a pipe: \(String(cString: strerror(errno)))") }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         return ends
     }
 
     /// posix_spawn with `descriptors` as 0, 1, 2, in `group` (0: a new one), signals as a
     /// fresh program expects them (sluice may ignore or block some).
-    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
+    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
                               descriptors: [Int32], group: pid_t) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -128,8 +128,7 @@ final class ProcessGroup: @unchecked Sendable {
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
-            throw LocalTargetError("cannot start \(executable): \(String(cString: strerror(result)))",
-                                   hint: "the local target runs builds with \(executable)")
+            throw ChildProcessError.cannotStart(program: executable, reason: String(cString: strerror(result)))
         }
         return pid
     }
