@@ -1,17 +1,25 @@
 import Manifest
 
-/// `depends_on` in a stage's pre_deployments, deployments or post_deployments: it names entries of the
-/// same list, and the entries do not depend on each other in a cycle.
+/// `depends_on` in a stage's pre_deployments, deployments or post_deployments: the entries do not depend on
+/// each other in a cycle, and a deployment's name deployments of its stage (manifest.Deployments.validate).
+/// Copilot checks no names in pre/post_deployments: there a name outside the list ranks the action one later
+/// (its graph gives the unknown name a node of its own), which sluice warns about and plans the same way.
 public enum DependencyRule: ManifestRule {
     /// `candidates`: what `item` could name instead.
     case missing(item: String, dependency: String, list: StageList, stage: String, candidates: [String])
     /// `cycle` ends where it starts (`a → b → a`).
     case cycle([String], list: StageList, stage: String)
 
-    public var severity: Severity { .error }
+    public var severity: Severity {
+        if case .missing(_, _, let list, _, _) = self, list != .deployments { return .warning }
+        return .error
+    }
 
     public var message: String {
         switch self {
+        case .missing(let item, let dependency, let list, let stage, _) where list != .deployments:
+            return "\(item) depends on \(dependency), which is not in \(list.rawValue) of stage \(stage); "
+                + "Copilot waits for nothing but runs \(item) one step later"
         case .missing(let item, let dependency, let list, let stage, _):
             return "\(item) depends on \(dependency), which is not in \(list.rawValue) of stage \(stage)"
         case .cycle(let cycle, let list, let stage):

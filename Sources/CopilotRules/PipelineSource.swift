@@ -36,11 +36,12 @@ public enum PipelineSource: Codable, Equatable, Sendable {
             self = .gitHubToken(owner: location.owner ?? "", repository: location.name, branch: branch,
                                 secretID: properties.accessTokenSecret ?? "")
         case .gitHub, .bitbucket:
+            // Copilot's deploy looks `connection_name` up and writes its ARN over `connection_arn`: the name wins.
             let connection: Connection
-            if let arn = properties.connectionARN {
-                connection = .arn(arn)
-            } else if let name = properties.connectionName, !name.isEmpty {
+            if let name = properties.connectionName, !name.isEmpty {
                 connection = .existing(name: name)
+            } else if let arn = properties.connectionARN {
+                connection = .arn(arn)
             } else {
                 connection = .created(name: Self.connectionName(owner: location.owner ?? "", repository: location.name))
             }
@@ -58,6 +59,12 @@ public enum PipelineSource: Codable, Equatable, Sendable {
     static func connectionName(owner: String, repository: String) -> String {
         "copilot-\(owner.prefix(5))-\(repository.prefix(18))"
     }
+
+    /// Where a person completes a PENDING connection's handshake (cli/pipeline_deploy.go connectionsURL).
+    public static let connectionsConsole = "https://console.aws.amazon.com/codesuite/settings/connections"
+
+    /// How long Copilot's deploy waits for a new pipeline's connection to become AVAILABLE.
+    public static let connectionWait = Duration.seconds(45 * 60)
 
     /// The Secrets Manager secret `copilot pipeline init` keeps a GitHub token in, for repository `name`.
     public static func tokenSecretName(application: String, repository name: String) -> String {

@@ -23,6 +23,13 @@ public enum ResourceTags {
         return tags
     }
 
+    /// Whether a Secrets Manager secret is one Copilot's `pipeline init` or sluice made for a pipeline's GitHub token:
+    /// both tag it `copilot-application` (Copilot with the time it made it, sluice with the application's name).
+    /// Only such a secret is deleted with its pipeline; a token someone else stored, shared perhaps, is not.
+    public static func marksTokenSecret(_ tags: [(key: String, value: String)]) -> Bool {
+        tags.contains { $0.key == application }
+    }
+
     /// Whether a stack named as the manifest is a pipeline Copilot deployed before v1.16 under its legacy
     /// naming: tagged with the application but not with a pipeline (deploy.ListDeployedPipelines tells them apart so).
     public static func marksLegacyPipeline(_ tags: [(key: String, value: String)], application: String) -> Bool {

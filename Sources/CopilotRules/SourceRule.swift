@@ -18,11 +18,16 @@ public enum SourceRule: ManifestRule {
     case repositoryNamesBranch(repository: String, branch: String, url: String)
     case notARepository(String, provider: SourceProvider)
     case notAConnectionARN(String)
+    /// Both `connection_name` and `connection_arn`: Copilot's deploy uses the connection the name finds.
+    case connectionNameAndARN(name: String, arn: String)
 
     /// The providers, for hints.
     static let providers = "Copilot knows GitHub, GitHubV1, CodeCommit and Bitbucket"
 
-    public var severity: Severity { .error }
+    public var severity: Severity {
+        if case .connectionNameAndARN = self { return .warning }
+        return .error
+    }
 
     public var message: String {
         switch self {
@@ -38,6 +43,8 @@ public enum SourceRule: ManifestRule {
             return "repository \(repository) names branch \(branch); Copilot reads the repository from it, not a branch"
         case .notARepository(let repository, let provider): return "repository \(repository) is not a \(provider) repository URL"
         case .notAConnectionARN(let arn): return "connection_arn \(arn) is not a CodeStar Connections ARN"
+        case .connectionNameAndARN(let name, let arn):
+            return "both connection_name \(name) and connection_arn \(arn) are set; Copilot uses the connection named \(name)"
         }
     }
 
@@ -58,6 +65,7 @@ public enum SourceRule: ManifestRule {
         case .notARepository(_, let provider): return RepositoryLocation.forms(provider)
         case .notAConnectionARN:
             return "use `connection_name` for a connection's name, or arn:aws:codestar-connections:REGION:ACCOUNT:connection/ID"
+        case .connectionNameAndARN: return "remove the one you do not mean"
         }
     }
 
@@ -110,7 +118,10 @@ public enum SourceRule: ManifestRule {
            !(arn.hasPrefix("arn:") && (arn.contains(":codestar-connections:") || arn.contains(":codeconnections:"))) {
             add(.notAConnectionARN(arn), at: [.value([.key("source"), .key("properties"), .key("connection_arn")])])
         }
-        guard let parsed, findings.all.count == found else { return nil }
+        if let name = properties.connectionName, !name.isEmpty, let arn = properties.connectionARN {
+            add(.connectionNameAndARN(name: name, arn: arn), at: [.key([.key("source"), .key("properties"), .key("connection_arn")])])
+        }
+        guard let parsed, !findings.all[found...].contains(where: { $0.constraint.rule.severity == .error }) else { return nil }
         return PipelineSource(source, repository: parsed)
     }
 }

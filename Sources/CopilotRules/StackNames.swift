@@ -22,6 +22,18 @@ public enum StackNames {
         "\(application)-\(environment)-\(workload)"
     }
 
+    /// The CodePipeline in a pipeline's stack: Copilot finds it by this logical ID and type
+    /// (deploy/cloudformation/pipeline.go pipelinePhysicalResourceID), whoever deployed the stack.
+    public static let pipelineResource = "Pipeline"
+    public static let pipelineResourceType = "AWS::CodePipeline::Pipeline"
+    /// The pipeline stack's output naming the CodeStar connection of its source; after creating the stack, Copilot
+    /// waits for that connection to become AVAILABLE.
+    public static let connectionOutput = "PipelineConnectionARN"
+
+    /// What Copilot acknowledges for every stack it deploys, the pipeline's (cloudformation.toStackFromS3) and, in
+    /// the deploy actions, the workloads': IAM resources, named ones, and macros (a `Transform` an override adds).
+    public static let capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+
     /// Where a pipeline's template is uploaded in the application's bucket, so CloudFormation reads it by URL.
     public static func templateObjectKey(stack: String) -> String {
         "\(stack).pipeline.stack.yml"

@@ -60,19 +60,19 @@ public struct DependencyGraph: Sendable {
     }
 
     /// Each item's rank, as Copilot's graph.TopologicalOrder gives it: 0 for an item that depends
-    /// on nothing, else one more than its highest-ranked dependency. Entries naming nothing in the
-    /// list are ignored (the validator reports them). nil when the graph has a cycle.
+    /// on nothing, else one more than its highest-ranked dependency. An entry naming nothing in the
+    /// list counts as an item of rank 0, as Copilot's graph adds a node for it. nil when the graph has a cycle.
     public var ranks: [String: Int]? {
         guard cycle == nil else { return nil }
         let byName = Dictionary(nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var rank: [String: Int] = [:]
         func resolve(_ name: String) -> Int {
             if let known = rank[name] { return known }
-            let value = (byName[name]?.dependsOn ?? []).filter { byName[$0] != nil }.map(resolve).max().map { $0 + 1 } ?? 0
+            let value = (byName[name]?.dependsOn ?? []).map(resolve).max().map { $0 + 1 } ?? 0
             rank[name] = value
             return value
         }
         for node in nodes { _ = resolve(node.name) }
-        return rank
+        return rank.filter { byName[$0.key] != nil }
     }
 }

@@ -532,18 +532,10 @@ extension ManifestDocument {
         return try apply([LineSplice(range: extent.lowerBound..<(extent.upperBound + 1), lines: [])])
     }
 
-    /// A composed policy document as a YAMLValue, every scalar as written.
+    /// A composed policy document as a YAMLValue, every scalar as written, local tags kept.
     private static func plainValue(_ node: Node, file: String) throws -> YAMLValue {
-        switch node {
-        case .scalar(let scalar): return .scalar(scalar.string)
-        case .sequence(let items): return .sequence(try items.map { try plainValue($0, file: file) })
-        case .mapping(let mapping):
-            return .mapping(try mapping.map { key, value in
-                .init(key: key.scalar?.string ?? "", value: try plainValue(value, file: file))
-            })
-        case .alias:
-            throw ManifestError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0,
-                                message: "aliases (*name) are not supported in a policy file", hint: "write the value out")
+        try YAMLValue.written(node) { node, message, hint in
+            ManifestError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, message: message, hint: hint)
         }
     }
 }

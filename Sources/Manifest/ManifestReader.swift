@@ -264,19 +264,9 @@ struct ManifestReader {
         return result
     }
 
-    /// Any value, every scalar kept as written (no YAML 1.1 conversions).
+    /// Any value, every scalar kept as written (no YAML 1.1 conversions), local tags kept.
     private func value(_ node: Node) throws -> YAMLValue {
-        switch node {
-        case .scalar(let scalar): return .scalar(scalar.string)
-        case .sequence(let items): return .sequence(try items.map { try value($0) })
-        case .mapping(let mapping):
-            return .mapping(try mapping.map { key, item in
-                guard let name = key.scalar?.string else { throw error(at: key, "keys must be plain names", hint: nil) }
-                return YAMLValue.MappingEntry(key: name, value: try value(item))
-            })
-        case .alias:
-            throw error(at: node, "aliases (*name) are not supported in \(YAMLAliases.manifest)", hint: "write the value out")
-        }
+        try YAMLValue.written(node) { error(at: $0, $1, hint: $2) }
     }
 
     private func error(at node: Node, _ message: String, hint: String?) -> ManifestError {
@@ -291,6 +281,27 @@ struct ManifestReader {
 func isNull(_ node: Node) -> Bool {
     guard let scalar = node.scalar, scalar.style == .plain || scalar.style == .any else { return false }
     return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+}
+
+extension YAMLValue {
+    /// `node` as written: scalars as text, local tags kept (YAML's own, `!!str`, say nothing a policy needs).
+    /// `error` says why an alias, or a key that is not a scalar, cannot be read.
+    static func written(_ node: Node, error: (Node, String, String?) -> Error) throws -> YAMLValue {
+        let value: YAMLValue
+        switch node {
+        case .scalar(let scalar): value = .scalar(scalar.string)
+        case .sequence(let items): value = .sequence(try items.map { try written($0, error: error) })
+        case .mapping(let mapping):
+            value = .mapping(try mapping.map { key, item in
+                guard let name = key.scalar?.string else { throw error(key, "keys must be plain names", nil) }
+                return MappingEntry(key: name, value: try written(item, error: error))
+            })
+        case .alias:
+            throw error(node, "aliases (*name) are not supported here", "write the value out")
+        }
+        let tag = node.tag.description
+        return tag.hasPrefix("!") && !tag.hasPrefix("!!") ? .tagged(tag, value) : value
+    }
 }
 
 /// Composes YAML with no implicit typing: every scalar stays the text written (what the model keeps),

@@ -190,12 +190,15 @@ public struct DeploymentAction: Equatable, Sendable, Encodable {
 }
 
 /// A YAML value kept as the user wrote it: every scalar stays text, so YAML 1.1
-/// traps (`Version: 2012-10-17`, `on`, `0755`) never turn into dates, booleans or numbers.
+/// traps (`Version: 2012-10-17`, `on`, `0755`) never turn into dates, booleans or numbers,
+/// and a local tag stays on its value (`!Sub`, `!Ref`: CloudFormation's functions in a policy).
 public indirect enum YAMLValue: Equatable, Sendable {
     case scalar(String)
     case sequence([YAMLValue])
     /// Keys in file order.
     case mapping([MappingEntry])
+    /// `tag` as written (`!Sub`), on the value after it.
+    case tagged(String, YAMLValue)
 
     public struct MappingEntry: Equatable, Sendable {
         public var key: String

@@ -101,7 +101,7 @@ public enum PipelineScaffold {
     /// every service and job of the workspace into ./infrastructure, the artifact the deploy stages read.
     public static func buildspec(manifestPath: String) -> String {
         let workloads = [("svc", "services", "svcs"), ("job", "jobs", "jobs")]
-        return buildspec(title: "Buildspec runs in the build stage of your pipeline.", runtimeVersions: true, postBuild: """
+        return buildspec(title: "Buildspec runs in the build stage of your pipeline.", postBuild: """
               # The environments this pipeline deploys to, in stage order.
         \(readingStages(manifestPath, into: "pl_envs"))
         \(workloads.map(listing).joined(separator: "\n"))
@@ -121,15 +121,15 @@ public enum PipelineScaffold {
         """)
     }
 
-    /// What both buildspecs share, Copilot's: the install phase (with ruby 3.1 for the workloads one), an
-    /// empty build phase for the user's tests, and a post_build phase that packages into ./infrastructure.
-    private static func buildspec(title: String, runtimeVersions: Bool, postBuild: String) -> String {
+    /// What both buildspecs share, Copilot's: the install phase, an empty build phase for the user's tests, and a
+    /// post_build phase that packages into ./infrastructure with Copilot's output for machines (`CI`: no spinners).
+    private static func buildspec(title: String, postBuild: String) -> String {
         """
         # \(title)
         version: 0.2
         phases:
           install:
-        \(runtimeVersions ? "    runtime-versions:\n      ruby: 3.1\n" : "")    commands:
+            commands:
         \(installCommands)
           build:
             commands:
@@ -139,6 +139,7 @@ public enum PipelineScaffold {
             commands:
               - ls -l
               - export COLOR="false"
+              - export CI="true"
         \(postBuild)
               - ls -lah ./infrastructure
         artifacts:
@@ -176,8 +177,7 @@ public enum PipelineScaffold {
     /// stack template and configuration into ./infrastructure, which the stage's `deploy-env` deploys.
     public static func environmentsBuildspec(manifestPath: String) -> String {
         buildspec(title: "Buildspec runs in the build stage of your environment pipeline to generate the environment CloudFormation stack config.",
-                  runtimeVersions: false, postBuild: """
-              - export CI="true"
+                  postBuild: """
         \(readingStages(manifestPath, into: "stages"))
               # Generate the cloudformation templates.
               - >

@@ -17,7 +17,8 @@ public struct Workspace: Equatable, Sendable {
     public let application: String
     /// Environment names (`copilot/environments/NAME/manifest.yml`), sorted.
     public let environments: [String]
-    /// Services and jobs (`copilot/NAME/manifest.yml`), sorted by name.
+    /// Every `copilot/NAME/manifest.yml` but the environments' and pipelines', sorted by name: the services and
+    /// jobs, and any other directory with a manifest (the rule book tells workloads by their type).
     public let workloads: [Workload]
     /// Pipelines in both layouts: the legacy one first, then `copilot/pipelines/*` by name.
     public let pipelines: [PipelineFiles]
@@ -120,7 +121,7 @@ public struct Workspace: Equatable, Sendable {
             return "where Copilot keeps the pipeline's \(name == "pipeline.yml" ? "manifest" : "buildspec")"
         }
         if path == Self.realPath(copilotDirectory.appendingPathComponent(".workspace")) { return "the workspace file" }
-        let read = environments.map { ("environment \($0)", "environments/\($0)") } + workloads.map { ("\($0.isJob ? "job" : "service") \($0.name)", $0.name) }
+        let read = environments.map { ("environment \($0)", "environments/\($0)") } + workloads.map { ("workload \($0.name)", $0.name) }
         for (what, directory) in read {
             let folder = copilotDirectory.appendingPathComponent(directory, isDirectory: true)
             if path == Self.realPath(folder.appendingPathComponent("manifest.yml")) { return "the manifest of \(what)" }
@@ -209,9 +210,6 @@ public struct Workload: Equatable, Sendable {
         self.name = name
         self.type = type
     }
-
-    /// Copilot packages jobs with `job package` and services with `svc package`.
-    public var isJob: Bool { type == "Scheduled Job" }
 }
 
 /// The two files of one pipeline.

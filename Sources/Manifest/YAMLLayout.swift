@@ -238,6 +238,11 @@ struct YAMLLayout {
     static func render(key: String, value: YAMLValue, indent: Int) -> [String] {
         let prefix = spaces(indent) + YAMLScalar.render(key) + ":"
         switch value {
+        case .tagged(let tag, let tagged):
+            // The tag after the key; a collection's entries follow on the lines below.
+            var lines = render(key: key, value: tagged, indent: indent)
+            lines[0] = prefix + " " + tag + lines[0].dropFirst(prefix.count)
+            return lines
         case .scalar(let text): return [prefix + " " + YAMLScalar.render(text)]
         case .mapping(let entries):
             return [prefix] + entries.flatMap { render(key: $0.key, value: $0.value, indent: indent + 2) }
@@ -250,6 +255,14 @@ struct YAMLLayout {
     /// The lines of one sequence item `- value` with its dash at `indent`.
     static func render(item: YAMLValue, indent: Int) -> [String] {
         switch item {
+        case .tagged(let tag, .sequence(let items)) where !items.isEmpty:
+            return [spaces(indent) + "- " + tag] + items.flatMap { render(item: $0, indent: indent + 2) }
+        case .tagged(let tag, .mapping(let entries)) where !entries.isEmpty:
+            return [spaces(indent) + "- " + tag] + entries.flatMap { render(key: $0.key, value: $0.value, indent: indent + 2) }
+        case .tagged(let tag, let tagged):
+            var lines = render(item: tagged, indent: indent)
+            lines[0] = spaces(indent) + "- " + tag + " " + lines[0].dropFirst(indent + 2)
+            return lines
         case .scalar(let text): return [spaces(indent) + "- " + YAMLScalar.render(text)]
         case .mapping(let entries) where entries.isEmpty: return [spaces(indent) + "- {}"]
         case .mapping(let entries):

@@ -103,10 +103,13 @@ public struct PushOptions: Sendable {
     public var assumeYes: Bool
     /// Stop after showing the plan.
     public var dryRun: Bool
+    /// Overwrite a pipeline a newer Copilot release rendered (Copilot's `--allow-downgrade`).
+    public var allowDowngrade: Bool
 
-    public init(assumeYes: Bool = false, dryRun: Bool = false) {
+    public init(assumeYes: Bool = false, dryRun: Bool = false, allowDowngrade: Bool = false) {
         self.assumeYes = assumeYes
         self.dryRun = dryRun
+        self.allowDowngrade = allowDowngrade
     }
 }
 
@@ -356,8 +359,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// `push` starts as the first did.
     func reset(_ pipeline: PipelineContext) async throws -> ResetSummary
     /// What `push` would deploy for the plan, as `show template` prints it. The plan is asked for only by a
-    /// target that deploys a template: one that does not says so whatever the manifest holds.
-    func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String
+    /// target that deploys a template (one that does not says so whatever the manifest holds), given the
+    /// workloads the application registered.
+    func deploymentTemplate(_ pipeline: PipelineContext, plan: ([CopilotWorkload]?) throws -> PipelinePlan) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
     func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
     /// The approvals waiting in the pipeline, in any of its runs.
@@ -369,11 +373,14 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// The application's environments as the target knows them (Copilot's SSM parameters on AWS,
     /// where an environment needs no folder in this workspace); nil when it knows none of its own.
     func environments(application: String) async throws -> [String]?
+    /// The services and jobs the application registered (Copilot's SSM parameters on AWS), which limit what
+    /// a stage without `deployments` deploys; nil when the target knows no such records.
+    func registeredWorkloads(application: String) async throws -> [CopilotWorkload]?
 }
 
 extension PipelineTarget {
     /// Targets that deploy no template say so.
-    public func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String {
+    public func deploymentTemplate(_ pipeline: PipelineContext, plan: ([CopilotWorkload]?) throws -> PipelinePlan) async throws -> String {
         throw TargetUnavailable(kind: kind, operation: "show template")
     }
 
@@ -398,4 +405,7 @@ extension PipelineTarget {
 
     /// The local target knows the workspace's environments only.
     public func environments(application: String) async throws -> [String]? { nil }
+
+    /// The local target deploys every workload of the workspace.
+    public func registeredWorkloads(application: String) async throws -> [CopilotWorkload]? { nil }
 }

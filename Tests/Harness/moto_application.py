@@ -22,16 +22,25 @@ AWS does here:
   executed) is that stack's, as in AWS, and the stack's earlier change sets stay usable: moto
   made a second stack of the same name beside it, and executing the first change set then
   failed with a KeyError (HTTP 500); executing one deletes the stack's others, and a change set
-  that does not exist is AWS's ChangeSetNotFound (HTTP 404).
+  that does not exist is AWS's ChangeSetNotFound (HTTP 404);
+- a nested stack (AWS::CloudFormation::Stack) whose template declares a `Transform` (a macro)
+  is made only when the change set that makes it acknowledged CAPABILITY_AUTO_EXPAND: moto
+  checks no capability. AWS fails the nested stack's resource with "Requires capabilities :
+  [CAPABILITY_AUTO_EXPAND]"; here ExecuteChangeSet answers InsufficientCapabilitiesException
+  with those words (moto runs the change set within the call and has no rollback);
+- DescribeStackResources names every resource's logical ID and type, as AWS does (both are
+  required in its answer): moto leaves them out for the resource types it does not model.
 """
 
 import json
+import threading
 import uuid
 from typing import Any
 
 from moto.cloudformation.exceptions import CloudFormationError, ValidationError
-from moto.cloudformation.models import ChangeSet, CloudFormationBackend, StackInstance, cloudformation_backends
-from moto.cloudformation.responses import CloudFormationResponse
+from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack, StackInstance, cloudformation_backends
+from moto.cloudformation.utils import get_stack_from_s3_url
+from moto.cloudformation.responses import CloudFormationResponse, StackResourceDTO
 from moto.core.responses import ActionResult
 from moto.iam.models import Role, iam_backends
 from moto.kms.models import KmsBackend
@@ -231,3 +240,79 @@ def _get_key_policy(self: KmsBackend, key_id: str) -> str:
 
 
 KmsBackend.get_key_policy = _get_key_policy
+
+
+# MARK: macros in nested stacks need CAPABILITY_AUTO_EXPAND
+
+AUTO_EXPAND = "CAPABILITY_AUTO_EXPAND"
+
+
+class InsufficientCapabilities(CloudFormationError):
+    code = "InsufficientCapabilitiesException"
+    __module__ = "moto.cloudformation.exceptions"  # moto finds an error's service by its module
+
+
+# The capabilities of the change set being executed, for the nested stacks it makes.
+_executing = threading.local()
+_moto_create_change_set_call = CloudFormationResponse.create_change_set
+
+
+def _create_change_set_call(self: CloudFormationResponse):
+    answer = _moto_create_change_set_call(self)
+    name, stack_name = self._get_param("ChangeSetName"), self._get_param("StackName")
+    for change_set in self.cloudformation_backend.change_sets.values():
+        if change_set.change_set_name == name and stack_name in (change_set.stack_name, change_set.stack_id):
+            change_set.sluice_capabilities = list(self._get_param("Capabilities", []) or [])
+    return answer
+
+
+CloudFormationResponse.create_change_set = _create_change_set_call
+_execute_change_set_with_tags = CloudFormationBackend.execute_change_set
+
+
+def _execute_change_set_acknowledged(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
+    change_set = _find_change_set(self, change_set_name, stack_name)
+    _executing.capabilities = getattr(change_set, "sluice_capabilities", [])
+    try:
+        _execute_change_set_with_tags(self, change_set_name, stack_name)
+    finally:
+        _executing.capabilities = None
+
+
+CloudFormationBackend.execute_change_set = _execute_change_set_acknowledged
+_moto_nested_stack = Stack.create_from_cloudformation_json.__func__
+
+
+def _nested_stack(cls, resource_name: str, cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+                  **kwargs: Any) -> Stack:
+    capabilities = getattr(_executing, "capabilities", None)
+    if capabilities is not None and AUTO_EXPAND not in capabilities:
+        body = get_stack_from_s3_url(cloudformation_json["Properties"]["TemplateURL"], account_id=account_id,
+                                     partition=get_partition(region_name))
+        if "Transform" in (Stack.parse_template(body) or {}):
+            raise InsufficientCapabilities(f"Requires capabilities : [{AUTO_EXPAND}]")
+    return _moto_nested_stack(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+Stack.create_from_cloudformation_json = classmethod(_nested_stack)
+
+
+# MARK: every stack resource has its logical ID and type
+
+
+def _describe_stack_resources(self: CloudFormationResponse) -> ActionResult:
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    wanted = self._get_param("LogicalResourceId")
+    listed = []
+    for name, definition in stack.resource_map._resource_json_map.items():
+        if wanted not in (None, name):
+            continue
+        resource = stack.resource_map[name]
+        if resource is None and "Condition" in definition:
+            continue  # a resource whose condition is false is not made
+        listed.append(StackResourceDTO(stack, resource))
+        listed[-1].logical_resource_id, listed[-1].resource_type = name, definition.get("Type")
+    return ActionResult({"StackResources": listed})
+
+
+CloudFormationResponse.describe_stack_resources = _describe_stack_resources

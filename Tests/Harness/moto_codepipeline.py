@@ -12,7 +12,13 @@ adds both to the running moto server:
   GetPipelineExecution, PutApprovalResult and StopPipelineExecution;
 - CreatePipeline accepting a trust policy's Principal.Service as a list, as IAM does;
 - CodeStar Connections' CreateConnection, ListConnections and GetConnection (signatures
-  checked by moto's IAM), for pipelines whose connection_name names an existing connection.
+  checked by moto's IAM), over the connections CreateConnection and stacks make. A new
+  connection is PENDING, as AWS leaves it until a person completes its handshake in the
+  console: here that person does so SLUICE_MOTO_CONNECTION_SECONDS (default 0) after it was
+  made, and it is AVAILABLE from then on. A Source action whose connection is not AVAILABLE
+  when it ends fails, as CodePipeline's does;
+- RetryStageExecution (FAILED_ACTIONS) of a failed execution's failed stage: its failed
+  actions run again, and the execution goes on from there.
 - a CodeBuild build for every CodeBuild action that runs (its id is the action's
   externalExecutionId; BatchGetBuilds answers it), writing its output as log events
   to /aws/codebuild/PROJECT in moto's CloudWatch Logs: the first lines when the action
@@ -59,6 +65,7 @@ def _names(text: str) -> set[str]:
 
 # Changed at run time by POST /sluice-moto/failing-actions (a test "fixing" what made an action fail).
 FAILING_ACTIONS = _names(os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", ""))
+CONNECTION_SECONDS = float(os.environ.get("SLUICE_MOTO_CONNECTION_SECONDS", "0"))
 _lock = threading.RLock()
 
 
@@ -80,6 +87,7 @@ class ActionRun:
         self.provider: str = action["actionTypeId"]["provider"]
         # moto creates no CodeBuild project from the template, so the Ref is gone: a stand-in name.
         self.project: str = (action.get("configuration") or {}).get("ProjectName") or f"{stage}-{self.name}"
+        self.connection: str | None = (action.get("configuration") or {}).get("ConnectionArn")
         self.build_id: str | None = None
         self.run_order: int = int(action.get("runOrder", 1))
         self.status: str | None = None  # None: not reached yet
@@ -139,6 +147,13 @@ class ActionRun:
         if self.updated_by:
             detail["updatedBy"] = self.updated_by
         return detail
+
+    def failure(self, at: float) -> str | None:
+        """Why the action fails when it ends at `at`; None when it succeeds."""
+        if self.connection and _connection_status(self.connection, at) != "AVAILABLE":
+            return (f"Connection {self.connection} is not available. The connection is in the "
+                    f"{_connection_status(self.connection, at)} state. Update it in the console, then retry the stage.")
+        return "Build terminated with state: FAILED" if self.fails else None
 
 
 class Execution:
@@ -232,9 +247,11 @@ class Execution:
                     if run.provider == "CodeBuild":
                         _start_build(self, run)
                 if run.status == "InProgress" and not run.is_approval and now >= run.started + ACTION_SECONDS:
-                    run.status, run.finished = ("Failed" if run.fails else "Succeeded"), run.started + ACTION_SECONDS
-                    if run.fails:
-                        run.summary = "Build terminated with state: FAILED"
+                    run.finished = run.started + ACTION_SECONDS
+                    failure = run.failure(run.finished)
+                    run.status = "Failed" if failure else "Succeeded"
+                    if failure:
+                        run.summary = failure
                     if run.build_id:
                         _finish_build(self, run)
                     self.updated = run.finished
@@ -722,8 +739,8 @@ def _stack_tags(account_id: str, region: str, stack_id: str | None) -> dict[str,
 
 class ConnectionResource(CloudFormationModel):
     """AWS::CodeStarConnections::Connection, which moto lacks: Ref gives a new connection's
-    ARN, so the pipeline's policies and source action can name it. Like a real new
-    connection it would be PENDING; nothing here reads its status."""
+    ARN, so the pipeline's policies and source action can name it; the connection is one the
+    CodeStar Connections API knows, PENDING as a new one is."""
 
     __module__ = "moto.codepipeline.models"
 
@@ -747,11 +764,13 @@ class ConnectionResource(CloudFormationModel):
         return attr in ("ConnectionArn", "ConnectionStatus")
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
-        return self.arn if attribute_name == "ConnectionArn" else "PENDING"
+        return self.arn if attribute_name == "ConnectionArn" else _connection_status(self.arn, time.time())
 
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        return cls(f"arn:aws:codestar-connections:{region_name}:{account_id}:connection/{uuid.uuid4()}")
+        properties = cloudformation_json.get("Properties", {})
+        return cls(_make_connection(properties.get("ConnectionName", resource_name), properties.get("ProviderType", "GitHub"),
+                                    region_name, account_id))
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
@@ -760,7 +779,10 @@ class ConnectionResource(CloudFormationModel):
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        pass
+        _connections.pop(resource_name, None)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _connections.pop(self.arn, None)
 
 
 # MARK: CodeBuild builds and their logs
@@ -871,9 +893,30 @@ from moto.iam.access_control import IAMRequest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 _CONNECTIONS_TARGET = "com.amazonaws.codestar.connections.CodeStar_connections_20191201."
-# Connections by ARN, as CreateConnection made them; emptied by /moto-api/reset.
+# Connections by ARN, as CreateConnection or a stack made them, and when; emptied by /moto-api/reset.
 _connections: dict[str, dict[str, str]] = {}
+_connections_made: dict[str, float] = {}
 _moto_dispatch = DomainDispatcherApplication.__call__
+
+
+def _make_connection(name: str, provider: str, region: str, account: str) -> str:
+    arn = f"arn:aws:codestar-connections:{region}:{account}:connection/{uuid.uuid4()}"
+    _connections[arn] = {"ConnectionName": name, "ConnectionArn": arn, "ProviderType": provider, "OwnerAccountId": account}
+    _connections_made[arn] = time.time()
+    return arn
+
+
+def _connection_status(arn: str, at: float) -> str:
+    """PENDING until the person SLUICE_MOTO_CONNECTION_SECONDS stands for completes the handshake; a
+    connection nobody made is in no state a pipeline can use."""
+    made = _connections_made.get(arn)
+    if made is None:
+        return "ERROR"
+    return "AVAILABLE" if at >= made + CONNECTION_SECONDS else "PENDING"
+
+
+def _described(arn: str) -> dict[str, str]:
+    return dict(_connections[arn], ConnectionStatus=_connection_status(arn, time.time()))
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
@@ -886,20 +929,16 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 def _connections_call(operation: str, body: dict[str, Any], region: str, account: str) -> tuple[str, dict[str, Any]]:
     if operation == "CreateConnection":
-        arn = f"arn:aws:codestar-connections:{region}:{account}:connection/{uuid.uuid4()}"
-        _connections[arn] = {"ConnectionName": body["ConnectionName"], "ConnectionArn": arn,
-                             "ProviderType": body.get("ProviderType", "GitHub"), "OwnerAccountId": account,
-                             "ConnectionStatus": "PENDING"}
-        return "200 OK", {"ConnectionArn": arn}
+        return "200 OK", {"ConnectionArn": _make_connection(body["ConnectionName"], body.get("ProviderType", "GitHub"), region, account)}
     if operation == "ListConnections":
         wanted = body.get("ProviderTypeFilter")
-        listed = [c for c in _connections.values() if wanted in (None, c["ProviderType"])]
+        listed = [_described(arn) for arn, c in _connections.items() if wanted in (None, c["ProviderType"])]
         return "200 OK", {"Connections": listed}
     if operation == "GetConnection":
-        found = _connections.get(body.get("ConnectionArn", ""))
-        if found is None:
+        arn = body.get("ConnectionArn", "")
+        if arn not in _connections:
             return "400 Bad Request", {"__type": "ResourceNotFoundException", "message": "Connection not found"}
-        return "200 OK", {"Connection": found}
+        return "200 OK", {"Connection": _described(arn)}
     return "400 Bad Request", {"__type": "UnknownOperationException", "message": operation}
 
 
@@ -909,6 +948,7 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
     POST /sluice-moto/failing-actions (a comma-separated list) sets which actions fail from then on."""
     if environ.get("PATH_INFO") == "/moto-api/reset":
         _connections.clear()
+        _connections_made.clear()
         FAILING_ACTIONS.clear()
         FAILING_ACTIONS.update(_names(os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "")))
     if environ.get("PATH_INFO") == "/sluice-moto/failing-actions":

@@ -54,7 +54,10 @@ final class ScaffoldTests: XCTestCase {
         XCTAssertTrue(install_.contains("ln -sf \"$(command -v copilot)\" ./copilot-linux"), install_)
         XCTAssertTrue(install_.contains("wget -q https://ecs-cli-v2-release.s3.amazonaws.com/copilot-linux-\(PipelineScaffold.copilotVersion) -O ./copilot-linux"),
                       install_)
+        // As Copilot's: no runtime-versions (the image's ruby reads the manifest), and copilot told it runs in CI.
+        XCTAssertNil((phases["install"] as? [String: Any])?["runtime-versions"])
         let postBuild = try XCTUnwrap((phases["post_build"] as? [String: Any])?["commands"] as? [String])
+        XCTAssertEqual(Array(postBuild.prefix(3)), ["ls -l", #"export COLOR="false""#, #"export CI="true""#])
         XCTAssertTrue(postBuild.contains { $0.contains("cat $CODEBUILD_SRC_DIR/copilot/pipelines/nightly/manifest.yml") })
         XCTAssertTrue(postBuild.contains { $0.contains("jq -r '.stages[].name'") })
         let packaging = try XCTUnwrap(postBuild.first { $0.hasPrefix("for env in $pl_envs") })

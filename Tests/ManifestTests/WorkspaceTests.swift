@@ -30,7 +30,6 @@ final class WorkspaceTests: XCTestCase {
         XCTAssertEqual(workspace.environments, ["prod", "test"])
         XCTAssertEqual(workspace.workloads, [Workload(name: "api", type: "Load Balanced Web Service"),
                                              Workload(name: "report", type: "Scheduled Job")])
-        XCTAssertEqual(workspace.workloads.map(\.isJob), [false, true])
         XCTAssertEqual(workspace.pipelines, [])
     }
 

@@ -103,7 +103,7 @@ final class FileWriteTests: XCTestCase {
             ("record copilot/environments/test/manifest.yml", "-c:1:8",
              "copilot/environments/test/manifest.yml is the manifest of environment test: writing the recording there would overwrite it"),
             ("record copilot/api/manifest.yml", "-c:1:8",
-             "copilot/api/manifest.yml is the manifest of service api: writing the recording there would overwrite it"),
+             "copilot/api/manifest.yml is the manifest of workload api: writing the recording there would overwrite it"),
             ("export graph copilot/environments/prod/addons/picture.svg", "-c:1:14",
              "copilot/environments/prod/addons/picture.svg is in the addons of environment prod: writing the picture there would overwrite it"),
             ("export graph .sluice/g.svg", "-c:1:14",

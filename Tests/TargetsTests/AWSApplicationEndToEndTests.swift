@@ -179,6 +179,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: environments) }
         let copilot = workspace.appendingPathComponent("copilot")
         for index in 1...40 {
+            try cli.registerWorkload("svc\(index)", type: "Backend Service", application: "demo")
             let service = copilot.appendingPathComponent("svc\(index)")
             try FileManager.default.createDirectory(at: service, withIntermediateDirectories: true)
             try "name: svc\(index)\ntype: Backend Service\n".write(to: service.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
@@ -226,7 +227,8 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         }
         let region = "us-west-2"
         (cli, home, workspace) = try await prepareQuickstart { cli in
-            try cli.seedCopilotApplication("phonetool", environments: [("test", region, "1111")], homeRegion: region)
+            try cli.seedCopilotApplication("phonetool", environments: [("test", region, "1111")], homeRegion: region,
+                                           workloads: ["api", "frontend"])
         }
         let stackName = "pipeline-phonetool-phonetool-pipeline"
         try cli.json(["cloudformation", "create-stack", "--region", region, "--stack-name", stackName,
@@ -284,9 +286,16 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         }
 
         let target = "target aws region \(region) endpoint \(Self.moto.endpoint)"
+        // Read commands find the CodePipeline as Copilot does, by the stack's Pipeline resource: no output of sluice's needed.
+        let status = try sluice([target, "status"])
+        XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
+        XCTAssertTrue(status.stdout.contains("└── CreateOrUpdate-frontend-test"), status.stdout)
+        let history = try sluice([target, "history"])
+        XCTAssertEqual(history.status, 0, history.stdout + history.stderr)
+
         let planned = try sluice([target, "push --dry-run"])
         XCTAssertEqual(planned.status, 0, planned.stdout + planned.stderr)
-        XCTAssertTrue(planned.stdout.contains("Taking over pipeline phonetool-pipeline: Copilot v1.28.0 created stack \(stackName)."),
+        XCTAssertTrue(planned.stdout.contains("Updating pipeline phonetool-pipeline, whose template Copilot v1.28.0 rendered (stack \(stackName)), in place"),
                       planned.stdout)
         XCTAssertTrue(planned.stdout.contains("Plan for stack \(stackName) (update):"), planned.stdout)
         let lines = planned.stdout.split(separator: "\n").map(String.init)
@@ -302,6 +311,38 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(after["Pipeline"], before["Pipeline"], "the CodePipeline was replaced")
         XCTAssertEqual(after["SourceConnection"], before["SourceConnection"], "the connection was replaced")
         XCTAssertEqual(try cli.run(["codepipeline", "get-pipeline", "--region", region, "--name", before["Pipeline"] ?? "?"]).status, 0)
+        // The template records the release sluice renders as, so Copilot's own version check reads it as that release's.
+        let deployed = try cli.json(["cloudformation", "get-template", "--region", region, "--stack-name", stackName])
+        XCTAssertTrue("\(deployed["TemplateBody"] ?? "")".contains("v1.34.1"), "\(deployed)")
+    }
+
+    /// A pipeline whose template a newer Copilot rendered: push refuses to overwrite it, as `copilot pipeline deploy`
+    /// does, until `--allow-downgrade`.
+    func testAPipelineANewerCopilotRenderedIsNotDowngradedUnasked() async throws {
+        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        let saved = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "save"])
+        XCTAssertEqual(saved.status, 0, saved.stdout + saved.stderr)
+        let stackName = "pipeline-demo-shop-main"
+        let shown = try sluice(["show template"])
+        XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)
+        let newer = shown.stdout.replacingOccurrences(of: "v1.34.1", with: "v1.40.0")
+        XCTAssertNotEqual(newer, shown.stdout)
+        let file = home.url.appendingPathComponent("newer.json")
+        try newer.write(to: file, atomically: true, encoding: .utf8)
+        try cli.json(["cloudformation", "create-stack", "--stack-name", stackName, "--template-body", "file://\(file.path)",
+                      "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
+                      "--tags", "Key=copilot-application,Value=demo", "Key=copilot-pipeline,Value=shop-main"])
+
+        let refused = try sluice(["push --yes"])
+        XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("cannot downgrade pipeline shop-main (currently in version v1.40.0) to version v1.34.1"),
+                      refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--allow-downgrade"), refused.stderr)
+        XCTAssertTrue("\(try cli.json(["cloudformation", "get-template", "--stack-name", stackName])["TemplateBody"] ?? "")".contains("v1.40.0"))
+
+        let allowed = try sluice(["push --yes --allow-downgrade"])
+        XCTAssertEqual(allowed.status, 0, allowed.stdout + allowed.stderr)
+        XCTAssertTrue("\(try cli.json(["cloudformation", "get-template", "--stack-name", stackName])["TemplateBody"] ?? "")".contains("v1.34.1"))
     }
 
     static func tags(_ value: Any?) -> [String: String] {

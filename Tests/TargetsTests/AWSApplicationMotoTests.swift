@@ -130,4 +130,42 @@ final class AWSApplicationMotoTests: AWSMotoTestCase {
         XCTAssertNotEqual(gone.status, 0)
         XCTAssertTrue(gone.stderr.contains("(ChangeSetNotFound)") && gone.stderr.contains("ChangeSet [second] does not exist"), gone.stderr)
     }
+
+    /// A nested stack whose template uses a macro is made only by a change set that acknowledged
+    /// CAPABILITY_AUTO_EXPAND, as in AWS; moto checks no capability.
+    func testANestedStackUsingAMacroNeedsAutoExpand() throws {
+        try cli.json(["s3api", "create-bucket", "--bucket", "templates"])
+        let nested = try TemporaryDirectory("sluice-nested")
+        defer { nested.remove() }
+        let file = nested.url.appendingPathComponent("nested.yml")
+        try "Transform: Sluice::Nothing\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n".write(to: file, atomically: true, encoding: .utf8)
+        try cli.json(["s3api", "put-object", "--bucket", "templates", "--key", "nested.yml", "--body", file.path])
+        let parent = #"{"Resources":{"Nested":{"Type":"AWS::CloudFormation::Stack","Properties":{"TemplateURL":"#
+            + #""https://templates.s3.amazonaws.com/nested.yml"}}}}"#
+        func execute(_ name: String, _ capabilities: [String]) throws -> ProcessResult {
+            try cli.json(["cloudformation", "create-change-set", "--stack-name", name, "--change-set-name", "first",
+                          "--change-set-type", "CREATE", "--template-body", parent] + (capabilities.isEmpty ? [] : ["--capabilities"] + capabilities))
+            return try cli.run(["cloudformation", "execute-change-set", "--stack-name", name, "--change-set-name", "first"])
+        }
+        let acknowledged = try execute("with", ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+        XCTAssertEqual(acknowledged.status, 0, acknowledged.stderr)
+        let refused = try execute("without", ["CAPABILITY_IAM"])
+        XCTAssertNotEqual(refused.status, 0, refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("InsufficientCapabilitiesException"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("Requires capabilities : [CAPABILITY_AUTO_EXPAND]"), refused.stderr)
+    }
+
+    /// DescribeStackResources names every resource's logical ID and type, which AWS always does (botocore's model
+    /// requires both), also for the types moto does not model.
+    func testEveryStackResourceHasItsLogicalIDAndType() throws {
+        let body = #"{"Resources":{"Project":{"Type":"AWS::CodeBuild::Project","Properties":{"Name":"p"}},"#
+            + #""Topic":{"Type":"AWS::SNS::Topic"}}}"#
+        try cli.json(["cloudformation", "create-stack", "--stack-name", "mixed", "--template-body", body])
+        let resources = try cli.json(["cloudformation", "describe-stack-resources", "--stack-name", "mixed"])["StackResources"]
+            as? [[String: Any]] ?? []
+        XCTAssertEqual(resources.compactMap { $0["LogicalResourceId"] as? String }.sorted(), ["Project", "Topic"], "\(resources)")
+        XCTAssertEqual(resources.compactMap { $0["ResourceType"] as? String }.sorted(), ["AWS::CodeBuild::Project", "AWS::SNS::Topic"])
+        let one = try cli.json(["cloudformation", "describe-stack-resources", "--stack-name", "mixed", "--logical-resource-id", "Project"])
+        XCTAssertEqual((one["StackResources"] as? [[String: Any]])?.count, 1)
+    }
 }

@@ -106,8 +106,8 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         let pipelines = try cli.json(["codepipeline", "list-pipelines"])["pipelines"] as? [[String: Any]]
         XCTAssertEqual(pipelines?.count, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipeline.yml").path))
-        XCTAssertTrue(removed.stdout.contains("Deleted Secrets Manager secret github-token-shop."), removed.stdout)
-        XCTAssertNotEqual(try cli.run(["secretsmanager", "describe-secret", "--secret-id", "github-token-shop"]).status, 0)
+        XCTAssertTrue(removed.stdout.contains("Deleted Secrets Manager secret github-token-shop; it can be restored until "), removed.stdout)
+        XCTAssertNotNil(try cli.json(["secretsmanager", "describe-secret", "--secret-id", "github-token-shop"])["DeletedDate"])
     }
 
     /// A pipeline Copilot deployed before v1.16 (stack and CodePipeline named as the manifest, tagged with the

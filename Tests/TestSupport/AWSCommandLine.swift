@@ -32,17 +32,28 @@ public struct AWSCommandLine {
 
     /// What `copilot app init APP` and `copilot env init` leave in SSM, each environment in the
     /// server's region and account 123456789012 with Copilot's role names, and the application's
-    /// StackSet with its stack in that region.
+    /// StackSet with its stack in that region; service api (the quickstart's) registered, as `copilot svc init` leaves it.
     public func seedCopilotApplication(_ application: String, environments: [String]) throws {
         try seedCopilotApplication(application, environments: environments.map { ($0, moto.region, MotoServer.account) })
+    }
+
+    /// What `copilot svc init` (or `job init`) leaves in SSM for workload `name` of manifest type `type`.
+    public func registerWorkload(_ name: String, type: String = "Load Balanced Web Service", application: String,
+                                 region: String? = nil) throws {
+        try json(["--region", region ?? moto.region, "ssm", "put-parameter", "--type", "String",
+                  "--name", "/copilot/applications/\(application)/components/\(name)",
+                  "--value", #"{"app":"\#(application)","name":"\#(name)","type":"\#(type)"}"#])
     }
 
     /// The same with each environment in its own region and account: the StackSet gets an instance in every
     /// environment's region, and its KMS key and bucket policy grant every environment's account, as Copilot's do.
     /// `homeRegion` (default the server's) is where the application lives: its SSM parameters and StackSet.
+    /// `workloads` are registered in it.
     public func seedCopilotApplication(_ application: String, environments: [(name: String, region: String, account: String)],
-                                       applicationFields: String = "", homeRegion: String? = nil) throws {
+                                       applicationFields: String = "", homeRegion: String? = nil,
+                                       workloads: [String] = ["api"]) throws {
         let home = homeRegion ?? moto.region
+        for workload in workloads { try registerWorkload(workload, application: application, region: home) }
         func json(_ arguments: [String]) throws { try self.json(["--region", home] + arguments) }
         try json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/\(application)",
                   "--value", #"{"name":"\#(application)","account":"\#(MotoServer.account)"\#(applicationFields)}"#])

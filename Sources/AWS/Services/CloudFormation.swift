@@ -249,6 +249,50 @@ public struct CloudFormation: Sendable {
         try await client.call(.cloudFormation, "ListStackInstances", input)
     }
 
+    public struct CreateStackInstancesInput: Codable, Sendable {
+        public var stackSetName: String
+        public var accounts: [String]
+        public var regions: [String]
+        public init(stackSetName: String, accounts: [String], regions: [String]) {
+            self.stackSetName = stackSetName
+            self.accounts = accounts
+            self.regions = regions
+        }
+    }
+
+    public struct StackSetOperationOutput: Codable, Sendable {
+        public var operationId: String?
+    }
+
+    /// Starts adding instances; the operation runs in the background (``describeStackSetOperation(_:)``).
+    public func createStackInstances(_ input: CreateStackInstancesInput) async throws -> StackSetOperationOutput {
+        try await client.call(.cloudFormation, "CreateStackInstances", input)
+    }
+
+    public struct StackSetOperationReference: Codable, Sendable {
+        public var stackSetName: String
+        public var operationId: String
+        public init(stackSetName: String, operationId: String) {
+            self.stackSetName = stackSetName
+            self.operationId = operationId
+        }
+    }
+
+    public struct StackSetOperation: Codable, Sendable {
+        public var operationId: String?
+        public var action: String?
+        public var status: StackSetOperationStatus?
+        public var statusReason: String?
+    }
+
+    public struct DescribeStackSetOperationOutput: Codable, Sendable {
+        public var stackSetOperation: StackSetOperation?
+    }
+
+    public func describeStackSetOperation(_ input: StackSetOperationReference) async throws -> DescribeStackSetOperationOutput {
+        try await client.call(.cloudFormation, "DescribeStackSetOperation", input)
+    }
+
     public func createChangeSet(_ input: CreateChangeSetInput) async throws -> CreateChangeSetOutput {
         try await client.call(.cloudFormation, "CreateChangeSet", input)
     }

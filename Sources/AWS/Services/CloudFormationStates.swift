@@ -151,3 +151,33 @@ extension CloudFormation {
         }
     }
 }
+
+extension CloudFormation {
+    /// Where a StackSet operation (adding instances) stands.
+    public enum StackSetOperationStatus: AWSEnumeration {
+        case queued, running, stopping, succeeded, failed, stopped
+        case unknown(String)
+
+        public static let named: [StackSetOperationStatus] = [.queued, .running, .stopping, .succeeded, .failed, .stopped]
+
+        public var description: String {
+            switch self {
+            case .queued: return "QUEUED"
+            case .running: return "RUNNING"
+            case .stopping: return "STOPPING"
+            case .succeeded: return "SUCCEEDED"
+            case .failed: return "FAILED"
+            case .stopped: return "STOPPED"
+            case .unknown(let text): return text
+            }
+        }
+
+        /// Nothing more will happen to the operation.
+        public var isFinal: Bool {
+            switch self {
+            case .succeeded, .failed, .stopped: return true
+            case .queued, .running, .stopping, .unknown: return false
+            }
+        }
+    }
+}

@@ -307,23 +307,9 @@ public struct CodePipeline: Sendable {
         }
     }
 
-    /// The answer of StopPipelineExecution, RetryStageExecution and RollbackStage.
+    /// The answer of StopPipelineExecution and RollbackStage.
     public struct ExecutionID: Codable, Sendable {
         public var pipelineExecutionId: String?
-    }
-
-    public struct RetryStageExecutionInput: Codable, Sendable {
-        public var pipelineName: String
-        public var stageName: String
-        public var pipelineExecutionId: String
-        /// FAILED_ACTIONS or ALL_ACTIONS.
-        public var retryMode: String
-        public init(pipelineName: String, stageName: String, pipelineExecutionId: String, retryMode: String) {
-            self.pipelineName = pipelineName
-            self.stageName = stageName
-            self.pipelineExecutionId = pipelineExecutionId
-            self.retryMode = retryMode
-        }
     }
 
     public struct RollbackStageInput: Codable, Sendable {
@@ -386,9 +372,6 @@ public struct CodePipeline: Sendable {
         try await client.call(.codePipeline, "StopPipelineExecution", input)
     }
 
-    public func retryStageExecution(_ input: RetryStageExecutionInput) async throws -> ExecutionID {
-        try await client.call(.codePipeline, "RetryStageExecution", input)
-    }
 
     public func rollbackStage(_ input: RollbackStageInput) async throws -> ExecutionID {
         try await client.call(.codePipeline, "RollbackStage", input)
@@ -420,6 +403,29 @@ public struct CodePipeline: Sendable {
 
     public func startPipelineExecution(_ input: StartPipelineExecutionInput) async throws -> StartPipelineExecutionOutput {
         try await client.call(.codePipeline, "StartPipelineExecution", input)
+    }
+
+    public struct RetryStageExecutionInput: Codable, Sendable {
+        public var pipelineName: String
+        public var stageName: String
+        public var pipelineExecutionId: String
+        /// FAILED_ACTIONS (what Copilot asks for) or ALL_ACTIONS.
+        public var retryMode: String
+        public init(pipelineName: String, stageName: String, pipelineExecutionId: String, retryMode: String = "FAILED_ACTIONS") {
+            self.pipelineName = pipelineName
+            self.stageName = stageName
+            self.pipelineExecutionId = pipelineExecutionId
+            self.retryMode = retryMode
+        }
+    }
+
+    public struct RetryStageExecutionOutput: Codable, Sendable {
+        public var pipelineExecutionId: String?
+    }
+
+    /// Runs the failed actions of a stage of an execution again; the execution goes on from there.
+    public func retryStageExecution(_ input: RetryStageExecutionInput) async throws -> RetryStageExecutionOutput {
+        try await client.call(.codePipeline, "RetryStageExecution", input)
     }
 
     public func putApprovalResult(_ input: PutApprovalResultInput) async throws -> PutApprovalResultOutput {

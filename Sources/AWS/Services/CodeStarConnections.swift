@@ -8,8 +8,7 @@ public struct CodeStarConnections: Sendable {
         public var connectionArn: String?
         public var providerType: String?
         public var ownerAccountId: String?
-        /// PENDING, AVAILABLE or ERROR.
-        public var connectionStatus: String?
+        public var connectionStatus: ConnectionStatus?
         public var hostArn: String?
     }
 
@@ -46,5 +45,24 @@ public struct CodeStarConnections: Sendable {
 
     public func getConnection(_ input: GetConnectionInput) async throws -> GetConnectionOutput {
         try await client.call(.codeStarConnections, "GetConnection", input)
+    }
+}
+
+extension CodeStarConnections {
+    /// A connection is PENDING until someone completes its handshake with the provider in the console.
+    public enum ConnectionStatus: AWSEnumeration {
+        case pending, available, error
+        case unknown(String)
+
+        public static let named: [ConnectionStatus] = [.pending, .available, .error]
+
+        public var description: String {
+            switch self {
+            case .pending: return "PENDING"
+            case .available: return "AVAILABLE"
+            case .error: return "ERROR"
+            case .unknown(let text): return text
+            }
+        }
     }
 }

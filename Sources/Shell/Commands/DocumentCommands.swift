@@ -24,8 +24,8 @@ enum DocumentCommands {
             let context = try session.pipelineContext()
             do {
                 let target = try session.targets.target(workspaceRoot: workspace.root)
-                let text = try await target.deploymentTemplate(context) {
-                    try context.plan(try session.validatePipeline(printing: false).validated())
+                let text = try await target.deploymentTemplate(context) { registered in
+                    try context.plan(try session.validatePipeline(printing: false).validated(), registered: registered)
                 }
                 session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
             } catch is TargetUnavailable {

@@ -57,16 +57,13 @@ enum TargetCommands {
     static func push(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("push", session)
         try session.savePendingEdits()
-        let plan = try context.plan(try validated(before: "push", session))
-        for stage in plan.omittedStages {
-            session.output.finding(Problem("stage \(stage) deploys nothing (no deployments listed, and the workspace has no service or job); "
-                                           + "Copilot leaves it out of the pipeline, with its approval and tests"), severity: "warning")
-        }
-        let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"))
+        let plan = try await deployedPlan(before: "push", target, context, session, warning: true)
+        let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"),
+                                  allowDowngrade: invocation.has("--allow-downgrade"))
         let outcome = try await call("push", session) { try await target.push(context, plan: plan, options: options, ui: session.targetUI) }
         if session.targetUI.isInteractive, !options.assumeYes, !options.dryRun {
             // The person's answer, as a script gives it: yes, or nothing was done.
-            session.recording.scriptEquivalent = outcome == .planned ? [] : ["push --yes"]
+            session.recording.scriptEquivalent = outcome == .planned ? [] : ["push --yes" + (options.allowDowngrade ? " --allow-downgrade" : "")]
         }
         switch outcome {
         case .upToDate:
@@ -93,7 +90,7 @@ enum TargetCommands {
 
     static func release(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("release", session)
-        let plan = try context.plan(try validated(before: "release", session))
+        let plan = try await deployedPlan(before: "release", target, context, session, warning: false)
         if try await call("release", session, { try await target.differsFromPushed(context, plan: plan) }) {
             session.output.finding(Problem("\(context.manifestPath) changed since the last push; release runs the pipeline as last pushed",
                                            hint: "`push` deploys the changes and starts a run"), severity: "warning")
@@ -292,6 +289,26 @@ enum TargetCommands {
                                      hint: "fix what the lines above say, then `\(command)` again")
         }
         return manifest
+    }
+
+    /// The plan the target deploys: of the validated manifest, with the workloads the application registered
+    /// (Copilot's deploy lists them so). With `warning`, says which workspace workloads and stages that leaves out.
+    private static func deployedPlan(before command: String, _ target: any PipelineTarget, _ context: PipelineContext,
+                                     _ session: Session, warning: Bool) async throws -> PipelinePlan {
+        let manifest = try validated(before: command, session)
+        let registered = try await call(command, session) { try await target.registeredWorkloads(application: context.application) }
+        let plan = try context.plan(manifest, registered: registered)
+        guard warning else { return plan }
+        if let registered, manifest.manifest.stages.contains(where: { $0.deployments.isEmpty }) {
+            for workload in PipelineWorkloads.unregistered(workspace: try Workspace.load(root: context.workspaceRoot).workloads,
+                                                                   registered: registered) {
+                session.output.finding(PipelineWorkloads.unregisteredProblem(workload, application: context.application), severity: "warning")
+            }
+        }
+        for stage in plan.omittedStages {
+            session.output.finding(PipelineWorkloads.emptyStageProblem(stage), severity: "warning")
+        }
+        return plan
     }
 
     /// What a command that changes something unasked needs in a script, which nobody can ask: `--yes`.

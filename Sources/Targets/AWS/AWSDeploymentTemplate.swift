@@ -13,16 +13,23 @@ struct RenderedTemplate {
 }
 
 extension AWSTarget {
-    public func deploymentTemplate(_ pipeline: PipelineContext, plan: () throws -> PipelinePlan) async throws -> String {
-        try await rendered(pipeline, plan: try plan(), try aws()).text
+    public func deploymentTemplate(_ pipeline: PipelineContext, plan: ([CopilotWorkload]?) throws -> PipelinePlan) async throws -> String {
+        let aws = try aws()
+        let registered = try await ApplicationLookup(aws: aws).workloads(pipeline.application)
+        return try await rendered(pipeline, plan: try plan(registered), aws).text
     }
 
-    /// The stack's template for the plan and the application's environments.
-    func rendered(_ pipeline: PipelineContext, plan: PipelinePlan, _ aws: AWSClients) async throws -> RenderedTemplate {
+    /// The stack's template for the plan and the application's environments. Given `preparing` (a push that
+    /// deploys), the application first gets its regional resources in the pipeline's region if it lacks them.
+    func rendered(_ pipeline: PipelineContext, plan: PipelinePlan, _ aws: AWSClients,
+                  preparing ui: (any TargetUI)? = nil) async throws -> RenderedTemplate {
         let lookup = ApplicationLookup(aws: aws)
         let region = aws.configuration.region.value
         let (application, environments) = try await lookup.application(pipeline.application)
-        let regionalResources = try await lookup.regionalResources(application)
+        var regionalResources = try await lookup.regionalResources(application)
+        if let ui, !regionalResources.contains(where: { $0.region == region }) {
+            regionalResources = try await lookup.addRegionalStack(application, in: region, ui: ui)
+        }
         try await lookup.checkAccountGrants(application, environments: plan.stages.compactMap { environments[$0.environment] },
                                             regionalResources: regionalResources)
         try PipelineRegion.check(plan.source, application: pipeline.application, region: region)
@@ -52,5 +59,9 @@ extension AWSTarget {
 
     public func environments(application: String) async throws -> [String]? {
         try await ApplicationLookup(aws: try aws()).application(application).1.keys.sorted()
+    }
+
+    public func registeredWorkloads(application: String) async throws -> [CopilotWorkload]? {
+        try await ApplicationLookup(aws: try aws()).workloads(application)
     }
 }

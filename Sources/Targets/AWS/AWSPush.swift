@@ -17,8 +17,6 @@ extension AWSTarget {
 
     public func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         let aws = try aws()
-        let rendered = try await rendered(pipeline, plan: plan, aws)
-        let body = rendered.text
         let target = try await pipelineStack(pipeline, aws)
         let stackName = target.name
         if target.isLegacy {
@@ -37,21 +35,35 @@ extension AWSTarget {
             }
         }
         let creating = stack == nil || stack?.stackStatus == .reviewInProgress
-        if !creating {
-            let deployed = try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody
+        let deployed = creating ? nil : try await aws.cloudFormation.getTemplate(.init(stackName: stackName)).templateBody
+        // Copilot's version check comes first: a pipeline a newer release rendered is not touched unasked.
+        let deployedVersion = deployed.flatMap(Self.recordedVersion)
+        if let deployedVersion {
+            try CopilotVersion.checkDowngrade(pipeline: pipeline.manifest.name, deployed: deployedVersion, allowed: options.allowDowngrade)
+        }
+        let rendered = try await rendered(pipeline, plan: plan, aws, preparing: options.dryRun ? nil : ui)
+        let body = rendered.text
+        if let deployed {
             if deployed == body {
                 ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
                 return .upToDate
             }
-            if let version = deployed.flatMap(Self.copilotVersion) {
-                ui.say("Taking over pipeline \(pipeline.manifest.name): Copilot \(version) created stack \(stackName). It is updated in place: "
-                       + "the CodePipeline (with its history) and its connection are kept, and Copilot no longer manages it.")
+            if let deployedVersion, deployedVersion != CopilotVersion.rendered {
+                ui.say("Updating pipeline \(pipeline.manifest.name), whose template Copilot \(deployedVersion) rendered (stack \(stackName)), "
+                       + "in place: the CodePipeline (with its history) and its connection are kept. The new template records "
+                       + "Copilot \(CopilotVersion.rendered), as that release renders it, so `copilot pipeline deploy` can deploy it again.")
             }
         }
         // A missing token is found (and asked for) before the plan, but stored only once the plan is accepted.
         let secrets = TokenSecrets(secretsManager: aws.secretsManager)
         var tokenToStore: (secretID: String, token: String)?
-        if case .gitHubToken(_, let repository, _, let secretID) = plan.source, try await !secrets.exists(secretID) {
+        if case .gitHubToken(_, let repository, _, let secretID) = plan.source, case let state = try await secrets.state(secretID),
+           !state.isPresent {
+            if case .scheduledForDeletion(let date) = state {
+                throw AWSTargetError("Secrets Manager secret \(secretID), which holds the GitHub token, is scheduled for deletion "
+                                     + "(on \(ISO8601DateFormatter().string(from: date)))",
+                                     hint: "`aws secretsmanager restore-secret --secret-id \(secretID)` restores it; or name another secret")
+            }
             if options.dryRun {
                 ui.say("Secret \(secretID) does not exist yet: the real push will ask for the GitHub token.")
             } else {
@@ -75,7 +87,7 @@ extension AWSTarget {
             try await rejectedTemplate(of: stackName) {
                 _ = try await aws.cloudFormation.createChangeSet(.init(
                     stackName: stackName, changeSetName: changeSet, changeSetType: creating ? .create : .update,
-                    templateURL: s3.objectURL(bucket: object.bucket, key: object.key), capabilities: ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+                    templateURL: s3.objectURL(bucket: object.bucket, key: object.key), capabilities: StackNames.capabilities,
                     tags: tags.keys.sorted().map { AWSTag(key: $0, value: tags[$0]!) },
                     description: "sluice push of \(pipeline.manifestPath)"))
             }
@@ -122,17 +134,58 @@ extension AWSTarget {
                                  hint: settled.status == .rollbackComplete ? "`pipeline rm` deletes it before the next push"
                                      : "fix the cause, then push again")
         }
-        if changes.contains(where: { $0.logicalResourceId == PipelineTemplate.connectionResource && $0.action == .add }) {
-            ui.say("The CodeStar connection for \(pipeline.manifest.source.properties.repository ?? "the repository") is PENDING: "
-                   + "activate it in the console (Developer Tools › Settings › Connections, "
-                   + "https://console.aws.amazon.com/codesuite/settings/connections) before the pipeline can read the source.")
-        }
         ui.say("Pipeline \(pipeline.manifest.name) deployed (stack \(stackName), \(settled.status)).")
-        guard creating else { return .deployed(executionID: nil) }
-        // CodePipeline starts a first execution when it creates a pipeline.
+        let addedConnection = changes.contains { $0.logicalResourceId == PipelineTemplate.connectionResource && $0.action == .add }
+        guard creating || addedConnection else { return .deployed(executionID: nil) }
         let name = try await pipelineName(pipeline, aws)
-        let first = try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: 1))
-        return .deployed(executionID: first.pipelineExecutionSummaries?.first?.pipelineExecutionId)
+        // CodePipeline starts a first execution when it creates a pipeline.
+        let first = creating ? try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: 1))
+            .pipelineExecutionSummaries?.first?.pipelineExecutionId : nil
+        if let connectionARN = try await aws.stacks.describe(stackName)?.outputs?
+            .first(where: { $0.outputKey == StackNames.connectionOutput })?.outputValue {
+            try await awaitConnection(connectionARN, pipelineName: name, aws, ui: ui)
+        }
+        return .deployed(executionID: first)
+    }
+
+    /// Copilot's deploy after creating a pipeline with a CodeStar connection: a PENDING connection is named with
+    /// where to complete it, waited for (at most ``PipelineSource/connectionWait``; Ctrl-C stops waiting), and the
+    /// Source stage, which failed meanwhile, is retried once it is AVAILABLE.
+    private func awaitConnection(_ arn: String, pipelineName: String, _ aws: AWSClients, ui: any TargetUI) async throws {
+        let connections = aws.codeStarConnections
+        guard let connection = try await connections.getConnection(.init(connectionArn: arn)).connection,
+              connection.connectionStatus == .pending else { return }
+        let name = connection.connectionName ?? arn
+        ui.say("ACTION REQUIRED! Go to \(PipelineSource.connectionsConsole) to update the status of connection \(name) from PENDING "
+               + "to AVAILABLE. Waiting for it (at most \(PipelineSource.connectionWait.components.seconds / 60) minutes; Ctrl-C stops "
+               + "waiting, and the pipeline stays deployed).")
+        let status: CodeStarConnections.ConnectionStatus?
+        do {
+            status = try await Waiter.until(within: PipelineSource.connectionWait) {
+                let current = try await connections.getConnection(.init(connectionArn: arn)).connection?.connectionStatus
+                return current == .pending ? nil : current
+            }
+        } catch is CancellationError {
+            ui.say("Stopped waiting for connection \(name): once it is AVAILABLE, `release` runs the pipeline.")
+            throw CancellationError()
+        }
+        guard let status else {
+            throw AWSTargetError("connection \(name) is still PENDING after \(PipelineSource.connectionWait.components.seconds / 60) minutes",
+                                 hint: "complete it at \(PipelineSource.connectionsConsole), then `release` runs the pipeline")
+        }
+        guard status == .available else {
+            throw AWSTargetError("connection \(name) is \(status)", hint: "the console shows why: \(PipelineSource.connectionsConsole)")
+        }
+        // The source stage failed while the connection was PENDING: run it again, as Copilot does.
+        let source = try await aws.codePipeline.getPipelineState(.init(name: pipelineName)).stageStates?
+            .first { $0.stageName == StageName.source }?.latestExecution
+        guard let source, source.status == .failed else {
+            ui.say("Connection \(name) is AVAILABLE.")
+            return
+        }
+        _ = try await aws.codePipeline.retryStageExecution(.init(pipelineName: pipelineName, stageName: StageName.source,
+                                                                  pipelineExecutionId: source.pipelineExecutionId))
+        ui.say("Connection \(name) is AVAILABLE: retried the \(StageName.source) stage of run \(source.pipelineExecutionId).")
     }
 
     /// Runs a change set call, saying a refusal (a 4xx answer) as the template's.
@@ -156,10 +209,16 @@ extension AWSTarget {
         // Also when there was no stack: a push or `pipeline rm` killed after the upload left its template.
         try await deleteTemplateObjects(pipeline, ui: ui, aws)
         guard deleteSecret, let secretID = pipeline.manifest.source.properties.accessTokenSecret else { return }
-        if try await TokenSecrets(secretsManager: aws.secretsManager).delete(secretID) {
-            ui.say("Deleted Secrets Manager secret \(secretID).")
-        } else {
+        switch try await TokenSecrets(secretsManager: aws.secretsManager).delete(secretID) {
+        case .absent:
             ui.say("Secrets Manager secret \(secretID) does not exist.")
+        case .notMade:
+            ui.say("Kept Secrets Manager secret \(secretID): neither Copilot nor sluice made it (it has no \(ResourceTags.application) "
+                   + "tag), so it may serve more than this pipeline. Delete it yourself if it does not.")
+        case .scheduled(let date):
+            ui.say("Deleted Secrets Manager secret \(secretID)"
+                   + (date.map { "; it can be restored until \(ISO8601DateFormatter().string(from: $0))" } ?? "")
+                   + " (`aws secretsmanager restore-secret --secret-id \(secretID)`).")
         }
     }
 
@@ -203,13 +262,12 @@ extension AWSTarget {
         }
     }
 
-    /// The Copilot version a template Copilot rendered records (`Metadata: Version: v1.28.0`); nil for any other.
-    static func copilotVersion(_ template: String) -> String? {
-        let lines = template.split(whereSeparator: \.isNewline)
-        guard let metadata = lines.firstIndex(where: { $0.hasPrefix("Metadata:") }), metadata + 1 < lines.count else { return nil }
-        let next = lines[metadata + 1].trimmingCharacters(in: .whitespaces)
-        guard next.hasPrefix("Version:") else { return nil }
-        let version = next.dropFirst("Version:".count).trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
-        return version.isEmpty ? nil : version
+    /// The Copilot release a deployed template records (`Metadata: Version: v1.28.0`), in Copilot's YAML or
+    /// sluice's JSON; nil for a template that records none.
+    static func recordedVersion(_ template: String) -> CopilotVersion? {
+        guard case .mapping(let entries, _)? = try? TaggedYAML.parse(template, file: "the deployed template", aliases: .bounded),
+              case .mapping(let metadata, _)? = entries.first(where: { $0.key == "Metadata" })?.value,
+              case .scalar(let text, _, _)? = metadata.first(where: { $0.key == CopilotVersion.metadataKey })?.value else { return nil }
+        return CopilotVersion(text)
     }
 }

@@ -175,17 +175,19 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         return found
     }
 
-    /// The name of the CodePipeline the stack made, from the stack's `PipelineName` output; a legacy
-    /// pipeline Copilot deployed has no such output, and is named as its stack.
+    /// The name of the CodePipeline the stack made: its `Pipeline` resource's physical ID, as Copilot finds it
+    /// (deploy/cloudformation/pipeline.go), so a stack Copilot or an earlier sluice deployed is read alike.
     func pipelineName(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
         if let deployed = pipeline.deployed { return deployed.resourceName }
         let stackName = try await pipelineStack(pipeline, aws).name
         if let known = withLock({ pipelineNames[stackName] }) { return known }
         guard let stack = try await aws.stacks.describe(stackName) else { throw try await notDeployed(pipeline, aws) }
-        let output = stack.outputs?.first(where: { $0.outputKey == PipelineTemplate.pipelineNameOutput })?.outputValue
-        let isLegacy = try await pipelineStack(pipeline, aws).isLegacy
-        guard let name = output ?? (isLegacy ? stackName : nil) else {
-            throw AWSTargetError("stack \(stackName) is \(stack.stackStatus) and has no \(PipelineTemplate.pipelineNameOutput) output",
+        let resources = try await aws.cloudFormation.describeStackResources(.init(stackName: stackName)).stackResources
+        guard let name = resources.first(where: {
+            $0.logicalResourceId == StackNames.pipelineResource && $0.resourceType == StackNames.pipelineResourceType
+        })?.physicalResourceId, !name.isEmpty else {
+            throw AWSTargetError("stack \(stackName) is \(stack.stackStatus) and holds no CodePipeline (no resource "
+                                 + "\(StackNames.pipelineResource) of type \(StackNames.pipelineResourceType))",
                                  hint: "`push` deploys the pipeline (again)")
         }
         withLock { pipelineNames[stackName] = name }

@@ -42,6 +42,23 @@ struct ApplicationLookup: Sendable {
         return (application, environments)
     }
 
+    /// The services and jobs registered in the application (`copilot svc init`, `copilot job init`), as Copilot's
+    /// `svc ls` and `job ls` read them.
+    func workloads(_ application: String) async throws -> [CopilotWorkload] {
+        let parameters = try await Pages.collect({ token in
+            try await aws.ssm.getParametersByPath(.init(path: CopilotWorkload.parametersPath(application: application), nextToken: token))
+        }, items: \.parameters, next: \.nextToken)
+        return try parameters.compactMap { parameter in
+            guard let name = parameter.name, let value = parameter.value else { return nil }
+            do {
+                return try JSONDecoder().decode(CopilotWorkload.self, from: Data(value.utf8))
+            } catch {
+                throw AWSTargetError("SSM parameter \(name) is not a Copilot service or job: \(error)",
+                                     hint: "`copilot svc ls` and `copilot job ls` show the application's workloads")
+            }
+        }
+    }
+
     /// The bucket and KMS key of each region of the application, as Copilot's GetRegionalAppResources reads
     /// them: the StackSet's instances in the application's account, then each instance stack's outputs in its region.
     func regionalResources(_ application: CopilotApplication) async throws -> [RegionalResources] {
@@ -71,6 +88,32 @@ struct ApplicationLookup: Sendable {
             resources.append(RegionalResources(region: region, bucket: bucket, kmsKeyARN: key))
         }
         return resources.sorted { $0.region < $1.region }
+    }
+
+    /// Copilot's AddPipelineResourcesToApp: the application's StackSet gets an instance in `region`, the pipeline's,
+    /// when it has none there (an application whose environments are all in other regions), so the pipeline has an
+    /// artifact bucket and key in its own region. Waits for the StackSet operation; returns the regional resources then.
+    func addRegionalStack(_ application: CopilotApplication, in region: String, ui: any TargetUI) async throws -> [RegionalResources] {
+        let stackSet = application.stackSetName
+        ui.say("Adding pipeline resources to application \(application.name) in \(region): an instance of StackSet \(stackSet) "
+               + "(its artifact bucket and KMS key there), as copilot pipeline deploy does.")
+        let started = try await aws.cloudFormation.createStackInstances(.init(
+            stackSetName: stackSet, accounts: [application.account], regions: [region]))
+        guard let operationID = started.operationId else {
+            throw AWSTargetError("CloudFormation started adding an instance of \(stackSet) in \(region) but returned no operation id",
+                                 hint: "the CloudFormation console shows the StackSet's operations")
+        }
+        let operation = try await Waiter.until {
+            let described = try await aws.cloudFormation.describeStackSetOperation(.init(stackSetName: stackSet, operationId: operationID))
+            return described.stackSetOperation?.status?.isFinal == true ? described.stackSetOperation : nil
+        }
+        guard operation.status == .succeeded else {
+            throw AWSTargetError("adding an instance of StackSet \(stackSet) in \(region) ended \(operation.status?.description ?? "?")"
+                                 + (operation.statusReason.map { ": \($0)" } ?? ""),
+                                 hint: "the CloudFormation console shows the StackSet's operations")
+        }
+        ui.say("Added pipeline resources to application \(application.name) in \(region).")
+        return try await regionalResources(application)
     }
 
     /// A stage in another account than the application's deploys from artifacts its region's application bucket

@@ -24,11 +24,15 @@ public struct PipelineTemplateInput: Sendable {
     public var isLegacy: Bool
     /// `build.additional_policy.PolicyDocument`: IAM only, so not part of the plan the local engine runs.
     public var additionalPolicy: YAMLValue?
+    /// The Copilot release the template records as having rendered it (`Metadata.Version`).
+    public var version: CopilotVersion
 
     public init(plan: PipelinePlan, region: String, environments: [String: CopilotEnvironment],
                 regionalResources: [RegionalResources], permissionsBoundary: String? = nil,
-                existingConnectionARN: String? = nil, isLegacy: Bool = false, additionalPolicy: YAMLValue? = nil) {
+                existingConnectionARN: String? = nil, isLegacy: Bool = false, additionalPolicy: YAMLValue? = nil,
+                version: CopilotVersion = .rendered) {
         self.plan = plan
+        self.version = version
         self.regionalResources = regionalResources
         self.permissionsBoundary = permissionsBoundary
         self.additionalPolicy = additionalPolicy
@@ -40,8 +44,6 @@ public struct PipelineTemplateInput: Sendable {
 }
 
 public enum PipelineTemplate {
-    /// The stack output naming the pipeline, which `watch` and `approve` look up.
-    static let pipelineNameOutput = "PipelineName"
     /// The connection the stack creates when the manifest names none.
     static let connectionResource = "SourceConnection"
 
@@ -96,10 +98,9 @@ private struct Builder {
             return environment
         }
         guard input.regionalResources.contains(where: { $0.region == input.region }) else {
-            throw AWSTargetError("application \(input.plan.application) has no regional stack in \(input.region), the pipeline's region: "
-                                + "its StackSet \(StackNames.applicationStackSet(input.plan.application)) has no instance there",
-                                hint: "deploy the pipeline from a region of the application (`target aws region REGION`), or add an "
-                                    + "environment in \(input.region) (`copilot env init`, then `copilot env deploy`)")
+            throw AWSTargetError("application \(input.plan.application) has no regional stack in \(input.region), the pipeline's region, "
+                                + "yet: its StackSet \(StackNames.applicationStackSet(input.plan.application)) has no instance there",
+                                hint: "`push` adds one first, as `copilot pipeline deploy` does; the template and its plan need it")
         }
         if case .connection(_, _, _, .existing(let name), _) = input.plan.source, input.existingConnectionARN == nil {
             throw AWSTargetError("no ARN for the existing connection \(name)", hint: "the connection is looked up by name before rendering")
@@ -154,22 +155,20 @@ private struct Builder {
             ("PolicyDocument", policyDocument(pipelineStatements())),
             ("Roles", .array([.ref("PipelineRole")])),
         ])))
-        resources.append(("Pipeline", pipeline()))
+        resources.append((StackNames.pipelineResource, pipeline()))
 
-        var outputs: [(String, TemplateValue)] = [
-            (PipelineTemplate.pipelineNameOutput, .object([("Description", "Name of the CodePipeline"), ("Value", .ref("Pipeline"))])),
-        ]
-        if case .connection = plan.source {
-            outputs.append(("PipelineConnectionARN", .object([
-                ("Description", "ARN of CodeStar Connections connection"), ("Value", connectionARN()),
-            ])))
-        }
-        return .object([
+        var template: [(String, TemplateValue)] = [
             ("AWSTemplateFormatVersion", "2010-09-09"),
             ("Description", .string("CodePipeline for \(app)")),
+            ("Metadata", .object([(CopilotVersion.metadataKey, .string(input.version.description))])),
             ("Resources", .object(resources)),
-            ("Outputs", .object(outputs)),
-        ])
+        ]
+        if case .connection = plan.source {
+            template.append(("Outputs", .object([(StackNames.connectionOutput, .object([
+                ("Description", "ARN of CodeStar Connections connection"), ("Value", connectionARN()),
+            ]))])))
+        }
+        return .object(template)
     }
 
     // MARK: Resources
@@ -307,7 +306,7 @@ private struct Builder {
         // Copilot names only legacy pipelines; CloudFormation names the others.
         if input.isLegacy { properties.append(("Name", .ref("AWS::StackName"))) }
         properties.append(("Stages", .array(pipelineStages)))
-        return resource("AWS::CodePipeline::Pipeline", properties, dependsOn: ["PipelineRole", "PipelineRolePolicy"])
+        return resource(StackNames.pipelineResourceType, properties, dependsOn: ["PipelineRole", "PipelineRolePolicy"])
     }
 
     func sourceAction() -> TemplateValue {
@@ -355,7 +354,7 @@ private struct Builder {
             return action(planned.name, category: "Deploy", provider: "CloudFormation", configuration: [
                 ("ActionMode", "CREATE_UPDATE"),
                 ("StackName", .string(deployment.stackName)),
-                ("Capabilities", "CAPABILITY_IAM,CAPABILITY_NAMED_IAM,CAPABILITY_AUTO_EXPAND"),
+                ("Capabilities", .string(StackNames.capabilities.joined(separator: ","))),
                 ("TemplatePath", .string("\(PipelinePlan.buildOutput)::\(deployment.templatePath)")),
                 ("TemplateConfiguration", .string("\(PipelinePlan.buildOutput)::\(deployment.templateConfigurationPath)")),
                 ("RoleArn", .string(environment.executionRoleARN)),
@@ -485,13 +484,15 @@ private struct Builder {
         return values.filter { seen.insert($0).inserted }
     }
 
-    /// A manifest's YAML (the additional policy) as template JSON: scalars stay strings,
-    /// which IAM accepts everywhere a policy takes a boolean or number.
+    /// A manifest's YAML (the additional policy) as template JSON: scalars stay strings, which IAM
+    /// accepts everywhere a policy takes a boolean or number; `!Sub`, `!Ref`, `!GetAtt`… become the
+    /// functions CloudFormation reads them as in Copilot's YAML template.
     static func value(_ yaml: YAMLValue) -> TemplateValue {
         switch yaml {
         case .scalar(let text): return .string(text)
         case .sequence(let items): return .array(items.map(value))
         case .mapping(let entries): return .object(entries.map { ($0.key, value($0.value)) })
+        case .tagged(let tag, let tagged): return CloudFormationYAML.function(tag, value(tagged))
         }
     }
 }

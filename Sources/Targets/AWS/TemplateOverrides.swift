@@ -188,7 +188,7 @@ enum CloudFormationYAML {
         switch yaml {
         case .scalar(let text, let tag, let plain):
             guard let tag else { return plain ? typed(text) : .string(text) }
-            if let function = shortForm(tag) { return call(function, typed(text)) }
+            if isShortForm(tag) { return function(tag, typed(text)) }
             switch tag {
             case "tag:yaml.org,2002:null": return .null
             case "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float": return typed(text)
@@ -196,19 +196,21 @@ enum CloudFormationYAML {
             }
         case .sequence(let items, let tag):
             let array = TemplateValue.array(items.map(value))
-            return tag.flatMap(shortForm).map { call($0, array) } ?? array
+            return tag.map { isShortForm($0) ? function($0, array) : array } ?? array
         case .mapping(let entries, let tag):
             let object = TemplateValue.object(entries.map { ($0.key, value($0.value)) })
-            return tag.flatMap(shortForm).map { call($0, object) } ?? object
+            return tag.map { isShortForm($0) ? function($0, object) : object } ?? object
         }
     }
 
-    /// `Ref` for `!Ref`; nil for YAML's own tags.
-    private static func shortForm(_ tag: String) -> String? {
-        tag.hasPrefix("!") && !tag.hasPrefix("!!") ? String(tag.dropFirst()) : nil
+    /// `!Ref`, `!Sub`…; not YAML's own tags (`!!str`).
+    private static func isShortForm(_ tag: String) -> Bool {
+        tag.hasPrefix("!") && !tag.hasPrefix("!!")
     }
 
-    private static func call(_ function: String, _ argument: TemplateValue) -> TemplateValue {
+    /// The JSON form of the short-form function `tag` (`!Sub`) applied to `argument`.
+    static func function(_ tag: String, _ argument: TemplateValue) -> TemplateValue {
+        let function = String(tag.dropFirst())
         switch function {
         case "Ref", "Condition":
             return .object([(function, argument)])

@@ -1,22 +1,25 @@
 import AWS
 import CopilotRules
+import Foundation
 
 /// The GitHub token of a token source (Copilot's GitHubV1), kept in Secrets Manager and nowhere else.
 struct TokenSecrets: Sendable {
     let secretsManager: SecretsManager
 
-    func exists(_ secretID: String) async throws -> Bool {
+    /// Whether secret `secretID` exists, and whether it is scheduled for deletion (a push cannot use it then).
+    func state(_ secretID: String) async throws -> SecretState {
         do {
-            _ = try await secretsManager.describeSecret(.init(secretId: secretID))
-            return true
+            let described = try await secretsManager.describeSecret(.init(secretId: secretID))
+            if let date = described.deletedDate { return .scheduledForDeletion(date) }
+            return .present(tags: (described.tags ?? []).map { ($0.key, $0.value) })
         } catch let error as AWSError where error.code == .resourceNotFoundException {
-            return false
+            return .absent
         }
     }
 
     /// Creates secret `name` holding `token`, or puts `token` in it when it exists; true when created.
     func store(_ token: String, as name: String, description: String, tags: [String: String]) async throws -> Bool {
-        if try await exists(name) {
+        if try await state(name).isPresent {
             _ = try await secretsManager.putSecretValue(.init(secretId: name, secretString: token))
             return false
         }
@@ -26,13 +29,20 @@ struct TokenSecrets: Sendable {
         return true
     }
 
-    /// Deletes secret `name` without a recovery window; false when there was none.
-    func delete(_ name: String) async throws -> Bool {
-        do {
-            _ = try await secretsManager.deleteSecret(.init(secretId: name, forceDeleteWithoutRecovery: true))
-            return true
-        } catch let error as AWSError where error.code == .resourceNotFoundException {
-            return false
+    /// How long a deleted token secret can be restored (`aws secretsmanager restore-secret`): Copilot deletes at once,
+    /// sluice leaves the time to notice a secret another pipeline still needed.
+    static let recoveryWindowDays = 30
+
+    /// Schedules secret `name` for deletion, with a recovery window, when Copilot or sluice made it for a
+    /// pipeline (``ResourceTags/marksTokenSecret(_:)``); a secret someone else made, shared perhaps, is kept.
+    func delete(_ name: String) async throws -> SecretDeletion {
+        switch try await state(name) {
+        case .absent: return .absent
+        case .scheduledForDeletion(let date): return .scheduled(date)
+        case .present(let tags):
+            guard ResourceTags.marksTokenSecret(tags) else { return .notMade }
+            let deleted = try await secretsManager.deleteSecret(.init(secretId: name, recoveryWindowInDays: Self.recoveryWindowDays))
+            return .scheduled(deleted.deletionDate)
         }
     }
 
@@ -45,6 +55,28 @@ struct TokenSecrets: Sendable {
         throw AWSTargetError("the GitHub token secret \(secretID) does not exist",
                              hint: "set GITHUB_TOKEN for a script, or push from a terminal to be asked for the token")
     }
+}
+
+/// A token secret as Secrets Manager has it.
+enum SecretState {
+    case absent
+    case present(tags: [(key: String, value: String)])
+    /// Deleted, restorable until the date.
+    case scheduledForDeletion(Date)
+
+    var isPresent: Bool {
+        if case .present = self { return true }
+        return false
+    }
+}
+
+/// What deleting a pipeline's token secret did.
+enum SecretDeletion: Equatable {
+    case absent
+    /// Deleted (now or earlier), restorable until the date.
+    case scheduled(Date?)
+    /// Not deleted: neither Copilot nor sluice made it.
+    case notMade
 }
 
 extension AWSTarget {

@@ -98,7 +98,7 @@ public struct PlanInput: Sendable {
     public var manifest: ValidatedManifest
     /// The buildspec next to the manifest, relative to the workspace root (`build.buildspec` wins).
     public var buildspecPath: String
-    /// The workspace's services and jobs: what a stage without `deployments` deploys.
+    /// The services and jobs a stage without `deployments` deploys (``PipelineWorkloads``).
     public var workloads: [String]
 
     public init(application: String, manifest: ValidatedManifest, buildspecPath: String, workloads: [String]) {
@@ -211,9 +211,11 @@ extension PipelinePlan {
 
 extension PipelineContext {
     /// The plan of this pipeline's validated manifest, with the workloads of the workspace as it is now
-    /// (Copilot lists the workspace's workloads when it deploys the pipeline, not when it runs).
-    public func plan(_ manifest: ValidatedManifest) throws -> PipelinePlan {
+    /// (Copilot lists the workspace's workloads when it deploys the pipeline, not when it runs), limited to
+    /// those the application `registered` when the target knows its records (``PipelineTarget/registeredWorkloads(application:)``).
+    public func plan(_ manifest: ValidatedManifest, registered: [CopilotWorkload]? = nil) throws -> PipelinePlan {
         PipelinePlan(PlanInput(application: application, manifest: manifest, buildspecPath: buildspecPath,
-                               workloads: try Workspace.load(root: workspaceRoot).workloads.map(\.name)))
+                               workloads: PipelineWorkloads.deployed(workspace: try Workspace.load(root: workspaceRoot).workloads,
+                                                                     registered: registered)))
     }
 }
