@@ -20,7 +20,7 @@ let fuzzCoverage: [SwiftSetting] = fuzzing
     ? [.unsafeFlags(["-sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table"])] : []
 
 // Layering (each module knows only the ones to its left):
-//   Errors · Text · Processes  →  Manifest  →  CopilotRules  ·  AWS  →  Targets  →  Shell  →  sluice
+//   Text  →  Errors · Processes  →  Manifest  →  CopilotRules  ·  AWS  →  Targets  →  Shell  →  sluice
 // (the Shell reaches AWS only through Targets). Errors is the one error model (message, hint, location)
 // every module's errors provide. Text is the one escaper of each output format and text measured and
 // wrapped in terminal columns. Processes runs every child process sluice starts, bounded (time, output,
@@ -45,7 +45,7 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        .target(name: "Errors", swiftSettings: fuzzCoverage),
+        .target(name: "Errors", dependencies: ["Text"], swiftSettings: fuzzCoverage),
         .target(name: "Text", swiftSettings: fuzzCoverage),
         .target(name: "Processes", dependencies: ["Errors"]),
         .target(

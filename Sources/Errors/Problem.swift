@@ -3,7 +3,7 @@
 // shell prints every problem in one place (`Output.report`), the same shape in scripts, at the
 // prompt and as JSON.
 
-/// Where a problem is: a file (or `-c`, `<prompt>`, `<stdin>`) and, when known, a 1-based line
+/// Where a problem is: a file (or `<command line>`, `<prompt>`, `<stdin>`) and, when known, a 1-based line
 /// and column (0 when the problem concerns the whole file or line).
 public struct TextLocation: Equatable, Hashable, Sendable, Encodable, CustomStringConvertible {
     public var file: String
@@ -48,11 +48,32 @@ public struct Problem: Equatable, Sendable, Encodable {
         self.location = location
     }
 
-    /// The report as lines: `LOCATION: SEVERITY: MESSAGE`, then `  hint: HINT`; `label` styles
-    /// the labels (`error:`, `warning:`, `hint:`) where the shell colours them.
-    public func lines(severity: String = "error", label: (String) -> String = { $0 }) -> [String] {
-        let head = location.map { "\($0): " } ?? ""
-        return ["\(head)\(label(severity + ":")) \(message)"] + (hint.map { ["  \(label("hint:")) \($0)"] } ?? [])
+    /// The report as lines of at most `width` columns: `LOCATION: SEVERITY: MESSAGE` (the lines the
+    /// message wraps onto indented two), then the hint on its own line, `  hint: HINT` (wrapped under
+    /// its first word); `label` styles the labels (`error:`, `warning:`, `hint:`) where the shell
+    /// colours them.
+    public func lines(severity: String = "error", width: Int = .max, label: (String) -> String = { $0 }) -> [String] {
+        let parts = layout(severity: severity, width: width, label: label)
+        return parts.message + parts.hint
+    }
+
+    /// The lines of `lines(…)` in their two parts: the message's, and the hint's (none without a hint).
+    public func layout(severity: String = "error", width: Int = .max,
+                       label: (String) -> String = { $0 }) -> (message: [String], hint: [String]) {
+        let place = location.map { "\($0): " } ?? ""
+        let message = Self.wrap(message, width: width, head: place + severity + ": ", styledHead: place + label(severity + ":") + " ",
+                                hanging: "  ")
+        let hint = hint.map {
+            Self.wrap($0, width: width, head: "  hint: ", styledHead: "  " + label("hint:") + " ", hanging: String(repeating: " ", count: 8))
+        }
+        return (message, hint ?? [])
+    }
+
+    /// `text` wrapped after `head`, which is then written styled.
+    private static func wrap(_ text: String, width: Int, head: String, styledHead: String, hanging: String) -> [String] {
+        var lines = TextLayout.wrap(text, width: width, indent: head, hanging: hanging)
+        lines[0] = styledHead + lines[0].dropFirst(head.count)
+        return lines
     }
 
     /// The report on one line, for a run's action summary or a log: `LOCATION: MESSAGE; hint: HINT`.

@@ -152,6 +152,8 @@ public struct ActionSnapshot: Codable, Equatable, Sendable {
     public var finishedAt: Date?
     /// A short line: the commit for Source, the error for a failure, who approved.
     public var summary: String?
+    /// What to do about a failure, when the error said (the local target's own errors do).
+    public var hint: String?
     /// The last lines of a failed action's log, which `watch` shows under the failure.
     public var logTail: [String]?
     /// Who answered an approval (the login name locally, the IAM identity on AWS).
@@ -160,12 +162,13 @@ public struct ActionSnapshot: Codable, Equatable, Sendable {
     public var link: String?
 
     public init(name: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil, summary: String? = nil,
-                logTail: [String]? = nil, updatedBy: String? = nil) {
+                hint: String? = nil, logTail: [String]? = nil, updatedBy: String? = nil) {
         self.name = name
         self.state = state
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.summary = summary
+        self.hint = hint
         self.logTail = logTail
         self.updatedBy = updatedBy
     }
@@ -250,6 +253,19 @@ public enum StageRetryMode: String, Codable, CaseIterable, Equatable, Sendable {
     case allActions = "all-actions"
 }
 
+/// A run a command started or answered: its id and, on a target that drives runs in this process
+/// (the local one), the state it settled in (ended, or waiting at an approval); nil where the run
+/// goes on elsewhere (CodePipeline).
+public struct StartedRun: Equatable, Sendable {
+    public var id: String
+    public var settled: ExecutionSnapshot?
+
+    public init(id: String, settled: ExecutionSnapshot? = nil) {
+        self.id = id
+        self.settled = settled
+    }
+}
+
 /// What `reset` clears (or cleared).
 public struct ResetSummary: Equatable, Sendable {
     public var runs: Int
@@ -322,8 +338,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// Nothing changes unasked: without `options.assumeYes` a target that cannot confirm (a script)
     /// returns `.planned`, and the shell says what a script writes instead.
     func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome
-    /// Starts a new execution; returns its id.
-    func release(_ pipeline: PipelineContext) async throws -> String
+    /// Starts a new execution.
+    @discardableResult
+    func release(_ pipeline: PipelineContext) async throws -> StartedRun
     /// True when `plan` would push something other than what the target last got, so
     /// `release` (which runs the pipeline as pushed) says so; false when it never got one.
     func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool
@@ -341,9 +358,12 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// Starts a rollback execution that runs `stage` again with what `target` (by default the run
     /// before the one deployed there now) deployed: its source revision and artifacts.
     func rollBack(_ pipeline: PipelineContext, stage: String, to target: String?) async throws -> ExecutionSnapshot
-    /// Answers the approval waiting before the deploy stage of `environment`.
-    func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws
-    func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws
+    /// Answers the approval waiting before the deploy stage of `environment`; the run's settled state
+    /// where the target drives it on in this process.
+    @discardableResult
+    func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot?
+    @discardableResult
+    func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot?
     /// The log of one action of a stage (Build, Source, or an environment's deploy stage), of the newest execution.
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String
     /// The same log as it is written, given to `emit` piece by piece until the action ends.

@@ -4,7 +4,8 @@ import Manifest
 
 // The Manifest module's own measuring tools, run by scripts/corpus-report and scripts/bench-manifest:
 //   manifest-tool corpus-report DIR   what loading, validating and re-saving does to each corpus file
-//   manifest-tool bench               load+validate and load+edit+save at 100, 1,000 and 10,000 stages
+//   manifest-tool bench [--quick]     load+validate and load+edit+save at 100, 1,000 and 10,000 stages
+//                                     (--quick: 100 stages, 3 runs: it works, not how fast)
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("manifest-tool: \(message)\n".utf8))
@@ -95,18 +96,20 @@ struct Timing {
     }
 }
 
-func bench() throws {
+func bench(quick: Bool) throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("manifest-bench-\(getpid())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    print("median of 25 runs (7 at 10,000); CPU = this thread's CPU time, wall = elapsed (includes fsync and waiting for a core)")
+    let sizes = quick ? [100] : [100, 1_000, 10_000]
+    func runs(_ count: Int) -> Int { quick ? 3 : count >= 10_000 ? 7 : 25 }
+    print("median of \(runs(100)) runs\(quick ? " (quick mode)" : " (7 at 10,000)"); CPU = this thread's CPU time, wall = elapsed (includes fsync and waiting for a core)")
     print("")
     print("| stages | file size | load+validate CPU (wall) ms | load+edit+save CPU (wall) ms | edit+save CPU per 1,000 stages |")
     print("|-------:|----------:|----------------------------:|-----------------------------:|-------------------------------:|")
-    for count in [100, 1_000, 10_000] {
+    for count in sizes {
         let text = manifest(stages: count)
         let url = directory.appendingPathComponent("stages-\(count).yml")
-        let runs = count >= 10_000 ? 7 : 25
+        let runs = runs(count)
         let validate = try Timing.median(runs: runs) {
             let document = try ManifestDocument(text: text, path: url)
             let findings = PipelineValidator().validate(document).diagnostics
@@ -128,8 +131,8 @@ switch arguments.first {
 case "corpus-report":
     guard let path = arguments.dropFirst().first else { fail("usage: manifest-tool corpus-report DIR") }
     try corpusReport(URL(fileURLWithPath: path))
-case "bench":
-    try bench()
+case "bench" where arguments.count == 1 || (arguments.count == 2 && arguments.last == "--quick"):
+    try bench(quick: arguments.count == 2)
 default:
-    fail("usage: manifest-tool corpus-report DIR | manifest-tool bench")
+    fail("usage: manifest-tool corpus-report DIR | manifest-tool bench [--quick]")
 }

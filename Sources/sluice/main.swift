@@ -33,20 +33,24 @@ struct Sluice {
         ManualEntry("--help", "print the ways to run sluice"),
     ]
 
-    static var helpText: String {
+    /// `--help`, laid out as every message is: each meaning wrapped under its column, a bracketed
+    /// option never broken.
+    static func printHelp(_ output: Output) {
         let width = (invocations + options).map { $0.term.count + 4 }.max() ?? 0
-        return """
-            sluice — a shell for AWS Copilot release pipelines
-
-            usage: \(synopsis.joined(separator: "\n       "))
-
-            \(invocations.map { $0.term.padded(to: width) + $0.meaning }.joined(separator: "\n"))
-
-            \(options.map { "  " + $0.term.padded(to: width - 2) + $0.meaning }.joined(separator: "\n"))
-
-            `sluice help` lists the commands. Exit status: 0 success, 1 a command failed, 2 a usage error.
-
-            """
+        let column = String(repeating: " ", count: width)
+        output.message("sluice — a shell for AWS Copilot release pipelines")
+        output.line("")
+        for (index, line) in synopsis.enumerated() {
+            let bracketed = line.replacing(#/\[[^\]]*\]/#) { TextLayout.unbroken(String($0.output)) }
+            output.message((index == 0 ? "usage: " : "       ") + bracketed, hanging: String(repeating: " ", count: "usage: sluice ".count))
+        }
+        output.line("")
+        for entry in invocations { output.message(entry.term.padded(to: width) + entry.meaning, hanging: column) }
+        output.line("")
+        for entry in options { output.message("  " + entry.term.padded(to: width - 2) + entry.meaning, hanging: column) }
+        output.line("")
+        output.message("`sluice help` lists the commands. Exit status: 0 success, 1 a command failed, 2 a usage error.", hanging: "")
+        output.flush()
     }
 
     static var manualPage: ManualPage {
@@ -163,7 +167,7 @@ struct Sluice {
             guard words.isEmpty else { throw UsageError("give either -c COMMANDS or a script/command, not both") }
             // The bytes as given: `CommandLine.arguments` would have replaced invalid UTF-8 silently.
             let bytes = CommandLine.unsafeArgv[commandsPosition + 1].map { Data(bytes: $0, count: strlen($0)) } ?? Data(commands.utf8)
-            outcome = await session.runScript(bytes, file: "-c")
+            outcome = await session.runScript(bytes, file: ScriptLocation.commandLine)
         } else if let first = words.first {
             if ScriptFile.isScript(first, table: session.table) {
                 guard words.count == 1 else {
@@ -175,7 +179,7 @@ struct Sluice {
                 outcome = await session.runCommand(words: words)
             }
         } else {
-            outcome = await session.runScript(FileHandle.standardInput.readDataToEndOfFile(), file: "<stdin>")
+            outcome = await session.runScript(FileHandle.standardInput.readDataToEndOfFile(), file: ScriptLocation.standardInput)
         }
         output.flush()
         return outcome.exitStatus
@@ -212,7 +216,7 @@ func main() async -> Int32 {
     let arguments = Array(CommandLine.arguments.dropFirst())
     switch arguments.first {
     case "--help", "-h":
-        print(Sluice.helpText, terminator: "")
+        Sluice.printHelp(Output(environment: ProcessInfo.processInfo.environment))
         return 0
     case "--man":  // docs/sluice.1; not in --help: users read it with `man sluice`
         print(Sluice.manualPage.render(), terminator: "")

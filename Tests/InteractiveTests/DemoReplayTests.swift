@@ -24,7 +24,8 @@ final class DemoReplayTests: PseudoTerminalTestCase {
     func testStepWaitsForAKeyShowsThePreviousOutputAgainAndStopsOnQ() throws {
         try writeScript()
         let shell = try start(["--step", "demo.sluice"])
-        XCTAssertEqual(try waitForStep(shell), "First the stages,\nin release order.\n> stage ls\n",
+        // The comment's lines as one paragraph, wrapped to the screen, then the command to run next.
+        XCTAssertEqual(try waitForStep(shell), "First the stages, in release order.\n> stage ls\n",
                        "narration, then the command to run next, plain under NO_COLOR")
         XCTAssertFalse(shell.pendingOutput().contains("1. test"), "the command ran before the key")
         try press("\r", shell)

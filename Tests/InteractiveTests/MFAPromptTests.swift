@@ -57,9 +57,9 @@ final class MFAPromptTests: PseudoTerminalTestCase {
                                     removingEnvironment: ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
                                     directory: workspace, timeout: 60)
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains(
+        XCTAssertTrue(result.stderr.flattened.contains(
             "error: profile 'admin' assumes arn:aws:iam::123456789012:role/admin with an MFA code (mfa_serial \(serial)), and a script has nobody to ask"),
                       result.stderr)
-        XCTAssertTrue(result.stderr.contains("hint: run it at a terminal"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("hint: run it at a terminal"), result.stderr)
     }
 }

@@ -21,7 +21,7 @@ final class PipelineInitTests: PseudoTerminalTestCase {
         try shell.expect("delete  deploy")
         try shell.expectPrompt()
         shell.send("\u{15}pipeline init\r")
-        let remotes = try shell.expect("Repository URL [1-2]: ")
+        let remotes = try shell.expect("Repository URL [1-2, Enter: 1]: ")
         XCTAssertTrue(remotes.hasSuffix("Which repository would you like to use for your pipeline?\n"
                                         + "  1. https://github.com/acme/shop (origin)\n  2. https://bitbucket.org/acme/shop-mirror (mirror)\n"),
                       remotes)
@@ -29,22 +29,22 @@ final class PipelineInitTests: PseudoTerminalTestCase {
         try shell.expect("Your pipeline will follow branch 'main'.")
         try shell.expect("What would you like to name this pipeline? [shop-main] ")
         shell.send("\r")
-        let types = try shell.expect("Pipeline type [1-2]: ")
+        let types = try shell.expect("Pipeline type [1-2, Enter: 1]: ")
         XCTAssertTrue(types.hasSuffix("What type of continuous delivery pipeline is this?\n"
                                       + "  1. Workloads (deploy the services or jobs in your workspace)\n"
                                       + "  2. Environments (deploy the environments in your workspace)\n"), types)
         shell.send("1\r")
-        // Environments one stage at a time, in release order; the list shrinks as they are picked.
-        let first = try shell.expect("1st stage [1-3]: ")
-        XCTAssertTrue(first.hasSuffix("Which environment would you like to add to your pipeline?\n  1. prod\n  2. staging\n  3. test\n"), first)
+        // Environments one stage at a time, offered in release order; the list shrinks as they are picked.
+        let first = try shell.expect("1st stage [1-3, Enter: 1]: ")
+        XCTAssertTrue(first.hasSuffix("Which environment would you like to add to your pipeline?\n  1. test\n  2. staging\n  3. prod\n"), first)
         shell.send("test\r")
-        let second = try shell.expect("2nd stage [1-3]: ")
-        XCTAssertTrue(second.hasSuffix("  1. prod\n  2. staging\n  3. [No additional environments]\n"), second)
+        let second = try shell.expect("2nd stage [1-3, Enter: 1]: ")
+        XCTAssertTrue(second.hasSuffix("  1. staging\n  2. prod\n  3. [No additional environments]\n"), second)
         shell.send("9\r")
         try shell.expect("Choose a number from 1 to 3.")
-        try shell.expect("2nd stage [1-3]: ")
-        shell.send("1\r")
-        try shell.expect("3rd stage [1-2]: ")
+        try shell.expect("2nd stage [1-3, Enter: 1]: ")
+        shell.send("2\r")
+        try shell.expect("3rd stage [1-2, Enter: 1]: ")
         shell.send("2\r")
         try shell.expect("How should CodePipeline reach GitHub? [c]onnection")
         shell.send("c\r")
@@ -88,12 +88,12 @@ final class PipelineInitTests: PseudoTerminalTestCase {
         try shell.expect("Only one git remote detected. Your pipeline will follow 'https://github.com/acme/shop'.")
         try shell.expect("[shop-main] ")
         shell.send("\r")
-        try shell.expect("Pipeline type [1-2]: ")
+        try shell.expect("Pipeline type [1-2, Enter: 1]: ")
         shell.send("1\r")
-        let offered = try shell.expect("1st stage [1-4]: ", timeout: 60)
-        XCTAssertTrue(offered.contains("  1. prod\n  2. qa\n  3. staging\n  4. test\n"), offered)
+        let offered = try shell.expect("1st stage [1-4, Enter: 1]: ", timeout: 60)
+        XCTAssertTrue(offered.contains("  1. qa\n  2. test\n  3. staging\n  4. prod\n"), offered)
         shell.send("qa\r")
-        try shell.expect("2nd stage [1-4]: ")
+        try shell.expect("2nd stage [1-4, Enter: 1]: ")
         shell.send("4\r")
         try shell.expect("How should CodePipeline reach GitHub?")
         shell.send("\r")
@@ -109,12 +109,12 @@ final class PipelineInitTests: PseudoTerminalTestCase {
         try FileManager.default.removeItem(at: workspace.appendingPathComponent("copilot/pipelines"))
         let result = try runProcess(sluiceBinary, ["pipeline", "init"], environment: ["HOME": home.path], directory: workspace, timeout: 30)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("error: `pipeline init` asks at a terminal; a script gives `url URL` and `environments A,B`"),
+        XCTAssertTrue(result.stderr.flattened.contains("error: `pipeline init` asks at a terminal; a script gives `url URL` and `environments A,B`"),
                       result.stderr)
         let given = try runProcess(sluiceBinary, ["-c", "pipeline init url acme/api environments test,prod"], environment: ["HOME": home.path],
                                    directory: workspace, timeout: 30)
         XCTAssertEqual(given.status, 2, given.stdout)
-        XCTAssertTrue(given.stderr.contains("'acme/api' is not a GitHub, Bitbucket or CodeCommit repository URL"), given.stderr)
+        XCTAssertTrue(given.stderr.flattened.contains("'acme/api' is not a GitHub, Bitbucket or CodeCommit repository URL"), given.stderr)
         let script = try runProcess(sluiceBinary, ["-c", "pipeline init url https://github.com/acme/api environments test,prod"],
                                     environment: ["HOME": home.path], directory: workspace, timeout: 30)
         XCTAssertEqual(script.status, 0, script.stderr)

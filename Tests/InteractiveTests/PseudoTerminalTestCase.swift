@@ -25,7 +25,8 @@ class PseudoTerminalTestCase: XCTestCase {
     }
 
     /// `sluice` (with no arguments unless given) in the workspace; `environment` is added to a minimal one.
-    func start(_ arguments: [String] = [], columns: UInt16 = 100, environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
+    func start(_ arguments: [String] = [], columns: UInt16 = 100, rows: UInt16 = 30,
+               environment: [String: String] = ["NO_COLOR": "1"]) throws -> PseudoTerminal {
         var childEnvironment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": home.path,
@@ -35,7 +36,7 @@ class PseudoTerminalTestCase: XCTestCase {
             "LANG": "C.UTF-8",
         ]
         childEnvironment.merge(environment) { _, new in new }
-        return try PseudoTerminal(sluiceBinary, arguments, directory: workspace, environment: childEnvironment, columns: columns)
+        return try PseudoTerminal(sluiceBinary, arguments, directory: workspace, environment: childEnvironment, columns: columns, rows: rows)
     }
 
     /// `sluice` at its prompt in a workspace whose pipeline runs to the end on the local target: a build

@@ -59,7 +59,7 @@ final class TourTests: PseudoTerminalTestCase {
         try step(shell, "approval on prod", then: "Step 6 of 11 · validate and undo")
         XCTAssertTrue(shell.transcript.contains("> post add test smoke buildspec smoke.yml"), "the tour's slip is shown")
         let validation = try step(shell, "validate", then: "error(s)")
-        XCTAssertTrue(validation.contains("stage test has both test_commands and post_deployments"), validation)
+        XCTAssertTrue(validation.flattened.contains("stage test has both test_commands and post_deployments"), validation)
         try step(shell, "undo", then: "Step 7 of 11 · Save")
         // A command that only looks says nothing of the exercise.
         let graph = try step(shell, "show graph", then: "tour 7/11 ")

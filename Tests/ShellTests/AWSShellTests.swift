@@ -14,8 +14,9 @@ final class AWSShellTests: XCTestCase {
     func sluice(_ script: String, environment: [String: String], in directory: URL? = nil, removing: [String] = []) throws -> ProcessResult {
         let home = try TemporaryDirectory("sluice-aws-shell-home")
         defer { home.remove() }
+        // Wide enough that no message wraps: these tests read what is said, not how it is laid out.
         return try runProcess(sluiceBinary, ["-c", script],
-                              environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb"].merging(environment) { $1 },
+                              environment: ["HOME": home.path, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "1000"].merging(environment) { $1 },
                               removingEnvironment: ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE",
                                                     "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"] + Self.endpointVariables + removing,
                               directory: directory, timeout: 60)
@@ -90,7 +91,7 @@ final class AWSShellTests: XCTestCase {
         let result = try sluice("trace on\nwhoami", environment: environment)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("trace: STS GetCallerIdentity 403 SignatureDoesNotMatch"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("-c:2:1: error: STS GetCallerIdentity failed: SignatureDoesNotMatch (HTTP 403): The request signature we calculated does not match"),
+        XCTAssertTrue(result.stderr.contains("<command line>:2:1: error: STS GetCallerIdentity failed: SignatureDoesNotMatch (HTTP 403): The request signature we calculated does not match"),
                       result.stderr)
         XCTAssertTrue(result.stderr.contains("hint: the secret access key does not belong to the access key id"), result.stderr)
         XCTAssertFalse(result.stderr.contains("wrong-secret-for-the-test"))
@@ -119,7 +120,13 @@ final class AWSShellTests: XCTestCase {
     /// session's target, so `trace` shows the calls (and an MFA code could be asked for): it makes no target of its own.
     func testStageAddOnTheAWSTargetAsksThroughTheSessionsTarget() throws {
         try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod", "staging"])
-        let result = try sluice("target aws\ntrace on\nstage add staging", environment: moto.environment(), in: try quickstart())
+        // A repository for the pipeline the edit starts to track.
+        let workspace = try quickstart()
+        for git in [["init", "-q"], ["remote", "add", "origin", "https://github.com/acme/api"]] {
+            let made = try runProcess("/usr/bin/git", ["-C", workspace.path] + git)
+            XCTAssertEqual(made.status, 0, made.stderr)
+        }
+        let result = try sluice("target aws\ntrace on\nstage add staging", environment: moto.environment(), in: workspace)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("added stage staging"), result.stdout)
         let traced = result.stderr.split(separator: "\n").filter { $0.hasPrefix("trace: SSM ") }.map { $0.split(separator: " ").prefix(4).joined(separator: " ") }

@@ -133,6 +133,7 @@ final class EditingTests: XCTestCase {
             .script("pipeline use api-main; stage add prod; pipeline use hotfix"),
             .script("pipeline use api-mian"),
             .script("pipeline show; pipeline rm hotfix; pipeline ls"),
+            .script("pipeline rm hotfix --yes; pipeline ls; undo; pipeline ls"),
         ], files: [Self.pipeline, "copilot/pipelines/hotfix/manifest.yml"])
     }
 
@@ -178,7 +179,7 @@ final class EditingTests: XCTestCase {
             let result = try sandbox.run(Step(arguments: ["-c", line], input: nil))
             XCTAssertEqual(result.status, 1, line)
             XCTAssertEqual(result.stdout, "", line)
-            XCTAssertTrue(result.stderr.hasPrefix("-c:1:1: error: the workspace has no pipeline yet\n"), "\(line): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasPrefix("<command line>:1:1: error: the workspace has no pipeline yet\n"), "\(line): \(result.stderr)")
         }
         XCTAssertEqual(Set(sandbox.snapshot().keys), Set(try Sandbox(.quickstart).snapshot().keys))
     }
@@ -269,6 +270,7 @@ final class RecordAllScriptTests: XCTestCase {
         let recording = try Sandbox(.quickstartWith(["more.sluice": more]))
         let result = try recording.run(.sluice("-c", """
             record --all all.sluice
+            source set github acme/api
             stage add test
             test add test "make test"
             undo
@@ -284,6 +286,7 @@ final class RecordAllScriptTests: XCTestCase {
         let recorded = try XCTUnwrap(recording.read("all.sluice"))
         XCTAssertTrue(recorded.hasSuffix("""
             target local
+            source set github acme/api
             stage add test
             stage add prod
             approval on prod
@@ -390,7 +393,7 @@ final class FuzzFoundEditTests: XCTestCase {
         let sandbox = try Sandbox(.quickstartWith([Self.pipeline: manifest]))
         let refused = try sandbox.run(.sluice("-c", "source set github acme/web"))
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("copilot/pipeline.yml:6:5: this key is written with `?` (an explicit key), which sluice does not edit beside"),
+        XCTAssertTrue(refused.stderr.flattened.contains("copilot/pipeline.yml:6:5: this key is written with `?` (an explicit key), which sluice does not edit beside"),
                       refused.stderr)
         XCTAssertEqual(sandbox.read(Self.pipeline), manifest)
         let added = try sandbox.run(.sluice("-c", "test add test 'make check'"))

@@ -17,7 +17,7 @@ final class ErrorModelTests: XCTestCase {
         XCTAssertEqual(error["message"] as? String, "no stage nowhere in the pipeline")
         XCTAssertEqual(error["hint"] as? String, "stages are: test, prod")
         let location = try XCTUnwrap(error["location"] as? [String: Any], result.stderr)
-        XCTAssertEqual(location["file"] as? String, "-c")
+        XCTAssertEqual(location["file"] as? String, "<command line>")
         XCTAssertEqual(location["line"] as? Int, 1)
         XCTAssertEqual(location["column"] as? Int, 19)
     }

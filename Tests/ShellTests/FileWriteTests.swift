@@ -53,7 +53,7 @@ final class FileWriteTests: XCTestCase {
                              ("/dev/null", "it is a character device"), ("null.sluice", "it is a link to /dev/null, a character device")] {
             let result = try sandbox.run(.sluice("-c", "record \(path)"))
             XCTAssertEqual(result.status, 1, path)
-            XCTAssertTrue(result.stderr.contains("cannot write the recording \(path): \(what), not a file; sluice writes only regular files"),
+            XCTAssertTrue(result.stderr.flattened.contains("cannot write the recording \(path): \(what), not a file; sluice writes only regular files"),
                           result.stderr)
         }
         var status = stat()
@@ -74,7 +74,7 @@ final class FileWriteTests: XCTestCase {
                              (".sluice/target.json", "in sluice's own state (.sluice/)")] {
             let result = try sandbox.run(.sluice("-c", "record \(path); approval on prod"))
             XCTAssertEqual(result.status, 1, path)
-            XCTAssertTrue(result.stderr.hasPrefix("-c:1:8: error: \(path) is \(what): writing the recording there would overwrite it\n"),
+            XCTAssertTrue(result.stderr.flattened.hasPrefix("<command line>:1:8: error: \(path) is \(what): writing the recording there would overwrite it hint:"),
                           result.stderr)
         }
         XCTAssertEqual(sandbox.read("copilot/pipeline.yml"), WorkspaceSafetyTests.savedPipeline["copilot/pipeline.yml"])
@@ -84,7 +84,7 @@ final class FileWriteTests: XCTestCase {
         let fresh = try Sandbox(.quickstart)
         let result = try fresh.run(.sluice("-c", "record copilot/pipeline.yml; source set github acme/api"))
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("copilot/pipeline.yml is where Copilot keeps the pipeline's manifest"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("copilot/pipeline.yml is where Copilot keeps the pipeline's manifest"), result.stderr)
     }
 
     // MARK: One rule for every file the user names (issue 27)
@@ -96,17 +96,17 @@ final class FileWriteTests: XCTestCase {
         try sandbox.write("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n", to: "buildspec.yml")
         let before = sandbox.snapshot().filter { $0.key.hasPrefix("copilot/environments/") || $0.key.hasPrefix("copilot/api/") }
         for (script, located, message) in [
-            ("build buildspec buildspec.yml; save; record buildspec.yml", "-c:1:45",
+            ("build buildspec buildspec.yml; save; record buildspec.yml", "<command line>:1:45",
              "buildspec.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it"),
-            ("build buildspec buildspec.yml; record ./buildspec.yml", "-c:1:39",
+            ("build buildspec buildspec.yml; record ./buildspec.yml", "<command line>:1:39",
              "./buildspec.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it"),
-            ("record copilot/environments/test/manifest.yml", "-c:1:8",
+            ("record copilot/environments/test/manifest.yml", "<command line>:1:8",
              "copilot/environments/test/manifest.yml is the manifest of environment test: writing the recording there would overwrite it"),
-            ("record copilot/api/manifest.yml", "-c:1:8",
+            ("record copilot/api/manifest.yml", "<command line>:1:8",
              "copilot/api/manifest.yml is the manifest of workload api: writing the recording there would overwrite it"),
-            ("export graph copilot/environments/prod/addons/picture.svg", "-c:1:14",
+            ("export graph copilot/environments/prod/addons/picture.svg", "<command line>:1:14",
              "copilot/environments/prod/addons/picture.svg is in the addons of environment prod: writing the picture there would overwrite it"),
-            ("export graph .sluice/g.svg", "-c:1:14",
+            ("export graph .sluice/g.svg", "<command line>:1:14",
              ".sluice/g.svg is in sluice's own state (.sluice/): writing the picture there would overwrite it"),
         ] {
             try assertRefused(script, in: sandbox, "\(located): error: \(message)\n")
@@ -121,28 +121,29 @@ final class FileWriteTests: XCTestCase {
     func testTheRecordingInProgressIsNotOverwrittenAndStopsWhereThePipelineReads() throws {
         let sandbox = try sandboxWithPipeline()
         try assertRefused("record --all g.svg; approval on prod; export graph g.svg", in: sandbox,
-                          "-c:1:52: error: g.svg is a recording in progress: writing the picture there would overwrite it\n")
+                          "<command line>:1:52: error: g.svg is a recording in progress: writing the picture there would overwrite it\n")
         try assertRefused("record steps.yml; approval on prod; build buildspec steps.yml", in: sandbox,
-                          "-c:1:37: error: steps.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it\n")
+                          "<command line>:1:37: error: steps.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it\n")
     }
 
     /// `script` fails (status 1) with `error` on stderr.
     private func assertRefused(_ script: String, in sandbox: Sandbox, _ error: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try sandbox.run(.sluice("-c", script))
         XCTAssertEqual(result.status, 1, script, file: file, line: line)
-        XCTAssertTrue(result.stderr.contains(error), "\(script):\n\(result.stderr)", file: file, line: line)
+        // Read flattened: what is said, whatever the width wraps.
+        XCTAssertTrue(result.stderr.flattened.contains(error.flattened), "\(script):\n\(result.stderr)", file: file, line: line)
     }
 
     /// sluice makes no directory for a file the user names: not for a missing one, not where a dangling link leads.
     func testNoDirectoryIsEverMadeForANamedFile() throws {
         let sandbox = try sandboxWithPipeline()
-        try assertRefused("record nodir/x.sluice", in: sandbox, "-c:1:8: error: cannot write the recording nodir/x.sluice: there is no directory nodir\n")
-        try assertRefused("export graph no/such/g.dot", in: sandbox, "-c:1:14: error: cannot write the picture no/such/g.dot: there is no directory no/such\n")
+        try assertRefused("record nodir/x.sluice", in: sandbox, "<command line>:1:8: error: cannot write the recording nodir/x.sluice: there is no directory nodir\n")
+        try assertRefused("export graph no/such/g.dot", in: sandbox, "<command line>:1:14: error: cannot write the picture no/such/g.dot: there is no directory no/such\n")
         // A link to a file in directories that do not exist (at the file system's root, in the issue).
         let away = sandbox.home.url.appendingPathComponent("missing/deeper/x.sluice")
         try FileManager.default.createSymbolicLink(atPath: sandbox.root.url.appendingPathComponent("link.sluice").path,
                                                    withDestinationPath: away.path)
-        try assertRefused("record link.sluice", in: sandbox, "-c:1:8: error: cannot write the recording link.sluice: there is no directory ")
+        try assertRefused("record link.sluice", in: sandbox, "<command line>:1:8: error: cannot write the recording link.sluice: there is no directory ")
         for directory in ["nodir", "no"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.root.url.appendingPathComponent(directory).path), directory)
         }
@@ -156,14 +157,14 @@ final class FileWriteTests: XCTestCase {
         for kind in ["--cast", "--transcript"] {
             let column = 9 + kind.count
             try assertRefused("record \(kind) copilot/pipeline.yml", in: sandbox,
-                              "-c:1:\(column): error: copilot/pipeline.yml is the manifest of pipeline api-main: writing the recording there would overwrite it\n")
+                              "<command line>:1:\(column): error: copilot/pipeline.yml is the manifest of pipeline api-main: writing the recording there would overwrite it\n")
             // Written again after the entry, it is refused at the entry's last command, and stopped.
             let later = try sandboxWithPipeline().run(.sluice("-c", "record \(kind) steps.yml; approval on prod; build buildspec steps.yml"))
-            XCTAssertTrue(later.stderr.contains("-c:1:\(column + 29): error: steps.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it\n"),
+            XCTAssertTrue(later.stderr.flattened.contains("<command line>:1:\(column + 29): error: steps.yml is the buildspec pipeline api-main runs in its build: writing the recording there would overwrite it"),
                           later.stderr)
             let directory = try sandbox.run(.sluice("-c", "record \(kind) copilot"))
             XCTAssertEqual(directory.status, 1, directory.stderr)
-            XCTAssertTrue(directory.stderr.contains("cannot write the recording copilot: it is a directory"), directory.stderr)
+            XCTAssertTrue(directory.stderr.flattened.contains("cannot write the recording copilot: it is a directory"), directory.stderr)
         }
         try sandbox.write("", to: "notes/class.md")
         let link = sandbox.root.url.appendingPathComponent("class.md")

@@ -138,6 +138,8 @@ final class GraphTests: XCTestCase {
         try assertGolden("explain", [
             .sluice("-c", Self.quickstartEdits + "\ndeploy add prod api stack demo-prod-api-v2"),
             .sluice("explain", environment: ["COLUMNS": "100"]),
+            // The buildspec the manifest names is the one explained: Copilot's, here.
+            .sluice("build", "buildspec", "copilot/buildspec.yml"),
             .sluice("explain", "buildspec", environment: ["COLUMNS": "100"]),
             .sluice("-c", "explain nonsense"),
         ])

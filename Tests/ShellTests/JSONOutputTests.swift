@@ -54,7 +54,7 @@ final class JSONOutputTests: XCTestCase {
         let sandbox = try sandboxWithStages()
         let flag = try sandbox.run(.sluice("-c", "stage add staging --json"))
         XCTAssertEqual(flag.status, 2)
-        XCTAssertTrue(flag.stderr.hasPrefix("-c:1:19: error: `stage add` has no JSON form\n  hint: --json works with `pipeline ls`, `source show`, `stage ls`, "),
+        XCTAssertTrue(flag.stderr.hasPrefix("<command line>:1:19: error: `stage add` has no JSON form\n  hint: --json works with `pipeline ls`, `source show`, `stage ls`,"),
                       flag.stderr)
         let global = try sandbox.run(.sluice("--json", "-c", "show"))
         XCTAssertEqual(global.status, 2)

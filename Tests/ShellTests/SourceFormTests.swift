@@ -37,11 +37,11 @@ final class SourceFormTests: XCTestCase {
         // A branch with a slash or a folder of a branch: the URL cannot tell, so it is refused.
         let ambiguous = try sandbox.run(.sluice("-c", "source set github https://github.com/acme/api/tree/prod/api"))
         XCTAssertEqual(ambiguous.status, 2, ambiguous.stdout)
-        XCTAssertTrue(ambiguous.stderr.contains("is not a GitHub repository"), ambiguous.stderr)
+        XCTAssertTrue(ambiguous.stderr.flattened.contains("is not a GitHub repository"), ambiguous.stderr)
 
         let conflicting = try sandbox.run(.sluice("-c", "source set github https://github.com/acme/api/tree/main branch dev"))
         XCTAssertEqual(conflicting.status, 2)
-        XCTAssertEqual(conflicting.stderr, "-c:1:64: error: the URL shows branch main but `branch dev` is given\n  hint: give one of them\n")
+        XCTAssertEqual(conflicting.stderr, "<command line>:1:64: error: the URL shows branch main but `branch dev` is given\n  hint: give one of them\n")
     }
 
     func testValidateReadsTheManifestByTheSameRule() throws {
@@ -57,19 +57,18 @@ final class SourceFormTests: XCTestCase {
                                                      with: "repository: https://github.com/acme/api/tree/main"), to: Self.manifest)
         let tree = try sandbox.run(.sluice("validate"))
         XCTAssertEqual(tree.status, 1, tree.stdout + tree.stderr)
-        XCTAssertTrue(tree.stdout.contains("error: repository https://github.com/acme/api/tree/main names branch main"), tree.stdout)
-        XCTAssertTrue(tree.stdout.contains("hint: write `repository: https://github.com/acme/api` and `branch: main`"), tree.stdout)
+        XCTAssertTrue(tree.stdout.flattened.contains("error: repository https://github.com/acme/api/tree/main names branch main"), tree.stdout)
+        XCTAssertTrue(tree.stdout.flattened.contains("hint: write `repository: https://github.com/acme/api` and `branch: main`"), tree.stdout)
     }
 
     func testAnotherHostIsRefusedWithTheFormsThatWork() throws {
         let sandbox = try Sandbox(.quickstart)
         let result = try sandbox.run(.sluice("-c", "source set github git@gitlab.com:acme/api.git"))
         XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.stderr, """
-            -c:1:19: error: 'git@gitlab.com:acme/api.git' is not a GitHub repository
+        XCTAssertEqual(result.stderr.flattened, """
+            <command line>:1:19: error: 'git@gitlab.com:acme/api.git' is not a GitHub repository
               hint: write https://github.com/OWNER/REPO (or OWNER/REPO); a clone URL (git@…, https://….git) or a branch's page (…/tree/BRANCH) works too
-
-            """)
+            """.flattened)
         XCTAssertNil(sandbox.read(Self.manifest))
     }
 
@@ -91,11 +90,10 @@ final class SourceFormTests: XCTestCase {
                               ("a~1", "it holds '~'"), ("-f", "it starts with '-'"), ("up@{1}", "it holds '@{'")] {
             let result = try sandbox.run(.sluice("-c", "source set github acme/api branch '\(branch)'"))
             XCTAssertEqual(result.status, 2, branch)
-            XCTAssertEqual(result.stderr, """
-                -c:1:35: error: BRANCH '\(branch)' is not a git branch name: \(why)
+            XCTAssertEqual(result.stderr.flattened, """
+                <command line>:1:35: error: BRANCH '\(branch)' is not a git branch name: \(why)
                   hint: usage: source set github REPO [branch BRANCH] [connection CONNECTION] [token-secret SECRET]
-
-                """, branch)
+                """.flattened, branch)
         }
         XCTAssertNil(sandbox.read(Self.manifest))
     }

@@ -41,7 +41,7 @@ final class LocalTargetCommandTests: XCTestCase {
 /// `#!/usr/bin/env sluice`: a script run as a program.
 final class ShebangTests: XCTestCase {
     func testAnExecutableScriptRunsThroughEnv() throws {
-        let sandbox = try Sandbox(.quickstartWith(["setup.sluice": "#!/usr/bin/env sluice\necho running as a program\nstage add test\n"]))
+        let sandbox = try Sandbox(.quickstartWith(["setup.sluice": "#!/usr/bin/env sluice\necho running as a program\nsource set github acme/api\nstage add test\n"]))
         let script = sandbox.root.url.appendingPathComponent("setup.sluice").path
         XCTAssertEqual(chmod(script, 0o755), 0)
         let binDirectory = URL(fileURLWithPath: sluiceBinary).deletingLastPathComponent().path
@@ -49,7 +49,7 @@ final class ShebangTests: XCTestCase {
                                                               "HOME": sandbox.home.path],
                                     directory: sandbox.root.url)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(result.stdout, "running as a program\ncreated pipeline demo-main (copilot/pipeline.yml, written on save)\n"
-                       + "added stage test\nsaved copilot/pipeline.yml\n")
+        XCTAssertEqual(result.stdout, "running as a program\ncreated pipeline api-main (copilot/pipeline.yml, written on save)\n"
+                       + "source: GitHub https://github.com/acme/api\nadded stage test\nsaved copilot/pipeline.yml\n")
     }
 }

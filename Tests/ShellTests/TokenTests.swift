@@ -28,9 +28,9 @@ final class TokenTests: XCTestCase {
         for token in [Self.token, Self.hexToken] {
             let result = try sandbox.run(.sluice("-c", "record setup.sluice; source set github acme/api token-secret \(token); save"))
             XCTAssertEqual(result.status, 1)
-            XCTAssertTrue(result.stderr.hasPrefix("-c:1:62: error: token-secret takes the name of a Secrets Manager secret holding the token, not the token"),
+            XCTAssertTrue(result.stderr.flattened.hasPrefix("<command line>:1:62: error: token-secret takes the name of a Secrets Manager secret holding the token, not the token"),
                           result.stderr)
-            XCTAssertTrue(result.stderr.contains("hint: store the token in Secrets Manager as github-token-demo-api and write `token-secret github-token-demo-api`"),
+            XCTAssertTrue(result.stderr.flattened.contains("hint: store the token in Secrets Manager as github-token-demo-api and write `token-secret github-token-demo-api`"),
                           result.stderr)
             XCTAssertFalse(result.stderr.contains(token))
             XCTAssertNil(sandbox.read("copilot/pipeline.yml"))
@@ -53,7 +53,7 @@ final class TokenTests: XCTestCase {
             XCTAssertFalse(result.stderr.contains(Self.token) || result.stderr.contains(Self.otherToken), result.stderr)
         }
         let edit = try sandbox.run(.sluice("-c", "test add test \"echo \(Self.token)\""))
-        XCTAssertTrue(edit.stderr.hasPrefix("-c:1:15: error: 'echo <redacted>' holds what looks like a token, and sluice never writes a token to a file\n"),
+        XCTAssertTrue(edit.stderr.flattened.hasPrefix("<command line>:1:15: error: 'echo <redacted>' holds what looks like a token, and sluice never writes a token to a file hint:"),
                       edit.stderr)
         XCTAssertEqual(files(holding: "ghp_", in: sandbox), [])
         XCTAssertEqual(files(holding: "github_pat_", in: sandbox), [])
@@ -68,7 +68,7 @@ final class TokenTests: XCTestCase {
         let result = try sandbox.run(.sluice("-c", "record setup.sluice; target aws; source set github acme/api token-secret \(Self.token)",
                                              environment: moto.environment()))
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("stored the GitHub token in Secrets Manager secret github-token-demo-api; the manifest names the secret"),
+        XCTAssertTrue(result.stdout.flattened.contains("stored the GitHub token in Secrets Manager secret github-token-demo-api; the manifest names the secret"),
                       result.stdout)
         XCTAssertTrue(sandbox.read("copilot/pipeline.yml")?.contains("access_token_secret: github-token-demo-api") == true)
         XCTAssertEqual(files(holding: "ghp_", in: sandbox), [], "a file sluice wrote holds the token")
@@ -80,7 +80,7 @@ final class TokenTests: XCTestCase {
         // A new token for the same repository replaces the secret's value.
         let again = try sandbox.run(.sluice("-c", "source set github acme/api token-secret \(Self.otherToken)", environment: moto.environment()))
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertTrue(again.stdout.contains("put the GitHub token in the existing Secrets Manager secret github-token-demo-api"), again.stdout)
+        XCTAssertTrue(again.stdout.flattened.contains("put the GitHub token in the existing Secrets Manager secret github-token-demo-api"), again.stdout)
         let replaced = try cli.json(["secretsmanager", "get-secret-value", "--secret-id", "github-token-demo-api"])
         XCTAssertEqual(replaced["SecretString"] as? String, Self.otherToken)
         XCTAssertEqual(files(holding: "github_pat_", in: sandbox), [])
@@ -97,7 +97,7 @@ final class TokenTests: XCTestCase {
             let line = manifest.components(separatedBy: "\n").firstIndex { $0.contains("access_token_secret") }! + 1
             let result = try sandbox.run(.sluice("validate"))
             XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-            XCTAssertTrue((result.stdout + result.stderr).contains("copilot/pipeline.yml:\(line):26: error: access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it"),
+            XCTAssertTrue((result.stdout + result.stderr).flattened.contains("copilot/pipeline.yml:\(line):26: error: access_token_secret holds what looks like a GitHub token, not the name of the Secrets Manager secret holding it"),
                           result.stdout + result.stderr)
             XCTAssertFalse((result.stdout + result.stderr).contains(token))
         }
@@ -144,7 +144,7 @@ final class TokenTests: XCTestCase {
         let saved = try Sandbox(.quickstartWith(WorkspaceSafetyTests.savedPipeline))
         let command = try saved.run(.sluice("-c", "test add test \"curl -H 'Authorization: token \(Self.hexToken)' https://api.github.com\""))
         XCTAssertEqual(command.status, 1)
-        XCTAssertTrue(command.stderr.contains("holds what looks like a token, and sluice never writes a token to a file"), command.stderr)
+        XCTAssertTrue(command.stderr.flattened.contains("holds what looks like a token, and sluice never writes a token to a file"), command.stderr)
         XCTAssertEqual(files(holding: Self.hexToken, in: saved), [])
         // A commit id is no token where no secret stands.
         let echoed = try saved.run(.sluice("-c", "echo commit \(Self.hexToken)"))

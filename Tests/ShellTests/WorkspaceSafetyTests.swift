@@ -39,7 +39,8 @@ final class WorkspaceSafetyTests: XCTestCase {
                     XCTAssertTrue(onDisk, "trial \(trial): \(name) said saved but its edit is gone:\n\(result.stdout)\n\(manifest)")
                 } else {
                     XCTAssertFalse(onDisk, "trial \(trial): \(name) failed yet its edit is on disk")
-                    XCTAssertTrue(result.stderr.contains("changed on disk since sluice loaded it") && result.stderr.contains("nothing was saved"),
+                    XCTAssertTrue(result.stderr.flattened.contains("changed on disk since sluice loaded it")
+                                  && result.stderr.flattened.contains("nothing was saved"),
                                   "trial \(trial): \(name) failed without saying its edit was not saved:\n\(result.stderr)")
                     refused += 1
                 }
@@ -95,7 +96,7 @@ final class WorkspaceSafetyTests: XCTestCase {
     }
 
     func testAPipelineKilledDuringRemovalIsWholeOrAbsentAfterTheNextStart() throws {
-        try killTrials(fixture: .quickstartWith(Self.savedPipeline), arguments: ["pipeline", "rm", "api-main"]) { sandbox, trial in
+        try killTrials(fixture: .quickstartWith(Self.savedPipeline), arguments: ["pipeline", "rm", "api-main", "--yes"]) { sandbox, trial in
             let manifest = sandbox.read("copilot/pipeline.yml") != nil
             let buildspec = sandbox.read("copilot/buildspec.yml") != nil
             XCTAssertEqual(manifest, buildspec, "trial \(trial): one file of a pipeline without the other")
@@ -125,7 +126,7 @@ final class WorkspaceSafetyTests: XCTestCase {
             let next = try sandbox.run(.sluice("pipeline", "ls"))
             XCTAssertEqual(next.status, 0, "trial \(trial): \(next.stderr)")
             if intentLeft {
-                XCTAssertTrue(next.stderr.contains("was killed while writing"), "trial \(trial): the repair was not said:\n\(next.stderr)")
+                XCTAssertTrue(next.stderr.flattened.contains("was killed while writing"), "trial \(trial): the repair was not said:\n\(next.stderr)")
                 completedByNextStart += 1
             }
             XCTAssertEqual(temporaryFiles(in: sandbox), [], "trial \(trial): a temporary file outlived the next start")
@@ -156,10 +157,13 @@ final class WorkspaceSafetyTests: XCTestCase {
         let result = try sandbox.run(.sluice("stage", "ls"))
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, "  1. test\n  2. prod\n")
+        // Each note a message of its own, wrapped to 80 columns.
         XCTAssertEqual(result.stderr, """
-            note: a sluice (pid 4194305) was killed while writing copilot/buildspec.yml and copilot/pipeline.yml; \
-            completed its write of copilot/buildspec.yml, copilot/pipeline.yml
-            note: removed 1 temporary file left by a killed sluice: copilot/.pipeline.yml.sluice-4194305-Ab12Cd
+            note: a sluice (pid 4194305) was killed while writing copilot/buildspec.yml and
+              copilot/pipeline.yml; completed its write of copilot/buildspec.yml,
+              copilot/pipeline.yml
+            note: removed 1 temporary file left by a killed sluice:
+              copilot/.pipeline.yml.sluice-4194305-Ab12Cd
 
             """)
         XCTAssertEqual(temporaryFiles(in: sandbox), [])

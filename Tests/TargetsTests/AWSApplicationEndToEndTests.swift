@@ -20,6 +20,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
     func sluice(_ lines: [String]) throws -> ProcessResult {
         var environment = cli.environment
         environment["NO_COLOR"] = "1"
+        environment["COLUMNS"] = "1000"  // these tests read what is said, not how it is wrapped
         environment["GITHUB_TOKEN"] = token
         return try runProcess(sluiceBinary, ["-c", lines.joined(separator: "; ")], environment: environment,
                               directory: workspace, timeout: 300)
@@ -118,7 +119,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
 
         // pipeline rm: the stack (its roles, its CodePipeline), the uploaded template and the token's secret are gone;
         // the application's buckets and keys, which other pipelines share, stay.
-        let removed = try sluice(["pipeline rm shop-main --delete-secret"])
+        let removed = try sluice(["pipeline rm shop-main --delete-secret --yes"])
         XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
         XCTAssertTrue(removed.stdout.contains("Deleted the pipeline's template s3://\(stores["us-east-1"]?.bucket ?? "?")/\(stackName).pipeline.stack.yml."),
                       removed.stdout)

@@ -23,6 +23,7 @@ final class AWSBuildLogsTests: AWSMotoTestCase {
     func sluice(_ lines: [String]) throws -> ProcessResult {
         var environment = cli.environment
         environment["NO_COLOR"] = "1"
+        environment["COLUMNS"] = "1000"  // these tests read what is said, not how it is wrapped
         environment["GITHUB_TOKEN"] = "ghp_sluiceTestTokenNeverShown0123456789"
         return try runProcess(sluiceBinary, ["-c", lines.joined(separator: "; ")], environment: environment,
                               directory: workspace, timeout: 120)

@@ -22,6 +22,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
     func sluice(_ lines: [String], environment extra: [String: String] = [:]) throws -> ProcessResult {
         var environment = cli.environment
         environment["NO_COLOR"] = "1"
+        environment["COLUMNS"] = "1000"  // these tests read what is said, not how it is wrapped
         environment.merge(extra) { _, new in new }
         let result = try runProcess(sluiceBinary, ["-c", lines.joined(separator: "; ")], environment: environment,
                                     removingEnvironment: ["GITHUB_TOKEN"], directory: workspace, timeout: 120)
@@ -100,7 +101,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(released.stdout.split(separator: "\n").filter { $0.contains("Succeeded") }.count, 1, released.stdout)
 
         // pipeline rm deletes the stack, with it the pipeline, then the files.
-        let removed = try sluice(["pipeline rm shop-main --delete-secret"])
+        let removed = try sluice(["pipeline rm shop-main --delete-secret --yes"])
         XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
         XCTAssertTrue(removed.stdout.contains("stack pipeline-demo-shop-main deleted"), removed.stdout)
         let pipelines = try cli.json(["codepipeline", "list-pipelines"])["pipelines"] as? [[String: Any]]
@@ -141,7 +142,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
             + #""managerRoleARN":"arn:aws:iam::123456789012:role/demo-staging-EnvManagerRole"}"#
         try cli.json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/demo/environments/staging",
                       "--value", value])
-        let added = try sluice([useMoto, "stage add staging"])
+        let added = try sluice([useMoto, "source set github acme/shop", "stage add staging"])
         XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
         XCTAssertTrue(added.stdout.contains("added stage staging"), added.stdout)
         let unknown = try sluice(["stage add nowhere"])

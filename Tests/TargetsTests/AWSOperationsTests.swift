@@ -70,12 +70,12 @@ final class AWSOperationsTests: AWSMotoTestCase {
 
         let refused = try sluice(["retry Build"])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains(":1:7: error: stage Build is Succeeded in run \(id)"), refused.stderr)
+        XCTAssertTrue(refused.stderr.flattened.contains(":1:7: error: stage Build is Succeeded in run \(id)"), refused.stderr)
 
         try await Self.moto!.setFailingActions([])
         let retried = try sluice(["retry test", "watch", "approve prod comment 'ship it'", "watch"])
         XCTAssertEqual(retried.status, 0, retried.stdout + retried.stderr)
-        XCTAssertTrue(retried.stdout.contains("retrying test of run \(id)"), retried.stdout)
+        XCTAssertTrue(retried.stdout.flattened.contains("retrying test of run \(id)"), retried.stdout)
         let status = try statusJSON()
         XCTAssertEqual(status["id"] as? String, id, "the same run goes on")
         XCTAssertEqual(status["state"] as? String, "Succeeded")
@@ -86,18 +86,18 @@ final class AWSOperationsTests: AWSMotoTestCase {
 
         let history = try sluice(["history"])
         XCTAssertEqual(history.status, 0, history.stderr)
-        XCTAssertTrue(history.stdout.contains("DeployTo-prod: approved by sluice-test: ship it"), history.stdout)
-        XCTAssertTrue(history.stdout.contains("started by CreatePipeline, source "), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("DeployTo-prod: approved by sluice-test: ship it"), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("started by CreatePipeline, source "), history.stdout)
         let full = try sluice(["history \(id.prefix(8))"])
         XCTAssertEqual(full.status, 0, full.stderr)
-        XCTAssertTrue(full.stdout.contains("Execution \(id) of "), full.stdout)
-        XCTAssertTrue(full.stdout.contains("sluice-test"), "the IAM identity that approved: \(full.stdout)")
+        XCTAssertTrue(full.stdout.flattened.contains("Execution \(id) of "), full.stdout)
+        XCTAssertTrue(full.stdout.flattened.contains("sluice-test"), "the IAM identity that approved: \(full.stdout)")
 
         // A V1 pipeline (what Copilot deploys) cannot roll back: the hint says how to move to V2.
         let rollback = try sluice(["rollback prod"])
         XCTAssertEqual(rollback.status, 1)
-        XCTAssertTrue(rollback.stderr.contains("is a V1 pipeline, and CodePipeline rolls back stages of V2 pipelines only"), rollback.stderr)
-        XCTAssertTrue(rollback.stderr.contains("PipelineType: V2"), rollback.stderr)
+        XCTAssertTrue(rollback.stderr.flattened.contains("is a V1 pipeline, and CodePipeline rolls back stages of V2 pipelines only"), rollback.stderr)
+        XCTAssertTrue(rollback.stderr.flattened.contains("PipelineType: V2"), rollback.stderr)
     }
 
     func testARunStoppedMidBuildEndsStopped() throws {
@@ -112,9 +112,9 @@ final class AWSOperationsTests: AWSMotoTestCase {
         XCTAssertEqual(stageStates(status)["DeployTo-test"], "Pending")
         let again = try sluice(["stop"])
         XCTAssertEqual(again.status, 1)
-        XCTAssertTrue(again.stderr.contains("is Stopped"), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("is Stopped"), again.stderr)
         let history = try sluice(["history"])
-        XCTAssertTrue(history.stdout.contains("wrong commit"), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("wrong commit"), history.stdout)
 
         // The harness's StopPipelineExecution, as the aws CLI sees it.
         let name = try pipelineName
@@ -125,7 +125,7 @@ final class AWSOperationsTests: AWSMotoTestCase {
         let duplicate = try cli.run(["codepipeline", "stop-pipeline-execution", "--pipeline-name", name,
                                      "--pipeline-execution-id", second])
         XCTAssertNotEqual(duplicate.status, 0)
-        XCTAssertTrue(duplicate.stderr.contains("DuplicatedStopRequestException") || duplicate.stderr.contains("PipelineExecutionNotStoppableException"),
+        XCTAssertTrue(duplicate.stderr.flattened.contains("DuplicatedStopRequestException") || duplicate.stderr.flattened.contains("PipelineExecutionNotStoppableException"),
                       duplicate.stderr)
     }
 
@@ -142,7 +142,7 @@ final class AWSOperationsTests: AWSMotoTestCase {
                                                                 "stage add prod", "approval on prod", "push --yes", "watch"]).joined(separator: "; ")],
                                          environment: environment, directory: other, timeout: 120)
         XCTAssertEqual(pushedThere.status, 0, pushedThere.stdout + pushedThere.stderr)
-        XCTAssertTrue(pushedThere.stdout.contains("Waiting for approval of DeployTo-prod"), pushedThere.stdout)
+        XCTAssertTrue(pushedThere.stdout.flattened.contains("Waiting for approval of DeployTo-prod"), pushedThere.stdout)
 
         let here = try sluice(setup + ["push --yes"])
         XCTAssertEqual(here.status, 0, here.stdout + here.stderr)
@@ -155,7 +155,7 @@ final class AWSOperationsTests: AWSMotoTestCase {
         XCTAssertEqual(approvals.status, 0, approvals.stderr)
         let words = approvals.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         XCTAssertTrue(words.contains("1. billing-main: DeployTo-prod (ApprovePromotionTo-prod), run "), approvals.stdout)
-        XCTAssertTrue(approvals.stdout.contains("`approve prod pipeline billing-main`"), approvals.stdout)
+        XCTAssertTrue(approvals.stdout.flattened.contains("`approve prod pipeline billing-main`"), approvals.stdout)
         XCTAssertTrue(approvals.stdout.contains("https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/"), approvals.stdout)
 
         // One view of both pipelines, until neither is in progress (each waits for its approval).
@@ -178,16 +178,16 @@ final class AWSOperationsTests: AWSMotoTestCase {
         XCTAssertEqual(try String(contentsOf: opened, encoding: .utf8), open.stdout)
         let noStage = try sluice(["open prod NoSuchAction"])
         XCTAssertEqual(noStage.status, 1)
-        XCTAssertTrue(noStage.stderr.contains(":1:11: error: stage DeployTo-prod has no action NoSuchAction"), noStage.stderr)
+        XCTAssertTrue(noStage.stderr.flattened.contains(":1:11: error: stage DeployTo-prod has no action NoSuchAction"), noStage.stderr)
 
         let unknown = try sluice(["approve prod pipeline biling-main"])
         XCTAssertEqual(unknown.status, 1)
-        XCTAssertTrue(unknown.stderr.contains(":1:23: error: application demo has no pipeline biling-main"), unknown.stderr)
-        XCTAssertTrue(unknown.stderr.contains("hint: did you mean 'billing-main'?"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.flattened.contains(":1:23: error: application demo has no pipeline biling-main"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.flattened.contains("hint: did you mean 'billing-main'?"), unknown.stderr)
 
         let approved = try sluice(["approve prod pipeline billing-main comment 'from the shop'"])
         XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
-        XCTAssertTrue(approved.stdout.contains("approved prod in billing-main"), approved.stdout)
+        XCTAssertTrue(approved.stdout.flattened.contains("approved prod in billing-main"), approved.stdout)
         let deadline = Date() + 30
         var state = ""
         while state != "Succeeded", Date() < deadline {
@@ -197,6 +197,6 @@ final class AWSOperationsTests: AWSMotoTestCase {
             if state != "Succeeded" { try await Task.sleep(for: .milliseconds(300)) }
         }
         XCTAssertEqual(state, "Succeeded")
-        XCTAssertFalse(try sluice(["approvals"]).stdout.contains("billing-main:"))
+        XCTAssertFalse(try sluice(["approvals"]).stdout.flattened.contains("billing-main:"))
     }
 }

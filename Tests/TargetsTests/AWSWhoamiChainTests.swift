@@ -21,7 +21,9 @@ final class AWSWhoamiChainTests: XCTestCase {
         try "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/deployer\nsource_profile = base\nrole_session_name = chain\nduration_seconds = 3600\n"
             .write(to: aws.appendingPathComponent("config"), atomically: true, encoding: .utf8)
 
-        let environment = ["HOME": home.path, "AWS_PROFILE": "dev", "AWS_ENDPOINT_URL": moto.endpoint, "AWS_REGION": moto.region, "NO_COLOR": "1"]
+        // COLUMNS: the report's content, not its wrapping.
+        let environment = ["HOME": home.path, "AWS_PROFILE": "dev", "AWS_ENDPOINT_URL": moto.endpoint, "AWS_REGION": moto.region, "NO_COLOR": "1",
+                           "COLUMNS": "1000"]
         let removed = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"]
         let result = try runProcess(sluiceBinary, ["-c", "trace on; whoami"], environment: environment, removingEnvironment: removed, timeout: 60)
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -54,7 +54,7 @@ final class LocalEndToEndTests: XCTestCase {
                                          to: workspace.appendingPathComponent("quickstart.sluice"))
         let result = try sluice(["quickstart.sluice"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("Waiting for approval of DeployTo-prod"), result.stdout)
+        XCTAssertTrue(result.stdout.flattened.contains("Waiting for approval of DeployTo-prod"), result.stdout)
         let status = try statusJSON()
         XCTAssertEqual(status["state"] as? String, "Succeeded", result.stdout)
         XCTAssertEqual(stageStates(status), ["Source": "Succeeded", "Build": "Succeeded",
@@ -63,9 +63,10 @@ final class LocalEndToEndTests: XCTestCase {
         // answered already, which is an error (nothing is waiting to approve).
         let again = try sluice(["quickstart.sluice"])
         XCTAssertEqual(again.status, 1, again.stdout + again.stderr)
-        XCTAssertTrue(again.stdout.contains("up to date"), again.stdout)
-        XCTAssertTrue(again.stderr.hasPrefix("quickstart.sluice:19:1: error: the approval for prod in run "), again.stderr)
-        XCTAssertTrue(again.stderr.contains("was already approved"), again.stderr)
+        XCTAssertTrue(again.stdout.flattened.contains("up to date"), again.stdout)
+        XCTAssertTrue(again.stderr.flattened.hasPrefix("quickstart.sluice:19:1: error: the approval for prod in run "), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("was already approved"), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("`reset --yes` clears the runs so that `push` starts afresh"), again.stderr)
     }
 
     /// The README's first command, as CI runs it (with the binary this test run built).
@@ -76,10 +77,10 @@ final class LocalEndToEndTests: XCTestCase {
         let result = try runProcess(packageRoot.appendingPathComponent("scripts/demo").path, environment: environment,
                                     directory: packageRoot, timeout: 120)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("Execution "), result.stdout)
+        XCTAssertTrue(result.stdout.flattened.contains("Execution "), result.stdout)
         XCTAssertTrue(result.stdout.contains("  Status     Succeeded"), result.stdout)
         // The script's comments are its narration; its commands are shown as written.
-        XCTAssertTrue(result.stdout.hasPrefix("The release flow of Copilot's pipelines guide, end to end:"), result.stdout)
+        XCTAssertTrue(result.stdout.flattened.hasPrefix("The release flow of Copilot's pipelines guide, end to end:"), result.stdout)
         XCTAssertTrue(result.stdout.contains("\n> test add test \"make test\"\n"), result.stdout)
     }
 
@@ -114,14 +115,14 @@ final class LocalEndToEndTests: XCTestCase {
 
         let refused = try sluice(["reset"])
         XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("error: reset needs confirmation, and a script cannot give it"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("hint: write `reset --yes` to clear 1 run (with their logs) and 2 deployments of release"),
+        XCTAssertTrue(refused.stderr.flattened.contains("error: reset needs confirmation, and a script cannot give it"), refused.stderr)
+        XCTAssertTrue(refused.stderr.flattened.contains("hint: write `reset --yes` to clear 1 run (with their logs) and 2 deployments of release"),
                       refused.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: local.appendingPathComponent("pipelines/release").path))
 
         let reset = try sluice(["reset", "--yes"])
         XCTAssertEqual(reset.status, 0, reset.stdout + reset.stderr)
-        XCTAssertEqual(reset.stdout, "reset release on the local target: cleared 1 run (with their logs) and 2 deployments\n")
+        XCTAssertEqual(reset.stdout, "reset release on the local target: cleared 1 run (with their logs) and 2\n  deployments\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: local.appendingPathComponent("pipelines/release").path))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: deployments.path), ["staging"])
         XCTAssertEqual(try sluice(["status"]).stdout, "release has not run yet (`push` starts it)\n")
@@ -129,7 +130,7 @@ final class LocalEndToEndTests: XCTestCase {
 
         let again = try sluice(["push", "--yes"])
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
-        XCTAssertTrue(again.stdout.contains("Create local pipeline release"), again.stdout)
+        XCTAssertTrue(again.stdout.flattened.contains("Create local pipeline release"), again.stdout)
         XCTAssertEqual(try sluice(["history", "--json"]).stdout.components(separatedBy: "\"id\"").count, 2)
     }
 
@@ -139,13 +140,13 @@ final class LocalEndToEndTests: XCTestCase {
         try commit("pipeline")
         let deployed = try sluice(["pipeline", "deploy", "--yes"])
         XCTAssertEqual(deployed.status, 0, deployed.stdout + deployed.stderr)
-        XCTAssertTrue(deployed.stdout.contains("pushed release to the local target; run "), deployed.stdout)
+        XCTAssertTrue(deployed.stdout.flattened.contains("pushed release to the local target; run "), deployed.stdout)
         XCTAssertEqual(try sluice(["pipeline", "status", "--json"]).stdout, try sluice(["status", "--json"]).stdout)
-        XCTAssertTrue(try sluice(["pipeline", "update", "--yes"]).stdout.contains("Pipeline release is up to date on the local target"))
+        XCTAssertTrue(try sluice(["pipeline", "update", "--yes"]).stdout.flattened.contains("Pipeline release is up to date on the local target"))
         let help = try sluice(["help", "pipeline", "deploy"])
-        XCTAssertTrue(help.stdout.hasPrefix("usage: pipeline deploy [--yes] [--dry-run]\n\n`copilot pipeline deploy` in sluice: the same as `push`."),
+        XCTAssertTrue(help.stdout.hasPrefix("usage: pipeline deploy [--yes] [--dry-run] [--allow-downgrade]\n\n`copilot pipeline deploy` in sluice: the same as `push`."),
                       help.stdout)
-        let deleted = try sluice(["pipeline", "delete", "release"])
+        let deleted = try sluice(["pipeline", "delete", "release", "--yes"])
         XCTAssertEqual(deleted.status, 0, deleted.stdout + deleted.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml").path))
     }
@@ -166,19 +167,19 @@ final class LocalEndToEndTests: XCTestCase {
         try Data(invalid.utf8).write(to: file)
         let pushed = try sluice(["push", "--yes"])
         XCTAssertEqual(pushed.status, 1, pushed.stdout + pushed.stderr)
-        XCTAssertTrue(pushed.stdout.contains("error: stage test has both test_commands and post_deployments"), pushed.stdout)
-        XCTAssertTrue(pushed.stderr.contains("push stopped: copilot/pipelines/release/manifest.yml has 1 error"), pushed.stderr)
+        XCTAssertTrue(pushed.stdout.flattened.contains("error: stage test has both test_commands and post_deployments"), pushed.stdout)
+        XCTAssertTrue(pushed.stderr.flattened.contains("push stopped: copilot/pipelines/release/manifest.yml has 1 error"), pushed.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(".sluice/local/pipelines/release").path))
 
         // Warnings are printed and the push goes on; release validates too.
         try Data(valid.replacingOccurrences(of: "version: 1\n", with: "version: 1\ntypo: true\n").utf8).write(to: file)
         let warned = try sluice(["push", "--yes"])
         XCTAssertEqual(warned.status, 0, warned.stdout + warned.stderr)
-        XCTAssertTrue(warned.stdout.contains("warning: typo is not a pipeline manifest setting"), warned.stdout)
+        XCTAssertTrue(warned.stdout.flattened.contains("warning: typo is not a pipeline manifest setting"), warned.stdout)
         try Data(invalid.utf8).write(to: file)
         let released = try sluice(["release"])
         XCTAssertEqual(released.status, 1, released.stdout + released.stderr)
-        XCTAssertTrue(released.stderr.contains("release stopped:"), released.stderr)
+        XCTAssertTrue(released.stderr.flattened.contains("release stopped:"), released.stderr)
     }
 
     func testAFailingTestCommandFailsItsStageAndStopsPromotion() throws {
@@ -187,9 +188,9 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         let watch = try sluice(["watch"])
         XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
-        XCTAssertTrue(watch.stdout.contains("exited with 4: no such page"), watch.stdout)
-        // The failed action's last log lines under it, as on the AWS target.
-        XCTAssertNotNil(watch.stdout.range(of: #"TestCommands Failed: [^\n]*\n(      │ [^\n]*\n)*      │ no such page\n"#,
+        XCTAssertTrue(watch.stdout.flattened.contains("exited with 4: no such page"), watch.stdout)
+        // The failed action's last log lines under it (and under the lines its sentence wraps onto), as on the AWS target.
+        XCTAssertNotNil(watch.stdout.range(of: #"TestCommands Failed: [^\n]*\n(  \S[^\n]*\n)*(      │ [^\n]*\n)*      │ no such page\n"#,
                                            options: .regularExpression), watch.stdout)
         let status = try statusJSON()
         XCTAssertEqual(status["state"] as? String, "Failed")
@@ -223,15 +224,15 @@ final class LocalEndToEndTests: XCTestCase {
         // Each action's log is readable.
         let build = try sluice(["logs", "Build"])
         XCTAssertEqual(build.status, 0, build.stderr)
-        XCTAssertTrue(build.stdout.contains("[Container] Running command make all"), build.stdout)
+        XCTAssertTrue(build.stdout.flattened.contains("[Container] Running command make all"), build.stdout)
         // Following a finished action prints its whole log and returns.
         let followed = try sluice(["logs", "Build", "--follow"])
         XCTAssertEqual(followed.status, 0, followed.stderr)
         XCTAssertEqual(followed.stdout, build.stdout)
         let tests = try sluice(["logs", "test", "TestCommands"])
-        XCTAssertTrue(tests.stdout.contains("ok - greets an environment"), tests.stdout)
+        XCTAssertTrue(tests.stdout.flattened.contains("ok - greets an environment"), tests.stdout)
         let deploy = try sluice(["logs", "prod", "CreateOrUpdate-api-prod"])
-        XCTAssertTrue(deploy.stdout.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.stack.yml"), deploy.stdout)
+        XCTAssertTrue(deploy.stdout.flattened.contains("Stack demo-prod-api in prod: recorded infrastructure/api-prod.stack.yml"), deploy.stdout)
     }
 
     func testARunWhoseSluiceIsKilledMidBuildIsAbandoned() throws {
@@ -253,7 +254,7 @@ final class LocalEndToEndTests: XCTestCase {
         process.waitUntilExit()
 
         let status = try sluice(["status"])
-        XCTAssertTrue(status.stdout.contains("Abandoned"), status.stdout + status.stderr)
+        XCTAssertTrue(status.stdout.flattened.contains("Abandoned"), status.stdout + status.stderr)
         let json = try statusJSON()
         XCTAssertEqual(json["state"] as? String, "Abandoned")
         XCTAssertEqual(stageStates(json)["Build"], "Abandoned")

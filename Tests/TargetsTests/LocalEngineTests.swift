@@ -1,4 +1,5 @@
 import CopilotRules
+import Errors
 import Foundation
 import Manifest
 @testable import Targets
@@ -77,7 +78,7 @@ final class LocalEngineTests: XCTestCase {
         // Pushing the same pipeline again changes nothing; release starts a second execution.
         let again = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         XCTAssertEqual(again, .upToDate)
-        let second = try await target.release(workspace.context())
+        let second = try await target.release(workspace.context()).id
         let history = try await target.history(workspace.context(), limit: 10)
         XCTAssertEqual(history.map(\.id), [second, id])
         XCTAssertEqual(history.map(\.trigger), ["release", "push"])
@@ -112,7 +113,8 @@ final class LocalEngineTests: XCTestCase {
             XCTFail("approved a rejected execution")
         } catch let error as LocalTargetError {
             XCTAssertEqual(error.message, "the approval for prod in run \(snapshot.id) was already rejected (rejected by \(LocalEngine.userName): not today)")
-            XCTAssertEqual(error.hint, "no approval is waiting anywhere; `status` shows where run \(snapshot.id) is")
+            XCTAssertEqual(error.hint, "no approval is waiting anywhere; `status` shows where run \(snapshot.id) is; "
+                           + "`release` starts a new run, or `reset --yes` clears the runs so that `push` starts afresh")
         }
     }
 
@@ -152,41 +154,61 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertTrue(log.contains("[Container] Phase complete: BUILD State: FAILED"), log)
     }
 
+    /// A tool that is on PATH when the run starts (so the preflight lets it through) but cannot be
+    /// started — here a script whose interpreter is missing — fails the build with a hint.
     func testAMissingToolFailsTheBuildWithAHint() async throws {
+        let bin = workspace.url.deletingLastPathComponent().appendingPathComponent("broken-bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let tool = bin.appendingPathComponent("sluice-no-such-tool")
+        try Data("#!/nonexistent/interpreter\n".utf8).write(to: tool)
+        XCTAssertEqual(chmod(tool.path, 0o755), 0)
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        setenv("PATH", bin.path + ":" + path, 1)
+        defer { setenv("PATH", path, 1) }
         try workspace.write("buildspec.yml", "version: 0.2\nphases:\n  install:\n    commands:\n      - sluice-no-such-tool --version\n  build:\n    commands: [make]\n")
         try workspace.commit("needs a tool")
         let (target, _) = workspace.target()
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         let snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
         XCTAssertEqual(snapshot.stages[1].actions[0].summary,
-                       "`sluice-no-such-tool` is not installed on this machine (`sluice-no-such-tool --version` exited with 127); hint: install it, or skip it when running locally")
+                       "`sluice-no-such-tool` is not installed on this machine (`sluice-no-such-tool --version` exited with 127)")
+        XCTAssertEqual(snapshot.stages[1].actions[0].hint, "install it, or skip it when running locally")
         let log = try await target.logs(workspace.context(), stage: "Build", action: "Build")
         XCTAssertTrue(log.contains("sluice-no-such-tool: not found"), log)
         XCTAssertTrue(log.contains("[Container] Skipping phase BUILD"), log)
     }
 
+    /// What would stop the Source or the Build is refused before the run is recorded, each saying what to do.
     func testSourceAndBuildspecErrorsSayWhatToDo() async throws {
+        let (target, _) = workspace.target()
+        func refusal() async throws -> Problem? {
+            do {
+                _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
+                return nil
+            } catch let error as any ReportableError {
+                return error.problem
+            }
+        }
         // The buildspec the manifest names is not committed.
         workspace.buildspec = "copilot/pipelines/release/buildspec.yml"
-        let (target, _) = workspace.target()
-        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
-        var snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
-        XCTAssertEqual(snapshot.failureReason?.hasPrefix("Build/Build: copilot/pipelines/release/buildspec.yml is not in commit "), true)
-        XCTAssertEqual(snapshot.failureReason?.hasSuffix("; hint: the pipeline builds what is committed: git add copilot/pipelines/release/buildspec.yml && git commit"), true)
+        var problem = try await refusal()
+        XCTAssertEqual(problem?.message.hasPrefix("copilot/pipelines/release/buildspec.yml is not in commit "), true, "\(String(describing: problem))")
+        XCTAssertEqual(problem?.hint, "the pipeline builds what is committed: git add copilot/pipelines/release/buildspec.yml && git commit")
 
         // A located buildspec error.
         workspace.buildspec = "buildspec.yml"
         try workspace.write("buildspec.yml", "version: 0.2\nphases:\n  biuld:\n    commands: [make]\n")
         try workspace.commit("typo")
-        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
-        snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
-        XCTAssertEqual(snapshot.failureReason, "Build/Build: buildspec.yml:3:3: unknown key `biuld` in `phases`; hint: did you mean `build`? known keys: install, pre_build, build, post_build")
+        problem = try await refusal()
+        XCTAssertEqual(problem?.oneLine, "buildspec.yml:3:3: unknown key `biuld` in `phases`; hint: did you mean `build`? known keys: install, pre_build, build, post_build")
 
         // A branch that does not exist.
         workspace.branch = "release"
-        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
-        snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
-        XCTAssertEqual(snapshot.failureReason, "Source/SourceCodeFor-demo: the repository has no branch `release`, which the pipeline tracks; hint: commit to `release`, or track another branch: source set … branch NAME")
+        problem = try await refusal()
+        XCTAssertEqual(problem?.message, "the repository has no branch `release`, which the pipeline tracks")
+        XCTAssertEqual(problem?.hint, "commit to `release` (git checkout -b release && git commit), or track another branch: source set … branch NAME")
+        let history = try await target.history(workspace.context(), limit: 10)
+        XCTAssertEqual(history, [], "no run was recorded")
     }
 
     func testReleaseBeforePushIsAnError() async throws {
@@ -212,8 +234,8 @@ final class LocalEngineTests: XCTestCase {
         let snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
         XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["CreateOrUpdate-api-test", "CreateOrUpdate-web-test", "TestCommands"])
         XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .failed, .pending])
-        XCTAssertEqual(snapshot.stages[2].actions[1].summary,
-                       "infrastructure/web-test.stack.yml is not in the build artifacts; hint: make the build write it "
+        XCTAssertEqual(snapshot.stages[2].actions[1].summary, "infrastructure/web-test.stack.yml is not in the build artifacts")
+        XCTAssertEqual(snapshot.stages[2].actions[1].hint, "make the build write it "
                        + "(`copilot svc package --output-dir infrastructure` does) and list it under artifacts.files in the buildspec")
 
         workspace.deployments = [Deployment(name: "a", dependsOn: ["b"]), Deployment(name: "b", dependsOn: ["a"])]
@@ -228,17 +250,18 @@ final class LocalEngineTests: XCTestCase {
     func testPreAndPostDeploymentsRunTheirBuildspecsAroundTheDeployments() async throws {
         try workspace.write("ops/migrate.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - echo \"migrating $COPILOT_APPLICATION_NAME in $COPILOT_ENVIRONMENT_NAME\"\n")
         try workspace.write("ops/smoke.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - test -f Makefile\n")
+        try workspace.write("ops/announce.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - exit 3\n")
         try workspace.commit("deployment actions")
         workspace.preDeployments = [DeploymentAction(name: "migrate", buildspec: "ops/migrate.yml")]
         workspace.postDeployments = [DeploymentAction(name: "smoke", buildspec: "ops/smoke.yml"),
-                                     DeploymentAction(name: "announce", buildspec: "ops/missing.yml", dependsOn: ["smoke"])]
+                                     DeploymentAction(name: "announce", buildspec: "ops/announce.yml", dependsOn: ["smoke"])]
         workspace.testCommands = []  // Copilot allows test_commands or post_deployments, not both
         let (target, _) = workspace.target()
         _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         let snapshot = try await XCTUnwrapAsync(try await target.latestExecution(workspace.context()))
         XCTAssertEqual(snapshot.stages[2].actions.map(\.name), ["migrate", "CreateOrUpdate-api-test", "smoke", "announce"])
         XCTAssertEqual(snapshot.stages[2].actions.map(\.state), [.succeeded, .succeeded, .succeeded, .failed])
-        XCTAssertEqual(snapshot.stages[2].actions[3].summary?.hasPrefix("ops/missing.yml is not in commit "), true)
+        XCTAssertEqual(snapshot.stages[2].actions[3].summary, "`exit 3` exited with 3")
         let log = try await target.logs(workspace.context(), stage: "test", action: "migrate")
         XCTAssertTrue(log.contains("migrating demo in test\n"), log)
     }
@@ -268,15 +291,21 @@ final class LocalEngineTests: XCTestCase {
         XCTAssertEqual(BuildPreflight.missingPrograms(spec, searchPath: "/nonexistent"), programs.sorted())
     }
 
-    /// `push` says before running what the Build will fail on: a program the buildspec runs that this machine lacks.
-    func testPushWarnsAboutProgramsThisMachineLacks() async throws {
+    /// `push` refuses, before recording anything, a run whose Build would fail on a program the buildspec
+    /// runs that this machine lacks, and says what would make it run.
+    func testPushRefusesARunNeedingProgramsThisMachineLacks() async throws {
         try workspace.write("buildspec.yml", "version: 0.2\nphases:\n  build:\n    commands:\n      - sluice-no-such-tool --version && make all\n")
         try workspace.commit("a tool this machine lacks")
         let (target, _) = workspace.target()
-        let ui = RecordingUI()
-        _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true, dryRun: true), ui: ui)
-        XCTAssertTrue(ui.lines.contains { $0.hasPrefix("warning: buildspec.yml runs sluice-no-such-tool, which this machine does not have on PATH") },
-                      "\(ui.lines)")
+        do {
+            _ = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
+            XCTFail("the push should be refused")
+        } catch let error as LocalTargetError {
+            XCTAssertTrue(error.message.hasPrefix("buildspec.yml runs sluice-no-such-tool, which this machine does not have on PATH"), error.message)
+            XCTAssertTrue(error.hint?.contains("build buildspec FILE") == true, error.hint ?? "")
+        }
+        let history = try await target.history(workspace.context(), limit: 10)
+        XCTAssertEqual(history, [], "nothing was recorded")
     }
 
     func testAnExecutionWhoseSluiceDiedIsAbandoned() async throws {

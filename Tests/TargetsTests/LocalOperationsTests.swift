@@ -63,7 +63,7 @@ extension LocalEndToEndTests {
 
         let stopped = try sluice(["stop", "abandon", "reason", "wrong commit"])
         XCTAssertEqual(stopped.status, 0, stopped.stdout + stopped.stderr)
-        XCTAssertTrue(stopped.stdout.contains("(its running actions abandoned)"), stopped.stdout)
+        XCTAssertTrue(stopped.stdout.flattened.contains("(its running actions abandoned)"), stopped.stdout)
         driver.waitUntilExit()
         let driven = try String(contentsOf: output, encoding: .utf8)
         XCTAssertTrue(driven.contains("Build/Build Abandoned: abandoned by "), driven)
@@ -75,14 +75,14 @@ extension LocalEndToEndTests {
             XCTAssertTrue(exits(pid), "process \(pid) of the build is left: " + ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""))
         }
         let history = try sluice(["history"])
-        XCTAssertTrue(history.stdout.contains("Stopped"), history.stdout)
-        XCTAssertTrue(history.stdout.contains("wrong commit"), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("Stopped"), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("wrong commit"), history.stdout)
 
         // Nothing runs now: a second stop says so, and names the run it found.
         let again = try sluice(["stop"])
         XCTAssertEqual(again.status, 1)
-        XCTAssertTrue(again.stderr.contains("error: no run of release is in progress: the newest,"), again.stderr)
-        XCTAssertTrue(again.stderr.contains("is Stopped"), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("error: no run of release is in progress: the newest,"), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("is Stopped"), again.stderr)
     }
 
     /// Stop and wait: the running build finishes, nothing after it starts, and the run ends Stopped.
@@ -93,12 +93,11 @@ extension LocalEndToEndTests {
         _ = try waitForBuild(pids)
         let stopping = try sluice(["stop"])
         XCTAssertEqual(stopping.status, 0, stopping.stdout + stopping.stderr)
-        XCTAssertTrue(stopping.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            .contains("is stopping: it ends once Build/Build finishes"), stopping.stdout)
+        XCTAssertTrue(stopping.stdout.flattened.contains("is stopping: it ends once Build/Build finishes"), stopping.stdout)
         XCTAssertEqual(try statusJSON()["state"] as? String, "Stopping")
         let twice = try sluice(["stop"])
         XCTAssertEqual(twice.status, 1)
-        XCTAssertTrue(twice.stderr.contains("is stopping already (finishing its running actions)"), twice.stderr)
+        XCTAssertTrue(twice.stderr.flattened.contains("is stopping already (finishing its running actions)"), twice.stderr)
         driver.waitUntilExit()
         let status = try statusJSON()
         XCTAssertEqual(status["state"] as? String, "Stopped")
@@ -120,7 +119,7 @@ extension LocalEndToEndTests {
 
         let refused = try sluice(["retry", "Build"])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.hasPrefix("<command line>:1:7: error: stage Build is Succeeded in run "), refused.stderr)
+        XCTAssertTrue(refused.stderr.flattened.hasPrefix("<command line>:1:7: error: stage Build is Succeeded in run "), refused.stderr)
 
         try Data().write(to: flag)
         let retried = try sluice(["-c", "retry test; approve prod comment 'ship it'"])
@@ -133,13 +132,13 @@ extension LocalEndToEndTests {
         XCTAssertEqual(build.stdout.components(separatedBy: "Running command make all").count, 2, build.stdout)
         // history shows who approved, with the comment.
         let history = try sluice(["history"])
-        XCTAssertTrue(history.stdout.contains("DeployTo-prod: approved by "), history.stdout)
-        XCTAssertTrue(history.stdout.contains(": ship it"), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("DeployTo-prod: approved by "), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains(": ship it"), history.stdout)
 
         let again = try sluice(["retry", "test"])
         XCTAssertEqual(again.status, 1)
-        XCTAssertTrue(again.stderr.contains("error: stage DeployTo-test is Succeeded in run"), again.stderr)
-        XCTAssertTrue(again.stderr.contains("`rollback DeployTo-test` redeploys an earlier one"), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("error: stage DeployTo-test is Succeeded in run"), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("`rollback DeployTo-test` redeploys an earlier one"), again.stderr)
     }
 
     func testRollbackProdAfterTwoReleasesPutsBackTheFirstReleasesDeployment() throws {
@@ -153,7 +152,7 @@ extension LocalEndToEndTests {
 
         let noEarlier = try sluice(["rollback", "prod"])
         XCTAssertEqual(noEarlier.status, 1)
-        XCTAssertTrue(noEarlier.stderr.contains("error: no earlier run succeeded in stage DeployTo-prod"), noEarlier.stderr)
+        XCTAssertTrue(noEarlier.stderr.flattened.contains("error: no earlier run succeeded in stage DeployTo-prod"), noEarlier.stderr)
 
         let template = workspace.appendingPathComponent("templates/service.yml")
         try Data((try String(contentsOf: template, encoding: .utf8) + "# the second release\n").utf8).write(to: template)
@@ -164,10 +163,10 @@ extension LocalEndToEndTests {
 
         let source = try sluice(["rollback", "Source"])
         XCTAssertEqual(source.status, 1)
-        XCTAssertTrue(source.stderr.hasPrefix("<command line>:1:10: error: the Source stage cannot be rolled back"), source.stderr)
+        XCTAssertTrue(source.stderr.flattened.hasPrefix("<command line>:1:10: error: the Source stage cannot be rolled back"), source.stderr)
         let unknown = try sluice(["rollback", "prod", "to", "0000"])
         XCTAssertEqual(unknown.status, 1)
-        XCTAssertTrue(unknown.stderr.contains("error: pipeline release has no execution 0000"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.flattened.contains("error: pipeline release has no execution 0000"), unknown.stderr)
 
         let rolled = try sluice(["-c", "rollback prod; approve prod"])
         XCTAssertEqual(rolled.status, 0, rolled.stdout + rolled.stderr)
@@ -179,12 +178,12 @@ extension LocalEndToEndTests {
         XCTAssertEqual(status["rollbackTarget"] as? String, firstID)
         XCTAssertEqual(Array(stageStates(status).keys), ["DeployTo-prod"], "a rollback runs the one stage")
         let history = try sluice(["history", "1"])
-        XCTAssertTrue(history.stdout.contains("started by ManualRollback"), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("started by ManualRollback"), history.stdout)
 
         // A rollback run cannot be the target of another.
         let chained = try sluice(["rollback", "prod", "to", try XCTUnwrap(status["id"] as? String)])
         XCTAssertEqual(chained.status, 1)
-        XCTAssertTrue(chained.stderr.contains("is itself a rollback, which a rollback cannot target"), chained.stderr)
+        XCTAssertTrue(chained.stderr.flattened.contains("is itself a rollback, which a rollback cannot target"), chained.stderr)
     }
 
     /// Locally the application's pipelines are those pushed from this workspace: `approvals` finds the one
@@ -206,16 +205,16 @@ extension LocalEndToEndTests {
         let approvals = try sluice(["approvals"])
         XCTAssertEqual(approvals.status, 0, approvals.stderr)
         XCTAssertTrue(approvals.stdout.hasPrefix("1 approval is waiting in application demo:\n   1. nightly: DeployTo-prod"), approvals.stdout)
-        XCTAssertTrue(approvals.stdout.contains("`approve prod pipeline nightly`"), approvals.stdout)
-        XCTAssertEqual(try sluice(["status", "nightly", "--json"]).stdout.contains(#""state" : "InProgress""#), true)
+        XCTAssertTrue(approvals.stdout.flattened.contains("`approve prod pipeline nightly`"), approvals.stdout)
+        XCTAssertEqual(try sluice(["status", "nightly", "--json"]).stdout.flattened.contains(#""state" : "InProgress""#), true)
 
         let approved = try sluice(["approve", "prod", "pipeline", "nightly"])
         XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
-        XCTAssertTrue(approved.stdout.contains("approved prod in nightly"), approved.stdout)
+        XCTAssertTrue(approved.stdout.flattened.contains("approved prod in nightly"), approved.stdout)
         XCTAssertEqual(try sluice(["approvals"]).stdout, "no approval is waiting in application demo\n")
         let open = try sluice(["open"])
         XCTAssertEqual(open.status, 1)
-        XCTAssertTrue(open.stderr.contains("error: the local target has no console"), open.stderr)
+        XCTAssertTrue(open.stderr.flattened.contains("error: the local target has no console"), open.stderr)
     }
 
     /// Whether process `pid` is gone (or dead and waiting to be reaped) within a few seconds of its group's kill.

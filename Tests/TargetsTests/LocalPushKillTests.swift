@@ -31,16 +31,16 @@ extension LocalEndToEndTests {
             let status = try sluice(["status"])
             XCTAssertEqual(status.status, 0, "trial \(trial): \(status.stderr)")
             XCTAssertEqual(temporaryFiles(), [], "trial \(trial): a temporary file outlived the next start")
-            let neverRan = status.stdout.contains("has not run yet")
+            let neverRan = status.stdout.flattened.contains("has not run yet")
             let push = try sluice(["push", "--yes"])
             XCTAssertEqual(push.status, 0, "trial \(trial): \(push.stdout)\(push.stderr)")
-            if push.stdout.contains("is up to date") {
+            if push.stdout.flattened.contains("is up to date") {
                 // True only if a run of this very pipeline exists; then `release` starts another.
                 XCTAssertFalse(neverRan, "trial \(trial): status said it never ran, push said up to date:\n\(push.stdout)")
                 let release = try sluice(["release"])
                 XCTAssertEqual(release.status, 0, "trial \(trial): \(release.stdout)\(release.stderr)")
                 outcomes["up to date, then `release` ran", default: 0] += 1
-            } else if push.stdout.contains("stopped before starting its run") {
+            } else if push.stdout.flattened.contains("stopped before starting its run") {
                 outcomes["recorded but not started: push started it", default: 0] += 1
             } else {
                 outcomes["killed before recording: push created it", default: 0] += 1
@@ -63,10 +63,10 @@ extension LocalEndToEndTests {
         XCTAssertEqual(try sluice(["status"]).stdout, "release has not run yet (`push` starts it)\n")
         let push = try sluice(["push", "--yes"])
         XCTAssertEqual(push.status, 0, push.stderr)
-        XCTAssertTrue(push.stdout.hasPrefix("Pipeline release was recorded by a sluice that stopped before starting its run; starting it now.\n"),
+        XCTAssertTrue(push.stdout.flattened.hasPrefix("Pipeline release was recorded by a sluice that stopped before starting its run; starting it now."),
                       push.stdout)
         XCTAssertEqual(try statusJSON()["state"] as? String, "InProgress")
-        XCTAssertTrue(try sluice(["push", "--yes"]).stdout.contains("Pipeline release is up to date on the local target (`release` starts another run)."))
+        XCTAssertTrue(try sluice(["push", "--yes"]).stdout.flattened.contains("Pipeline release is up to date on the local target: no new run. `release` starts one;"))
     }
 
     /// Starts sluice in the workspace without waiting for it (output discarded), to be killed.

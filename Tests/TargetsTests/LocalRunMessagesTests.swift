@@ -14,9 +14,9 @@ extension LocalEndToEndTests {
         try Data(script.utf8).write(to: workspace.appendingPathComponent("release.sluice"))
         let result = try sluice(["release.sluice"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue(result.stderr.hasPrefix("release.sluice:3:1: error: copilot/pipelines/release/manifest.yml"),
+        XCTAssertTrue(result.stderr.flattened.hasPrefix("release.sluice:3:1: error: copilot/pipelines/release/manifest.yml"),
                       result.stderr)
-        XCTAssertTrue(result.stderr.contains("changed on disk"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("changed on disk"), result.stderr)
     }
 }
 
@@ -30,26 +30,26 @@ extension LocalEndToEndTests {
 
         let staging = try sluice(["approve", "staging"])
         XCTAssertNotEqual(staging.status, 0, staging.stdout)
-        XCTAssertTrue(staging.stderr.contains("no stage staging in the pipeline"), staging.stderr)
-        XCTAssertTrue(staging.stderr.contains("hint: stages are: test, prod"), staging.stderr)
+        XCTAssertTrue(staging.stderr.flattened.contains("no stage staging in the pipeline"), staging.stderr)
+        XCTAssertTrue(staging.stderr.flattened.contains("hint: stages are: test, prod"), staging.stderr)
 
         let test = try sluice(["approve", "test"])
         XCTAssertEqual(test.status, 1, test.stdout)
-        XCTAssertTrue(test.stderr.contains("stage test has no manual approval"), test.stderr)
-        XCTAssertTrue(test.stderr.contains("an approval is waiting for prod"), test.stderr)
-        XCTAssertFalse(test.stderr.contains("InProgress"), test.stderr)
+        XCTAssertTrue(test.stderr.flattened.contains("stage test has no manual approval"), test.stderr)
+        XCTAssertTrue(test.stderr.flattened.contains("an approval is waiting for prod"), test.stderr)
+        XCTAssertFalse(test.stderr.flattened.contains("InProgress"), test.stderr)
 
         let approved = try sluice(["approve", "prod"])
         XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
-        XCTAssertTrue(approved.stdout.contains("approved prod"), approved.stdout)
+        XCTAssertTrue(approved.stdout.flattened.contains("approved prod"), approved.stdout)
 
         let again = try sluice(["approve", "prod"])
         XCTAssertEqual(again.status, 1, again.stdout + again.stderr)
-        XCTAssertTrue(again.stderr.contains("was already approved"), again.stderr)
-        XCTAssertFalse(again.stdout.contains("approved prod"), again.stdout)
+        XCTAssertTrue(again.stderr.flattened.contains("was already approved"), again.stderr)
+        XCTAssertFalse(again.stdout.flattened.contains("approved prod"), again.stdout)
         let rejected = try sluice(["reject", "prod"])
         XCTAssertEqual(rejected.status, 1, rejected.stdout + rejected.stderr)
-        XCTAssertTrue(rejected.stderr.contains("was already approved"), rejected.stderr)
+        XCTAssertTrue(rejected.stderr.flattened.contains("was already approved"), rejected.stderr)
     }
 
     /// `push` waits on the run it starts on the local target: a failed run fails the push.
@@ -57,8 +57,8 @@ extension LocalEndToEndTests {
         try writePipeline(testCommands: ["echo no such page; exit 4"])
         let result = try sluice(["push", "--yes"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue(result.stderr.contains("failed"), result.stderr)
-        XCTAssertFalse(result.stdout.contains("started"), result.stdout)
+        XCTAssertTrue(result.stderr.flattened.contains("failed"), result.stderr)
+        XCTAssertFalse(result.stdout.flattened.contains("started"), result.stdout)
     }
 
     /// As its help says, `push` asks before changing anything, and a script must say `--yes`.
@@ -66,7 +66,7 @@ extension LocalEndToEndTests {
         try writePipeline()
         let result = try sluice(["-c", "push"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue(result.stderr.contains("push needs confirmation"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("push needs confirmation"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(".sluice/local/pipelines/release").path))
         let dryRun = try sluice(["push", "--dry-run"])
         XCTAssertEqual(dryRun.status, 0, dryRun.stdout + dryRun.stderr)
@@ -78,11 +78,11 @@ extension LocalEndToEndTests {
         XCTAssertEqual(try sluice(["push", "--yes"]).status, 0)
         let unchanged = try sluice(["release"])
         XCTAssertEqual(unchanged.status, 0, unchanged.stdout + unchanged.stderr)
-        XCTAssertFalse(unchanged.stdout.contains("changed since"), unchanged.stdout)
+        XCTAssertFalse(unchanged.stdout.flattened.contains("changed since"), unchanged.stdout)
 
         let changed = try sluice(["-c", "test add test 'make lint'; release"])
         XCTAssertEqual(changed.status, 0, changed.stdout + changed.stderr)
-        XCTAssertTrue(changed.stdout.contains("warning: copilot/pipelines/release/manifest.yml changed since the last push"), changed.stdout)
+        XCTAssertTrue(changed.stdout.flattened.contains("warning: copilot/pipelines/release/manifest.yml changed since the last push"), changed.stdout)
     }
 }
 

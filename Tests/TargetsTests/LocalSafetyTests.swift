@@ -15,13 +15,13 @@ extension LocalEndToEndTests {
         let result = try sluice(["-c", "source set github https://github.com/acme/api; build buildspec buildspec.yml; "
                                      + "stage add test; test add test \"false\"; save; push --yes; watch"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertFalse(result.stderr.contains("rolled back"), result.stderr)
+        XCTAssertFalse(result.stderr.flattened.contains("rolled back"), result.stderr)
         let saved = try String(contentsOf: manifest, encoding: .utf8)
         XCTAssertTrue(saved.contains("- 'false'"), "the saved edit vanished from disk:\n\(saved)")
 
         let logs = try sluice(["logs", "test"])
         XCTAssertEqual(logs.status, 0, logs.stdout + logs.stderr)
-        XCTAssertTrue(logs.stdout.contains("Running command false"), logs.stdout)
+        XCTAssertTrue(logs.stdout.flattened.contains("Running command false"), logs.stdout)
     }
 
     /// Only what came after the last save goes back, and the failure says so.
@@ -33,9 +33,9 @@ extension LocalEndToEndTests {
         let saved = try String(contentsOf: manifest, encoding: .utf8)
         XCTAssertTrue(saved.contains("echo saved"), saved)
         XCTAssertFalse(saved.contains("echo unsaved"), saved)
-        XCTAssertTrue(result.stderr.contains("rolled back: .sluice/target.json removed (the script created it)"), result.stderr)
-        XCTAssertFalse(result.stderr.contains("rolled back: copilot/pipelines/release/manifest.yml"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("not saved: the edits to copilot/pipelines/release/manifest.yml after its last save"),
+        XCTAssertTrue(result.stderr.flattened.contains("rolled back: .sluice/target.json removed (the script created it)"), result.stderr)
+        XCTAssertFalse(result.stderr.flattened.contains("rolled back: copilot/pipelines/release/manifest.yml"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("not saved: the edits to copilot/pipelines/release/manifest.yml after its last save"),
                       result.stderr)
     }
 

@@ -124,7 +124,15 @@ final class LocalWatchTests: XCTestCase {
         XCTAssertEqual("\u{1B}[32mabcdef\u{1B}[0m".truncatedVisibly(to: 3), "\u{1B}[32mab…\u{1B}[0m")
         XCTAssertEqual("\u{1B}[32mab\u{1B}[0m".truncatedVisibly(to: 2), "\u{1B}[32mab\u{1B}[0m")
         XCTAssertEqual(ExecutionDisplay.fit(["a", "b", "c", "d", "e"], columns: 80, rows: 4),
-                       ["a", "b", "  … 3 more lines (`status` shows them all)"])
+                       ["a", "b", "  ↓ 3 more lines below (`status` shows them all)"])
+        // A picture too tall keeps what runs in view (`focus`), saying what it leaves out above and below.
+        let picture = (0..<10).map(String.init)
+        XCTAssertEqual(ExecutionDisplay.fit(picture, columns: 80, rows: 6, focus: 5...6),
+                       ["  ↑ 4 more lines above", "4", "5", "6", "  ↓ 3 more lines below (`show graph --run` draws it whole)"])
+        XCTAssertEqual(ExecutionDisplay.fit(picture, columns: 80, rows: 6, focus: 8...9),
+                       ["  ↑ 6 more lines above", "6", "7", "8", "9"])
+        XCTAssertEqual(ExecutionDisplay.fit(picture, columns: 80, rows: 6, focus: 0...1),
+                       ["0", "1", "2", "3", "  ↓ 6 more lines below (`show graph --run` draws it whole)"])
         XCTAssertEqual(ExecutionDisplay.fit(["a", "b"], columns: 80, rows: 4), ["a", "b"])
     }
 
@@ -191,12 +199,12 @@ final class ScriptedTarget: PipelineTarget, @unchecked Sendable {
     func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         throw NotScripted()
     }
-    func release(_ pipeline: PipelineContext) async throws -> String { throw NotScripted() }
+    func release(_ pipeline: PipelineContext) async throws -> StartedRun { throw NotScripted() }
     func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool { throw NotScripted() }
     func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot { throw NotScripted() }
     func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary] { throw NotScripted() }
-    func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws { throw NotScripted() }
-    func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws { throw NotScripted() }
+    func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? { throw NotScripted() }
+    func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? { throw NotScripted() }
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String { throw NotScripted() }
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws { throw NotScripted() }
     func stop(_ pipeline: PipelineContext, execution: String?, mode: StopMode, reason: String?) async throws -> ExecutionSnapshot {

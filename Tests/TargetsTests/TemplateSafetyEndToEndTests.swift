@@ -43,7 +43,7 @@ extension AWSEndToEndTests {
                             + levels.joined(separator: "\n") + "\n"])
         let bomb = try boundedSluice(["show template"])
         XCTAssertEqual(bomb.status, 1, bomb.stderr)
-        XCTAssertTrue(bomb.stderr.contains("copilot/pipelines/shop-main/overrides/cfn.patches.yml:5:14: aliases (*a0) are not supported in a patch file"),
+        XCTAssertTrue(bomb.stderr.flattened.contains("copilot/pipelines/shop-main/overrides/cfn.patches.yml:5:14: aliases (*a0) are not supported in a patch file"),
                       bomb.stderr)
 
         for (patches, problem) in [
@@ -82,10 +82,10 @@ extension AWSEndToEndTests {
         // Where the kill fell: the stack is gone, the object is not.
         _ = try cli.run(["cloudformation", "delete-stack", "--stack-name", "pipeline-demo-shop-main"])
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
-        let removed = try sluice(["pipeline rm shop-main"])
+        let removed = try sluice(["pipeline rm shop-main --yes"])
         XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
-        XCTAssertTrue(removed.stdout.contains("is not deployed (no stack pipeline-demo-shop-main"), removed.stdout)
-        XCTAssertTrue(removed.stdout.contains("Deleted the pipeline's template s3://"), removed.stdout)
+        XCTAssertTrue(removed.stdout.flattened.contains("is not deployed (no stack pipeline-demo-shop-main"), removed.stdout)
+        XCTAssertTrue(removed.stdout.flattened.contains("Deleted the pipeline's template s3://"), removed.stdout)
         XCTAssertEqual(try uploadedTemplates(), [])
     }
 

@@ -89,8 +89,11 @@ public let productsDirectory: URL = {
     return Bundle.main.bundleURL
 }()
 
-/// The built `sluice` executable.
-public var sluiceBinary: String { productsDirectory.appendingPathComponent("sluice").path }
+/// The `sluice` executable the tests run: the one built beside them, or the one SLUICE_TEST_BINARY
+/// names (e.g. the installed release binary, stripped: README, "Lean binary").
+public var sluiceBinary: String {
+    ProcessInfo.processInfo.environment["SLUICE_TEST_BINARY"] ?? productsDirectory.appendingPathComponent("sluice").path
+}
 
 /// A fresh directory under the system's temporary directory, removed by `remove()`.
 public struct TemporaryDirectory {
@@ -159,4 +162,10 @@ public struct MissingSharedData: Error, CustomStringConvertible {
         "\(path) is absent (it lives in ../shared beside a clone of this repository); " +
             (SharedData.isCI ? "CI needs it." : "skipping the tests that read it.")
     }
+}
+
+extension String {
+    /// The text with each run of blanks and line breaks as one blank: a message as sluice said it,
+    /// however it was wrapped to the width (80 columns where the output is no terminal).
+    public var flattened: String { split(whereSeparator: \.isWhitespace).joined(separator: " ") }
 }

@@ -8,12 +8,12 @@ enum AWSCommands {
         if session.printsJSON(invocation) {
             session.output.line(try JSONText.encode(report))
         } else {
-            for line in report.lines { session.output.line(line) }
+            for line in report.lines { session.output.row(line) }
         }
     }
 
     static func trace(_ invocation: Invocation, _ session: Session) async throws {
         session.targets.tracesAWSCalls = invocation.required("SETTING") == "on"
-        session.output.line(session.targets.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
+        session.output.message(session.targets.tracesAWSCalls ? "trace on: each AWS call is shown on stderr" : "trace off")
     }
 }

@@ -65,16 +65,16 @@ enum ApplicationCommands {
             return
         }
         guard !rows.isEmpty else {
-            session.output.line(target.kind == "aws" ? "application \(workspace.application) has no pipeline deployed in this account and region"
-                                : "no pipeline of \(workspace.application) has been pushed to the local target")
+            session.output.message(target.kind == "aws" ? "application \(workspace.application) has no pipeline deployed in this account and region"
+                                   : "no pipeline of \(workspace.application) has been pushed to the local target")
             return
         }
         let width = rows.map(\.name.count).max() ?? 0
         for row in rows {
             let files = row.manifest ?? "(files not in this workspace)"
-            session.output.line("  \(row.name.padded(to: width))  \(files)" + (row.legacy ? "  (legacy)" : ""))
+            session.output.row("  \(row.name.padded(to: width))  \(files)" + (row.legacy ? "  (legacy)" : ""))
             if target.kind == "aws", row.pipeline != row.name || row.link != nil {
-                session.output.line("  \(String(repeating: " ", count: width))  CodePipeline \(row.pipeline)")
+                session.output.row("  \(String(repeating: " ", count: width))  CodePipeline \(row.pipeline)")
             }
         }
     }
@@ -109,17 +109,17 @@ enum ApplicationCommands {
         }
         let application = try session.requireWorkspace().application
         guard !waiting.isEmpty else {
-            session.output.line("no approval is waiting in application \(application)")
+            session.output.message("no approval is waiting in application \(application)")
             return
         }
-        session.output.line("\(waiting.count) approval\(waiting.count == 1 ? " is" : "s are") waiting in application \(application):")
+        session.output.message("\(waiting.count) approval\(waiting.count == 1 ? " is" : "s are") waiting in application \(application):")
         for (index, (approval, context)) in waiting.enumerated() {
             var line = "\(index + 1). \(context.manifest.name): \(approval.stage) (\(approval.action)), run \(approval.execution)"
             if let since = approval.since { line += ", waiting \(formatElapsed(Date().timeIntervalSince(since)))" }
-            session.output.paragraph(line, indent: "   ")
+            session.output.message("   " + line, hanging: "   ")
             if let link = approval.link { session.output.line("   \(link)") }
-            session.output.paragraph("`approve \(approval.environment) pipeline \(context.manifest.name)` or "
-                                     + "`reject \(approval.environment) pipeline \(context.manifest.name)`", indent: "   ")
+            session.output.message("   `approve \(approval.environment) pipeline \(context.manifest.name)` or "
+                                   + "`reject \(approval.environment) pipeline \(context.manifest.name)`", hanging: "   ")
         }
         try await answer(waiting, target: target, session)
     }
@@ -136,7 +136,7 @@ enum ApplicationCommands {
             }
             let (approval, context) = waiting[number - 1]
             let words = "\(verdict == "a" ? "approve" : "reject") \(ShellEscaping.quoted(approval.environment)) pipeline \(ShellEscaping.quoted(context.manifest.name))"
-            try await TargetCommands.call(verdict == "a" ? "approve" : "reject", session) {
+            let settled = try await TargetCommands.call(verdict == "a" ? "approve" : "reject", session) {
                 if verdict == "a" {
                     try await target.approve(context, environment: approval.environment, comment: nil)
                 } else {
@@ -144,7 +144,8 @@ enum ApplicationCommands {
                 }
             }
             session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? ["approvals"]) + [words]
-            session.output.line("\(verdict == "a" ? "approved" : "rejected") \(approval.environment) in \(context.manifest.name)")
+            try TargetCommands.reportAnswer(approved: verdict == "a", approval.environment, in: context.manifest.name,
+                                            settled: settled, session)
             return
         }
     }

@@ -11,12 +11,7 @@ enum DocumentCommands {
         let open = try session.requirePipeline()
         switch invocation["WHAT"] ?? "manifest" {
         case "buildspec":
-            let text: String
-            if let pending = open.pendingBuildspec {
-                text = pending
-            } else {
-                text = try session.readTextFile(open.files.buildspec.path, at: invocation.location)
-            }
+            let text = try session.buildspec(of: open).text
             session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
         case "template":
             let workspace = try session.requireWorkspace()
@@ -45,7 +40,7 @@ enum DocumentCommands {
         let diff = UnifiedDiff.make(old: onDisk ?? "", new: open.document.text,
                                     oldName: onDisk == nil ? "/dev/null" : "a/\(path)", newName: "b/\(path)")
         if diff.isEmpty {
-            session.output.line("no unsaved edits")
+            session.output.message("no unsaved edits")
             return
         }
         printDiff(diff, session.output)
@@ -73,45 +68,50 @@ enum DocumentCommands {
             throw ShellError.failure("\(path) has \(errors) error(s)",
                                      hint: "fix them (\(json ? "the findings" : "the lines above") say where), then `validate` again")
         }
-        if !json { session.output.line("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")") }
+        if !json { session.output.message("\(path) is valid\(warnings > 0 ? " (\(warnings) warning(s))" : "")") }
     }
 
     static func save(_ invocation: Invocation, _ session: Session) async throws {
         guard let open = session.pipeline, open.isDirty else {
-            session.output.line("unchanged: nothing to save")
+            session.output.message("unchanged: nothing to save")
             return
         }
         try session.savePipeline()
-        session.output.line("saved \(open.files.manifestPathInWorkspace)")
+        session.output.message("saved \(open.files.manifestPathInWorkspace)")
     }
 
     static func undo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.history.undo, to: \.history.redo, session, direction: { try $0.undo($1) }, said: "undid",
-                   empty: ShellError.failure("nothing to undo", hint: "undo takes back edits made since the pipeline was opened"))
+        try travel(from: \.history.undo, to: \.history.redo, session, undoing: true, said: "undid",
+                   empty: ShellError.failure("nothing to undo", hint: "undo takes back edits made since the pipeline was opened, and `pipeline rm`"))
     }
 
     static func redo(_ invocation: Invocation, _ session: Session) async throws {
-        try travel(from: \.history.redo, to: \.history.undo, session, direction: { try $0.redo($1) }, said: "redid",
+        try travel(from: \.history.redo, to: \.history.undo, session, undoing: false, said: "redid",
                    empty: ShellError.failure("nothing to redo", hint: "redo re-applies what `undo` took back"))
     }
 
-    /// Moves one edit between the undo and redo stacks, putting the manifest text back as
-    /// it was on the chosen side of the edit (`direction` turns the document into that one).
-    private static func travel(from source: ReferenceWritableKeyPath<Session, [PipelineEdit]>,
-                               to destination: ReferenceWritableKeyPath<Session, [PipelineEdit]>, _ session: Session,
-                               direction: (inout ManifestDocument, ManifestDocument.Change) throws -> Void, said verb: String,
-                               empty: ShellError) throws {
-        guard var open = session.pipeline, let edit = session[keyPath: source].last else { throw empty }
-        try direction(&open.document, edit.change)
+    /// Moves one step between the undo and redo stacks: an edit puts the manifest text back as it was
+    /// on the chosen side of it; a removal writes the pipeline's files back, or removes them again.
+    private static func travel(from source: ReferenceWritableKeyPath<Session, [UndoStep]>,
+                               to destination: ReferenceWritableKeyPath<Session, [UndoStep]>, _ session: Session,
+                               undoing: Bool, said verb: String, empty: ShellError) throws {
+        guard let step = session[keyPath: source].last else { throw empty }
+        switch step {
+        case .edit(let edit):
+            guard var open = session.pipeline else { throw empty }
+            try undoing ? open.document.undo(edit.change) : open.document.redo(edit.change)
+            session.pipeline = open
+        case .removal(let removed):
+            try undoing ? session.restore(removed) : session.removeAgain(removed)
+        }
         session[keyPath: source].removeLast()
-        session.pipeline = open
-        session[keyPath: destination].append(edit)
-        session.output.line("\(verb): \(edit.summary)")
+        session[keyPath: destination].append(step)
+        session.output.message("\(verb): \(step.summary)")
     }
 
     static func reload(_ invocation: Invocation, _ session: Session) async throws {
         guard let open = session.pipeline else {
-            session.output.line("unchanged: no pipeline open")
+            session.output.message("unchanged: no pipeline open")
             return
         }
         let dropped = open.isDirty
@@ -121,7 +121,7 @@ enum DocumentCommands {
             session.pipeline = nil
         }
         session.history.forget()
-        session.output.line("reloaded \(open.files.manifestPathInWorkspace)\(dropped ? " (unsaved edits dropped)" : "")")
+        session.output.message("reloaded \(open.files.manifestPathInWorkspace)\(dropped ? " (unsaved edits dropped)" : "")")
     }
 }
 

@@ -1,4 +1,5 @@
 import CopilotRules
+import Errors
 import Foundation
 import Manifest
 import Targets
@@ -11,8 +12,7 @@ enum ExplainCommands {
         let text: String, path: String, guide: FieldGuide
         var defaults = ConcreteDefaults(plan: nil, context: nil)
         if invocation["WHAT"] == "buildspec" {
-            path = session.relativePath(open.files.buildspec)
-            text = try open.pendingBuildspec ?? session.readTextFile(open.files.buildspec.path, at: invocation.location)
+            (path, text) = try session.buildspec(of: open)
             guide = .buildspec
         } else {
             path = open.files.manifestPathInWorkspace
@@ -69,8 +69,7 @@ enum ExplainCommands {
 
     /// Wrapped to `width`, each line after `indent`, dimmed.
     private static func write(_ text: String, indent: String, width: Int, _ output: Output) {
-        let room = max(20, width - indent.count)
-        for line in TextWrapping.lines(text, width: room) where !line.isEmpty { output.line(indent + line, style: .dim) }
+        for line in TextLayout.wrap(text, width: width, indent: indent) where line != indent { output.line(line, style: .dim) }
     }
 }
 

@@ -1,11 +1,6 @@
 import CopilotRules
 import Foundation
 import Targets
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// show graph, export graph: the pipeline as a picture, from the plan of the manifest as edited.
 enum GraphCommands {
@@ -26,7 +21,7 @@ enum GraphCommands {
         let text = format.render(try await graph(session, withRun: invocation.has("--run")),
                                  columns: invocation["COLUMNS"].flatMap(Int.init) ?? 120)
         try session.writeNamedFile(url, as: path, Data(text.utf8), what: "the picture", at: invocation.location(of: "FILE"))
-        session.output.line("wrote \(path)")
+        session.output.message("wrote \(path)")
     }
 
     /// The picture of the pipeline being edited, unsaved edits included; `withRun`: with the
@@ -49,9 +44,8 @@ enum GraphCommands {
         }
     }
 
-    /// The terminal's width; elsewhere $COLUMNS, else 80.
+    /// The terminal's width; elsewhere $COLUMNS, else 80: the width every message wraps to.
     static func columns(_ session: Session) -> Int {
-        if session.output.isLiveTerminal { return Terminal.width(of: STDOUT_FILENO) }
-        return session.variables["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 80
+        session.output.columns
     }
 }

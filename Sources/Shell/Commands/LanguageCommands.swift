@@ -15,28 +15,39 @@ enum LanguageCommands {
         let table = session.table
         let output = session.output
         if words.isEmpty {
-            output.line("Commands (`help COMMAND` explains one):")
+            output.message("Commands (`help COMMAND` explains one):")
             let width = table.commands.map(\.name.count).max() ?? 0
             for command in table.commands {
-                output.line("  " + command.name.padded(to: width) + "  " + command.summary)
+                output.message("  " + command.name.padded(to: width) + "  " + command.summary,
+                               hanging: String(repeating: " ", count: width + 4))
             }
             output.line("")
-            for line in scriptSyntax { output.line(line) }
+            for line in scriptSyntax { output.message(line) }
             return
         }
         if let command = table.command(named: words) {
-            output.line("usage: \(command.usage)", style: .bold)
+            // Continued under the first argument; an argument's words (`[branch BRANCH]`) stay on one line.
+            output.message(unbroken("usage: \(command.name)", command.arguments.map(\.usage)), style: .bold,
+                           hanging: String(repeating: " ", count: "usage: \(command.name) ".count))
             output.line("")
-            output.line(command.help)
+            output.message(command.help, hanging: "")
             output.line("")
-            output.line("example: \(command.example)")
+            output.message("example: \(command.example)", hanging: String(repeating: " ", count: "example: ".count))
             return
         }
         let group = table.commands(startingWith: words)
         if !group.isEmpty {
             let width = group.map(\.usage.count).max() ?? 0
+            // Two columns while the usages leave room for the summaries; else each usage over its summary.
+            let columns = output.columns
             for command in group {
-                output.line("  " + command.usage.padded(to: width) + "  " + command.summary)
+                let usage = unbroken("  \(command.name)", command.arguments.map(\.usage))
+                if width + 4 <= columns / 2 {
+                    output.message(usage.padded(to: width + 2) + "  " + command.summary, hanging: String(repeating: " ", count: width + 4))
+                } else {
+                    output.message(usage, hanging: String(repeating: " ", count: command.name.count + 3))
+                    output.message("      " + command.summary)
+                }
             }
             return
         }
@@ -47,6 +58,12 @@ enum LanguageCommands {
                                at: invocation.rest[0].location)
     }
 
+    /// `head` and `parts` joined by blanks, each part's own blanks made unbreakable: wrapping then
+    /// breaks only between parts (the blanks read the same).
+    private static func unbroken(_ head: String, _ parts: [String]) -> String {
+        ([head] + parts.map(TextLayout.unbroken)).joined(separator: " ")
+    }
+
     static func set(_ invocation: Invocation, _ session: Session) async throws {
         let name = invocation.required("NAME")
         guard Variables.isValidName(name) else {
@@ -55,6 +72,8 @@ enum LanguageCommands {
                                    at: invocation.location(of: "NAME"))
         }
         session.variables.set(name, invocation.required("VALUE"))
+        // What is drawn and wrapped where no terminal tells the width follows it.
+        if name == "COLUMNS", let columns = Output.columns(invocation.required("VALUE")) { session.output.fallbackColumns = columns }
     }
 
     static func echo(_ invocation: Invocation, _ session: Session) async throws {
@@ -129,7 +148,7 @@ enum LanguageCommands {
             let recorder = Recorder(url: url, displayPath: path, keepsEverything: invocation.has("--all"), session: session)
             try recorder.start(session: session, at: invocation.location(of: "FILE"))
             session.recording.recorder = recorder
-            output.line("recording to \(path)")
+            output.message("recording to \(path)")
             return
         }
         if let other = output.recordings.first(where: { ObjectIdentifier(type(of: $0)) == ObjectIdentifier(type(of: recording)) }) {
@@ -137,7 +156,7 @@ enum LanguageCommands {
         }
         try recording.save(at: invocation.location(of: "FILE"))
         // Said before the recording starts: it begins with the next prompt.
-        output.line("recording \(recording.kind) to \(path)")
+        output.message("recording \(recording.kind) to \(path)")
         output.recordings.append(recording)
     }
 
@@ -150,11 +169,11 @@ enum LanguageCommands {
         output.recordings = []
         for recording in recordings {
             try recording.save(at: invocation.location)
-            output.line("recorded \(recording.kind) \(recording.displayPath)")
+            output.message("recorded \(recording.kind) \(recording.displayPath)")
         }
         if let recorder = session.recording.recorder {
             session.recording.recorder = nil
-            output.line("recorded \(recorder.displayPath)")
+            output.message("recorded \(recorder.displayPath)")
         }
     }
 

@@ -13,13 +13,13 @@ enum OperateCommands {
             }
         }
         if snapshot.state.isFinal {
-            session.output.line("stopped run \(snapshot.id)" + (mode == .abandon ? " (its running actions abandoned)" : ""))
+            session.output.message("stopped run \(snapshot.id)" + (mode == .abandon ? " (its running actions abandoned)" : ""))
             return
         }
         let running = snapshot.stages.flatMap { stage in
             stage.actions.filter { $0.state == .inProgress || $0.state == .waitingForApproval }.map { "\(stage.name)/\($0.name)" }
         }
-        session.output.paragraph("run \(snapshot.id) is stopping: it ends once "
+        session.output.message("run \(snapshot.id) is stopping: it ends once "
             + (running.isEmpty ? "its running actions finish" : running.joined(separator: ", ") + (running.count == 1 ? " finishes" : " finish"))
             + " (`stop \(snapshot.id) abandon` abandons \(running.count == 1 ? "it" : "them"))")
     }
@@ -51,9 +51,9 @@ enum OperateCommands {
     private static func report(_ snapshot: ExecutionSnapshot, started: String, _ session: Session) throws {
         if let failure = TargetCommands.runFailure(snapshot) { throw failure }
         if snapshot.state.isFinal || !snapshot.waitingApprovals.isEmpty {
-            session.output.line("run \(snapshot.id) \(snapshot.waitingApprovals.isEmpty ? snapshot.state.rawValue.lowercased() : "waits for an approval")")
+            session.output.message("run \(snapshot.id) \(snapshot.waitingApprovals.isEmpty ? snapshot.state.rawValue.lowercased() : "waits for an approval")")
         } else {
-            session.output.line("\(started) (`watch` follows it)")
+            session.output.message("\(started) (`watch` follows it)")
         }
     }
 
@@ -103,33 +103,51 @@ enum OperateCommands {
             return
         }
         guard !runs.isEmpty else {
-            session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
+            session.output.message("\(context.manifest.name) has not run yet (`push` starts it)")
             return
         }
-        for run in runs { showSummary(run, session) }
+        // Each run's first line in columns under a header: its id, state, start (this machine's time, to
+        // the second) and duration, 73 columns at most; what it did follows, indented.
+        let started = startTimes()
+        let heads = runs.map { run in
+            [run.id, run.state.rawValue, run.startedAt.map { started.string(from: $0) } ?? "-",
+             run.startedAt.flatMap { start in run.state.isFinal ? run.updatedAt.map { formatElapsed($0.timeIntervalSince(start)) } : nil } ?? ""]
+        }
+        let header = ["RUN", "STATE", "STARTED", "TOOK"]
+        let widths = header.indices.map { column in ([header] + heads).map { $0[column].count }.max() ?? 0 }
+        let theme = session.output.theme
+        session.output.line(zip(header, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trailingSpacesRemoved)
+        for (run, head) in zip(runs, heads) {
+            let cells = zip(head, widths).enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: cell.1 - cell.0.count)
+                return (column == 1 ? theme.map { $0.paint(cell.0, run.state.tone) } ?? cell.0 : cell.0) + padding
+            }
+            session.output.line(cells.joined(separator: "  ").trailingSpacesRemoved)
+            showSummary(run, session)
+        }
     }
 
-    private static let timestamps = ISO8601DateFormatter()
+    /// How `history` shows when a run started: this machine's time, to the second.
+    private static func startTimes() -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter
+    }
 
-    /// One run of `history`: its outcome and times, what started it, a line of stages, each approval's answer.
+    /// The lines under a run's first line in `history`: what started it, a line of stages, each approval's answer.
     private static func showSummary(_ run: ExecutionSummary, _ session: Session) {
         let output = session.output
-        let theme = output.theme
-        var head = "\(run.id)  \(theme.map { $0.paint(run.state.rawValue, run.state.tone) } ?? run.state.rawValue)"
-        if let started = run.startedAt { head += "  " + timestamps.string(from: started) }
-        if let started = run.startedAt, run.state.isFinal, let ended = run.updatedAt { head += "  " + formatElapsed(ended.timeIntervalSince(started)) }
-        output.line(head)
-        output.paragraph(cause(trigger: run.trigger, detail: run.triggerDetail, rollbackTarget: run.rollbackTarget,
-                               revision: run.sourceRevision), indent: "    ", firstIndent: "  ")
+        output.message("  " + cause(trigger: run.trigger, detail: run.triggerDetail, rollbackTarget: run.rollbackTarget,
+                                    revision: run.sourceRevision), hanging: "    ")
         let items = run.stages.map { stage -> String in
             let time = stage.elapsed(now: Date())
             return "\(stage.name) \(stage.state.symbol)" + (time.map { " \($0)" } ?? "")
         }
         for line in packed(items, separator: " · ", width: max(20, output.columns - 2)) { output.line("  " + line) }
-        for line in answers(run.stages) { output.paragraph(line, indent: "    ", firstIndent: "  ") }
-        if let reason = run.stopReason { output.paragraph(reason, indent: "    ", firstIndent: "  ") }
+        for line in answers(run.stages) { output.message("  " + line, hanging: "    ") }
+        if let reason = run.stopReason { output.message("  " + reason, hanging: "    ") }
         for failure in run.notificationFailures ?? [] {
-            output.paragraph("notification not delivered: \(failure)", indent: "    ", firstIndent: "  ")
+            output.message("  notification not delivered: \(failure)", hanging: "    ")
         }
     }
 
@@ -141,7 +159,7 @@ enum OperateCommands {
         about.append(("Started by", cause(trigger: snapshot.trigger?.type, detail: snapshot.trigger?.detail,
                                           rollbackTarget: snapshot.rollbackTarget, revision: nil)))
         if let source = snapshot.sourceSummary ?? snapshot.sourceRevision { about.append(("Source", source)) }
-        if let started = snapshot.startedAt { about.append(("Started", timestamps.string(from: started))) }
+        if let started = snapshot.startedAt { about.append(("Started", startTimes().string(from: started))) }
         if let started = snapshot.startedAt, let finished = snapshot.finishedAt {
             about.append(("Took", formatElapsed(finished.timeIntervalSince(started))))
         }
@@ -151,8 +169,7 @@ enum OperateCommands {
         for failure in snapshot.notificationFailures ?? [] { about.append(("Notification", "not delivered: \(failure)")) }
         let width = about.map(\.0.count).max() ?? 0
         for (label, value) in about {
-            output.paragraph(value, indent: String(repeating: " ", count: width + 4),
-                             firstIndent: "  " + label.padded(to: width) + "  ")
+            output.message("  " + label.padded(to: width) + "  " + value, hanging: String(repeating: " ", count: width + 4))
         }
         for line in StatusTable.tree(snapshot, theme: output.theme).dropFirst() { output.line(line) }
     }

@@ -17,7 +17,7 @@ enum PipelineCommands {
             return
         }
         guard !rows.isEmpty else {
-            session.output.line("no pipelines (`pipeline new NAME` starts one)")
+            session.output.message("no pipelines (`pipeline new NAME` starts one)")
             return
         }
         let width = rows.map(\.0.count).max() ?? 0
@@ -32,7 +32,7 @@ enum PipelineCommands {
         let kind = invocation["TYPE"].flatMap(PipelineKind.init(rawValue:))
         if let open = session.pipeline, open.name == name || open.files.name == name {
             try requireKind(kind, of: open, invocation, session)
-            session.output.line("unchanged: editing pipeline \(name)")
+            session.output.message("unchanged: editing pipeline \(name)")
             return
         }
         try session.requireNoUnsavedEdits(before: "starting another pipeline")
@@ -41,12 +41,14 @@ enum PipelineCommands {
             try requireKind(kind, of: open, invocation, session)
             session.pipeline = open
             session.history.forget()
-            session.output.line("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
+            session.output.message("unchanged: pipeline \(name) exists (\(existing.manifestPathInWorkspace)); editing it")
             return
         }
-        let created = try session.newPipeline(named: name, in: workspace, source: session.defaultSource(), kind: kind ?? .workloads)
-        session.output.line("created \(kind == .environments ? "environments " : "")pipeline \(name) "
-                            + "(\(created.files.manifestPathInWorkspace), written on save)")
+        let source = session.defaultSource()
+        let created = try session.newPipeline(named: name, in: workspace, source: source, kind: kind ?? .workloads)
+        session.output.message("created \(kind == .environments ? "environments " : "")pipeline \(name) "
+                            + "(\(created.files.manifestPathInWorkspace), written on save)"
+                            + (source == nil ? "; no repository yet: `source set github https://github.com/OWNER/REPO` names it" : ""))
     }
 
     /// A `type` asked of a pipeline that exists must be its type: a script converges, or says why it cannot.
@@ -61,7 +63,7 @@ enum PipelineCommands {
         let name = invocation.required("NAME")
         let workspace = try session.requireWorkspace()
         if session.pipeline?.files.name == name || session.pipeline?.name == name {
-            session.output.line("unchanged: editing pipeline \(name)")
+            session.output.message("unchanged: editing pipeline \(name)")
             return
         }
         guard let files = workspace.pipeline(named: name) else {
@@ -71,7 +73,7 @@ enum PipelineCommands {
         try session.requireNoUnsavedEdits(before: "switching pipelines")
         session.pipeline = try session.open(files)
         session.history.forget()
-        session.output.line("editing pipeline \(name) (\(files.manifestPathInWorkspace))")
+        session.output.message("editing pipeline \(name) (\(files.manifestPathInWorkspace))")
     }
 
     static func remove(_ invocation: Invocation, _ session: Session) async throws {
@@ -81,7 +83,16 @@ enum PipelineCommands {
             throw ShellError.failure("no pipeline named \(name)", hint: Suggestions.hint(for: name, among: workspace.pipelines.map(\.name))
                 ?? Self.listing(workspace), at: invocation.location(of: "NAME"))
         }
-        if case .aws = session.targets.choice {
+        let isOpen = session.pipeline?.files == files
+        if isOpen { try session.requireNoUnsavedEdits(before: "removing it") }
+        let paths = [files.manifestPathInWorkspace, session.relativePath(files.buildspec)]
+        let onAWS: Bool
+        if case .aws = session.targets.choice { onAWS = true } else { onAWS = false }
+        let question = onAWS ? "Delete pipeline \(name) from application \(workspace.application): its stack on AWS, and \(paths.joined(separator: " and "))?"
+            : "Remove pipeline \(name) (\(paths.joined(separator: " and ")))?"
+        guard try await session.confirmed(invocation, question, declined: "not removed: pipeline \(name)",
+                                          doing: "remove \(paths.joined(separator: " and "))") else { return }
+        if onAWS {
             // Copilot's `pipeline delete`: the deployed stack goes first, so no pipeline is left without its files.
             let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
                                           manifest: try ManifestDocument.load(contentsOf: files.manifest).manifest,
@@ -90,29 +101,20 @@ enum PipelineCommands {
             let target = try session.targets.target(workspaceRoot: workspace.root)
             try await target.remove(context, deleteSecret: invocation.has("--delete-secret"), ui: session.targetUI)
         }
-        // Both files go as a unit (a kill midway is completed by the next sluice).
-        try session.commit([files.manifest, files.buildspec].map { session.overwrite($0, with: nil) })
-        if files.layout == .directory {
-            let directory = files.manifest.deletingLastPathComponent()
-            if (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true {
-                try? FileManager.default.removeItem(at: directory)
-            }
-        }
-        if session.pipeline?.files == files {
-            session.pipeline = nil
-            session.history.forget()
-        }
-        session.workspace = try Workspace.load(root: workspace.root)
-        session.output.line("removed pipeline \(name) (\(files.manifestPathInWorkspace) and \(session.relativePath(files.buildspec)))")
+        let removed = try session.removeFiles(of: files, named: name, wasOpen: isOpen)
+        if isOpen { session.history.forget() }
+        session.history.record(.removal(removed))
+        session.output.message("removed pipeline \(name) (\(paths.joined(separator: " and "))); `undo` puts the files back"
+                               + (onAWS ? " (not the deleted stack: `push` deploys it again)" : ""))
     }
 
     static func show(_ invocation: Invocation, _ session: Session) async throws {
         let open = try session.requirePipeline()
         let manifest = open.manifest
         let output = session.output
-        output.line("pipeline \(manifest.name)\(open.isDirty ? " (unsaved edits)" : "")", style: .bold)
-        output.line("  manifest   \(open.files.manifestPathInWorkspace)")
-        output.line("  buildspec  \(manifest.build?.buildspec ?? session.relativePath(open.files.buildspec))")
+        output.message("pipeline \(manifest.name)\(open.isDirty ? " (unsaved edits)" : "")", style: .bold)
+        output.message("  manifest   \(open.files.manifestPathInWorkspace)")
+        output.message("  buildspec  \(PipelinePlan.buildspecPath(manifest, beside: session.relativePath(open.files.buildspec)))")
         SourceCommands.describe(manifest.source, to: output)
         StageCommands.describe(manifest.stages, to: output)
         if case .aws = session.targets.choice, let workspace = session.workspace {

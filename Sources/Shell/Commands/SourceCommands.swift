@@ -29,7 +29,7 @@ enum SourceCommands {
         }
         let created = try await session.targets.aws(workspaceRoot: session.workspace?.root)
             .storeGitHubToken(token, as: name, application: application)
-        session.output.line("\(created ? "stored the GitHub token in" : "put the GitHub token in the existing") "
+        session.output.message("\(created ? "stored the GitHub token in" : "put the GitHub token in the existing") "
             + "Secrets Manager secret \(name); the manifest names the secret")
         return name
     }
@@ -91,10 +91,10 @@ enum SourceCommands {
     /// The `source` lines of `show` and `pipeline show`.
     static func describe(_ source: Source, to output: Output) {
         let properties = source.properties
-        output.line("  source     \(source.provider) \(properties.repository ?? "(no repository)") (branch \(properties.trackedBranch))")
-        if let connection = properties.connectionName { output.line("             connection \(connection)") }
-        if let arn = properties.connectionARN { output.line("             connection ARN \(arn)") }
-        if let secret = properties.accessTokenSecret { output.line("             token secret \(secret)") }
+        output.message("  source     \(source.provider) \(properties.repository ?? "(no repository)") (branch \(properties.trackedBranch))")
+        if let connection = properties.connectionName { output.message("             connection \(connection)") }
+        if let arn = properties.connectionARN { output.message("             connection ARN \(arn)") }
+        if let secret = properties.accessTokenSecret { output.message("             token secret \(secret)") }
     }
 }
 

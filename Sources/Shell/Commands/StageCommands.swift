@@ -52,7 +52,7 @@ enum StageCommands {
             return
         }
         guard !stages.isEmpty else {
-            session.output.line("no stages (`stage add ENV` adds one)")
+            session.output.message("no stages (`stage add ENV` adds one)")
             return
         }
         describe(stages, to: session.output)
@@ -97,11 +97,11 @@ enum StageCommands {
             return
         }
         guard !stage.testCommands.isEmpty else {
-            session.output.line("no test commands in \(environment) (`test add \(environment) \"CMD\"` adds one)")
+            session.output.message("no test commands in \(environment) (`test add \(environment) \"CMD\"` adds one)")
             return
         }
         for (number, command) in stage.testCommands.enumerated() {
-            session.output.line("\(number + 1). \(command)")
+            session.output.message("\(number + 1). \(command)")
         }
     }
 
@@ -121,9 +121,21 @@ enum StageCommands {
         let name = invocation.required("NAME")
         try session.edit("removed deployment \(name) from \(environment)", unchanged: "no deployment \(name) in \(environment)",
                          creating: false) {
-            guard try $0.manifest.requiredStage(environment).deployments.contains(where: { $0.name == name }) else { return false }
+            let stage = try $0.manifest.requiredStage(environment)
+            try requireAction(name, "deployment", among: stage.deployments.map(\.name), of: environment, invocation)
             return try $0.removeDeployment(named: name, stage: environment)
         }
+    }
+
+    /// Removing what is not there is a mistake worth stopping for, as `stage rm` says of a stage.
+    private static func requireAction(_ name: String, _ kind: String, among names: [String], of environment: String,
+                                      _ invocation: Invocation) throws {
+        guard !names.contains(name) else { return }
+        throw ShellError.failure("no \(kind) \(name) in stage \(environment)",
+                                 hint: Suggestions.hint(for: name, among: names)
+                                     ?? (names.isEmpty ? "`stage ls` shows what each stage has (\(environment) has no \(kind)s)"
+                                         : "\(kind)s of \(environment): \(names.joined(separator: ", "))"),
+                                 at: invocation.location(of: "NAME"))
     }
 
     static func addPreDeployment(_ invocation: Invocation, _ session: Session) async throws {
@@ -159,7 +171,8 @@ enum StageCommands {
         let kind = timing == .pre ? "pre-deployment" : "post-deployment"
         try session.edit("removed \(kind) \(name) from \(environment)", unchanged: "no \(kind) \(name) in \(environment)",
                          creating: false) {
-            guard try $0.manifest.requiredStage(environment).actions(timing).contains(where: { $0.name == name }) else { return false }
+            try requireAction(name, "\(kind) action", among: try $0.manifest.requiredStage(environment).actions(timing).map(\.name),
+                              of: environment, invocation)
             return try $0.removeAction(named: name, timing, stage: environment)
         }
     }
@@ -172,22 +185,22 @@ enum StageCommands {
     /// The stage lines of `stage ls` and `pipeline show`.
     static func describe(_ stages: [Stage], to output: Output) {
         for (number, stage) in stages.enumerated() {
-            output.line("  \(number + 1). \(stage.name)\(stage.requiresApproval ? "  (requires approval)" : "")")
+            output.message("  \(number + 1). \(stage.name)\(stage.requiresApproval ? "  (requires approval)" : "")")
             for action in stage.preDeployments {
-                output.line("       pre  \(action.name): \(action.buildspec ?? "?")\(after(action.dependsOn))")
+                output.message("       pre  \(action.name): \(action.buildspec ?? "?")\(after(action.dependsOn))")
             }
             for deployment in stage.deployments {
                 var details: [String] = []
                 if let stack = deployment.stackName { details.append("stack \(stack)") }
                 if let template = deployment.templatePath { details.append("template \(template)") }
                 if let config = deployment.templateConfig { details.append("config \(config)") }
-                output.line("       deploy \(deployment.name)\(details.isEmpty ? "" : ": " + details.joined(separator: ", "))\(after(deployment.dependsOn))")
+                output.message("       deploy \(deployment.name)\(details.isEmpty ? "" : ": " + details.joined(separator: ", "))\(after(deployment.dependsOn))")
             }
             for action in stage.postDeployments {
-                output.line("       post \(action.name): \(action.buildspec ?? "?")\(after(action.dependsOn))")
+                output.message("       post \(action.name): \(action.buildspec ?? "?")\(after(action.dependsOn))")
             }
             for (index, command) in stage.testCommands.enumerated() {
-                output.line("       test \(index + 1): \(command)")
+                output.message("       test \(index + 1): \(command)")
             }
         }
     }

@@ -9,7 +9,7 @@ import Targets
 /// history, approve, reject, logs.
 enum TargetCommands {
     static func show(_ invocation: Invocation, _ session: Session) async throws {
-        session.output.line("target: \(describe(session.targets.choice))")
+        session.output.message("target: \(describe(session.targets.choice))")
     }
 
     static func useLocal(_ invocation: Invocation, _ session: Session) async throws {
@@ -23,12 +23,12 @@ enum TargetCommands {
     private static func choose(_ choice: TargetChoice, _ session: Session) throws {
         let workspace = try session.requireWorkspace()
         if choice == session.targets.choice, FileManager.default.fileExists(atPath: TargetStore.file(workspace.root).path) {
-            session.output.line("unchanged: target \(describe(choice))")
+            session.output.message("unchanged: target \(describe(choice))")
             return
         }
         try TargetStore.save(choice, workspaceRoot: workspace.root, session: session)
         session.targets.choice = choice
-        session.output.line("target: \(describe(choice))")
+        session.output.message("target: \(describe(choice))")
     }
 
     /// The `target` command that chooses `choice` (a `record --all` recording starts with it).
@@ -70,22 +70,39 @@ enum TargetCommands {
             break  // the target said so
         case .planned:
             if !options.dryRun, !options.assumeYes, !session.targetUI.isInteractive {
-                throw confirmationNeeded("push", yes: "deploy without asking (or `push --dry-run` for the plan only)")
+                throw session.confirmationNeeded(invocation, doing: "deploy without asking (or `push --dry-run` for the plan only)")
             }
-            session.output.line(options.dryRun ? "dry run: nothing deployed" : "not deployed")
+            session.output.message(options.dryRun ? "dry run: nothing deployed" : "not deployed")
         case .deployed(let executionID, let settled):
             if let settled, let failure = runFailure(settled) { throw failure }
-            session.output.line("pushed \(context.manifest.name) to the \(target.kind) target"
-                + (executionID.map { "; run \($0) started" } ?? ""))
+            session.output.message("pushed \(context.manifest.name) to the \(target.kind) target"
+                + (executionID.map { "; run \($0) " + (settled.map(whereItStands) ?? "started") } ?? ""))
         }
+    }
+
+    /// Where a run this command drove settled: "succeeded", or the approval it waits for and how to answer it.
+    private static func whereItStands(_ snapshot: ExecutionSnapshot) -> String {
+        if let approval = snapshot.waitingApprovals.first {
+            return "waits for approval of \(approval.environment): `approve \(approval.environment)` or `reject \(approval.environment)`"
+        }
+        return snapshot.state.isFinal ? snapshot.state.rawValue.lowercased() : "is \(snapshot.state.rawValue)"
     }
 
     /// Why a run that ended did not succeed, as `watch` and `push` report it; nil while it goes on or after success.
     static func runFailure(_ snapshot: ExecutionSnapshot) -> ShellError? {
         guard snapshot.state.isFinal, snapshot.state != .succeeded else { return nil }
+        let again = "`release` starts another run"
+        var hint = again
+        if let failed = snapshot.failedAction {
+            if let own = failed.action.hint {
+                hint = own
+            } else if failed.action.state == .failed {
+                // A rejection or an abandoned action wrote no log worth reading; a failure did.
+                hint = "`logs \(StageName.environment(of: failed.stage) ?? failed.stage) \(failed.action.name)` prints what it wrote; " + again
+            }
+        }
         return ShellError.failure("run \(snapshot.id) \(snapshot.state.rawValue.lowercased())"
-            + (snapshot.failureReason.map { ": \($0)" } ?? ""),
-            hint: "`logs STAGE` prints what an action wrote; `release` starts another run")
+            + (snapshot.failureReason.map { ": \($0)" } ?? ""), hint: hint)
     }
 
     static func release(_ invocation: Invocation, _ session: Session) async throws {
@@ -95,8 +112,9 @@ enum TargetCommands {
             session.output.finding(Problem("\(context.manifestPath) changed since the last push; release runs the pipeline as last pushed",
                                            hint: "`push` deploys the changes and starts a run"), severity: "warning")
         }
-        let id = try await call("release", session) { try await target.release(context) }
-        session.output.line("started run \(id)")
+        let run = try await call("release", session) { try await target.release(context) }
+        if let settled = run.settled, let failure = runFailure(settled) { throw failure }
+        session.output.message("started run \(run.id)" + (run.settled.map { ", which " + whereItStands($0) } ?? ""))
     }
 
     static func watch(_ invocation: Invocation, _ session: Session) async throws {
@@ -121,13 +139,12 @@ enum TargetCommands {
                 return
             case .awaitingApproval(let approval, _):
                 // A person at the terminal answers without leaving watch; a script's next line answers.
-                guard try await answerApproval(approval, target: target, context: context, session: session) else { return }
+                guard let answered = try await answerApproval(approval, target: target, context: context, session: session) else { return }
                 // A target that drives the run itself (the local one) drew it to its end while answering:
                 // watching again would draw the same tree a second time. The picture (`--graph`) is not
                 // what it drew, so that is drawn once more, with the final states.
-                if graph == nil, let latest = try await call("watch", session, { try await target.latestExecution(context) }),
-                   latest.state.isFinal {
-                    if let failure = runFailure(latest) { throw failure }
+                if graph == nil, let settled = answered, settled.state.isFinal {
+                    if let failure = runFailure(settled) { throw failure }
                     return
                 }
             case .finished(let snapshot):
@@ -137,27 +154,27 @@ enum TargetCommands {
         }
     }
 
-    /// Asks whether to approve or reject the waiting approval; true when it was answered
-    /// (and watching goes on), false to leave watch with the approval still waiting.
+    /// Asks whether to approve or reject the waiting approval; nil to leave watch with the approval
+    /// still waiting, else (watching goes on) the run as the target left it when it drove it on.
     private static func answerApproval(_ approval: WaitingApproval, target: any PipelineTarget, context: PipelineContext,
-                                       session: Session) async throws -> Bool {
+                                       session: Session) async throws -> ExecutionSnapshot?? {
         while true {
             guard let reply = await session.targetUI.ask("Approve \(approval.stage)? [a]pprove, [r]eject, Enter leaves watch:") else {
-                return false
+                return nil
             }
             switch reply.trimmingCharacters(in: .whitespaces).lowercased() {
             case "a", "approve":
-                try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
+                let settled = try await call("approve", session) { try await target.approve(context, environment: approval.environment, comment: nil) }
                 session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "approve \(ShellEscaping.quoted(approval.environment))"]
-                session.output.line("approved \(approval.environment)")
-                return true
+                session.output.message("approved \(approval.environment)")
+                return .some(settled)
             case "r", "reject":
-                try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
+                let settled = try await call("reject", session) { try await target.reject(context, environment: approval.environment, comment: nil) }
                 session.recording.scriptEquivalent = (session.recording.scriptEquivalent ?? []) + ["watch", "reject \(ShellEscaping.quoted(approval.environment))"]
-                session.output.line("rejected \(approval.environment)")
-                return true
+                session.output.message("rejected \(approval.environment)")
+                return .some(settled)
             case "":
-                return false
+                return nil
             default:
                 // Only the offered answers count: a typo must not leave (or answer) by accident.
                 session.targetUI.say("answer a (approve), r (reject), or Enter (leave watch)")
@@ -177,14 +194,14 @@ enum TargetCommands {
             if session.printsJSON(invocation) {
                 session.output.line("null")
             } else {
-                session.output.line("\(context.manifest.name) has not run yet (`push` starts it)")
+                session.output.message("\(context.manifest.name) has not run yet (`push` starts it)")
             }
             return
         }
         if session.printsJSON(invocation) {
             session.output.write(try StatusTable.json(snapshot))
         } else {
-            session.output.write(StatusTable.render(snapshot, theme: session.output.theme))
+            session.output.write(StatusTable.render(snapshot, theme: session.output.theme, columns: session.output.columns))
         }
     }
 
@@ -208,14 +225,26 @@ enum TargetCommands {
             try resolve(verb, session)
         }
         if other == nil || context.deployed == nil { _ = try context.manifest.requiredStage(environment) }
-        try await call(verb, session) {
+        let settled = try await call(verb, session) {
             if approved {
                 try await target.approve(context, environment: environment, comment: invocation["TEXT"])
             } else {
                 try await target.reject(context, environment: environment, comment: invocation["TEXT"])
             }
         }
-        session.output.line("\(approved ? "approved" : "rejected") \(environment)" + (other.map { " in \($0)" } ?? ""))
+        try reportAnswer(approved: approved, environment, in: other, settled: settled, session)
+    }
+
+    /// Says which approval was answered (in `pipeline`, when not the workspace's) and, where the target drove
+    /// the run on here, where it settled; throws when an approved run then failed (a rejection ends it as asked).
+    static func reportAnswer(approved: Bool, _ environment: String, in pipeline: String?, settled: ExecutionSnapshot?,
+                             _ session: Session) throws {
+        let answered = "\(approved ? "approved" : "rejected") \(environment)" + (pipeline.map { " in \($0)" } ?? "")
+        if approved, let settled, let failure = runFailure(settled) {
+            session.output.message(answered)
+            throw failure
+        }
+        session.output.message(answered + (settled.map { "; run \($0.id) " + whereItStands($0) } ?? ""))
     }
 
     static func logs(_ invocation: Invocation, _ session: Session) async throws {
@@ -250,22 +279,13 @@ enum TargetCommands {
                                      hint: "`target local` first to reset the pipeline's local runs")
         }
         guard let found else {
-            session.output.line("unchanged: \(name) has no runs or deployments on the local target")
+            session.output.message("unchanged: \(name) has no runs or deployments on the local target")
             return
         }
-        if !invocation.has("--yes") {
-            guard session.targetUI.isInteractive else {
-                throw confirmationNeeded("reset", yes: "clear \(found.description) of \(name)")
-            }
-            guard await session.targetUI.confirm("Clear \(found.description) of \(name) from the local target?") else {
-                session.output.line("not reset")
-                session.recording.scriptEquivalent = []
-                return
-            }
-            session.recording.scriptEquivalent = ["reset --yes"]
-        }
+        guard try await session.confirmed(invocation, "Clear \(found.description) of \(name) from the local target?",
+                                          declined: "not reset", doing: "clear \(found.description) of \(name)") else { return }
         let cleared = try await target.reset(context)
-        session.output.line("reset \(name) on the local target: cleared \(cleared.description)")
+        session.output.message("reset \(name) on the local target: cleared \(cleared.description)")
     }
 
     /// The target the workspace chose and the pipeline it acts on.

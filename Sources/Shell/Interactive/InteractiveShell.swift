@@ -31,9 +31,9 @@ public final class InteractiveShell {
         _ = try? session.requirePipeline()
         // Said at once, not at the first command that needs a workspace.
         if let problem = session.workspaceProblem {
-            session.output.paragraph(problem.message, style: .yellow, indent: "      ", firstIndent: "note: ")
-            session.output.paragraph((problem.hint.map { $0 + "; " } ?? "") + "meanwhile `tour` works anywhere, and `help` lists the commands",
-                                     indent: "        ", firstIndent: "  hint: ")
+            session.output.message("note: " + problem.message, style: .yellow, hanging: "      ")
+            session.output.message("  hint: " + (problem.hint.map { $0 + "; " } ?? "") + "meanwhile `tour` works anywhere, and `help` lists the commands",
+                                   hanging: "        ")
             session.output.flush()
         }
     }

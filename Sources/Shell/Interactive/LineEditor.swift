@@ -66,8 +66,9 @@ final class LineEditor {
         if TerminalSignals.takeResize() { el_resize(editor) }
         var count: Int32 = 0
         guard let raw = el_gets(editor, &count) else {
-            // count -1: a signal interrupted the read; only Ctrl-C's is ours to answer.
-            if count < 0 && TerminalSignals.takeInterrupt() { return .interrupted }
+            // Ctrl-C interrupts the read (count -1), or ends a history search (Ctrl-R) with no line at
+            // all (count 0): either way it clears the line, and is never the end of input Ctrl-D is.
+            if TerminalSignals.takeInterrupt() { return .interrupted }
             return .endOfInput
         }
         var line = String(cString: raw)

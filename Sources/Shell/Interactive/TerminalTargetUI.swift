@@ -9,7 +9,7 @@ struct TerminalTargetUI: TargetUI {
     var isInteractive: Bool { true }
 
     func say(_ line: String) {
-        output.line(line)
+        output.message(line)
         output.flush()
     }
 

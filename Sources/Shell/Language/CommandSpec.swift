@@ -9,8 +9,18 @@ public enum ArgumentKind: Equatable, Sendable {
     case stage
     /// A pipeline of the workspace.
     case pipeline
-    /// A deployment (or pre/post action) of a stage.
+    /// A deployment of a stage.
     case deployment
+    /// A pre-deployment action of a stage.
+    case preDeployment
+    /// A post-deployment action of a stage.
+    case postDeployment
+    /// A service or job of the workspace: what a stage deploys.
+    case workload
+    /// A stage of the pipeline as it runs: Source, Build, or an environment (for `logs`).
+    case runStage
+    /// An action of that stage.
+    case runAction
     /// A path, relative to the working directory.
     case filePath
     /// An http(s) URL.

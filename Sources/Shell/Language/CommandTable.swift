@@ -181,7 +181,7 @@ public struct CommandTable: Sendable {
                 throw ShellError.usage("\(spec.placeholder) must be an http:// or https:// URL, not '\(Secrets.redacted(text))'",
                                        hint: "usage: \(command.usage)", at: argument.location)
             }
-        case .name, .environment, .stage, .pipeline, .deployment:
+        case .name, .environment, .stage, .pipeline, .deployment, .preDeployment, .postDeployment, .workload:
             guard !text.isEmpty, text.utf8.allSatisfy(Self.isNameByte) else {
                 throw ShellError.usage("\(spec.placeholder) must be a name of letters, digits, '-' and '_', not '\(Secrets.redacted(text))'",
                                        hint: "usage: \(command.usage)", at: argument.location)
@@ -191,7 +191,7 @@ public struct CommandTable: Sendable {
                 throw ShellError.usage("\(spec.placeholder) '\(Secrets.redacted(text))' is not a git branch name: \(problem)",
                                        hint: "usage: \(command.usage)", at: argument.location)
             }
-        case .filePath, .repository, .text, .command:
+        case .filePath, .repository, .text, .command, .runStage, .runAction:
             guard !text.isEmpty else {
                 throw ShellError.usage("\(spec.placeholder) is empty", hint: "usage: \(command.usage)", at: argument.location)
             }

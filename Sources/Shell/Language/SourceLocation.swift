@@ -1,8 +1,18 @@
 import Errors
 
-/// Where a piece of script text came from: a file (or `-c`, `<stdin>`, `<prompt>`) and a
-/// 1-based line and column. Every token, word and error carries one.
+/// Where a piece of script text came from: a file (or `<command line>`, `<stdin>`, `<prompt>`)
+/// and a 1-based line and column. Every token, word and error carries one.
 public typealias ScriptLocation = TextLocation
+
+extension TextLocation {
+    /// The name of text given on sluice's command line: `-c COMMANDS` and the words of one command
+    /// (`sluice stage add test`) alike, so an error there reads the same either way.
+    public static let commandLine = "<command line>"
+    /// The name of an entry typed at the prompt (where an error points at the word with a caret instead).
+    public static let prompt = "<prompt>"
+    /// The name of a script read from standard input.
+    public static let standardInput = "<stdin>"
+}
 
 /// A failure of the shell, a script or a command: the error model's problem (message, hint,
 /// location) and whether it is a usage error.

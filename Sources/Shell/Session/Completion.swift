@@ -1,5 +1,7 @@
+import CopilotRules
 import Foundation
 import Manifest
+import Targets
 
 /// What Tab completion offers for the word being typed.
 public struct Completion: Equatable, Sendable {
@@ -20,6 +22,10 @@ extension Session {
         if let argument = expectation.argument {
             candidates += values(for: argument.kind, bound: expectation.bound, prefix: prefix)
         }
+        // A flag may come anywhere (`record --all FILE`): typing `-` offers the command's flags.
+        if prefix.hasPrefix("-"), let command = expectation.command {
+            candidates += command.arguments.filter { $0.form == .flag }.map(\.placeholder)
+        }
         let matching = candidates.filter { $0.hasPrefix(prefix) }.removingDuplicates().sorted()
         return Completion(candidates: matching, kind: expectation.argument?.kind)
     }
@@ -33,9 +39,22 @@ extension Session {
             return (try? requirePipeline())?.manifest.stages.map(\.name) ?? []
         case .pipeline:
             return workspace?.pipelines.map(\.name) ?? []
-        case .deployment:
+        case .deployment, .preDeployment, .postDeployment:
             guard let stage = bound["ENV"].flatMap({ (try? requirePipeline())?.manifest.stage(named: $0) }) else { return [] }
-            return stage.deployments.map(\.name) + stage.preDeployments.map(\.name) + stage.postDeployments.map(\.name)
+            let actions = kind == .deployment ? stage.deployments.map(\.name)
+                : (kind == .preDeployment ? stage.preDeployments : stage.postDeployments).map(\.name)
+            return actions
+        case .workload:
+            return workspace?.workloads.map(\.name) ?? []
+        case .runStage:
+            // The stages as CodePipeline names them, a DeployTo stage by its environment (as `logs` takes it).
+            guard let plan = try? pipelineContext().plan(validatePipeline(printing: false).validated()) else { return [] }
+            return [StageName.source, StageName.build] + plan.stages.map(\.environment)
+        case .runAction:
+            guard let plan = try? pipelineContext().plan(validatePipeline(printing: false).validated()), let stage = bound["STAGE"] else { return [] }
+            if stage.caseInsensitiveCompare(StageName.source) == .orderedSame { return [plan.sourceActionName] }
+            if stage.caseInsensitiveCompare(StageName.build) == .orderedSame { return [StageName.buildAction] }
+            return plan.stages.first { $0.environment == stage || $0.name == stage }?.actions.map(\.name) ?? []
         case .index:
             guard let stage = bound["ENV"].flatMap({ (try? requirePipeline())?.manifest.stage(named: $0) }) else { return [] }
             return stage.testCommands.indices.map { String($0 + 1) }

@@ -16,6 +16,31 @@ public struct OpenPipeline {
     public var isDirty: Bool { document.hasUnsavedChanges || pendingBuildspec != nil }
 }
 
+/// One step `undo` takes back (and `redo` makes again).
+enum UndoStep {
+    /// An edit of the pipeline being edited.
+    case edit(PipelineEdit)
+    /// `pipeline rm`: the files it removed.
+    case removal(RemovedPipeline)
+
+    /// "added stage test", "removed pipeline old", for undo's message.
+    var summary: String {
+        switch self {
+        case .edit(let edit): return edit.summary
+        case .removal(let removed): return "removed pipeline \(removed.name)"
+        }
+    }
+}
+
+/// A pipeline `pipeline rm` removed: its files' bytes, for `undo` to write back.
+struct RemovedPipeline {
+    var name: String
+    var files: PipelineFiles
+    var contents: [(url: URL, data: Data)]
+    /// It was the pipeline being edited, opened again when it comes back.
+    var wasOpen: Bool
+}
+
 /// One step of the undo history: what the edit did to the manifest's lines (the lines it replaced
 /// and those it wrote, so the history grows with the edits, not with the file times the edits) and
 /// what it did in words. Lines, not documents: undoing past a `save` must compare with the file as saved.
@@ -25,14 +50,14 @@ struct PipelineEdit {
     var summary: String
 }
 
-/// The undo and redo stacks of the pipeline being edited: they belong to one pipeline.
+/// The undo and redo stacks: the edits of the pipeline being edited, and `pipeline rm`'s removals.
 struct EditHistory {
-    var undo: [PipelineEdit] = []
-    var redo: [PipelineEdit] = []
+    var undo: [UndoStep] = []
+    var redo: [UndoStep] = []
 
-    /// A new edit: undoable, and what was undone can no longer be redone.
-    mutating func record(_ edit: PipelineEdit) {
-        undo.append(edit)
+    /// A new step: undoable, and what was undone can no longer be redone.
+    mutating func record(_ step: UndoStep) {
+        undo.append(step)
         redo.removeAll()
     }
 

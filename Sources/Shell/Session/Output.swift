@@ -12,6 +12,11 @@ import Darwin
 /// printed back, whichever message would quote it). Colour only when the stream is a terminal, NO_COLOR is unset and TERM
 /// is not dumb, in the chosen theme (`ColorTheme`); stdout is buffered (a script of echo lines must not pay a syscall per line) and flushed after
 /// every entry, before stderr writes, and before anything that waits.
+///
+/// Two kinds of text: data (`line`, `write`: a manifest, a log, JSON, a table), printed as it is,
+/// and messages (`message`, `diagnostic`, `report`, `finding`), laid out by `TextLayout`: wrapped
+/// between words to the terminal's width (`$COLUMNS`, else 80, when the stream is no terminal),
+/// the lines a message wraps onto indented, an error's hint on its own line.
 public final class Output: @unchecked Sendable {
     /// How a line is styled when colour is on; the theme says in which colours.
     public enum Style: Sendable {
@@ -40,18 +45,23 @@ public final class Output: @unchecked Sendable {
     /// The colours of stdout and of stderr; nil where there is no colour.
     public let theme: ColorTheme?
     private let stderrTheme: ColorTheme?
-    /// $COLUMNS, for text wrapped when stdout is not a terminal.
-    private let columnsVariable: Int?
+    private let stdoutIsTerminal: Bool
+    private let stderrIsTerminal: Bool
+    /// The width messages wrap to where a stream is no terminal: `$COLUMNS` (a `set COLUMNS N`
+    /// changes it), else 80.
+    public var fallbackColumns: Int
     private var buffer: [UInt8] = []
     /// `--json` was given: commands that can print JSON do.
     public let json: Bool
 
     /// Decides colour from the real file descriptors and the environment.
     public init(environment: [String: String], json: Bool = false) {
-        stdoutLive = isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb"
+        stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+        stderrIsTerminal = isatty(STDERR_FILENO) == 1
+        stdoutLive = stdoutIsTerminal && environment["TERM"] != "dumb"
         theme = ColorTheme.forOutput(STDOUT_FILENO, environment: environment)
         stderrTheme = ColorTheme.forOutput(STDERR_FILENO, environment: environment)
-        columnsVariable = environment["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+        fallbackColumns = Self.columns(environment["COLUMNS"]) ?? 80
         self.json = json
         buffer.reserveCapacity(1 << 16)
     }
@@ -62,9 +72,20 @@ public final class Output: @unchecked Sendable {
     /// True when stdout is a terminal that can redraw in place (TERM is not dumb).
     public var isLiveTerminal: Bool { stdoutLive }
 
-    /// The width text is wrapped to: the terminal's, else $COLUMNS, else 80.
+    /// The columns messages on stdout wrap to: the terminal's (asked each time: it may have been
+    /// resized), else `fallbackColumns`.
     public var columns: Int {
-        isatty(STDOUT_FILENO) == 1 ? Terminal.size(of: STDOUT_FILENO).columns : columnsVariable ?? 80
+        stdoutIsTerminal ? Terminal.columns(of: STDOUT_FILENO) ?? fallbackColumns : fallbackColumns
+    }
+
+    /// The same for stderr.
+    public var errorColumns: Int {
+        stderrIsTerminal ? Terminal.columns(of: STDERR_FILENO) ?? fallbackColumns : fallbackColumns
+    }
+
+    /// A positive number of columns, or nil.
+    static func columns(_ text: String?) -> Int? {
+        text.flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// The terminal's rows, else 24 (the height a recorded cast gives).
@@ -105,16 +126,42 @@ public final class Output: @unchecked Sendable {
         emit(Secrets.redacted(text), as: ShownEvent.output)
     }
 
-    /// A line of narration (a script's comment, `say`): quiet, and told to the recordings as narration.
+    /// Narration (a script's comment, `say`): a paragraph wrapped to the width, quiet, and told to the
+    /// recordings as narration.
     func narration(_ text: String) {
         guard !isMuted else { return }
-        emit(painted(Secrets.redacted(text), .dim) + "\n", as: ShownEvent.narration)
+        for line in wrapped(Secrets.redacted(text), width: columns, hanging: "") {
+            emit(painted(line, .dim) + "\n", as: ShownEvent.narration)
+        }
     }
 
     /// A command shown as `--echo` shows it, or a piece of it as `--type` types it (no newline added).
     func echo(_ text: String) {
         guard !isMuted else { return }
         emit(Secrets.redacted(text), as: ShownEvent.echo)
+    }
+
+    /// Writes the message `text` to stdout, wrapped to the width (each line of `text` on its own):
+    /// the lines it wraps onto start with `hanging`, by default its own indentation and two blanks.
+    public func message(_ text: String, style: Style = .plain, hanging: String? = nil) {
+        for line in wrapped(Secrets.redacted(text), width: columns, hanging: hanging) { self.line(line, style: style) }
+    }
+
+    /// Writes a row of a listing whose columns are set apart by two or more blanks (`region   us-east-1`):
+    /// a row too wide for the terminal goes on under its second column.
+    public func row(_ text: String) {
+        let indent = text.prefix { $0 == " " }
+        var column = indent.count
+        if let gap = text.dropFirst(indent.count).range(of: "  ") {
+            column = text.distance(from: text.startIndex, to: gap.lowerBound)
+            column += text[gap.lowerBound...].prefix { $0 == " " }.count
+        }
+        message(text, hanging: String(repeating: " ", count: column))
+    }
+
+    private func wrapped(_ text: String, width: Int, hanging: String?) -> [String] {
+        let indent = String(text.prefix { $0 == " " })
+        return TextLayout.wrap(text, width: width, indent: "", hanging: hanging ?? indent + "  ")
     }
 
     private func emit(_ text: String, as event: (String) -> ShownEvent) {
@@ -124,10 +171,18 @@ public final class Output: @unchecked Sendable {
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    /// Writes `text` and a newline to stderr (after flushing stdout, so the two interleave in order).
+    /// Writes the message `text` to stderr, wrapped as `message` does (after flushing stdout, so the
+    /// two interleave in order).
     public func diagnostic(_ text: String, style: Style = .plain) {
+        for line in wrapped(Secrets.redacted(text), width: errorColumns, hanging: nil) {
+            writeDiagnostic(styled(line, style, theme: stderrTheme))
+        }
+    }
+
+    /// One line to stderr as it is (already laid out), after flushing stdout so the two interleave in order.
+    private func writeDiagnostic(_ text: String) {
         flush()
-        let text = styled(Secrets.redacted(text), style, theme: stderrTheme) + "\n"
+        let text = Secrets.redacted(text) + "\n"
         captured?.append(text)
         show(.output(text))
         writeAll(Array(text.utf8), to: STDERR_FILENO)
@@ -150,25 +205,34 @@ public final class Output: @unchecked Sendable {
     /// Every error sluice reports is printed here, on stderr: `LOCATION: error: MESSAGE` and
     /// `  hint: HINT` (the compiler form), or with `--json` one line
     /// `{"error":{"message":…,"hint":…,"location":{"file":…,"line":…,"column":…}}}`.
-    public func report(_ error: any ReportableError) {
-        let problem = error.problem
+    /// An error in an entry typed at the prompt (`excerpt` is its text) is shown as psql does:
+    /// the message, the line it is on with a caret under the word, then the hint.
+    public func report(_ error: any ReportableError, excerpt: String? = nil) {
+        var problem = error.problem
         if json, let text = try? JSONText.encode(["error": problem]) {
-            diagnostic(text)
+            writeDiagnostic(text)
             return
         }
-        for line in lines(of: problem, severity: "error", theme: stderrTheme) { diagnostic(line) }
+        var pointer: [String] = []
+        if let excerpt, let location = problem.location,
+           let lines = SourceExcerpt.lines(excerpt, at: location, width: errorColumns - 2) {
+            pointer = lines.map { "  " + $0 }
+            problem.location = nil
+        }
+        let parts = problem.layout(severity: "error", width: errorColumns) { styledLabel($0, theme: stderrTheme) }
+        for line in parts.message + pointer + parts.hint { writeDiagnostic(line) }
     }
 
     /// A finding that is a command's result (`validate`'s errors and warnings), on stdout in the
     /// same form as `report`.
     public func finding(_ problem: Problem, severity: String) {
-        for line in lines(of: problem, severity: severity, theme: theme) { self.line(line) }
+        for line in problem.lines(severity: severity, width: columns, label: { styledLabel($0, theme: theme) }) {
+            self.line(line)
+        }
     }
 
-    private func lines(of problem: Problem, severity: String, theme: ColorTheme?) -> [String] {
-        problem.lines(severity: severity) { label in
-            styled(label, label == "hint:" ? .cyan : label == "warning:" ? .yellow : .red, theme: theme)
-        }
+    private func styledLabel(_ label: String, theme: ColorTheme?) -> String {
+        styled(label, label == "hint:" ? .cyan : label == "warning:" ? .yellow : .red, theme: theme)
     }
 
     public func flush() {
@@ -211,7 +275,7 @@ extension Output {
     /// The console `watch`, `status` and the targets draw on: this output's stdout, flushed
     /// per write so live redraws and ordinary lines stay in order.
     public var console: WatchConsole {
-        WatchConsole(live: isLiveTerminal, theme: theme) { [self] text in
+        WatchConsole(live: isLiveTerminal, theme: theme, columns: columns) { [self] text in
             write(text)
             flush()
         }

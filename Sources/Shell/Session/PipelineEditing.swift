@@ -1,4 +1,5 @@
 import CopilotRules
+import Errors
 import Foundation
 import Manifest
 import Targets
@@ -34,17 +35,20 @@ extension Session {
 
     /// The pipeline an editing command changes, and whether this call created it. In a
     /// workspace without one, creates a pipeline with Copilot's defaults (named REPO-BRANCH,
-    /// branch main) tracking `source` — or the workspace's git `origin`; with neither it is
-    /// named after the application and its repository is left for `source set` — and says
-    /// where it will be written.
+    /// branch main) tracking `source` — or the workspace's git `origin` — and says where it will
+    /// be written. With neither it refuses: the name comes from the repository, and a pipeline
+    /// tracking none would be saved as one Copilot refuses.
     func pipelineForEditing(source: SourceSetting? = nil) throws -> (OpenPipeline, created: Bool) {
         let workspace = try requireWorkspace()
         if pipeline != nil || !workspace.pipelines.isEmpty { return (try requirePipeline(), false) }
-        let tracked = source ?? defaultSource()
-        let name = PipelineNameRule.defaultName(repository: tracked.map { RepositoryName.lastComponent($0.repository) } ?? workspace.application,
-                                                branch: tracked?.branch ?? "main")
+        guard let tracked = source ?? defaultSource() else {
+            throw ShellError.failure("the workspace has no pipeline yet, and the repository a new one would track is not known",
+                                     hint: "`source set github https://github.com/OWNER/REPO` starts one named REPO-main "
+                                        + "(or `pipeline new NAME`, then `source set`)")
+        }
+        let name = PipelineNameRule.defaultName(repository: RepositoryName.lastComponent(tracked.repository), branch: tracked.branch ?? "main")
         let created = try newPipeline(named: name, in: workspace, source: tracked)
-        output.line("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
+        output.message("created pipeline \(name) (\(created.files.manifestPathInWorkspace), written on save)")
         return (created, true)
     }
 
@@ -89,13 +93,13 @@ extension Session {
         pipeline = nil
         defer { pipeline = open }
         guard let made = try open.document.change(change) else {
-            if created { output.line(done) } else { output.line("unchanged: \(unchanged)") }
+            if created { output.message(done) } else { output.message("unchanged: \(unchanged)") }
             return
         }
         if !created {
-            history.record(PipelineEdit(change: made, summary: done))
+            history.record(.edit(PipelineEdit(change: made, summary: done)))
         }
-        output.line(done)
+        output.message(done)
     }
 
     /// Writes the pipeline's manifest (and a new pipeline's buildspec). Returns false when
@@ -113,6 +117,11 @@ extension Session {
         }
         var manifest = try open.document.saveChange()
         manifest.displayPath = relativePath(open.files.manifest)
+        if open.manifest.source.properties.repository?.isEmpty ?? true {
+            // Saved, as asked; said, since Copilot refuses the file until it names one.
+            output.finding(Problem("\(manifest.displayPath) names no repository yet",
+                                   hint: "`source set github https://github.com/OWNER/REPO` names it"), severity: "warning")
+        }
         changes.append(manifest)
         try commit(changes)
         journal?.forget()
@@ -128,7 +137,7 @@ extension Session {
     func savePendingEdits() throws {
         guard let open = pipeline, open.isDirty else { return }
         try savePipeline()
-        output.line("saved \(open.files.manifestPathInWorkspace)")
+        output.message("saved \(open.files.manifestPathInWorkspace)")
     }
 
     /// What a target needs: the pipeline's manifest (unsaved edits included) and paths. It writes
@@ -139,6 +148,25 @@ extension Session {
         return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
                                manifest: current.manifest, manifestPath: current.files.manifestPathInWorkspace,
                                buildspecPath: relativePath(current.files.buildspec))
+    }
+
+    /// The buildspec the pipeline's Build runs (the manifest's `build.buildspec`, else the one beside
+    /// the manifest), relative to the workspace, and its text as the Build will read it (a new
+    /// pipeline's own before its first save).
+    func buildspec(of open: OpenPipeline) throws -> (path: String, text: String) {
+        let beside = relativePath(open.files.buildspec)
+        let path = PipelinePlan.buildspecPath(open.manifest, beside: beside)
+        if path == beside, let pending = open.pendingBuildspec { return (path, pending) }
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : try requireWorkspace().root.appendingPathComponent(path)
+        do {
+            guard let data = try TextFile.bytes(at: url, displayPath: path) else {
+                throw ShellError.failure("no file \(path), the buildspec the pipeline's Build runs",
+                                         hint: path == beside ? "`save` writes a new pipeline's buildspec" : "`build buildspec PATH` names another")
+            }
+            return (path, try TextFile.decode(data, file: path))
+        } catch let error as ManifestError {
+            throw shellError(from: error)
+        }
     }
 
     /// The pipeline being edited (unsaved edits included) checked against the rule book, each finding printed
@@ -159,6 +187,62 @@ extension Session {
         guard let root = workspace?.root.standardizedFileURL.path else { return url.path }
         let path = url.standardizedFileURL.path
         return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+}
+
+extension Session {
+    /// Whether a command that destroys may go ahead: given `--yes`, or answered yes at the terminal. A
+    /// script must give `--yes` (it is refused, saying so); a no says `declined` and does nothing.
+    /// `record --all` writes a yes as the command with `--yes`.
+    func confirmed(_ invocation: Invocation, _ question: String, declined: String, doing what: String) async throws -> Bool {
+        if invocation.has("--yes") { return true }
+        guard targetUI.isInteractive else { throw confirmationNeeded(invocation, doing: what) }
+        guard await targetUI.confirm(question) else {
+            output.message(declined)
+            recording.scriptEquivalent = []
+            return false
+        }
+        recording.scriptEquivalent = [invocation.scriptLine + " --yes"]
+        return true
+    }
+
+    /// The refusal of a script that asks for what must be confirmed, and what it writes instead.
+    func confirmationNeeded(_ invocation: Invocation, doing what: String) -> ShellError {
+        ShellError.failure("\(invocation.spec.name) needs confirmation, and a script cannot give it",
+                           hint: "write `\(invocation.scriptLine) --yes` to \(what)")
+    }
+
+    /// Removes a pipeline's manifest and buildspec as one unit (a kill midway is completed by the next
+    /// sluice), and its folder when that is left empty; returns what `undo` needs to put them back.
+    /// `holding`: what each file must still hold (the bytes `undo` put back), else anything.
+    func removeFiles(of files: PipelineFiles, named name: String, wasOpen: Bool, holding: [URL: Data] = [:]) throws -> RemovedPipeline {
+        let urls = [files.manifest, files.buildspec]
+        let before = try commit(urls.map { url in
+            FileChange(url: url, displayPath: relativePath(url), expected: holding[url].map { .contents($0) } ?? .anything, replacement: nil)
+        })
+        if files.layout == .directory {
+            let directory = files.manifest.deletingLastPathComponent()
+            if (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.isEmpty == true {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
+        if wasOpen { pipeline = nil }
+        if let workspace { self.workspace = try Workspace.load(root: workspace.root) }
+        return RemovedPipeline(name: name, files: files, contents: zip(urls, before).compactMap { url, data in data.map { (url, $0) } },
+                               wasOpen: wasOpen)
+    }
+
+    /// `undo` of a removal: the files come back while nothing took their place meanwhile.
+    func restore(_ removed: RemovedPipeline) throws {
+        try commit(removed.contents.map { FileChange(url: $0.url, displayPath: relativePath($0.url), expected: .absent, replacement: $0.data) })
+        if let workspace { self.workspace = try Workspace.load(root: workspace.root) }
+        if removed.wasOpen { pipeline = try open(removed.files) }
+    }
+
+    /// `redo` of a removal: the files go again while they still hold what was put back.
+    func removeAgain(_ removed: RemovedPipeline) throws {
+        _ = try removeFiles(of: removed.files, named: removed.name, wasOpen: removed.wasOpen,
+                            holding: Dictionary(removed.contents.map { ($0.url, $0.data) }) { first, _ in first })
     }
 }
 

@@ -51,7 +51,7 @@ extension Session {
         guard presentation.echo else { return true }
         // A paragraph of narration stands apart from the output before it.
         if !command.narration.isEmpty, presentationState.presented > 0 { output.line("") }
-        for line in command.narration { narrate(line) }
+        for paragraph in Self.paragraphs(command.narration) { narrate(paragraph) }
         defer { presentationState.presented += 1 }
         if !presentation.step, let pace = presentation.pace, presentationState.presented > 0 {
             output.flush()
@@ -78,12 +78,33 @@ extension Session {
     /// After the script's last command succeeded: the comments that close the script.
     func narrateClosing(_ command: CommandSyntax) {
         guard presentation.echo else { return }
-        for line in command.closingNarration { narrate(line) }
+        for paragraph in Self.paragraphs(command.closingNarration) { narrate(paragraph) }
     }
 
-    /// A comment or `say`: dimmed, without the `>` of a command (plain under NO_COLOR).
-    func narrate(_ line: String) {
-        output.narration(line)
+    /// A comment or `say`: dimmed, without the `>` of a command (plain under NO_COLOR), wrapped to the
+    /// screen as a paragraph.
+    func narrate(_ text: String) {
+        output.narration(text)
+    }
+
+    /// A script's comment lines as the paragraphs they write: a line that goes on with the sentence
+    /// of the line before is joined to it, so the narration wraps to the screen, not to the width
+    /// the script was written in. An empty line, an indented one or a list item starts anew.
+    static func paragraphs(_ lines: [String]) -> [String] {
+        var paragraphs: [String] = []
+        var joinable = false
+        for line in lines {
+            let numbered = line.first?.isNumber == true && line.drop { $0.isNumber }.hasPrefix(". ")
+            let startsAnew = line.isEmpty || line.first?.isWhitespace == true || numbered
+                || ["- ", "* ", "• "].contains { line.hasPrefix($0) }
+            if joinable, !startsAnew {
+                paragraphs[paragraphs.count - 1] += " " + line
+            } else {
+                paragraphs.append(line)
+            }
+            joinable = !line.isEmpty
+        }
+        return paragraphs
     }
 
     /// Waits at the terminal for a key; true to go on. `b` shows earlier commands' output again,
@@ -93,7 +114,7 @@ extension Session {
         while true {
             switch try await readKey("[step] Enter runs the next command · b shows the previous output again · q stops") {
             case UInt8(ascii: "q"), UInt8(ascii: "Q"):
-                output.line("stopped (q) before \(command.location)", style: .dim)
+                output.message("stopped (q) before \(command.location)", style: .dim)
                 return false
             case UInt8(ascii: "b"), UInt8(ascii: "B"):
                 let outputs = presentationState.outputs

@@ -132,26 +132,39 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Runs one entry (a line, possibly several commands separated by `;`, possibly
-    /// continued over lines) and reports errors on stderr. Cancelling the calling task
-    /// stops the running command and the rest of the entry. Returns true on success.
+    /// continued over lines) and reports errors on stderr, an error in the entry itself shown
+    /// under its line with a caret at the word. Cancelling the calling task stops the running
+    /// command and the rest of the entry. Returns true on success.
     @discardableResult
-    public func run(entry: String, file: String = "<prompt>", firstLine: Int = 1) async -> Bool {
-        await run(text: entry, file: file, firstLine: firstLine) == .success
+    public func run(entry: String, file: String = ScriptLocation.prompt, firstLine: Int = 1) async -> Bool {
+        await run(text: entry, file: file, firstLine: firstLine, typed: true) == .success
     }
 
     /// Runs `text` (an entry or a whole script) command by command, stopping at the first
     /// failure, which is reported on stderr with its location and hint.
     public func run(text: String, file: String, firstLine: Int = 1) async -> Outcome {
+        await run(text: text, file: file, firstLine: firstLine, typed: false)
+    }
+
+    private func run(text: String, file: String, firstLine: Int, typed: Bool) async -> Outcome {
+        let entry = typed && firstLine == 1 ? Entry(file: file, text: text) : nil
         let commands: [CommandSyntax]
         do {
             commands = try Lexer.commands(in: text, file: file, firstLine: firstLine)
         } catch {
-            return failed(error)
+            return failed(error, in: entry)
         }
-        return await run(commands)
+        return await run(commands, typed: entry)
     }
 
-    func run(_ commands: [CommandSyntax]) async -> Outcome {
+    /// The text of an entry typed at a prompt, which its errors point into.
+    struct Entry {
+        var file: String
+        var text: String
+    }
+
+    /// Runs `commands`; `typed` is the entry they came from when typed at a prompt.
+    func run(_ commands: [CommandSyntax], typed: Entry? = nil) async -> Outcome {
         var last: ScriptLocation?
         defer {
             output.flush()
@@ -171,14 +184,15 @@ public final class Session: @unchecked Sendable {
         } catch let nested as NestedScriptFailed {
             return .failed(nested.error)
         } catch {
-            return failed(error)
+            return failed(error, in: typed)
         }
     }
 
-    /// Reports `error` (located when it is a ShellError) and returns it as the outcome.
-    private func failed(_ error: Error) -> Outcome {
+    /// Reports `error` (located when it is a ShellError; one in `entry`, typed at a prompt, shown
+    /// under its line with a caret at its word) and returns it as the outcome.
+    private func failed(_ error: Error, in entry: Entry? = nil) -> Outcome {
         let shellError = shellError(from: error)
-        output.report(shellError)
+        output.report(shellError, excerpt: entry.flatMap { shellError.location?.file == $0.file ? $0.text : nil })
         output.flush()
         return .failed(shellError)
     }
@@ -396,7 +410,7 @@ public final class Session: @unchecked Sendable {
 struct ScriptTargetUI: TargetUI {
     let output: Output
     var isInteractive: Bool { false }
-    func say(_ line: String) { output.line(line) }
+    func say(_ line: String) { output.message(line) }
     func confirm(_ question: String) async -> Bool { false }
     func readSecret(_ prompt: String) async -> String? { nil }
     func ask(_ question: String) async -> String? { nil }
@@ -409,11 +423,11 @@ extension Session {
         var column = 1
         let syntax = words.map { word -> Word in
             defer { column += word.count + 1 }
-            return Word(parts: [.literal(word)], location: ScriptLocation(file: "<command line>", line: 1, column: column),
+            return Word(parts: [.literal(word)], location: ScriptLocation(file: ScriptLocation.commandLine, line: 1, column: column),
                         isQuoted: false)
         }
         return await runScript(syntax: [CommandSyntax(words: syntax, location: syntax[0].location)],
-                               endingAt: ScriptLocation(file: "<command line>", line: 1, column: column - 1))
+                               endingAt: ScriptLocation(file: ScriptLocation.commandLine, line: 1, column: column - 1))
     }
 }
 

@@ -302,7 +302,7 @@ final class TourGuide: @unchecked Sendable {
     }
 
     private func say(_ text: String, style: Output.Style = .plain, indent: String = "") {
-        output.paragraph(text, style: style, indent: indent)
+        output.message(indent + text, style: style, hanging: indent)
         output.flush()
     }
 }

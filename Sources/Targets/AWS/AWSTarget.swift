@@ -69,22 +69,25 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
 
     // MARK: PipelineTarget
 
-    public func release(_ pipeline: PipelineContext) async throws -> String {
+    public func release(_ pipeline: PipelineContext) async throws -> StartedRun {
         let aws = try aws()
         let name = try await pipelineName(pipeline, aws)
         let started = try await aws.codePipeline.startPipelineExecution(.init(name: name))
         guard let id = started.pipelineExecutionId else {
             throw AWSTargetError("CodePipeline started an execution of \(name) but returned no id", hint: "`history` lists it")
         }
-        return id
+        return StartedRun(id: id)
     }
 
-    public func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws {
+    /// CodePipeline goes on with the run itself: nothing settled here.
+    public func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? {
         try await answerApproval(pipeline, environment: environment, approved: true, comment: comment)
+        return nil
     }
 
-    public func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws {
+    public func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? {
         try await answerApproval(pipeline, environment: environment, approved: false, comment: comment)
+        return nil
     }
 
     private func answerApproval(_ pipeline: PipelineContext, environment: String, approved: Bool, comment: String?) async throws {

@@ -21,7 +21,7 @@ public enum GraphFormat: String, CaseIterable, Sendable {
         switch self {
         case .svg: return SVGGraph.render(GraphLayout(graph, columns: columns))
         case .mermaid: return MermaidGraph.render(graph)
-        case .dot: return DOTGraph.render(graph)
+        case .dot: return DOTGraph.render(graph, columns: columns)
         }
     }
 }
@@ -188,12 +188,15 @@ enum MermaidGraph {
     }
 }
 
-/// A Graphviz digraph: one cluster a stage, left to right; approvals dashed, states filled.
+/// A Graphviz digraph: one cluster a stage, its actions top to bottom; the stages in the rows the
+/// terminal draws them in at `columns` (side by side, each row under the one before), so a long
+/// pipeline makes a picture about as wide as the terminal's, not one long strip. Approvals dashed,
+/// states filled.
 enum DOTGraph {
-    static func render(_ graph: PipelineGraph) -> String {
+    static func render(_ graph: PipelineGraph, columns: Int) -> String {
         var lines = ["digraph pipeline {",
                      "  label=\(DOTEscaping.quoted("pipeline \(graph.title) · application \(graph.application)"));",
-                     "  labelloc=t; rankdir=LR; compound=true; newrank=true;",
+                     "  labelloc=t; rankdir=TB; compound=true; newrank=true;",
                      "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f7f9fc\", fontname=\"monospace\"];"]
         let groups = graph.identifiedGroups
         for (stageIndex, stage) in graph.stages.enumerated() {
@@ -207,10 +210,25 @@ enum DOTGraph {
             }
             lines.append("  }")
         }
-        // Stage to stage: from the last group's first node to the next stage's first node, clipped at the clusters.
+        // A row's stages start level with each other.
+        let rows = GraphLayout.bands(of: graph, columns: columns)
+        for row in rows {
+            lines.append("  { rank=same; " + row.compactMap { groups[$0].first?.first }.map { $0 + ";" }.joined(separator: " ") + " }")
+        }
+        // Stage to stage: from the last group's first node to the next stage's first node, clipped at the clusters;
+        // beside each other within a row (no constraint, which would pull the next stage down), down to the next row.
+        let rowOf = Dictionary(rows.enumerated().flatMap { row, stages in stages.map { ($0, row) } }) { first, _ in first }
         for index in groups.indices.dropFirst() {
             guard let from = groups[index - 1].last?.first, let to = groups[index].first?.first else { continue }
-            lines.append("  \(from) -> \(to) [ltail=cluster_\(index - 1), lhead=cluster_\(index)];")
+            let beside = rowOf[index - 1] == rowOf[index]
+            lines.append("  \(from) -> \(to) [ltail=cluster_\(index - 1), lhead=cluster_\(index)\(beside ? ", constraint=false" : "")];")
+        }
+        // Each row below all of the row above, not only below its last stage.
+        for (above, below) in zip(rows, rows.dropFirst()) {
+            guard let to = below.first.flatMap({ groups[$0].first?.first }) else { continue }
+            for stage in above.dropLast() {
+                if let from = groups[stage].last?.first { lines.append("  \(from) -> \(to) [style=invis];") }
+            }
         }
         for (from, to) in graph.groupEdges {
             lines.append("  \(from) -> \(to);")

@@ -7,7 +7,7 @@ import Text
 // The terminal draws these cells as they are; the SVG scales them to pixels.
 
 public struct GraphLayout: Equatable, Sendable {
-    public struct Point: Equatable, Sendable {
+    public struct Point: Hashable, Sendable {
         public var x: Int
         public var y: Int
     }
@@ -82,57 +82,47 @@ public struct GraphLayout: Equatable, Sendable {
         }
         y += 1
 
-        let widest = min(Self.widestBox, limit - Self.margin)
-        let stageColumns = graph.stages.map { Column($0, widest: widest) }
-        var bands: [[Column]] = []
-        var x = Self.margin
-        for column in stageColumns {
-            if let band = bands.last, !band.isEmpty, x + column.width > limit {
-                bands.append([])
-                x = Self.margin
-            }
-            if bands.isEmpty { bands.append([]) }
-            bands[bands.count - 1].append(column)
-            x += column.width + Self.gap
-        }
+        let stageColumns = graph.stages.map { Column($0, widest: Self.widest(limit)) }
+        let bands = Self.bands(stageColumns.map(\.width), limit: limit).map { $0.map { stageColumns[$0] } }
 
         var wrapFrom: Point?
         for band in bands {
             let top = y
             let firstBoxTop = top + (band.map(\.label.count).max() ?? 0)
-            let titleRow = firstBoxTop + 1
-            if let from = wrapFrom {
-                // Down from the last box of the band above, under it to the left edge, down, into this band.
-                let below = top - 1
-                arrows.append(Arrow(points: [from, Point(x: from.x, y: below), Point(x: 0, y: below),
-                                             Point(x: 0, y: titleRow), Point(x: Self.margin - 1, y: titleRow)]))
-            }
             var x = Self.margin
             var bottom = firstBoxTop
             var lastBox: Box?
             for (index, column) in band.enumerated() {
-                if index > 0 {
-                    arrows.append(Arrow(points: [Point(x: x - Self.gap - 1, y: titleRow), Point(x: x - 1, y: titleRow)]))
-                }
                 for (row, text) in column.label.enumerated() {
                     labels.append(Label(x: x, y: top + row, text: text, role: .stage(column.stage.state)))
                 }
                 var boxTop = firstBoxTop
                 for (groupIndex, group) in column.stage.groups.enumerated() {
+                    // What leads into the group: the group above it, the stage beside it (from its last
+                    // action), or the band above (from its last stage's last action).
+                    var lead: [Point] = []
                     if groupIndex > 0, let above = lastBox {
-                        arrows.append(Arrow(points: [Point(x: x + 2, y: above.bottom), Point(x: x + 2, y: above.bottom + 1)]))
+                        lead = [Point(x: x + 2, y: above.bottom), Point(x: x + 2, y: above.bottom + 1)]
                         if group.count > 1 {
                             labels.append(Label(x: x + 4, y: above.bottom + 1, text: Self.together(group.count), role: .group))
                         }
                         boxTop = above.bottom + 2
+                    } else if index > 0, let previous = lastBox {
+                        lead = [Point(x: previous.right, y: previous.y + 1)]
+                    } else if let from = wrapFrom {
+                        // Down from the last box of the band above, under it to the left edge, down into this band.
+                        lead = [from, Point(x: from.x, y: top - 1), Point(x: 0, y: top - 1)]
                     }
+                    var entered: [Box] = []
                     for node in group {
                         let lines = Self.lines(node, inner: column.width - 4)
                         let box = Box(x: x, y: boxTop, width: column.width, height: lines.count + 2, node: node, lines: lines)
                         boxes.append(box)
+                        entered.append(box)
                         lastBox = box
                         boxTop = box.bottom + 1
                     }
+                    if !lead.isEmpty { arrows += Self.arrows(lead, into: entered, fromAbove: groupIndex > 0) }
                 }
                 bottom = max(bottom, (lastBox?.bottom ?? firstBoxTop))
                 width = max(width, x + column.width)
@@ -157,6 +147,61 @@ public struct GraphLayout: Equatable, Sendable {
     }
 
     static func together(_ count: Int) -> String { "\(count) in parallel" }
+
+    /// The stages of `graph` (their indexes) in the rows they are drawn in at `columns`: each row as
+    /// many stages side by side as fit, the next stage starting a row below.
+    public static func bands(of graph: PipelineGraph, columns: Int) -> [[Int]] {
+        let limit = max(columns, margin + narrowestBox)
+        return bands(graph.stages.map { Column($0, widest: widest(limit)).width }, limit: limit)
+    }
+
+    private static func widest(_ limit: Int) -> Int { min(widestBox, limit - margin) }
+
+    private static func bands(_ widths: [Int], limit: Int) -> [[Int]] {
+        var bands: [[Int]] = []
+        var x = margin
+        for (index, width) in widths.enumerated() {
+            if let band = bands.last, !band.isEmpty, x + width > limit {
+                bands.append([])
+                x = margin
+            }
+            if bands.isEmpty { bands.append([]) }
+            bands[bands.count - 1].append(index)
+            x += width + gap
+        }
+        return bands
+    }
+
+    /// The arrows from the path `lead` (leaving a box) into each box of `group`, which all start
+    /// together. One box under the group above is entered from the top; otherwise every box is
+    /// entered from the left, off a trunk two columns left of the boxes, which a path from beside
+    /// reaches along the column left of it (so it never runs down another arrow's trunk).
+    static func arrows(_ lead: [Point], into group: [Box], fromAbove: Bool) -> [Arrow] {
+        guard let end = lead.last, let first = group.first else { return [] }
+        if fromAbove, group.count == 1 { return [Arrow(points: lead)] }
+        let x = first.x
+        let trunk = x - 2
+        let firstRow = first.y + 1
+        // From beside and not level with the first box: up (or down) the column before the trunk.
+        let climb = !fromAbove && end.x != 0 && end.y != firstRow ? x - 3 : trunk
+        return group.map { box in
+            Arrow(points: normalized(lead + [Point(x: climb, y: end.y), Point(x: climb, y: firstRow), Point(x: trunk, y: firstRow),
+                                             Point(x: trunk, y: box.y + 1), Point(x: x - 1, y: box.y + 1)]))
+        }
+    }
+
+    /// `points` without repeats and without points in the middle of a straight run.
+    private static func normalized(_ points: [Point]) -> [Point] {
+        var result: [Point] = []
+        for point in points where result.last != point {
+            if result.count >= 2 {
+                let a = result[result.count - 2], b = result[result.count - 1]
+                if (a.x == b.x && b.x == point.x) || (a.y == b.y && b.y == point.y) { result.removeLast() }
+            }
+            result.append(point)
+        }
+        return result
+    }
 
     /// A node's lines, wrapped to `inner` columns: its name, its details, its state if known.
     static func lines(_ node: PipelineGraph.Node, inner: Int) -> [Line] {

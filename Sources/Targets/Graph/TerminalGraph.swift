@@ -18,7 +18,11 @@ public enum TerminalGraph {
             canvas.put(label.text, x: label.x, y: label.y, style: style)
         }
         for box in layout.boxes { draw(box, on: &canvas) }
-        for arrow in layout.arrows { draw(arrow, on: &canvas) }
+        // Arrows that share cells (a trunk several boxes are entered from) join there: each cell
+        // is drawn once, from every way a path leaves it.
+        var joins: [GraphLayout.Point: Sides] = [:]
+        for arrow in layout.arrows { draw(arrow, on: &canvas, joins: &joins) }
+        for (point, sides) in joins { canvas.put(sides.glyph, x: point.x, y: point.y) }
         return canvas.text(theme: theme)
     }
 
@@ -42,62 +46,57 @@ public enum TerminalGraph {
         }
     }
 
-    private enum Direction { case up, down, left, right }
+    /// The sides of a cell a line leaves by.
+    struct Sides: OptionSet, Hashable {
+        let rawValue: UInt8
+        static let up = Sides(rawValue: 1), down = Sides(rawValue: 2), left = Sides(rawValue: 4), right = Sides(rawValue: 8)
 
-    private static func draw(_ arrow: GraphLayout.Arrow, on canvas: inout Canvas) {
-        let points = arrow.points
-        guard points.count >= 2 else { return }
-        func direction(_ from: GraphLayout.Point, _ to: GraphLayout.Point) -> Direction {
-            if to.x > from.x { return .right }
-            if to.x < from.x { return .left }
-            return to.y > from.y ? .down : .up
+        /// The side facing from `from` towards `to` (neighbouring cells).
+        static func towards(_ to: GraphLayout.Point, from: GraphLayout.Point) -> Sides {
+            to.x > from.x ? .right : to.x < from.x ? .left : to.y > from.y ? .down : .up
         }
-        // Leaving a box: a tee in its border.
-        switch direction(points[0], points[1]) {
-        case .right: canvas.put("├", x: points[0].x, y: points[0].y)
-        case .down: canvas.put("┬", x: points[0].x, y: points[0].y)
-        case .left: canvas.put("┤", x: points[0].x, y: points[0].y)
-        case .up: canvas.put("┴", x: points[0].x, y: points[0].y)
-        }
-        for index in 0..<(points.count - 1) {
-            let from = points[index], to = points[index + 1]
-            let heading = direction(from, to)
-            let line = heading == .left || heading == .right ? "─" : "│"
-            var point = from
-            while point != to {
-                switch heading {
-                case .right: point.x += 1
-                case .left: point.x -= 1
-                case .down: point.y += 1
-                case .up: point.y -= 1
-                }
-                if point == to { break }
-                canvas.put(line, x: point.x, y: point.y)
-            }
-            if index + 2 < points.count {
-                canvas.put(corner(from: heading, to: direction(to, points[index + 2])), x: to.x, y: to.y)
+
+        /// The line drawn in a cell left by these sides: straight, a rounded corner, or a junction.
+        var glyph: String {
+            switch self {
+            case [.up, .down, .left, .right]: return "┼"
+            case [.up, .down, .right]: return "├"
+            case [.up, .down, .left]: return "┤"
+            case [.left, .right, .down]: return "┬"
+            case [.left, .right, .up]: return "┴"
+            case [.down, .right]: return "╭"
+            case [.down, .left]: return "╮"
+            case [.up, .right]: return "╰"
+            case [.up, .left]: return "╯"
+            default: return isDisjoint(with: [.left, .right]) ? "│" : "─"
             }
         }
-        let head: String
-        switch direction(points[points.count - 2], points[points.count - 1]) {
-        case .right: head = "▶"
-        case .left: head = "◀"
-        case .down: head = "▼"
-        case .up: head = "▲"
-        }
-        canvas.put(head, x: points[points.count - 1].x, y: points[points.count - 1].y)
     }
 
-    /// The rounded corner joining a path coming in `heading` with one going out `next`.
-    private static func corner(from heading: Direction, to next: Direction) -> String {
-        // The corner connects the side it came from (opposite its heading) and the side it leaves by.
-        let cameFromAbove = heading == .down, cameFromLeft = heading == .right
-        switch next {
-        case .left: return cameFromAbove ? "╯" : "╮"
-        case .right: return cameFromAbove ? "╰" : "╭"
-        case .down: return cameFromLeft ? "╮" : "╭"
-        case .up: return cameFromLeft ? "╯" : "╰"
+    /// Draws the arrow's tee on the box it leaves and its head; notes in `joins` the sides each cell
+    /// between them is left by.
+    private static func draw(_ arrow: GraphLayout.Arrow, on canvas: inout Canvas, joins: inout [GraphLayout.Point: Sides]) {
+        let points = arrow.points
+        guard points.count >= 2 else { return }
+        var cells = [points[0]]
+        for (from, to) in zip(points, points.dropFirst()) {
+            var point = from
+            while point != to {
+                point.x += to.x > point.x ? 1 : to.x < point.x ? -1 : 0
+                point.y += to.y > point.y ? 1 : to.y < point.y ? -1 : 0
+                cells.append(point)
+            }
         }
+        for index in cells.indices.dropFirst().dropLast() {
+            joins[cells[index], default: []].formUnion([.towards(cells[index - 1], from: cells[index]),
+                                                        .towards(cells[index + 1], from: cells[index])])
+        }
+        // Leaving a box: a tee in its border.
+        let tees: [Sides: String] = [.right: "├", .down: "┬", .left: "┤", .up: "┴"]
+        canvas.put(tees[.towards(cells[1], from: cells[0])] ?? "", x: cells[0].x, y: cells[0].y)
+        let heads: [Sides: String] = [.right: "▶", .left: "◀", .down: "▼", .up: "▲"]
+        let last = cells[cells.count - 1]
+        canvas.put(heads[.towards(last, from: cells[cells.count - 2])] ?? "", x: last.x, y: last.y)
     }
 }
 

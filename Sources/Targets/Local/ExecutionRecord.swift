@@ -85,12 +85,14 @@ struct ExecutionRecord: Codable, Sendable {
         StageName.environment(of: snapshot.stages[index].name)
     }
 
-    mutating func setAction(_ stage: Int, _ action: Int, _ state: RunState, summary: String? = nil, by: String? = nil, now: Date) {
+    mutating func setAction(_ stage: Int, _ action: Int, _ state: RunState, summary: String? = nil, hint: String? = nil,
+                            by: String? = nil, now: Date) {
         var item = snapshot.stages[stage].actions[action]
         if state == .inProgress || (state == .waitingForApproval && item.startedAt == nil) { item.startedAt = now }
         if state.isFinal { item.finishedAt = now }
         item.state = state
         if let summary { item.summary = summary }
+        if let hint { item.hint = hint }
         if let by { item.updatedBy = by }
         snapshot.stages[stage].actions[action] = item
         snapshot.stages[stage].state = Self.stageState(snapshot.stages[stage].actions)

@@ -33,9 +33,7 @@ struct ExecutionRun {
         let relative = (record.workspacePrefix ?? "") + String(path.trimmingPrefix("./"))
         let url = source.appendingPathComponent(relative)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            let commit = record.snapshot.sourceRevision.map { String($0.prefix(7)) } ?? "the snapshot"
-            throw LocalTargetError("\(path) is not in commit \(commit) of \(record.pipeline.source.branch)",
-                                   hint: "the pipeline builds what is committed: git add \(path) && git commit")
+            throw LocalTargetError.notCommitted(path, commit: record.snapshot.sourceRevision, branch: record.pipeline.source.branch)
         }
         return try BuildspecParser.load(url, displayPath: path)
     }

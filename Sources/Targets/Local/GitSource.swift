@@ -12,21 +12,34 @@ struct GitSource {
         var workspacePrefix: String
     }
 
-    /// Extracts `branch`'s head into `directory` (created empty).
-    func snapshot(branch: String, into directory: URL) async throws -> Snapshot {
+    /// The commit at the head of `branch`; throws, saying how to make one, when the workspace is
+    /// in no git repository or the repository has no such branch.
+    func head(of branch: String) async throws -> String {
         let inside = try? await git(["rev-parse", "--is-inside-work-tree"])
         try Task.checkCancellation()
         guard inside == "true" else {
-            throw LocalTargetError("\(workspaceRoot.path) is not in a git repository, so the pipeline has no source",
+            throw LocalTargetError("\(workspaceRoot.path) is not in a git repository, so the pipeline has no source to run",
                                    hint: "git init -b \(branch) && git add -A && git commit -m 'first commit'")
         }
         let head = try? await git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"])
         try Task.checkCancellation()
         guard let commit = head, !commit.isEmpty else {
             throw LocalTargetError("the repository has no branch `\(branch)`, which the pipeline tracks",
-                                   hint: "commit to `\(branch)`, or track another branch: source set … branch NAME")
+                                   hint: "commit to `\(branch)` (git checkout -b \(branch) && git commit), "
+                                       + "or track another branch: source set … branch NAME")
         }
-        return try await extract(commit, into: directory)
+        return commit
+    }
+
+    /// The text of `path` (relative to the workspace) in `commit`; nil when the commit lacks it.
+    func text(of path: String, in commit: String) async throws -> String? {
+        let shown = try await runTool("git", ["show", "\(commit):./\(path.trimmingPrefix("./"))"], in: workspaceRoot)
+        return shown.status == 0 ? shown.output : nil
+    }
+
+    /// Extracts `branch`'s head into `directory` (created empty).
+    func snapshot(branch: String, into directory: URL) async throws -> Snapshot {
+        try await extract(try await head(of: branch), into: directory)
     }
 
     /// Extracts commit `revision` again into `directory`, for a retry or a rollback of a run that took it.

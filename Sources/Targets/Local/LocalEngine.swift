@@ -206,7 +206,11 @@ final class LocalEngine: @unchecked Sendable {
                 record.setAction(stage, action, .abandoned, summary: Self.stopSummary("abandoned", request), now: now())
                 return try finishStopped(&record, display: display)
             case .failure(let error):
-                record.setAction(stage, action, .failed, summary: Self.oneLine(error), now: now())
+                // The error's message is the action's summary and its hint the action's own, said apart.
+                let problem = (error as? any ReportableError)?.problem
+                record.setAction(stage, action, .failed, summary: problem.map { ($0.location.map { "\($0): " } ?? "") + $0.message }
+                                    ?? "\(error)".replacingOccurrences(of: "\n", with: "; "),
+                                 hint: problem?.hint, now: now())
                 record.finish(try pendingStop(record) != nil ? .stopped : .failed, now: now())
                 try clearStop(&record)
                 try save(record)
@@ -299,8 +303,10 @@ final class LocalEngine: @unchecked Sendable {
         guard let latest = records.first?.snapshot else {
             return LocalTargetError("pipeline \(pipeline) has not run, so no approval is waiting", hint: "`push` or `release` first")
         }
+        // A run that ended waits for nothing: a new one does (a demo shown again needs a clean slate).
+        let again = latest.state.isFinal ? "; `release` starts a new run, or `reset --yes` clears the runs so that `push` starts afresh" : ""
         let hint = WaitingApproval.hint(waitingFor: records.flatMap(\.snapshot.waitingApprovals).map(\.environment),
-                                        otherwise: "no approval is waiting anywhere; `status` shows where run \(latest.id) is")
+                                        otherwise: "no approval is waiting anywhere; `status` shows where run \(latest.id) is" + again)
         guard let stage = latest.stages.first(where: { $0.name == StageName.deploy(environment) }) else {
             return LocalTargetError("pipeline \(pipeline) as last pushed has no stage \(environment)", hint: hint)
         }
@@ -326,9 +332,6 @@ final class LocalEngine: @unchecked Sendable {
         return "uid \(getuid())"
     }
 
-    static func oneLine(_ error: Error) -> String {
-        (error as? any ReportableError)?.problem.oneLine ?? "\(error)".replacingOccurrences(of: "\n", with: "; ")
-    }
 
     // MARK: Actions
 

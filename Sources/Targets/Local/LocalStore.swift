@@ -136,4 +136,10 @@ public struct LocalTargetError: ReportableError {
     }
 
     public var problem: Problem { Problem(message, hint: hint) }
+
+    /// A buildspec the branch's head commit lacks: the pipeline builds what is committed.
+    static func notCommitted(_ path: String, commit: String?, branch: String) -> LocalTargetError {
+        LocalTargetError("\(path) is not in commit \(commit.map { String($0.prefix(7)) } ?? "the snapshot") of \(branch)",
+                         hint: "the pipeline builds what is committed: git add \(path) && git commit")
+    }
 }

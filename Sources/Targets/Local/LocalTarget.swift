@@ -25,7 +25,9 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
             // Recording and starting are two steps: a sluice killed between them left a plan whose
             // run never began, which this push starts.
             if try engine.records(plan.name).first?.pipeline == plan {
-                ui.say("Pipeline \(plan.name) is up to date on the local target (`release` starts another run).")
+                // As on AWS, an unchanged pipeline starts no run: a demo replayed in the same workspace needs a clean slate.
+                ui.say("Pipeline \(plan.name) is up to date on the local target: no new run. `release` starts one; "
+                       + "`reset --yes` clears its runs, so that `push` starts afresh (a demo's second showing).")
                 return .upToDate
             }
             ui.say("Pipeline \(plan.name) was recorded by a sluice that stopped before starting its run; starting it now.")
@@ -35,8 +37,9 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
                 ui.say("(On this machine a CreateOrUpdate action checks its template and configuration in the build's output "
                        + "and records them under .sluice/local/deployments; it calls no CloudFormation.)")
             }
-            warnAboutMissingPrograms(plan, workspaceRoot: pipeline.workspaceRoot, ui: ui)
         }
+        // A run that cannot get far on this machine is refused before anything is recorded.
+        try await BuildPreflight.check(plan, workspaceRoot: pipeline.workspaceRoot)
         if options.dryRun { return .planned }
         // As on AWS, nothing changes unasked; a script's answer is `--yes` (the shell says so).
         if !options.assumeYes {
@@ -50,24 +53,17 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         return .deployed(executionID: snapshot.id, settled: snapshot)
     }
 
-    public func release(_ pipeline: PipelineContext) async throws -> String {
-        try await engine.start(try pushedDefinition(pipeline), trigger: "release").id
+    @discardableResult
+    public func release(_ pipeline: PipelineContext) async throws -> StartedRun {
+        let definition = try pushedDefinition(pipeline)
+        try await BuildPreflight.check(definition, workspaceRoot: pipeline.workspaceRoot)
+        let settled = try await engine.start(definition, trigger: "release")
+        return StartedRun(id: settled.id, settled: settled)
     }
 
     public func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool {
         guard let recorded = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else { return false }
         return recorded != plan
-    }
-
-    /// Says before the execution what its Build will fail on: programs the buildspec runs that this machine lacks.
-    private func warnAboutMissingPrograms(_ plan: PipelinePlan, workspaceRoot: URL, ui: any TargetUI) {
-        let path = plan.build.buildspec
-        guard let spec = try? BuildspecParser.load(workspaceRoot.appendingPathComponent(path), displayPath: path) else { return }
-        let missing = BuildPreflight.missingPrograms(spec, searchPath: ProcessInfo.processInfo.environment["PATH"] ?? "")
-        guard !missing.isEmpty else { return }
-        ui.say("warning: \(path) runs \(missing.joined(separator: ", ")), which this machine does not have on PATH: "
-               + "the local Build runs the buildspec with this machine's programs and installs nothing, so it will fail "
-               + "where they are used (install them, or build with a buildspec that runs here).")
     }
 
     public func latestExecution(_ pipeline: PipelineContext) async throws -> ExecutionSnapshot? {
@@ -135,12 +131,14 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         try await engine.rollBack(try pushedDefinition(pipeline), stage: stage, to: target)
     }
 
-    public func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws {
-        _ = try await engine.answerApproval(pipeline.manifest.name, environment: environment, approve: true, comment: comment)
+    @discardableResult
+    public func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? {
+        try await engine.answerApproval(pipeline.manifest.name, environment: environment, approve: true, comment: comment)
     }
 
-    public func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws {
-        _ = try await engine.answerApproval(pipeline.manifest.name, environment: environment, approve: false, comment: comment)
+    @discardableResult
+    public func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? {
+        try await engine.answerApproval(pipeline.manifest.name, environment: environment, approve: false, comment: comment)
     }
 
     /// `stage` is a stage's name (Source, Build, a deploy stage) or just its environment; without `action`, every action of the stage.

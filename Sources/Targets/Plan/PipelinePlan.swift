@@ -110,6 +110,12 @@ public struct PlanInput: Sendable {
 }
 
 extension PipelinePlan {
+    /// The buildspec the Build runs: the manifest's `build.buildspec` (relative to the workspace), else
+    /// `beside`, the one next to the manifest.
+    public static func buildspecPath(_ manifest: PipelineManifest, beside: String) -> String {
+        manifest.build?.buildspec.flatMap { $0.isEmpty ? nil : $0 } ?? beside
+    }
+
     /// The plan of a validated manifest. It checks nothing: the rule book did (a manifest Copilot
     /// would refuse has no ``ValidatedManifest``), so no target gets a plan Copilot would refuse.
     public init(_ input: PlanInput) {
@@ -118,7 +124,7 @@ extension PipelinePlan {
         application = input.application
         source = input.manifest.source
         let image = manifest.build?.image.flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultImage
-        build = Project(buildspec: manifest.build?.buildspec.flatMap { $0.isEmpty ? nil : $0 } ?? input.buildspecPath,
+        build = Project(buildspec: Self.buildspecPath(manifest, beside: input.buildspecPath),
                         image: image, environmentType: Self.environmentType(image),
                         variables: [Variable(name: "AWS_ACCOUNT_ID", value: .accountID),
                                     Variable(name: "PARTITION", value: .partition)])

@@ -32,7 +32,8 @@ public final class ExecutionDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if console.live, let graph {
-            redraw(picture(graph.with(snapshot), columns: console.terminalSize()?.columns ?? columns))
+            let layout = GraphLayout(graph.with(snapshot), columns: console.terminalSize()?.columns ?? columns)
+            redraw(picture(layout), focus: Self.focus(layout))
         } else if console.live {
             redraw(ExecutionTree(palette: palette).lines(snapshot, now: now))
         } else {
@@ -46,11 +47,11 @@ public final class ExecutionDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !console.live, let graph else { return }
-        console.write(picture(graph.with(snapshot), columns: columns).map { $0 + "\n" }.joined())
+        console.write(picture(GraphLayout(graph.with(snapshot), columns: columns)).map { $0 + "\n" }.joined())
     }
 
-    private func picture(_ graph: PipelineGraph, columns: Int) -> [String] {
-        TerminalGraph.render(GraphLayout(graph, columns: columns), theme: console.theme)
+    private func picture(_ layout: GraphLayout) -> [String] {
+        TerminalGraph.render(layout, theme: console.theme)
             .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
@@ -67,6 +68,15 @@ public final class ExecutionDisplay: @unchecked Sendable {
             reported[key] = line
             console.line(line)
         }
+    }
+
+    /// The rows of the boxes of what is under way (running, or waiting for an answer), else of what
+    /// failed: what a frame too tall for the terminal keeps in view.
+    static func focus(_ layout: GraphLayout) -> ClosedRange<Int>? {
+        let active = layout.boxes.filter { $0.node.state == .inProgress || $0.node.state == .waitingForApproval }
+        let boxes = active.isEmpty ? layout.boxes.filter { $0.node.state == .failed } : active
+        guard let top = boxes.map(\.y).min(), let bottom = boxes.map(\.bottom).max() else { return nil }
+        return top...bottom
     }
 
     /// Takes `snapshot` as already said, so that only what changes after it is shown
@@ -89,8 +99,8 @@ public final class ExecutionDisplay: @unchecked Sendable {
         lastFrame = []
     }
 
-    private func redraw(_ fullFrame: [String]) {
-        let frame = console.terminalSize().map { Self.fit(fullFrame, columns: $0.columns, rows: $0.rows) } ?? fullFrame
+    private func redraw(_ fullFrame: [String], focus: ClosedRange<Int>? = nil) {
+        let frame = console.terminalSize().map { Self.fit(fullFrame, columns: $0.columns, rows: $0.rows, focus: focus) } ?? fullFrame
         guard frame != lastFrame else { return }
         // Back to the first line of the previous frame, clear to the end of the screen, draw.
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
@@ -101,12 +111,25 @@ public final class ExecutionDisplay: @unchecked Sendable {
     }
 
     /// A frame the cursor can move back over: no line wider than the terminal (it would wrap)
-    /// and fewer lines than it has rows (the top would scroll away), the cut said in a last line.
-    static func fit(_ frame: [String], columns: Int, rows: Int) -> [String] {
+    /// and fewer lines than it has rows (the top would scroll away). A taller frame keeps the rows
+    /// `focus` names in view (what is running) and says in a line above and below what it leaves out.
+    static func fit(_ frame: [String], columns: Int, rows: Int, focus: ClosedRange<Int>? = nil) -> [String] {
         var lines = frame
-        if lines.count >= rows, rows > 2 {
-            let hidden = lines.count - (rows - 2)
-            lines = Array(lines.prefix(rows - 2)) + ["  … \(hidden) more line\(hidden == 1 ? "" : "s") (`status` shows them all)"]
+        let room = rows - 1  // the cursor's line stays free
+        if lines.count > room, room >= 2 {
+            let wanted = room < 4 ? 0 : max(0, (focus?.lowerBound ?? 0) - 1)
+            let start: Int, shown: Int
+            if wanted == 0 {
+                (start, shown) = (0, room - 1)  // the top, and a line saying what is below
+            } else if lines.count - wanted <= room - 1 {
+                (start, shown) = (lines.count - (room - 1), room - 1)  // the bottom, and a line saying what is above
+            } else {
+                (start, shown) = (wanted, room - 2)  // a line saying what is above, and one what is below
+            }
+            let below = lines.count - start - shown
+            let said = { (count: Int, place: String) in "  \(place == "above" ? "↑" : "↓") \(count) more line\(count == 1 ? "" : "s") \(place)" }
+            lines = (start > 0 ? [said(start, "above")] : []) + Array(lines[start..<(start + shown)])
+                + (below > 0 ? [said(below, "below") + (focus == nil ? " (`status` shows them all)" : " (`show graph --run` draws it whole)")] : [])
         }
         return lines.map { $0.truncatedVisibly(to: columns) }
     }
@@ -143,7 +166,7 @@ public final class ExecutionDisplay: @unchecked Sendable {
         let said = state.rawValue + (summary.map { ": " + $0 } ?? "")
         guard reported[key] != said, state != .pending || reported[key] != nil else { return }
         reported[key] = said
-        console.line("\(label ?? key) \(palette.paint(state.rawValue, state))" + (summary.map { ": " + $0 } ?? ""))
+        console.message("\(label ?? key) \(palette.paint(state.rawValue, state))" + (summary.map { ": " + $0 } ?? ""))
     }
 }
 
@@ -159,13 +182,14 @@ struct ExecutionTree {
             rows.append(Row(name: stage.name, state: stage.state, time: stageTime(stage, now: now), summary: nil))
             for (index, action) in stage.actions.enumerated() {
                 let branch = index == stage.actions.count - 1 ? "└─ " : "├─ "
-                var summary = action.summary
+                // How to answer a waiting approval goes on a line of its own, under it: beside it, it would not fit 80 columns.
+                var tail = action.state == .failed ? Self.tailLines(action.logTail ?? []) : []
                 if action.state == .waitingForApproval, let environment = StageName.environment(of: stage.name) {
-                    summary = (summary.map { $0 + " · " } ?? "") + "approve \(environment) | reject \(environment)"
+                    tail = ["      ↳ `approve \(environment)` or `reject \(environment)`"]
                 }
                 rows.append(Row(name: branch + action.name, state: action.state,
                                 time: elapsed(from: action.startedAt, to: action.finishedAt, now: now) ?? "",
-                                summary: summary, tail: action.state == .failed ? action.logTail ?? [] : []))
+                                summary: action.summary, tail: tail))
             }
         }
         let nameWidth = rows.map(\.name.count).max() ?? 0
@@ -183,7 +207,7 @@ struct ExecutionTree {
             let time = String(repeating: " ", count: timeWidth - row.time.count) + row.time
             var line = "  \(palette.paint(symbol, row.state)) \(name)  \(state)  \(time)"
             if let summary = row.summary { line += "  " + summary }
-            return [line.trailingSpacesRemoved] + Self.tailLines(row.tail).map { palette.dim($0) }
+            return [line.trailingSpacesRemoved] + row.tail.map { palette.dim($0) }
         }
     }
 
@@ -241,7 +265,7 @@ extension String {
         return result + "…" + (contains("\u{1B}") ? "\u{1B}[0m" : "")
     }
 
-    var trailingSpacesRemoved: String {
+    public var trailingSpacesRemoved: String {
         var text = self
         while text.hasSuffix(" ") { text.removeLast() }
         return text

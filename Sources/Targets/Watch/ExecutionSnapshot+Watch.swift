@@ -48,15 +48,20 @@ extension ExecutionSnapshot {
         }
     }
 
-    /// The first failed action as "STAGE/ACTION: summary", for a one-line reason.
-    public var failureReason: String? {
+    /// The first action that failed, was rejected or abandoned, with its stage's name.
+    public var failedAction: (stage: String, action: ActionSnapshot)? {
         for stage in stages {
             for action in stage.actions where action.state == .failed || action.state == .rejected
                 || action.state == .abandoned {
-                return "\(stage.name)/\(action.name): \(action.summary ?? action.state.rawValue)"
+                return (stage.name, action)
             }
         }
         return nil
+    }
+
+    /// The first failed action as "STAGE/ACTION: summary", for a one-line reason.
+    public var failureReason: String? {
+        failedAction.map { "\($0.stage)/\($0.action.name): \($0.action.summary ?? $0.action.state.rawValue)" }
     }
 }
 

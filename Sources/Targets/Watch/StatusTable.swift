@@ -1,10 +1,12 @@
+import Errors
 import Foundation
 
 /// `status`: the latest execution as Copilot's `pipeline status` prints it — Stage, Transition,
 /// Status, with each stage's actions beneath — or as JSON for scripts.
 public enum StatusTable {
-    /// The table, ending with a newline. `theme` paints the states.
-    public static func render(_ snapshot: ExecutionSnapshot, now: Date = Date(), theme: ColorTheme? = nil) -> String {
+    /// The table, ending with a newline. `theme` paints the states; a value of the last execution's
+    /// rows (a failure's reason) too long for `columns` goes on under its column.
+    public static func render(_ snapshot: ExecutionSnapshot, now: Date = Date(), theme: ColorTheme? = nil, columns: Int = .max) -> String {
         let palette = Palette(theme: theme)
         var rows: [(stage: String, transition: String, status: RunState)] = []
         for (index, stage) in snapshot.stages.enumerated() {
@@ -41,7 +43,10 @@ public enum StatusTable {
             about.append(("Waiting", "\(approval.action): approve \(approval.environment) | reject \(approval.environment)"))
         }
         let labelWidth = about.map(\.0.count).max() ?? 0
-        lines += about.map { "  " + $0.0.padding(toLength: labelWidth + 2, withPad: " ", startingAt: 0) + $0.1 }
+        let valueColumn = String(repeating: " ", count: labelWidth + 4)
+        lines += about.flatMap {
+            TextLayout.wrap("  " + $0.0.padding(toLength: labelWidth + 2, withPad: " ", startingAt: 0) + $0.1, width: columns, hanging: valueColumn)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -140,7 +140,7 @@ public func watch(target: any PipelineTarget, pipeline: PipelineContext, console
             if snapshot.state.isFinal || !snapshot.waitingApprovals.isEmpty { display.showFinalPicture(snapshot) }
             if snapshot.state.isFinal { return .finished(snapshot) }
             if let approval = snapshot.waitingApprovals.first {
-                console.line("Waiting for approval of \(approval.stage): `approve \(approval.environment)` or `reject \(approval.environment)`.")
+                console.message("Waiting for approval of \(approval.stage): `approve \(approval.environment)` or `reject \(approval.environment)`.")
                 return .awaitingApproval(approval, snapshot)
             }
             delay = snapshot == last ? policy.slower(delay) : policy.initial

@@ -1,3 +1,4 @@
+import Errors
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -13,10 +14,13 @@ public struct WatchConsole: Sendable {
     public var theme: ColorTheme?
     /// Writes text exactly as given (lines carry their own newlines).
     public var write: @Sendable (String) -> Void
+    /// The width `message` wraps to.
+    public var columns: Int
 
-    public init(live: Bool, theme: ColorTheme?, write: @escaping @Sendable (String) -> Void) {
+    public init(live: Bool, theme: ColorTheme?, columns: Int = 80, write: @escaping @Sendable (String) -> Void) {
         self.live = live
         self.theme = theme
+        self.columns = columns
         self.write = write
     }
 
@@ -32,6 +36,12 @@ public struct WatchConsole: Sendable {
 
     /// Writes `line` and a newline.
     public func line(_ line: String) { write(line + "\n") }
+
+    /// Writes a sentence about the run (a state that changed, an approval waiting), wrapped to
+    /// `columns` as every message is, the lines it wraps onto indented.
+    public func message(_ text: String) {
+        write(TextLayout.wrap(text, width: columns, hanging: "  ").map { $0 + "\n" }.joined())
+    }
 
     /// The terminal's size (columns, rows) when live and it can be asked, else nil.
     func terminalSize() -> (columns: Int, rows: Int)? {
