@@ -8,7 +8,7 @@ import Foundation
 /// kinds, fine-grained `github_pat_…`), GitLab (`glpat-…` and its other kinds), Bitbucket and
 /// Atlassian (`ATBB…`, `ATATT…`), Slack (`xoxb-…`, `xapp-…`, webhook URLs), AWS access key ids
 /// and JSON Web Tokens — and random-looking text: long base64 runs mixing upper case, lower case
-/// and digits anywhere, and high-entropy hex (a classic 40-hex GitHub token) where a secret
+/// and digits (anywhere when 16 of them stand together, else where a secret stands), and high-entropy hex (a classic 40-hex GitHub token) where a secret
 /// stands: after a word such as `token`, `Bearer`, `Authorization:` or `PASSWORD=`, or as a
 /// value given for a secret. Text is scanned once, in time linear in its length.
 public enum Secrets {
@@ -111,14 +111,20 @@ public enum Secrets {
         if bytes.count >= 20, bytes.allSatisfy(isHex), whereSecretStands(), entropy(bytes) >= 3 { return true }
         guard bytes.count >= 32 else { return false }
         var upper = false, lower = false, digit = false
+        // The longest run of letters and digits: a path or a generated name (`/tmp/sluice-074A43C3/config`,
+        // `pipeline-demo-main-Pipeline-SIVGC9JJS4ZY`) is short words between `/` and `-`; random base64 is
+        // long runs. Where a secret stands, any mix counts (an AWS secret key may have `/` every few characters).
+        var run = 0, longestRun = 0
         for byte in bytes {
             if isUpper(byte) { upper = true } else if isLower(byte) { lower = true } else if isDigit(byte) { digit = true } else if
                 byte != UInt8(ascii: "+"), byte != UInt8(ascii: "/"), byte != UInt8(ascii: "="),
                 byte != UInt8(ascii: "_"), byte != UInt8(ascii: "-") {
                 return false
             }
+            run = isUpper(byte) || isLower(byte) || isDigit(byte) ? run + 1 : 0
+            longestRun = max(longestRun, run)
         }
-        return upper && lower && digit
+        return upper && lower && digit && (longestRun >= shortestToken || whereSecretStands())
     }
 
     /// `eyJ…` (a JSON header, base64url) `.` payload `.` signature (empty when unsigned).

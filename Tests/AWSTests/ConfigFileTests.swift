@@ -162,7 +162,7 @@ final class ConfigFileTests: XCTestCase {
             let result = try sluice([variable: path])
             XCTAssertEqual(result.status, 1, "\(variable)=\(path)")
             let shown = path.hasPrefix("/") ? path : home.url.appendingPathComponent(path).path
-            XCTAssertTrue(result.stderr.hasPrefix("-c:1:1: error: \(shown): the AWS configuration file \(what)\n"), result.stderr)
+            XCTAssertTrue(result.stderr.flattened.hasPrefix("<command line>:1:1: error: \(shown): the AWS configuration file \(what)"), result.stderr)
         }
         // /dev/null is the usual way to say "no config file".
         let empty = try sluice(["AWS_CONFIG_FILE": "/dev/null", "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE00000001", "AWS_SECRET_ACCESS_KEY": "s"])
@@ -182,8 +182,8 @@ final class ConfigFileTests: XCTestCase {
         try "{\"accessToken\": \"abc\", \"expiresAt\": ".write(toFile: cache, atomically: true, encoding: .utf8)
         let result = try sluice(["AWS_PROFILE": "sso"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.stderr, "-c:1:1: error: the SSO login for profile 'sso' cannot be read: \(cache) is not a JSON object\n"
-                       + "  hint: run `aws sso login --profile sso`\n")
+        XCTAssertEqual(result.stderr.flattened, "<command line>:1:1: error: the SSO login for profile 'sso' cannot be read: \(cache) is not a JSON object"
+                       + " hint: run `aws sso login --profile sso`")
     }
 
     func testAnExpiresAtThatIsNoTimeIsRefused() throws {
@@ -191,7 +191,7 @@ final class ConfigFileTests: XCTestCase {
         try #"{"accessToken": "abc", "expiresAt": "2099-13-45T99:99:99Z"}"#.write(toFile: cache, atomically: true, encoding: .utf8)
         let result = try sluice(["AWS_PROFILE": "sso"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("-c:1:1: error: the SSO login for profile 'sso' cannot be read: expiresAt '2099-13-45T99:99:99Z' in \(cache) is not a valid ISO 8601 time\n"),
+        XCTAssertTrue(result.stderr.flattened.hasPrefix("<command line>:1:1: error: the SSO login for profile 'sso' cannot be read: expiresAt '2099-13-45T99:99:99Z' in \(cache) is not a valid ISO 8601 time"),
                       result.stderr)
         for text in ["2099-13-01T00:00:00Z", "2099-02-30T00:00:00Z", "2099-01-01T24:00:00Z", "2099-01-01T00:60:00Z", "2099-01-01T00:00:00Zjunk",
                      "2099-01-01T00:00:00+25:00", "+099-01-01T00:00:00Z"] {
@@ -213,13 +213,13 @@ final class ConfigFileTests: XCTestCase {
         try "[default]\ncredential_process = \(script)\n".write(to: home.url.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         let result = try sluice(["AWS_CONFIG_FILE": home.path + "/config"])
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.stderr, "-c:1:1: error: the credentials from profile default → credential_process (\(script)) expired at 2020-01-01T00:00:00Z, and obtained again they were still expired\n"
-                       + "  hint: renew them at their source (the AWS CLI refuses them too: \"refreshed credentials are still expired\")\n")
+        XCTAssertEqual(result.stderr.flattened, "<command line>:1:1: error: the credentials from profile default → credential_process (\(script)) expired at 2020-01-01T00:00:00Z, and obtained again they were still expired"
+                       + " hint: renew them at their source (the AWS CLI refuses them too: \"refreshed credentials are still expired\")")
         XCTAssertEqual(try String(contentsOfFile: home.path + "/runs", encoding: .utf8), "run\nrun\n", "run twice, as botocore does")
 
         let expired = try sluice(["AWS_ACCESS_KEY_ID": "AKIAEXAMPLE00000001", "AWS_SECRET_ACCESS_KEY": "s",
                                   "AWS_CREDENTIAL_EXPIRATION": "2021-06-01T12:00:00Z"])
-        XCTAssertTrue(expired.stderr.hasPrefix("-c:1:1: error: the credentials from environment (AWS_ACCESS_KEY_ID) expired at 2021-06-01T12:00:00Z"),
+        XCTAssertTrue(expired.stderr.flattened.hasPrefix("<command line>:1:1: error: the credentials from environment (AWS_ACCESS_KEY_ID) expired at 2021-06-01T12:00:00Z"),
                       expired.stderr)
     }
 }

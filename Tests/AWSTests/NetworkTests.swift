@@ -111,9 +111,9 @@ final class NetworkTests: XCTestCase {
         let refused = try sluice(environment(["AWS_ENDPOINT_URL": standIns.httpsEndpoint, "AWS_CA_BUNDLE": standIns.caFile,
                                               "HTTPS_PROXY": wrong, "AWS_MAX_ATTEMPTS": "1"]), "whoami")
         XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("the proxy http://***:***@127.0.0.1"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("(HTTP 407)"), refused.stderr)
-        XCTAssertFalse(refused.stderr.contains("wrong"), "the proxy's password is never printed: \(refused.stderr)")
+        XCTAssertTrue(refused.stderr.flattened.contains("the proxy http://***:***@127.0.0.1"), refused.stderr)
+        XCTAssertTrue(refused.stderr.flattened.contains("(HTTP 407)"), refused.stderr)
+        XCTAssertFalse(refused.stderr.flattened.contains("wrong"), "the proxy's password is never printed: \(refused.stderr)")
         let cli = try awsCLI(environment(["AWS_ENDPOINT_URL": standIns.httpsEndpoint, "AWS_CA_BUNDLE": standIns.caFile, "HTTPS_PROXY": wrong,
                                           "AWS_MAX_ATTEMPTS": "1"]))
         XCTAssertNotEqual(cli.status, 0, "the AWS CLI fails too")
@@ -121,8 +121,8 @@ final class NetworkTests: XCTestCase {
         try await standIns.reset()
         let untrusted = try sluice(environment(["AWS_ENDPOINT_URL": standIns.httpsEndpoint, "AWS_MAX_ATTEMPTS": "1"]), "whoami")
         XCTAssertNotEqual(untrusted.status, 0)
-        XCTAssertTrue(untrusted.stderr.contains("TLS handshake failed"), untrusted.stderr)
-        XCTAssertTrue(untrusted.stderr.contains("the system's certificates"), untrusted.stderr)
+        XCTAssertTrue(untrusted.stderr.flattened.contains("TLS handshake failed"), untrusted.stderr)
+        XCTAssertTrue(untrusted.stderr.flattened.contains("the system's certificates"), untrusted.stderr)
         XCTAssertNotEqual(try awsCLI(environment(["AWS_ENDPOINT_URL": standIns.httpsEndpoint, "AWS_MAX_ATTEMPTS": "1"])).status, 0)
     }
 
@@ -137,7 +137,7 @@ final class NetworkTests: XCTestCase {
 
         let missing = try sluice(environment.merging(["AWS_CA_BUNDLE": home.path + "/none.pem"]) { $1 }, "whoami")
         XCTAssertNotEqual(missing.status, 0)
-        XCTAssertTrue(missing.stderr.contains("CA bundle '\(home.path)/none.pem' from environment (AWS_CA_BUNDLE) is not usable"), missing.stderr)
+        XCTAssertTrue(missing.stderr.flattened.contains("CA bundle '\(home.path)/none.pem' from environment (AWS_CA_BUNDLE) is not usable"), missing.stderr)
     }
 
     /// A connection that never completes costs the connect timeout on each attempt.
@@ -147,7 +147,7 @@ final class NetworkTests: XCTestCase {
         let result = try sluice(environment(["AWS_ENDPOINT_URL": standIns.unconnectableEndpoint, "AWS_CONFIG_FILE": home.path + "/config"]), "whoami")
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("STS GetCallerIdentity failed: TimedOut: no connection within 1.0 seconds [\(standIns.unconnectableEndpoint)] after 2 attempts"),
+        XCTAssertTrue(result.stderr.flattened.contains("STS GetCallerIdentity failed: TimedOut: no connection within 1.0 seconds [\(standIns.unconnectableEndpoint)] after 2 attempts"),
                       result.stderr)
         XCTAssertGreaterThanOrEqual(elapsed, 2)
         XCTAssertLessThan(elapsed, 2 + 1 + 2, "two 1 s connects and one backoff under 1 s")
@@ -163,9 +163,9 @@ final class NetworkTests: XCTestCase {
         let result = try sluice(environment(["AWS_ENDPOINT_URL": faults.endpoint, "AWS_CONFIG_FILE": home.path + "/config"]), "whoami")
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertNotEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("STS GetCallerIdentity failed: TimedOut: nothing read for 1.0 seconds (the read timeout)"),
+        XCTAssertTrue(result.stderr.flattened.contains("STS GetCallerIdentity failed: TimedOut: nothing read for 1.0 seconds (the read timeout)"),
                       result.stderr)
-        XCTAssertTrue(result.stderr.contains("after 3 attempts"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("after 3 attempts"), result.stderr)
         let requests = try await faults.requestCount()
         XCTAssertEqual(requests, 3)
         // 3 × 1 s of reading, backoff of at most 1 s and 2 s between, and start-up.

@@ -10,9 +10,13 @@ final class SecretsTests: XCTestCase {
         }
         for word in ["https://github.com/acme/api", "copilot/pipelines/api-main/manifest.yml",
                      "4b825dc642cb6eb9a060e54bf8d69288fbee4904", "demo-test-api-stack-with-a-long-name",
-                     "aws/codebuild/amazonlinux2-x86_64-standard:5.0", "make test"] {
+                     "aws/codebuild/amazonlinux2-x86_64-standard:5.0", "make test",
+                     // Paths with a random part and names CloudFormation generates: short words, not a token.
+                     "/tmp/sluice-network-074A43C3/config", "pipeline-demo-billing-main-Pipeline-SIVGC9JJS4ZY"] {
             XCTAssertFalse(Secrets.looksLikeToken(word), word)
         }
+        // Where a secret stands, base64 broken by `/` every few characters is still one.
+        XCTAssertEqual(Secrets.redacted("aws_secret_access_key = abcDEF1234/ghiJKL5678/mnoPQR9012/stu"), "aws_secret_access_key = <redacted>")
         XCTAssertEqual(Secrets.redacted("token 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' here"), "token '<redacted>' here")
         // Inside the punctuation around values too: only the token is masked.
         XCTAssertEqual(Secrets.redacted("GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 https://x:ghp_abcdefghijklmnopqrstuvwxyz0123456789@h"),

@@ -115,13 +115,13 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
 
         let shown = try sluice(["pipeline show"])
         XCTAssertEqual(shown.status, 0, shown.stderr)
-        XCTAssertTrue(shown.stdout.contains("  Artifacts   us-east-1: s3://\(stores["us-east-1"]?.bucket ?? "?") (KMS key "), shown.stdout)
+        XCTAssertTrue(shown.stdout.flattened.contains("  Artifacts   us-east-1: s3://\(stores["us-east-1"]?.bucket ?? "?") (KMS key "), shown.stdout)
 
         // pipeline rm: the stack (its roles, its CodePipeline), the uploaded template and the token's secret are gone;
         // the application's buckets and keys, which other pipelines share, stay.
         let removed = try sluice(["pipeline rm shop-main --delete-secret --yes"])
         XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
-        XCTAssertTrue(removed.stdout.contains("Deleted the pipeline's template s3://\(stores["us-east-1"]?.bucket ?? "?")/\(stackName).pipeline.stack.yml."),
+        XCTAssertTrue(removed.stdout.flattened.contains("Deleted the pipeline's template s3://\(stores["us-east-1"]?.bucket ?? "?")/\(stackName).pipeline.stack.yml."),
                       removed.stdout)
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", stackName]).status, 0)
         XCTAssertEqual((try cli.json(["codepipeline", "list-pipelines"])["pipelines"] as? [[String: Any]])?.count, 0)
@@ -147,8 +147,8 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         }
         let result = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add prod", "push --yes"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue(result.stderr.contains("application demo has no regional stack in eu-west-1, where environment prod is"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("copilot env deploy --name prod"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("application demo has no regional stack in eu-west-1, where environment prod is"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("copilot env deploy --name prod"), result.stderr)
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
     }
 
@@ -167,9 +167,9 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         let result = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test",
                                  "stage add prod", "push --yes"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue(result.stderr.contains("environment prod is in account 333333333333, which the KMS key of application demo in us-west-2"),
+        XCTAssertTrue(result.stderr.flattened.contains("environment prod is in account 333333333333, which the KMS key of application demo in us-west-2"),
                       result.stderr)
-        XCTAssertTrue(result.stderr.contains("`copilot env init --name prod`"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("`copilot env init --name prod`"), result.stderr)
         XCTAssertNotEqual(try cli.run(["cloudformation", "describe-stacks", "--stack-name", "pipeline-demo-shop-main"]).status, 0)
     }
 
@@ -204,11 +204,11 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
 
         let planned = try sluice(["push --dry-run"])
         XCTAssertEqual(planned.status, 0, planned.stdout + planned.stderr)
-        XCTAssertTrue(planned.stdout.contains("Plan for stack pipeline-demo-shop-main (create):"), planned.stdout)
-        XCTAssertTrue(planned.stdout.contains("+ Pipeline"), planned.stdout)
+        XCTAssertTrue(planned.stdout.flattened.contains("Plan for stack pipeline-demo-shop-main (create):"), planned.stdout)
+        XCTAssertTrue(planned.stdout.flattened.contains("+ Pipeline"), planned.stdout)
         let pushed = try sluice(["push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        XCTAssertTrue(pushed.stdout.contains("CREATE_COMPLETE"), pushed.stdout)
+        XCTAssertTrue(pushed.stdout.flattened.contains("CREATE_COMPLETE"), pushed.stdout)
         let bucket = try XCTUnwrap(try regionalOutputs("demo")["us-east-1"]?.bucket)
         let object = try cli.json(["s3api", "head-object", "--bucket", bucket, "--key", "pipeline-demo-shop-main.pipeline.stack.yml"])
         XCTAssertEqual(object["ContentLength"] as? Int, size)
@@ -290,15 +290,15 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         // Read commands find the CodePipeline as Copilot does, by the stack's Pipeline resource: no output of sluice's needed.
         let status = try sluice([target, "status"])
         XCTAssertEqual(status.status, 0, status.stdout + status.stderr)
-        XCTAssertTrue(status.stdout.contains("└── CreateOrUpdate-frontend-test"), status.stdout)
+        XCTAssertTrue(status.stdout.flattened.contains("└── CreateOrUpdate-frontend-test"), status.stdout)
         let history = try sluice([target, "history"])
         XCTAssertEqual(history.status, 0, history.stdout + history.stderr)
 
         let planned = try sluice([target, "push --dry-run"])
         XCTAssertEqual(planned.status, 0, planned.stdout + planned.stderr)
-        XCTAssertTrue(planned.stdout.contains("Updating pipeline phonetool-pipeline, whose template Copilot v1.28.0 rendered (stack \(stackName)), in place"),
+        XCTAssertTrue(planned.stdout.flattened.contains("Updating pipeline phonetool-pipeline, whose template Copilot v1.28.0 rendered (stack \(stackName)), in place"),
                       planned.stdout)
-        XCTAssertTrue(planned.stdout.contains("Plan for stack \(stackName) (update):"), planned.stdout)
+        XCTAssertTrue(planned.stdout.flattened.contains("Plan for stack \(stackName) (update):"), planned.stdout)
         let lines = planned.stdout.split(separator: "\n").map(String.init)
         let pipelineLine = try XCTUnwrap(lines.first { $0.hasPrefix("  ~ Pipeline ") }, planned.stdout)
         XCTAssertFalse(pipelineLine.contains("replaced"), pipelineLine)
@@ -307,7 +307,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
 
         let pushed = try sluice([target, "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        XCTAssertTrue(pushed.stdout.contains("UPDATE_COMPLETE"), pushed.stdout)
+        XCTAssertTrue(pushed.stdout.flattened.contains("UPDATE_COMPLETE"), pushed.stdout)
         let after = try physicalIDs()
         XCTAssertEqual(after["Pipeline"], before["Pipeline"], "the CodePipeline was replaced")
         XCTAssertEqual(after["SourceConnection"], before["SourceConnection"], "the connection was replaced")
@@ -336,9 +336,9 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
 
         let refused = try sluice(["push --yes"])
         XCTAssertEqual(refused.status, 1, refused.stdout + refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("cannot downgrade pipeline shop-main (currently in version v1.40.0) to version v1.34.1"),
+        XCTAssertTrue(refused.stderr.flattened.contains("cannot downgrade pipeline shop-main (currently in version v1.40.0) to version v1.34.1"),
                       refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("--allow-downgrade"), refused.stderr)
+        XCTAssertTrue(refused.stderr.flattened.contains("--allow-downgrade"), refused.stderr)
         XCTAssertTrue("\(try cli.json(["cloudformation", "get-template", "--stack-name", stackName])["TemplateBody"] ?? "")".contains("v1.40.0"))
 
         let allowed = try sluice(["push --yes --allow-downgrade"])

@@ -38,9 +38,9 @@ final class AWSConnectionPendingTests: AWSMotoTestCase {
                                                    + "stage add test; push --yes"],
                                     environment: environment, directory: workspace, timeout: 120)
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        XCTAssertTrue(pushed.stdout.contains("ACTION REQUIRED! Go to https://console.aws.amazon.com/codesuite/settings/connections "
+        XCTAssertTrue(pushed.stdout.flattened.contains("ACTION REQUIRED! Go to https://console.aws.amazon.com/codesuite/settings/connections "
                                              + "to update the status of connection "), pushed.stdout)
-        XCTAssertTrue(pushed.stdout.contains(" is AVAILABLE: retried the Source stage of run "), pushed.stdout)
+        XCTAssertTrue(pushed.stdout.flattened.contains(" is AVAILABLE: retried the Source stage of run "), pushed.stdout)
         let pipeline = try XCTUnwrap((try cli.json(["codepipeline", "list-pipelines"])["pipelines"] as? [[String: Any]])?.first?["name"]
             as? String)
         try await Task.sleep(for: .seconds(1))

@@ -21,7 +21,8 @@ final class AWSMotoExtensionTests: AWSMotoTestCase {
         XCTAssertTrue(arn.hasPrefix("arn:aws:codestar-connections:\(moto.region):123456789012:connection/"), arn)
         let listed = try cli.json(["codestar-connections", "list-connections"])["Connections"] as? [[String: Any]]
         XCTAssertEqual(listed?.map { $0["ConnectionName"] as? String }, ["acme-bitbucket"])
-        XCTAssertEqual(listed?.first?["ConnectionStatus"] as? String, "PENDING")
+        // The person completing the handshake does so at once here (AWSConnectionPendingTests has one who waits).
+        XCTAssertEqual(listed?.first?["ConnectionStatus"] as? String, "AVAILABLE")
         let got = try cli.json(["codestar-connections", "get-connection", "--connection-arn", arn])["Connection"] as? [String: Any]
         XCTAssertEqual(got?["ProviderType"] as? String, "Bitbucket")
         // Unsigned (wrongly signed) requests are refused, as for moto's own services.
@@ -63,10 +64,9 @@ final class AWSMotoExtensionTests: AWSMotoTestCase {
         let stackName = "pipeline-shop-release"
         _ = try aws("cloudformation", "create-stack", "--stack-name", stackName, "--template-body", "file://\(templateFile.path)",
                     "--capabilities", "CAPABILITY_NAMED_IAM")
-        // CloudFormation names the pipeline (Copilot names only legacy ones); the stack's output says how.
-        let described = (try aws("cloudformation", "describe-stacks", "--stack-name", stackName)["Stacks"] as? [[String: Any]])?.first
-        let outputs = described?["Outputs"] as? [[String: Any]]
-        let pipelineName = try XCTUnwrap(outputs?.first { $0["OutputKey"] as? String == "PipelineName" }?["OutputValue"] as? String)
+        // CloudFormation names the pipeline (Copilot names only legacy ones); the stack's Pipeline resource says how.
+        let resources = try aws("cloudformation", "describe-stack-resources", "--stack-name", stackName, "--logical-resource-id", "Pipeline")
+        let pipelineName = try XCTUnwrap((resources["StackResources"] as? [[String: Any]])?.first?["PhysicalResourceId"] as? String)
         XCTAssertNotEqual(pipelineName, stackName)
 
         let pipeline = try aws("codepipeline", "get-pipeline", "--name", pipelineName)["pipeline"] as? [String: Any]

@@ -29,8 +29,8 @@ extension AWSApplicationEndToEndTests {
         try write("name: notes\ntype: Notes\n", to: "copilot/notes/manifest.yml")
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        XCTAssertTrue(pushed.stdout.contains("worker is in the workspace but not registered in application demo"), pushed.stdout)
-        XCTAssertFalse(pushed.stdout.contains("notes"), pushed.stdout)
+        XCTAssertTrue(pushed.stdout.flattened.contains("worker is in the workspace but not registered in application demo"), pushed.stdout)
+        XCTAssertFalse(pushed.stdout.flattened.contains("notes"), pushed.stdout)
         let name = try XCTUnwrap((try stackResources("pipeline-demo-shop-main").first {
             $0["LogicalResourceId"] as? String == "Pipeline"
         })?["PhysicalResourceId"] as? String)
@@ -86,7 +86,7 @@ extension AWSApplicationEndToEndTests {
         XCTAssertEqual(try regionalOutputs("demo").keys.sorted(), ["us-west-2"])
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        XCTAssertTrue(pushed.stdout.contains("Adding pipeline resources to application demo in us-east-1"), pushed.stdout)
+        XCTAssertTrue(pushed.stdout.flattened.contains("Adding pipeline resources to application demo in us-east-1"), pushed.stdout)
         let stores = try regionalOutputs("demo")
         XCTAssertEqual(stores.keys.sorted(), ["us-east-1", "us-west-2"])
         let bucket = try XCTUnwrap(stores["us-east-1"]?.bucket)
@@ -122,9 +122,9 @@ extension AWSApplicationEndToEndTests {
         try cli.json(["secretsmanager", "create-secret", "--name", "org-github-token", "--secret-string", token])
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret org-github-token", "stage add test", "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        let removed = try sluice(["pipeline rm shop-main --delete-secret"])
+        let removed = try sluice(["pipeline rm shop-main --delete-secret --yes"])
         XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
-        XCTAssertTrue(removed.stdout.contains("Kept Secrets Manager secret org-github-token: neither Copilot nor sluice made it"),
+        XCTAssertTrue(removed.stdout.flattened.contains("Kept Secrets Manager secret org-github-token: neither Copilot nor sluice made it"),
                       removed.stdout)
         let described = try cli.json(["secretsmanager", "describe-secret", "--secret-id", "org-github-token"])
         XCTAssertNil(described["DeletedDate"], "\(described)")
@@ -135,9 +135,9 @@ extension AWSApplicationEndToEndTests {
         (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        let removed = try sluice(["pipeline rm shop-main --delete-secret"])
+        let removed = try sluice(["pipeline rm shop-main --delete-secret --yes"])
         XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
-        XCTAssertTrue(removed.stdout.contains("Deleted Secrets Manager secret github-token-shop; it can be restored until "), removed.stdout)
+        XCTAssertTrue(removed.stdout.flattened.contains("Deleted Secrets Manager secret github-token-shop; it can be restored until "), removed.stdout)
         XCTAssertEqual(try cli.run(["secretsmanager", "restore-secret", "--secret-id", "github-token-shop"]).status, 0)
     }
 
@@ -156,7 +156,7 @@ extension AWSApplicationEndToEndTests {
             .write(to: manifestFile, atomically: true, encoding: .utf8)
         let validated = try sluice(["validate"])
         XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr)
-        XCTAssertTrue(validated.stdout.contains("both connection_name acme and connection_arn \(other) are set; Copilot uses the connection named acme"),
+        XCTAssertTrue(validated.stdout.flattened.contains("both connection_name acme and connection_arn \(other) are set; Copilot uses the connection named acme"),
                       validated.stdout)
         let shown = try sluice(["show template"])
         XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)
@@ -186,7 +186,7 @@ extension AWSApplicationEndToEndTests {
             """, to: "copilot/pipeline.yml")
         let validated = try sluice([useMoto, "validate"])
         XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr)
-        XCTAssertTrue(validated.stdout.contains("migrate depends on warmup, which is not in pre_deployments of stage test; "
+        XCTAssertTrue(validated.stdout.flattened.contains("migrate depends on warmup, which is not in pre_deployments of stage test; "
                                                 + "Copilot waits for nothing but runs migrate one step later"), validated.stdout)
         let shown = try sluice(["show template"])
         XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)

@@ -65,7 +65,7 @@ final class CredentialProcessBoundsTests: XCTestCase {
         // Past the credentials: the call to the endpoint that does not answer is what fails.
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertFalse(result.stderr.contains("credential_process"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("127.0.0.1:9"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("127.0.0.1:9"), result.stderr)
     }
 
     /// A failing helper's message carries the end of what it said, not all 60 KB of it.
@@ -80,8 +80,8 @@ final class CredentialProcessBoundsTests: XCTestCase {
             """)
         let result = try runProcess(sluiceBinary, ["-c", "whoami"], environment: environment, removingEnvironment: unsetKeys, timeout: 60)
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("exited with status 3: … "), result.stderr)
-        XCTAssertTrue(result.stderr.contains("error: the identity provider refused the login"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("exited with status 3: … "), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("error: the identity provider refused the login"), result.stderr)
         XCTAssertLessThan(result.stderr.utf8.count, 2_000, result.stderr)
     }
 
@@ -99,8 +99,8 @@ final class CredentialProcessBoundsTests: XCTestCase {
                                     environment: environment.merging(["SLUICE_CREDENTIAL_PROCESS_TIMEOUT": "1"]) { $1 },
                                     removingEnvironment: unsetKeys, timeout: 60)
         XCTAssertEqual(result.status, 1, result.stderr)
-        XCTAssertTrue(result.stderr.contains("did not finish within 1 s, so sluice stopped it and everything it started"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("hint: if it needs longer, set SLUICE_CREDENTIAL_PROCESS_TIMEOUT"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("did not finish within 1 s, so sluice stopped it and everything it started"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("hint: if it needs longer, set SLUICE_CREDENTIAL_PROCESS_TIMEOUT"), result.stderr)
         let pid = try XCTUnwrap(ProcessWatch.pid(writtenTo: child))
         XCTAssertTrue(ProcessWatch.ends(pid), "the helper's child \(pid) outlived sluice")
         if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
@@ -135,6 +135,6 @@ final class CredentialProcessBoundsTests: XCTestCase {
         try profile(running: "#!/bin/sh\nexec yes '{\"Version\": 1}'\n")
         let result = try runProcess(sluiceBinary, ["-c", "whoami"], environment: environment, removingEnvironment: unsetKeys, timeout: 60)
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("printed more than 64 KiB, more than sluice keeps, so it was stopped"), result.stderr)
+        XCTAssertTrue(result.stderr.flattened.contains("printed more than 64 KiB, more than sluice keeps, so it was stopped"), result.stderr)
     }
 }
