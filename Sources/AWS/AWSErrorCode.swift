@@ -8,6 +8,10 @@ public enum AWSErrorCode: AWSEnumeration {
     // Something asked for that does not exist (CloudFormation says so with ValidationError).
     case validationError, parameterNotFound, resourceNotFoundException, stackSetNotFoundException
     case changeSetNotFound, pipelineNotFoundException
+    // CodePipeline refusing to stop, retry or roll back.
+    case pipelineExecutionNotFoundException, pipelineExecutionNotStoppableException, duplicatedStopRequestException
+    case stageNotFoundException, stageNotRetryableException, notLatestPipelineExecutionException
+    case unableToRollbackStageException, pipelineExecutionOutdatedException, conflictException
     // Throttling and transient faults: botocore's standard retry mode's codes.
     case throttling, throttlingException, throttledException, requestThrottledException, tooManyRequestsException
     case provisionedThroughputExceededException, transactionInProgressException, requestLimitExceeded
@@ -22,7 +26,10 @@ public enum AWSErrorCode: AWSEnumeration {
     public static let named: [AWSErrorCode] = [
         .signatureDoesNotMatch, .invalidClientTokenId, .unrecognizedClientException, .expiredToken, .expiredTokenException,
         .requestExpired, .accessDenied, .accessDeniedException, .validationError, .parameterNotFound, .resourceNotFoundException,
-        .stackSetNotFoundException, .changeSetNotFound, .pipelineNotFoundException, .throttling, .throttlingException,
+        .stackSetNotFoundException, .changeSetNotFound, .pipelineNotFoundException,
+        .pipelineExecutionNotFoundException, .pipelineExecutionNotStoppableException, .duplicatedStopRequestException,
+        .stageNotFoundException, .stageNotRetryableException, .notLatestPipelineExecutionException,
+        .unableToRollbackStageException, .pipelineExecutionOutdatedException, .conflictException, .throttling, .throttlingException,
         .throttledException, .requestThrottledException, .tooManyRequestsException, .provisionedThroughputExceededException,
         .transactionInProgressException, .requestLimitExceeded, .bandwidthLimitExceeded, .limitExceededException,
         .requestThrottled, .slowDown, .priorRequestNotComplete, .ec2ThrottledException, .requestTimeout,
@@ -46,6 +53,15 @@ public enum AWSErrorCode: AWSEnumeration {
         case .stackSetNotFoundException: return "StackSetNotFoundException"
         case .changeSetNotFound: return "ChangeSetNotFound"
         case .pipelineNotFoundException: return "PipelineNotFoundException"
+        case .pipelineExecutionNotFoundException: return "PipelineExecutionNotFoundException"
+        case .pipelineExecutionNotStoppableException: return "PipelineExecutionNotStoppableException"
+        case .duplicatedStopRequestException: return "DuplicatedStopRequestException"
+        case .stageNotFoundException: return "StageNotFoundException"
+        case .stageNotRetryableException: return "StageNotRetryableException"
+        case .notLatestPipelineExecutionException: return "NotLatestPipelineExecutionException"
+        case .unableToRollbackStageException: return "UnableToRollbackStageException"
+        case .pipelineExecutionOutdatedException: return "PipelineExecutionOutdatedException"
+        case .conflictException: return "ConflictException"
         case .throttling: return "Throttling"
         case .throttlingException: return "ThrottlingException"
         case .throttledException: return "ThrottledException"

@@ -4,6 +4,8 @@
 public enum ResourceTags {
     public static let application = "copilot-application"
     public static let pipeline = "copilot-pipeline"
+    /// The Resource Groups Tagging type Copilot's ListDeployedPipelines asks for, by the application's tag.
+    public static let pipelineResourceType = "codepipeline:pipeline"
 
     /// The pipeline stack's tags as Copilot sets them: the application's tags, then Copilot's own (which
     /// win). Copilot tags a legacy pipeline with its application only.

@@ -1,5 +1,7 @@
 // CodePipeline's stage and action names as Copilot generates them (internal/pkg/deploy/pipeline.go).
 
+import Foundation
+
 public enum StageName {
     public static let source = "Source"
     public static let build = "Build"
@@ -13,6 +15,12 @@ public enum StageName {
     /// The environment a deploy stage deploys to; nil for Source and Build.
     public static func environment(of stage: String) -> String? {
         stage.hasPrefix(deployPrefix) ? String(stage.dropFirst(deployPrefix.count)) : nil
+    }
+
+    /// The stage of `stages` a person means by `typed`: its name in any case, or the environment it deploys to.
+    public static func named(_ typed: String, among stages: [String]) -> String? {
+        stages.first { $0.caseInsensitiveCompare(typed) == .orderedSame }
+            ?? stages.first { $0.caseInsensitiveCompare(deploy(typed)) == .orderedSame }
     }
 
     public static func sourceAction(application: String) -> String { "SourceCodeFor-\(application)" }

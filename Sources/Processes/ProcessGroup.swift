@@ -99,7 +99,7 @@ public final class ProcessGroup: @unchecked Sendable {
 
     /// posix_spawn with `descriptors` as 0, 1, 2, in `group` (0: a new one), signals as a
     /// fresh program expects them (sluice may ignore or block some).
-    private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
+    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
                               descriptors: [Int32], group: pid_t) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -11,7 +11,7 @@ struct Palette {
         switch state {
         case .succeeded: return .success
         case .failed, .rejected, .abandoned: return .failure
-        case .inProgress: return .info
+        case .inProgress, .stopping: return .info
         case .waitingForApproval: return .attention
         case .pending, .stopped: return .quiet
         }
@@ -21,4 +21,9 @@ struct Palette {
     func bold(_ text: String) -> String { paint(text, .strong) }
 
     private func paint(_ text: String, _ tone: ColorTheme.Tone) -> String { theme?.paint(text, tone) ?? text }
+}
+
+extension RunState {
+    /// The tone of the state's colour wherever a state is painted.
+    public var tone: ColorTheme.Tone { Palette.tone(self) }
 }

@@ -15,6 +15,9 @@ public struct PipelineContext: Sendable {
     /// Paths relative to `workspaceRoot`.
     public var manifestPath: String
     public var buildspecPath: String
+    /// A pipeline of the application found where it is deployed, whose files may be in another
+    /// workspace: its manifest here holds its name only, and only what reads its runs works.
+    public var deployed: ApplicationPipeline?
 
     public init(workspaceRoot: URL, application: String, manifest: PipelineManifest,
                 manifestPath: String, buildspecPath: String) {
@@ -25,8 +28,60 @@ public struct PipelineContext: Sendable {
         self.buildspecPath = buildspecPath
     }
 
+    /// A pipeline of the application as `applicationPipelines` found it.
+    public init(deployed: ApplicationPipeline, workspaceRoot: URL, application: String) {
+        self.init(workspaceRoot: workspaceRoot, application: application,
+                  manifest: PipelineManifest(name: deployed.name, source: Source(provider: .other(""), properties: SourceProperties())),
+                  manifestPath: "", buildspecPath: "")
+        self.deployed = deployed
+    }
+
     /// Copilot's stack name for the pipeline.
     public var stackName: String { StackNames.pipeline(application: application, pipeline: manifest.name) }
+}
+
+/// A pipeline of the application where a target runs it: on AWS one CodePipeline tagged with the
+/// application (Copilot's `copilot-application`, and `copilot-pipeline` for its name but on a legacy
+/// one), locally one pushed from this workspace.
+public struct ApplicationPipeline: Codable, Equatable, Sendable {
+    /// The pipeline's name as its manifest gives it.
+    public var name: String
+    /// The CodePipeline's own name (locally the same as `name`).
+    public var resourceName: String
+    /// Deployed by Copilot before v1.16: its stack and CodePipeline are named as the manifest.
+    public var isLegacy: Bool
+    /// Its page in the AWS console; nil locally.
+    public var link: String?
+
+    public init(name: String, resourceName: String, isLegacy: Bool = false, link: String? = nil) {
+        self.name = name
+        self.resourceName = resourceName
+        self.isLegacy = isLegacy
+        self.link = link
+    }
+}
+
+/// An approval waiting for an answer, wherever in the application it waits.
+public struct PendingApproval: Codable, Equatable, Sendable {
+    public var pipeline: String
+    public var stage: String
+    public var action: String
+    public var execution: String
+    public var since: Date?
+    /// The console's review page; nil locally.
+    public var link: String?
+
+    public init(pipeline: String, stage: String, action: String, execution: String, since: Date? = nil, link: String? = nil) {
+        self.pipeline = pipeline
+        self.stage = stage
+        self.action = action
+        self.execution = execution
+        self.since = since
+        self.link = link
+    }
+
+    /// The environment whose deploy stage it guards (`approve ENV` names it).
+    public var environment: String { StageName.environment(of: stage) ?? stage }
 }
 
 /// How the target talks back to the person (or script) while it works.
@@ -76,13 +131,15 @@ public enum RunState: String, Codable, Equatable, Sendable {
     case succeeded = "Succeeded"
     case failed = "Failed"
     case rejected = "Rejected"
+    /// Asked to stop: its running actions finish (or are abandoned), nothing after them starts.
+    case stopping = "Stopping"
     case stopped = "Stopped"
     case abandoned = "Abandoned"
 
     /// Nothing more will happen to it.
     public var isFinal: Bool {
         switch self {
-        case .pending, .inProgress, .waitingForApproval: return false
+        case .pending, .inProgress, .waitingForApproval, .stopping: return false
         case .succeeded, .failed, .rejected, .stopped, .abandoned: return true
         }
     }
@@ -99,9 +156,13 @@ public struct ActionSnapshot: Codable, Equatable, Sendable {
     public var hint: String?
     /// The last lines of a failed action's log, which `watch` shows under the failure.
     public var logTail: [String]?
+    /// Who answered an approval (the login name locally, the IAM identity on AWS).
+    public var updatedBy: String?
+    /// Its page in the AWS console (a build, a stack, the approval's review); nil locally.
+    public var link: String?
 
     public init(name: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil, summary: String? = nil,
-                hint: String? = nil, logTail: [String]? = nil) {
+                hint: String? = nil, logTail: [String]? = nil, updatedBy: String? = nil) {
         self.name = name
         self.state = state
         self.startedAt = startedAt
@@ -109,6 +170,7 @@ public struct ActionSnapshot: Codable, Equatable, Sendable {
         self.summary = summary
         self.hint = hint
         self.logTail = logTail
+        self.updatedBy = updatedBy
     }
 }
 
@@ -128,6 +190,18 @@ public struct StageSnapshot: Codable, Equatable, Sendable {
     }
 }
 
+/// What started an execution, in CodePipeline's words (`ExecutionTrigger`): its type
+/// (StartPipelineExecution, Webhook, ManualRollback…) and who or what (an IAM identity, a login name).
+public struct ExecutionTrigger: Codable, Equatable, Sendable {
+    public var type: String
+    public var detail: String?
+
+    public init(type: String, detail: String? = nil) {
+        self.type = type
+        self.detail = detail
+    }
+}
+
 /// One execution as `watch` and `status` draw it.
 public struct ExecutionSnapshot: Codable, Equatable, Sendable {
     public var pipeline: String
@@ -138,9 +212,20 @@ public struct ExecutionSnapshot: Codable, Equatable, Sendable {
     public var sourceRevision: String?
     public var sourceSummary: String?
     public var stages: [StageSnapshot]
+    public var trigger: ExecutionTrigger?
+    /// A rollback execution redeploys what this execution deployed.
+    public var rollbackTarget: String?
+    /// Why it was stopped, as `stop … reason` gave it.
+    public var stopReason: String?
+    /// Notifications that could not be delivered (they never fail the run).
+    public var notificationFailures: [String]?
+    /// The execution's page in the AWS console; nil locally.
+    public var link: String?
 
     public init(pipeline: String, id: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil,
-                sourceRevision: String? = nil, sourceSummary: String? = nil, stages: [StageSnapshot]) {
+                sourceRevision: String? = nil, sourceSummary: String? = nil, stages: [StageSnapshot],
+                trigger: ExecutionTrigger? = nil, rollbackTarget: String? = nil, stopReason: String? = nil,
+                notificationFailures: [String]? = nil) {
         self.pipeline = pipeline
         self.id = id
         self.state = state
@@ -149,7 +234,23 @@ public struct ExecutionSnapshot: Codable, Equatable, Sendable {
         self.sourceRevision = sourceRevision
         self.sourceSummary = sourceSummary
         self.stages = stages
+        self.trigger = trigger
+        self.rollbackTarget = rollbackTarget
+        self.stopReason = stopReason
+        self.notificationFailures = notificationFailures
     }
+}
+
+/// How `stop` ends an execution (StopPipelineExecution): its running actions finish first, or are abandoned.
+public enum StopMode: String, Codable, Equatable, Sendable {
+    case finishRunningActions = "wait"
+    case abandon
+}
+
+/// What `retry` runs again of a failed stage (RetryStageExecution's retryMode).
+public enum StageRetryMode: String, Codable, CaseIterable, Equatable, Sendable {
+    case failedActions = "failed-actions"
+    case allActions = "all-actions"
 }
 
 /// A run a command started or answered: its id and, on a target that drives runs in this process
@@ -181,23 +282,47 @@ public struct ResetSummary: Equatable, Sendable {
     }
 }
 
-/// A line of `history`.
+/// A run of `history`: its outcome, what started it, each stage's state and time, and every
+/// approval's answer (who, with their comment, in the action's summary).
 public struct ExecutionSummary: Codable, Equatable, Sendable {
     public var id: String
     public var state: RunState
     public var startedAt: Date?
     public var updatedAt: Date?
     public var sourceRevision: String?
+    /// CodePipeline's trigger type (StartPipelineExecution, Webhook, ManualRollback…).
     public var trigger: String?
+    /// Who or what started it.
+    public var triggerDetail: String?
+    public var rollbackTarget: String?
+    public var stopReason: String?
+    public var stages: [StageSnapshot]
+    public var notificationFailures: [String]?
 
     public init(id: String, state: RunState, startedAt: Date? = nil, updatedAt: Date? = nil,
-                sourceRevision: String? = nil, trigger: String? = nil) {
+                sourceRevision: String? = nil, trigger: String? = nil, triggerDetail: String? = nil,
+                rollbackTarget: String? = nil, stopReason: String? = nil, stages: [StageSnapshot] = [],
+                notificationFailures: [String]? = nil) {
         self.id = id
         self.state = state
         self.startedAt = startedAt
         self.updatedAt = updatedAt
         self.sourceRevision = sourceRevision
         self.trigger = trigger
+        self.triggerDetail = triggerDetail
+        self.rollbackTarget = rollbackTarget
+        self.stopReason = stopReason
+        self.stages = stages
+        self.notificationFailures = notificationFailures
+    }
+
+    /// The summary of an execution as a snapshot holds it.
+    public init(_ snapshot: ExecutionSnapshot, updatedAt: Date?) {
+        self.init(id: snapshot.id, state: snapshot.state, startedAt: snapshot.startedAt, updatedAt: updatedAt,
+                  sourceRevision: snapshot.sourceRevision, trigger: snapshot.trigger?.type,
+                  triggerDetail: snapshot.trigger?.detail, rollbackTarget: snapshot.rollbackTarget,
+                  stopReason: snapshot.stopReason, stages: snapshot.stages,
+                  notificationFailures: snapshot.notificationFailures)
     }
 }
 
@@ -224,6 +349,15 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot
     /// Newest first.
     func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary]
+    /// Stops an execution (the newest running one when `execution` is nil): its running actions finish
+    /// first, or are abandoned. Returns it as it stands once the request is made.
+    func stop(_ pipeline: PipelineContext, execution: String?, mode: StopMode, reason: String?) async throws -> ExecutionSnapshot
+    /// Runs a failed or stopped stage of the latest execution that reached it again, with that
+    /// execution's artifacts: its failed actions, or all of them.
+    func retry(_ pipeline: PipelineContext, stage: String, mode: StageRetryMode) async throws -> ExecutionSnapshot
+    /// Starts a rollback execution that runs `stage` again with what `target` (by default the run
+    /// before the one deployed there now) deployed: its source revision and artifacts.
+    func rollBack(_ pipeline: PipelineContext, stage: String, to target: String?) async throws -> ExecutionSnapshot
     /// Answers the approval waiting before the deploy stage of `environment`; the run's settled state
     /// where the target drives it on in this process.
     @discardableResult
@@ -250,6 +384,12 @@ public protocol PipelineTarget: AnyObject, Sendable {
     func deploymentTemplate(_ pipeline: PipelineContext, plan: ([CopilotWorkload]?) throws -> PipelinePlan) async throws -> String
     /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
     func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
+    /// The approvals waiting in the pipeline, in any of its runs.
+    func waitingApprovals(_ pipeline: PipelineContext) async throws -> [PendingApproval]
+    /// Every pipeline of the application the target runs, files here or not, by name.
+    func applicationPipelines(application: String) async throws -> [ApplicationPipeline]
+    /// The pipeline's page in the AWS console; nil on a target without one.
+    func pipelineLink(_ pipeline: PipelineContext) async throws -> String?
     /// The application's environments as the target knows them (Copilot's SSM parameters on AWS,
     /// where an environment needs no folder in this workspace); nil when it knows none of its own.
     func environments(application: String) async throws -> [String]?
@@ -280,6 +420,8 @@ extension PipelineTarget {
 
     /// Targets without a separately deployed pipeline add nothing.
     public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] { [] }
+
+    public func pipelineLink(_ pipeline: PipelineContext) async throws -> String? { nil }
 
     /// The local target knows the workspace's environments only.
     public func environments(application: String) async throws -> [String]? { nil }

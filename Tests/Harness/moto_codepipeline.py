@@ -53,9 +53,18 @@ from moto.logs.models import logs_backends
 from moto.logs.responses import LogsResponse
 from moto.core.common_models import CloudFormationModel
 from moto.core.exceptions import JsonRESTError
+from moto.iam.models import iam_backends
+from moto.resourcegroupstaggingapi.models import ResourceGroupsTaggingAPIBackend
 
 ACTION_SECONDS = float(os.environ.get("SLUICE_MOTO_ACTION_SECONDS", "0.3"))
-FAILING_ACTIONS = {name.strip() for name in os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "").split(",") if name.strip()}
+
+
+def _names(text: str) -> set[str]:
+    return {name.strip() for name in text.split(",") if name.strip()}
+
+
+# Changed at run time by POST /sluice-moto/failing-actions (a test "fixing" what made an action fail).
+FAILING_ACTIONS = _names(os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", ""))
 CONNECTION_SECONDS = float(os.environ.get("SLUICE_MOTO_CONNECTION_SECONDS", "0"))
 _lock = threading.RLock()
 
@@ -72,6 +81,7 @@ class ActionRun:
 
     def __init__(self, stage: str, action: dict[str, Any]):
         self.stage = stage
+        self.declaration = action
         self.name: str = action["name"]
         self.category: str = action["actionTypeId"]["category"]
         self.provider: str = action["actionTypeId"]["provider"]
@@ -117,6 +127,27 @@ class ActionRun:
     def fails(self) -> bool:
         return self.name in FAILING_ACTIONS or f"{self.stage}/{self.name}" in FAILING_ACTIONS
 
+    def detail(self, execution: "Execution") -> dict[str, Any]:
+        """This attempt as ListActionExecutions describes it."""
+        result: dict[str, Any] = {}
+        if self.summary:
+            result["externalExecutionSummary"] = self.summary
+        if self.build_id:
+            result["externalExecutionId"] = self.build_id
+        if self.status == "Failed":
+            result["errorDetails"] = {"code": "JobFailed", "message": self.summary or "Failed"}
+        detail: dict[str, Any] = {
+            "pipelineExecutionId": execution.id, "actionExecutionId": self.id,
+            "pipelineVersion": execution.pipeline_version, "stageName": self.stage, "actionName": self.name,
+            "startTime": self.started, "lastUpdateTime": self.finished or self.started, "status": self.status,
+            "input": {"actionTypeId": self.declaration["actionTypeId"],
+                      "configuration": self.declaration.get("configuration", {})},
+            "output": {"executionResult": result},
+        }
+        if self.updated_by:
+            detail["updatedBy"] = self.updated_by
+        return detail
+
     def failure(self, at: float) -> str | None:
         """Why the action fails when it ends at `at`; None when it succeeds."""
         if self.connection and _connection_status(self.connection, at) != "AVAILABLE":
@@ -128,12 +159,18 @@ class ActionRun:
 class Execution:
     """One run of a pipeline, advanced lazily by `advance`."""
 
-    def __init__(self, pipeline: dict[str, Any], trigger: str, number: int, account_id: str, region: str):
+    def __init__(self, pipeline: dict[str, Any], trigger: str, number: int, account_id: str, region: str,
+                 trigger_detail: str = "", rollback_of: "Execution | None" = None, only_stage: str | None = None):
         self.id = str(uuid.uuid4())
         self.account_id, self.region = account_id, region
         self.pipeline_name: str = pipeline["name"]
         self.pipeline_version: int = pipeline["version"]
         self.trigger = trigger
+        self.trigger_detail = trigger_detail
+        self.rollback_of = rollback_of.id if rollback_of else None
+        self.stop_reason: str | None = None
+        # Earlier attempts of actions a retry ran again, for ListActionExecutions.
+        self.earlier: list[ActionRun] = []
         self.started = time.time()
         self.updated = self.started
         self.status = "InProgress"
@@ -144,8 +181,12 @@ class Execution:
         self.source_action: str = source["name"]
         self.revision = hashlib.sha1(f"{self.pipeline_name}/{number}".encode()).hexdigest()
         self.revision_summary = f"Change {number} on {branch}"
+        if rollback_of:
+            self.revision, self.revision_summary = rollback_of.revision, rollback_of.revision_summary
         self.stages: list[tuple[str, list[list[ActionRun]]]] = []
         for stage in pipeline["stages"]:
+            if only_stage and stage["name"] != only_stage:
+                continue
             runs = [ActionRun(stage["name"], action) for action in stage["actions"]]
             orders = sorted({run.run_order for run in runs})
             self.stages.append((stage["name"], [[r for r in runs if r.run_order == o] for o in orders]))
@@ -172,6 +213,8 @@ class Execution:
             return "Succeeded"
         if self.status in ("Stopped", "Superseded"):
             return "Stopped"
+        if self.status == "Stopping":
+            return "Stopping"
         return "InProgress"
 
     def finish(self, status: str, at: float, summary: str | None = None) -> None:
@@ -184,10 +227,16 @@ class Execution:
                 run.finished = at
 
     def advance(self, now: float) -> None:
-        while self.status == "InProgress":
+        while self.status in ("InProgress", "Stopping"):
             _, groups = self.stages[self.stage_index]
             group = groups[self.group_index]
+            if self.status == "Stopping" and not any(run.status == "InProgress" for run in group):
+                # Stop and wait: what was running has finished; nothing after it starts.
+                self.finish("Stopped", max([self.updated] + [r.finished or 0 for r in group]))
+                return
             for run in group:
+                if run.status is None and self.status == "Stopping":
+                    continue
                 if run.status is None:
                     run.status, run.started = "InProgress", self.group_start
                     self.updated = self.group_start
@@ -206,8 +255,10 @@ class Execution:
                     if run.build_id:
                         _finish_build(self, run)
                     self.updated = run.finished
-            if any(run.status in (None, "InProgress") for run in group):
+            if any(run.status == "InProgress" or (run.status is None and self.status != "Stopping") for run in group):
                 return
+            if self.status == "Stopping":
+                continue
             done = max(run.finished for run in group)
             failed = next((run for run in group if run.status == "Failed"), None)
             if failed:
@@ -221,18 +272,6 @@ class Execution:
                     self.finish("Succeeded", done)
                     return
 
-    def retry(self, stage: str, now: float) -> None:
-        """RetryStageExecution with FAILED_ACTIONS: the failed actions of `stage` run again from `now`."""
-        index = next(i for i, (name, _) in enumerate(self.stages) if name == stage)
-        groups = self.stages[index][1]
-        group = next(g for g, runs in enumerate(groups) if any(r.status == "Failed" for r in runs))
-        for run in groups[group]:
-            if run.status == "Failed":
-                run.status = run.started = run.finished = run.summary = run.build_id = None
-                run.id = str(uuid.uuid4())
-        self.status, self.status_summary, self.updated = "InProgress", None, now
-        self.stage_index, self.group_index, self.group_start = index, group, now
-
     def summary(self) -> dict[str, Any]:
         return {
             "pipelineExecutionId": self.id,
@@ -244,8 +283,34 @@ class Execution:
                 "revisionId": self.revision,
                 "revisionSummary": self.revision_summary,
             }],
-            "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
+            "trigger": {"triggerType": self.trigger, "triggerDetail": self.trigger_detail},
+            **self.kind(),
         }
+
+    def kind(self) -> dict[str, Any]:
+        """executionType, rollbackMetadata and stopTrigger, as V2 pipelines report them."""
+        described: dict[str, Any] = {"executionType": "ROLLBACK" if self.rollback_of else "STANDARD"}
+        if self.rollback_of:
+            described["rollbackMetadata"] = {"rollbackTargetPipelineExecutionId": self.rollback_of}
+        if self.stop_reason is not None:
+            described["stopTrigger"] = {"reason": self.stop_reason}
+        return described
+
+    def retry(self, stage: str, mode: str, now: float) -> None:
+        """RetryStageExecution: the stage's failed or abandoned actions (or all of them) run again from
+        the first group holding one; earlier attempts stay for ListActionExecutions."""
+        index = next(i for i, (name, _) in enumerate(self.stages) if name == stage)
+        first = None
+        for position, group in enumerate(self.stages[index][1]):
+            for slot, run in enumerate(group):
+                if mode == "ALL_ACTIONS" or run.status in ("Failed", "Abandoned") or run.status is None:
+                    if run.status is not None:
+                        self.earlier.append(run)
+                    group[slot] = ActionRun(stage, run.declaration)
+                    first = position if first is None else first
+        self.stage_index, self.group_index = index, first or 0
+        self.status, self.status_summary, self.stop_reason = "InProgress", None, None
+        self.group_start = self.updated = now
 
     def description(self) -> dict[str, Any]:
         described: dict[str, Any] = {
@@ -259,7 +324,8 @@ class Execution:
                 "revisionSummary": self.revision_summary,
                 "created": self.started,
             }],
-            "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
+            "trigger": {"triggerType": self.trigger, "triggerDetail": self.trigger_detail},
+            **self.kind(),
         }
         if self.status_summary:
             described["statusSummary"] = self.status_summary
@@ -278,7 +344,7 @@ def _pipeline(backend: CodePipelineBackend, name: str) -> dict[str, Any]:
     return pipeline
 
 
-def start_execution(backend: CodePipelineBackend, name: str, trigger: str) -> Execution:
+def start_execution(backend: CodePipelineBackend, name: str, trigger: str, trigger_detail: str = "") -> Execution:
     with _lock:
         pipeline = _pipeline(backend, name)
         executions = _executions(backend, name)
@@ -287,9 +353,22 @@ def start_execution(backend: CodePipelineBackend, name: str, trigger: str) -> Ex
             older.advance(now)
             if older.status == "InProgress":
                 older.finish("Superseded", now)
-        execution = Execution(pipeline, trigger, len(executions) + 1, backend.account_id, backend.region_name)
+        execution = Execution(pipeline, trigger, len(executions) + 1, backend.account_id, backend.region_name,
+                              trigger_detail=trigger_detail)
         executions.append(execution)
         return execution
+
+
+def _caller(response: Any) -> str:
+    """The IAM identity that signed the request (moto's IAM knows its access key), as CodePipeline
+    records it in a trigger's detail and an approval's lastUpdatedBy."""
+    account = response.current_account
+    key = iam_backends[account]["aws"].access_keys.get(response.get_access_key())
+    if key is not None and key.role_arn:
+        return key.role_arn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/sluice"
+    if key is not None and key.user_name:
+        return f"arn:aws:iam::{account}:user/{key.user_name}"
+    return f"arn:aws:iam::{account}:root"
 
 
 def _current(backend: CodePipelineBackend, name: str) -> list[Execution]:
@@ -325,7 +404,8 @@ def get_pipeline_state(self: CodePipelineResponse) -> str:
             state["actionStates"] = actions
             if latest:
                 state["latestExecution"] = {"pipelineExecutionId": latest.id,
-                                            "status": latest.stage_status(stage["name"])}
+                                            "status": latest.stage_status(stage["name"]),
+                                            "type": "ROLLBACK" if latest.rollback_of else "STANDARD"}
             stage_states.append(state)
         return json.dumps({
             "pipelineName": name,
@@ -337,7 +417,7 @@ def get_pipeline_state(self: CodePipelineResponse) -> str:
 
 
 def start_pipeline_execution(self: CodePipelineResponse) -> str:
-    execution = start_execution(self.codepipeline_backend, self._get_param("name"), "StartPipelineExecution")
+    execution = start_execution(self.codepipeline_backend, self._get_param("name"), "StartPipelineExecution", _caller(self))
     return json.dumps({"pipelineExecutionId": execution.id})
 
 
@@ -345,8 +425,11 @@ def list_pipeline_executions(self: CodePipelineResponse) -> str:
     name = self._get_param("pipelineName")
     limit = int(self._get_param("maxResults") or 100)
     start = int(self._get_param("nextToken") or 0)
+    succeeded_in = ((self._get_param("filter") or {}).get("succeededInStage") or {}).get("stageName")
     with _lock:
         newest_first = list(reversed(_current(self.codepipeline_backend, name)))
+        if succeeded_in:
+            newest_first = [e for e in newest_first if e.reached(succeeded_in) and e.stage_status(succeeded_in) == "Succeeded"]
         page = newest_first[start:start + limit]
         answer: dict[str, Any] = {"pipelineExecutionSummaries": [e.summary() for e in page]}
         if start + limit < len(newest_first):
@@ -389,7 +472,7 @@ def put_approval_result(self: CodePipelineResponse) -> str:
         now = time.time()
         run.finished = now
         run.summary = result.get("summary") or None
-        run.updated_by = f"arn:aws:iam::{self.current_account}:user/approver"
+        run.updated_by = _caller(self)
         run.status = "Succeeded" if result["status"] == "Approved" else "Failed"
         if run.status == "Failed":
             run.summary = run.summary or "Rejected"
@@ -398,31 +481,105 @@ def put_approval_result(self: CodePipelineResponse) -> str:
 
 
 def stop_pipeline_execution(self: CodePipelineResponse) -> str:
+    """Stop and wait (the execution is Stopping until its running actions end, then Stopped) or,
+    with abandon, stop at once, its running actions Abandoned."""
     name = self._get_param("pipelineName")
     execution_id = self._get_param("pipelineExecutionId")
+    abandon = bool(self._get_param("abandon"))
     with _lock:
-        execution = next((e for e in _current(self.codepipeline_backend, name) if e.id == execution_id), None)
-        if execution is None or execution.status != "InProgress":
+        execution = _execution(self.codepipeline_backend, name, execution_id)
+        if execution.status == "Stopping" and not abandon:
+            raise _Error("DuplicatedStopRequestException", f"Execution {execution_id} is already stopping")
+        if execution.status not in ("InProgress", "Stopping"):
             raise _Error("PipelineExecutionNotStoppableException", f"Execution {execution_id} is not in progress")
-        execution.finish("Stopped", time.time(), self._get_param("reason"))
+        execution.stop_reason = self._get_param("reason") or ""
+        if abandon:
+            execution.finish("Stopped", time.time())
+        else:
+            execution.status = "Stopping"
+            _current(self.codepipeline_backend, name)
         return json.dumps({"pipelineExecutionId": execution_id})
+
+
+def _execution(backend: CodePipelineBackend, name: str, execution_id: str) -> Execution:
+    execution = next((e for e in _current(backend, name) if e.id == execution_id), None)
+    if execution is None:
+        raise _Error("PipelineExecutionNotFoundException",
+                     f"Pipeline execution with id {execution_id} does not exist in pipeline {name}")
+    return execution
 
 
 def retry_stage_execution(self: CodePipelineResponse) -> str:
-    name = self._get_param("pipelineName")
-    stage = self._get_param("stageName")
-    execution_id = self._get_param("pipelineExecutionId")
-    if self._get_param("retryMode") != "FAILED_ACTIONS":
-        raise _Error("InvalidParameterValueException", "retryMode must be FAILED_ACTIONS")
+    """RetryStageExecution: only in the latest execution that reached the stage, only a failed or
+    stopped stage, and only while the pipeline's structure is the one the execution ran."""
+    name, stage = self._get_param("pipelineName"), self._get_param("stageName")
+    execution_id, mode = self._get_param("pipelineExecutionId"), self._get_param("retryMode")
+    if mode not in ("FAILED_ACTIONS", "ALL_ACTIONS"):
+        raise _Error("ValidationException", "retryMode must be FAILED_ACTIONS or ALL_ACTIONS")
     with _lock:
-        execution = next((e for e in _current(self.codepipeline_backend, name) if e.id == execution_id), None)
-        if execution is None:
-            raise _Error("PipelineExecutionNotFoundException",
-                         f"Pipeline execution with id {execution_id} does not exist in pipeline {name}")
-        if execution.status != "Failed" or execution.stage_status(stage) != "Failed":
-            raise _Error("StageNotRetryableException", f"Stage {stage} of execution {execution_id} has no failed actions to retry")
-        execution.retry(stage, time.time())
+        backend = self.codepipeline_backend
+        pipeline = _pipeline(backend, name)
+        if not any(s["name"] == stage for s in pipeline["stages"]):
+            raise _Error("StageNotFoundException", f"Stage {stage} does not exist in pipeline {name}")
+        execution = _execution(backend, name, execution_id)
+        latest = next((e for e in reversed(_current(backend, name)) if e.reached(stage)), None)
+        if latest is not execution:
+            raise _Error("NotLatestPipelineExecutionException",
+                         f"Execution {execution_id} is not the latest execution in stage {stage}")
+        if execution.status not in ("Failed", "Stopped") or execution.stage_status(stage) not in ("Failed", "Stopped"):
+            raise _Error("StageNotRetryableException", f"Stage {stage} of execution {execution_id} is not failed or stopped")
+        if execution.pipeline_version != pipeline["version"]:
+            raise _Error("StageNotRetryableException", f"The pipeline structure changed after stage {stage} failed")
+        execution.retry(stage, mode, time.time())
         return json.dumps({"pipelineExecutionId": execution_id})
+
+
+def rollback_stage(self: CodePipelineResponse) -> str:
+    """RollbackStage (V2 pipelines): a new ROLLBACK execution running the stage with the target's revision."""
+    name, stage = self._get_param("pipelineName"), self._get_param("stageName")
+    target_id = self._get_param("targetPipelineExecutionId")
+    with _lock:
+        backend = self.codepipeline_backend
+        pipeline = _pipeline(backend, name)
+        if pipeline.get("pipelineType") != "V2":
+            raise _Error("ValidationException", "RollbackStage is supported for pipelines of type V2 only")
+        names = [s["name"] for s in pipeline["stages"]]
+        if stage not in names:
+            raise _Error("StageNotFoundException", f"Stage {stage} does not exist in pipeline {name}")
+        if stage == names[0]:
+            raise _Error("UnableToRollbackStageException", "A source stage cannot be rolled back")
+        executions = _current(backend, name)
+        target = _execution(backend, name, target_id)
+        if target.rollback_of:
+            raise _Error("UnableToRollbackStageException", f"Execution {target_id} is a rollback execution")
+        if not target.reached(stage) or target.stage_status(stage) != "Succeeded":
+            raise _Error("UnableToRollbackStageException", f"Execution {target_id} did not succeed in stage {stage}")
+        if target.pipeline_version != pipeline["version"]:
+            raise _Error("PipelineExecutionOutdatedException",
+                         f"Execution {target_id} ran version {target.pipeline_version} of the pipeline, not {pipeline['version']}")
+        if any(e.reached(stage) and e.status in ("InProgress", "Stopping") and e.stage_status(stage) in ("InProgress", "Stopping")
+               for e in executions):
+            raise _Error("ConflictException", f"Stage {stage} has an execution in progress")
+        execution = Execution(pipeline, "ManualRollback", len(executions) + 1, backend.account_id, backend.region_name,
+                              trigger_detail=_caller(self), rollback_of=target, only_stage=stage)
+        executions.append(execution)
+        return json.dumps({"pipelineExecutionId": execution.id})
+
+
+def list_action_executions(self: CodePipelineResponse) -> str:
+    """Every attempt of every action (a retry's earlier ones too), newest first; filtered by execution."""
+    name = self._get_param("pipelineName")
+    wanted = (self._get_param("filter") or {}).get("pipelineExecutionId")
+    with _lock:
+        details = []
+        for execution in _current(self.codepipeline_backend, name):
+            if wanted and execution.id != wanted:
+                continue
+            details += [run.detail(execution) for run in list(execution.runs()) + execution.earlier if run.status]
+        if wanted and not any(e.id == wanted for e in _current(self.codepipeline_backend, name)):
+            raise _Error("PipelineExecutionNotFoundException", f"Pipeline execution with id {wanted} does not exist")
+        details.sort(key=lambda d: d["startTime"], reverse=True)
+        return json.dumps({"actionExecutionDetails": details})
 
 
 def _epoch(text: Any) -> float:
@@ -459,7 +616,8 @@ def _create_pipeline(self: CodePipelineBackend, pipeline: dict[str, Any], tags: 
 CodePipelineBackend.create_pipeline = _create_pipeline
 
 for _operation in (get_pipeline_state, start_pipeline_execution, list_pipeline_executions,
-                   get_pipeline_execution, put_approval_result, stop_pipeline_execution, retry_stage_execution):
+                   get_pipeline_execution, put_approval_result, stop_pipeline_execution,
+                   retry_stage_execution, rollback_stage, list_action_executions):
     setattr(CodePipelineResponse, _operation.__name__, _operation)
 
 
@@ -493,6 +651,12 @@ def _definition(name: str, properties: dict[str, Any]) -> dict[str, Any]:
     if "ArtifactStores" in properties:
         # CloudFormation lists them with their Region; the API maps each region to its store.
         pipeline["artifactStores"] = {store["Region"]: _camel(store["ArtifactStore"]) for store in properties["ArtifactStores"]}
+    # V1 unless the template says otherwise, as CodePipeline defaults it.
+    pipeline["pipelineType"] = properties.get("PipelineType", "V1")
+    pipeline["executionMode"] = properties.get("ExecutionMode", "SUPERSEDED")
+    for key in ("Variables", "Triggers"):
+        if key in properties:
+            pipeline[key[0].lower() + key[1:]] = _camel(properties[key])
     return pipeline
 
 
@@ -531,7 +695,9 @@ class PipelineResource(CloudFormationModel):
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         properties = cloudformation_json["Properties"]
         backend = codepipeline_backends[account_id][region_name]
-        tags = [{"key": t["Key"], "value": t["Value"]} for t in properties.get("Tags", [])]
+        # CloudFormation propagates the stack's tags to the pipeline (Copilot's template sets none of its own).
+        tags = [{"key": k, "value": v} for k, v in _stack_tags(account_id, region_name, kwargs.get("StackId")).items()]
+        tags += [{"key": t["Key"], "value": t["Value"]} for t in properties.get("Tags", [])]
         backend.create_pipeline(_definition(resource_name, properties), tags)
         start_execution(backend, resource_name, "CreatePipeline")
         return cls(resource_name, account_id, region_name)
@@ -559,6 +725,16 @@ class PipelineResource(CloudFormationModel):
 
     def delete(self, account_id: str, region_name: str) -> None:
         self.delete_from_cloudformation_json(self.name, {}, account_id, region_name)
+
+
+def _stack_tags(account_id: str, region: str, stack_id: str | None) -> dict[str, str]:
+    from moto.cloudformation.models import cloudformation_backends
+    backend = cloudformation_backends[account_id][region]
+    stack = backend.stacks.get(stack_id) if stack_id else None
+    if stack is None and stack_id:
+        # A stack made by a change set is filed under its change set until executed.
+        stack = next((cs for cs in backend.change_sets.values() if cs.stack_id == stack_id), None)
+    return dict(getattr(stack, "tags", None) or {})
 
 
 class ConnectionResource(CloudFormationModel):
@@ -768,10 +944,19 @@ def _connections_call(operation: str, body: dict[str, Any], region: str, account
 
 def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
     """CodeStar Connections, which moto lacks: CreateConnection, ListConnections and GetConnection
-    over connections kept here, each request's signature checked by moto's IAM as for its own services."""
+    over connections kept here, each request's signature checked by moto's IAM as for its own services.
+    POST /sluice-moto/failing-actions (a comma-separated list) sets which actions fail from then on."""
     if environ.get("PATH_INFO") == "/moto-api/reset":
         _connections.clear()
         _connections_made.clear()
+        FAILING_ACTIONS.clear()
+        FAILING_ACTIONS.update(_names(os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "")))
+    if environ.get("PATH_INFO") == "/sluice-moto/failing-actions":
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)).decode()
+        FAILING_ACTIONS.clear()
+        FAILING_ACTIONS.update(_names(body))
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+        return [b""]
     target = environ.get("HTTP_X_AMZ_TARGET", "")
     if not target.startswith(_CONNECTIONS_TARGET):
         return _moto_dispatch(self, environ, start_response)
@@ -798,3 +983,28 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
 
 
 DomainDispatcherApplication.__call__ = _dispatch
+
+
+# MARK: pipelines in the Resource Groups Tagging API
+
+_moto_resources = ResourceGroupsTaggingAPIBackend._get_resources_generator
+
+
+def _resources_with_pipelines(self: ResourceGroupsTaggingAPIBackend, tag_filters=None, resource_type_filters=None):
+    """moto's GetResources leaves CodePipeline out; AWS lists pipelines as codepipeline:pipeline (what
+    Copilot's ListDeployedPipelines asks for, by its copilot-application tag)."""
+    others = [kind for kind in (resource_type_filters or []) if not kind.startswith("codepipeline")]
+    if others or not resource_type_filters:
+        yield from _moto_resources(self, tag_filters=tag_filters or [], resource_type_filters=others)
+    if resource_type_filters and len(others) == len(resource_type_filters):
+        return
+    backend = codepipeline_backends[self.account_id][self.region_name]
+    for pipeline in list(backend.pipelines.values()):
+        tags = [{"Key": k, "Value": v} for k, v in pipeline.tags.items()]
+        matches = all(any(t["Key"] == f["Key"] and (not f.get("Values") or t["Value"] in f["Values"]) for t in tags)
+                      for f in tag_filters or [])
+        if matches:
+            yield {"ResourceARN": pipeline.metadata["pipelineArn"], "Tags": tags}
+
+
+ResourceGroupsTaggingAPIBackend._get_resources_generator = _resources_with_pipelines

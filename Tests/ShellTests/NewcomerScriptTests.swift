@@ -222,9 +222,12 @@ final class NewcomerScriptTests: XCTestCase {
         let history = try sandbox.run(.sluice("history"))
         XCTAssertEqual(history.status, 0, history.stderr)
         let lines = history.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 3, history.stdout)
+        // A header, then each run's first line under it; what the run did follows, indented.
+        XCTAssertEqual(lines.filter { !$0.hasPrefix(" ") }.count, 3, history.stdout)
         XCTAssertTrue(lines[0].hasPrefix("RUN"), history.stdout)
         XCTAssertTrue(lines[0].contains("STATE") && lines[0].contains("STARTED"), history.stdout)
+        let column = try XCTUnwrap(lines[0].range(of: "STATE")).lowerBound.utf16Offset(in: lines[0])
+        XCTAssertTrue(lines[1].dropFirst(column).hasPrefix("Succeeded"), "states under STATE:\n" + history.stdout)
         for line in lines { XCTAssertLessThanOrEqual(line.count, 80, line) }
     }
 

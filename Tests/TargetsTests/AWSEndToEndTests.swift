@@ -65,7 +65,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertEqual(testActions, ["CreateOrUpdate-api-test", "TestCommands"])
         let approval = (stages[3]["actions"] as? [[String: Any]])?.first
         XCTAssertEqual(approval?["name"] as? String, "ApprovePromotionTo-prod")
-        XCTAssertEqual(approval?["summary"] as? String, "Approved from sluice")
+        XCTAssertEqual(approval?["summary"] as? String, "approved by sluice-test")
 
         // `show template` prints what push deployed: the GitHub source reads the token from Secrets Manager.
         let template = try sluice(["show template"])
@@ -214,7 +214,7 @@ final class AWSEndToEndTests: AWSMotoTestCase {
         XCTAssertTrue(result.stdout.contains("rejected prod"), result.stdout)
         let watch = try sluice(["watch"])
         XCTAssertEqual(watch.status, 1, watch.stdout + watch.stderr)
-        XCTAssertTrue(watch.stderr.contains("rejected: DeployTo-prod/ApprovePromotionTo-prod: not today"), watch.stderr)
+        XCTAssertTrue(watch.stderr.contains("rejected: DeployTo-prod/ApprovePromotionTo-prod: rejected by sluice-test: not today"), watch.stderr)
         let status = try sluice(["status --json"])
         let snapshot = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stderr)
         XCTAssertEqual(snapshot["state"] as? String, "Rejected")

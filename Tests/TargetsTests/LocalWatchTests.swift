@@ -207,6 +207,13 @@ final class ScriptedTarget: PipelineTarget, @unchecked Sendable {
     func reject(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? { throw NotScripted() }
     func logs(_ pipeline: PipelineContext, stage: String, action: String?) async throws -> String { throw NotScripted() }
     func remove(_ pipeline: PipelineContext, ui: any TargetUI) async throws { throw NotScripted() }
+    func stop(_ pipeline: PipelineContext, execution: String?, mode: StopMode, reason: String?) async throws -> ExecutionSnapshot {
+        throw NotScripted()
+    }
+    func retry(_ pipeline: PipelineContext, stage: String, mode: StageRetryMode) async throws -> ExecutionSnapshot { throw NotScripted() }
+    func rollBack(_ pipeline: PipelineContext, stage: String, to target: String?) async throws -> ExecutionSnapshot { throw NotScripted() }
+    func waitingApprovals(_ pipeline: PipelineContext) async throws -> [PendingApproval] { throw NotScripted() }
+    func applicationPipelines(application: String) async throws -> [ApplicationPipeline] { throw NotScripted() }
 }
 
 final class Buffer: @unchecked Sendable {

@@ -117,6 +117,12 @@ public final class MotoServer: @unchecked Sendable {
         let accessKey: AccessKey
     }
 
+    /// Which CodePipeline actions fail from now on (names, or STAGE/ACTION), as a fix or a breakage
+    /// outside the pipeline would change them; `reset` restores the server's setting.
+    public func setFailingActions(_ names: [String]) async throws {
+        try await post("/sluice-moto/failing-actions", body: names.joined(separator: ","))
+    }
+
     private func post(_ path: String, body: String) async throws {
         var request = URLRequest(url: URL(string: endpoint + path)!)
         request.httpMethod = "POST"

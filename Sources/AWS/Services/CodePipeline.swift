@@ -84,6 +84,8 @@ public struct CodePipeline: Sendable {
     public struct StageExecution: Codable, Sendable {
         public var pipelineExecutionId: String
         public var status: ExecutionStatus
+        /// STANDARD or ROLLBACK.
+        public var type: String?
     }
 
     public struct TransitionState: Codable, Sendable {
@@ -98,6 +100,8 @@ public struct CodePipeline: Sendable {
         public var lastStatusChange: Date?
         /// The approval token PutApprovalResult needs.
         public var token: String?
+        /// Who changed it last (the IAM identity that answered an approval).
+        public var lastUpdatedBy: String?
         public var externalExecutionId: String?
         public var externalExecutionUrl: String?
         public var percentComplete: Int?
@@ -159,11 +163,22 @@ public struct CodePipeline: Sendable {
         public var pipelineName: String
         public var maxResults: Int?
         public var nextToken: String?
-        public init(pipelineName: String, maxResults: Int? = nil, nextToken: String? = nil) {
+        public var filter: PipelineExecutionFilter?
+        public init(pipelineName: String, maxResults: Int? = nil, nextToken: String? = nil, filter: PipelineExecutionFilter? = nil) {
             self.pipelineName = pipelineName
             self.maxResults = maxResults
             self.nextToken = nextToken
+            self.filter = filter
         }
+    }
+
+    /// Only executions that succeeded in a stage (what a rollback can go back to).
+    public struct PipelineExecutionFilter: Codable, Sendable {
+        public struct SucceededInStage: Codable, Sendable {
+            public var stageName: String
+        }
+        public var succeededInStage: SucceededInStage?
+        public init(succeededInStage stage: String) { succeededInStage = SucceededInStage(stageName: stage) }
     }
 
     public struct SourceRevision: Codable, Sendable {
@@ -178,6 +193,14 @@ public struct CodePipeline: Sendable {
         public var triggerDetail: String?
     }
 
+    public struct StopExecutionTrigger: Codable, Sendable {
+        public var reason: String?
+    }
+
+    public struct RollbackMetadata: Codable, Sendable {
+        public var rollbackTargetPipelineExecutionId: String?
+    }
+
     public struct PipelineExecutionSummary: Codable, Sendable {
         public var pipelineExecutionId: String?
         public var status: ExecutionStatus?
@@ -186,6 +209,10 @@ public struct CodePipeline: Sendable {
         public var lastUpdateTime: Date?
         public var sourceRevisions: [SourceRevision]?
         public var trigger: ExecutionTrigger?
+        public var stopTrigger: StopExecutionTrigger?
+        /// STANDARD or ROLLBACK.
+        public var executionType: String?
+        public var rollbackMetadata: RollbackMetadata?
     }
 
     public struct ListPipelineExecutionsOutput: Codable, Sendable {
@@ -218,6 +245,8 @@ public struct CodePipeline: Sendable {
         public var statusSummary: String?
         public var artifactRevisions: [ArtifactRevision]?
         public var trigger: ExecutionTrigger?
+        public var executionType: String?
+        public var rollbackMetadata: RollbackMetadata?
     }
 
     public struct GetPipelineExecutionOutput: Codable, Sendable {
@@ -263,6 +292,93 @@ public struct CodePipeline: Sendable {
 
     public struct PutApprovalResultOutput: Codable, Sendable {
         public var approvedAt: Date?
+    }
+
+    public struct StopPipelineExecutionInput: Codable, Sendable {
+        public var pipelineName: String
+        public var pipelineExecutionId: String
+        public var abandon: Bool?
+        public var reason: String?
+        public init(pipelineName: String, pipelineExecutionId: String, abandon: Bool?, reason: String?) {
+            self.pipelineName = pipelineName
+            self.pipelineExecutionId = pipelineExecutionId
+            self.abandon = abandon
+            self.reason = reason
+        }
+    }
+
+    /// The answer of StopPipelineExecution and RollbackStage.
+    public struct ExecutionID: Codable, Sendable {
+        public var pipelineExecutionId: String?
+    }
+
+    public struct RollbackStageInput: Codable, Sendable {
+        public var pipelineName: String
+        public var stageName: String
+        public var targetPipelineExecutionId: String
+        public init(pipelineName: String, stageName: String, targetPipelineExecutionId: String) {
+            self.pipelineName = pipelineName
+            self.stageName = stageName
+            self.targetPipelineExecutionId = targetPipelineExecutionId
+        }
+    }
+
+    public struct ListActionExecutionsInput: Codable, Sendable {
+        public struct Filter: Codable, Sendable {
+            public var pipelineExecutionId: String?
+        }
+        public var pipelineName: String
+        public var filter: Filter?
+        public var maxResults: Int?
+        public var nextToken: String?
+        public init(pipelineName: String, execution: String?, nextToken: String? = nil) {
+            self.pipelineName = pipelineName
+            filter = execution.map { Filter(pipelineExecutionId: $0) }
+            self.nextToken = nextToken
+        }
+    }
+
+    public struct ActionExecutionResult: Codable, Sendable {
+        public var externalExecutionId: String?
+        /// An approval's comment; a build's summary.
+        public var externalExecutionSummary: String?
+        public var externalExecutionUrl: String?
+        public var errorDetails: ErrorDetails?
+    }
+
+    public struct ActionExecutionOutput: Codable, Sendable {
+        public var executionResult: ActionExecutionResult?
+    }
+
+    public struct ActionExecutionDetail: Codable, Sendable {
+        public var pipelineExecutionId: String?
+        public var actionExecutionId: String?
+        public var stageName: String?
+        public var actionName: String?
+        public var startTime: Date?
+        public var lastUpdateTime: Date?
+        /// Who ran it: for an approval, the identity that answered.
+        public var updatedBy: String?
+        public var status: ExecutionStatus?
+        public var output: ActionExecutionOutput?
+    }
+
+    public struct ListActionExecutionsOutput: Codable, Sendable {
+        public var actionExecutionDetails: [ActionExecutionDetail]?
+        public var nextToken: String?
+    }
+
+    public func stopPipelineExecution(_ input: StopPipelineExecutionInput) async throws -> ExecutionID {
+        try await client.call(.codePipeline, "StopPipelineExecution", input)
+    }
+
+
+    public func rollbackStage(_ input: RollbackStageInput) async throws -> ExecutionID {
+        try await client.call(.codePipeline, "RollbackStage", input)
+    }
+
+    public func listActionExecutions(_ input: ListActionExecutionsInput) async throws -> ListActionExecutionsOutput {
+        try await client.call(.codePipeline, "ListActionExecutions", input)
     }
 
     public func getPipeline(_ input: GetPipelineInput) async throws -> GetPipelineOutput {

@@ -89,7 +89,7 @@ enum TargetCommands {
     }
 
     /// Why a run that ended did not succeed, as `watch` and `push` report it; nil while it goes on or after success.
-    private static func runFailure(_ snapshot: ExecutionSnapshot) -> ShellError? {
+    static func runFailure(_ snapshot: ExecutionSnapshot) -> ShellError? {
         guard snapshot.state.isFinal, snapshot.state != .succeeded else { return nil }
         let again = "`release` starts another run"
         var hint = again
@@ -182,8 +182,13 @@ enum TargetCommands {
         }
     }
 
+    /// The newest run of the workspace's pipeline, or of pipeline NAME of the application, its files here or not.
     static func status(_ invocation: Invocation, _ session: Session) async throws {
-        let (target, context) = try resolve("status", session)
+        let (target, context) = if let name = invocation["NAME"] {
+            try await ApplicationCommands.context(named: name, "status", session, at: invocation.location(of: "NAME"))
+        } else {
+            try resolve("status", session)
+        }
         let snapshot = try await call("status", session) { try await target.latestExecution(context) }
         guard let snapshot else {
             if session.printsJSON(invocation) {
@@ -200,52 +205,46 @@ enum TargetCommands {
         }
     }
 
-    static func history(_ invocation: Invocation, _ session: Session) async throws {
-        let (target, context) = try resolve("history", session)
-        let limit = invocation["COUNT"].flatMap(Int.init) ?? 10
-        let runs = try await call("history", session) { try await target.history(context, limit: limit) }
-        if session.printsJSON(invocation) {
-            try session.output.line(JSONText.encode(runs))
-            return
-        }
-        guard !runs.isEmpty else {
-            session.output.message("\(context.manifest.name) has not run yet (`push` starts it)")
-            return
-        }
-        // A run's id, its state, when it started (this machine's time, to the second) and its commit: 78 columns at most.
-        let started = DateFormatter()
-        started.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let rows = [["RUN", "STATE", "STARTED", "COMMIT"]] + runs.map { run in
-            [run.id, run.state.rawValue, run.startedAt.map { started.string(from: $0) } ?? "-", run.sourceRevision.map { String($0.prefix(7)) } ?? ""]
-        }
-        let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            session.output.line(zip(row, widths).map { $0.padded(to: $1) }.joined(separator: "  ").trailingSpacesRemoved)
-        }
-    }
-
     static func approve(_ invocation: Invocation, _ session: Session) async throws {
-        let environment = invocation.required("ENV")
-        _ = try session.requirePipeline().manifest.requiredStage(environment)
-        let (target, context) = try resolve("approve", session)
-        let settled = try await call("approve", session) {
-            try await target.approve(context, environment: environment, comment: invocation["TEXT"])
-        }
-        if let settled, let failure = runFailure(settled) {
-            session.output.message("approved \(environment)")
-            throw failure
-        }
-        session.output.message("approved \(environment)" + (settled.map { "; run \($0.id) " + whereItStands($0) } ?? ""))
+        try await answer(approved: true, invocation, session)
     }
 
     static func reject(_ invocation: Invocation, _ session: Session) async throws {
+        try await answer(approved: false, invocation, session)
+    }
+
+    /// Answers the approval before ENV in the workspace's pipeline, or (`pipeline NAME`) in any pipeline of
+    /// the application, its files here or not.
+    private static func answer(approved: Bool, _ invocation: Invocation, _ session: Session) async throws {
+        let verb = approved ? "approve" : "reject"
         let environment = invocation.required("ENV")
-        _ = try session.requirePipeline().manifest.requiredStage(environment)
-        let (target, context) = try resolve("reject", session)
-        let settled = try await call("reject", session) {
-            try await target.reject(context, environment: environment, comment: invocation["TEXT"])
+        let other = invocation["NAME"]
+        let (target, context) = if let other {
+            try await ApplicationCommands.context(named: other, verb, session, at: invocation.location(of: "NAME"))
+        } else {
+            try resolve(verb, session)
         }
-        session.output.message("rejected \(environment)" + (settled.map { "; run \($0.id) " + whereItStands($0) } ?? ""))
+        if other == nil || context.deployed == nil { _ = try context.manifest.requiredStage(environment) }
+        let settled = try await call(verb, session) {
+            if approved {
+                try await target.approve(context, environment: environment, comment: invocation["TEXT"])
+            } else {
+                try await target.reject(context, environment: environment, comment: invocation["TEXT"])
+            }
+        }
+        try reportAnswer(approved: approved, environment, in: other, settled: settled, session)
+    }
+
+    /// Says which approval was answered (in `pipeline`, when not the workspace's) and, where the target drove
+    /// the run on here, where it settled; throws when an approved run then failed (a rejection ends it as asked).
+    static func reportAnswer(approved: Bool, _ environment: String, in pipeline: String?, settled: ExecutionSnapshot?,
+                             _ session: Session) throws {
+        let answered = "\(approved ? "approved" : "rejected") \(environment)" + (pipeline.map { " in \($0)" } ?? "")
+        if approved, let settled, let failure = runFailure(settled) {
+            session.output.message(answered)
+            throw failure
+        }
+        session.output.message(answered + (settled.map { "; run \($0.id) " + whereItStands($0) } ?? ""))
     }
 
     static func logs(_ invocation: Invocation, _ session: Session) async throws {
@@ -290,7 +289,7 @@ enum TargetCommands {
     }
 
     /// The target the workspace chose and the pipeline it acts on.
-    private static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
+    static func resolve(_ command: String, _ session: Session) throws -> (any PipelineTarget, PipelineContext) {
         let workspace = try session.requireWorkspace()
         let target: any PipelineTarget
         do {
@@ -338,7 +337,7 @@ enum TargetCommands {
     }
 
     /// Runs a target operation, naming the command in "not available" answers.
-    private static func call<Result>(_ command: String, _ session: Session,
+    static func call<Result>(_ command: String, _ session: Session,
                                      _ operation: () async throws -> Result) async throws -> Result {
         do {
             return try await operation()

@@ -48,7 +48,7 @@ public struct ArgumentSpec: Sendable {
         case positional
         /// Introduced by one of these words: `branch B`, `before|after OTHER`.
         case option(keywords: [String])
-        /// Present or not: `--yes`. The placeholder is the flag itself.
+        /// Present or not: `--yes`, or a word (`abandon`). The placeholder is the flag itself.
         case flag
         /// Every remaining word, as written (`echo …`).
         case rest

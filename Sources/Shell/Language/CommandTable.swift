@@ -107,6 +107,12 @@ public struct CommandTable: Sendable {
                     index += 1
                     continue
                 }
+                // A word flag (`stop abandon`) is its own word, as `--yes` is.
+                if spec.arguments.contains(where: { $0.form == .flag && $0.placeholder == argument.text }) {
+                    flags.insert(argument.text)
+                    index += 1
+                    continue
+                }
                 if let option = spec.arguments.first(where: {
                     if case .option(let keywords) = $0.form { return keywords.contains(argument.text) }
                     return false
@@ -251,7 +257,7 @@ extension CommandTable {
             if command.arguments.contains(where: { $0.form == .rest }), nextPositional >= positionals.count {
                 return (command.arguments.first { $0.form == .rest }, [], bound)
             }
-            if word.hasPrefix("--") {
+            if word.hasPrefix("--") || command.arguments.contains(where: { $0.form == .flag && $0.placeholder == word }) {
                 flags.insert(word)
                 index += 1
                 continue

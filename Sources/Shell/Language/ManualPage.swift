@@ -70,6 +70,8 @@ public struct ManualPage: Sendable {
         ManualEntry("XDG_STATE_HOME", "Where the history is kept (default ~/.local/state)."),
         ManualEntry("HOME", "Home of ~/.aws, ~/.editrc and ~/.local/state."),
         ManualEntry("USER, LOGNAME", "Who answered an approval on the local target."),
+        ManualEntry("BROWSER", "The programs (`:`-separated, the first found is used) `open` hands a console address to."),
+        ManualEntry("DISPLAY, WAYLAND_DISPLAY", "Without BROWSER, `open` hands the address to xdg-open only when one is set."),
         ManualEntry("any NAME", "`$NAME` and `${NAME}` in a command expand it when `set` has not defined NAME."),
     ]
 

@@ -15,6 +15,9 @@ struct FollowedExecution: Sendable {
     var startedAt: Date?
     var sourceRevision: String?
     var sourceSummary: String?
+    var trigger: ExecutionTrigger?
+    var rollbackTarget: String?
+    var stopReason: String?
     /// Set once ListPipelineExecutions confirmed the end.
     var final: (state: CodePipeline.ExecutionStatus, at: Date?)?
 }
@@ -43,17 +46,17 @@ extension AWSTarget {
                 snapshot = self.snapshot(of: execution, in: state, pipeline: name)
             }
             remember(execution, for: name)
-            return await withFailureTails(snapshot, state, aws)
+            let (declaration, links) = try await described(name, aws)
+            var buildIDs: [String: String] = [:]
+            for stage in state.stageStates ?? [] {
+                for action in stage.actionStates ?? [] {
+                    if let id = action.latestExecution?.externalExecutionId { buildIDs["\(stage.stageName ?? "")/\(action.actionName ?? "")"] = id }
+                }
+            }
+            return await withFailureTails(Self.linked(snapshot, declaration: declaration, links: links, buildIDs: buildIDs), state, aws)
         } catch let error as AWSError where error.isThrottling {
             throw CodePipelineThrottled()
         }
-    }
-
-    public func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot {
-        let aws = try aws()
-        let name = try await pipelineName(pipeline, aws)
-        let state = try await aws.codePipeline.getPipelineState(.init(name: name))
-        return snapshot(of: try await describe(id, of: name, aws), in: state, pipeline: name)
     }
 
     /// The snapshot with the last lines of each failed build's log under its action.
@@ -82,6 +85,11 @@ extension AWSTarget {
         return FollowedExecution(id: id, startedAt: summary.startTime,
                                  sourceRevision: summary.sourceRevisions?.first?.revisionId,
                                  sourceSummary: summary.sourceRevisions?.first?.revisionSummary,
+                                 trigger: summary.trigger?.triggerType.map {
+                                     ExecutionTrigger(type: $0, detail: summary.trigger?.triggerDetail.flatMap(IAMIdentity.readable))
+                                 },
+                                 rollbackTarget: summary.rollbackMetadata?.rollbackTargetPipelineExecutionId,
+                                 stopReason: summary.stopTrigger?.reason,
                                  final: running ? nil : (status, summary.lastUpdateTime))
     }
 
@@ -108,16 +116,23 @@ extension AWSTarget {
                 }
                 let actionState = Self.runState(action: actionName, latest)
                 var summary = latest.summary
+                var who: String?
                 if actionState == .failed, let message = latest.errorDetails?.message { summary = message }
+                if StageName.isApproval(actionName), actionState == .succeeded || actionState == .rejected,
+                   let updatedBy = latest.lastUpdatedBy {
+                    who = IAMIdentity.shortName(updatedBy)
+                    summary = ApprovalSummary.text(approved: actionState == .succeeded, by: who ?? updatedBy, comment: latest.summary)
+                }
                 actions.append(ActionSnapshot(name: actionName, state: actionState, startedAt: started,
-                                              finishedAt: running ? nil : latest.lastStatusChange, summary: summary))
+                                              finishedAt: running ? nil : latest.lastStatusChange, summary: summary, updatedBy: who))
             }
             var stageState: RunState = .pending
             if reached {
                 switch stage.latestExecution?.status {
                 case .succeeded?: stageState = .succeeded
                 case .failed?: stageState = actions.contains { $0.state == .rejected } ? .rejected : .failed
-                case .stopped?, .stopping?, .cancelled?: stageState = .stopped
+                case .stopping?: stageState = .stopping
+                case .stopped?, .cancelled?: stageState = .stopped
                 default: stageState = actions.contains { $0.state == .waitingForApproval } ? .waitingForApproval : .inProgress
                 }
             }
@@ -132,6 +147,8 @@ extension AWSTarget {
             overall = failed.state
         } else if !stages.isEmpty, stages.allSatisfy({ $0.state == .succeeded }) {
             overall = .succeeded
+        } else if stages.contains(where: { $0.state == .stopping }) {
+            overall = .stopping
         } else if stages.contains(where: { $0.state == .waitingForApproval }) {
             overall = .waitingForApproval
         } else {
@@ -139,7 +156,8 @@ extension AWSTarget {
         }
         return ExecutionSnapshot(pipeline: name, id: execution.id, state: overall, startedAt: execution.startedAt,
                                  finishedAt: execution.final?.at, sourceRevision: execution.sourceRevision,
-                                 sourceSummary: execution.sourceSummary, stages: stages)
+                                 sourceSummary: execution.sourceSummary, stages: stages, trigger: execution.trigger,
+                                 rollbackTarget: execution.rollbackTarget, stopReason: execution.stopReason)
     }
 
     /// A pipeline execution's status in the shared vocabulary.
@@ -147,7 +165,8 @@ extension AWSTarget {
         switch status {
         case .succeeded?: return .succeeded
         case .failed?: return rejected ? .rejected : .failed
-        case .stopped?, .stopping?, .cancelled?, .superseded?: return .stopped
+        case .stopping?: return .stopping
+        case .stopped?, .cancelled?, .superseded?: return .stopped
         default: return .inProgress
         }
     }

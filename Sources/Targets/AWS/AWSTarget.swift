@@ -29,6 +29,8 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     private var actionStarts: [String: Date] = [:]
     /// The last lines of failed builds' logs, by build id, fetched once for `watch`.
     private var failureTails: [String: [String]] = [:]
+    /// Each pipeline's declaration and console addresses, by pipeline name (see `described`).
+    var declarations: [String: (CodePipeline.PipelineDeclaration?, ConsoleLinks)] = [:]
 
     /// `endpoint` (`target aws endpoint URL`) wins over every configured endpoint.
     public init(profile: String?, region: String?, endpoint: String?, options: TargetOptions = TargetOptions(),
@@ -77,19 +79,6 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         return StartedRun(id: id)
     }
 
-    public func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary] {
-        let aws = try aws()
-        let name = try await pipelineName(pipeline, aws)
-        let listed = try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: max(1, min(limit, 100))))
-        return (listed.pipelineExecutionSummaries ?? []).prefix(limit).compactMap { summary in
-            guard let id = summary.pipelineExecutionId else { return nil }
-            return ExecutionSummary(id: id, state: Self.runState(execution: summary.status, rejected: false),
-                                    startedAt: summary.startTime, updatedAt: summary.lastUpdateTime,
-                                    sourceRevision: summary.sourceRevisions?.first?.revisionId,
-                                    trigger: summary.trigger?.triggerType)
-        }
-    }
-
     /// CodePipeline goes on with the run itself: nothing settled here.
     public func approve(_ pipeline: PipelineContext, environment: String, comment: String?) async throws -> ExecutionSnapshot? {
         try await answerApproval(pipeline, environment: environment, approved: true, comment: comment)
@@ -121,7 +110,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
         let verdict: CodePipeline.ApprovalStatus = approved ? .approved : .rejected
         _ = try await aws.codePipeline.putApprovalResult(.init(
             pipelineName: name, stageName: stageName, actionName: action,
-            result: .init(summary: comment ?? "\(verdict) from sluice", status: verdict), token: token))
+            result: .init(summary: comment ?? ApprovalSummary.placeholder(approved: approved), status: verdict), token: token))
     }
 
     /// Copilot's `pipeline show` for what is deployed: About, then Stages with their actions.
@@ -175,6 +164,9 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     /// The stack holding the pipeline: Copilot's name for it, or the stack of a pipeline Copilot deployed
     /// before v1.16 under its legacy naming — named as the manifest, and tagged so (``ResourceTags``).
     func pipelineStack(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> PipelineStack {
+        if let deployed = pipeline.deployed {
+            return PipelineStack(name: deployed.isLegacy ? deployed.resourceName : pipeline.stackName, isLegacy: deployed.isLegacy)
+        }
         if let known = withLock({ stacks[pipeline.stackName] }) { return known }
         var found = PipelineStack(name: pipeline.stackName, isLegacy: false)
         if try await aws.stacks.describe(pipeline.stackName) == nil,
@@ -189,6 +181,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     /// The name of the CodePipeline the stack made: its `Pipeline` resource's physical ID, as Copilot finds it
     /// (deploy/cloudformation/pipeline.go), so a stack Copilot or an earlier sluice deployed is read alike.
     func pipelineName(_ pipeline: PipelineContext, _ aws: AWSClients) async throws -> String {
+        if let deployed = pipeline.deployed { return deployed.resourceName }
         let stackName = try await pipelineStack(pipeline, aws).name
         if let known = withLock({ pipelineNames[stackName] }) { return known }
         guard let stack = try await aws.stacks.describe(stackName) else { throw try await notDeployed(pipeline, aws) }

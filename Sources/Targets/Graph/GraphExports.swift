@@ -104,7 +104,7 @@ enum StateColors {
         case nil: return ("#f7f9fc", "#44546a")
         case .succeeded?: return ("#e6f4ea", "#1e7e34")
         case .failed?, .rejected?, .abandoned?: return ("#fdecea", "#c62828")
-        case .inProgress?: return ("#e3f2fd", "#1565c0")
+        case .inProgress?, .stopping?: return ("#e3f2fd", "#1565c0")
         case .waitingForApproval?: return ("#fff8e1", "#b26a00")
         case .pending?, .stopped?: return ("#f2f2f2", "#777777")
         }

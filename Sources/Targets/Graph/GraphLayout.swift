@@ -240,8 +240,3 @@ public struct GraphLayout: Equatable, Sendable {
         }
     }
 }
-
-extension RunState {
-    /// One character for the state, as `watch` draws it.
-    public var symbol: String { ExecutionTree.symbol(self) }
-}

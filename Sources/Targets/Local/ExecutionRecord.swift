@@ -10,12 +10,13 @@ enum LocalStep {
 }
 
 /// One execution as stored in `execution.json`.
-struct ExecutionRecord: Codable {
+struct ExecutionRecord: Codable, Sendable {
     /// Starts at 1 per pipeline; orders `history`.
     var sequence: Int
-    /// "push" or "release".
+    /// What started it: "push", "release", or ``ExecutionRecord/rollbackTrigger``.
     var trigger: String
-    /// The pipeline as `push` recorded it; its stages and actions are `snapshot`'s, in the same order.
+    /// The pipeline as `push` recorded it; its stages and actions are `snapshot`'s, in the same order
+    /// (a rollback execution's snapshot holds the one stage it runs).
     var pipeline: PipelinePlan
     var snapshot: ExecutionSnapshot
     /// The sluice process driving it now, for messages; the lock is what counts.
@@ -23,9 +24,22 @@ struct ExecutionRecord: Codable {
     /// Where the workspace sits inside the repository ("" at its top), found by Source.
     var workspacePrefix: String?
     var updatedAt: Date
+    /// Each `retry` of a stage of this execution, oldest first.
+    var retries: [StageRetry]?
+
+    /// A `retry`: which stage, which actions, who asked and when.
+    struct StageRetry: Codable, Equatable {
+        var stage: String
+        var mode: StageRetryMode
+        var by: String
+        var at: Date
+    }
+
+    /// CodePipeline's trigger type of a rollback a person asked for.
+    static let rollbackTrigger = "ManualRollback"
 
     /// A new execution: every stage and action pending.
-    init(id: String, sequence: Int, trigger: String, pipeline: PipelinePlan, now: Date) {
+    init(id: String, sequence: Int, trigger: String, by user: String? = nil, pipeline: PipelinePlan, now: Date) {
         self.sequence = sequence
         self.trigger = trigger
         self.pipeline = pipeline
@@ -37,16 +51,17 @@ struct ExecutionRecord: Codable {
         stages += pipeline.stages.map { stage in
             StageSnapshot(name: stage.name, state: .pending, actions: stage.actions.map { ActionSnapshot(name: $0.name, state: .pending) })
         }
-        snapshot = ExecutionSnapshot(pipeline: pipeline.name, id: id, state: .inProgress, startedAt: now, stages: stages)
+        snapshot = ExecutionSnapshot(pipeline: pipeline.name, id: id, state: .inProgress, startedAt: now, stages: stages,
+                                     trigger: ExecutionTrigger(type: trigger, detail: user))
         updatedAt = now
     }
 
     /// What action `action` of stage `stage` does.
     func step(_ stage: Int, _ action: Int) -> LocalStep {
-        switch stage {
-        case 0: return .source
-        case 1: return .build
-        default: return .planned(pipeline.stages[stage - 2].actions[action])
+        switch snapshot.stages[stage].name {
+        case StageName.source: return .source
+        case StageName.build: return .build
+        case let name: return .planned(pipeline.stages.first { $0.name == name }!.actions[action])
         }
     }
 
@@ -70,13 +85,15 @@ struct ExecutionRecord: Codable {
         StageName.environment(of: snapshot.stages[index].name)
     }
 
-    mutating func setAction(_ stage: Int, _ action: Int, _ state: RunState, summary: String? = nil, hint: String? = nil, now: Date) {
+    mutating func setAction(_ stage: Int, _ action: Int, _ state: RunState, summary: String? = nil, hint: String? = nil,
+                            by: String? = nil, now: Date) {
         var item = snapshot.stages[stage].actions[action]
         if state == .inProgress || (state == .waitingForApproval && item.startedAt == nil) { item.startedAt = now }
         if state.isFinal { item.finishedAt = now }
         item.state = state
         if let summary { item.summary = summary }
         if let hint { item.hint = hint }
+        if let by { item.updatedBy = by }
         snapshot.stages[stage].actions[action] = item
         snapshot.stages[stage].state = Self.stageState(snapshot.stages[stage].actions)
         updatedAt = now
@@ -98,5 +115,17 @@ struct ExecutionRecord: Codable {
         if actions.allSatisfy({ $0.state == .succeeded }) { return .succeeded }
         if actions.allSatisfy({ $0.state == .pending }) { return .pending }
         return .inProgress
+    }
+
+    /// The stage and action names from stage `name` on: what a retry or a rollback needs unchanged in the
+    /// pipeline as pushed (CodePipeline's "pipeline structure").
+    func structure(from name: String) -> [[String]] {
+        Self.structure(of: pipeline, from: name)
+    }
+
+    /// Source and Build come before every deploy stage, so from either of them the structure is the whole pipeline's.
+    static func structure(of pipeline: PipelinePlan, from name: String) -> [[String]] {
+        let stages = name == StageName.source || name == StageName.build ? pipeline.stages[...] : pipeline.stages.drop { $0.name != name }
+        return [[pipeline.sourceActionName]] + stages.map { [$0.name] + $0.actions.map(\.name) }
     }
 }

@@ -5,7 +5,7 @@ import Processes
 struct GitSource {
     let workspaceRoot: URL
 
-    struct Snapshot {
+    struct Snapshot: Sendable {
         var commit: String
         var subject: String
         /// The workspace's path inside the repository ("" at its top, else ending in "/").
@@ -39,7 +39,18 @@ struct GitSource {
 
     /// Extracts `branch`'s head into `directory` (created empty).
     func snapshot(branch: String, into directory: URL) async throws -> Snapshot {
-        let commit = try await head(of: branch)
+        try await extract(try await head(of: branch), into: directory)
+    }
+
+    /// Extracts commit `revision` again into `directory`, for a retry or a rollback of a run that took it.
+    func snapshot(revision: String, into directory: URL) async throws -> Snapshot {
+        guard (try? await git(["cat-file", "-e", "\(revision)^{commit}"])) != nil else {
+            throw RunRefusal.revisionGone(revision)
+        }
+        return try await extract(revision, into: directory)
+    }
+
+    private func extract(_ commit: String, into directory: URL) async throws -> Snapshot {
         let subject = try await git(["log", "-1", "--format=%s", commit])
         let prefix = try await git(["rev-parse", "--show-prefix"])
 

@@ -28,15 +28,23 @@ final class LocalEngine: @unchecked Sendable {
 
     func records(_ pipeline: String) throws -> [ExecutionRecord] {
         try store.executionIDs(pipeline).compactMap {
-            try store.read(ExecutionRecord.self, from: executionFile(pipeline, $0))
+            try store.read(ExecutionRecord.self, from: executionFile(pipeline, $0)).map(withStopRequest)
         }.sorted { $0.sequence > $1.sequence }
     }
 
     func record(_ pipeline: String, _ id: String) throws -> ExecutionRecord {
         guard let record = try store.read(ExecutionRecord.self, from: executionFile(pipeline, id)) else {
-            throw LocalTargetError("pipeline \(pipeline) has no execution \(id)", hint: "`history` lists the executions")
+            throw RunRefusal.noSuchExecution(id, pipeline: pipeline)
         }
-        return record
+        return try withStopRequest(record)
+    }
+
+    /// An execution a `stop` asked to end is Stopping until its driver (or the stop) ends it.
+    private func withStopRequest(_ record: ExecutionRecord) throws -> ExecutionRecord {
+        guard !record.snapshot.state.isFinal, try pendingStop(record) != nil else { return record }
+        var stopping = record
+        stopping.snapshot.state = .stopping
+        return stopping
     }
 
     private func executionFile(_ pipeline: String, _ id: String) -> URL {
@@ -45,7 +53,7 @@ final class LocalEngine: @unchecked Sendable {
 
     /// Saves the record; once the execution is over, its source snapshot and working copies
     /// go too (logs and artifacts stay), so old executions cost little disk.
-    private func save(_ record: ExecutionRecord) throws {
+    func save(_ record: ExecutionRecord) throws {
         try store.write(record, to: executionFile(record.pipeline.name, record.snapshot.id))
         guard record.snapshot.state.isFinal else { return }
         let run = ExecutionRun(store: store, record: record)
@@ -58,7 +66,7 @@ final class LocalEngine: @unchecked Sendable {
     /// approval, and its lock free.
     func reapAbandoned(_ pipeline: String) throws {
         for candidate in try records(pipeline) where candidate.needsDriver {
-            let lock = try FileLock(store.executionDirectory(pipeline, candidate.snapshot.id).appendingPathComponent("lock"))
+            let lock = try FileLock(lockFile(pipeline, candidate.snapshot.id))
             guard lock.tryLock() else { continue }
             defer { lock.unlock() }
             var record = try record(pipeline, candidate.snapshot.id)
@@ -70,7 +78,9 @@ final class LocalEngine: @unchecked Sendable {
                     record.setAction(stage, action, .abandoned, summary: reason, now: moment)
                 }
             }
-            record.finish(.abandoned, now: moment)
+            // A run whose stop was asked ends as asked, not as abandoned.
+            record.finish(try pendingStop(record) != nil ? .stopped : .abandoned, now: moment)
+            try clearStop(&record)
             try save(record)
         }
     }
@@ -79,22 +89,40 @@ final class LocalEngine: @unchecked Sendable {
 
     /// Creates an execution of `pipeline` and drives it until it ends or parks at an approval.
     func start(_ pipeline: PipelinePlan, trigger: String) async throws -> ExecutionSnapshot {
+        var (record, executionLock) = try await create(pipeline, trigger: trigger) { _ in }
+        defer { executionLock.unlock() }
+        return try await drive(&record, display: ExecutionDisplay(console: console))
+    }
+
+    /// Records a new execution of `pipeline`, shaped by `prepare` before anyone can see it, and returns it
+    /// with its lock held: a fresh id nobody else can hold.
+    func create(_ pipeline: PipelinePlan, trigger: String,
+                prepare: (inout ExecutionRecord) async throws -> Void) async throws -> (ExecutionRecord, FileLock) {
         try store.prepare()
         let pipelineLock = try FileLock(store.pipelineLockFile(pipeline.name))
         guard try await pipelineLock.lock(timeout: .seconds(10)) else {
             throw LocalTargetError("another sluice is starting an execution of \(pipeline.name)", hint: "try again in a moment")
         }
+        defer { pipelineLock.unlock() }
         let sequence = (try records(pipeline.name).map(\.sequence).max() ?? 0) + 1
         let id = UUID().uuidString.lowercased()
-        let executionLock = try FileLock(store.executionDirectory(pipeline.name, id).appendingPathComponent("lock"))
-        // A fresh id: nobody else can hold it, and it is held before anyone can see the execution.
+        let executionLock = try FileLock(lockFile(pipeline.name, id))
         _ = executionLock.tryLock()
-        var record = ExecutionRecord(id: id, sequence: sequence, trigger: trigger, pipeline: pipeline, now: now())
+        var record = ExecutionRecord(id: id, sequence: sequence, trigger: trigger, by: Self.userName, pipeline: pipeline, now: now())
         record.driverPID = getpid()
+        do {
+            try await prepare(&record)
+        } catch {
+            executionLock.unlock()
+            try? FileManager.default.removeItem(at: store.executionDirectory(pipeline.name, id))
+            throw error
+        }
         try save(record)
-        pipelineLock.unlock()
-        defer { executionLock.unlock() }
-        return try await drive(&record, display: ExecutionDisplay(console: console))
+        return (record, executionLock)
+    }
+
+    func lockFile(_ pipeline: String, _ id: String) -> URL {
+        store.executionDirectory(pipeline, id).appendingPathComponent("lock")
     }
 
     /// Answers the approval waiting before the deploy stage of `environment` in the newest execution
@@ -108,7 +136,7 @@ final class LocalEngine: @unchecked Sendable {
             throw try nothingWaiting(pipeline, environment: environment)
         }
         let id = waiting.snapshot.id
-        let lock = try FileLock(store.executionDirectory(pipeline, id).appendingPathComponent("lock"))
+        let lock = try FileLock(lockFile(pipeline, id))
         guard try await lock.lock(timeout: .seconds(5)) else {
             throw LocalTargetError("another sluice is answering this approval", hint: "`status` shows the outcome")
         }
@@ -121,25 +149,30 @@ final class LocalEngine: @unchecked Sendable {
         let display = ExecutionDisplay(console: console)
         display.prime(record.snapshot)
         let who = Self.userName
-        let summary = (approve ? "approved by \(who)" : "rejected by \(who)") + (comment.map { ": \($0)" } ?? "")
+        let summary = ApprovalSummary.text(approved: approve, by: who, comment: comment)
         let moment = now()
         if approve {
-            record.setAction(stage, action, .succeeded, summary: summary, now: moment)
+            record.setAction(stage, action, .succeeded, summary: summary, by: who, now: moment)
             record.driverPID = getpid()
             try save(record)
             return try await drive(&record, display: display)
         }
-        record.setAction(stage, action, .rejected, summary: summary, now: moment)
-        record.finish(.rejected, now: moment)
+        record.setAction(stage, action, .rejected, summary: summary, by: who, now: moment)
+        // An execution asked to stop ends Stopped once its running actions are answered.
+        record.finish(try pendingStop(record) != nil ? .stopped : .rejected, now: moment)
+        try clearStop(&record)
         try save(record)
         display.show(record.snapshot, now: moment)
         return record.snapshot
     }
 
-    private func drive(_ record: inout ExecutionRecord, display: ExecutionDisplay) async throws -> ExecutionSnapshot {
+    func drive(_ record: inout ExecutionRecord, display: ExecutionDisplay) async throws -> ExecutionSnapshot {
         defer { display.end() }
         display.show(record.snapshot, now: now())
         while let (stage, action) = record.nextAction {
+            if try pendingStop(record) != nil {
+                return try finishStopped(&record, display: display)
+            }
             let planned = record.step(stage, action)
             if case .planned(let approval) = planned, approval.kind == .approval {
                 record.setAction(stage, action, .waitingForApproval, now: now())
@@ -152,23 +185,34 @@ final class LocalEngine: @unchecked Sendable {
             record.setAction(stage, action, .inProgress, now: now())
             try save(record)
             display.show(record.snapshot, now: now())
-            do {
-                let summary = try await performTicking(planned, stage: stage, action: action, record: &record, display: display)
-                record.setAction(stage, action, .succeeded, summary: summary, now: now())
+            switch await performTicking(planned, stage: stage, action: action, record: record, display: display) {
+            case .success(let result):
+                if let source = result.source {
+                    record.snapshot.sourceRevision = source.commit
+                    record.snapshot.sourceSummary = "\(source.commit.prefix(7)) \(source.subject)"
+                    record.workspacePrefix = source.workspacePrefix
+                }
+                record.setAction(stage, action, .succeeded, summary: result.summary, now: now())
                 try save(record)
-            } catch is CancellationError {
+            case .failure(let error) where error is CancellationError && Task.isCancelled:
                 record.setAction(stage, action, .stopped, summary: Interruption.reason, now: now())
                 record.finish(.stopped, now: now())
                 try save(record)
                 display.show(record.snapshot, now: now())
                 throw CancellationError()
-            } catch {
+            case .failure(let error) where error is CancellationError:
+                // `stop abandon` from another sluice cancelled the action.
+                let request = try pendingStop(record)
+                record.setAction(stage, action, .abandoned, summary: Self.stopSummary("abandoned", request), now: now())
+                return try finishStopped(&record, display: display)
+            case .failure(let error):
                 // The error's message is the action's summary and its hint the action's own, said apart.
                 let problem = (error as? any ReportableError)?.problem
                 record.setAction(stage, action, .failed, summary: problem.map { ($0.location.map { "\($0): " } ?? "") + $0.message }
                                     ?? "\(error)".replacingOccurrences(of: "\n", with: "; "),
                                  hint: problem?.hint, now: now())
-                record.finish(.failed, now: now())
+                record.finish(try pendingStop(record) != nil ? .stopped : .failed, now: now())
+                try clearStop(&record)
                 try save(record)
                 display.show(record.snapshot, now: now())
                 return record.snapshot
@@ -179,35 +223,60 @@ final class LocalEngine: @unchecked Sendable {
         for index in record.snapshot.stages.indices where record.snapshot.stages[index].actions.isEmpty {
             record.snapshot.stages[index].state = .succeeded
         }
-        record.finish(.succeeded, now: now())
+        record.finish(try pendingStop(record) != nil ? .stopped : .succeeded, now: now())
+        try clearStop(&record)
         try save(record)
         display.show(record.snapshot, now: now())
         return record.snapshot
     }
 
-    /// Performs an action; on a live console the tree is redrawn every second meanwhile, so
-    /// the running action's time moves. The ticker has stopped drawing when this returns.
-    private func performTicking(_ planned: LocalStep, stage: Int, action: Int, record: inout ExecutionRecord,
-                                display: ExecutionDisplay) async throws -> String {
-        guard console.live else { return try await perform(planned, stage: stage, action: action, record: &record) }
+    /// Ends an execution a `stop` asked to end (drawn on `display`, if any): what its stages had started and not
+    /// finished is Stopped.
+    func finishStopped(_ record: inout ExecutionRecord, display: ExecutionDisplay?) throws -> ExecutionSnapshot {
+        for index in record.snapshot.stages.indices {
+            let stage = record.snapshot.stages[index]
+            // An abandoned action leaves its stage Stopped, as CodePipeline's stage states have no Abandoned.
+            if [.inProgress, .abandoned].contains(stage.state) || (stage.state == .pending && stage.actions.contains { $0.state != .pending }) {
+                record.snapshot.stages[index].state = .stopped
+            }
+        }
+        record.finish(.stopped, now: now())
+        try clearStop(&record)
+        try save(record)
+        display?.show(record.snapshot, now: now())
+        return record.snapshot
+    }
+
+    /// Performs an action in a task of its own, which a `stop abandon` from another sluice cancels
+    /// (the stop request is looked for every 100 ms) as Ctrl-C cancels the driving task. On a live
+    /// console the tree is redrawn every second meanwhile, so the running action's time moves. Neither
+    /// helper draws or looks any more when this returns.
+    private func performTicking(_ planned: LocalStep, stage: Int, action: Int, record: ExecutionRecord,
+                                display: ExecutionDisplay) async -> Result<ActionResult, Error> {
+        let work = Task { try await self.perform(planned, stage: stage, action: action, record: record) }
+        let stopFile = self.stopFile(record.pipeline.name, record.snapshot.id)
+        let store = self.store
+        let watcher = Task {
+            while (try? await Task.sleep(for: .milliseconds(100))) != nil {
+                if (try? store.read(StopRequest.self, from: stopFile))??.mode == .abandon {
+                    work.cancel()
+                    return
+                }
+            }
+        }
         let snapshot = record.snapshot
         let now = self.now
-        let ticker = Task {
+        let ticker = console.live ? Task {
             while (try? await Task.sleep(for: .seconds(1))) != nil {
                 display.show(snapshot, now: now())
             }
+        } : nil
+        let result = await withTaskCancellationHandler { await work.result } onCancel: { work.cancel() }
+        for helper in [watcher, ticker].compactMap({ $0 }) {
+            helper.cancel()
+            await helper.value
         }
-        defer { ticker.cancel() }
-        do {
-            let summary = try await perform(planned, stage: stage, action: action, record: &record)
-            ticker.cancel()
-            await ticker.value
-            return summary
-        } catch {
-            ticker.cancel()
-            await ticker.value
-            throw error
-        }
+        return result
     }
 
     /// An older execution parked at the same approval is superseded, as in CodePipeline.
@@ -215,7 +284,7 @@ final class LocalEngine: @unchecked Sendable {
         let pipeline = newer.pipeline.name
         for older in try records(pipeline) where older.sequence < newer.sequence
             && older.snapshot.waitingApprovals.contains(where: { $0.stage == stageName }) {
-            let lock = try FileLock(store.executionDirectory(pipeline, older.snapshot.id).appendingPathComponent("lock"))
+            let lock = try FileLock(lockFile(pipeline, older.snapshot.id))
             guard lock.tryLock() else { continue }
             defer { lock.unlock() }
             var record = try record(pipeline, older.snapshot.id)
@@ -266,7 +335,13 @@ final class LocalEngine: @unchecked Sendable {
 
     // MARK: Actions
 
-    private func perform(_ planned: LocalStep, stage: Int, action: Int, record: inout ExecutionRecord) async throws -> String {
+    /// What an action did: its summary, and for Source the snapshot it took.
+    struct ActionResult: Sendable {
+        var summary: String
+        var source: GitSource.Snapshot?
+    }
+
+    private func perform(_ planned: LocalStep, stage: Int, action: Int, record: ExecutionRecord) async throws -> ActionResult {
         let run = ExecutionRun(store: store, record: record)
         let log = try ActionLog(run.logFile(stage: record.snapshot.stages[stage].name,
                                             action: record.snapshot.stages[stage].actions[action].name))
@@ -276,10 +351,7 @@ final class LocalEngine: @unchecked Sendable {
             let branch = record.pipeline.source.branch
             let snapshot = try await GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
             log.note("Snapshot of \(branch) at \(snapshot.commit): \(snapshot.subject)")
-            record.snapshot.sourceRevision = snapshot.commit
-            record.snapshot.sourceSummary = "\(snapshot.commit.prefix(7)) \(snapshot.subject)"
-            record.workspacePrefix = snapshot.workspacePrefix
-            return record.snapshot.sourceSummary ?? snapshot.commit
+            return ActionResult(summary: "\(snapshot.commit.prefix(7)) \(snapshot.subject)", source: snapshot)
 
         case .build:
             let spec = try run.buildspec(record.pipeline.build.buildspec)
@@ -288,10 +360,10 @@ final class LocalEngine: @unchecked Sendable {
                                      environment: run.variables(workingDirectory: work, spec: spec, project: record.pipeline.build),
                                      log: log)
             if let failure = try await runner.run(spec) { throw failure }
-            guard let artifacts = spec.artifacts else { return "succeeded, no artifacts" }
+            guard let artifacts = spec.artifacts else { return ActionResult(summary: "succeeded, no artifacts") }
             let count = try ArtifactCollector.collect(artifacts, from: work, into: run.artifacts)
             log.note("Uploaded \(count) artifact file\(count == 1 ? "" : "s")")
-            return "\(count) artifact file\(count == 1 ? "" : "s")"
+            return ActionResult(summary: "\(count) artifact file\(count == 1 ? "" : "s")")
 
         case .planned(let planned):
             switch planned.kind {
@@ -304,17 +376,17 @@ final class LocalEngine: @unchecked Sendable {
                 let runner = try BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
                                          environment: run.variables(workingDirectory: work, spec: spec, project: project), log: log)
                 if let failure = try await runner.run(spec) { throw failure }
-                return "succeeded"
+                return ActionResult(summary: "succeeded")
 
             case .deployment(let deployment):
-                return try run.recordDeployment(deployment, environment: environment, log: log, at: now())
+                return ActionResult(summary: try run.recordDeployment(deployment, environment: environment, log: log, at: now()))
 
             case .testCommands(let commands):
                 let work = try run.workingCopy("\(environment)-tests")
                 let runner = try BuildRunner(directory: work,
                                          environment: run.variables(workingDirectory: work, spec: nil, project: nil), log: log)
                 if let failure = try await runner.run(commands) { throw failure }
-                return "\(commands.count) command\(commands.count == 1 ? "" : "s") passed"
+                return ActionResult(summary: "\(commands.count) command\(commands.count == 1 ? "" : "s") passed")
             }
         }
     }

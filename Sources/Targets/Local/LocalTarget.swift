@@ -85,17 +85,50 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         return snapshot
     }
 
+    /// `id` is an execution's id or a prefix of exactly one.
     public func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot {
         try engine.reapAbandoned(pipeline.manifest.name)
-        return try engine.record(pipeline.manifest.name, id).snapshot
+        return withFailureTails(try engine.execution(pipeline.manifest.name, named: id))
     }
 
     public func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary] {
         try engine.reapAbandoned(pipeline.manifest.name)
-        return try engine.records(pipeline.manifest.name).prefix(limit).map {
-            ExecutionSummary(id: $0.snapshot.id, state: $0.snapshot.state, startedAt: $0.snapshot.startedAt,
-                             updatedAt: $0.updatedAt, sourceRevision: $0.snapshot.sourceRevision, trigger: $0.trigger)
+        return try engine.records(pipeline.manifest.name).prefix(limit).map { ExecutionSummary($0.snapshot, updatedAt: $0.updatedAt) }
+    }
+
+    public func waitingApprovals(_ pipeline: PipelineContext) async throws -> [PendingApproval] {
+        try engine.reapAbandoned(pipeline.manifest.name)
+        return try engine.records(pipeline.manifest.name).flatMap { record in
+            record.snapshot.waitingApprovals.map { approval in
+                PendingApproval(pipeline: record.pipeline.name, stage: approval.stage, action: approval.action,
+                                execution: record.snapshot.id,
+                                since: record.snapshot.stages.first { $0.name == approval.stage }?
+                                    .actions.first { $0.name == approval.action }?.startedAt)
+            }
         }
+    }
+
+    /// The pipelines pushed from this workspace.
+    public func applicationPipelines(application: String) async throws -> [ApplicationPipeline] {
+        let directory = store.root.appendingPathComponent("pipelines", isDirectory: true)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return try names.sorted().compactMap { name in
+            try store.read(PipelinePlan.self, from: store.definitionFile(name)).map {
+                ApplicationPipeline(name: $0.name, resourceName: $0.name)
+            }
+        }
+    }
+
+    public func stop(_ pipeline: PipelineContext, execution: String?, mode: StopMode, reason: String?) async throws -> ExecutionSnapshot {
+        try await engine.stop(pipeline.manifest.name, execution: execution, mode: mode, reason: reason)
+    }
+
+    public func retry(_ pipeline: PipelineContext, stage: String, mode: StageRetryMode) async throws -> ExecutionSnapshot {
+        try await engine.retry(try pushedDefinition(pipeline), stage: stage, mode: mode)
+    }
+
+    public func rollBack(_ pipeline: PipelineContext, stage: String, to target: String?) async throws -> ExecutionSnapshot {
+        try await engine.rollBack(try pushedDefinition(pipeline), stage: stage, to: target)
     }
 
     @discardableResult
@@ -115,8 +148,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
             throw LocalTargetError("pipeline \(pipeline.manifest.name) has not run", hint: "`push` or `release` first")
         }
         let stages = record.snapshot.stages
-        guard let found = stages.first(where: { $0.name.caseInsensitiveCompare(stage) == .orderedSame })
-            ?? stages.first(where: { $0.name.caseInsensitiveCompare(StageName.deploy(stage)) == .orderedSame }) else {
+        guard let name = StageName.named(stage, among: stages.map(\.name)), let found = stages.first(where: { $0.name == name }) else {
             throw LocalTargetError("execution \(record.snapshot.id) has no stage \(stage)",
                                    hint: "stages: \(stages.map(\.name).joined(separator: ", "))")
         }

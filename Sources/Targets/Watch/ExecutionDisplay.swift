@@ -55,6 +55,21 @@ public final class ExecutionDisplay: @unchecked Sendable {
             .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
+    /// Shows a board of keyed lines (`watch all`): the whole board redrawn on a live console, elsewhere
+    /// each line whose text changed since it was last said.
+    public func showBoard(_ board: [(key: String, line: String)]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if console.live {
+            redraw(board.map(\.line))
+            return
+        }
+        for (key, line) in board where reported[key] != line {
+            reported[key] = line
+            console.line(line)
+        }
+    }
+
     /// The rows of the boxes of what is under way (running, or waiting for an answer), else of what
     /// failed: what a frame too tall for the terminal keeps in view.
     static func focus(_ layout: GraphLayout) -> ClosedRange<Int>? {
@@ -186,7 +201,7 @@ struct ExecutionTree {
         if let time = elapsed(from: snapshot.startedAt, to: snapshot.finishedAt, now: now) { header += "  \(time)" }
         if let summary = snapshot.sourceSummary { header += "  " + palette.dim(summary) }
         return [header] + rows.flatMap { row in
-            let symbol = Self.symbol(row.state)
+            let symbol = row.state.symbol
             let name = row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let state = palette.paint(row.state.rawValue.padding(toLength: stateWidth, withPad: " ", startingAt: 0), row.state)
             let time = String(repeating: " ", count: timeWidth - row.time.count) + row.time
@@ -203,16 +218,18 @@ struct ExecutionTree {
 
     /// A stage runs from its first action's start to its last action's end.
     private func stageTime(_ stage: StageSnapshot, now: Date) -> String {
-        let start = stage.actions.compactMap(\.startedAt).min()
-        let end = stage.state.isFinal ? stage.actions.compactMap(\.finishedAt).max() : nil
-        return elapsed(from: start, to: end, now: now) ?? ""
+        stage.elapsed(now: now) ?? ""
     }
 
-    static func symbol(_ state: RunState) -> String {
-        switch state {
+}
+
+extension RunState {
+    /// The mark the watch tree, `history` and `approvals` draw beside a state.
+    public var symbol: String {
+        switch self {
         case .succeeded: return "✓"
         case .failed, .rejected, .abandoned: return "✗"
-        case .inProgress: return "●"
+        case .inProgress, .stopping: return "●"
         case .waitingForApproval: return "?"
         case .pending: return "○"
         case .stopped: return "■"

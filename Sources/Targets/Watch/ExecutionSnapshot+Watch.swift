@@ -23,6 +23,20 @@ extension WaitingApproval {
     }
 }
 
+/// How an answered approval reads on both targets, in its action's summary: "approved by alice: ship it".
+enum ApprovalSummary {
+    static func text(approved: Bool, by who: String, comment: String?) -> String {
+        let said = comment.flatMap { $0 == placeholder(approved: approved) ? nil : $0 }
+        return (approved ? "approved by " : "rejected by ") + who + (said.map { ": \($0)" } ?? "")
+    }
+
+    /// What sluice sends CodePipeline (whose approval result needs a summary) when no comment was given;
+    /// read back, it is no comment.
+    static func placeholder(approved: Bool) -> String {
+        approved ? "Approved from sluice" : "Rejected from sluice"
+    }
+}
+
 extension ExecutionSnapshot {
     /// Approvals waiting for `approve`/`reject`, in stage order.
     public var waitingApprovals: [WaitingApproval] {
@@ -51,8 +65,18 @@ extension ExecutionSnapshot {
     }
 }
 
+extension StageSnapshot {
+    /// How long the stage ran (from its first action's start to its last action's end), or has been
+    /// running at `now`; nil if it never started.
+    public func elapsed(now: Date) -> String? {
+        let start = actions.compactMap(\.startedAt).min()
+        let end = state.isFinal ? actions.compactMap(\.finishedAt).max() : nil
+        return Targets.elapsed(from: start, to: end, now: now)
+    }
+}
+
 /// "4s", "1m05s", "2h03m".
-func formatElapsed(_ seconds: TimeInterval) -> String {
+public func formatElapsed(_ seconds: TimeInterval) -> String {
     let total = max(0, Int(seconds.rounded(.down)))
     if total < 60 { return "\(total)s" }
     if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }

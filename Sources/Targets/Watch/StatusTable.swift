@@ -50,10 +50,16 @@ public enum StatusTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The snapshot as JSON (sorted keys, ISO 8601 dates), ending with a newline.
+    /// The execution as the live `watch` tree draws it (states, times, summaries), for `history EXECUTION`.
+    public static func tree(_ snapshot: ExecutionSnapshot, now: Date = Date(), theme: ColorTheme? = nil) -> [String] {
+        ExecutionTree(palette: Palette(theme: theme)).lines(snapshot, now: now)
+    }
+
+    /// The snapshot as JSON (sorted keys, ISO 8601 dates), ending with a newline. Slashes stay bare, so an
+    /// address is one piece of text the output's token masking reads as a URL, not a token.
     public static func json(_ snapshot: ExecutionSnapshot) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return String(decoding: try encoder.encode(snapshot), as: UTF8.self) + "\n"
     }

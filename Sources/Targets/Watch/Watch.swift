@@ -53,6 +53,64 @@ public enum WatchOutcome: Equatable, Sendable {
     }
 }
 
+/// Follows the newest run of every pipeline of `pipelines` in one view, a line each (state, where it
+/// is, time), until none is in progress: each ended or waits for an approval, or never ran. Cancelling
+/// the task (Ctrl-C) stops watching.
+public func watchAll(target: any PipelineTarget, pipelines: [PipelineContext], console: WatchConsole,
+                     now: @escaping @Sendable () -> Date = { Date() }) async throws {
+    let display = ExecutionDisplay(console: console)
+    defer { display.end() }
+    let policy = target.pollingPolicy
+    var delay = policy.initial
+    var last: [ExecutionSnapshot?] = []
+    while true {
+        var snapshots: [ExecutionSnapshot?] = []
+        do {
+            for pipeline in pipelines { snapshots.append(try await target.latestExecution(pipeline)) }
+        } catch let throttled as ThrottlingError {
+            delay = max(throttled.retryAfter ?? policy.slower(delay), policy.slower(delay))
+            try await Task.sleep(for: delay)
+            continue
+        }
+        let board = BoardLine.board(zip(pipelines.map(\.manifest.name), snapshots).map { ($0, $1) }, now: now(), theme: console.theme)
+        display.showBoard(board)
+        if snapshots.allSatisfy({ $0 == nil || $0!.state.isFinal || !$0!.waitingApprovals.isEmpty }) { return }
+        delay = snapshots == last ? policy.slower(delay) : policy.initial
+        last = snapshots
+        try await Task.sleep(for: delay)
+    }
+}
+
+/// A line of `watch all`: the pipeline, its newest run's state, where it is, and for how long.
+enum BoardLine {
+    static func board(_ rows: [(String, ExecutionSnapshot?)], now: Date, theme: ColorTheme?) -> [(key: String, line: String)] {
+        let palette = Palette(theme: theme)
+        let nameWidth = rows.map(\.0.count).max() ?? 0
+        let stateWidth = rows.map { ($0.1?.state.rawValue ?? "never ran").count }.max() ?? 0
+        return rows.map { name, snapshot in
+            guard let snapshot else {
+                return (name, "  ○ " + name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  never ran")
+            }
+            let state = snapshot.state
+            var line = "  \(palette.paint(state.symbol, state)) " + name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                + "  " + palette.paint(state.rawValue.padding(toLength: stateWidth, withPad: " ", startingAt: 0), state)
+                + "  run \(snapshot.id.prefix(8))"
+            if let place = place(snapshot) { line += "  " + place }
+            if !state.isFinal, let time = elapsed(from: snapshot.startedAt, to: nil, now: now) { line += "  " + time }
+            return (name, line.trailingSpacesRemoved)
+        }
+    }
+
+    /// Where the run is: the action running or waiting, else (ended) the action it ended at.
+    static func place(_ snapshot: ExecutionSnapshot) -> String? {
+        let actions = snapshot.stages.flatMap { stage in stage.actions.map { (stage.name, $0) } }
+        let current = actions.first { [.inProgress, .waitingForApproval].contains($0.1.state) }
+            ?? actions.first { [.failed, .rejected, .stopped, .abandoned].contains($0.1.state) }
+            ?? (snapshot.state.isFinal ? nil : actions.last { $0.1.state != .pending })
+        return current.map { "\($0.0)/\($0.1.name)" }
+    }
+}
+
 /// Follows the newest execution of `pipeline` until it ends or waits at an approval, drawing it
 /// on `console` (live tree or one line per change; with `graph`, the picture with its states:
 /// redrawn live, or once at the end after the lines). Cancelling the task (Ctrl-C) stops watching

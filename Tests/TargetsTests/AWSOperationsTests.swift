@@ -1,0 +1,202 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import TestSupport
+import XCTest
+
+/// `stop`, `retry`, `rollback` and `history` on the aws target through the `sluice` binary against moto:
+/// Tests/Harness/moto_codepipeline.py adds StopPipelineExecution, RetryStageExecution, RollbackStage and
+/// ListActionExecutions, each also driven here with the aws CLI. TestCommands fails until a test fixes it.
+final class AWSOperationsTests: AWSMotoTestCase {
+    var home: TemporaryDirectory!
+    var workspace: URL!
+    var cli: AWSCommandLine!
+
+    override class var motoEnvironment: [String: String] {
+        ["SLUICE_MOTO_FAILING_ACTIONS": "TestCommands", "SLUICE_MOTO_ACTION_SECONDS": "1"]
+    }
+
+    override func setUp() async throws {
+        (cli, home, workspace) = try await prepareQuickstart()
+    }
+
+    override func tearDown() { home?.remove() }
+
+    func sluice(_ lines: [String]) throws -> ProcessResult {
+        var environment = cli.environment
+        environment["NO_COLOR"] = "1"
+        environment["GITHUB_TOKEN"] = "ghp_sluiceTestTokenNeverShown0123456789"
+        return try runProcess(sluiceBinary, ["-c", lines.joined(separator: "; ")], environment: environment,
+                              directory: workspace, timeout: 120)
+    }
+
+    var setup: [String] {
+        ["target aws endpoint \(Self.moto!.endpoint)", "source set github acme/shop token-secret github-token-shop",
+         "stage add test", "test add test 'make test'", "stage add prod", "approval on prod"]
+    }
+
+    func statusJSON() throws -> [String: Any] {
+        let status = try sluice(["status --json"])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], status.stdout)
+    }
+
+    func stageStates(_ status: [String: Any]) -> [String: String] {
+        var states: [String: String] = [:]
+        for stage in status["stages"] as? [[String: Any]] ?? [] { states[stage["name"] as? String ?? ""] = stage["state"] as? String }
+        return states
+    }
+
+    var pipelineName: String {
+        get throws {
+            let listed = try cli.json(["codepipeline", "list-pipelines"])["pipelines"] as? [[String: Any]]
+            return try XCTUnwrap(listed?.first?["name"] as? String)
+        }
+    }
+
+    func actionRuns(_ execution: String, stage: String) throws -> [[String: Any]] {
+        let listed = try cli.json(["codepipeline", "list-action-executions", "--pipeline-name", try pipelineName,
+                                   "--filter", "pipelineExecutionId=\(execution)"])
+        return (listed["actionExecutionDetails"] as? [[String: Any]] ?? []).filter { $0["stageName"] as? String == stage }
+    }
+
+    func testAFailingTestFixedIsRetriedWithoutRebuildingAndHistoryShowsWhoApproved() async throws {
+        let pushed = try sluice(setup + ["push --yes", "watch"])
+        XCTAssertEqual(pushed.status, 1, "TestCommands fails: \(pushed.stdout)\(pushed.stderr)")
+        let failed = try statusJSON()
+        let id = try XCTUnwrap(failed["id"] as? String)
+        XCTAssertEqual(stageStates(failed)["DeployTo-test"], "Failed")
+
+        let refused = try sluice(["retry Build"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.flattened.contains(":1:7: error: stage Build is Succeeded in run \(id)"), refused.stderr)
+
+        try await Self.moto!.setFailingActions([])
+        let retried = try sluice(["retry test", "watch", "approve prod comment 'ship it'", "watch"])
+        XCTAssertEqual(retried.status, 0, retried.stdout + retried.stderr)
+        XCTAssertTrue(retried.stdout.flattened.contains("retrying test of run \(id)"), retried.stdout)
+        let status = try statusJSON()
+        XCTAssertEqual(status["id"] as? String, id, "the same run goes on")
+        XCTAssertEqual(status["state"] as? String, "Succeeded")
+        // Build ran once; the test stage's TestCommands twice (ListActionExecutions keeps both attempts).
+        XCTAssertEqual(try actionRuns(id, stage: "Build").count, 1)
+        XCTAssertEqual(try actionRuns(id, stage: "DeployTo-test").filter { $0["actionName"] as? String == "TestCommands" }
+            .compactMap { $0["status"] as? String }.sorted(), ["Failed", "Succeeded"])
+
+        let history = try sluice(["history"])
+        XCTAssertEqual(history.status, 0, history.stderr)
+        XCTAssertTrue(history.stdout.flattened.contains("DeployTo-prod: approved by sluice-test: ship it"), history.stdout)
+        XCTAssertTrue(history.stdout.flattened.contains("started by CreatePipeline, source "), history.stdout)
+        let full = try sluice(["history \(id.prefix(8))"])
+        XCTAssertEqual(full.status, 0, full.stderr)
+        XCTAssertTrue(full.stdout.flattened.contains("Execution \(id) of "), full.stdout)
+        XCTAssertTrue(full.stdout.flattened.contains("sluice-test"), "the IAM identity that approved: \(full.stdout)")
+
+        // A V1 pipeline (what Copilot deploys) cannot roll back: the hint says how to move to V2.
+        let rollback = try sluice(["rollback prod"])
+        XCTAssertEqual(rollback.status, 1)
+        XCTAssertTrue(rollback.stderr.flattened.contains("is a V1 pipeline, and CodePipeline rolls back stages of V2 pipelines only"), rollback.stderr)
+        XCTAssertTrue(rollback.stderr.flattened.contains("PipelineType: V2"), rollback.stderr)
+    }
+
+    func testARunStoppedMidBuildEndsStopped() throws {
+        let pushed = try sluice(setup + ["push --yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        let deadline = Date() + 30
+        while try stageStates(statusJSON())["Build"] != "InProgress", Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        let stopped = try sluice(["stop abandon reason 'wrong commit'"])
+        XCTAssertEqual(stopped.status, 0, stopped.stdout + stopped.stderr)
+        let status = try statusJSON()
+        XCTAssertEqual(status["state"] as? String, "Stopped", "\(status)")
+        XCTAssertEqual(stageStates(status)["DeployTo-test"], "Pending")
+        let again = try sluice(["stop"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.flattened.contains("is Stopped"), again.stderr)
+        let history = try sluice(["history"])
+        XCTAssertTrue(history.stdout.flattened.contains("wrong commit"), history.stdout)
+
+        // The harness's StopPipelineExecution, as the aws CLI sees it.
+        let name = try pipelineName
+        let started = try cli.json(["codepipeline", "start-pipeline-execution", "--name", name])
+        let second = try XCTUnwrap(started["pipelineExecutionId"] as? String)
+        _ = try cli.json(["codepipeline", "stop-pipeline-execution", "--pipeline-name", name, "--pipeline-execution-id", second,
+                          "--reason", "by the CLI"])
+        let duplicate = try cli.run(["codepipeline", "stop-pipeline-execution", "--pipeline-name", name,
+                                     "--pipeline-execution-id", second])
+        XCTAssertNotEqual(duplicate.status, 0)
+        XCTAssertTrue(duplicate.stderr.flattened.contains("DuplicatedStopRequestException") || duplicate.stderr.flattened.contains("PipelineExecutionNotStoppableException"),
+                      duplicate.stderr)
+    }
+
+    /// A second pipeline of application `demo`, pushed from another workspace, waits for an approval:
+    /// this workspace lists it, finds its approval, shows its status and approves it by name.
+    func testApprovalsFindsAndAnswersAnApprovalInAPipelineWhoseFilesAreElsewhere() async throws {
+        try await Self.moto!.setFailingActions([])
+        let other = home.url.appendingPathComponent("other")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: other)
+        var environment = cli.environment
+        environment["NO_COLOR"] = "1"
+        environment["GITHUB_TOKEN"] = "ghp_sluiceTestTokenNeverShown0123456789"
+        let pushedThere = try runProcess(sluiceBinary, ["-c", ([setup[0], "source set github acme/billing token-secret github-token-billing",
+                                                                "stage add prod", "approval on prod", "push --yes", "watch"]).joined(separator: "; ")],
+                                         environment: environment, directory: other, timeout: 120)
+        XCTAssertEqual(pushedThere.status, 0, pushedThere.stdout + pushedThere.stderr)
+        XCTAssertTrue(pushedThere.stdout.flattened.contains("Waiting for approval of DeployTo-prod"), pushedThere.stdout)
+
+        let here = try sluice(setup + ["push --yes"])
+        XCTAssertEqual(here.status, 0, here.stdout + here.stderr)
+        let listed = try sluice(["pipeline ls --deployed"])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertTrue(listed.stdout.contains("billing-main  (files not in this workspace)"), listed.stdout)
+        XCTAssertTrue(listed.stdout.contains("shop-main     copilot/pipeline.yml"), listed.stdout)
+
+        let approvals = try sluice(["approvals"])
+        XCTAssertEqual(approvals.status, 0, approvals.stderr)
+        let words = approvals.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(words.contains("1. billing-main: DeployTo-prod (ApprovePromotionTo-prod), run "), approvals.stdout)
+        XCTAssertTrue(approvals.stdout.flattened.contains("`approve prod pipeline billing-main`"), approvals.stdout)
+        XCTAssertTrue(approvals.stdout.contains("https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/"), approvals.stdout)
+
+        // One view of both pipelines, until neither is in progress (each waits for its approval).
+        let watched = try sluice(["watch all"])
+        XCTAssertEqual(watched.status, 0, watched.stdout + watched.stderr)
+        let last = watched.stdout.split(separator: "\n").suffix(2).map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+        XCTAssertEqual(last, ["? billing-main WaitingForApproval", "? shop-main WaitingForApproval"], watched.stdout)
+
+        // `open` prints the console's address and hands it to $BROWSER.
+        let opened = home.url.appendingPathComponent("opened")
+        let browser = home.url.appendingPathComponent("browser")
+        try Data("#!/bin/sh\necho \"$1\" > \(opened.path)\n".utf8).write(to: browser)
+        chmod(browser.path, 0o755)
+        var withBrowser = cli.environment
+        withBrowser["NO_COLOR"] = "1"
+        withBrowser["BROWSER"] = browser.path
+        let open = try runProcess(sluiceBinary, ["-c", "open prod"], environment: withBrowser, directory: workspace, timeout: 60)
+        XCTAssertEqual(open.status, 0, open.stdout + open.stderr)
+        XCTAssertTrue(open.stdout.hasPrefix("https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/"), open.stdout)
+        XCTAssertEqual(try String(contentsOf: opened, encoding: .utf8), open.stdout)
+        let noStage = try sluice(["open prod NoSuchAction"])
+        XCTAssertEqual(noStage.status, 1)
+        XCTAssertTrue(noStage.stderr.flattened.contains(":1:11: error: stage DeployTo-prod has no action NoSuchAction"), noStage.stderr)
+
+        let unknown = try sluice(["approve prod pipeline biling-main"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.flattened.contains(":1:23: error: application demo has no pipeline biling-main"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.flattened.contains("hint: did you mean 'billing-main'?"), unknown.stderr)
+
+        let approved = try sluice(["approve prod pipeline billing-main comment 'from the shop'"])
+        XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
+        XCTAssertTrue(approved.stdout.flattened.contains("approved prod in billing-main"), approved.stdout)
+        let deadline = Date() + 30
+        var state = ""
+        while state != "Succeeded", Date() < deadline {
+            let status = try sluice(["status billing-main --json"])
+            XCTAssertEqual(status.status, 0, status.stderr)
+            state = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["state"] as? String ?? ""
+            if state != "Succeeded" { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        XCTAssertEqual(state, "Succeeded")
+        XCTAssertFalse(try sluice(["approvals"]).stdout.flattened.contains("billing-main:"))
+    }
+}
