@@ -182,7 +182,7 @@ enum OperateCommands {
         return text
     }
 
-    /// Each answered approval: "DeployTo-prod: approved by bob: ship it".
+    /// Each answered approval: its stage, who answered and the comment ("…: approved by bob: ship it").
     private static func answers(_ stages: [StageSnapshot]) -> [String] {
         stages.flatMap { stage in
             stage.actions.filter { StageName.isApproval($0.name) && ($0.state == .succeeded || $0.state == .rejected) }
