@@ -115,7 +115,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
 
         let shown = try sluice(["pipeline show"])
         XCTAssertEqual(shown.status, 0, shown.stderr)
-        XCTAssertTrue(shown.stdout.flattened.contains("  Artifacts   us-east-1: s3://\(stores["us-east-1"]?.bucket ?? "?") (KMS key "), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("  Artifacts   us-east-1: s3://\(stores["us-east-1"]?.bucket ?? "?") (KMS key "), shown.stdout)
 
         // pipeline rm: the stack (its roles, its CodePipeline), the uploaded template and the token's secret are gone;
         // the application's buckets and keys, which other pipelines share, stay.
