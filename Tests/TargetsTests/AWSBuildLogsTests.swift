@@ -5,28 +5,13 @@ import XCTest
 /// `logs`, `logs --follow` and `watch` on a failing build, through the `sluice` binary against
 /// moto: Tests/Harness/moto_codepipeline.py makes each CodeBuild action run a build in moto's
 /// CodeBuild that writes its output to moto's CloudWatch Logs, and fails the TestCommands action.
-final class AWSBuildLogsTests: AWSMotoTestCase {
-    var home: TemporaryDirectory!
-    var workspace: URL!
-    var cli: AWSCommandLine!
-
+final class AWSBuildLogsTests: AWSQuickstartTestCase {
     override class var motoEnvironment: [String: String] {
         ["SLUICE_MOTO_FAILING_ACTIONS": "TestCommands", "SLUICE_MOTO_ACTION_SECONDS": "1.5"]
     }
 
-    override func setUp() async throws {
-        (cli, home, workspace) = try await prepareQuickstart()
-    }
-
-    override func tearDown() { home?.remove() }
-
-    func sluice(_ lines: [String]) throws -> ProcessResult {
-        var environment = cli.environment
-        environment["NO_COLOR"] = "1"
-        environment["COLUMNS"] = "1000"  // these tests read what is said, not how it is wrapped
-        environment["GITHUB_TOKEN"] = "ghp_sluiceTestTokenNeverShown0123456789"
-        return try runProcess(sluiceBinary, ["-c", lines.joined(separator: "; ")], environment: environment,
-                              directory: workspace, timeout: 120)
+    override class var sluiceEnvironment: [String: String] {
+        ["COLUMNS": "1000"]  // these tests read what is said, not how it is wrapped
     }
 
     /// A script fails as a whole (its files put back), so the pipeline is set up and pushed first.

@@ -8,27 +8,9 @@ import XCTest
 /// `stop`, `retry`, `rollback` and `history` on the aws target through the `sluice` binary against moto:
 /// Tests/Harness/moto_codepipeline.py adds StopPipelineExecution, RetryStageExecution, RollbackStage and
 /// ListActionExecutions, each also driven here with the aws CLI. TestCommands fails until a test fixes it.
-final class AWSOperationsTests: AWSMotoTestCase {
-    var home: TemporaryDirectory!
-    var workspace: URL!
-    var cli: AWSCommandLine!
-
+final class AWSOperationsTests: AWSQuickstartTestCase {
     override class var motoEnvironment: [String: String] {
         ["SLUICE_MOTO_FAILING_ACTIONS": "TestCommands", "SLUICE_MOTO_ACTION_SECONDS": "1"]
-    }
-
-    override func setUp() async throws {
-        (cli, home, workspace) = try await prepareQuickstart()
-    }
-
-    override func tearDown() { home?.remove() }
-
-    func sluice(_ lines: [String]) throws -> ProcessResult {
-        var environment = cli.environment
-        environment["NO_COLOR"] = "1"
-        environment["GITHUB_TOKEN"] = "ghp_sluiceTestTokenNeverShown0123456789"
-        return try runProcess(sluiceBinary, ["-c", lines.joined(separator: "; ")], environment: environment,
-                              directory: workspace, timeout: 120)
     }
 
     var setup: [String] {
