@@ -6,17 +6,11 @@ import XCTest
 /// "Continue with the deployment?"; no leaves the stack as it was, yes deploys without asking a second time.
 final class AWSPushDiffPromptTests: AWSMotoTestCase {
     func testTheDiffIsFollowedByCopilotsQuestionAndItsAnswerStands() async throws {
-        let moto = try XCTUnwrap(Self.moto, "moto did not start")
-        try await moto.reset()
-        let cli = AWSCommandLine(moto: moto)
-        try cli.seedCopilotApplication("demo", environments: ["test", "prod"])
-        let home = try TemporaryDirectory("sluice-aws-push-diff")
+        let (cli, home, workspace) = try await prepareQuickstart()
         defer { home.remove() }
-        let workspace = home.url.appendingPathComponent("quickstart")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)
         var environment = cli.environment
         environment["NO_COLOR"] = "1"
-        let setup = try runProcess(sluiceBinary, ["-c", "target aws endpoint \(moto.endpoint); source set github acme/shop; "
+        let setup = try runProcess(sluiceBinary, ["-c", "target aws endpoint \(try XCTUnwrap(Self.moto).endpoint); source set github acme/shop; "
                                                   + "stage add test; push --yes; stage add prod; save"],
                                    environment: environment, directory: workspace)
         XCTAssertEqual(setup.status, 0, setup.stdout + setup.stderr)
