@@ -172,7 +172,7 @@ extension AWSApplicationEndToEndTests {
         // project and role (partials/actions.yml), its test commands' project (partials/test.yml) and the grants to
         // assume its environment's manager role, for every stage of the manifest.
         (cli, home, workspace) = try await prepareQuickstart {
-            try $0.seedCopilotApplication("demo", environments: [("test", "us-east-1", "123456789012")], workloads: [])
+            try await $0.seedCopilotApplication("demo", environments: [("test", "us-east-1", "123456789012")], workloads: [])
         }
         try write("version: 0.2\nphases:\n  build:\n    commands:\n      - echo migrate\n", to: "copilot/migrate.yml")
         let saved = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test",
