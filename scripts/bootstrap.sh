@@ -76,12 +76,17 @@ ensure_node() {
 # ~3,000 relocations to apply instead of ~124,000 and start-up touches fewer pages; without
 # exporting every symbol (what --static-swift-stdlib asks for: nothing loads sluice as a library),
 # which lets --gc-sections drop what nothing calls.
+# ICU's data is scripts/icu-data-subset's (root and English, time zones and all else no language
+# owns: 5 MB of the toolchain's 34 MB), linked in the toolchain's place through Sources/CICUData.
 # Usage: build_release [PRODUCT] (default sluice); the products land in .build-release/release.
 build_release() {
     ensure_swift
     ensure_libedit
+    local icu_data
+    icu_data=$(scripts/icu-data-subset .build-release/icu-data) || fail "scripts/icu-data-subset failed."
     SLUICE_BUILD_COMMIT="$(source_commit)" \
         SLUICE_BUILD_SWIFT="$(swift --version 2>/dev/null | sed -n 's/.*Swift version //p' | head -n 1)" \
+        SLUICE_ICU_DATA="$(sed -n 1p <<< "$icu_data")" SLUICE_ICU_DATA_SYMBOL="$(sed -n 2p <<< "$icu_data")" \
         swift build -c release --static-swift-stdlib --scratch-path .build-release --product "${1:-sluice}" \
         -Xlinker --no-pie -Xlinker --no-export-dynamic >&2
 }
