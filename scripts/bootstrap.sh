@@ -106,7 +106,8 @@ static_libraries() {
     mkdir -p "$dir"
     for name in edit tinfo bsd md z stdc++; do
         archive="$libdir/lib$name.a"
-        [ "$name" != stdc++ ] || archive=$(clang -print-file-name=libstdc++.a)
+        # The libstdc++ the toolchain's clang links (its GCC installation's).
+        [ "$name" != stdc++ ] || archive=$("$(dirname "$(readlink -f "$(command -v swift)")")/clang" -print-file-name=libstdc++.a)
         [ -f "$archive" ] || fail "no static lib$name.a ($archive) for the release link: install libedit-dev, libncurses-dev, libbsd-dev, zlib1g-dev and libstdc++-dev."
         ln -sfn "$archive" "$dir/lib$name.a"
     done
