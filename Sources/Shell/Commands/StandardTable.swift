@@ -1,6 +1,7 @@
 // Every command of the shell, in the order `help` lists them. This list is the single
 // source of truth for parsing, help, suggestions and completion.
 
+import CopilotRules
 import Manifest
 import Targets
 
@@ -54,11 +55,19 @@ extension CommandTable {
                     example: "pipeline use api-main", effect: .changesWorkspace, run: PipelineCommands.use),
         CommandSpec(["pipeline", "rm"], [.positional("NAME", .pipeline), .flag("--delete-secret"), .flag("--yes")],
                     summary: "delete a pipeline's manifest and buildspec",
-                    help: "Removes the pipeline's files from the workspace, after asking (a script gives `--yes`); `undo` puts them back while nobody wrote them since. On the aws target it first deletes the deployed stack pipeline-APP-NAME, or the legacy stack Copilot named as the pipeline (and with it the CodePipeline), which undo cannot bring back (`push` deploys it again); `--delete-secret` also deletes the GitHub token secret the manifest names. What was pushed to the local target stays.",
+                    help: "Removes the pipeline's files from the workspace, after asking (a script gives `--yes`); `undo` puts them back while nobody wrote them since. On the aws target it first deletes the deployed stack \(StackNames.pipeline(application: "APP", pipeline: "NAME")), or the legacy stack Copilot named as the pipeline (and with it the CodePipeline), which undo cannot bring back (`push` deploys it again); `--delete-secret` also deletes the GitHub token secret the manifest names. What was pushed to the local target stays.",
                     example: "pipeline rm old-pipeline --yes", effect: .changesWorkspace, run: PipelineCommands.remove),
-        CommandSpec(["pipeline", "show"], summary: "summarise the pipeline being edited",
-                    help: "Prints the pipeline's name, files, source and stages in order with their approvals, tests and deployments.",
+        CommandSpec(["pipeline", "show"], [.flag("--resources")], summary: "summarise the pipeline being edited",
+                    help: "Prints the pipeline's name, files, source and stages in order with their approvals, tests and deployments; on the aws target also the pipeline as deployed (as Copilot's `pipeline show`). `--resources` (aws) adds every resource of its stack, type and physical ID, as Copilot's `pipeline show --resources`.",
                     example: "pipeline show", run: PipelineCommands.show),
+        CommandSpec(["pipeline", "package"], [.option(["output-dir"], "DIR", .filePath)],
+                    summary: "print or write the template push would deploy",
+                    help: "Copilot's `pipeline package`: the CloudFormation template the aws target would deploy for the pipeline as edited, its overrides applied, on stdout (as `show template`), or with `output-dir DIR` (Copilot's `--output-dir`) written to DIR/STACK.stack.yml as Copilot's `package` names its files (the directory must exist; the file is replaced). Copilot's `--upload-assets` has nothing to upload for a pipeline.",
+                    example: "pipeline package output-dir infrastructure", run: DocumentCommands.package),
+        CommandSpec(["pipeline", "override"], [.positional("NAME", .pipeline, optional: true), .option(["tool"], "TOOL", .keyword(["yamlpatch"]))],
+                    summary: "scaffold YAML patches to the pipeline's template",
+                    help: "Copilot's `pipeline override --tool yamlpatch`: creates copilot/pipelines/NAME/overrides/ (NAME: the pipeline being edited unless given) with a cfn.patches.yml whose examples are comments, and a README. Copilot's deploy and sluice's push apply the patches written there, in order, to the template; `pipeline package` prints the result and `push --diff` compares it with what is deployed. A directory that is not empty is left alone. Copilot's other tool, a CDK application, is not scaffolded here (a CDK application written there is applied).",
+                    example: "pipeline override tool yamlpatch", effect: .changesWorkspace, run: PipelineCommands.override),
     ]
 
     private static let sourceCommands: [CommandSpec] = [
@@ -217,8 +226,8 @@ extension CommandTable {
         CommandSpec(["trace"], [.positional("SETTING", .keyword(["on", "off"]))], summary: "show each AWS call",
                     help: "With `on`, each AWS call is printed on stderr as it ends: service, operation, HTTP status (or error code), latency and retries. Never a secret, token or signature.",
                     example: "trace on", effect: .changesSession, run: AWSCommands.trace),
-        CommandSpec(["push"], [.flag("--yes"), .flag("--dry-run"), .flag("--allow-downgrade")], summary: "deploy the pipeline to the target",
-                    help: "Saves pending edits, shows the plan and deploys the pipeline to the target (on the local target this also starts a run). It asks before changing anything; `--yes` skips the question (scripts must give it), `--dry-run` stops after the plan. On the aws target, as Copilot's deploy, it refuses to overwrite a pipeline whose template a newer Copilot release rendered than the one sluice renders as; `--allow-downgrade` overrides that.",
+        CommandSpec(["push"], [.flag("--yes"), .flag("--dry-run"), .flag("--allow-downgrade"), .flag("--diff")], summary: "deploy the pipeline to the target",
+                    help: "Saves pending edits, shows the plan and deploys the pipeline to the target (on the local target this also starts a run). It asks before changing anything; `--yes` skips the question (scripts must give it), `--dry-run` stops after the plan. On the aws target, as Copilot's deploy, it refuses to overwrite a pipeline whose template a newer Copilot release rendered than the one sluice renders as; `--allow-downgrade` overrides that. `--diff` (aws) first prints a unified diff of the deployed template against the new one, both as sluice writes templates (`No changes.` when they match), then, as Copilot's `--diff` does, asks whether to continue: that answer stands for the question before the deploy.",
                     example: "push --yes", run: TargetCommands.push),
         CommandSpec(["release"], summary: "start a new run of the pushed pipeline",
                     help: "Starts an execution from the head of the tracked branch.",

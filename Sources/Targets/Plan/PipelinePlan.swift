@@ -19,6 +19,10 @@ public struct PipelinePlan: Codable, Equatable, Sendable {
     /// Manifest stages with no deployment (none listed and no workload in the workspace):
     /// Copilot leaves them out of the pipeline, approvals and tests included.
     public var omittedStages: [String]
+    /// Every manifest stage as planned, in manifest order, those in `omittedStages` included: Copilot's template
+    /// keeps their pre/post-deployment projects and roles, test projects and role grants, though its pipeline runs
+    /// none of them. Nil in a plan the local target recorded before.
+    public var allStages: [DeployStage]?
 
     /// A CodeBuild project: the build, or a pre/post-deployment action.
     public struct Project: Codable, Equatable, Sendable {
@@ -130,8 +134,10 @@ extension PipelinePlan {
                                     Variable(name: "PARTITION", value: .partition)])
         var stages: [DeployStage] = []
         var omitted: [String] = []
+        var all: [DeployStage] = []
         for stage in manifest.stages {
             let planned = Self.stage(stage, application: input.application, workloads: input.workloads)
+            all.append(planned)
             if planned.actions.contains(where: { if case .deployment = $0.kind { return true }; return false }) {
                 stages.append(planned)
             } else {
@@ -140,6 +146,7 @@ extension PipelinePlan {
         }
         self.stages = stages
         omittedStages = omitted
+        allStages = all
     }
 
     static func environmentType(_ image: String) -> String {
