@@ -131,6 +131,8 @@ static_libraries() {
     pc="$(pkg-config --variable=pcfiledir libedit)/libedit.pc" libdir=$(pkg-config --variable=libdir libedit)
     [ -f "$pc" ] && [ -n "$libdir" ] || fail "pkg-config does not find libedit.pc (libedit-dev)."
     mkdir -p "$dir"
+    # libedit-dev brings libtinfo's, libbsd's and libmd's archives; zlib's comes on its own.
+    [ -f "$libdir/libz.a" ] || apt_install "zlib's static archive" zlib1g-dev
     for name in edit tinfo bsd md z stdc++; do
         archive="$libdir/lib$name.a"
         # The libstdc++ the toolchain's clang links (its GCC installation's).
