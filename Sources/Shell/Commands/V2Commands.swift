@@ -179,10 +179,14 @@ enum V2Commands {
 
     // MARK: Stages
 
-    static func onFailure(_ invocation: Invocation, _ session: Session) async throws {
-        let current = try session.editableV2()
+    /// STAGE as written and as CodePipeline names it.
+    private static func stage(_ invocation: Invocation, _ session: Session) throws -> (name: String, stage: String) {
         let name = invocation.required("STAGE")
-        let stage = try session.pipelineStageName(name, in: current)
+        return (name, try session.pipelineStageName(name, in: try session.editableV2()))
+    }
+
+    static func onFailure(_ invocation: Invocation, _ session: Session) async throws {
+        let (name, stage) = try stage(invocation, session)
         let result: PipelineV2.OnFailure?
         switch invocation.required("RESULT") {
         case "rollback": result = .rollback
@@ -197,9 +201,7 @@ enum V2Commands {
     }
 
     static func gate(_ invocation: Invocation, _ session: Session) async throws {
-        let current = try session.editableV2()
-        let name = invocation.required("STAGE")
-        let stage = try session.pipelineStageName(name, in: current)
+        let (name, stage) = try stage(invocation, session)
         let rule: PipelineV2.GateRule?
         switch invocation.required("KIND") {
         case "window":
