@@ -18,6 +18,8 @@ enum DocumentCommands {
         default:
             let text = open.document.text
             session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+            // `show` alone adds the V2 settings kept beside it; `show manifest` is the file as it is.
+            if invocation["WHAT"] == nil { try V2Commands.printSettings(session, explainingBilling: false) }
         }
     }
 
@@ -82,7 +84,7 @@ enum DocumentCommands {
         let errors = validation.errors.count
         let warnings = diagnostics.count - errors
         if json {
-            let findings = diagnostics.map { ValidationFinding(severity: $0.severity.rawValue, problem: $0.problem(path: path)) }
+            let findings = diagnostics.map { ValidationFinding(severity: $0.severity.rawValue, problem: $0.problem) }
             session.output.line(try JSONText.encode(ValidationReport(file: path, valid: errors == 0, findings: findings)))
         }
         guard errors == 0 else {
@@ -98,7 +100,7 @@ enum DocumentCommands {
             return
         }
         try session.savePipeline()
-        session.output.message("saved \(open.files.manifestPathInWorkspace)")
+        session.output.message("saved " + open.savedPaths.joined(separator: " and "))
     }
 
     static func undo(_ invocation: Invocation, _ session: Session) async throws {
@@ -124,6 +126,11 @@ enum DocumentCommands {
             session.pipeline = open
         case .removal(let removed):
             try undoing ? session.restore(removed) : session.removeAgain(removed)
+        case .overridesEdit(let change, _):
+            guard var open = session.pipeline, var patches = open.patches else { throw empty }
+            try undoing ? patches.undo(change) : patches.redo(change)
+            open.patches = patches
+            session.pipeline = open
         }
         session[keyPath: source].removeLast()
         session[keyPath: destination].append(step)

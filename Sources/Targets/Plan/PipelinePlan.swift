@@ -19,6 +19,8 @@ public struct PipelinePlan: Codable, Equatable, Sendable {
     /// Manifest stages with no deployment (none listed and no workload in the workspace):
     /// Copilot leaves them out of the pipeline, approvals and tests included.
     public var omittedStages: [String]
+    /// The CodePipeline V2 settings (from the overrides' patches); nil for a V1 pipeline, as Copilot makes it.
+    public var v2: PipelineV2?
     /// Every manifest stage as planned, in manifest order, those in `omittedStages` included: Copilot's template
     /// keeps their pre/post-deployment projects and roles, test projects and role grants, though its pipeline runs
     /// none of them. Nil in a plan the local target recorded before.
@@ -138,7 +140,7 @@ extension PipelinePlan {
         for stage in manifest.stages {
             let planned = Self.stage(stage, application: input.application, workloads: input.workloads)
             all.append(planned)
-            if planned.actions.contains(where: { if case .deployment = $0.kind { return true }; return false }) {
+            if Self.deploys(stage, workloads: input.workloads) {
                 stages.append(planned)
             } else {
                 omitted.append(stage.name)
@@ -147,6 +149,19 @@ extension PipelinePlan {
         self.stages = stages
         omittedStages = omitted
         allStages = all
+        v2 = input.manifest.v2
+    }
+
+    /// Whether a manifest stage deploys something (its deployments, else the workspace's workloads): Copilot's
+    /// pipeline has a stage for it.
+    static func deploys(_ stage: Stage, workloads: [String]) -> Bool {
+        !stage.deployments.isEmpty || !workloads.isEmpty
+    }
+
+    /// The CodePipeline stages of `manifest`, by their position in the template: Source, Build, then each
+    /// stage that deploys something. What a patch's stage index means.
+    public static func templateStageNames(_ manifest: PipelineManifest, workloads: [String]) -> [String] {
+        [StageName.source, StageName.build] + manifest.stages.filter { deploys($0, workloads: workloads) }.map { StageName.deploy($0.name) }
     }
 
     static func environmentType(_ image: String) -> String {
