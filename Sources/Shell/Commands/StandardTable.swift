@@ -270,6 +270,17 @@ extension CommandTable {
                     summary: "print an action's log from the newest run",
                     help: "STAGE is Source, Build or an environment; ACTION picks one action of that stage (default: all of them). On the aws target a build or test action's log is its CodeBuild output from CloudWatch Logs. --follow prints the log as it is written until the action ends (Ctrl-C stops).",
                     example: "logs test TestCommands --follow", run: TargetCommands.logs),
+        CommandSpec(["notify", "add"], [.positional("EVENTS", .keyword(NotificationEvent.allCases.map(\.rawValue))),
+                                        .positional("KIND", .keyword(["webhook", "command"])), .positional("DESTINATION", .text)],
+                    summary: "tell a webhook or a command about the pipeline's runs",
+                    help: "When a run of the pipeline waits for an approval (`approvals`), fails or is rejected (`failures`) or succeeds (`successes`), the local engine posts the event, as CodeStar Notifications sends it (pipeline, execution-id, stage, action, state under `detail`), as JSON to the webhook's http(s) address, or runs the command with /bin/sh, the event in $SLUICE_EVENT and $SLUICE_PIPELINE, $SLUICE_EXECUTION, $SLUICE_STAGE, $SLUICE_STATE beside it. An approval is told before anyone can answer it. Each delivery is bounded (a webhook 10 s to connect and 10 s to answer, a command 30 s and 64 KiB of output); one that fails never fails the run: `watch` and `history` say it. Kept in the workspace's .sluice/, for this machine. On the aws target it is refused: CodeStar Notifications delivers to SNS topics only.",
+                    example: "notify add approvals webhook http://localhost:9000/release", effect: .changesWorkspace, run: NotifyCommands.add),
+        CommandSpec(["notify", "ls"], summary: "list the pipeline's notifications",
+                    help: "Lists the pipeline's notifications, numbered for `notify rm`: which events go to which webhook or command.",
+                    example: "notify ls", json: true, run: NotifyCommands.list),
+        CommandSpec(["notify", "rm"], [.positional("NUMBER", .text)], summary: "remove a notification",
+                    help: "Removes notification NUMBER, as `notify ls` numbers them.",
+                    example: "notify rm 1", effect: .changesWorkspace, run: NotifyCommands.remove),
     ]
 
     private static let languageCommands: [CommandSpec] = [
