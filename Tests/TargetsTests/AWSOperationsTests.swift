@@ -181,4 +181,131 @@ final class AWSOperationsTests: AWSQuickstartTestCase {
         XCTAssertEqual(state, "Succeeded")
         XCTAssertFalse(try sluice(["approvals"]).stdout.flattened.contains("billing-main:"))
     }
+
+    /// A stop that waits: the running Build finishes, nothing after it starts, the run ends Stopped; a
+    /// second `stop` is refused (it would abandon instead), as CodePipeline's DuplicatedStopRequestException.
+    func testAStopThatWaitsLetsTheRunningBuildFinishThenStopsTheRun() throws {
+        let pushed = try sluice(setup + ["push --yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        var deadline = Date() + 30
+        while try stageStates(statusJSON())["Build"] != "InProgress", Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        let stopping = try sluice(["stop reason 'hold the release'"])
+        XCTAssertEqual(stopping.status, 0, stopping.stdout + stopping.stderr)
+        let id = try XCTUnwrap(try statusJSON()["id"] as? String)
+        XCTAssertTrue(stopping.stdout.flattened.contains("run \(id) is stopping: it ends once Build/Build finishes"), stopping.stdout)
+        let again = try sluice(["stop"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.flattened.contains("error: run \(id) is stopping already (finishing its running actions)"), again.stderr)
+        XCTAssertTrue(again.stderr.flattened.contains("`stop \(id) abandon` abandons its running actions"), again.stderr)
+
+        deadline = Date() + 30
+        var status = try statusJSON()
+        while status["state"] as? String != "Stopped", Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            status = try statusJSON()
+        }
+        XCTAssertEqual(status["state"] as? String, "Stopped", "\(status)")
+        XCTAssertEqual(stageStates(status)["Build"], "Succeeded", "the running action finished")
+        XCTAssertEqual(stageStates(status)["DeployTo-test"], "Pending", "nothing after it started")
+        XCTAssertTrue(try sluice(["history"]).stdout.flattened.contains("hold the release"))
+    }
+
+    /// The failed test stage cannot be retried once the pipeline was pushed with other actions: the run
+    /// ran another structure (StageNotRetryableException); the aws CLI's RetryStageExecution says the same.
+    func testARetryAfterThePipelineChangedIsRefused() throws {
+        let pushed = try sluice(setup + ["push --yes", "watch"])
+        XCTAssertEqual(pushed.status, 1, "TestCommands fails: \(pushed.stdout)\(pushed.stderr)")
+        let id = try XCTUnwrap(try statusJSON()["id"] as? String)
+        let name = try pipelineName
+        let succeededStage = try cli.run(["codepipeline", "retry-stage-execution", "--pipeline-name", name, "--stage-name", "Build",
+                                          "--pipeline-execution-id", id, "--retry-mode", "FAILED_ACTIONS"])
+        XCTAssertNotEqual(succeededStage.status, 0)
+        XCTAssertTrue(succeededStage.stderr.contains("StageNotRetryableException"), succeededStage.stderr)
+
+        // Test commands are one action (their commands are the build project's): an approval is another action.
+        let changed = try sluice(["approval on test", "push --yes"])
+        XCTAssertEqual(changed.status, 0, changed.stdout + changed.stderr)
+        let refused = try sluice(["retry test"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.flattened.contains(
+            "error: the pipeline was pushed with other stages or actions since run \(id), so its stage DeployTo-test cannot be retried"),
+            refused.stderr)
+        XCTAssertTrue(refused.stderr.flattened.contains("hint: `release` starts a run of the pipeline as pushed"), refused.stderr)
+    }
+
+    /// A pipeline made V2 by an override (Copilot applies the same patch) rolls prod back to the first
+    /// release: a ROLLBACK execution of the one stage, with the first run's revision. The refusals where
+    /// CodePipeline refuses: no earlier success, the Source stage, a rollback as target, a run of another structure.
+    func testAV2PipelineRollsProdBackToTheFirstRelease() async throws {
+        try await Self.moto!.setFailingActions([])
+        let overrides = workspace.appendingPathComponent("copilot/pipelines/shop-main/overrides")
+        try FileManager.default.createDirectory(at: overrides, withIntermediateDirectories: true)
+        try Data("""
+            - op: add
+              path: /Resources/Pipeline/Properties/PipelineType
+              value: V2
+
+            """.utf8).write(to: overrides.appendingPathComponent("cfn.patches.yml"))
+        let first = try sluice(setup + ["push --yes", "watch", "approve prod", "watch"])
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        let firstRun = try statusJSON()
+        let firstID = try XCTUnwrap(firstRun["id"] as? String)
+        XCTAssertEqual(firstRun["state"] as? String, "Succeeded")
+        let name = try pipelineName
+        XCTAssertEqual((try cli.json(["codepipeline", "get-pipeline", "--name", name])["pipeline"] as? [String: Any])?["pipelineType"] as? String, "V2")
+
+        let noEarlier = try sluice(["rollback prod"])
+        XCTAssertEqual(noEarlier.status, 1)
+        XCTAssertTrue(noEarlier.stderr.flattened.contains("error: no earlier run succeeded in stage DeployTo-prod"), noEarlier.stderr)
+
+        let second = try sluice(["release", "watch", "approve prod", "watch"])
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        let secondID = try XCTUnwrap(try statusJSON()["id"] as? String)
+        XCTAssertNotEqual(secondID, firstID)
+
+        let source = try sluice(["rollback Source"])
+        XCTAssertEqual(source.status, 1)
+        XCTAssertTrue(source.stderr.flattened.contains(":1:10: error: the Source stage cannot be rolled back"), source.stderr)
+
+        let rolled = try sluice(["rollback prod", "watch"])
+        XCTAssertEqual(rolled.status, 0, rolled.stdout + rolled.stderr)
+        // The rollback run waits at prod's approval, as any run does there.
+        XCTAssertTrue(rolled.stdout.flattened.contains("Waiting for approval of DeployTo-prod"), rolled.stdout)
+        let waiting = try statusJSON()
+        XCTAssertEqual(waiting["rollbackTarget"] as? String, firstID, "status follows the rollback run: \(waiting)")
+        let approved = try sluice(["approve prod", "watch"])
+        XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
+        let status = try statusJSON()
+        let rollbackID = try XCTUnwrap(status["id"] as? String)
+        XCTAssertEqual(status["state"] as? String, "Succeeded", "\(status)")
+        XCTAssertEqual(status["rollbackTarget"] as? String, firstID)
+        XCTAssertEqual(Array(stageStates(status).keys), ["DeployTo-prod"], "a rollback runs the one stage")
+        let described = try cli.json(["codepipeline", "get-pipeline-execution", "--pipeline-name", name, "--pipeline-execution-id", rollbackID])
+        let execution = try XCTUnwrap(described["pipelineExecution"] as? [String: Any])
+        XCTAssertEqual(execution["executionType"] as? String, "ROLLBACK")
+        XCTAssertEqual((execution["rollbackMetadata"] as? [String: Any])?["rollbackTargetPipelineExecutionId"] as? String, firstID)
+        XCTAssertTrue(try sluice(["history 1"]).stdout.flattened.contains("started by ManualRollback"))
+
+        let chained = try sluice(["rollback prod to \(rollbackID.prefix(8))"])
+        XCTAssertEqual(chained.status, 1)
+        XCTAssertTrue(chained.stderr.flattened.contains(":1:18: error: run \(rollbackID) is itself a rollback"), chained.stderr)
+
+        // The harness's RollbackStage, as the aws CLI sees it.
+        let cliSource = try cli.run(["codepipeline", "rollback-stage", "--pipeline-name", name, "--stage-name", "Source",
+                                     "--target-pipeline-execution-id", firstID])
+        XCTAssertNotEqual(cliSource.status, 0)
+        XCTAssertTrue(cliSource.stderr.contains("UnableToRollbackStageException"), cliSource.stderr)
+        let cliRollback = try cli.json(["codepipeline", "rollback-stage", "--pipeline-name", name, "--stage-name", "DeployTo-test",
+                                        "--target-pipeline-execution-id", secondID])
+        XCTAssertNotNil(cliRollback["pipelineExecutionId"] as? String, "\(cliRollback)")
+
+        // Pushed with another action, the pipeline cannot go back to a run of the old structure.
+        let changed = try sluice(["approval on test", "push --yes"])
+        XCTAssertEqual(changed.status, 0, changed.stdout + changed.stderr)
+        let outdated = try sluice(["rollback prod to \(secondID)"])
+        XCTAssertEqual(outdated.status, 1)
+        XCTAssertTrue(outdated.stderr.flattened.contains(
+            ":1:18: error: run \(secondID) ran the pipeline with other stages or actions than it has now, so it cannot be rolled back to"),
+            outdated.stderr)
+    }
 }
