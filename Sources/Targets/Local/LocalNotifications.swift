@@ -175,6 +175,8 @@ struct NotificationDelivery {
                 let said = finished.errors.summary(lines: 3)
                 return "exited with \(finished.status)" + (said.isEmpty ? "" : ": \(said)")
             }
+        } catch WebPostError.unreachable(_, let reason) {
+            return reason  // the address is said already
         } catch {
             return (error as? any ReportableError)?.problem.message ?? "\(error)"
         }
