@@ -308,4 +308,59 @@ final class AWSOperationsTests: AWSQuickstartTestCase {
             ":1:18: error: run \(secondID) ran the pipeline with other stages or actions than it has now, so it cannot be rolled back to"),
             outdated.stderr)
     }
+
+    /// `notify add … sns` is a CodeStar Notifications rule patched into the template (where Copilot applies
+    /// it too): cfn-lint finds no error, the pushed stack makes the rule (the harness's, read with the aws
+    /// CLI), and `notify rm` takes it away again. A webhook cannot be carried on AWS, and is refused.
+    func testAnSNSNotificationIsACodeStarNotificationsRuleTheStackDeploys() throws {
+        let topic = "arn:aws:sns:us-east-1:123456789012:releases"
+        let added = try sluice(setup + ["notify add approvals sns \(topic)", "notify add failures sns \(topic)", "notify ls"])
+        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
+        XCTAssertTrue(added.stdout.flattened.contains("shop-main notifies SNS topic \(topic) of approvals: "
+                                                      + "copilot/pipelines/shop-main/overrides/cfn.patches.yml adds a CodeStar Notifications rule"),
+                      added.stdout)
+        XCTAssertTrue(added.stdout.flattened.contains("1. approvals → SNS topic \(topic) (aws target, rule NotifyApprovalsReleases)"), added.stdout)
+        XCTAssertTrue(added.stdout.flattened.contains("2. failures → SNS topic \(topic) (aws target, rule NotifyFailuresReleases)"), added.stdout)
+        let patches = try String(contentsOf: workspace.appendingPathComponent("copilot/pipelines/shop-main/overrides/cfn.patches.yml"),
+                                 encoding: .utf8)
+        XCTAssertTrue(patches.contains("AWS::CodeStarNotifications::NotificationRule"), patches)
+        XCTAssertTrue(patches.contains("codepipeline-pipeline-manual-approval-needed"), patches)
+
+        let shown = try sluice(["show template"])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        try AWSTemplateTests.assertCfnLintFindsNoError(inTemplate: shown.stdout)
+
+        let pushed = try sluice(["push --yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        let resources = try cli.json(["cloudformation", "describe-stack-resources", "--stack-name", "pipeline-demo-shop-main"])
+        let rules = (resources["StackResources"] as? [[String: Any]] ?? [])
+            .filter { $0["ResourceType"] as? String == "AWS::CodeStarNotifications::NotificationRule" }
+        XCTAssertEqual(rules.count, 2, "\(resources)")
+        let listed = try cli.json(["codestar-notifications", "list-notification-rules"])["NotificationRules"] as? [[String: Any]] ?? []
+        XCTAssertEqual(Set(listed.compactMap { $0["Arn"] as? String }), Set(rules.compactMap { $0["PhysicalResourceId"] as? String }))
+        var described: [String: [String]] = [:]
+        for rule in listed {
+            let detail = try cli.json(["codestar-notifications", "describe-notification-rule", "--arn", try XCTUnwrap(rule["Arn"] as? String)])
+            XCTAssertEqual((detail["Targets"] as? [[String: Any]])?.first?["TargetAddress"] as? String, topic)
+            XCTAssertEqual(detail["Resource"] as? String, "arn:aws:codepipeline:us-east-1:123456789012:\(try pipelineName)")
+            described[detail["Name"] as? String ?? ""] = (detail["EventTypes"] as? [[String: Any]])?.compactMap { $0["EventTypeId"] as? String }
+        }
+        XCTAssertEqual(described.values.flatMap { $0 }.sorted(),
+                       ["codepipeline-pipeline-manual-approval-needed", "codepipeline-pipeline-pipeline-execution-failed"])
+
+        let removed = try sluice(["notify rm 1", "push --yes"])
+        XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
+        XCTAssertTrue(removed.stdout.flattened.contains("removed: approvals → SNS topic \(topic)"), removed.stdout)
+        let left = try cli.json(["codestar-notifications", "list-notification-rules"])["NotificationRules"] as? [[String: Any]] ?? []
+        XCTAssertEqual(left.count, 1, "\(left)")
+
+        let notTopic = try sluice(["notify add failures sns arn:aws:sqs:us-east-1:123456789012:q"])
+        XCTAssertEqual(notTopic.status, 2, notTopic.stderr)
+        XCTAssertTrue(notTopic.stderr.flattened.contains(":1:25: error: arn:aws:sqs:us-east-1:123456789012:q is not an SNS topic's ARN"),
+                      notTopic.stderr)
+        let webhook = try sluice(["notify add failures webhook https://hooks.example.com/a"])
+        XCTAssertEqual(webhook.status, 1)
+        XCTAssertTrue(webhook.stderr.flattened.contains(":1:21: error: on AWS a pipeline's notifications are CodeStar Notifications rules"),
+                      webhook.stderr)
+    }
 }

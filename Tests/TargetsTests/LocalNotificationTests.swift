@@ -135,6 +135,6 @@ extension LocalEndToEndTests {
         XCTAssertEqual(onAWS.status, 1)
         XCTAssertTrue(onAWS.stderr.flattened.hasPrefix("<command line>:1:50: error: on AWS a pipeline's notifications are CodeStar Notifications rules"),
                       onAWS.stderr)
-        XCTAssertTrue(onAWS.stderr.flattened.contains("hint: the local target delivers a webhook (`target local`)"), onAWS.stderr)
+        XCTAssertTrue(onAWS.stderr.flattened.contains("the local target delivers a webhook (`target local`)"), onAWS.stderr)
     }
 }

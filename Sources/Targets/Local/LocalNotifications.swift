@@ -59,6 +59,8 @@ public enum NotificationRefusal: ReportableError, Equatable {
     case noSuchNotification(Int, pipeline: String, count: Int)
     /// CodeStar Notifications delivers to SNS topics and AWS Chatbot only.
     case notCarriedByAWS(NotificationDestination)
+    /// Another topic of the same name is told of the event already (the rule's resource is named after the topic).
+    case topicNameTaken(String, event: NotificationEvent)
 
     public var problem: Problem {
         switch self {
@@ -71,11 +73,14 @@ public enum NotificationRefusal: ReportableError, Equatable {
         case .noSuchNotification(let number, let pipeline, let count):
             return Problem("pipeline \(pipeline) has no notification \(number)",
                            hint: count == 0 ? "it has none; `notify add` adds one" : "`notify ls` numbers its \(count) notification\(count == 1 ? "" : "s")")
+        case .topicNameTaken(let topic, let event):
+            return Problem("the pipeline already notifies \(topic), a topic of the same name, of \(event.rawValue)",
+                           hint: "`notify rm` it first, or use a topic of another name")
         case .notCarriedByAWS(let destination):
             return Problem("on AWS a pipeline's notifications are CodeStar Notifications rules, which deliver to SNS topics "
                            + "(and AWS Chatbot) only, not to a \(destination.kind)",
-                           hint: "the local target delivers a \(destination.kind) (`target local`); on AWS an SNS topic with an HTTPS "
-                               + "subscription (or a Lambda function) carries the event on")
+                           hint: "`notify add EVENTS sns TOPIC-ARN` tells a topic (an HTTPS subscription to it reaches a webhook); "
+                               + "the local target delivers a \(destination.kind) (`target local`)")
         }
     }
 }
