@@ -10,7 +10,7 @@ public enum WebPost {
                             timeout: Duration) async throws -> Int {
         guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty else {
-            throw WebPostError.badAddress(address)
+            throw WebPostError.unreachable(address, reason: "not an http:// or https:// address")
         }
         let proxies: ProxySettings
         do {
@@ -41,13 +41,10 @@ public enum WebPost {
 
 /// Why a webhook was not reached.
 public enum WebPostError: ReportableError, Equatable {
-    case badAddress(String)
     case unreachable(String, reason: String)
 
     public var problem: Problem {
         switch self {
-        case .badAddress(let address):
-            return Problem("\(address) is not an http:// or https:// address", hint: "give the webhook's full address, e.g. https://hooks.example.com/release")
         case .unreachable(let address, let reason):
             return Problem("\(address) could not be reached: \(reason)", hint: "check the address, and that the machine can reach it")
         }

@@ -82,11 +82,16 @@ final class AWSOperationsTests: AWSQuickstartTestCase {
         XCTAssertTrue(rollback.stderr.flattened.contains("PipelineType: V2"), rollback.stderr)
     }
 
-    func testARunStoppedMidBuildEndsStopped() throws {
+    /// Pushes the pipeline and returns once its run is building.
+    func pushAndWaitForTheBuild() throws {
         let pushed = try sluice(setup + ["push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
         let deadline = Date() + 30
         while try stageStates(statusJSON())["Build"] != "InProgress", Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    }
+
+    func testARunStoppedMidBuildEndsStopped() throws {
+        try pushAndWaitForTheBuild()
         let stopped = try sluice(["stop abandon reason 'wrong commit'"])
         XCTAssertEqual(stopped.status, 0, stopped.stdout + stopped.stderr)
         let status = try statusJSON()
@@ -185,10 +190,7 @@ final class AWSOperationsTests: AWSQuickstartTestCase {
     /// A stop that waits: the running Build finishes, nothing after it starts, the run ends Stopped; a
     /// second `stop` is refused (it would abandon instead), as CodePipeline's DuplicatedStopRequestException.
     func testAStopThatWaitsLetsTheRunningBuildFinishThenStopsTheRun() throws {
-        let pushed = try sluice(setup + ["push --yes"])
-        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
-        var deadline = Date() + 30
-        while try stageStates(statusJSON())["Build"] != "InProgress", Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        try pushAndWaitForTheBuild()
         let stopping = try sluice(["stop reason 'hold the release'"])
         XCTAssertEqual(stopping.status, 0, stopping.stdout + stopping.stderr)
         let id = try XCTUnwrap(try statusJSON()["id"] as? String)
@@ -198,7 +200,7 @@ final class AWSOperationsTests: AWSQuickstartTestCase {
         XCTAssertTrue(again.stderr.flattened.contains("error: run \(id) is stopping already (finishing its running actions)"), again.stderr)
         XCTAssertTrue(again.stderr.flattened.contains("`stop \(id) abandon` abandons its running actions"), again.stderr)
 
-        deadline = Date() + 30
+        let deadline = Date() + 30
         var status = try statusJSON()
         while status["state"] as? String != "Stopped", Date() < deadline {
             Thread.sleep(forTimeInterval: 0.2)
