@@ -82,16 +82,11 @@ final class AWSOperationsTests: AWSQuickstartTestCase {
         XCTAssertTrue(rollback.stderr.flattened.contains("PipelineType: V2"), rollback.stderr)
     }
 
-    /// Pushes the pipeline and returns once its run is building.
-    func pushAndWaitForTheBuild() throws {
+    func testARunStoppedMidBuildEndsStopped() throws {
         let pushed = try sluice(setup + ["push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
         let deadline = Date() + 30
         while try stageStates(statusJSON())["Build"] != "InProgress", Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-    }
-
-    func testARunStoppedMidBuildEndsStopped() throws {
-        try pushAndWaitForTheBuild()
         let stopped = try sluice(["stop abandon reason 'wrong commit'"])
         XCTAssertEqual(stopped.status, 0, stopped.stdout + stopped.stderr)
         let status = try statusJSON()
@@ -187,28 +182,40 @@ final class AWSOperationsTests: AWSQuickstartTestCase {
         XCTAssertFalse(try sluice(["approvals"]).stdout.flattened.contains("billing-main:"))
     }
 
-    /// A stop that waits: the running Build finishes, nothing after it starts, the run ends Stopped; a
-    /// second `stop` is refused (it would abandon instead), as CodePipeline's DuplicatedStopRequestException.
-    func testAStopThatWaitsLetsTheRunningBuildFinishThenStopsTheRun() throws {
-        try pushAndWaitForTheBuild()
+    /// A stop that waits, asked while the run waits at prod's approval (a running action that ends only
+    /// when answered, so nothing races): the run is Stopping, a second `stop` is refused (it would abandon
+    /// instead, as after DuplicatedStopRequestException), and once the approval is answered the run ends
+    /// Stopped with prod's deployment never started.
+    func testAStopThatWaitsLetsTheRunningActionFinishThenStopsTheRun() async throws {
+        try await Self.moto!.setFailingActions([])
+        let pushed = try sluice(setup + ["push --yes", "watch"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        let id = try XCTUnwrap(try statusJSON()["id"] as? String)
         let stopping = try sluice(["stop reason 'hold the release'"])
         XCTAssertEqual(stopping.status, 0, stopping.stdout + stopping.stderr)
-        let id = try XCTUnwrap(try statusJSON()["id"] as? String)
-        XCTAssertTrue(stopping.stdout.flattened.contains("run \(id) is stopping: it ends once Build/Build finishes"), stopping.stdout)
+        XCTAssertTrue(stopping.stdout.flattened.contains("run \(id) is stopping: it ends once DeployTo-prod/ApprovePromotionTo-prod finishes"),
+                      stopping.stdout)
+        XCTAssertEqual(try statusJSON()["state"] as? String, "Stopping")
         let again = try sluice(["stop"])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.flattened.contains("error: run \(id) is stopping already (finishing its running actions)"), again.stderr)
         XCTAssertTrue(again.stderr.flattened.contains("`stop \(id) abandon` abandons its running actions"), again.stderr)
 
+        let approved = try sluice(["approve prod"])
+        XCTAssertEqual(approved.status, 0, approved.stdout + approved.stderr)
         let deadline = Date() + 30
         var status = try statusJSON()
         while status["state"] as? String != "Stopped", Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.2)
+            try await Task.sleep(for: .milliseconds(200))
             status = try statusJSON()
         }
         XCTAssertEqual(status["state"] as? String, "Stopped", "\(status)")
-        XCTAssertEqual(stageStates(status)["Build"], "Succeeded", "the running action finished")
-        XCTAssertEqual(stageStates(status)["DeployTo-test"], "Pending", "nothing after it started")
+        let prod = (status["stages"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "DeployTo-prod" }
+        let actions = Dictionary(uniqueKeysWithValues: (prod?["actions"] as? [[String: Any]] ?? []).map {
+            ($0["name"] as? String ?? "", $0["state"] as? String ?? "")
+        })
+        XCTAssertEqual(actions["ApprovePromotionTo-prod"], "Succeeded", "the running action finished: \(status)")
+        XCTAssertEqual(actions["CreateOrUpdate-api-prod"], "Pending", "nothing after it started: \(status)")
         XCTAssertTrue(try sluice(["history"]).stdout.flattened.contains("hold the release"))
     }
 
