@@ -981,6 +981,7 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
     if environ.get("PATH_INFO") == "/moto-api/reset":
         _connections.clear()
         _connections_made.clear()
+        _notification_rules.clear()
         FAILING_ACTIONS.clear()
         FAILING_ACTIONS.update(_names(os.environ.get("SLUICE_MOTO_FAILING_ACTIONS", "")))
     if environ.get("PATH_INFO") == "/sluice-moto/failing-actions":
@@ -990,11 +991,15 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "0")])
         return [b""]
     target = environ.get("HTTP_X_AMZ_TARGET", "")
-    if not target.startswith(_CONNECTIONS_TARGET):
+    scope = environ.get("HTTP_AUTHORIZATION", "").partition("Credential=")[2].split(",")[0].split("/")
+    if target.startswith(_CONNECTIONS_TARGET):
+        operation, call = target[len(_CONNECTIONS_TARGET):], _connections_call
+    elif scope[3:4] == ["codestar-notifications"]:
+        operation, call = _NOTIFICATION_OPERATIONS.get(environ.get("PATH_INFO", ""), environ.get("PATH_INFO", "")), _notifications_call
+    else:
         return _moto_dispatch(self, environ, start_response)
     body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     headers = _headers(environ)
-    operation = target[len(_CONNECTIONS_TARGET):]
     account = "123456789012"
     region = headers.get("Authorization", "").partition("Credential=")[2].split("/")[2:3] or ["us-east-1"]
     try:
@@ -1005,7 +1010,7 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
             request.check_action_permitted("*")
         else:
             ActionAuthenticatorMixin.request_count += 1
-        status, answer = _connections_call(operation, json.loads(body or b"{}"), region[0], account)
+        status, answer = call(operation, json.loads(body or b"{}"), region[0], account)
     except Exception as error:  # moto's signature and permission errors carry their HTTP status and type
         status = f"{getattr(error, 'code', 403)} Denied"
         answer = {"__type": getattr(error, "error_type", "AccessDeniedException"), "message": getattr(error, "message", str(error))}
@@ -1015,6 +1020,80 @@ def _dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_
 
 
 DomainDispatcherApplication.__call__ = _dispatch
+
+
+# MARK: CodeStar Notifications rules (a pipeline's notifications, added by YAML patches)
+
+# Rules by ARN, as a stack made them; ListNotificationRules and DescribeNotificationRule read them.
+_notification_rules: dict[str, dict[str, Any]] = {}
+_NOTIFICATION_OPERATIONS = {"/listNotificationRules": "ListNotificationRules", "/describeNotificationRule": "DescribeNotificationRule"}
+
+
+def _notifications_call(operation: str, body: dict[str, Any], region: str, account: str) -> tuple[str, dict[str, Any]]:
+    """CodeStar Notifications (REST-JSON), which moto lacks: the rules stacks created, listed and described."""
+    if operation == "ListNotificationRules":
+        return "200 OK", {"NotificationRules": [{"Id": arn, "Arn": arn} for arn in _notification_rules]}
+    if operation == "DescribeNotificationRule":
+        rule = _notification_rules.get(body.get("Arn", ""))
+        if rule is None:
+            return "404 Not Found", {"__type": "ResourceNotFoundException", "message": "Notification rule not found"}
+        return "200 OK", rule
+    return "400 Bad Request", {"__type": "UnknownOperationException", "message": operation}
+
+
+class NotificationRuleResource(CloudFormationModel):
+    """AWS::CodeStarNotifications::NotificationRule, which moto lacks: Ref gives the rule's ARN; the rule
+    (name, resource, event types, targets) is what DescribeNotificationRule returns."""
+
+    __module__ = "moto.codepipeline.models"
+
+    def __init__(self, arn: str):
+        self.arn = arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CodeStarNotifications::NotificationRule"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return self.arn
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json.get("Properties", {})
+        arn = f"arn:aws:codestar-notifications:{region_name}:{account_id}:notificationrule/{uuid.uuid4().hex}"
+        _notification_rules[arn] = {
+            "Arn": arn, "Name": properties.get("Name", resource_name), "Resource": properties.get("Resource"),
+            "DetailType": properties.get("DetailType", "FULL"), "Status": properties.get("Status", "ENABLED"),
+            "EventTypes": [{"EventTypeId": event} for event in properties.get("EventTypeIds", [])],
+            "Targets": [{"TargetType": t.get("TargetType"), "TargetAddress": t.get("TargetAddress"), "TargetStatus": "ACTIVE"}
+                        for t in properties.get("Targets", [])],
+        }
+        return cls(arn)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        _notification_rules.pop(original_resource.arn, None)
+        return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        _notification_rules.pop(resource_name, None)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        _notification_rules.pop(self.arn, None)
 
 
 # MARK: pipelines in the Resource Groups Tagging API

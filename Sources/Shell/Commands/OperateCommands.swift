@@ -64,9 +64,12 @@ enum OperateCommands {
             return try await operation()
         } catch let refusal as RunRefusal {
             switch refusal {
-            case .noSuchStage, .stageNotRetryable, .stageNeverRan, .sourceCannotRollBack, .noSuchExecution, .ambiguousExecution, .targetIsRollback,
-                 .targetDidNotSucceed, .targetOutdated:
+            case .noSuchStage, .stageNotRetryable, .stageNeverRan, .sourceCannotRollBack:
                 let argument = invocation.argument(placeholder) ?? invocation.argument("EXECUTION")
+                throw ShellError.failure(refusal, at: argument?.location ?? invocation.location)
+            case .noSuchExecution, .ambiguousExecution, .targetIsRollback, .targetDidNotSucceed, .targetOutdated:
+                // About the run named (`rollback prod to RUN`: at RUN), else the argument that led to it.
+                let argument = invocation.argument("EXECUTION") ?? invocation.argument(placeholder)
                 throw ShellError.failure(refusal, at: argument?.location ?? invocation.location)
             default:
                 throw refusal

@@ -280,6 +280,17 @@ extension CommandTable {
                     summary: "print an action's log from the newest run",
                     help: "STAGE is Source, Build or an environment; ACTION picks one action of that stage (default: all of them). On the aws target a build or test action's log is its CodeBuild output from CloudWatch Logs. --follow prints the log as it is written until the action ends (Ctrl-C stops).",
                     example: "logs test TestCommands --follow", run: TargetCommands.logs),
+        CommandSpec(["notify", "add"], [.positional("EVENTS", .keyword(NotificationEvent.allCases.map(\.rawValue))),
+                                        .positional("KIND", .keyword(["sns", "webhook", "command"])), .positional("DESTINATION", .text)],
+                    summary: "tell an SNS topic, webhook or command of the runs",
+                    help: "`sns TOPIC-ARN` adds an AWS::CodeStarNotifications::NotificationRule of the pipeline publishing the events to the topic, as a YAML patch in copilot/pipelines/NAME/overrides/cfn.patches.yml (saved at once), which `push` on the aws target deploys and Copilot's `pipeline deploy` applies the same way; the topic's access policy must let codestar-notifications.amazonaws.com publish. On the local target: when a run of the pipeline waits for an approval (`approvals`), fails or is rejected (`failures`) or succeeds (`successes`), the local engine posts the event, as CodeStar Notifications sends it (pipeline, execution-id, stage, action, state under `detail`), as JSON to the webhook's http(s) address, or runs the command with /bin/sh, the event in $SLUICE_EVENT and $SLUICE_PIPELINE, $SLUICE_EXECUTION, $SLUICE_STAGE, $SLUICE_STATE beside it. An approval is told before anyone can answer it. Each delivery is bounded (a webhook 10 s to connect and 10 s to answer, a command 30 s and 64 KiB of output); one that fails never fails the run: `watch` and `history` say it. A webhook or command is kept in the workspace's .sluice/, for this machine; on the aws target it is refused, as CodeStar Notifications delivers to SNS topics only.",
+                    example: "notify add approvals webhook http://localhost:9000/release", effect: .changesWorkspace, run: NotifyCommands.add),
+        CommandSpec(["notify", "ls"], summary: "list the pipeline's notifications",
+                    help: "Lists the pipeline's notifications, numbered for `notify rm`: which events go to which webhook or command (local target), then to which SNS topic (its CodeStar Notifications rule, aws target).",
+                    example: "notify ls", json: true, run: NotifyCommands.list),
+        CommandSpec(["notify", "rm"], [.positional("NUMBER", .text)], summary: "remove a notification",
+                    help: "Removes notification NUMBER, as `notify ls` numbers them; an SNS topic's rule leaves cfn.patches.yml at once, and AWS with the next `push`.",
+                    example: "notify rm 1", effect: .changesWorkspace, run: NotifyCommands.remove),
     ]
 
     // CodePipeline V2 (issue 24): kept as YAML patches in the pipeline's overrides, which Copilot v1.34 applies too.

@@ -35,7 +35,14 @@ extension AWSTarget {
             let aws = try aws()
             let name = try await pipelineName(pipeline, aws)
             let state = try await aws.codePipeline.getPipelineState(.init(name: name))
-            guard let newest = state.stageStates?.first?.latestExecution?.pipelineExecutionId else { return nil }
+            guard var newest = state.stageStates?.first?.latestExecution?.pipelineExecutionId else { return nil }
+            // A rollback run never reaches Source: where a later stage's latest run is another, the
+            // newest run is the first ListPipelineExecutions gives.
+            if state.stageStates?.contains(where: { $0.latestExecution.map { $0.pipelineExecutionId != newest } ?? false }) == true,
+               let listed = try await aws.codePipeline.listPipelineExecutions(.init(pipelineName: name, maxResults: 1))
+                .pipelineExecutionSummaries?.first?.pipelineExecutionId {
+                newest = listed
+            }
             var execution: FollowedExecution
             if let known = follow(name), known.id == newest {
                 execution = known
@@ -143,6 +150,8 @@ extension AWSTarget {
                 default: stageState = actions.contains { $0.state == .waitingForApproval } ? .waitingForApproval : .inProgress
                 }
             }
+            // A rollback run has the one stage it rolls back.
+            guard reached || execution.rollbackTarget == nil else { continue }
             stages.append(StageSnapshot(name: stage.stageName ?? "?", state: stageState,
                                         transitionEnabled: stage.inboundTransitionState?.enabled ?? true, actions: actions))
         }

@@ -162,6 +162,8 @@ final class LocalEngine: @unchecked Sendable {
         record.finish(try pendingStop(record) != nil ? .stopped : .rejected, now: moment)
         try clearStop(&record)
         try save(record)
+        // A rejection fails the run, as in CodePipeline.
+        try await notify(.failures, &record, stage: stage, action: action)
         display.show(record.snapshot, now: moment)
         return record.snapshot
     }
@@ -179,6 +181,8 @@ final class LocalEngine: @unchecked Sendable {
                 record.driverPID = nil
                 try save(record)
                 try supersedeOlderApprovals(than: record, stage: record.snapshot.stages[stage].name)
+                // Told once the approval can be answered (it is saved), before anyone could have answered it.
+                try await notify(.approvals, &record, stage: stage, action: action)
                 display.show(record.snapshot, now: now())
                 return record.snapshot
             }
@@ -214,6 +218,7 @@ final class LocalEngine: @unchecked Sendable {
                 record.finish(try pendingStop(record) != nil ? .stopped : .failed, now: now())
                 try clearStop(&record)
                 try save(record)
+                try await notify(.failures, &record, stage: stage, action: action)
                 display.show(record.snapshot, now: now())
                 return record.snapshot
             }
@@ -226,8 +231,22 @@ final class LocalEngine: @unchecked Sendable {
         record.finish(try pendingStop(record) != nil ? .stopped : .succeeded, now: now())
         try clearStop(&record)
         try save(record)
+        try await notify(.successes, &record)
         display.show(record.snapshot, now: now())
         return record.snapshot
+    }
+
+    /// Delivers `event`'s notifications of the saved run (a run that ended otherwise, e.g. stopped, has
+    /// none to deliver); what could not be delivered is kept with the run, which goes on as it was.
+    private func notify(_ event: NotificationEvent, _ record: inout ExecutionRecord, stage: Int? = nil, action: Int? = nil) async throws {
+        guard event == .approvals || record.snapshot.state == (event == .successes ? .succeeded : .failed)
+                || (event == .failures && record.snapshot.state == .rejected) else { return }
+        let stageSnapshot = stage.map { record.snapshot.stages[$0] }
+        let failures = await NotificationDelivery(workspaceRoot: workspaceRoot, environment: ProcessInfo.processInfo.environment)
+            .deliver(event, of: record.snapshot, stage: stageSnapshot?.name, action: action.flatMap { stageSnapshot?.actions[$0].name }, at: now())
+        guard !failures.isEmpty else { return }
+        record.snapshot.notificationFailures = (record.snapshot.notificationFailures ?? []) + failures
+        try save(record)
     }
 
     /// Ends an execution a `stop` asked to end (drawn on `display`, if any): what its stages had started and not

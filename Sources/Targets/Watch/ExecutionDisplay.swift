@@ -159,6 +159,10 @@ public final class ExecutionDisplay: @unchecked Sendable {
             note(key: "execution", state: snapshot.state, summary: snapshot.failureReason,
                  label: "Execution \(snapshot.id)")
         }
+        for failure in snapshot.notificationFailures ?? [] where reported["notification " + failure] == nil {
+            reported["notification " + failure] = "shown"
+            console.message(ExecutionTree.notDelivered(failure))
+        }
     }
 
     /// Says `key`'s state if it changed since last said; pending things are not news.
@@ -201,6 +205,7 @@ struct ExecutionTree {
         if let time = elapsed(from: snapshot.startedAt, to: snapshot.finishedAt, now: now) { header += "  \(time)" }
         if let summary = snapshot.sourceSummary { header += "  " + palette.dim(summary) }
         if let variables = snapshot.variables, !variables.isEmpty { header += "  " + palette.dim(PipelineV2.describe(variables)) }
+        let notifications = (snapshot.notificationFailures ?? []).map { palette.dim("  " + Self.notDelivered($0)) }
         return [header] + rows.flatMap { row in
             let symbol = row.state.symbol
             let name = row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
@@ -209,8 +214,11 @@ struct ExecutionTree {
             var line = "  \(palette.paint(symbol, row.state)) \(name)  \(state)  \(time)"
             if let summary = row.summary { line += "  " + summary }
             return [line.trailingSpacesRemoved] + row.tail.map { palette.dim($0) }
-        }
+        } + notifications
     }
+
+    /// A notification that could not be delivered, as `watch` and `history` say it.
+    static func notDelivered(_ failure: String) -> String { "notification not delivered: \(failure)" }
 
     /// A failed action's last log lines as drawn under it.
     static func tailLines(_ tail: [String]) -> [String] {
