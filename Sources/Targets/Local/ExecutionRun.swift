@@ -73,6 +73,16 @@ struct ExecutionRun {
         return variables
     }
 
+    /// The Build action's EnvironmentVariables the pipeline's V2 settings give, each `#{variables.NAME}` resolved
+    /// with the run's values.
+    func buildActionVariables() throws -> [String: String] {
+        var variables: [String: String] = [:]
+        for variable in record.pipeline.v2?.buildEnvironment ?? [] {
+            variables[variable.name] = try RunVariables.resolve(variable.value, record.variables ?? [:])
+        }
+        return variables
+    }
+
     /// A deployment: its template and configuration must be in the build's artifacts; they are then
     /// copied to `deployments/ENV/STACK/` with a record of what put them there. The local engine
     /// calls no CloudFormation: it checks and keeps what the deploy action would hand to it.

@@ -240,7 +240,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         LocalStore(workspaceRoot: workspaceRoot).root
     }
 
-    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
+    func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
         guard let definition = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else {
             throw LocalTargetError("pipeline \(pipeline.manifest.name) has not been pushed to the local target",
                                    hint: "`push` records it and starts the first execution")

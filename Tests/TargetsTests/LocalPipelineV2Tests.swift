@@ -1,0 +1,203 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import TestSupport
+import XCTest
+
+/// CodePipeline V2 on the local engine, through the binary on the quickstart (issue 24's local "must show"):
+/// settings written as hand-written overrides patches, as Copilot users write them.
+extension LocalEndToEndTests {
+    /// Writes `copilot/pipelines/release/overrides/cfn.patches.yml` with `patches` after the PipelineType one.
+    func writePatches(_ patches: String) throws {
+        let file = workspace.appendingPathComponent("copilot/pipelines/release/overrides/cfn.patches.yml")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(("""
+        - op: add
+          path: /Resources/Pipeline/Properties/PipelineType
+          value: V2
+
+        """ + patches).utf8).write(to: file)
+    }
+
+    static let apiTrigger = """
+    - op: add
+      path: /Resources/Pipeline/Properties/Triggers
+      value:
+        - ProviderType: CodeStarSourceConnection
+          GitConfiguration:
+            SourceActionName: SourceCodeFor-api
+            Push:
+              - Branches:
+                  Includes: [main]
+                FilePaths:
+                  Includes: [services/api/**]
+                  Excludes: [docs/**]
+
+    """
+
+    func writeFile(_ path: String, _ text: String) throws {
+        let file = workspace.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+    }
+
+    func head() throws -> String {
+        try runProcess("/usr/bin/env", ["git", "rev-parse", "HEAD"], directory: workspace).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The issue's three commits: one touching services/api, one only docs/ (both on main), one on another branch.
+    func testTriggerCheckSaysYesNoNoWithTheRuleThatDecided() throws {
+        try writePipeline()
+        try writePatches(Self.apiTrigger)
+        try commit("pipeline")
+        try git("checkout", "-q", "-b", "other")
+        try writeFile("services/api/other.go", "package api\n")
+        try commit("api work on another branch")
+        let other = try head()
+        try git("checkout", "-q", "main")
+        try writeFile("services/api/main.go", "package main\n")
+        try commit("api change")
+        let api = try head()
+        try writeFile("docs/guide.md", "# Guide\n")
+        try commit("docs only")
+        let docs = try head()
+
+        let result = try sluice(["trigger check"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let text = result.stdout.flattened
+        XCTAssertTrue(text.contains("\(api.prefix(7)) yes api change branch main matches main; services/api/main.go matches services/api/**"), text)
+        XCTAssertTrue(text.contains("\(docs.prefix(7)) no docs only branch main matches main; docs/guide.md is excluded by docs/**"), text)
+        XCTAssertTrue(text.contains("\(other.prefix(7)) no api work on another branch branch other matches none of main"), text)
+
+        let one = try sluice(["trigger check \(docs)"])
+        XCTAssertEqual(one.status, 0, one.stdout + one.stderr)
+        XCTAssertFalse(one.stdout.contains(String(api.prefix(7))), "one revision is one commit: " + one.stdout)
+
+        let wrong = try sluice(["-c", "trigger check nosuchbranch"])
+        XCTAssertEqual(wrong.status, 1, wrong.stdout + wrong.stderr)
+        XCTAssertTrue(wrong.stderr.flattened.hasPrefix("<command line>:1:15: error: git cannot read the revision nosuchbranch"), wrong.stderr)
+    }
+
+    /// Two releases in QUEUED mode: each stage takes the second run only after the first has left it.
+    func testQueuedReleasesRunOneAfterTheOther() throws {
+        _ = try writeSlowBuild(seconds: 2)
+        try writePipeline(prodApproval: false)
+        try writePatches("""
+        - op: add
+          path: /Resources/Pipeline/Properties/ExecutionMode
+          value: QUEUED
+
+        """)
+        try commit("queued pipeline")
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+
+        let (first, firstOutput) = try startDriver(["release"])
+        try waitUntil { try self.buildIsRunning() }
+        let (second, secondOutput) = try startDriver(["release"])
+        first.waitUntilExit()
+        second.waitUntilExit()
+        let firstText = try String(contentsOf: firstOutput, encoding: .utf8)
+        let secondText = try String(contentsOf: secondOutput, encoding: .utf8)
+        XCTAssertEqual(first.terminationStatus, 0, firstText)
+        XCTAssertEqual(second.terminationStatus, 0, secondText)
+        XCTAssertTrue(secondText.flattened.contains("waits to enter Build: run "), secondText)
+        XCTAssertTrue(secondText.flattened.contains("is in it (queued mode)"), secondText)
+
+        let runs = try storedRuns().suffix(2)
+        XCTAssertEqual(runs.count, 2)
+        let (earlier, later) = (runs.first!, runs.last!)
+        for stage in ["Source", "Build", "DeployTo-test", "DeployTo-prod"] {
+            let left = try XCTUnwrap(earlier.stage(stage).finished, stage)
+            let entered = try XCTUnwrap(later.stage(stage).started, stage)
+            XCTAssertGreaterThanOrEqual(entered, left, "\(stage): the later run entered before the earlier one left")
+        }
+    }
+
+    /// A prod test failing with `OnFailure: ROLLBACK` on prod: prod is redeployed with the previous run's deployment.
+    func testAFailingProdTestRollsProdBackToItsPreviousDeployment() throws {
+        try writePipeline(prodApproval: false, prodTestCommands: ["test ! -f broken"])
+        try writePatches("""
+        - op: add
+          path: /Resources/Pipeline/Properties/Stages/3/OnFailure
+          value:
+            Result: ROLLBACK
+
+        """)
+        try commit("pipeline that rolls prod back")
+        let good = try head()
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        XCTAssertEqual(try prodDeployments().map(\.revision), [good])
+
+        try writeFile("broken", "prod's test fails on this commit\n")
+        try commit("break prod")
+        let released = try sluice(["release"])
+        XCTAssertEqual(released.status, 1, released.stdout + released.stderr)
+        XCTAssertTrue(released.stdout.flattened.contains("DeployTo-prod failed: its on-failure setting rolls it back to run "), released.stdout)
+
+        let runs = try storedRuns()
+        XCTAssertEqual(runs.count, 3)
+        let rollback = try XCTUnwrap(runs.last)
+        XCTAssertEqual(rollback.trigger, "AutomatedRollback")
+        XCTAssertEqual(rollback.rollbackTarget, runs[0].id)
+        XCTAssertEqual(rollback.state, "Succeeded")
+        XCTAssertEqual(runs[1].state, "Failed")
+        XCTAssertEqual(try prodDeployments().map(\.revision), [good], "prod holds the first run's commit again")
+        XCTAssertEqual(try prodDeployments().map(\.execution), [rollback.id])
+    }
+
+    // MARK: Helpers
+
+    struct StoredRun {
+        var id: String
+        var sequence: Int
+        var state: String
+        var trigger: String?
+        var rollbackTarget: String?
+        var stages: [[String: Any]]
+
+        func stage(_ name: String) -> (started: Date?, finished: Date?) {
+            let actions = stages.first { $0["name"] as? String == name }?["actions"] as? [[String: Any]] ?? []
+            let formatter = ISO8601DateFormatter()
+            let starts = actions.compactMap { ($0["startedAt"] as? String).flatMap(formatter.date) }
+            let ends = actions.compactMap { ($0["finishedAt"] as? String).flatMap(formatter.date) }
+            return (starts.min(), ends.max())
+        }
+    }
+
+    /// The executions as stored, oldest first.
+    func storedRuns() throws -> [StoredRun] {
+        let executions = workspace.appendingPathComponent(".sluice/local/pipelines/release/executions")
+        var runs: [StoredRun] = []
+        for id in try FileManager.default.contentsOfDirectory(atPath: executions.path) {
+            let data = try Data(contentsOf: executions.appendingPathComponent("\(id)/execution.json"))
+            let record = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let snapshot = try XCTUnwrap(record["snapshot"] as? [String: Any])
+            runs.append(StoredRun(id: id, sequence: record["sequence"] as? Int ?? 0, state: snapshot["state"] as? String ?? "",
+                                  trigger: record["trigger"] as? String, rollbackTarget: snapshot["rollbackTarget"] as? String,
+                                  stages: snapshot["stages"] as? [[String: Any]] ?? []))
+        }
+        return runs.sorted { $0.sequence < $1.sequence }
+    }
+
+    /// What prod's stacks hold: the run and commit that deployed each.
+    func prodDeployments() throws -> [(execution: String, revision: String)] {
+        let prod = workspace.appendingPathComponent(".sluice/local/deployments/prod")
+        return try FileManager.default.contentsOfDirectory(atPath: prod.path).sorted().map { stack in
+            let data = try Data(contentsOf: prod.appendingPathComponent("\(stack)/deployment.json"))
+            let record = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+            return (record["execution"] as? String ?? "", record["revision"] as? String ?? "")
+        }
+    }
+
+    func waitUntil(_ condition: () throws -> Bool) throws {
+        let deadline = Date() + 30
+        while Date() < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("the condition never held")
+    }
+}
