@@ -30,6 +30,14 @@ public enum ManifestConstraint: Equatable, Sendable {
     case stage(StageRule)
     case dependency(DependencyRule)
     case unknownKey(UnknownKeyRule)
+    // CodePipeline V2, set by the overrides' patches (the finding is in the patches file).
+    case overridesForm(OverridesFormRule)
+    case pipelineType(PipelineTypeRule)
+    case trigger(TriggerRule)
+    case executionMode(ExecutionModeRule)
+    case variable(VariableRule)
+    case stageFailure(StageFailureRule)
+    case stageGate(StageGateRule)
 
     public var rule: any ManifestRule {
         switch self {
@@ -39,6 +47,13 @@ public enum ManifestConstraint: Equatable, Sendable {
         case .stage(let rule): return rule
         case .dependency(let rule): return rule
         case .unknownKey(let rule): return rule
+        case .overridesForm(let rule): return rule
+        case .pipelineType(let rule): return rule
+        case .trigger(let rule): return rule
+        case .executionMode(let rule): return rule
+        case .variable(let rule): return rule
+        case .stageFailure(let rule): return rule
+        case .stageGate(let rule): return rule
         }
     }
 }
@@ -71,6 +86,8 @@ enum Anchor: Equatable {
 struct Finding {
     var constraint: ManifestConstraint
     var anchors: [Anchor]
+    /// The file it is in when not the manifest (the overrides' patches).
+    var file: String?
 }
 
 /// The findings of one validation, in the order the rules make them.
@@ -83,6 +100,11 @@ struct Findings {
 
     mutating func add(_ constraint: ManifestConstraint, at anchors: [Anchor]) {
         all.append(Finding(constraint: constraint, anchors: anchors))
+    }
+
+    /// A finding in another file than the manifest, at `location` there (nil: the file as a whole).
+    mutating func add(_ constraint: ManifestConstraint, in file: String, at location: SourceLocation?) {
+        all.append(Finding(constraint: constraint, anchors: location.map { [.located($0)] } ?? [], file: file))
     }
 
     var hasErrors: Bool { all.contains { $0.constraint.rule.severity == .error } }

@@ -13,9 +13,9 @@ public struct Diagnostic: Equatable, Sendable {
     public var message: String { constraint.rule.message }
     public var hint: String? { constraint.rule.hint }
 
-    /// The finding in the error model, located in `path` (the file as the user knows it).
-    public func problem(path: String) -> Problem {
-        Problem(message, hint: hint, at: TextLocation(file: path, line: location?.line ?? 0, column: location?.column ?? 0))
+    /// The finding in the error model, located in its file.
+    public var problem: Problem {
+        Problem(message, hint: hint, at: TextLocation(file: file, line: location?.line ?? 0, column: location?.column ?? 0))
     }
 }
 
@@ -31,9 +31,10 @@ public struct PipelineValidator: Sendable {
     }
 
     /// Every finding in the document, errors and warnings, in file order, and the manifest when it has no error.
-    public func validate(_ document: ManifestDocument) -> Validation {
+    /// `overrides`: the CodePipeline V2 settings the pipeline's patches make (their findings are in that file, after the manifest's).
+    public func validate(_ document: ManifestDocument, overrides: PipelineV2Overrides? = nil) -> Validation {
         let locations = document.locations
-        return validate(document.manifest, file: document.displayPath, unknownKeys: document.unknownKeys,
+        return validate(document.manifest, file: document.displayPath, unknownKeys: document.unknownKeys, overrides: overrides,
                         isWritten: { locations.key($0) != nil }) { anchors in
             for anchor in anchors {
                 switch anchor {
@@ -48,12 +49,15 @@ public struct PipelineValidator: Sendable {
     }
 
     /// The same for a manifest made in code: its findings have no location.
-    public func validate(_ manifest: PipelineManifest) -> Validation {
-        validate(manifest, file: "<manifest>", unknownKeys: [], isWritten: { _ in true }) { _ in nil }
+    public func validate(_ manifest: PipelineManifest, overrides: PipelineV2Overrides? = nil) -> Validation {
+        validate(manifest, file: "<manifest>", unknownKeys: [], overrides: overrides, isWritten: { _ in true }) { anchors in
+            // Only the overrides' findings have places of their own.
+            anchors.lazy.compactMap { if case .located(let location) = $0 { return location } else { return nil } }.first
+        }
     }
 
-    private func validate(_ manifest: PipelineManifest, file: String, unknownKeys: [UnknownKey], isWritten: @escaping ([PathStep]) -> Bool,
-                          locate: ([Anchor]) -> SourceLocation?) -> Validation {
+    private func validate(_ manifest: PipelineManifest, file: String, unknownKeys: [UnknownKey], overrides: PipelineV2Overrides?,
+                          isWritten: @escaping ([PathStep]) -> Bool, locate: ([Anchor]) -> SourceLocation?) -> Validation {
         let input = RuleInput(manifest: manifest, unknownKeys: unknownKeys, application: workspace?.application,
                               environments: workspace?.environments, isWritten: isWritten)
         var findings = Findings()
@@ -63,21 +67,40 @@ public struct PipelineValidator: Sendable {
         StageRule.check(input, into: &findings)
         DependencyRule.check(input, into: &findings)
         UnknownKeyRule.check(input, into: &findings)
-        let diagnostics = findings.all.map { Diagnostic(constraint: $0.constraint, file: file, location: locate($0.anchors)) }
+        VariableRule.check(input, overrides: overrides, into: &findings)
+        if let overrides {
+            for problem in overrides.problems {
+                findings.add(.overridesForm(problem.rule), in: overrides.file, at: problem.location)
+            }
+            PipelineTypeRule.check(overrides, into: &findings)
+            TriggerRule.check(overrides, source: source, sourceProvider: manifest.source.provider,
+                              sourceActionName: workspace.map { StageName.sourceAction(application: $0.application) }, into: &findings)
+            ExecutionModeRule.check(overrides, into: &findings)
+            StageFailureRule.check(overrides, into: &findings)
+            StageGateRule.check(overrides, into: &findings)
+        }
+        let diagnostics = findings.all.map { Diagnostic(constraint: $0.constraint, file: $0.file ?? file, location: locate($0.anchors)) }
         let origin = SourceLocation(line: 0, column: 0)
+        // The manifest's findings first, each file's in file order.
         let sorted = diagnostics.enumerated().sorted { a, b in
             let x = a.element.location ?? origin, y = b.element.location ?? origin
-            return (x.line, x.column, a.offset) < (y.line, y.column, b.offset)
+            return (a.element.file != file ? 1 : 0, x.line, x.column, a.offset) < (b.element.file != file ? 1 : 0, y.line, y.column, b.offset)
         }.map(\.element)
-        let validated = findings.hasErrors ? nil : source.map { ValidatedManifest(manifest: manifest, source: $0) }
+        let settings = overrides?.settings
+        let validated = findings.hasErrors ? nil : source.map {
+            ValidatedManifest(manifest: manifest, source: $0, v2: settings?.isEmpty == false ? settings : nil)
+        }
         return Validation(file: file, diagnostics: sorted, manifest: validated)
     }
 }
 
 /// What validating a manifest found.
 public struct Validation: Sendable {
-    /// The file as the document names it (`<manifest>` for one made in code).
-    public var file: String
+    /// The file as the document names it (`<manifest>` for one made in code); naming it otherwise (as the
+    /// user knows it) names the manifest's findings so too.
+    public var file: String {
+        didSet { for index in diagnostics.indices where diagnostics[index].file == oldValue { diagnostics[index].file = file } }
+    }
     /// Errors and warnings, in file order.
     public var diagnostics: [Diagnostic]
     /// The manifest, when it has no error.
@@ -97,6 +120,8 @@ public struct Validation: Sendable {
 public struct ValidatedManifest: Equatable, Sendable {
     public let manifest: PipelineManifest
     public let source: PipelineSource
+    /// The CodePipeline V2 settings of the pipeline's overrides; nil for a V1 pipeline, as Copilot makes it.
+    public let v2: PipelineV2?
 }
 
 /// A manifest that breaks a rule, asked for as a validated one.
@@ -106,8 +131,9 @@ public struct InvalidManifest: ReportableError, Equatable {
 
     public var problem: Problem {
         if errors.count > 1, let first = errors.first {
-            return Problem("\(file) has \(errors.count) errors, the first: \(first.message)", hint: "`validate` lists them")
+            let where_ = first.file == file ? "" : " (in \(first.file))"
+            return Problem("\(file) has \(errors.count) errors, the first\(where_): \(first.message)", hint: "`validate` lists them")
         }
-        return Problem("\(file): \(errors.first?.message ?? "not valid")", hint: errors.first?.hint)
+        return Problem("\(errors.first?.file ?? file): \(errors.first?.message ?? "not valid")", hint: errors.first?.hint)
     }
 }

@@ -90,6 +90,8 @@ public enum PipelineOverrides: Equatable, Sendable {
     case cdk(directory: URL)
 
     public static let patchFile = "cfn.patches.yml"
+    /// A patch file's rule for aliases: sluice edits it surgically, as the manifest.
+    static let patchAliases = YAMLAliases.refused(in: "a patch file")
 
     /// Copilot's PipelineOverridesPath: by the pipeline's name, whichever layout its manifest uses.
     public static func directory(pipeline name: String) -> String { "copilot/pipelines/\(name)/overrides" }
@@ -119,7 +121,7 @@ public enum PipelineOverrides: Equatable, Sendable {
     /// The patches of `cfn.patches.yml`: a list of `op`/`path`/`value` mappings (an empty file has none).
     public static func patches(_ text: String, file: String) throws -> [TemplatePatch] {
         let schemaHint = "the file is a list of patches, each `- op: add|remove|replace`, `path: /Resources/…` and (for add and replace) `value:`"
-        guard let document = try TaggedYAML.compose(text, file: file, aliases: .refused(in: "a patch file")) else { return [] }
+        guard let document = try TaggedYAML.compose(text, file: file, aliases: patchAliases) else { return [] }
         switch document {
         case .sequence(let items):
             return try items.enumerated().map { index, node in

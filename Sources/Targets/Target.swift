@@ -18,14 +18,17 @@ public struct PipelineContext: Sendable {
     /// A pipeline of the application found where it is deployed, whose files may be in another
     /// workspace: its manifest here holds its name only, and only what reads its runs works.
     public var deployed: ApplicationPipeline?
+    /// The pipeline's overrides as being edited (unsaved edits included); nil reads them from the workspace.
+    public var overrides: PipelineOverrides?
 
     public init(workspaceRoot: URL, application: String, manifest: PipelineManifest,
-                manifestPath: String, buildspecPath: String) {
+                manifestPath: String, buildspecPath: String, overrides: PipelineOverrides? = nil) {
         self.workspaceRoot = workspaceRoot
         self.application = application
         self.manifest = manifest
         self.manifestPath = manifestPath
         self.buildspecPath = buildspecPath
+        self.overrides = overrides
     }
 
     /// A pipeline of the application as `applicationPipelines` found it.
@@ -221,11 +224,13 @@ public struct ExecutionSnapshot: Codable, Equatable, Sendable {
     public var notificationFailures: [String]?
     /// The execution's page in the AWS console; nil locally.
     public var link: String?
+    /// The CodePipeline V2 variables it runs with, as resolved at its start (nil: none).
+    public var variables: [PipelineV2.VariableValue]?
 
     public init(pipeline: String, id: String, state: RunState, startedAt: Date? = nil, finishedAt: Date? = nil,
                 sourceRevision: String? = nil, sourceSummary: String? = nil, stages: [StageSnapshot],
                 trigger: ExecutionTrigger? = nil, rollbackTarget: String? = nil, stopReason: String? = nil,
-                notificationFailures: [String]? = nil) {
+                notificationFailures: [String]? = nil, variables: [PipelineV2.VariableValue]? = nil) {
         self.pipeline = pipeline
         self.id = id
         self.state = state
@@ -238,6 +243,7 @@ public struct ExecutionSnapshot: Codable, Equatable, Sendable {
         self.rollbackTarget = rollbackTarget
         self.stopReason = stopReason
         self.notificationFailures = notificationFailures
+        self.variables = variables
     }
 }
 
@@ -298,11 +304,13 @@ public struct ExecutionSummary: Codable, Equatable, Sendable {
     public var stopReason: String?
     public var stages: [StageSnapshot]
     public var notificationFailures: [String]?
+    /// The CodePipeline V2 variables it ran with (nil: none).
+    public var variables: [PipelineV2.VariableValue]?
 
     public init(id: String, state: RunState, startedAt: Date? = nil, updatedAt: Date? = nil,
                 sourceRevision: String? = nil, trigger: String? = nil, triggerDetail: String? = nil,
                 rollbackTarget: String? = nil, stopReason: String? = nil, stages: [StageSnapshot] = [],
-                notificationFailures: [String]? = nil) {
+                notificationFailures: [String]? = nil, variables: [PipelineV2.VariableValue]? = nil) {
         self.id = id
         self.state = state
         self.startedAt = startedAt
@@ -314,6 +322,7 @@ public struct ExecutionSummary: Codable, Equatable, Sendable {
         self.stopReason = stopReason
         self.stages = stages
         self.notificationFailures = notificationFailures
+        self.variables = variables
     }
 
     /// The summary of an execution as a snapshot holds it.
@@ -322,7 +331,7 @@ public struct ExecutionSummary: Codable, Equatable, Sendable {
                   sourceRevision: snapshot.sourceRevision, trigger: snapshot.trigger?.type,
                   triggerDetail: snapshot.trigger?.detail, rollbackTarget: snapshot.rollbackTarget,
                   stopReason: snapshot.stopReason, stages: snapshot.stages,
-                  notificationFailures: snapshot.notificationFailures)
+                  notificationFailures: snapshot.notificationFailures, variables: snapshot.variables)
     }
 }
 
@@ -338,9 +347,10 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// Nothing changes unasked: without `options.assumeYes` a target that cannot confirm (a script)
     /// returns `.planned`, and the shell says what a script writes instead.
     func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome
-    /// Starts a new execution.
+    /// Starts a new execution with `variables` (`release var NAME=VALUE`; the pipeline's V2 variables not
+    /// given take their defaults, as ``PipelineV2/resolveVariables(given:)`` says).
     @discardableResult
-    func release(_ pipeline: PipelineContext) async throws -> StartedRun
+    func release(_ pipeline: PipelineContext, variables: [PipelineV2.VariableValue]) async throws -> StartedRun
     /// True when `plan` would push something other than what the target last got, so
     /// `release` (which runs the pipeline as pushed) says so; false when it never got one.
     func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool

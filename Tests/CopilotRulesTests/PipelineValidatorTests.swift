@@ -15,7 +15,7 @@ final class PipelineValidatorTests: XCTestCase {
         let document = try ManifestDocument(text: replacing("version: 1", "version: 2"),
                                             path: URL(fileURLWithPath: "copilot/pipeline.yml", relativeTo: URL(fileURLWithPath: "/w")))
         XCTAssertEqual(PipelineValidator().validate(document).diagnostics.map {
-            $0.problem(path: $0.file).lines(severity: $0.severity.rawValue).joined(separator: "\n")
+            $0.problem.lines(severity: $0.severity.rawValue).joined(separator: "\n")
         }, ["copilot/pipeline.yml:2:10: error: version 2 is not supported; Copilot knows only version 1\n  hint: write `version: 1`"])
     }
 

@@ -78,7 +78,7 @@ final class LocalEngineTests: XCTestCase {
         // Pushing the same pipeline again changes nothing; release starts a second execution.
         let again = try await target.push(workspace.context(), options: PushOptions(assumeYes: true), ui: SilentUI())
         XCTAssertEqual(again, .upToDate)
-        let second = try await target.release(workspace.context()).id
+        let second = try await target.release(workspace.context(), variables: []).id
         let history = try await target.history(workspace.context(), limit: 10)
         XCTAssertEqual(history.map(\.id), [second, id])
         XCTAssertEqual(history.map(\.trigger), ["release", "push"])
@@ -214,7 +214,7 @@ final class LocalEngineTests: XCTestCase {
     func testReleaseBeforePushIsAnError() async throws {
         let (target, _) = workspace.target()
         do {
-            _ = try await target.release(workspace.context())
+            _ = try await target.release(workspace.context(), variables: [])
             XCTFail("released an unpushed pipeline")
         } catch let error as LocalTargetError {
             XCTAssertEqual(error.message, "pipeline release has not been pushed to the local target")

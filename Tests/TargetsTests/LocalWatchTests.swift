@@ -1,4 +1,5 @@
 import Foundation
+import CopilotRules
 import Manifest
 @testable import Targets
 import XCTest
@@ -199,7 +200,7 @@ final class ScriptedTarget: PipelineTarget, @unchecked Sendable {
     func push(_ pipeline: PipelineContext, plan: PipelinePlan, options: PushOptions, ui: any TargetUI) async throws -> PushOutcome {
         throw NotScripted()
     }
-    func release(_ pipeline: PipelineContext) async throws -> StartedRun { throw NotScripted() }
+    func release(_ pipeline: PipelineContext, variables: [PipelineV2.VariableValue]) async throws -> StartedRun { throw NotScripted() }
     func differsFromPushed(_ pipeline: PipelineContext, plan: PipelinePlan) async throws -> Bool { throw NotScripted() }
     func execution(_ pipeline: PipelineContext, id: String) async throws -> ExecutionSnapshot { throw NotScripted() }
     func history(_ pipeline: PipelineContext, limit: Int) async throws -> [ExecutionSummary] { throw NotScripted() }

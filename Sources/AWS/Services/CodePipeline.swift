@@ -247,6 +247,24 @@ public struct CodePipeline: Sendable {
         public var trigger: ExecutionTrigger?
         public var executionType: String?
         public var rollbackMetadata: RollbackMetadata?
+        /// A V2 pipeline's variables, as the execution resolved them.
+        public var variables: [ResolvedPipelineVariable]?
+    }
+
+    public struct ResolvedPipelineVariable: Codable, Sendable {
+        public var name: String?
+        public var resolvedValue: String?
+    }
+
+    /// A V2 pipeline variable's value for one execution (StartPipelineExecution).
+    public struct PipelineVariable: Codable, Equatable, Sendable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     public struct GetPipelineExecutionOutput: Codable, Sendable {
@@ -255,9 +273,12 @@ public struct CodePipeline: Sendable {
 
     public struct StartPipelineExecutionInput: Codable, Sendable {
         public var name: String
+        /// Nil, not empty, when none is given: CodePipeline's list takes at least one.
+        public var variables: [PipelineVariable]?
         public var clientRequestToken: String?
-        public init(name: String, clientRequestToken: String? = nil) {
+        public init(name: String, variables: [PipelineVariable]? = nil, clientRequestToken: String? = nil) {
             self.name = name
+            self.variables = variables
             self.clientRequestToken = clientRequestToken
         }
     }

@@ -61,7 +61,7 @@ enum DocumentCommands {
         let errors = validation.errors.count
         let warnings = diagnostics.count - errors
         if json {
-            let findings = diagnostics.map { ValidationFinding(severity: $0.severity.rawValue, problem: $0.problem(path: path)) }
+            let findings = diagnostics.map { ValidationFinding(severity: $0.severity.rawValue, problem: $0.problem) }
             session.output.line(try JSONText.encode(ValidationReport(file: path, valid: errors == 0, findings: findings)))
         }
         guard errors == 0 else {

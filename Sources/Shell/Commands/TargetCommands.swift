@@ -112,7 +112,7 @@ enum TargetCommands {
             session.output.finding(Problem("\(context.manifestPath) changed since the last push; release runs the pipeline as last pushed",
                                            hint: "`push` deploys the changes and starts a run"), severity: "warning")
         }
-        let run = try await call("release", session) { try await target.release(context) }
+        let run = try await call("release", session) { try await target.release(context, variables: []) }
         if let settled = run.settled, let failure = runFailure(settled) { throw failure }
         session.output.message("started run \(run.id)" + (run.settled.map { ", which " + whereItStands($0) } ?? ""))
     }

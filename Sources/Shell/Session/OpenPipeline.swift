@@ -8,12 +8,14 @@ public struct OpenPipeline {
     public var document: ManifestDocument
     /// A new pipeline's buildspec text, written by its first save; nil once on disk.
     var pendingBuildspec: String?
+    /// Its overrides' `cfn.patches.yml`, where its CodePipeline V2 settings live: read when first needed (nil until then).
+    var patches: PatchesDocument?
 
     /// The manifest's `name`.
     public var name: String { document.manifest.name }
     public var manifest: PipelineManifest { document.manifest }
     /// Edits (or a whole new pipeline) not written yet.
-    public var isDirty: Bool { document.hasUnsavedChanges || pendingBuildspec != nil }
+    public var isDirty: Bool { document.hasUnsavedChanges || pendingBuildspec != nil || patches?.hasUnsavedChanges == true }
 }
 
 /// One step `undo` takes back (and `redo` makes again).

@@ -123,10 +123,12 @@ extension Session {
                                    hint: "`source set github https://github.com/OWNER/REPO` names it"), severity: "warning")
         }
         changes.append(manifest)
+        if let patches = open.patches, patches.hasUnsavedChanges { changes.append(patches.saveChange()) }
         try commit(changes)
         journal?.forget()
         open.pendingBuildspec = nil
         open.document.didSave()
+        open.patches?.didSave()
         pipeline = open
         if let workspace { self.workspace = try Workspace.load(root: workspace.root) }
         return true
@@ -147,7 +149,7 @@ extension Session {
         let current = try requirePipeline()
         return PipelineContext(workspaceRoot: workspace.root, application: workspace.application,
                                manifest: current.manifest, manifestPath: current.files.manifestPathInWorkspace,
-                               buildspecPath: relativePath(current.files.buildspec))
+                               buildspecPath: relativePath(current.files.buildspec), overrides: current.patches?.asOverrides)
     }
 
     /// The buildspec the pipeline's Build runs (the manifest's `build.buildspec`, else the one beside
@@ -174,10 +176,10 @@ extension Session {
     func validatePipeline(printing: Bool) throws -> Validation {
         let workspace = try requireWorkspace()
         let open = try requirePipeline()
-        var validation = PipelineValidator(workspace: workspace).validate(open.document)
+        var validation = PipelineValidator(workspace: workspace).validate(open.document, overrides: try v2Overrides())
         validation.file = open.files.manifestPathInWorkspace
         for diagnostic in validation.diagnostics where printing {
-            output.finding(diagnostic.problem(path: validation.file), severity: diagnostic.severity.rawValue)
+            output.finding(diagnostic.problem, severity: diagnostic.severity.rawValue)
         }
         return validation
     }

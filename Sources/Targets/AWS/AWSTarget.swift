@@ -69,10 +69,12 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
 
     // MARK: PipelineTarget
 
-    public func release(_ pipeline: PipelineContext) async throws -> StartedRun {
+    public func release(_ pipeline: PipelineContext, variables: [PipelineV2.VariableValue]) async throws -> StartedRun {
         let aws = try aws()
         let name = try await pipelineName(pipeline, aws)
-        let started = try await aws.codePipeline.startPipelineExecution(.init(name: name))
+        // CodePipeline resolves the defaults of what is not given, and refuses what the deployed pipeline does not declare.
+        let given = variables.map { CodePipeline.PipelineVariable(name: $0.name, value: $0.value) }
+        let started = try await aws.codePipeline.startPipelineExecution(.init(name: name, variables: given.isEmpty ? nil : given))
         guard let id = started.pipelineExecutionId else {
             throw AWSTargetError("CodePipeline started an execution of \(name) but returned no id", hint: "`history` lists it")
         }

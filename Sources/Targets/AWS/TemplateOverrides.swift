@@ -12,10 +12,11 @@ import Processes
 enum TemplateOverrides {
     /// `template` with the overrides of `pipeline` applied (unchanged when it has none).
     static func apply(to template: TemplateValue, of pipeline: PipelineContext, environment: [String: String]) async throws -> TemplateValue {
-        switch try PipelineOverrides.load(workspaceRoot: pipeline.workspaceRoot, pipeline: pipeline.manifest.name) {
+        switch try pipeline.overrides ?? PipelineOverrides.load(workspaceRoot: pipeline.workspaceRoot, pipeline: pipeline.manifest.name) {
         case .none:
             return template
         case .yamlPatches(let file, let patches):
+            // Every patch, CodePipeline V2's settings included, applies as Copilot applies it: the template is Copilot's.
             // The patch that left it no longer the pipeline's template, unless a later one mended it.
             var breaking: (patch: TemplatePatch, problem: String)?
             let patched = try TemplatePatching.apply(patches, file: file, to: template) { patch, document in
@@ -40,8 +41,9 @@ enum TemplateOverrides {
 /// on an existing key replaces its value — and its error texts, located at the patch.
 enum TemplatePatching {
     /// `template` patched (nil when the patches removed all of it); throws at a patch that does not
-    /// apply. `afterEach` sees the document after each patch.
-    static func apply(_ patches: [TemplatePatch], file: String, to template: TemplateValue?,
+    /// apply. `afterEach` sees the document after each patch. `markingDescription`: Copilot's mark of a
+    /// patched template (false when reading settings out of patches).
+    static func apply(_ patches: [TemplatePatch], file: String, to template: TemplateValue?, markingDescription: Bool = true,
                       afterEach: (TemplatePatch, TemplateValue?) -> Void = { _, _ in }) throws -> TemplateValue? {
         var document = template
         for (index, patch) in patches.enumerated() {
@@ -63,7 +65,7 @@ enum TemplatePatching {
             }
         }
         // Copilot marks a patched template in its description (an empty patch file too).
-        if case .object(var entries)? = document,
+        if markingDescription, case .object(var entries)? = document,
            let index = entries.firstIndex(where: { $0.0 == "Description" }), case .string(let text) = entries[index].1 {
             entries[index].1 = .string((text.hasSuffix(".") ? String(text.dropLast()) : text) + " using AWS Copilot with YAML patches.")
             document = .object(entries)

@@ -46,6 +46,23 @@ public indirect enum TemplateValue: Equatable, Sendable {
     public static func sub(_ text: String) -> TemplateValue { .object([("Fn::Sub", .string(text))]) }
     public static func strings(_ values: [String]) -> TemplateValue { .array(values.map(TemplateValue.string)) }
 
+    /// JSON on one line, no spaces: a JSON document held in a string property (a CodeBuild action's EnvironmentVariables).
+    public func compactRendered() -> String {
+        switch self {
+        case .array(let items): return "[" + items.map { $0.compactRendered() }.joined(separator: ",") + "]"
+        case .object(let entries):
+            return "{" + entries.map { key, value in
+                var out = ""
+                TemplateValue.writeString(key, to: &out)
+                return out + ":" + value.compactRendered()
+            }.joined(separator: ",") + "}"
+        default:
+            var out = ""
+            write(to: &out, indent: 0)
+            return out
+        }
+    }
+
     /// Pretty JSON, two-space indent, a trailing newline.
     public func rendered() -> String {
         var out = ""

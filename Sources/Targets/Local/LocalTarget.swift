@@ -54,8 +54,10 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
     }
 
     @discardableResult
-    public func release(_ pipeline: PipelineContext) async throws -> StartedRun {
+    public func release(_ pipeline: PipelineContext, variables: [PipelineV2.VariableValue]) async throws -> StartedRun {
         let definition = try pushedDefinition(pipeline)
+        // What CodePipeline would refuse is refused before anything runs.
+        _ = try (definition.v2 ?? PipelineV2()).resolveVariables(given: variables)
         try await BuildPreflight.check(definition, workspaceRoot: pipeline.workspaceRoot)
         let settled = try await engine.start(definition, trigger: "release")
         return StartedRun(id: settled.id, settled: settled)

@@ -19,6 +19,8 @@ public struct PipelinePlan: Codable, Equatable, Sendable {
     /// Manifest stages with no deployment (none listed and no workload in the workspace):
     /// Copilot leaves them out of the pipeline, approvals and tests included.
     public var omittedStages: [String]
+    /// The CodePipeline V2 settings (from the overrides' patches); nil for a V1 pipeline, as Copilot makes it.
+    public var v2: PipelineV2?
 
     /// A CodeBuild project: the build, or a pre/post-deployment action.
     public struct Project: Codable, Equatable, Sendable {
@@ -131,15 +133,27 @@ extension PipelinePlan {
         var stages: [DeployStage] = []
         var omitted: [String] = []
         for stage in manifest.stages {
-            let planned = Self.stage(stage, application: input.application, workloads: input.workloads)
-            if planned.actions.contains(where: { if case .deployment = $0.kind { return true }; return false }) {
-                stages.append(planned)
+            if Self.deploys(stage, workloads: input.workloads) {
+                stages.append(Self.stage(stage, application: input.application, workloads: input.workloads))
             } else {
                 omitted.append(stage.name)
             }
         }
         self.stages = stages
         omittedStages = omitted
+        v2 = input.manifest.v2
+    }
+
+    /// Whether a manifest stage deploys something (its deployments, else the workspace's workloads): Copilot's
+    /// pipeline has a stage for it.
+    static func deploys(_ stage: Stage, workloads: [String]) -> Bool {
+        !stage.deployments.isEmpty || !workloads.isEmpty
+    }
+
+    /// The CodePipeline stages of `manifest`, by their position in the template: Source, Build, then each
+    /// stage that deploys something. What a patch's stage index means.
+    public static func templateStageNames(_ manifest: PipelineManifest, workloads: [String]) -> [String] {
+        [StageName.source, StageName.build] + manifest.stages.filter { deploys($0, workloads: workloads) }.map { StageName.deploy($0.name) }
     }
 
     static func environmentType(_ image: String) -> String {
