@@ -118,9 +118,10 @@ public struct TriggerDecision: Equatable, Sendable {
             return (false, changed.count == 1 ? "\(example.0) is excluded by \(example.1)"
                 : "all \(changed.count) changed files are excluded (\(example.0) by \(example.1))")
         }
-        let files = changed.count == 1 ? "the changed file \(changed[0])" : "none of the \(changed.count) changed files"
-        return (false, "\(files) matches \(patterns.includes.joined(separator: ", "))"
-                    + (excluded.isEmpty ? "" : " unless excluded"))
+        let includes = patterns.includes.joined(separator: ", ")
+        guard changed.count > 1 else { return (false, "\(changed[0]) matches none of \(includes)") }
+        return (false, "none of the \(changed.count) changed files matches \(includes)"
+                    + (excluded.isEmpty ? "" : " (\(excluded.count) of them excluded, \(excluded[0].0) by \(excluded[0].1))"))
     }
 
     private static func firstMatch(_ patterns: [String], _ value: String) throws -> String? {

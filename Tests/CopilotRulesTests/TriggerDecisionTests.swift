@@ -38,7 +38,8 @@ final class TriggerDecisionTests: XCTestCase {
     func testAFileMatchingNoIncludeDoesNotStartIt() throws {
         let no = try decide(.branch("main"), ["services/web/app.js", "docs/a.md"], settings(api))
         XCTAssertFalse(no.starts)
-        XCTAssertEqual(no.reason, "branch main matches main; none of the 2 changed files matches services/api/** unless excluded")
+        XCTAssertEqual(no.reason, "branch main matches main; none of the 2 changed files matches services/api/** (1 of them excluded, docs/a.md by docs/**)")
+        XCTAssertEqual(try decide(.branch("main"), ["README.md"], settings(api)).reason, "branch main matches main; README.md matches none of services/api/**")
         XCTAssertEqual(try decide(.branch("other"), ["services/api/x.go"], settings(api)).reason, "branch other matches none of main")
     }
 

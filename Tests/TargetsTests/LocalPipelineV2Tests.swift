@@ -26,7 +26,7 @@ extension LocalEndToEndTests {
       value:
         - ProviderType: CodeStarSourceConnection
           GitConfiguration:
-            SourceActionName: SourceCodeFor-api
+            SourceActionName: SourceCodeFor-demo
             Push:
               - Branches:
                   Includes: [main]
@@ -63,14 +63,14 @@ extension LocalEndToEndTests {
         try commit("docs only")
         let docs = try head()
 
-        let result = try sluice(["trigger check"])
+        let result = try sluice(["-c", "trigger check"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let text = result.stdout.flattened
         XCTAssertTrue(text.contains("\(api.prefix(7)) yes api change branch main matches main; services/api/main.go matches services/api/**"), text)
         XCTAssertTrue(text.contains("\(docs.prefix(7)) no docs only branch main matches main; docs/guide.md is excluded by docs/**"), text)
         XCTAssertTrue(text.contains("\(other.prefix(7)) no api work on another branch branch other matches none of main"), text)
 
-        let one = try sluice(["trigger check \(docs)"])
+        let one = try sluice(["-c", "trigger check \(docs)"])
         XCTAssertEqual(one.status, 0, one.stdout + one.stderr)
         XCTAssertFalse(one.stdout.contains(String(api.prefix(7))), "one revision is one commit: " + one.stdout)
 
@@ -146,6 +146,111 @@ extension LocalEndToEndTests {
         XCTAssertEqual(runs[1].state, "Failed")
         XCTAssertEqual(try prodDeployments().map(\.revision), [good], "prod holds the first run's commit again")
         XCTAssertEqual(try prodDeployments().map(\.execution), [rollback.id])
+    }
+
+    /// `trigger follow` starts a run for a push its filters match, with the pushed commit, and says why not for one
+    /// they do not; Ctrl-C ends it.
+    func testTriggerFollowStartsARunForAMatchingPushOnly() throws {
+        try writePipeline(prodApproval: false)
+        try writePatches(Self.apiTrigger)
+        try commit("pipeline")
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+
+        let (follower, output) = try startDriver(["-c", "trigger follow for 60s"])
+        func said(_ text: String) -> Bool { ((try? String(contentsOf: output, encoding: .utf8)) ?? "").flattened.contains(text) }
+        try waitUntil { said("Following the branches and tags") }
+        try writeFile("docs/guide.md", "# Guide\n")
+        try commit("docs only")
+        let docs = try head()
+        try waitUntil { said("\(docs.prefix(7)) on branch main: no run (branch main matches main; docs/guide.md is excluded by docs/**)") }
+        try writeFile("services/api/main.go", "package main\n")
+        try commit("api change")
+        let api = try head()
+        try waitUntil { try self.storedRuns().count == 2 && self.storedRuns()[1].state == "Succeeded" }
+        kill(follower.processIdentifier, SIGINT)
+        follower.waitUntilExit()
+        let text = try String(contentsOf: output, encoding: .utf8)
+        XCTAssertTrue(text.flattened.contains("\(api.prefix(7)) on branch main: starts a run (branch main matches main; "
+                                              + "services/api/main.go matches services/api/**)"), text)
+        XCTAssertNotEqual(follower.terminationStatus, 0, "Ctrl-C ends it as interrupted: " + text)
+        let run = try XCTUnwrap(storedRuns().last)
+        XCTAssertEqual(run.trigger, "WebhookV2")
+        XCTAssertEqual(try statusJSON()["sourceRevision"] as? String, api, "the run took the pushed commit")
+    }
+
+    /// `#{variables.NAME}` in the Build action's environment takes the variable's default.
+    func testAVariableResolvesInTheBuildActionsEnvironment() throws {
+        try writePipeline(prodApproval: false)
+        try writePatches("""
+        - op: add
+          path: /Resources/Pipeline/Properties/Variables
+          value:
+            - Name: GREETING
+              DefaultValue: hello
+        - op: add
+          path: /Resources/Pipeline/Properties/Stages/1/Actions/0/Configuration/EnvironmentVariables
+          value: '[{"name":"GREETING","value":"#{variables.GREETING} from v2","type":"PLAINTEXT"}]'
+
+        """)
+        try writeFile("buildspec.yml", """
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - echo "greeting is $GREETING"
+              - make all
+        artifacts:
+          files:
+            - 'infrastructure/*'
+
+        """)
+        try commit("variables")
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        let logs = try sluice(["logs", "Build"])
+        XCTAssertTrue(logs.stdout.contains("greeting is hello from v2"), logs.stdout + logs.stderr)
+    }
+
+    /// A closed deployment window holds prod (until a `stop`); an alarm rule needs AWS, and the local run says so.
+    func testAClosedDeploymentWindowHoldsTheStageAndAnAlarmRuleIsNamedAsNeedingAWS() throws {
+        try writePipeline(prodApproval: false)
+        try writePatches("""
+        - op: add
+          path: /Resources/Pipeline/Properties/Stages/2/BeforeEntry
+          value:
+            Conditions:
+              - Result: FAIL
+                Rules:
+                  - Name: NoAlarm
+                    RuleTypeId: {Category: Rule, Owner: AWS, Provider: CloudWatchAlarm, Version: "1"}
+                    Configuration: {AlarmName: api-errors}
+        - op: add
+          path: /Resources/Pipeline/Properties/Stages/3/BeforeEntry
+          value:
+            Conditions:
+              - Result: FAIL
+                Rules:
+                  - Name: Freeze
+                    RuleTypeId: {Category: Rule, Owner: AWS, Provider: DeploymentWindow, Version: "1"}
+                    Configuration: {Cron: "0 0 0 1 1 ? 2199", TimeZone: Europe/Paris}
+
+        """)
+        try commit("gated pipeline")
+        let (driver, output) = try startDriver(["push", "--yes"])
+        func said(_ text: String) -> Bool { ((try? String(contentsOf: output, encoding: .utf8)) ?? "").flattened.contains(text) }
+        try waitUntil { said("waits to enter DeployTo-prod: its deployment window Freeze (0 0 0 1 1 ? 2199, Europe/Paris) is closed") }
+        XCTAssertEqual(try statusJSON()["state"] as? String, "InProgress")
+        let stopped = try sluice(["stop", "reason", "freeze"])
+        XCTAssertEqual(stopped.status, 0, stopped.stdout + stopped.stderr)
+        driver.waitUntilExit()
+        let text = try String(contentsOf: output, encoding: .utf8)
+        XCTAssertTrue(text.flattened.contains("DeployTo-test: the gate's rule NoAlarm (CloudWatchAlarm) needs AWS"), text)
+        let status = try statusJSON()
+        XCTAssertEqual(status["state"] as? String, "Stopped", text)
+        XCTAssertEqual(stageStates(status)["DeployTo-test"], "Succeeded")
+        XCTAssertEqual(stageStates(status)["DeployTo-prod"], "Pending", "prod was never entered")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(".sluice/local/deployments/prod").path))
     }
 
     // MARK: Helpers
