@@ -277,7 +277,8 @@ extension LocalEndToEndTests {
         let executions = workspace.appendingPathComponent(".sluice/local/pipelines/release/executions")
         var runs: [StoredRun] = []
         for id in try FileManager.default.contentsOfDirectory(atPath: executions.path) {
-            let data = try Data(contentsOf: executions.appendingPathComponent("\(id)/execution.json"))
+            // A run being created has its folder before its record.
+            guard let data = FileManager.default.contents(atPath: executions.appendingPathComponent("\(id)/execution.json").path) else { continue }
             let record = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
             let snapshot = try XCTUnwrap(record["snapshot"] as? [String: Any])
             runs.append(StoredRun(id: id, sequence: record["sequence"] as? Int ?? 0, state: snapshot["state"] as? String ?? "",

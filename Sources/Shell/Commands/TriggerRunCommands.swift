@@ -42,6 +42,6 @@ enum TriggerRunCommands {
             duration = given
         }
         session.output.flush()
-        _ = try await local.follow(context, for: duration, ui: session.targetUI)
+        _ = try await local.follow(context, for: duration)
     }
 }

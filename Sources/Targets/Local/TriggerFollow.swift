@@ -8,13 +8,14 @@ extension LocalTarget {
     /// CodePipeline's trigger type of a run a V2 trigger started.
     static let webhookTrigger = "WebhookV2"
 
-    /// Follows for `duration`, looking every `interval`; the number of runs started.
-    public func follow(_ pipeline: PipelineContext, for duration: Duration, interval: Duration = .milliseconds(250),
-                       ui: any TargetUI) async throws -> Int {
+    /// Follows for `duration`, looking every `interval`, saying on the runs' console what each push does; the
+    /// number of runs started.
+    public func follow(_ pipeline: PipelineContext, for duration: Duration, interval: Duration = .milliseconds(250)) async throws -> Int {
+        let console = engine.console
         let definition = try pushedDefinition(pipeline)
         let pushes = GitPushes(workspaceRoot: pipeline.workspaceRoot)
         var tips = try await pushes.tips(sourceBranch: definition.source.branch)
-        ui.say("Following the branches and tags of \(pipeline.workspaceRoot.path) for \(duration) (Ctrl-C ends): "
+        console.message("Following the branches and tags of \(pipeline.workspaceRoot.path) for \(duration) (Ctrl-C ends): "
                + "a push the triggers of \(definition.name) match starts a run")
         let clock = ContinuousClock()
         let end = clock.now + duration
@@ -34,10 +35,10 @@ extension LocalTarget {
                                                           sourceBranch: definition.source.branch)
                 let short = String(commit.prefix(7))
                 guard decision.starts else {
-                    ui.say("\(short) on \(ref.words): no run (\(decision.reason))")
+                    console.message("\(short) on \(ref.words): no run (\(decision.reason))")
                     continue
                 }
-                ui.say("\(short) on \(ref.words): starts a run (\(decision.reason))")
+                console.message("\(short) on \(ref.words): starts a run (\(decision.reason))")
                 try await BuildPreflight.check(definition, workspaceRoot: pipeline.workspaceRoot)
                 _ = try await engine.start(definition, trigger: Self.webhookTrigger) { record in
                     record.pushedCommit = .init(commit: commit, ref: ref.words)
@@ -47,7 +48,7 @@ extension LocalTarget {
             }
             tips = now
         }
-        ui.say("Stopped following after \(duration): \(started) run\(started == 1 ? "" : "s") started")
+        console.message("Stopped following after \(duration): \(started) run\(started == 1 ? "" : "s") started")
         return started
     }
 }
