@@ -148,6 +148,28 @@ extension LocalEndToEndTests {
         XCTAssertEqual(try prodDeployments().map(\.execution), [rollback.id])
     }
 
+    /// `OnFailure: RETRY` retries the failed test stage once, in the same run: a test that fails only the first time passes.
+    func testOnFailureRetryRunsTheFailedStageAgainOnce() throws {
+        let flag = home.url.appendingPathComponent("tried-once").path
+        try writePipeline(testCommands: ["test -f \(flag) || { touch \(flag); exit 1; }"], prodApproval: false)
+        try writePatches("""
+        - op: add
+          path: /Resources/Pipeline/Properties/Stages/2/OnFailure
+          value:
+            Result: RETRY
+            RetryConfiguration:
+              RetryMode: FAILED_ACTIONS
+
+        """)
+        try commit("pipeline that retries its tests")
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        XCTAssertTrue(pushed.stdout.flattened.contains("DeployTo-test failed: its on-failure setting retries it (failed-actions) once"), pushed.stdout)
+        let runs = try storedRuns()
+        XCTAssertEqual(runs.map(\.state), ["Succeeded"], "one run, retried in place")
+        XCTAssertEqual(stageStates(try statusJSON())["DeployTo-prod"], "Succeeded")
+    }
+
     /// `trigger follow` starts a run for a push its filters match, with the pushed commit, and says why not for one
     /// they do not; Ctrl-C ends it.
     func testTriggerFollowStartsARunForAMatchingPushOnly() throws {
