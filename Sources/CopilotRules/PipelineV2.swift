@@ -116,6 +116,11 @@ public struct PipelineV2: Codable, Equatable, Sendable {
         }
     }
 
+    /// `REGION=eu-west-1, TAG=v2`: what a run's variables were, as status, watch and history show them.
+    public static func describe(_ values: [VariableValue]) -> String {
+        values.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
+    }
+
     /// The variables of an execution started with `given` (StartPipelineExecution's `variables`), as
     /// CodePipeline resolves them: each declared variable its given value, else its default, in declaration
     /// order. Throws what CodePipeline refuses: an undeclared or empty value, a variable without default not given.

@@ -169,6 +169,8 @@ class Execution:
         self.trigger_detail = trigger_detail
         self.rollback_of = rollback_of.id if rollback_of else None
         self.stop_reason: str | None = None
+        # A V2 pipeline's variables as this execution resolved them (GetPipelineExecution's `variables`).
+        self.variables: list[dict[str, str]] = []
         # Earlier attempts of actions a retry ran again, for ListActionExecutions.
         self.earlier: list[ActionRun] = []
         self.started = time.time()
@@ -329,6 +331,8 @@ class Execution:
         }
         if self.status_summary:
             described["statusSummary"] = self.status_summary
+        if self.variables:
+            described["variables"] = self.variables
         return described
 
 
@@ -344,9 +348,11 @@ def _pipeline(backend: CodePipelineBackend, name: str) -> dict[str, Any]:
     return pipeline
 
 
-def start_execution(backend: CodePipelineBackend, name: str, trigger: str, trigger_detail: str = "") -> Execution:
+def start_execution(backend: CodePipelineBackend, name: str, trigger: str, trigger_detail: str = "",
+                    variables: list[dict[str, str]] | None = None) -> Execution:
     with _lock:
         pipeline = _pipeline(backend, name)
+        resolved = _resolve_variables(pipeline, variables or [], started_by_hand=trigger == "StartPipelineExecution")
         executions = _executions(backend, name)
         now = time.time()
         for older in executions:
@@ -355,8 +361,33 @@ def start_execution(backend: CodePipelineBackend, name: str, trigger: str, trigg
                 older.finish("Superseded", now)
         execution = Execution(pipeline, trigger, len(executions) + 1, backend.account_id, backend.region_name,
                               trigger_detail=trigger_detail)
+        execution.variables = resolved
         executions.append(execution)
         return execution
+
+
+def _resolve_variables(pipeline: dict[str, Any], given: list[dict[str, str]], started_by_hand: bool) -> list[dict[str, str]]:
+    """A V2 pipeline's variables for one execution, as CodePipeline resolves them: each declared one
+    its given value, else its default; an undeclared name, an empty value, or (when started by
+    StartPipelineExecution) a variable with no default left without a value is refused."""
+    declared = pipeline.get("variables") or []
+    names = [variable["name"] for variable in declared]
+    values: dict[str, str] = {}
+    for variable in given:
+        if variable.get("name") not in names:
+            raise _Error("ValidationException", f"Variable {variable.get('name')} is not declared in pipeline {pipeline['name']}")
+        if not variable.get("value"):
+            raise _Error("ValidationException", f"Variable {variable['name']} must have a value of at least 1 character")
+        values[variable["name"]] = variable["value"]
+    resolved = []
+    for variable in declared:
+        value = values.get(variable["name"], variable.get("defaultValue"))
+        if value is None:
+            if not started_by_hand:
+                continue
+            raise _Error("ValidationException", f"Variable {variable['name']} has no default value and none was provided")
+        resolved.append({"name": variable["name"], "resolvedValue": value})
+    return resolved
 
 
 def _caller(response: Any) -> str:
@@ -417,7 +448,8 @@ def get_pipeline_state(self: CodePipelineResponse) -> str:
 
 
 def start_pipeline_execution(self: CodePipelineResponse) -> str:
-    execution = start_execution(self.codepipeline_backend, self._get_param("name"), "StartPipelineExecution", _caller(self))
+    execution = start_execution(self.codepipeline_backend, self._get_param("name"), "StartPipelineExecution", _caller(self),
+                                variables=self._get_param("variables"))
     return json.dumps({"pipelineExecutionId": execution.id})
 
 

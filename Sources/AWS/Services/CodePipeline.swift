@@ -54,6 +54,14 @@ public struct CodePipeline: Sendable {
         public var version: Int?
         public var executionMode: String?
         public var pipelineType: String?
+        /// A V2 pipeline's variables.
+        public var variables: [PipelineVariableDeclaration]?
+    }
+
+    public struct PipelineVariableDeclaration: Codable, Sendable {
+        public var name: String
+        public var defaultValue: String?
+        public var description: String?
     }
 
     public struct PipelineMetadata: Codable, Sendable {

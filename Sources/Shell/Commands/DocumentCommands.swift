@@ -77,7 +77,7 @@ enum DocumentCommands {
             return
         }
         try session.savePipeline()
-        session.output.message("saved \(open.files.manifestPathInWorkspace)")
+        session.output.message("saved " + open.savedPaths.joined(separator: " and "))
     }
 
     static func undo(_ invocation: Invocation, _ session: Session) async throws {
@@ -103,6 +103,11 @@ enum DocumentCommands {
             session.pipeline = open
         case .removal(let removed):
             try undoing ? session.restore(removed) : session.removeAgain(removed)
+        case .overridesEdit(let change, _):
+            guard var open = session.pipeline, var patches = open.patches else { throw empty }
+            try undoing ? patches.undo(change) : patches.redo(change)
+            open.patches = patches
+            session.pipeline = open
         }
         session[keyPath: source].removeLast()
         session[keyPath: destination].append(step)

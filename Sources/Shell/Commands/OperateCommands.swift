@@ -139,6 +139,7 @@ enum OperateCommands {
         let output = session.output
         output.message("  " + cause(trigger: run.trigger, detail: run.triggerDetail, rollbackTarget: run.rollbackTarget,
                                     revision: run.sourceRevision), hanging: "    ")
+        if let variables = run.variables, !variables.isEmpty { output.message("  variables " + PipelineV2.describe(variables), hanging: "    ") }
         let items = run.stages.map { stage -> String in
             let time = stage.elapsed(now: Date())
             return "\(stage.name) \(stage.state.symbol)" + (time.map { " \($0)" } ?? "")
@@ -159,6 +160,7 @@ enum OperateCommands {
         about.append(("Started by", cause(trigger: snapshot.trigger?.type, detail: snapshot.trigger?.detail,
                                           rollbackTarget: snapshot.rollbackTarget, revision: nil)))
         if let source = snapshot.sourceSummary ?? snapshot.sourceRevision { about.append(("Source", source)) }
+        if let variables = snapshot.variables, !variables.isEmpty { about.append(("Variables", PipelineV2.describe(variables))) }
         if let started = snapshot.startedAt { about.append(("Started", startTimes().string(from: started))) }
         if let started = snapshot.startedAt, let finished = snapshot.finishedAt {
             about.append(("Took", formatElapsed(finished.timeIntervalSince(started))))

@@ -1,12 +1,13 @@
 // Every command of the shell, in the order `help` lists them. This list is the single
 // source of truth for parsing, help, suggestions and completion.
 
+import CopilotRules
 import Manifest
 import Targets
 
 extension CommandTable {
     /// The shell's commands.
-    public static let standard = CommandTable((pipelineCommands + sourceCommands + stageCommands + buildCommands
+    public static let standard = CommandTable((pipelineCommands + sourceCommands + stageCommands + buildCommands + v2Commands
         + documentCommands + targetCommands + languageCommands).flatMap { [$0] + copilotNames(of: $0) })
 
     /// Copilot's words for sluice's commands (`copilot pipeline deploy` is `push`), accepted as Copilot spells
@@ -220,8 +221,9 @@ extension CommandTable {
         CommandSpec(["push"], [.flag("--yes"), .flag("--dry-run"), .flag("--allow-downgrade")], summary: "deploy the pipeline to the target",
                     help: "Saves pending edits, shows the plan and deploys the pipeline to the target (on the local target this also starts a run). It asks before changing anything; `--yes` skips the question (scripts must give it), `--dry-run` stops after the plan. On the aws target, as Copilot's deploy, it refuses to overwrite a pipeline whose template a newer Copilot release rendered than the one sluice renders as; `--allow-downgrade` overrides that.",
                     example: "push --yes", run: TargetCommands.push),
-        CommandSpec(["release"], summary: "start a new run of the pushed pipeline",
-                    help: "Starts an execution from the head of the tracked branch.",
+        CommandSpec(["release"], [.positional("VAR", .keyword(["var"]), optional: true), .rest("NAME=VALUE", .text)],
+                    summary: "start a new run of the pushed pipeline",
+                    help: "Starts an execution from the head of the tracked branch. `var NAME=VALUE …` gives pipeline variables (CodePipeline V2) their values for this run; the others take their defaults (`var ls`).",
                     example: "release", run: TargetCommands.release),
         CommandSpec(["watch", "all"], summary: "follow every pipeline of the application at once",
                     help: "One live view of the newest run of every pipeline of the application the target runs (its files here or not), a line each with its state, where it is and for how long, redrawn as they move until none is in progress: each ended or waits for an approval (`approvals` lists those). Ctrl-C stops watching.",
@@ -279,6 +281,60 @@ extension CommandTable {
                     summary: "start local runs for new commits, as the triggers would",
                     help: "Watches the workspace's git repository and, for each push the pipeline's triggers match (a branch moving to a new commit, a new tag), starts a run of the pipeline as last pushed for that commit, driving it here as `release` does; pushes they do not match are listed with the reason. It follows for DURATION (30s, 10m; default 10m), or until Ctrl-C. The local target only: on AWS, CodePipeline starts those runs itself.",
                     example: "trigger follow for 10m", run: TriggerRunCommands.follow),
+    ]
+
+    // CodePipeline V2 (issue 24): kept as YAML patches in the pipeline's overrides, which Copilot v1.34 applies too.
+    private static let v2Where = " Kept as a YAML patch in copilot/pipelines/NAME/overrides/cfn.patches.yml, where Copilot v1.34 applies it too (comments and your own patches stay); any V2 setting makes the pipeline V2 (`explain` says what that costs)."
+    private static let v2Commands: [CommandSpec] = [
+        CommandSpec(["trigger", "add", "push"],
+                    [.option(["branches"], "BRANCHES", .text), .option(["exclude-branches"], "EXCLUDED-BRANCHES", .text),
+                     .option(["tags"], "TAGS", .text), .option(["exclude-tags"], "EXCLUDED-TAGS", .text),
+                     .option(["paths"], "PATHS", .text), .option(["exclude-paths"], "EXCLUDED-PATHS", .text)],
+                    summary: "start the pipeline only on matching pushes",
+                    help: "Adds a push filter to the pipeline's trigger (CodePipeline V2): a push starts the pipeline when it goes to one of BRANCHES (glob patterns, comma-separated, at most 8 per list) and changes a file under PATHS, none excluded — or when it pushes one of TAGS. Without any trigger every change to the tracked branch starts it. Needs a source reached through a CodeStar connection (GitHub or Bitbucket); GitHub v1 and CodeCommit have no filters." + v2Where,
+                    example: "trigger add push branches main paths services/api/** exclude-paths docs/**", effect: .changesWorkspace,
+                    run: V2Commands.addPushTrigger),
+        CommandSpec(["trigger", "add", "pull-request"],
+                    [.option(["events"], "EVENTS", .text), .option(["branches"], "BRANCHES", .text),
+                     .option(["exclude-branches"], "EXCLUDED-BRANCHES", .text),
+                     .option(["paths"], "PATHS", .text), .option(["exclude-paths"], "EXCLUDED-PATHS", .text)],
+                    summary: "start the pipeline on pull requests",
+                    help: "Adds a pull-request filter to the pipeline's trigger (CodePipeline V2): a pull request into one of BRANCHES (glob patterns, comma-separated) that changes a file under PATHS starts the pipeline on the EVENTS given (open,updated,closed; all three by default). Needs a CodeStar connection source." + v2Where,
+                    example: "trigger add pull-request events open,updated branches main", effect: .changesWorkspace,
+                    run: V2Commands.addPullRequestTrigger),
+        CommandSpec(["trigger", "ls"], summary: "list the pipeline's trigger filters",
+                    help: "Lists the push and pull-request filters of the pipeline's trigger, numbered from 1 for `trigger rm`.",
+                    example: "trigger ls", run: V2Commands.listTriggers),
+        CommandSpec(["trigger", "rm"], [.positional("N", .index)], summary: "remove a trigger filter",
+                    help: "Removes filter N as `trigger ls` numbers it; with none left, every change to the tracked branch starts the pipeline again.",
+                    example: "trigger rm 1", effect: .changesWorkspace, run: V2Commands.removeTrigger),
+        CommandSpec(["mode"], [.positional("MODE", .keyword(PipelineV2.ExecutionMode.allCases.map(\.word)))],
+                    summary: "how runs that meet are handled",
+                    help: "Sets the pipeline's execution mode (CodePipeline V2): `superseded` (the default) lets a newer run overtake an older one waiting to enter a stage, `queued` runs them one after the other in order, `parallel` runs each independently (no stage rollback then)." + v2Where,
+                    example: "mode queued", effect: .changesWorkspace, run: V2Commands.mode),
+        CommandSpec(["var", "add"], [.positional("NAME", .name), .option(["default"], "VALUE", .text), .option(["description"], "TEXT", .text)],
+                    summary: "declare a pipeline variable",
+                    help: "Declares (or changes) pipeline variable NAME (CodePipeline V2; letters, digits, @, - and _, at most 128), with a default VALUE (1 to 1000 characters) each run takes unless `release var NAME=VALUE` gives another, and a description. Action configuration reads it as #{variables.NAME}: a deployment's stack_name, template_path and template_config." + v2Where,
+                    example: "var add REGION default eu-west-1 description \"where to deploy\"", effect: .changesWorkspace,
+                    run: V2Commands.addVariable),
+        CommandSpec(["var", "rm"], [.positional("NAME", .name)], summary: "remove a pipeline variable",
+                    help: "Removes pipeline variable NAME.", example: "var rm REGION", effect: .changesWorkspace, run: V2Commands.removeVariable),
+        CommandSpec(["var", "ls"], summary: "list the pipeline variables",
+                    help: "Lists the pipeline's variables with their defaults and descriptions.", example: "var ls", json: true,
+                    run: V2Commands.listVariables),
+        CommandSpec(["stage", "on-failure"],
+                    [.positional("STAGE", .stage), .positional("RESULT", .keyword(["rollback", "retry", "fail"])),
+                     .positional("MODE", .keyword(PipelineV2.OnFailure.RetryMode.allCases.map(\.word)), optional: true)],
+                    summary: "what a failing stage does: roll back, retry or fail",
+                    help: "Sets what stage STAGE (an environment, or Build) does when it fails (CodePipeline V2): `rollback` redeploys what the stage's last successful run deployed (not the Source stage, nor in parallel mode), `retry` runs it again once (`failed-actions`, the default, or `all-actions`), `fail` (the default) stops the run there." + v2Where,
+                    example: "stage on-failure prod rollback", effect: .changesWorkspace, run: V2Commands.onFailure),
+        CommandSpec(["stage", "gate"],
+                    [.positional("STAGE", .stage), .positional("KIND", .keyword(["window", "alarm", "off"])),
+                     .positional("CRON", .text, optional: true), .option(["timezone"], "ZONE", .text)],
+                    summary: "hold a stage until a deployment window opens, or while an alarm fires",
+                    help: "Adds a before-entry condition to stage STAGE (CodePipeline V2): `window CRON [timezone ZONE]` lets runs enter only while the cron expression (seconds minutes hours day-of-month month day-of-week [year]) matches, in ZONE (UTC by default); `alarm NAME` only while CloudWatch alarm NAME is not in ALARM (on AWS; the local target says it cannot check it); `off` removes the gate." + v2Where,
+                    example: "stage gate prod window \"* * 9-17 ? * MON-FRI\" timezone Europe/Paris", effect: .changesWorkspace,
+                    run: V2Commands.gate),
     ]
 
     private static let languageCommands: [CommandSpec] = [

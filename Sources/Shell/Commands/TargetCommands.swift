@@ -106,13 +106,17 @@ enum TargetCommands {
     }
 
     static func release(_ invocation: Invocation, _ session: Session) async throws {
+        let variables = try V2Commands.releaseVariables(invocation)
+        if invocation["VAR"] == nil, let first = invocation.rest.first {
+            throw ShellError.usage("release takes variables after `var`", hint: "`release var \(first.text)`", at: first.location)
+        }
         let (target, context) = try resolve("release", session)
         let plan = try await deployedPlan(before: "release", target, context, session, warning: false)
         if try await call("release", session, { try await target.differsFromPushed(context, plan: plan) }) {
             session.output.finding(Problem("\(context.manifestPath) changed since the last push; release runs the pipeline as last pushed",
                                            hint: "`push` deploys the changes and starts a run"), severity: "warning")
         }
-        let run = try await call("release", session) { try await target.release(context, variables: []) }
+        let run = try await call("release", session) { try await target.release(context, variables: variables) }
         if let settled = run.settled, let failure = runFailure(settled) { throw failure }
         session.output.message("started run \(run.id)" + (run.settled.map { ", which " + whereItStands($0) } ?? ""))
     }

@@ -14,6 +14,12 @@ public struct OpenPipeline {
     /// The manifest's `name`.
     public var name: String { document.manifest.name }
     public var manifest: PipelineManifest { document.manifest }
+    /// What saving writes: the manifest (with a new pipeline's buildspec), and the patches when they changed.
+    var savedPaths: [String] {
+        let manifest = document.hasUnsavedChanges || pendingBuildspec != nil ? [files.manifestPathInWorkspace] : []
+        return manifest + (patches?.hasUnsavedChanges == true ? [patches!.displayPath] : [])
+    }
+
     /// Edits (or a whole new pipeline) not written yet.
     public var isDirty: Bool { document.hasUnsavedChanges || pendingBuildspec != nil || patches?.hasUnsavedChanges == true }
 }
@@ -24,12 +30,15 @@ enum UndoStep {
     case edit(PipelineEdit)
     /// `pipeline rm`: the files it removed.
     case removal(RemovedPipeline)
+    /// An edit of the pipeline's V2 settings in its overrides' patches.
+    case overridesEdit(PatchesDocument.Change, summary: String)
 
     /// "added stage test", "removed pipeline old", for undo's message.
     var summary: String {
         switch self {
         case .edit(let edit): return edit.summary
         case .removal(let removed): return "removed pipeline \(removed.name)"
+        case .overridesEdit(_, let summary): return summary
         }
     }
 }

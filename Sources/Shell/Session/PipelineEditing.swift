@@ -139,7 +139,7 @@ extension Session {
     func savePendingEdits() throws {
         guard let open = pipeline, open.isDirty else { return }
         try savePipeline()
-        output.message("saved \(open.files.manifestPathInWorkspace)")
+        output.message("saved " + open.savedPaths.joined(separator: " and "))
     }
 
     /// What a target needs: the pipeline's manifest (unsaved edits included) and paths. It writes

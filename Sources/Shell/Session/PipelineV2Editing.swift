@@ -28,7 +28,7 @@ extension Session {
         // No patch file: the overrides may still be a CDK application, which sluice cannot read.
         let overrides = try patches.asOverrides ?? PipelineOverrides.load(workspaceRoot: workspace.root, pipeline: open.name)
         return PipelineV2Template.read(overrides, manifest: open.manifest, application: workspace.application,
-                                       workloads: PipelineWorkloads.deployed(workspace: workspace.workloads, registered: nil))
+                                       workloads: workloadsToDeploy(workspace))
     }
 }
 
@@ -36,5 +36,70 @@ extension PatchesDocument {
     /// The overrides as Copilot finds them when this file exists (or sluice is about to write it); nil otherwise.
     var asOverrides: PipelineOverrides? {
         exists || !patches.isEmpty ? .yamlPatches(file: displayPath, patches) : nil
+    }
+}
+
+extension Session {
+    /// The V2 settings as the pipeline's patches hold them now (none when it has no overrides), refusing
+    /// when sluice cannot see them (a CDK application) or cannot read them (what `validate` lists).
+    func editableV2() throws -> PipelineV2Overrides {
+        let workspace = try requireWorkspace()
+        let open = try requirePipeline()
+        let patches = try patchesDocument()
+        guard let current = try v2Overrides() else {
+            return PipelineV2Overrides(file: patches.displayPath, settings: PipelineV2(), pipelineType: nil, locations: [:],
+                                       stageNames: PipelinePlan.templateStageNames(open.manifest, workloads: workloadsToDeploy(workspace)))
+        }
+        if let (rule, location) = current.problems.first(where: { $0.rule.severity == .error }) ?? current.problems.first {
+            if case .cdkOverrides = rule {
+                throw ShellError.failure("\(current.file) is a CDK application; sluice keeps V2 settings as YAML patches",
+                                         hint: "set them in the CDK application, or move the overrides to \(PipelineOverrides.patchFile)")
+            }
+            throw ShellError.failure("\(current.file):\(location.line):\(location.column): \(rule.message)",
+                                     hint: "fix the patch first (`validate` lists every finding); \(rule.hint ?? "")")
+        }
+        return current
+    }
+
+    /// Applies one change to the pipeline's V2 settings, written surgically into its overrides' patches with
+    /// undo, and says what happened. A change that breaks a rule of the rule book is refused with the rule's
+    /// message and hint, and the file is left as it was.
+    func editV2(_ done: String, unchanged: String, _ change: (inout PipelineV2) throws -> Void) throws {
+        let current = try editableV2()
+        var settings = current.settings
+        try change(&settings)
+        guard var open = pipeline, var patches = open.patches else { return }
+        let before = Set(try validatePipeline(printing: false).errors.map(\.message))
+        guard let made = try PipelineV2Template.write(settings, over: current, into: &patches) else {
+            output.message("unchanged: \(unchanged)")
+            return
+        }
+        open.patches = patches
+        pipeline = open
+        if let broken = try validatePipeline(printing: false).errors.first(where: { $0.file == patches.displayPath && !before.contains($0.message) }) {
+            try patches.undo(made)
+            open.patches = patches
+            pipeline = open
+            throw ShellError.failure(broken.message, hint: broken.hint)
+        }
+        history.record(.overridesEdit(made, summary: done))
+        output.message(done)
+    }
+
+    /// The workloads a stage without deployments deploys, as the workspace has them.
+    func workloadsToDeploy(_ workspace: Workspace) -> [String] {
+        PipelineWorkloads.deployed(workspace: workspace.workloads, registered: nil)
+    }
+
+    /// CodePipeline's name of the stage `name` names: `Source`, `Build`, or an environment's `DeployTo-ENV`,
+    /// which must be in the pipeline (a stage with nothing to deploy is not: Copilot leaves it out).
+    func pipelineStageName(_ name: String, in current: PipelineV2Overrides) throws -> String {
+        let stage = [StageName.source, StageName.build].first { $0.lowercased() == name.lowercased() } ?? StageName.deploy(name)
+        guard current.stageNames.contains(stage) else {
+            throw ShellError.failure("the pipeline has no stage \(name)",
+                                     hint: "its stages: \(current.stageNames.map { StageName.environment(of: $0) ?? $0 }.joined(separator: ", "))"
+                                        + " (a stage with nothing to deploy is left out, as Copilot does)")
+        }
+        return stage
     }
 }

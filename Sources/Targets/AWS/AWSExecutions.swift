@@ -18,6 +18,8 @@ struct FollowedExecution: Sendable {
     var trigger: ExecutionTrigger?
     var rollbackTarget: String?
     var stopReason: String?
+    /// What a V2 pipeline's variables resolved to (nil until asked).
+    var variables: [PipelineV2.VariableValue]?
     /// Set once ListPipelineExecutions confirmed the end.
     var final: (state: CodePipeline.ExecutionStatus, at: Date?)?
 }
@@ -45,8 +47,13 @@ extension AWSTarget {
                 execution = try await describe(newest, of: name, aws)
                 snapshot = self.snapshot(of: execution, in: state, pipeline: name)
             }
-            remember(execution, for: name)
             let (declaration, links) = try await described(name, aws)
+            // Asked once per execution, with its description.
+            if execution.variables == nil, declaration?.variables?.isEmpty == false {
+                execution.variables = try await resolvedVariables(name, execution: execution.id, declaration: declaration, aws) ?? []
+            }
+            snapshot.variables = execution.variables.flatMap { $0.isEmpty ? nil : $0 }
+            remember(execution, for: name)
             var buildIDs: [String: String] = [:]
             for stage in state.stageStates ?? [] {
                 for action in stage.actionStates ?? [] {

@@ -148,8 +148,19 @@ extension AWSTarget {
         for detail in details.reversed() {
             if let id = detail.output?.executionResult?.externalExecutionId { buildIDs["\(detail.stageName ?? "")/\(detail.actionName ?? "")"] = id }
         }
-        return Self.linked(Self.snapshot(summary, pipeline: name, declaration: declaration, details: details),
-                           declaration: declaration, links: links, buildIDs: buildIDs)
+        var snapshot = Self.snapshot(summary, pipeline: name, declaration: declaration, details: details)
+        snapshot.variables = try await resolvedVariables(name, execution: snapshot.id, declaration: declaration, aws)
+        return Self.linked(snapshot, declaration: declaration, links: links, buildIDs: buildIDs)
+    }
+
+    /// The variables an execution of a pipeline that declares some resolved (GetPipelineExecution); nil for one that declares none.
+    func resolvedVariables(_ name: String, execution id: String, declaration: CodePipeline.PipelineDeclaration?,
+                           _ aws: AWSClients) async throws -> [PipelineV2.VariableValue]? {
+        guard declaration?.variables?.isEmpty == false else { return nil }
+        let execution = try await aws.codePipeline.getPipelineExecution(.init(pipelineName: name, pipelineExecutionId: id)).pipelineExecution
+        return execution?.variables?.compactMap { variable in
+            variable.name.map { PipelineV2.VariableValue(name: $0, value: variable.resolvedValue ?? "") }
+        }
     }
 
     func recentExecutions(_ name: String, _ aws: AWSClients) async throws -> [CodePipeline.PipelineExecutionSummary] {

@@ -123,31 +123,31 @@ public enum PipelineV2Template {
 
     // MARK: Writing
 
-    /// Writes `settings` into the pipeline's patches surgically: a setting whose value differs from what
-    /// `current` read gets one patch at its pointer (a hand-written patch there keeps its place and
-    /// comments), a setting no longer there loses its patches, the rest of the file stays byte for byte.
-    /// `PipelineType: V2` comes with the first setting and goes with the last. Returns whether the text changed.
-    @discardableResult
-    public static func write(_ settings: PipelineV2, over current: PipelineV2Overrides, into document: inout PatchesDocument) throws -> Bool {
+    /// Writes `settings` into the pipeline's patches surgically, as one change (nil when nothing changed):
+    /// a setting whose value differs from what `current` read gets one patch at its pointer (a hand-written
+    /// patch there keeps its place and comments), a setting no longer there loses its patches, the rest of
+    /// the file stays byte for byte. `PipelineType: V2` comes with the first setting and goes with the last.
+    public static func write(_ settings: PipelineV2, over current: PipelineV2Overrides,
+                             into document: inout PatchesDocument) throws -> PatchesDocument.Change? {
         let stageIndex = { (name: String) in current.stageNames.firstIndex(of: name) }
         let wanted = patches(settings, stageIndex: stageIndex)
         var existing = patches(current.settings, stageIndex: stageIndex)
         if current.pipelineType == "V2", !existing.contains(where: { $0.pointer == PipelineV2Paths.pipelineType }) {
             existing.insert((PipelineV2Paths.pipelineType, "V2"), at: 0)
         }
+        // A hand-written V2 with nothing set stays: only what sluice's settings needed goes.
+        let keepsType = settings.isEmpty && current.settings.isEmpty
         return try document.change { document in
             var changed = false
             for (pointer, value) in wanted where existing.first(where: { $0.pointer == pointer })?.value != value {
                 changed = try document.set(pointer, to: yaml(value)) || changed
             }
-            // A hand-written V2 with nothing set stays: only what sluice's settings needed goes.
-            let keepsType = settings.isEmpty && current.settings.isEmpty
             for (pointer, _) in existing where !wanted.contains(where: { $0.pointer == pointer }) {
                 if pointer == PipelineV2Paths.pipelineType, keepsType { continue }
                 changed = try document.remove(under: pointer) || changed
             }
             return changed
-        } != nil
+        }
     }
 
     /// What the patches of `overrides` set of V2 for `manifest`, whose deploy stages are those with

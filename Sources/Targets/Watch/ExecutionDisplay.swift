@@ -200,6 +200,7 @@ struct ExecutionTree {
             + palette.paint(snapshot.state.rawValue, snapshot.state)
         if let time = elapsed(from: snapshot.startedAt, to: snapshot.finishedAt, now: now) { header += "  \(time)" }
         if let summary = snapshot.sourceSummary { header += "  " + palette.dim(summary) }
+        if let variables = snapshot.variables, !variables.isEmpty { header += "  " + palette.dim(PipelineV2.describe(variables)) }
         return [header] + rows.flatMap { row in
             let symbol = row.state.symbol
             let name = row.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)

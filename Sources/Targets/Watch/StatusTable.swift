@@ -1,3 +1,4 @@
+import CopilotRules
 import Errors
 import Foundation
 
@@ -34,6 +35,8 @@ public enum StatusTable {
         var about: [(String, String)] = [("Pipeline", snapshot.pipeline), ("Execution", snapshot.id),
                                          ("Status", palette.paint(snapshot.state.rawValue, snapshot.state))]
         if let source = snapshot.sourceSummary ?? snapshot.sourceRevision { about.append(("Source", source)) }
+        if let trigger = snapshot.trigger { about.append(("Trigger", trigger.type + (trigger.detail.map { " (\($0))" } ?? ""))) }
+        if let variables = snapshot.variables, !variables.isEmpty { about.append(("Variables", PipelineV2.describe(variables))) }
         if let started = snapshot.startedAt {
             about.append(("Started", ago(started, now: now)))
         }
