@@ -234,6 +234,61 @@ extension LocalEndToEndTests {
         XCTAssertTrue(logs.stdout.contains("greeting is hello from v2"), logs.stdout + logs.stderr)
     }
 
+    /// `#{variables.NAME}` in a deployment's stack name: the default, then what `release var` gives.
+    func testReleaseVarOverridesTheDefaultInADeploymentsStackName() throws {
+        try writePipeline(prodApproval: false)
+        let manifest = workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "  - name: prod\n", with: """
+          - name: prod
+            deployments:
+              api:
+                stack_name: "demo-prod-#{variables.COLOR}"
+                template_path: infrastructure/api-prod.stack.yml
+                template_config: infrastructure/api-prod.params.json
+
+        """).utf8).write(to: manifest)
+        try writePatches("""
+        - op: add
+          path: /Resources/Pipeline/Properties/Variables
+          value:
+            - Name: COLOR
+              DefaultValue: blue
+
+        """)
+        try commit("a variable in prod's stack name")
+        let pushed = try sluice(["push", "--yes"])
+        XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
+        let released = try sluice(["-c", "release var COLOR=green"])
+        XCTAssertEqual(released.status, 0, released.stdout + released.stderr)
+        let prod = workspace.appendingPathComponent(".sluice/local/deployments/prod")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: prod.path).sorted(), ["demo-prod-blue", "demo-prod-green"])
+        let status = try sluice(["status"])
+        XCTAssertTrue(status.stdout.flattened.contains("Variables COLOR=green"), status.stdout)
+    }
+
+    /// The issue's script, in sluice's words: push triggers on main for services/api but not docs, queued, a
+    /// variable with a default, rollback on prod; `trigger check` then answers each commit.
+    func testTheIssuesScriptThenTriggerCheck() throws {
+        try writePipeline(prodApproval: false)
+        try commit("pipeline")
+        let script = try sluice(["-c", "trigger add push branches main paths 'services/api/**' exclude-paths 'docs/**'; mode queued; "
+                                 + "var add GREETING default hello; stage on-failure prod rollback; save"])
+        XCTAssertEqual(script.status, 0, script.stdout + script.stderr)
+        try commit("V2 settings")
+        try writeFile("services/api/main.go", "package main\n")
+        try commit("api change")
+        let api = try head()
+        try writeFile("docs/guide.md", "# Guide\n")
+        try commit("docs only")
+        let docs = try head()
+        let check = try sluice(["-c", "trigger check HEAD~2..HEAD"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.flattened.contains("\(api.prefix(7)) yes api change"), check.stdout)
+        XCTAssertTrue(check.stdout.flattened.contains("\(docs.prefix(7)) no docs only branch main matches main; docs/guide.md is excluded by docs/**"),
+                      check.stdout)
+    }
+
     /// A closed deployment window holds prod (until a `stop`); an alarm rule needs AWS, and the local run says so.
     func testAClosedDeploymentWindowHoldsTheStageAndAnAlarmRuleIsNamedAsNeedingAWS() throws {
         try writePipeline(prodApproval: false)

@@ -28,8 +28,6 @@ struct ExecutionRecord: Codable, Sendable {
     var retries: [StageRetry]?
     /// The commit a trigger started it for (`trigger follow`), which Source takes instead of the branch's head.
     var pushedCommit: PushedCommit?
-    /// The pipeline variables' values of this run: the defaults, with what `release var` gave over them.
-    var variables: [String: String]?
 
     struct PushedCommit: Codable, Equatable {
         var commit: String

@@ -215,7 +215,7 @@ extension LocalEngine {
         }
         record.snapshot.stages = [planned]
         record.snapshot.rollbackTarget = target.snapshot.id
-        record.variables = target.variables
+        record.snapshot.variables = target.snapshot.variables
         record.snapshot.sourceRevision = target.snapshot.sourceRevision
         record.snapshot.sourceSummary = target.snapshot.sourceSummary
         record.workspacePrefix = target.workspacePrefix

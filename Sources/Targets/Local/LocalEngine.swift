@@ -93,7 +93,7 @@ final class LocalEngine: @unchecked Sendable {
                prepare: (inout ExecutionRecord) async throws -> Void = { _ in }) async throws -> ExecutionSnapshot {
         let values = try (pipeline.v2 ?? PipelineV2()).resolveVariables(given: given)
         var (record, executionLock) = try await create(pipeline, trigger: trigger) { record in
-            record.variables = values.isEmpty ? nil : Dictionary(values.map { ($0.name, $0.value) }) { $1 }
+            record.snapshot.variables = values.isEmpty ? nil : values
             try await prepare(&record)
         }
         defer { executionLock.unlock() }
@@ -400,7 +400,7 @@ final class LocalEngine: @unchecked Sendable {
                 return ActionResult(summary: "succeeded")
 
             case .deployment(let deployment):
-                return ActionResult(summary: try run.recordDeployment(deployment, environment: environment, log: log, at: now()))
+                return ActionResult(summary: try run.recordDeployment(try run.resolved(deployment), environment: environment, log: log, at: now()))
 
             case .testCommands(let commands):
                 let work = try run.workingCopy("\(environment)-tests")
