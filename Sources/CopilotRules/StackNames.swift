@@ -34,6 +34,11 @@ public enum StackNames {
     /// the deploy actions, the workloads': IAM resources, named ones, and macros (a `Transform` an override adds).
     public static let capabilities = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 
+    /// The file `package --output-dir` writes a stack's template to, as Copilot's package names its files (`NAME.stack.yml`).
+    public static func packagedTemplateFile(stack: String) -> String {
+        "\(stack).stack.yml"
+    }
+
     /// Where a pipeline's template is uploaded in the application's bucket, so CloudFormation reads it by URL.
     public static func templateObjectKey(stack: String) -> String {
         "\(stack).pipeline.stack.yml"

@@ -149,3 +149,53 @@ public enum PipelineOverrides: Equatable, Sendable {
         }
     }
 }
+
+extension PipelineOverrides {
+    /// What Copilot's `pipeline override --tool yamlpatch` writes into a pipeline's overrides directory: an empty
+    /// `cfn.patches.yml` (its examples are comments, so nothing changes until one is written) and a README. The
+    /// examples name resources of a pipeline's template, where Copilot's name a service's.
+    public static let yamlPatchScaffold: [(file: String, text: String)] = [
+        (patchFile, """
+            # Patches applied in order to the pipeline's CloudFormation template before every deploy,
+            # by `copilot pipeline deploy` and by sluice's `push` alike. Each is RFC 6902's add, remove
+            # or replace at a JSON pointer into the template; `pipeline package` prints the result.
+
+            # Give the build more memory and CPU
+            # - op: replace
+            #   path: /Resources/BuildProject/Properties/Environment/ComputeType
+            #   value: BUILD_GENERAL1_MEDIUM
+
+            # Add an environment variable to the build
+            # - op: add
+            #   path: /Resources/BuildProject/Properties/Environment/EnvironmentVariables/-
+            #   value:
+            #     Name: LOG_LEVEL
+            #     Value: debug
+
+            # Tag the pipeline
+            # - op: add
+            #   path: /Resources/Pipeline/Properties/Tags
+            #   value:
+            #     - Key: team
+            #       Value: platform
+
+            """),
+        ("README.md", """
+            # Overriding the pipeline's CloudFormation template with YAML patches
+
+            `cfn.patches.yml` holds a list of patches applied, in order, to the template of this
+            pipeline before it is deployed, by AWS Copilot (`copilot pipeline deploy`) and by sluice
+            (`push`) alike. Only `add`, `remove` and `replace` (RFC 6902) are supported; each `path`
+            is a JSON pointer into the template (`/Resources/BuildProject/Properties/...`).
+
+            Copilot's documentation: https://aws.github.io/copilot-cli/docs/developing/overrides/yamlpatch/
+
+            ## Trying a patch
+
+            * `pipeline package` (sluice) or `copilot pipeline package` prints the patched template.
+            * `push --diff` (sluice) or `copilot pipeline deploy --diff` shows the patched template
+              against the one deployed, and asks before deploying it.
+
+            """),
+    ]
+}

@@ -112,7 +112,7 @@ public enum Secrets {
         guard bytes.count >= 32 else { return false }
         var upper = false, lower = false, digit = false
         // The longest run of letters and digits: a path or a generated name (`/tmp/sluice-074A43C3/config`,
-        // `pipeline-demo-main-Pipeline-SIVGC9JJS4ZY`) is short words between `/` and `-`; random base64 is
+        // a CodePipeline's `demo-main-Pipeline-SIVGC9JJS4ZY`) is short words between `/` and `-`; random base64 is
         // long runs. Where a secret stands, any mix counts (an AWS secret key may have `/` every few characters).
         var run = 0, longestRun = 0
         for byte in bytes {

@@ -99,6 +99,15 @@ public protocol TargetUI: Sendable {
     func readSecret(_ prompt: String) async -> String?
     /// Reads one line of reply to `question`; nil when nobody can answer (a script).
     func ask(_ question: String) async -> String?
+    /// A unified diff, shown as it is (never wrapped: each line is a line of a file).
+    func show(diff: String)
+}
+
+extension TargetUI {
+    /// A UI without colours says each line of the diff.
+    public func show(diff: String) {
+        for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { say(String(line)) }
+    }
 }
 
 public struct PushOptions: Sendable {
@@ -108,11 +117,14 @@ public struct PushOptions: Sendable {
     public var dryRun: Bool
     /// Overwrite a pipeline a newer Copilot release rendered (Copilot's `--allow-downgrade`).
     public var allowDowngrade: Bool
+    /// Show the deployed template's diff against the new one first (Copilot's `--diff`).
+    public var showDiff: Bool
 
-    public init(assumeYes: Bool = false, dryRun: Bool = false, allowDowngrade: Bool = false) {
+    public init(assumeYes: Bool = false, dryRun: Bool = false, allowDowngrade: Bool = false, showDiff: Bool = false) {
         self.assumeYes = assumeYes
         self.dryRun = dryRun
         self.allowDowngrade = allowDowngrade
+        self.showDiff = showDiff
     }
 }
 
@@ -392,8 +404,9 @@ public protocol PipelineTarget: AnyObject, Sendable {
     /// target that deploys a template (one that does not says so whatever the manifest holds), given the
     /// workloads the application registered.
     func deploymentTemplate(_ pipeline: PipelineContext, plan: ([CopilotWorkload]?) throws -> PipelinePlan) async throws -> String
-    /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary.
-    func deployedDescription(_ pipeline: PipelineContext) async throws -> [String]
+    /// The pipeline as deployed, for `pipeline show`: lines to print after the manifest's summary; with
+    /// `resources`, also its stack's resources (Copilot's `pipeline show --resources`).
+    func deployedDescription(_ pipeline: PipelineContext, resources: Bool) async throws -> [String]
     /// The approvals waiting in the pipeline, in any of its runs.
     func waitingApprovals(_ pipeline: PipelineContext) async throws -> [PendingApproval]
     /// Every pipeline of the application the target runs, files here or not, by name.
@@ -429,7 +442,10 @@ extension PipelineTarget {
     }
 
     /// Targets without a separately deployed pipeline add nothing.
-    public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] { [] }
+    public func deployedDescription(_ pipeline: PipelineContext, resources: Bool) async throws -> [String] {
+        if resources { throw TargetUnavailable(kind: kind, operation: "pipeline show --resources") }
+        return []
+    }
 
     public func pipelineLink(_ pipeline: PipelineContext) async throws -> String? { nil }
 

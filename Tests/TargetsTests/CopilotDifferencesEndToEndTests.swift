@@ -166,6 +166,34 @@ extension AWSApplicationEndToEndTests {
 
     /// A pre_deployments entry depending on a name outside its list: Copilot accepts it (its graph gives the name a
     /// node of its own, so the action runs one step later); sluice deploys it the same way, with a warning.
+    func testAStageThatDeploysNothingKeepsItsActionsAndGrants() async throws {
+        // No workload registered: stage test deploys nothing (difference 11). Copilot's pipeline leaves the stage out
+        // (pipeline_cfn.yml: `if gt $numDeployments 0`), but its template still renders the stage's pre-deployment
+        // project and role (partials/actions.yml), its test commands' project (partials/test.yml) and the grants to
+        // assume its environment's manager role, for every stage of the manifest.
+        (cli, home, workspace) = try await prepareQuickstart {
+            try $0.seedCopilotApplication("demo", environments: [("test", "us-east-1", "123456789012")], workloads: [])
+        }
+        try write("version: 0.2\nphases:\n  build:\n    commands:\n      - echo migrate\n", to: "copilot/migrate.yml")
+        let saved = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test",
+                                "pre add test migrate buildspec copilot/migrate.yml", "test add test \"make smoke\"", "save"])
+        XCTAssertEqual(saved.status, 0, saved.stdout + saved.stderr)
+        let shown = try sluice(["show template"])
+        XCTAssertEqual(shown.status, 0, shown.stdout + shown.stderr)
+        let template = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        let resources = try XCTUnwrap(template["Resources"] as? [String: [String: Any]])
+        let types = resources.mapValues { $0["Type"] as? String ?? "" }
+        XCTAssertEqual(types.filter { $0.value == "AWS::CodeBuild::Project" }.count, 3, "build, pre-deployment and test projects: \(types)")
+        XCTAssertTrue(types.keys.contains { $0.hasPrefix("Pretest") && $0.hasSuffix("BuildProjectRole") }, "\(types.keys.sorted())")
+        let stages = try XCTUnwrap(((resources["Pipeline"]?["Properties"] as? [String: Any])?["Stages"]) as? [[String: Any]])
+        XCTAssertEqual(stages.compactMap { $0["Name"] as? String }, ["Source", "Build"])
+        let managerRole = "arn:aws:iam::123456789012:role/demo-test-EnvManagerRole"
+        let text = String(data: try JSONSerialization.data(withJSONObject: [resources["BuildProjectRole"], resources["PipelineRolePolicy"]],
+                                                          options: .sortedKeys), encoding: .utf8) ?? ""
+        XCTAssertEqual(text.components(separatedBy: managerRole.replacingOccurrences(of: "/", with: "\\/")).count - 1, 2, text)
+        try AWSTemplateTests.assertCfnLintFindsNoError(inTemplate: shown.stdout)
+    }
+
     func testADependencyOutsideItsListIsAWarning() async throws {
         (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
         try write("""

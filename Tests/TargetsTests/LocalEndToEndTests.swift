@@ -146,7 +146,7 @@ final class LocalEndToEndTests: XCTestCase {
         XCTAssertEqual(try sluice(["pipeline", "status", "--json"]).stdout, try sluice(["status", "--json"]).stdout)
         XCTAssertTrue(try sluice(["pipeline", "update", "--yes"]).stdout.flattened.contains("Pipeline release is up to date on the local target"))
         let help = try sluice(["help", "pipeline", "deploy"])
-        XCTAssertTrue(help.stdout.hasPrefix("usage: pipeline deploy [--yes] [--dry-run] [--allow-downgrade]\n\n`copilot pipeline deploy` in sluice: the same as `push`."),
+        XCTAssertTrue(help.stdout.hasPrefix("usage: pipeline deploy [--yes] [--dry-run] [--allow-downgrade] [--diff]\n\n`copilot pipeline deploy` in sluice: the same as `push`."),
                       help.stdout)
         let deleted = try sluice(["pipeline", "delete", "release", "--yes"])
         XCTAssertEqual(deleted.status, 0, deleted.stdout + deleted.stderr)

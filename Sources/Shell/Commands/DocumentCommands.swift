@@ -14,23 +14,44 @@ enum DocumentCommands {
             let text = try session.buildspec(of: open).text
             session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
         case "template":
-            let workspace = try session.requireWorkspace()
-            // The manifest as edited, unsaved edits included, like `show manifest`.
-            let context = try session.pipelineContext()
-            do {
-                let target = try session.targets.target(workspaceRoot: workspace.root)
-                let text = try await target.deploymentTemplate(context) { registered in
-                    try context.plan(try session.validatePipeline(printing: false).validated(), registered: registered)
-                }
-                session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
-            } catch is TargetUnavailable {
-                throw ShellError.failure("`show template` is not available for the \(session.targetKind) target",
-                                         hint: "`target aws` deploys a CloudFormation template; the local target runs the manifest itself")
-            }
+            session.output.write(try await deploymentTemplate(session, for: "show template"))
         default:
             let text = open.document.text
             session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
         }
+    }
+
+    /// The template the target would deploy for the manifest as edited, unsaved edits included (like `show manifest`),
+    /// ending in a newline; `command` names what asked, for the local target's refusal.
+    private static func deploymentTemplate(_ session: Session, for command: String) async throws -> String {
+        let workspace = try session.requireWorkspace()
+        let context = try session.pipelineContext()
+        do {
+            let target = try session.targets.target(workspaceRoot: workspace.root)
+            let text = try await target.deploymentTemplate(context) { registered in
+                try context.plan(try session.validatePipeline(printing: false).validated(), registered: registered)
+            }
+            return text.hasSuffix("\n") || text.isEmpty ? text : text + "\n"
+        } catch is TargetUnavailable {
+            throw ShellError.failure("`\(command)` is not available for the \(session.targetKind) target",
+                                     hint: "`target aws` deploys a CloudFormation template; the local target runs the manifest itself")
+        }
+    }
+
+    /// Copilot's `package` for the pipeline: the template `push` would deploy, overrides applied, to stdout or as
+    /// Copilot names it in `--output-dir`.
+    static func package(_ invocation: Invocation, _ session: Session) async throws {
+        _ = try session.requirePipeline()
+        guard let directory = invocation["DIR"] else {
+            session.output.write(try await deploymentTemplate(session, for: "pipeline package"))
+            return
+        }
+        let path = (directory as NSString).appendingPathComponent(StackNames.packagedTemplateFile(stack: try session.pipelineContext().stackName))
+        let url = session.resolve(path)
+        try session.refuseNamedFile(url, as: path, what: "the template", at: invocation.location(of: "DIR"))
+        let text = try await deploymentTemplate(session, for: "pipeline package")
+        try session.writeNamedFile(url, as: path, Data(text.utf8), what: "the template", at: invocation.location(of: "DIR"))
+        session.output.message("wrote \(path)")
     }
 
     static func diff(_ invocation: Invocation, _ session: Session) async throws {

@@ -117,13 +117,46 @@ enum PipelineCommands {
         output.message("  buildspec  \(PipelinePlan.buildspecPath(manifest, beside: session.relativePath(open.files.buildspec)))")
         SourceCommands.describe(manifest.source, to: output)
         StageCommands.describe(manifest.stages, to: output)
+        let resources = invocation.has("--resources")
+        if case .local = session.targets.choice, resources {
+            throw ShellError.failure("`pipeline show --resources` lists the resources of the pipeline's CloudFormation stack, "
+                                     + "and the local target deploys none", hint: "`target aws` deploys one",
+                                     at: invocation.location(ofArgument: "--resources"))
+        }
         if case .aws = session.targets.choice, let workspace = session.workspace {
             let context = PipelineContext(workspaceRoot: workspace.root, application: workspace.application, manifest: manifest,
                                           manifestPath: open.files.manifestPathInWorkspace,
                                           buildspecPath: session.relativePath(open.files.buildspec))
             let target = try session.targets.target(workspaceRoot: workspace.root)
-            for line in try await target.deployedDescription(context) { output.line(line) }
+            for line in try await target.deployedDescription(context, resources: resources) { output.line(line) }
         }
+    }
+
+    /// Copilot's `pipeline override`: scaffolds the overrides directory Copilot (and push) apply, refusing one that is
+    /// not empty, as Copilot does, so no override anyone wrote is replaced.
+    static func override(_ invocation: Invocation, _ session: Session) async throws {
+        let workspace = try session.requireWorkspace()
+        let name: String
+        if let given = invocation["NAME"] {
+            guard workspace.pipeline(named: given) != nil else {
+                throw ShellError.failure("no pipeline named \(given)", hint: Suggestions.hint(for: given, among: workspace.pipelines.map(\.name))
+                    ?? Self.listing(workspace), at: invocation.location(of: "NAME"))
+            }
+            name = given
+        } else {
+            name = try session.requirePipeline().name
+        }
+        let directory = PipelineOverrides.directory(pipeline: name)
+        let url = workspace.root.appendingPathComponent(directory)
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: url.path), !entries.isEmpty {
+            throw ShellError.failure("\(directory) is not empty",
+                                     hint: "its overrides are applied as they are (`pipeline package` prints the result); remove it to scaffold anew")
+        }
+        try session.commit(PipelineOverrides.yamlPatchScaffold.map { file, text in
+            FileChange(url: url.appendingPathComponent(file), displayPath: "\(directory)/\(file)", expected: .absent, replacement: Data(text.utf8))
+        })
+        session.output.message("created \(directory)/\(PipelineOverrides.patchFile) to override the pipeline's template: "
+                               + "follow \(directory)/README.md; `pipeline package` prints the template patched")
     }
 
     private static func listing(_ workspace: Workspace) -> String {

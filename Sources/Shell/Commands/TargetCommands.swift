@@ -56,14 +56,21 @@ enum TargetCommands {
 
     static func push(_ invocation: Invocation, _ session: Session) async throws {
         let (target, context) = try resolve("push", session)
+        if invocation.has("--diff"), case .local = session.targets.choice {
+            throw ShellError.failure("`push --diff` compares CloudFormation templates, and the local target deploys none",
+                                     hint: "`target aws` deploys one; here `show graph` and `show manifest` show what push runs",
+                                     at: invocation.location(ofArgument: "--diff"))
+        }
         try session.savePendingEdits()
         let plan = try await deployedPlan(before: "push", target, context, session, warning: true)
         let options = PushOptions(assumeYes: invocation.has("--yes"), dryRun: invocation.has("--dry-run"),
-                                  allowDowngrade: invocation.has("--allow-downgrade"))
+                                  allowDowngrade: invocation.has("--allow-downgrade"), showDiff: invocation.has("--diff"))
+
         let outcome = try await call("push", session) { try await target.push(context, plan: plan, options: options, ui: session.targetUI) }
         if session.targetUI.isInteractive, !options.assumeYes, !options.dryRun {
             // The person's answer, as a script gives it: yes, or nothing was done.
-            session.recording.scriptEquivalent = outcome == .planned ? [] : ["push --yes" + (options.allowDowngrade ? " --allow-downgrade" : "")]
+            session.recording.scriptEquivalent = outcome == .planned ? []
+                : ["push --yes" + (options.allowDowngrade ? " --allow-downgrade" : "") + (options.showDiff ? " --diff" : "")]
         }
         switch outcome {
         case .upToDate:

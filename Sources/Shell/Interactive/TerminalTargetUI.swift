@@ -13,6 +13,11 @@ struct TerminalTargetUI: TargetUI {
         output.flush()
     }
 
+    func show(diff: String) {
+        DocumentCommands.printDiff(diff, output)
+        output.flush()
+    }
+
     func confirm(_ question: String) async -> Bool {
         guard let answer = await ask(question + " [y/N]") else { return false }
         return isYes(answer)

@@ -411,6 +411,7 @@ struct ScriptTargetUI: TargetUI {
     let output: Output
     var isInteractive: Bool { false }
     func say(_ line: String) { output.message(line) }
+    func show(diff: String) { DocumentCommands.printDiff(diff, output) }
     func confirm(_ question: String) async -> Bool { false }
     func readSecret(_ prompt: String) async -> String? { nil }
     func ask(_ question: String) async -> String? { nil }

@@ -2,6 +2,7 @@ import AWS
 import CopilotRules
 import Foundation
 import Manifest
+import Text
 
 // `push` and `pipeline rm` on AWS: the stack through a change set shown as a plan, then
 // its progress from stack events until it settles.
@@ -43,6 +44,20 @@ extension AWSTarget {
         }
         let rendered = try await rendered(pipeline, plan: plan, aws, preparing: options.dryRun ? nil : ui)
         let body = rendered.text
+        // Copilot's `--diff`: the diff, then whether to go on, which stands for the question before the update.
+        var confirmedAfterDiff = false
+        if options.showDiff {
+            let diff = UnifiedDiff.make(old: deployed.map(Self.comparable) ?? "", new: body,
+                                        oldName: deployed == nil ? "/dev/null" : "a/\(stackName) (deployed)", newName: "b/\(stackName)")
+            if diff.isEmpty { ui.say("No changes.") } else { ui.show(diff: diff) }
+            if !diff.isEmpty, !options.dryRun, !options.assumeYes, ui.isInteractive {
+                guard await ui.confirm("Continue with the deployment?") else {
+                    ui.say("Nothing was deployed.")
+                    return .planned
+                }
+                confirmedAfterDiff = true
+            }
+        }
         if let deployed {
             if deployed == body {
                 ui.say("Pipeline \(pipeline.manifest.name) is up to date (stack \(stackName)).")
@@ -111,8 +126,8 @@ extension AWSTarget {
         for line in ChangeSetPlan.lines(changes, stack: stackName, creating: creating) { ui.say(line) }
 
         // Nothing changes unasked: a script's answer is `--yes`, which the shell says.
-        var confirmed = !options.dryRun && options.assumeYes
-        if !options.dryRun, !options.assumeYes, ui.isInteractive { confirmed = await ui.confirm("Deploy these changes to \(stackName)?") }
+        var confirmed = !options.dryRun && (options.assumeYes || confirmedAfterDiff)
+        if !options.dryRun, !confirmed, ui.isInteractive { confirmed = await ui.confirm("Deploy these changes to \(stackName)?") }
         guard confirmed else {
             try? await aws.cloudFormation.deleteChangeSet(reference)
             await discardUpload()
@@ -260,6 +275,14 @@ extension AWSTarget {
             try await aws.s3.deleteObject(bucket: object.bucket, key: object.key)
             ui.say("Deleted the pipeline's template s3://\(object.bucket)/\(object.key).")
         }
+    }
+
+    /// A deployed template in the form sluice renders (Copilot's YAML as CloudFormation reads it, written as
+    /// sluice's JSON), so a diff against the new one shows what changes, not how each was written; a template
+    /// that does not parse is compared as it is.
+    static func comparable(_ template: String) -> String {
+        guard let parsed = try? TaggedYAML.parse(template, file: "the deployed template", aliases: .bounded) else { return template }
+        return CloudFormationYAML.value(parsed).rendered()
     }
 
     /// The Copilot release a deployed template records (`Metadata: Version: v1.28.0`), in Copilot's YAML or

@@ -116,7 +116,7 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
     }
 
     /// Copilot's `pipeline show` for what is deployed: About, then Stages with their actions.
-    public func deployedDescription(_ pipeline: PipelineContext) async throws -> [String] {
+    public func deployedDescription(_ pipeline: PipelineContext, resources: Bool) async throws -> [String] {
         let aws = try aws()
         let region = aws.configuration.region.value
         let stackName = try await pipelineStack(pipeline, aws).name
@@ -157,6 +157,14 @@ public final class AWSTarget: PipelineTarget, @unchecked Sendable {
                     column == 3 ? dash : dash.padding(toLength: [widths.0, widths.1, widths.2][column] + 2, withPad: " ", startingAt: 0)
                 }.joined())
             }
+        }
+        if resources {
+            // Copilot's `--resources`: each resource of the stack, its type and physical ID, in the stack's order.
+            let stackResources = try await aws.cloudFormation.describeStackResources(.init(stackName: stackName)).stackResources
+            let width = stackResources.map(\.resourceType.count).max() ?? 0
+            lines.append("Resources")
+            lines += stackResources.map { "    " + $0.resourceType.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                + ($0.physicalResourceId ?? "") }
         }
         return lines
     }

@@ -76,18 +76,26 @@ public enum PipelineTemplate {
 
 private struct Builder {
     let input: PipelineTemplateInput
+    /// The environments of the pipeline's deploy stages, in order.
     let environments: [CopilotEnvironment]
+    /// Every manifest stage with its environment, those the pipeline omits included (``PipelinePlan/allStages``).
+    let everyStage: [(PipelinePlan.DeployStage, CopilotEnvironment)]
     var plan: PipelinePlan { input.plan }
     var app: String { plan.application }
 
     init(_ input: PipelineTemplateInput) throws {
         self.input = input
-        environments = try input.plan.stages.map { stage in
+        func known(_ stage: PipelinePlan.DeployStage) throws -> CopilotEnvironment {
             guard let environment = input.environments[stage.environment] else {
                 throw AWSTargetError("environment \(stage.environment) of application \(input.plan.application) is unknown: no SSM parameter "
                                     + CopilotEnvironment.parameterName(application: input.plan.application, environment: stage.environment),
                                     hint: "create it with `copilot env init --name \(stage.environment)`, or remove the stage")
             }
+            return environment
+        }
+        everyStage = try (input.plan.allStages ?? input.plan.stages).map { ($0, try known($0)) }
+        environments = try input.plan.stages.map { stage in
+            let environment = try known(stage)
             // CodePipeline keeps a stage's artifacts in its region's store: the application's bucket there.
             guard input.regionalResources.contains(where: { $0.region == environment.region }) else {
                 throw AWSTargetError("application \(input.plan.application) has no regional stack in \(environment.region), where environment "
@@ -115,7 +123,7 @@ private struct Builder {
                 ("ProviderType", .string(provider)),
             ])))
         }
-        resources.append(("BuildProjectRole", buildRole(policies: [assumeEnvironmentManagers(environments)])))
+        resources.append(("BuildProjectRole", buildRole(policies: [assumeEnvironmentManagers(everyStage.map(\.1))])))
         resources.append(("BuildProjectPolicy", resource("AWS::IAM::Policy", [
             ("PolicyName", .sub("${AWS::StackName}-CodeBuildPolicy")),
             ("PolicyDocument", policyDocument(buildStatements())),
@@ -129,7 +137,7 @@ private struct Builder {
             ])))
         }
         resources.append(("BuildProject", codeBuildProject(plan.build, role: "BuildProjectRole", named: true)))
-        for (stage, environment) in zip(plan.stages, environments) {
+        for (stage, environment) in everyStage {
             for action in stage.actions {
                 switch action.kind {
                 case .preDeployment(let project), .postDeployment(let project):
@@ -454,7 +462,7 @@ private struct Builder {
         }
         statements.append(statement(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: keyARNs))
         statements.append(statement(s3Actions, resources: bucketARNs()))
-        let managerRoles = unique(environments.map(\.managerRoleARN))
+        let managerRoles = unique(everyStage.map(\.1.managerRoleARN))
         if !managerRoles.isEmpty {
             statements.append(statement(["sts:AssumeRole"], resources: .strings(managerRoles)))
         }

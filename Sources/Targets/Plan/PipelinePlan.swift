@@ -21,6 +21,10 @@ public struct PipelinePlan: Codable, Equatable, Sendable {
     public var omittedStages: [String]
     /// The CodePipeline V2 settings (from the overrides' patches); nil for a V1 pipeline, as Copilot makes it.
     public var v2: PipelineV2?
+    /// Every manifest stage as planned, in manifest order, those in `omittedStages` included: Copilot's template
+    /// keeps their pre/post-deployment projects and roles, test projects and role grants, though its pipeline runs
+    /// none of them. Nil in a plan the local target recorded before.
+    public var allStages: [DeployStage]?
 
     /// A CodeBuild project: the build, or a pre/post-deployment action.
     public struct Project: Codable, Equatable, Sendable {
@@ -132,15 +136,19 @@ extension PipelinePlan {
                                     Variable(name: "PARTITION", value: .partition)])
         var stages: [DeployStage] = []
         var omitted: [String] = []
+        var all: [DeployStage] = []
         for stage in manifest.stages {
+            let planned = Self.stage(stage, application: input.application, workloads: input.workloads)
+            all.append(planned)
             if Self.deploys(stage, workloads: input.workloads) {
-                stages.append(Self.stage(stage, application: input.application, workloads: input.workloads))
+                stages.append(planned)
             } else {
                 omitted.append(stage.name)
             }
         }
         self.stages = stages
         omittedStages = omitted
+        allStages = all
         v2 = input.manifest.v2
     }
 
