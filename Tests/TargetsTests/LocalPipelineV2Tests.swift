@@ -115,6 +115,38 @@ extension LocalEndToEndTests {
         }
     }
 
+    /// SUPERSEDED mode: of two runs waiting to enter Build, the newer one supersedes the older; it runs after the first.
+    func testANewerRunWaitingSupersedesAnOlderOneWaitingAtTheSameStage() throws {
+        _ = try writeSlowBuild(seconds: 3)
+        try writePipeline(prodApproval: false)
+        // SUPERSEDED is CodePipeline's default: a variable makes the pipeline V2 without naming the mode.
+        try writePatches("""
+        - op: add
+          path: /Resources/Pipeline/Properties/Variables
+          value:
+            - Name: GREETING
+              DefaultValue: hello
+
+        """)
+        try commit("superseded pipeline")
+        XCTAssertEqual(try sluice(["push", "--yes"]).status, 0)
+        let (first, _) = try startDriver(["release"])
+        try waitUntil { try self.buildIsRunning() }
+        let (second, secondOutput) = try startDriver(["release"])
+        try waitUntil { try self.storedRuns().contains { $0.waitingForStage == "Build" } }
+        let (third, thirdOutput) = try startDriver(["release"])
+        for driver in [first, second, third] { driver.waitUntilExit() }
+        let runs = try storedRuns()
+        XCTAssertEqual(runs.count, 4)
+        let (older, newer) = (runs[2], runs[3])
+        let (secondText, thirdText) = (try String(contentsOf: secondOutput, encoding: .utf8), try String(contentsOf: thirdOutput, encoding: .utf8))
+        XCTAssertEqual(older.state, "Stopped", secondText)
+        XCTAssertEqual(older.stopReason, "superseded by run \(newer.id) at the entry of Build")
+        XCTAssertTrue(secondText.flattened.contains("is superseded by run \(newer.id), which came to Build after it"), secondText)
+        XCTAssertEqual(newer.state, "Succeeded", thirdText)
+        XCTAssertEqual(runs[1].state, "Succeeded")
+    }
+
     /// A prod test failing with `OnFailure: ROLLBACK` on prod: prod is redeployed with the previous run's deployment.
     func testAFailingProdTestRollsProdBackToItsPreviousDeployment() throws {
         try writePipeline(prodApproval: false, prodTestCommands: ["test ! -f broken"])
@@ -338,6 +370,8 @@ extension LocalEndToEndTests {
         var state: String
         var trigger: String?
         var rollbackTarget: String?
+        var stopReason: String?
+        var waitingForStage: String?
         var stages: [[String: Any]]
 
         func stage(_ name: String) -> (started: Date?, finished: Date?) {
@@ -360,6 +394,7 @@ extension LocalEndToEndTests {
             let snapshot = try XCTUnwrap(record["snapshot"] as? [String: Any])
             runs.append(StoredRun(id: id, sequence: record["sequence"] as? Int ?? 0, state: snapshot["state"] as? String ?? "",
                                   trigger: record["trigger"] as? String, rollbackTarget: snapshot["rollbackTarget"] as? String,
+                                  stopReason: snapshot["stopReason"] as? String, waitingForStage: record["waitingForStage"] as? String,
                                   stages: snapshot["stages"] as? [[String: Any]] ?? []))
         }
         return runs.sorted { $0.sequence < $1.sequence }
