@@ -22,7 +22,7 @@ final class CommandTableTests: XCTestCase {
     func testExpectationsAfterWords() {
         let table = CommandTable.standard
         XCTAssertTrue(table.expectation(after: []).words.contains("stage"))
-        XCTAssertEqual(table.expectation(after: ["stage"]).words.sorted(), ["add", "ls", "move", "rm"])
+        XCTAssertEqual(table.expectation(after: ["stage"]).words.sorted(), ["add", "gate", "ls", "move", "on-failure", "rm"])
         let stageAdd = table.expectation(after: ["stage", "add"])
         XCTAssertEqual(stageAdd.argument?.kind, .environment)
         let afterEnvironment = table.expectation(after: ["stage", "add", "prod"])

@@ -18,6 +18,8 @@ enum DocumentCommands {
         default:
             let text = open.document.text
             session.output.write(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+            // `show` alone adds the V2 settings kept beside it; `show manifest` is the file as it is.
+            if invocation["WHAT"] == nil { try V2Commands.printSettings(session, explainingBilling: false) }
         }
     }
 

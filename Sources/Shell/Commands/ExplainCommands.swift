@@ -54,6 +54,7 @@ enum ExplainCommands {
             output.line("Not in the file:", style: .bold)
             for absent in top { write(absent, indent: "  ", width: width, output) }
         }
+        if invocation["WHAT"] != "buildspec" { try V2Commands.printSettings(session, explainingBilling: true) }
     }
 
     /// "∅ KEY not set: what happens" for each field the guide has words for that `keys` lacks.

@@ -7,6 +7,7 @@ enum GraphCommands {
     static func show(_ invocation: Invocation, _ session: Session) async throws {
         let layout = GraphLayout(try await graph(session, withRun: invocation.has("--run")), columns: columns(session))
         session.output.write(TerminalGraph.render(layout, theme: session.output.theme))
+        try V2Commands.printSettings(session, explainingBilling: false)
     }
 
     static func export(_ invocation: Invocation, _ session: Session) async throws {

@@ -179,10 +179,14 @@ enum V2Commands {
 
     // MARK: Stages
 
-    static func onFailure(_ invocation: Invocation, _ session: Session) async throws {
-        let current = try session.editableV2()
+    /// STAGE as written and as CodePipeline names it.
+    private static func stage(_ invocation: Invocation, _ session: Session) throws -> (name: String, stage: String) {
         let name = invocation.required("STAGE")
-        let stage = try session.pipelineStageName(name, in: current)
+        return (name, try session.pipelineStageName(name, in: try session.editableV2()))
+    }
+
+    static func onFailure(_ invocation: Invocation, _ session: Session) async throws {
+        let (name, stage) = try stage(invocation, session)
         let result: PipelineV2.OnFailure?
         switch invocation.required("RESULT") {
         case "rollback": result = .rollback
@@ -197,9 +201,7 @@ enum V2Commands {
     }
 
     static func gate(_ invocation: Invocation, _ session: Session) async throws {
-        let current = try session.editableV2()
-        let name = invocation.required("STAGE")
-        let stage = try session.pipelineStageName(name, in: current)
+        let (name, stage) = try stage(invocation, session)
         let rule: PipelineV2.GateRule?
         switch invocation.required("KIND") {
         case "window":
@@ -253,4 +255,54 @@ extension PipelineV2 {
         case (nil, false): break
         }
     }
+}
+
+extension V2Commands {
+    /// The pipeline's V2 settings in words, a line each (none for a V1 pipeline): what `show`, `explain`
+    /// and `show graph` print under the manifest.
+    static func settingsLines(_ settings: PipelineV2) -> [String] {
+        var lines: [String] = []
+        if settings.executionMode != .superseded { lines.append("execution mode: \(settings.executionMode.word)") }
+        for (index, filter) in settings.filters.enumerated() {
+            switch filter {
+            case .push: lines.append("trigger \(index + 1): push \(describe(filter))")
+            case .pullRequest: lines.append("trigger \(index + 1): pull request \(describe(filter))")
+            }
+        }
+        lines += settings.variables.map { "variable " + describe($0) }
+        for stage in settings.stages {
+            let name = StageName.environment(of: stage.stage) ?? stage.stage
+            if let onFailure = stage.onFailure { lines.append("stage \(name) on failure: \(onFailure.words)") }
+            lines += stage.beforeEntry.map { "stage \(name) enters only \($0.isWindow ? "inside the " : "")\(describe($0))" }
+        }
+        return lines
+    }
+
+    /// What the pipeline type means for the bill, for `explain`.
+    static func billing(isV2: Bool) -> String {
+        (isV2 ? "The pipeline is CodePipeline V2: billed per action-execution minute (USD 0.002 at the time of writing), with 100 free minutes a month, "
+            + "instead of V1's flat monthly fee per active pipeline (USD 1). A pipeline that runs rarely and briefly costs less; one running long builds every hour may cost more."
+            : "The pipeline is CodePipeline V1, as Copilot makes it: a flat monthly fee per active pipeline (USD 1 at the time of writing). "
+            + "`trigger add`, `mode`, `var add` and `stage on-failure`/`gate` make it V2, billed per action-execution minute (USD 0.002, 100 free minutes a month) instead.")
+            + " See aws.amazon.com/codepipeline/pricing."
+    }
+
+    /// The settings section `show`, `explain` and `show graph` print: the file they live in, then each setting.
+    static func printSettings(_ session: Session, explainingBilling: Bool) throws {
+        guard let overrides = try session.v2Overrides() else {
+            if explainingBilling { session.output.message(billing(isV2: false)) }
+            return
+        }
+        let lines = settingsLines(overrides.settings)
+        let isV2 = overrides.pipelineType == "V2"
+        if !lines.isEmpty || isV2 {
+            session.output.message("CodePipeline \(isV2 ? "V2" : "V1") settings (\(overrides.file)):", hanging: "  ")
+            for line in lines { session.output.message("  " + line, hanging: "    ") }
+        }
+        if explainingBilling { session.output.message(billing(isV2: isV2)) }
+    }
+}
+
+private extension PipelineV2.GateRule {
+    var isWindow: Bool { if case .deploymentWindow = self { return true } else { return false } }
 }
