@@ -38,6 +38,7 @@ ensure_graphviz() {
 # asciinema (it plays `record --cast`'s files), at the versions Tests/Harness/requirements.txt pins.
 ensure_test_tools() {
     command -v python3 >/dev/null 2>&1 || fail "python3 is needed by the tests (moto, cfn-lint, botocore)."
+    python3_takes_pip || use_test_tools_environment
     local requirements=Tests/Harness/requirements.txt mismatched
     mismatched=$(python3 - "$requirements" <<'PY'
 import importlib.metadata, re, sys
@@ -60,6 +61,32 @@ PY
     fi
     command -v aws >/dev/null 2>&1 && command -v cfn-lint >/dev/null 2>&1 && command -v asciinema >/dev/null 2>&1 \
         || fail "aws, cfn-lint or asciinema is not on PATH after installing them."
+}
+
+# Whether python3 has pip and lets it install (Debian's own Python refuses outside a virtual
+# environment, PEP 668, and may lack pip; a pyenv or virtual environment's Python takes it).
+python3_takes_pip() {
+    python3 -m pip --version >/dev/null 2>&1 || return 1
+    python3 - <<'PY'
+import os, sys, sysconfig
+marked = os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
+sys.exit(1 if marked and sys.prefix == sys.base_prefix else 0)
+PY
+}
+
+# The pinned test tools in a virtual environment of their own (.build/test-tools), first on PATH
+# for this script and the tests it runs (they start python3, aws and cfn-lint from PATH).
+use_test_tools_environment() {
+    local environment=.build/test-tools
+    if [ ! -x "$environment/bin/pip" ]; then
+        rm -rf "$environment"
+        python3 -m venv "$environment" >/dev/null 2>&1 || {
+            rm -rf "$environment"
+            apt_install "python3's venv module" python3-venv
+            python3 -m venv "$environment" || fail "python3 -m venv $environment failed."
+        }
+    fi
+    export PATH="$PWD/$environment/bin:$PATH"
 }
 
 # A pipeline's CDK override runs with Node.js and npm; the tests run one (with a stand-in toolkit).

@@ -22,9 +22,12 @@ public final class ProcessGroup: @unchecked Sendable {
     private let waitLock = NSLock()
     private let lifelineLock = NSLock()
 
-    /// The guard's script: ignore the signals a terminal or sluice's own stop sends, wait for
-    /// the pipe to close, then end the group.
-    private static let guardScript = "trap '' INT TERM HUP QUIT; read -r line; kill -9 0"
+    /// The guard's script: wait for the pipe to close, then end the group.
+    private static let guardScript = "read -r line; kill -9 0"
+    /// The signals a terminal or sluice's own stop sends the group, which the guard must outlive:
+    /// blocked from its exec on, as a `trap` in its script would be too late for a stop sent
+    /// the instant the group exists (the guard ended, a program ignoring SIGTERM ran on).
+    private static let guardBlocks = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     /// Starts `executable` in a new group with `input`, `output` and `error` as its standard
     /// descriptors (the caller closes its copies).
@@ -49,7 +52,7 @@ public final class ProcessGroup: @unchecked Sendable {
         }
         do {
             guardID = try Self.spawn("/bin/sh", ["sh", "-c", Self.guardScript, "sluice-guard"], environment: [:],
-                                     descriptors: [pipe[0], null, null], group: id)
+                                     descriptors: [pipe[0], null, null], group: id, blocking: Self.guardBlocks)
         } catch {
             kill(-id, SIGKILL)
             close(lifeline)
@@ -98,9 +101,9 @@ public final class ProcessGroup: @unchecked Sendable {
     }
 
     /// posix_spawn with `descriptors` as 0, 1, 2, in `group` (0: a new one), signals as a
-    /// fresh program expects them (sluice may ignore or block some).
+    /// fresh program expects them (sluice may ignore or block some) but for `blocking`.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
-                              descriptors: [Int32], group: pid_t) throws -> pid_t {
+                              descriptors: [Int32], group: pid_t, blocking: [Int32] = []) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -113,10 +116,11 @@ public final class ProcessGroup: @unchecked Sendable {
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for signal in blocking { sigaddset(&blocked, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setsigmask(&attributes, &blocked)
         posix_spawnattr_setpgroup(&attributes, group)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv = arguments.map { strdup($0) } + [nil]

@@ -305,8 +305,9 @@ final class CredentialSourceTests: CredentialStandInsTestCase {
             // The token request's timeout makes it try IMDSv1, as botocore does; that times out too.
             XCTAssertTrue(text.contains("EC2 instance metadata service: no answer from http://127.0.0.1:\(blackhole)/latest/meta-data/iam/security-credentials/"), text)
         }
-        let elapsed = Date().timeIntervalSince(started)
-        XCTAssertLessThan(elapsed, 2.0 + 1.5, "two bounded requests of 1 s (+ a generous margin for a loaded machine)")
+        // Bounded, not a window a loaded machine breaks: without its 1 s bounds a blackhole would
+        // hold each request far longer.
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30, "two bounded requests of 1 s")
 
         // With keys earlier in the chain, the metadata service is never asked.
         try await endpoints.serve(user, expiring: Date(timeIntervalSinceNow: 3600))

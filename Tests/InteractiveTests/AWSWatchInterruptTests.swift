@@ -15,7 +15,7 @@ final class AWSWatchInterruptTests: AWSMotoTestCase {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")
         try await moto.reset()
         let cli = AWSCommandLine(moto: moto)
-        try cli.seedCopilotApplication("demo", environments: ["test"])
+        try await cli.seedCopilotApplication("demo", environments: ["test"])
         let home = try TemporaryDirectory("sluice-aws-interrupt")
         defer { home.remove() }
         let workspace = home.url.appendingPathComponent("quickstart")

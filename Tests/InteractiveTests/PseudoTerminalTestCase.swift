@@ -54,7 +54,7 @@ class PseudoTerminalTestCase: XCTestCase {
     func seedCopilotApplication(environments: [String]) async throws -> (MotoServer, AWSClient) {
         let moto = try MotoServer.shared()
         try await moto.reset()
-        try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: environments)
+        try await AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: environments)
         return (moto, AWSClient(configuration: try moto.configuration()))
     }
 

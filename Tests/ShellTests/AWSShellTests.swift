@@ -118,8 +118,8 @@ final class AWSShellTests: XCTestCase {
 
     /// `stage add` of an environment only the application has (its SSM parameter, no folder here) asks the
     /// session's target, so `trace` shows the calls (and an MFA code could be asked for): it makes no target of its own.
-    func testStageAddOnTheAWSTargetAsksThroughTheSessionsTarget() throws {
-        try AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod", "staging"])
+    func testStageAddOnTheAWSTargetAsksThroughTheSessionsTarget() async throws {
+        try await AWSCommandLine(moto: moto).seedCopilotApplication("demo", environments: ["test", "prod", "staging"])
         // A repository for the pipeline the edit starts to track.
         let workspace = try quickstart()
         for git in [["init", "-q"], ["remote", "add", "origin", "https://github.com/acme/api"]] {

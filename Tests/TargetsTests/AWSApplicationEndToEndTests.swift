@@ -55,7 +55,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
     /// `pipeline rm` leaves nothing the pipeline made.
     func testAPipelineAcrossRegionsAndAccountsUsesTheApplicationsBucketsKeysBoundaryAndTags() async throws {
         (cli, home, workspace) = try await prepareQuickstart { cli in
-            try cli.seedCopilotApplication("demo", environments: [("test", "us-east-1", MotoServer.account),
+            try await cli.seedCopilotApplication("demo", environments: [("test", "us-east-1", MotoServer.account),
                                                                   ("prod", "us-west-2", Self.otherAccount)],
                                            applicationFields: #","permissionsBoundary":"org-boundary","tags":{"team":"payments","cost-center":"42"}"#)
         }
@@ -138,7 +138,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
     /// naming the region and what to run.
     func testAStageInARegionWithoutTheApplicationsStackIsNamed() async throws {
         (cli, home, workspace) = try await prepareQuickstart { cli in
-            try cli.seedCopilotApplication("demo", environments: ["test", "prod"])
+            try await cli.seedCopilotApplication("demo", environments: ["test", "prod"])
             let value = #"{"app":"demo","name":"prod","region":"eu-west-1","accountID":"123456789012","#
                 + #""executionRoleARN":"arn:aws:iam::123456789012:role/demo-prod-CFNExecutionRole","#
                 + #""managerRoleARN":"arn:aws:iam::123456789012:role/demo-prod-EnvManagerRole"}"#
@@ -156,7 +156,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
     /// deployed: its deployments could not read the artifacts.
     func testAnEnvironmentInAnAccountTheApplicationDoesNotGrantIsNamed() async throws {
         (cli, home, workspace) = try await prepareQuickstart { cli in
-            try cli.seedCopilotApplication("demo", environments: [("test", "us-east-1", MotoServer.account),
+            try await cli.seedCopilotApplication("demo", environments: [("test", "us-east-1", MotoServer.account),
                                                                   ("prod", "us-west-2", Self.otherAccount)])
             let value = #"{"app":"demo","name":"prod","region":"us-west-2","accountID":"333333333333","#
                 + #""executionRoleARN":"arn:aws:iam::333333333333:role/demo-prod-CFNExecutionRole","#
@@ -177,10 +177,10 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
     /// enforces) deploys by URL, its plan shown first by `push --dry-run`; cfn-lint finds no error in it.
     func testFortyServicesInSixStagesDeployByURL() async throws {
         let environments = (1...6).map { "env\($0)" }
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: environments) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: environments) }
         let copilot = workspace.appendingPathComponent("copilot")
         for index in 1...40 {
-            try cli.registerWorkload("svc\(index)", type: "Backend Service", application: "demo")
+            try await cli.registerWorkload("svc\(index)", type: "Backend Service", application: "demo")
             let service = copilot.appendingPathComponent("svc\(index)")
             try FileManager.default.createDirectory(at: service, withIntermediateDirectories: true)
             try "name: svc\(index)\ntype: Backend Service\n".write(to: service.appendingPathComponent("manifest.yml"), atomically: true, encoding: .utf8)
@@ -228,7 +228,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
         }
         let region = "us-west-2"
         (cli, home, workspace) = try await prepareQuickstart { cli in
-            try cli.seedCopilotApplication("phonetool", environments: [("test", region, "1111")], homeRegion: region,
+            try await cli.seedCopilotApplication("phonetool", environments: [("test", region, "1111")], homeRegion: region,
                                            workloads: ["api", "frontend"])
         }
         let stackName = "pipeline-phonetool-phonetool-pipeline"
@@ -320,7 +320,7 @@ final class AWSApplicationEndToEndTests: AWSMotoTestCase {
     /// A pipeline whose template a newer Copilot rendered: push refuses to overwrite it, as `copilot pipeline deploy`
     /// does, until `--allow-downgrade`.
     func testAPipelineANewerCopilotRenderedIsNotDowngradedUnasked() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         let saved = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "save"])
         XCTAssertEqual(saved.status, 0, saved.stdout + saved.stderr)
         let stackName = "pipeline-demo-shop-main"

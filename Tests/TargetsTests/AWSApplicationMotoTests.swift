@@ -16,8 +16,8 @@ final class AWSApplicationMotoTests: AWSMotoTestCase {
     /// The application StackSet (Copilot's `APP-infrastructure`, SELF_MANAGED) has a real stack per region,
     /// named as AWS names them, whose id ListStackInstances gives and whose outputs DescribeStacks reads in that
     /// region; the account and region filters are honoured; the key grants the other account.
-    func testStackSetInstancesAreStacksWithOutputsInTheirRegions() throws {
-        try cli.seedCopilotApplication("demo", environments: [("test", "us-east-1", MotoServer.account),
+    func testStackSetInstancesAreStacksWithOutputsInTheirRegions() async throws {
+        try await cli.seedCopilotApplication("demo", environments: [("test", "us-east-1", MotoServer.account),
                                                               ("prod", "us-west-2", "222222222222")])
         let listed = try XCTUnwrap(try cli.json(["cloudformation", "list-stack-instances", "--stack-set-name", "demo-infrastructure",
                                                  "--stack-instance-account", MotoServer.account])["Summaries"] as? [[String: Any]])

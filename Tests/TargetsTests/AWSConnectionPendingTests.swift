@@ -31,7 +31,7 @@ final class AWSConnectionPendingTests: AWSMotoTestCase {
     func testPushWaitsForThePendingConnectionThenRetriesTheSourceStage() async throws {
         let cli: AWSCommandLine
         let workspace: URL
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         var environment = cli.environment
         environment["NO_COLOR"] = "1"
         let pushed = try runProcess(sluiceBinary, ["-c", "target aws endpoint \(Self.moto.endpoint); source set github acme/shop; "

@@ -24,7 +24,7 @@ extension AWSApplicationEndToEndTests {
     /// worker, never `copilot svc init`-ed, and notes, whose manifest is no workload's, get no deploy action
     /// (the buildspec would not have packaged them), and push says why worker is left out.
     func testOnlyWorkloadsTheApplicationRegisteredAreDeployed() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         try write("name: worker\ntype: Backend Service\n", to: "copilot/worker/manifest.yml")
         try write("name: notes\ntype: Notes\n", to: "copilot/notes/manifest.yml")
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "push --yes"])
@@ -43,7 +43,7 @@ extension AWSApplicationEndToEndTests {
     /// `build.additional_policy` with `!Sub` and `!Ref`: Copilot's template keeps them as CloudFormation's functions,
     /// so the policy names the partition and the stack, not the text "${AWS::Partition}".
     func testAnAdditionalPolicyKeepsItsCloudFormationFunctions() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         let saved = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "save"])
         XCTAssertEqual(saved.status, 0, saved.stdout + saved.stderr)
         try (try String(contentsOf: manifestFile, encoding: .utf8) + """
@@ -79,7 +79,7 @@ extension AWSApplicationEndToEndTests {
     /// Copilot's deploy adds one there first (AddPipelineResourcesToApp), and the pipeline's artifacts go to it.
     func testTheApplicationGetsItsStackInThePipelinesRegion() async throws {
         (cli, home, workspace) = try await prepareQuickstart { cli in
-            try cli.seedCopilotApplication("demo", environments: [("test", "us-west-2", MotoServer.account)])
+            try await cli.seedCopilotApplication("demo", environments: [("test", "us-west-2", MotoServer.account)])
             try cli.json(["cloudformation", "delete-stack-instances", "--stack-set-name", "demo-infrastructure",
                           "--accounts", MotoServer.account, "--regions", "us-east-1", "--no-retain-stacks"])
         }
@@ -96,7 +96,7 @@ extension AWSApplicationEndToEndTests {
     /// An override that adds a nested stack using a macro (a `Transform`): Copilot acknowledges
     /// CAPABILITY_AUTO_EXPAND for every stack it deploys, so CloudFormation makes it.
     func testAnOverrideAddingAMacroDeploys() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         let bucket = try XCTUnwrap(try regionalOutputs("demo")["us-east-1"]?.bucket)
         let nested = home.url.appendingPathComponent("nested.yml")
         try "Transform: Sluice::Nothing\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n".write(to: nested, atomically: true, encoding: .utf8)
@@ -118,7 +118,7 @@ extension AWSApplicationEndToEndTests {
     /// `pipeline rm --delete-secret` deletes the token's secret only when Copilot or sluice made it for a pipeline
     /// (tagged with the application), and then with a recovery window: an organisation's shared token is kept.
     func testDeleteSecretKeepsASecretNoPipelineMade() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         try cli.json(["secretsmanager", "create-secret", "--name", "org-github-token", "--secret-string", token])
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret org-github-token", "stage add test", "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
@@ -132,7 +132,7 @@ extension AWSApplicationEndToEndTests {
 
     /// A secret sluice made for the pipeline is deleted with a recovery window, and says until when it can be restored.
     func testDeleteSecretLeavesTheSecretRestorable() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
         let removed = try sluice(["pipeline rm shop-main --delete-secret --yes"])
@@ -144,7 +144,7 @@ extension AWSApplicationEndToEndTests {
     /// With both `connection_name` and `connection_arn`, Copilot's deploy uses the connection the name finds;
     /// sluice does the same and warns.
     func testAConnectionNameWinsOverAConnectionARN() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         let created = try cli.json(["codestar-connections", "create-connection", "--provider-type", "GitHub", "--connection-name", "acme"])
         let arn = try XCTUnwrap(created["ConnectionArn"] as? String)
         let saved = try sluice([useMoto, "source set github acme/shop", "stage add test", "save"])
@@ -172,7 +172,7 @@ extension AWSApplicationEndToEndTests {
         // project and role (partials/actions.yml), its test commands' project (partials/test.yml) and the grants to
         // assume its environment's manager role, for every stage of the manifest.
         (cli, home, workspace) = try await prepareQuickstart {
-            try $0.seedCopilotApplication("demo", environments: [("test", "us-east-1", "123456789012")], workloads: [])
+            try await $0.seedCopilotApplication("demo", environments: [("test", "us-east-1", "123456789012")], workloads: [])
         }
         try write("version: 0.2\nphases:\n  build:\n    commands:\n      - echo migrate\n", to: "copilot/migrate.yml")
         let saved = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test",
@@ -195,7 +195,7 @@ extension AWSApplicationEndToEndTests {
     }
 
     func testADependencyOutsideItsListIsAWarning() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         try write("""
             name: shop-main
             version: 1

@@ -10,7 +10,7 @@ extension AWSApplicationEndToEndTests {
 
     /// A pipeline deployed to stage test, its manifest saved.
     private func deployShopMain() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test", "prod"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test", "prod"]) }
         let pushed = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test", "push --yes"])
         XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
     }
@@ -51,7 +51,7 @@ extension AWSApplicationEndToEndTests {
 
     /// A pipeline never deployed is diffed against nothing, as Copilot diffs against an empty template.
     func testPushDiffOfANewPipelineIsAgainstNothing() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         let diffed = try sluice([useMoto, "source set github acme/shop token-secret github-token-shop", "stage add test",
                                  "push --diff --dry-run"])
         XCTAssertEqual(diffed.status, 0, diffed.stdout + diffed.stderr)
@@ -63,7 +63,7 @@ extension AWSApplicationEndToEndTests {
 
     /// On the local target there is no template to compare: `push --diff` says so and pushes nothing.
     func testPushDiffOnTheLocalTargetIsRefused() async throws {
-        (cli, home, workspace) = try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: ["test"]) }
+        (cli, home, workspace) = try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: ["test"]) }
         let refused = try sluice(["source set github acme/shop", "stage add test", "push --diff --yes"])
         XCTAssertNotEqual(refused.status, 0, refused.stdout + refused.stderr)
         XCTAssertTrue(refused.stderr.flattened.contains("`push --diff` compares CloudFormation templates, and the local target deploys none"),

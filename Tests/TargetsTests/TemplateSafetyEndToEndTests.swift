@@ -123,6 +123,16 @@ extension AWSEndToEndTests {
             process.standardError = FileHandle.nullDevice
             try process.run()
             _ = try XCTUnwrap(ProcessWatch.pid(writtenTo: childPID), "signal \(signal): npm did not start")
+            // The group's guard outlives a stop sent the instant the group exists: it blocks the
+            // stopping signals from its exec (a trap in its script came too late under load, and
+            // npm, ignoring SIGTERM, kept sluice waiting).
+            let npm = try XCTUnwrap(ProcessWatch.pid(writtenTo: npmPID))
+            let guards = ProcessWatch.members(ofGroup: getpgid(npm), named: "sluice-guard")
+            XCTAssertEqual(guards.count, 1, "signal \(signal): npm's group has no guard")
+            for guardID in guards {
+                XCTAssertTrue(Set([SIGINT, SIGTERM, SIGHUP, SIGQUIT]).isSubset(of: ProcessWatch.blockedSignals(guardID) ?? []),
+                              "signal \(signal): the guard \(guardID) can be ended by the stop it must outlive")
+            }
             XCTAssertTrue(ProcessWatch.endsBySignal(process, signal), "signal \(signal): sluice went on waiting for npm")
             try assertEnded([npmPID, childPID], "signal \(signal)")
         }

@@ -1,7 +1,9 @@
+import AWS
 import Foundation
 import XCTest
 
-/// The real `aws` CLI pointed at a moto server, with the server's current test user.
+/// The real `aws` CLI pointed at a moto server, with the server's current test user; and the state
+/// Copilot leaves there, seeded.
 public struct AWSCommandLine {
     public let moto: MotoServer
 
@@ -30,19 +32,22 @@ public struct AWSCommandLine {
                        environment: environment, timeout: 60)
     }
 
+    // The seeds below stand in for Copilot writing an application's state: signed HTTP from this
+    // process (the AWS module's client), not the `aws` CLI, whose Python start-up costs about a
+    // second of CPU per call (a seed is 5 to 50 calls). Tests still read with the CLI.
+
     /// What `copilot app init APP` and `copilot env init` leave in SSM, each environment in the
     /// server's region and account 123456789012 with Copilot's role names, and the application's
     /// StackSet with its stack in that region; service api (the quickstart's) registered, as `copilot svc init` leaves it.
-    public func seedCopilotApplication(_ application: String, environments: [String]) throws {
-        try seedCopilotApplication(application, environments: environments.map { ($0, moto.region, MotoServer.account) })
+    public func seedCopilotApplication(_ application: String, environments: [String]) async throws {
+        try await seedCopilotApplication(application, environments: environments.map { ($0, moto.region, MotoServer.account) })
     }
 
     /// What `copilot svc init` (or `job init`) leaves in SSM for workload `name` of manifest type `type`.
     public func registerWorkload(_ name: String, type: String = "Load Balanced Web Service", application: String,
-                                 region: String? = nil) throws {
-        try json(["--region", region ?? moto.region, "ssm", "put-parameter", "--type", "String",
-                  "--name", "/copilot/applications/\(application)/components/\(name)",
-                  "--value", #"{"app":"\#(application)","name":"\#(name)","type":"\#(type)"}"#])
+                                 region: String? = nil) async throws {
+        try await putParameter("/copilot/applications/\(application)/components/\(name)",
+                               #"{"app":"\#(application)","name":"\#(name)","type":"\#(type)"}"#, region: region ?? moto.region)
     }
 
     /// The same with each environment in its own region and account: the StackSet gets an instance in every
@@ -51,28 +56,46 @@ public struct AWSCommandLine {
     /// `workloads` are registered in it.
     public func seedCopilotApplication(_ application: String, environments: [(name: String, region: String, account: String)],
                                        applicationFields: String = "", homeRegion: String? = nil,
-                                       workloads: [String] = ["api"]) throws {
+                                       workloads: [String] = ["api"]) async throws {
         let home = homeRegion ?? moto.region
-        for workload in workloads { try registerWorkload(workload, application: application, region: home) }
-        func json(_ arguments: [String]) throws { try self.json(["--region", home] + arguments) }
-        try json(["ssm", "put-parameter", "--type", "String", "--name", "/copilot/applications/\(application)",
-                  "--value", #"{"name":"\#(application)","account":"\#(MotoServer.account)"\#(applicationFields)}"#])
+        for workload in workloads { try await registerWorkload(workload, application: application, region: home) }
+        try await putParameter("/copilot/applications/\(application)",
+                               #"{"name":"\#(application)","account":"\#(MotoServer.account)"\#(applicationFields)}"#, region: home)
         for environment in environments {
             let value = """
             {"app":"\(application)","name":"\(environment.name)","region":"\(environment.region)","accountID":"\(environment.account)",\
             "prod":false,"executionRoleARN":"arn:aws:iam::\(environment.account):role/\(application)-\(environment.name)-CFNExecutionRole",\
             "managerRoleARN":"arn:aws:iam::\(environment.account):role/\(application)-\(environment.name)-EnvManagerRole"}
             """
-            try json(["ssm", "put-parameter", "--type", "String",
-                      "--name", "/copilot/applications/\(application)/environments/\(environment.name)", "--value", value])
+            try await putParameter("/copilot/applications/\(application)/environments/\(environment.name)", value, region: home)
         }
         let accounts = Array(Set(environments.map(\.account)).subtracting([MotoServer.account])).sorted()
-        try json(["cloudformation", "create-stack-set", "--stack-set-name", "\(application)-infrastructure",
-                  "--permission-model", "SELF_MANAGED", "--template-body", Self.applicationTemplate(application, accounts: accounts)])
         var regions = Set(environments.map(\.region))
         regions.insert(home)
-        try json(["cloudformation", "create-stack-instances", "--stack-set-name", "\(application)-infrastructure",
-                  "--accounts", MotoServer.account, "--regions"] + regions.sorted())
+        let cloudFormation = try client(region: home)
+        let _: AWSEmptyShape = try await cloudFormation.call(.cloudFormation, "CreateStackSet", StackSetInput(
+            stackSetName: "\(application)-infrastructure", permissionModel: "SELF_MANAGED",
+            templateBody: Self.applicationTemplate(application, accounts: accounts)))
+        let _: AWSEmptyShape = try await cloudFormation.call(.cloudFormation, "CreateStackInstances", StackInstancesInput(
+            stackSetName: "\(application)-infrastructure", accounts: [MotoServer.account], regions: regions.sorted()))
+    }
+
+    private struct StackSetInput: Encodable { let stackSetName, permissionModel, templateBody: String }
+    private struct StackInstancesInput: Encodable {
+        let stackSetName: String
+        let accounts, regions: [String]
+    }
+
+    /// A String parameter in SSM of `region`.
+    private func putParameter(_ name: String, _ value: String, region: String) async throws {
+        let _: AWSEmptyShape = try await client(region: region).call(.ssm, "PutParameter", ["Name": name, "Value": value, "Type": "String"])
+    }
+
+    /// The server's current user, in `region`.
+    private func client(region: String) throws -> AWSClient {
+        var environment = moto.environment()
+        environment["AWS_REGION"] = region
+        return AWSClient(configuration: try AWSConfiguration.resolve(environment: environment))
     }
 
     /// The regional resources of Copilot's application template (templates/app/cf.yml) that pipelines use:
@@ -160,16 +183,16 @@ open class AWSMotoTestCase: XCTestCase {
     /// into a temporary home: the CLI, the home (for tearDown to remove) and the workspace in it.
     public func prepareQuickstart(environments: [String] = ["test", "prod"]) async throws
         -> (cli: AWSCommandLine, home: TemporaryDirectory, workspace: URL) {
-        try await prepareQuickstart { try $0.seedCopilotApplication("demo", environments: environments) }
+        try await prepareQuickstart { try await $0.seedCopilotApplication("demo", environments: environments) }
     }
 
     /// The same, application `demo` seeded by `seed`.
-    public func prepareQuickstart(seed: (AWSCommandLine) throws -> Void) async throws
+    public func prepareQuickstart(seed: (AWSCommandLine) async throws -> Void) async throws
         -> (cli: AWSCommandLine, home: TemporaryDirectory, workspace: URL) {
         let moto = try XCTUnwrap(Self.moto, "moto did not start")
         try await moto.reset()
         let cli = AWSCommandLine(moto: moto)
-        try seed(cli)
+        try await seed(cli)
         let home = try TemporaryDirectory("sluice-aws-\(name.filter(\.isLetter).suffix(24))")
         let workspace = home.url.appendingPathComponent("quickstart")
         try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples/quickstart"), to: workspace)

@@ -36,4 +36,27 @@ public enum ProcessWatch {
         while kill(pid, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         return kill(pid, 0) != 0
     }
+
+    /// The processes of process group `group` whose command line contains `word` (from /proc),
+    /// once there is one (none after `timeout`).
+    public static func members(ofGroup group: pid_t, named word: String, timeout: TimeInterval = 10) -> [pid_t] {
+        let deadline = Date() + timeout
+        while true {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            let members = entries.compactMap(pid_t.init).filter { pid in
+                guard getpgid(pid) == group, let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                return String(decoding: line, as: UTF8.self).contains(word)
+            }
+            if !members.isEmpty || Date() >= deadline { return members }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// The signals `pid` blocks (its SigBlk in /proc), nil when it is gone.
+    public static func blockedSignals(_ pid: pid_t) -> Set<Int32>? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }),
+              let mask = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+        return Set((1...64).filter { mask & (1 << UInt64($0 - 1)) != 0 }.map(Int32.init))
+    }
 }

@@ -24,18 +24,7 @@ public enum ScriptSignals {
     public static func run<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
         guard pipe(&wakeUp) == 0 else { return try await body() }
         for end in wakeUp { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let task = Task { try await body() }
-        let reader = Thread {
-            var number: Int32 = 0
-            while read(wakeUp[0], &number, MemoryLayout<Int32>.size) == MemoryLayout<Int32>.size {
-                Interruption.record(number)
-                // The next one of these signals ends sluice at once.
-                for signal in handled { Glibc.signal(signal, SIG_DFL) }
-                task.cancel()
-            }
-        }
-        reader.name = "sluice-signals"
-        reader.start()
+        // The handlers are in place before the script starts anything a signal should stop.
         for signal in handled {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
@@ -46,6 +35,24 @@ public enum ScriptSignals {
             action.sa_flags = Int32(SA_RESTART)
             sigaction(signal, &action, nil)
         }
+        let task = Task { try await body() }
+        let reader = Thread {
+            // A thread inherits its creator's mask, and Dispatch's workers block signals: this
+            // one takes them, whichever other thread is left to.
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            for signal in handled { sigaddset(&signals, signal) }
+            pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+            var number: Int32 = 0
+            while read(wakeUp[0], &number, MemoryLayout<Int32>.size) == MemoryLayout<Int32>.size {
+                Interruption.record(number)
+                // The next one of these signals ends sluice at once.
+                for signal in handled { Glibc.signal(signal, SIG_DFL) }
+                task.cancel()
+            }
+        }
+        reader.name = "sluice-signals"
+        reader.start()
         let result = await task.result
         if let signal = Interruption.receivedSignal {
             Glibc.signal(signal, SIG_DFL)
