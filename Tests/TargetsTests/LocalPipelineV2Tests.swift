@@ -42,6 +42,17 @@ extension LocalEndToEndTests {
         try Data(text.utf8).write(to: file)
     }
 
+    /// Two commits on the current branch: one touching services/api, then one only docs/; their ids.
+    func commitAPIThenDocs() throws -> (api: String, docs: String) {
+        try writeFile("services/api/main.go", "package main\n")
+        try commit("api change")
+        let api = try head()
+        try writeFile("docs/guide.md", "# Guide\n")
+        try commit("docs only")
+        let docs = try head()
+        return (api, docs)
+    }
+
     func head() throws -> String {
         try runProcess("/usr/bin/env", ["git", "rev-parse", "HEAD"], directory: workspace).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -56,12 +67,7 @@ extension LocalEndToEndTests {
         try commit("api work on another branch")
         let other = try head()
         try git("checkout", "-q", "main")
-        try writeFile("services/api/main.go", "package main\n")
-        try commit("api change")
-        let api = try head()
-        try writeFile("docs/guide.md", "# Guide\n")
-        try commit("docs only")
-        let docs = try head()
+        let (api, docs) = try commitAPIThenDocs()
 
         let result = try sluice(["-c", "trigger check"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
@@ -308,12 +314,7 @@ extension LocalEndToEndTests {
                                  + "var add GREETING default hello; stage on-failure prod rollback; save"])
         XCTAssertEqual(script.status, 0, script.stdout + script.stderr)
         try commit("V2 settings")
-        try writeFile("services/api/main.go", "package main\n")
-        try commit("api change")
-        let api = try head()
-        try writeFile("docs/guide.md", "# Guide\n")
-        try commit("docs only")
-        let docs = try head()
+        let (api, docs) = try commitAPIThenDocs()
         let check = try sluice(["-c", "trigger check HEAD~2..HEAD"])
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
         XCTAssertTrue(check.stdout.flattened.contains("\(api.prefix(7)) yes api change"), check.stdout)
