@@ -12,6 +12,12 @@ let buildInfoDefines: [CSetting] = ["SLUICE_BUILD_COMMIT", "SLUICE_BUILD_SWIFT"]
     return .define(name, to: "\"\(literal)\"")
 }
 
+// The release binary's ICU data (Sources/CICUData): build_release sets SLUICE_ICU_DATA to the file
+// scripts/icu-data-subset writes and SLUICE_ICU_DATA_SYMBOL to the symbol ICU reads it by.
+let icuDataDefines: [CSetting] = ["SLUICE_ICU_DATA": "SLUICE_ICU_DATA_FILE", "SLUICE_ICU_DATA_SYMBOL": "SLUICE_ICU_DATA_SYMBOL"]
+    .sorted { $0.key < $1.key }
+    .compactMap { variable, define in buildInfo[variable].flatMap { $0.isEmpty ? nil : .define(define, to: "\"\($0)\"") } }
+
 // scripts/fuzz builds everything with address sanitizer (-Xswiftc) and sets SLUICE_FUZZ_COVERAGE: libFuzzer's
 // coverage (what -sanitize=fuzzer adds) then instruments only the modules the fuzz targets drive. libFuzzer
 // scans every counter after every input, and the HTTP stack's and crypto's were four fifths of them.
@@ -83,9 +89,11 @@ let package = Package(
         .plugin(name: "EmbedExampleWorkspace", capability: .buildTool()),
         // The commit and Swift toolchain the binary was built from (see buildInfoDefines).
         .target(name: "CBuildInfo", cSettings: buildInfoDefines),
+        // The release binary's ICU data, smaller than the toolchain's (see icuDataDefines).
+        .target(name: "CICUData", cSettings: icuDataDefines),
         .executableTarget(
             name: "sluice",
-            dependencies: ["Errors", "Shell", "Targets", "CBuildInfo"]
+            dependencies: ["Errors", "Shell", "Targets", "CBuildInfo", "CICUData"]
         ),
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).

@@ -103,14 +103,45 @@ ensure_node() {
 # ~3,000 relocations to apply instead of ~124,000 and start-up touches fewer pages; without
 # exporting every symbol (what --static-swift-stdlib asks for: nothing loads sluice as a library),
 # which lets --gc-sections drop what nothing calls.
+# ICU's data is scripts/icu-data-subset's (root and English, time zones and all else no language
+# owns: 5 MB of the toolchain's 34 MB), linked in the toolchain's place through Sources/CICUData.
+# libstdc++ and libedit (with libtinfo, libbsd, libmd) are linked in too (static_libraries): loading
+# them cost about 2 ms of CPU on every start (zlib too: it is small).
 # Usage: build_release [PRODUCT] (default sluice); the products land in .build-release/release.
 build_release() {
     ensure_swift
     ensure_libedit
+    local icu_data static=.build-release/static-libraries
+    icu_data=$(scripts/icu-data-subset .build-release/icu-data) || fail "scripts/icu-data-subset failed."
+    static_libraries "$PWD/$static"
     SLUICE_BUILD_COMMIT="$(source_commit)" \
         SLUICE_BUILD_SWIFT="$(swift --version 2>/dev/null | sed -n 's/.*Swift version //p' | head -n 1)" \
+        SLUICE_ICU_DATA="$(sed -n 1p <<< "$icu_data")" SLUICE_ICU_DATA_SYMBOL="$(sed -n 2p <<< "$icu_data")" \
         swift build -c release --static-swift-stdlib --scratch-path .build-release --product "${1:-sluice}" \
-        -Xlinker --no-pie -Xlinker --no-export-dynamic >&2
+        --pkg-config-path "$static" -Xlinker --no-pie -Xlinker --no-export-dynamic >&2
+}
+
+# static_libraries DIR: links in DIR to the static archives of libstdc++, libedit and what libedit
+# needs, and DIR/libedit.pc: the system's, its Libs naming DIR first and those archives. Through
+# it (`swift build --pkg-config-path DIR`) the link searches DIR before any system directory, so
+# `-ledit` and the `-lstdc++` of the Swift toolchain take the archives; the binary still loads
+# glibc's libraries (libc, libm) and libgcc_s, the unwinder.
+static_libraries() {
+    local dir=$1 pc libdir archive name
+    pc="$(pkg-config --variable=pcfiledir libedit)/libedit.pc" libdir=$(pkg-config --variable=libdir libedit)
+    [ -f "$pc" ] && [ -n "$libdir" ] || fail "pkg-config does not find libedit.pc (libedit-dev)."
+    mkdir -p "$dir"
+    # libedit-dev brings libtinfo's, libbsd's and libmd's archives; zlib's comes on its own.
+    [ -f "$libdir/libz.a" ] || apt_install "zlib's static archive" zlib1g-dev
+    for name in edit tinfo bsd md z stdc++; do
+        archive="$libdir/lib$name.a"
+        # The libstdc++ the toolchain's clang links (its GCC installation's).
+        [ "$name" != stdc++ ] || archive=$("$(dirname "$(readlink -f "$(command -v swift)")")/clang" -print-file-name=libstdc++.a)
+        [ -f "$archive" ] || fail "no static lib$name.a ($archive) for the release link: install libedit-dev, libncurses-dev, libbsd-dev, zlib1g-dev and libstdc++-dev."
+        ln -sfn "$archive" "$dir/lib$name.a"
+    done
+    sed "s|^Libs:.*|Libs: -L$dir -ledit -ltinfo -lbsd -lmd|; s|^Libs.private:.*||" "$pc" > "$dir/libedit.pc.partial"
+    cmp -s "$dir/libedit.pc.partial" "$dir/libedit.pc" && rm -f "$dir/libedit.pc.partial" || mv -f "$dir/libedit.pc.partial" "$dir/libedit.pc"
 }
 
 # The release binary as shipped (scripts/install, scripts/package, the benchmarks): build_release's

@@ -231,6 +231,35 @@ final class NewcomerScriptTests: XCTestCase {
         for line in lines { XCTAssertLessThanOrEqual(line.count, 80, line) }
     }
 
+    /// `history` shows when each run started in this machine's time zone (TZ), as the time zone data
+    /// of this test process (the toolchain's whole ICU data) says. scripts/check-install runs this test
+    /// against the installed release binary too (SLUICE_TEST_BINARY), whose ICU data is the subset
+    /// scripts/icu-data-subset writes: zones with half- and quarter-hour offsets and daylight saving.
+    func testHistoryStartTimesAreInTheMachinesTimeZone() throws {
+        let sandbox = try quickstart()
+        XCTAssertEqual(try sandbox.run(.sluice("-c", Self.pipeline)).status, 0)
+        XCTAssertEqual(try sandbox.run(.sluice("-c", "push --yes")).status, 0)
+        let json = try sandbox.run(.sluice("--json", "history"))
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let runs = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let startedAt = try XCTUnwrap(runs.first?["startedAt"] as? String)
+        let started = try XCTUnwrap(ISO8601DateFormatter().date(from: startedAt), startedAt)
+        for zone in ["UTC", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns", "America/New_York", "Europe/Berlin",
+                     "Australia/Lord_Howe", "Pacific/Chatham", "America/Santiago"] {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = try XCTUnwrap(TimeZone(identifier: zone), zone)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: started)
+            let expected = String(format: "%04d-%02d-%02d %02d:%02d:%02d", parts.year!, parts.month!, parts.day!,
+                                  parts.hour!, parts.minute!, parts.second!)
+            let history = try sandbox.run(.sluice("history", environment: ["TZ": zone]))
+            XCTAssertEqual(history.status, 0, history.stderr)
+            let lines = history.stdout.split(separator: "\n").map(String.init)
+            // RUN, STATE, STARTED (TOOK is empty while the run waits for its approval).
+            let columns = lines.count > 1 ? lines[1].components(separatedBy: "  ").filter { !$0.isEmpty } : []
+            XCTAssertEqual(columns.count > 2 ? columns[2] : nil, expected, "\(zone) (\(startedAt)):\n\(history.stdout)")
+        }
+    }
+
     /// The stages in the rows the terminal draws them in, so Graphviz makes a picture about as wide as
     /// the terminal's, not one long strip (the quickstart was 2516×205 pixels, 12 times wider than high).
     func testTheDOTPictureIsNoStrip() throws {

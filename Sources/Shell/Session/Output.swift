@@ -95,11 +95,13 @@ public final class Output: @unchecked Sendable {
     var recordings: [any PresenterRecording] = []
 
     /// Tells the recordings (what a muted output does not show, nobody saw), token-like words
-    /// masked: a recording is a file, and a secret never reaches one.
-    func show(_ event: ShownEvent) {
+    /// masked: a recording is a file, and a secret never reaches one. The event is made only when
+    /// something records: a script's every command shows its prompt, and the prompt's `*` compares
+    /// the manifest with the file (half a script's CPU when it was made for nobody).
+    func show(_ event: @autoclosure () -> ShownEvent) {
         guard !isMuted, !recordings.isEmpty else { return }
         let masked: ShownEvent
-        switch event {
+        switch event() {
         case .output(let text): masked = .output(Secrets.redacted(text))
         case .narration(let text): masked = .narration(Secrets.redacted(text))
         case .echo(let text): masked = .echo(Secrets.redacted(text))
