@@ -30,7 +30,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(session.completions(after: ["run"], prefix: "cop").candidates, ["copilot/"])
         XCTAssertEqual(session.completions(after: ["run"], prefix: "copilot/environments/").candidates,
                        ["copilot/environments/prod/", "copilot/environments/test/"])
-        XCTAssertEqual(session.completions(after: ["push"], prefix: "--").candidates, ["--allow-downgrade", "--dry-run", "--yes"])
+        XCTAssertEqual(session.completions(after: ["push"], prefix: "--").candidates, ["--allow-downgrade", "--diff", "--dry-run", "--yes"])
         XCTAssertEqual(session.completions(after: ["stage", "add", "prod"], prefix: "").candidates, ["after", "before"])
         XCTAssertEqual(session.completions(after: ["stage", "add", "prod", "after"], prefix: "").candidates, ["prod", "test"])
         XCTAssertEqual(session.completions(after: ["help"], prefix: "sta").candidates, ["stage", "status"])
