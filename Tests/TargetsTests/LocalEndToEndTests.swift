@@ -13,7 +13,8 @@ final class LocalEndToEndTests: XCTestCase {
 
     /// Writes the quickstart's pipeline manifest (as `stage add`/`test add`/`approval on` would),
     /// with `testCommands` for the test stage.
-    func writePipeline(testCommands: [String] = ["make test", "make integration-test ENV=test"]) throws {
+    func writePipeline(testCommands: [String] = ["make test", "make integration-test ENV=test"], prodApproval: Bool = true,
+                       prodTestCommands: [String] = []) throws {
         let manifest = """
         name: release
         version: 1
@@ -29,7 +30,8 @@ final class LocalEndToEndTests: XCTestCase {
             test_commands:
         \(testCommands.map { "      - \"\($0)\"" }.joined(separator: "\n"))
           - name: prod
-            requires_approval: true
+            requires_approval: \(prodApproval)
+        \(prodTestCommands.isEmpty ? "" : "    test_commands:\n" + prodTestCommands.map { "      - \"\($0)\"" }.joined(separator: "\n"))
 
         """
         let file = workspace.appendingPathComponent("copilot/pipelines/release/manifest.yml")

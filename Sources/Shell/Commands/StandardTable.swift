@@ -291,6 +291,15 @@ extension CommandTable {
         CommandSpec(["notify", "rm"], [.positional("NUMBER", .text)], summary: "remove a notification",
                     help: "Removes notification NUMBER, as `notify ls` numbers them; an SNS topic's rule leaves cfn.patches.yml at once, and AWS with the next `push`.",
                     example: "notify rm 1", effect: .changesWorkspace, run: NotifyCommands.remove),
+        // Issue 24, the local side of triggers (the other `trigger` commands edit them).
+        CommandSpec(["trigger", "check"], [.positional("REVISIONS", .text, optional: true)],
+                    summary: "which commits would start the pipeline, and why",
+                    help: "For each commit of the workspace's git repository, says whether a push of it would start the pipeline and which rule matched or excluded it, as CodePipeline's triggers decide: the branch or tag (glob patterns, excludes win) and the files it changes against its parent (one included file that no exclude matches is enough). A commit counts as pushed to each branch that holds it and as each tag on it. REVISIONS is a commit, a branch or a range such as main~3..main (at most 50 commits); by default the newest commits of every branch and tag. Without trigger filters, pushes to the source branch start it. Pull-request filters are not checked: a local repository has no pull requests.",
+                    example: "trigger check main~3..main", run: TriggerRunCommands.check),
+        CommandSpec(["trigger", "follow"], [.option(["for"], "DURATION", .text)],
+                    summary: "start local runs for new commits, as the triggers would",
+                    help: "Watches the workspace's git repository and, for each push the pipeline's triggers match (a branch moving to a new commit, a new tag), starts a run of the pipeline as last pushed for that commit, driving it here as `release` does; pushes they do not match are listed with the reason. It follows for DURATION (30s, 10m; default 10m), or until Ctrl-C. The local target only: on AWS, CodePipeline starts those runs itself.",
+                    example: "trigger follow for 10m", run: TriggerRunCommands.follow),
     ]
 
     // CodePipeline V2 (issue 24): kept as YAML patches in the pipeline's overrides, which Copilot v1.34 applies too.

@@ -26,6 +26,17 @@ struct ExecutionRecord: Codable, Sendable {
     var updatedAt: Date
     /// Each `retry` of a stage of this execution, oldest first.
     var retries: [StageRetry]?
+    /// The commit a trigger started it for (`trigger follow`), which Source takes instead of the branch's head.
+    var pushedCommit: PushedCommit?
+
+    struct PushedCommit: Codable, Equatable {
+        var commit: String
+        /// "branch main", "tag v1.2".
+        var ref: String
+    }
+
+    /// The stage whose entry it waits at (another run is in it, or its gate is closed); nil when it waits for none.
+    var waitingForStage: String?
 
     /// A `retry`: which stage, which actions, who asked and when.
     struct StageRetry: Codable, Equatable {

@@ -73,6 +73,30 @@ struct ExecutionRun {
         return variables
     }
 
+    /// The run's pipeline variables by name.
+    private var variableValues: [String: String] {
+        Dictionary((record.snapshot.variables ?? []).map { ($0.name, $0.value) }) { $1 }
+    }
+
+    /// The Build action's EnvironmentVariables the pipeline's V2 settings give, each `#{variables.NAME}` resolved
+    /// with the run's values.
+    func buildActionVariables() throws -> [String: String] {
+        var variables: [String: String] = [:]
+        for variable in record.pipeline.v2?.buildEnvironment ?? [] {
+            variables[variable.name] = try RunVariables.resolve(variable.value, variableValues)
+        }
+        return variables
+    }
+
+    /// A deploy action's configuration (stack name, template and its configuration) with `#{variables.NAME}` resolved.
+    func resolved(_ deployment: PipelinePlan.StackDeployment) throws -> PipelinePlan.StackDeployment {
+        var resolved = deployment
+        resolved.stackName = try RunVariables.resolve(deployment.stackName, variableValues)
+        resolved.templatePath = try RunVariables.resolve(deployment.templatePath, variableValues)
+        resolved.templateConfigurationPath = try RunVariables.resolve(deployment.templateConfigurationPath, variableValues)
+        return resolved
+    }
+
     /// A deployment: its template and configuration must be in the build's artifacts; they are then
     /// copied to `deployments/ENV/STACK/` with a record of what put them there. The local engine
     /// calls no CloudFormation: it checks and keeps what the deploy action would hand to it.

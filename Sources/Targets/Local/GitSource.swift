@@ -15,12 +15,7 @@ struct GitSource {
     /// The commit at the head of `branch`; throws, saying how to make one, when the workspace is
     /// in no git repository or the repository has no such branch.
     func head(of branch: String) async throws -> String {
-        let inside = try? await git(["rev-parse", "--is-inside-work-tree"])
-        try Task.checkCancellation()
-        guard inside == "true" else {
-            throw LocalTargetError("\(workspaceRoot.path) is not in a git repository, so the pipeline has no source to run",
-                                   hint: "git init -b \(branch) && git add -A && git commit -m 'first commit'")
-        }
+        try await requireRepository(branch: branch)
         let head = try? await git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"])
         try Task.checkCancellation()
         guard let commit = head, !commit.isEmpty else {
@@ -29,6 +24,16 @@ struct GitSource {
                                        + "or track another branch: source set … branch NAME")
         }
         return commit
+    }
+
+    /// Throws, saying how to make one, when the workspace is in no git repository.
+    func requireRepository(branch: String) async throws {
+        let inside = try? await git(["rev-parse", "--is-inside-work-tree"])
+        try Task.checkCancellation()
+        guard inside == "true" else {
+            throw LocalTargetError("\(workspaceRoot.path) is not in a git repository, so the pipeline has no source to run",
+                                   hint: "git init -b \(branch) && git add -A && git commit -m 'first commit'")
+        }
     }
 
     /// The text of `path` (relative to the workspace) in `commit`; nil when the commit lacks it.
@@ -68,7 +73,7 @@ struct GitSource {
     }
 
     /// Runs git in the workspace (or the repository's top); returns its trimmed output.
-    private func git(_ arguments: [String], topLevel: Bool = false) async throws -> String {
+    func git(_ arguments: [String], topLevel: Bool = false) async throws -> String {
         var directory = workspaceRoot
         if topLevel { directory = URL(fileURLWithPath: try await git(["rev-parse", "--show-toplevel"])) }
         let result = try await runTool("git", arguments, in: directory)

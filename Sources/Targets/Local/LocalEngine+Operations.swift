@@ -131,16 +131,15 @@ extension LocalEngine {
         defer { lock.unlock() }
         var record = try record(pipeline, id)
         try prepareRetry(&record, stage: stage, mode: mode, pushed: pushed)
-        if stage != StageName.source, let revision = record.snapshot.sourceRevision {
-            _ = try await GitSource(workspaceRoot: workspaceRoot).snapshot(revision: revision, into: ExecutionRun(store: store, record: record).source)
-        }
+        try await restoreSource(record, retrying: stage)
         try save(record)
         return try await drive(&record, display: ExecutionDisplay(console: console))
     }
 
     /// Makes `record` ready to run stage `stage` again: its failed, stopped or abandoned actions (or all
     /// of them) pending, the run in progress again, the retry remembered. Refuses as CodePipeline does.
-    func prepareRetry(_ record: inout ExecutionRecord, stage: String, mode: StageRetryMode, pushed: PipelinePlan) throws {
+    func prepareRetry(_ record: inout ExecutionRecord, stage: String, mode: StageRetryMode, pushed: PipelinePlan,
+                      by asker: String = LocalEngine.userName) throws {
         let id = record.snapshot.id
         guard let index = record.snapshot.stages.firstIndex(where: { $0.name == stage }) else {
             throw RunRefusal.stageNeverRan(stage)
@@ -160,9 +159,16 @@ extension LocalEngine {
         record.snapshot.state = .inProgress
         record.snapshot.finishedAt = nil
         record.snapshot.stopReason = nil
-        record.retries = (record.retries ?? []) + [.init(stage: stage, mode: mode, by: Self.userName, at: now())]
+        record.retries = (record.retries ?? []) + [.init(stage: stage, mode: mode, by: asker, at: now())]
         record.driverPID = getpid()
         record.updatedAt = now()
+    }
+
+    /// A run that ended lost its source snapshot (see ``save``); a retry of a stage after Source takes the
+    /// run's revision again.
+    func restoreSource(_ record: ExecutionRecord, retrying stage: String) async throws {
+        guard stage != StageName.source, let revision = record.snapshot.sourceRevision else { return }
+        _ = try await GitSource(workspaceRoot: workspaceRoot).snapshot(revision: revision, into: ExecutionRun(store: store, record: record).source)
     }
 
     /// Whether a run reached a stage: one of its actions started.
@@ -209,6 +215,7 @@ extension LocalEngine {
         }
         record.snapshot.stages = [planned]
         record.snapshot.rollbackTarget = target.snapshot.id
+        record.snapshot.variables = target.snapshot.variables
         record.snapshot.sourceRevision = target.snapshot.sourceRevision
         record.snapshot.sourceSummary = target.snapshot.sourceSummary
         record.workspacePrefix = target.workspacePrefix

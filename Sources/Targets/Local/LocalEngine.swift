@@ -87,9 +87,15 @@ final class LocalEngine: @unchecked Sendable {
 
     // MARK: Driving
 
-    /// Creates an execution of `pipeline` and drives it until it ends or parks at an approval.
-    func start(_ pipeline: PipelinePlan, trigger: String) async throws -> ExecutionSnapshot {
-        var (record, executionLock) = try await create(pipeline, trigger: trigger) { _ in }
+    /// Creates an execution of `pipeline` with the pipeline variables' values `given` over their defaults (shaped
+    /// by `prepare`) and drives it until it ends or parks at an approval.
+    func start(_ pipeline: PipelinePlan, trigger: String, variables given: [PipelineV2.VariableValue] = [],
+               prepare: (inout ExecutionRecord) async throws -> Void = { _ in }) async throws -> ExecutionSnapshot {
+        let values = try (pipeline.v2 ?? PipelineV2()).resolveVariables(given: given)
+        var (record, executionLock) = try await create(pipeline, trigger: trigger) { record in
+            record.snapshot.variables = values.isEmpty ? nil : values
+            try await prepare(&record)
+        }
         defer { executionLock.unlock() }
         return try await drive(&record, display: ExecutionDisplay(console: console))
     }
@@ -175,6 +181,9 @@ final class LocalEngine: @unchecked Sendable {
             if try pendingStop(record) != nil {
                 return try finishStopped(&record, display: display)
             }
+            if record.snapshot.stages[stage].state == .pending, record.snapshot.stages[stage].actions.allSatisfy({ $0.state == .pending }) {
+                guard try await awaitEntry(&record, stage: stage, display: display) else { return record.snapshot }
+            }
             let planned = record.step(stage, action)
             if case .planned(let approval) = planned, approval.kind == .approval {
                 record.setAction(stage, action, .waitingForApproval, now: now())
@@ -215,11 +224,14 @@ final class LocalEngine: @unchecked Sendable {
                 record.setAction(stage, action, .failed, summary: problem.map { ($0.location.map { "\($0): " } ?? "") + $0.message }
                                     ?? "\(error)".replacingOccurrences(of: "\n", with: "; "),
                                  hint: problem?.hint, now: now())
-                record.finish(try pendingStop(record) != nil ? .stopped : .failed, now: now())
+                let stopAsked = try pendingStop(record) != nil
+                record.finish(stopAsked ? .stopped : .failed, now: now())
                 try clearStop(&record)
                 try save(record)
                 try await notify(.failures, &record, stage: stage, action: action)
                 display.show(record.snapshot, now: now())
+                if !stopAsked, try await retryOnFailure(&record, stage: stage) { continue }
+                if !stopAsked { try await rollBackOnFailure(record, stage: stage) }
                 return record.snapshot
             }
             display.show(record.snapshot, now: now())
@@ -368,16 +380,25 @@ final class LocalEngine: @unchecked Sendable {
         switch planned {
         case .source:
             let branch = record.pipeline.source.branch
-            let snapshot = try await GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
-            log.note("Snapshot of \(branch) at \(snapshot.commit): \(snapshot.subject)")
+            let snapshot: GitSource.Snapshot
+            if let pushed = record.pushedCommit {
+                // A trigger started the run for a commit pushed to any branch or tag its filters match.
+                snapshot = try await GitSource(workspaceRoot: workspaceRoot).snapshot(revision: pushed.commit, into: run.source)
+                log.note("Snapshot of \(pushed.ref) at \(snapshot.commit): \(snapshot.subject)")
+            } else {
+                snapshot = try await GitSource(workspaceRoot: workspaceRoot).snapshot(branch: branch, into: run.source)
+                log.note("Snapshot of \(branch) at \(snapshot.commit): \(snapshot.subject)")
+            }
             return ActionResult(summary: "\(snapshot.commit.prefix(7)) \(snapshot.subject)", source: snapshot)
 
         case .build:
             let spec = try run.buildspec(record.pipeline.build.buildspec)
             let work = try run.workingCopy("Build")
-            let runner = try BuildRunner(shell: try Self.shell(spec.env.shell), directory: work,
-                                     environment: run.variables(workingDirectory: work, spec: spec, project: record.pipeline.build),
-                                     log: log)
+            // The Build action's EnvironmentVariables go over the project's and the buildspec's, as a
+            // StartBuild override does in CodeBuild.
+            let environment = run.variables(workingDirectory: work, spec: spec, project: record.pipeline.build)
+                .merging(try run.buildActionVariables()) { $1 }
+            let runner = try BuildRunner(shell: try Self.shell(spec.env.shell), directory: work, environment: environment, log: log)
             if let failure = try await runner.run(spec) { throw failure }
             guard let artifacts = spec.artifacts else { return ActionResult(summary: "succeeded, no artifacts") }
             let count = try ArtifactCollector.collect(artifacts, from: work, into: run.artifacts)
@@ -398,7 +419,7 @@ final class LocalEngine: @unchecked Sendable {
                 return ActionResult(summary: "succeeded")
 
             case .deployment(let deployment):
-                return ActionResult(summary: try run.recordDeployment(deployment, environment: environment, log: log, at: now()))
+                return ActionResult(summary: try run.recordDeployment(try run.resolved(deployment), environment: environment, log: log, at: now()))
 
             case .testCommands(let commands):
                 let work = try run.workingCopy("\(environment)-tests")

@@ -56,10 +56,9 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
     @discardableResult
     public func release(_ pipeline: PipelineContext, variables: [PipelineV2.VariableValue]) async throws -> StartedRun {
         let definition = try pushedDefinition(pipeline)
-        // What CodePipeline would refuse is refused before anything runs.
-        _ = try (definition.v2 ?? PipelineV2()).resolveVariables(given: variables)
         try await BuildPreflight.check(definition, workspaceRoot: pipeline.workspaceRoot)
-        let settled = try await engine.start(definition, trigger: "release")
+        // What CodePipeline would refuse of the variables is refused before anything is recorded.
+        let settled = try await engine.start(definition, trigger: "release", variables: variables)
         return StartedRun(id: settled.id, settled: settled)
     }
 
@@ -242,7 +241,7 @@ public final class LocalTarget: PipelineTarget, @unchecked Sendable {
         LocalStore(workspaceRoot: workspaceRoot).root
     }
 
-    private func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
+    func pushedDefinition(_ pipeline: PipelineContext) throws -> PipelinePlan {
         guard let definition = try store.read(PipelinePlan.self, from: store.definitionFile(pipeline.manifest.name)) else {
             throw LocalTargetError("pipeline \(pipeline.manifest.name) has not been pushed to the local target",
                                    hint: "`push` records it and starts the first execution")
