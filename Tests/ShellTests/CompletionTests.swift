@@ -21,7 +21,7 @@ final class CompletionTests: XCTestCase {
         let session = Session(mode: .interactive, workingDirectory: sandbox.root.url, environment: [:],
                               output: Output(environment: ["NO_COLOR": "1"]))
         XCTAssertEqual(session.completions(after: [], prefix: "st").candidates, ["stage", "status", "stop"])
-        XCTAssertEqual(session.completions(after: ["stage"], prefix: "").candidates, ["add", "ls", "move", "rm"])
+        XCTAssertEqual(session.completions(after: ["stage"], prefix: "").candidates, ["add", "gate", "ls", "move", "on-failure", "rm"])
         XCTAssertEqual(session.completions(after: ["stage", "add"], prefix: "").candidates, ["prod", "test"])
         XCTAssertEqual(session.completions(after: ["stage", "add"], prefix: "").kind, .environment)
         XCTAssertEqual(session.completions(after: ["approval", "on"], prefix: "p").candidates, ["prod"])
