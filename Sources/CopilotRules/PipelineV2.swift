@@ -258,6 +258,16 @@ public enum PipelineV2Paths {
     public static func beforeEntry(stageIndex: Int) -> String { "\(stage(stageIndex))/BeforeEntry" }
     public static func stage(_ index: Int) -> String { "\(properties)/Stages/\(index)" }
 
+    /// The position of the stage `pointer` is at or inside (`Stages/INDEX…`), and what follows it; nil for any other pointer.
+    public static func stagePosition(of pointer: String) -> (index: Int, rest: Substring)? {
+        let prefix = "\(properties)/Stages/"
+        guard pointer.hasPrefix(prefix) else { return nil }
+        let tail = pointer.dropFirst(prefix.count)
+        let token = tail.prefix { $0 != "/" }
+        guard let index = Int(token), String(index) == token else { return nil }
+        return (index, tail.dropFirst(token.count))
+    }
+
     /// The stage properties sluice reads and writes.
     public static let stageProperties = ["OnFailure", "BeforeEntry"]
 

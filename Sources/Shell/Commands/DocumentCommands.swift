@@ -123,6 +123,10 @@ enum DocumentCommands {
         case .edit(let edit):
             guard var open = session.pipeline else { throw empty }
             try undoing ? open.document.undo(edit.change) : open.document.redo(edit.change)
+            if let overrides = edit.overrides, var patches = open.patches {
+                try undoing ? patches.undo(overrides) : patches.redo(overrides)
+                open.patches = patches
+            }
             session.pipeline = open
         case .removal(let removed):
             try undoing ? session.restore(removed) : session.removeAgain(removed)

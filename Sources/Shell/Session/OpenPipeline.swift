@@ -57,6 +57,8 @@ struct RemovedPipeline {
 /// what it did in words. Lines, not documents: undoing past a `save` must compare with the file as saved.
 struct PipelineEdit {
     var change: ManifestDocument.Change
+    /// What the same edit did to the overrides' patches: those addressing a stage by position follow it (nil: nothing).
+    var overrides: PatchesDocument.Change?
     /// "added stage test", for `undo`'s message.
     var summary: String
 }

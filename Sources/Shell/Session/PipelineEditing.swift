@@ -89,6 +89,7 @@ extension Session {
     func edit(_ done: String, unchanged: String, source: SourceSetting? = nil, creating: Bool = true,
               _ change: (inout ManifestDocument) throws -> Bool) throws {
         var (open, created) = creating ? try pipelineForEditing(source: source) : (try requirePipeline(), false)
+        let stagesBefore = try templateStageNames(open)
         // The document is changed in place, not copied: a failing change takes itself back.
         pipeline = nil
         defer { pipeline = open }
@@ -96,10 +97,17 @@ extension Session {
             if created { output.message(done) } else { output.message("unchanged: \(unchanged)") }
             return
         }
-        if !created {
-            history.record(.edit(PipelineEdit(change: made, summary: done)))
+        let followed: (change: PatchesDocument.Change, removed: [String])?
+        do {
+            followed = try patchesFollowStages(of: &open, from: stagesBefore)
+        } catch {
+            try open.document.undo(made)
+            throw error
         }
-        output.message(done)
+        if !created {
+            history.record(.edit(PipelineEdit(change: made, overrides: followed?.change, summary: done)))
+        }
+        output.message(done + (followed.map { $0.removed.isEmpty ? "" : " and its \($0.removed.joined(separator: " and "))" } ?? ""))
     }
 
     /// Writes the pipeline's manifest (and a new pipeline's buildspec). Returns false when

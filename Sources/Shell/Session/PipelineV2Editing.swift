@@ -12,12 +12,50 @@ extension Session {
     func patchesDocument() throws -> PatchesDocument {
         var open = try requirePipeline()
         if let patches = open.patches { return patches }
+        let loaded = try patchesDocument(of: &open)
+        pipeline = open
+        return loaded
+    }
+
+    /// `open`'s patches document, read into it when first needed.
+    private func patchesDocument(of open: inout OpenPipeline) throws -> PatchesDocument {
+        if let patches = open.patches { return patches }
         let workspace = try requireWorkspace()
         let path = "\(PipelineOverrides.directory(pipeline: open.name))/\(PipelineOverrides.patchFile)"
         let loaded = try PatchesDocument.load(at: workspace.root.appendingPathComponent(path), displayPath: path)
         open.patches = loaded
-        pipeline = open
         return loaded
+    }
+
+    /// CodePipeline's stages of `open` by their position in its template, which is what a patch's stage index means.
+    func templateStageNames(_ open: OpenPipeline?) throws -> [String]? {
+        guard let open else { return nil }
+        return PipelinePlan.templateStageNames(open.manifest, workloads: workloadsToDeploy(try requireWorkspace()))
+    }
+
+    /// After an edit of `open`'s manifest, moves the patches addressing a stage by position (`Stages/N/…`: on-failure,
+    /// gates, the user's own) to where that stage is now, and removes those of a stage that left the template: a
+    /// stage's settings follow it rather than land on whichever stage takes its place. Returns the change (nil when
+    /// nothing moved) and what was removed, in words.
+    func patchesFollowStages(of open: inout OpenPipeline, from before: [String]?) throws -> (change: PatchesDocument.Change, removed: [String])? {
+        guard let before, let after = try templateStageNames(open), before != after else { return nil }
+        var patches = try patchesDocument(of: &open)
+        var removed: [String] = []
+        let change = try patches.change {
+            try $0.rewritePaths { path in
+                guard let (index, rest) = PipelineV2Paths.stagePosition(of: path), index < before.count else { return nil }
+                guard let now = after.firstIndex(of: before[index]) else {
+                    let property = rest.split(separator: "/").first.map(String.init)
+                    removed.append(property == "OnFailure" ? "on-failure setting" : property == "BeforeEntry" ? "gate" : "patch at \(path)")
+                    return .some(nil)
+                }
+                // Spelled out: `now == index ? nil : …` would make the nil a `.some(nil)`, which removes.
+                if now == index { return String??.none }
+                return PipelineV2Paths.stage(now) + rest
+            }
+        }
+        open.patches = patches
+        return change.map { ($0, removed.reversed()) }
     }
 
     /// What the pipeline's overrides set of V2, read as Copilot applies them; nil when it has no overrides.
