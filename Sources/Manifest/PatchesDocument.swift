@@ -133,10 +133,12 @@ public struct PatchesDocument {
     private var steps: [LineEdit]?
 
     /// Runs `body` as one change; nil when it changed nothing. When `body` throws, the document is as it was.
+    /// A change made inside a running one is part of it too (what undoing the running one takes back).
     public mutating func change(_ body: (inout PatchesDocument) throws -> Bool) throws -> Change? {
         let outer = steps
+        var made: [LineEdit] = []
         steps = []
-        defer { steps = outer }
+        defer { steps = outer.map { $0 + made } }
         do {
             guard try body(&self) else {
                 try takeBack()
@@ -146,7 +148,7 @@ public struct PatchesDocument {
             try? takeBack()
             throw error
         }
-        let made = steps ?? []
+        made = steps ?? []
         return made.isEmpty ? nil : Change(edits: made)
     }
 

@@ -28,7 +28,7 @@ enum NotifyCommands {
     }
 
     /// An SNS topic told of `event`: a CodeStar Notifications rule added to the template by a patch in the
-    /// overrides (saved at once, as the file Copilot deploys from too).
+    /// overrides, an edit like the V2 settings' (written by `save` with the manifest, taken back by `undo`).
     private static func addRule(_ event: NotificationEvent, topic: String, _ invocation: Invocation, _ session: Session) throws {
         guard NotificationRules.isTopicARN(topic) else {
             throw ShellError.usage("\(topic) is not an SNS topic's ARN",
@@ -36,14 +36,12 @@ enum NotifyCommands {
                                    at: invocation.argument("DESTINATION")?.location)
         }
         let name = try session.pipelineContext().manifest.name
-        var patches = try session.patchesDocument()
-        guard try NotificationRules.add(event, topic: topic, pipeline: name, to: &patches) else {
+        let done = "\(name) notifies SNS topic \(topic) of \(event.rawValue)"
+        guard let patches = try session.editPatches(done, { try NotificationRules.add(event, topic: topic, pipeline: name, to: &$0) }) else {
             throw ShellError.failure("\(name) already notifies SNS topic \(topic) of \(event.rawValue)",
                                      hint: "`notify ls` lists the notifications", at: invocation.location)
         }
-        session.pipeline?.patches = patches
-        try session.savePipeline()
-        session.output.message("\(name) notifies SNS topic \(topic) of \(event.rawValue): \(patches.displayPath) adds a CodeStar "
+        session.output.message("\(done): \(patches.displayPath) adds a CodeStar "
                                + "Notifications rule, which `push` deploys on the aws target (as Copilot's `pipeline deploy` would); "
                                + "the topic's access policy must let codestar-notifications.amazonaws.com publish")
     }
@@ -89,11 +87,12 @@ enum NotifyCommands {
         let (local, rules) = try numbered(session)
         if number > local.count, number <= local.count + rules.count {
             let rule = rules[number - local.count - 1]
-            var patches = try session.patchesDocument()
-            try NotificationRules.remove(rule, from: &patches)
-            session.pipeline?.patches = patches
-            try session.savePipeline()
-            session.output.message("removed: \(rule.event.rawValue) → SNS topic \(rule.topic) (\(patches.displayPath); `push` deploys it)")
+            let done = "removed: \(rule.event.rawValue) → SNS topic \(rule.topic)"
+            _ = try session.editPatches(done) {
+                try NotificationRules.remove(rule, from: &$0)
+                return true
+            }
+            session.output.message("\(done) (\(try session.patchesDocument().displayPath); `push` deploys it)")
             return
         }
         do {

@@ -78,6 +78,16 @@ extension PatchesDocument {
 }
 
 extension Session {
+    /// Changes the pipeline's patches as one edit, written by `save` with the manifest and taken back by `undo`
+    /// (`done` is what undo says it took back). Returns the changed document; nil when `body` changed nothing.
+    func editPatches(_ done: String, _ body: (inout PatchesDocument) throws -> Bool) throws -> PatchesDocument? {
+        var patches = try patchesDocument()
+        guard let made = try patches.change(body) else { return nil }
+        pipeline?.patches = patches
+        history.record(.overridesEdit(made, summary: done))
+        return patches
+    }
+
     /// The V2 settings as the pipeline's patches hold them now (none when it has no overrides), refusing
     /// when sluice cannot see them (a CDK application) or cannot read them (what `validate` lists).
     func editableV2() throws -> PipelineV2Overrides {
