@@ -97,6 +97,7 @@ final class PipelineV2ShellTests: XCTestCase {
         let restored = try sandbox.run(.script("stage rm prod; undo"))
         XCTAssertEqual(restored.status, 0, restored.stdout + restored.stderr)
         XCTAssertTrue(restored.stdout.flattened.contains("removed stage prod and its on-failure setting and gate"), restored.stdout)
+        XCTAssertTrue(restored.stdout.flattened.contains("undid: removed stage prod and its on-failure setting and gate"), restored.stdout)
         XCTAssertEqual(sandbox.snapshot(), beforeRemoval, "undo did not bring back prod's stage and its settings")
     }
 

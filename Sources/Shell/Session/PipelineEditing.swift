@@ -84,7 +84,8 @@ extension Session {
 
     /// Applies one edit to the pipeline (creating it first if the workspace has none) and
     /// says what happened: `done` when the text changed, `unchanged` when it was already so.
-    /// A change is undoable. `creating: false` for removals and edits of a stage that must exist: nothing to
+    /// A change is undoable; patches addressing a stage by position follow it in the same step (see
+    /// ``patchesFollowStages(of:from:)``). `creating: false` for removals and edits of a stage that must exist: nothing to
     /// change in no pipeline (the stage is looked up in the edit, which throws ``NoSuchStage``).
     func edit(_ done: String, unchanged: String, source: SourceSetting? = nil, creating: Bool = true,
               _ change: (inout ManifestDocument) throws -> Bool) throws {
@@ -104,10 +105,11 @@ extension Session {
             try open.document.undo(made)
             throw error
         }
+        let said = done + (followed.map { $0.removed.isEmpty ? "" : " and its \($0.removed.joined(separator: " and "))" } ?? "")
         if !created {
-            history.record(.edit(PipelineEdit(change: made, overrides: followed?.change, summary: done)))
+            history.record(.edit(PipelineEdit(change: made, overrides: followed?.change, summary: said)))
         }
-        output.message(done + (followed.map { $0.removed.isEmpty ? "" : " and its \($0.removed.joined(separator: " and "))" } ?? ""))
+        output.message(said)
     }
 
     /// Writes the pipeline's manifest (and a new pipeline's buildspec). Returns false when

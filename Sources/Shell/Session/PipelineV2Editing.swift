@@ -28,17 +28,17 @@ extension Session {
     }
 
     /// CodePipeline's stages of `open` by their position in its template, which is what a patch's stage index means.
-    func templateStageNames(_ open: OpenPipeline?) throws -> [String]? {
-        guard let open else { return nil }
-        return PipelinePlan.templateStageNames(open.manifest, workloads: workloadsToDeploy(try requireWorkspace()))
+    func templateStageNames(_ open: OpenPipeline) throws -> [String] {
+        PipelinePlan.templateStageNames(open.manifest, workloads: workloadsToDeploy(try requireWorkspace()))
     }
 
     /// After an edit of `open`'s manifest, moves the patches addressing a stage by position (`Stages/N/…`: on-failure,
     /// gates, the user's own) to where that stage is now, and removes those of a stage that left the template: a
     /// stage's settings follow it rather than land on whichever stage takes its place. Returns the change (nil when
     /// nothing moved) and what was removed, in words.
-    func patchesFollowStages(of open: inout OpenPipeline, from before: [String]?) throws -> (change: PatchesDocument.Change, removed: [String])? {
-        guard let before, let after = try templateStageNames(open), before != after else { return nil }
+    func patchesFollowStages(of open: inout OpenPipeline, from before: [String]) throws -> (change: PatchesDocument.Change, removed: [String])? {
+        let after = try templateStageNames(open)
+        guard before != after else { return nil }
         var patches = try patchesDocument(of: &open)
         var removed: [String] = []
         let change = try patches.change {
