@@ -49,57 +49,60 @@ final class PipelineV2ShellTests: XCTestCase {
     /// one `undo` takes back the manifest and the patches together.
     func testStageSettingsFollowTheirStageWhenStagesMove() throws {
         let sandbox = try Sandbox(.quickstartWith(["copilot/environments/staging/manifest.yml": Self.staging]))
-        let setup = try sandbox.run(.script("""
+        _ = try succeed(sandbox, """
             source set github acme/shop; stage add test; stage add prod
             stage on-failure prod rollback; stage gate prod alarm api-5xx; stage on-failure test retry
             save
-            """))
-        XCTAssertEqual(setup.status, 0, setup.stdout + setup.stderr)
-        let set = try XCTUnwrap(sandbox.read(Self.patchesPath))
-        XCTAssertTrue(set.contains("/Resources/Pipeline/Properties/Stages/3/OnFailure"), set)
-        XCTAssertTrue(set.contains("/Resources/Pipeline/Properties/Stages/3/BeforeEntry"), set)
+            """)
+        try assertStagePatches(sandbox, onFailure: [3: "ROLLBACK", 2: "RETRY"], gate: 3)
 
         // Source, Build, DeployTo-prod, DeployTo-test: prod's settings are now the third stage's.
-        let moved = try sandbox.run(.script("stage move prod before test; show"))
-        XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
-        XCTAssertTrue(moved.stdout.flattened.contains("stage prod on failure: rollback"), moved.stdout)
-        XCTAssertTrue(moved.stdout.flattened.contains("stage test on failure: retry"), moved.stdout)
-        let afterMove = try XCTUnwrap(sandbox.read(Self.patchesPath))
-        XCTAssertTrue(afterMove.contains("/Resources/Pipeline/Properties/Stages/2/OnFailure\n  value:\n    Result: ROLLBACK"), afterMove)
-        XCTAssertTrue(afterMove.contains("/Resources/Pipeline/Properties/Stages/2/BeforeEntry"), afterMove)
-        XCTAssertTrue(afterMove.contains("/Resources/Pipeline/Properties/Stages/3/OnFailure\n  value:\n    Result: RETRY"), afterMove)
+        let moved = try succeed(sandbox, "stage move prod before test; show")
+        XCTAssertTrue(moved.contains("stage prod on failure: rollback"), moved)
+        XCTAssertTrue(moved.contains("stage test on failure: retry"), moved)
+        try assertStagePatches(sandbox, onFailure: [2: "ROLLBACK", 3: "RETRY"], gate: 2)
 
         // A stage added before prod: prod is the fourth stage (Source, Build, staging, prod, test).
-        let added = try sandbox.run(.script("stage add staging before prod; show"))
-        XCTAssertEqual(added.status, 0, added.stdout + added.stderr)
-        XCTAssertTrue(added.stdout.flattened.contains("stage prod on failure: rollback"), added.stdout)
-        XCTAssertTrue(added.stdout.flattened.contains("stage prod enters only while alarm api-5xx is not in ALARM"), added.stdout)
-        XCTAssertFalse(added.stdout.flattened.contains("stage staging on failure"), added.stdout)
-        let afterAdd = try XCTUnwrap(sandbox.read(Self.patchesPath))
-        XCTAssertTrue(afterAdd.contains("/Resources/Pipeline/Properties/Stages/3/OnFailure\n  value:\n    Result: ROLLBACK"), afterAdd)
-        XCTAssertTrue(afterAdd.contains("/Resources/Pipeline/Properties/Stages/4/OnFailure\n  value:\n    Result: RETRY"), afterAdd)
+        let added = try succeed(sandbox, "stage add staging before prod; show")
+        XCTAssertTrue(added.contains("stage prod on failure: rollback"), added)
+        XCTAssertTrue(added.contains("stage prod enters only while alarm api-5xx is not in ALARM"), added)
+        XCTAssertFalse(added.contains("stage staging on failure"), added)
+        try assertStagePatches(sandbox, onFailure: [3: "ROLLBACK", 4: "RETRY"], gate: 3)
 
         // Undo takes back the move in both files at once.
         let beforeMove = sandbox.snapshot()
-        let undone = try sandbox.run(.script("stage move prod after test; undo"))
-        XCTAssertEqual(undone.status, 0, undone.stdout + undone.stderr)
-        XCTAssertTrue(undone.stdout.flattened.contains("undid: moved stage prod after test"), undone.stdout)
+        XCTAssertTrue(try succeed(sandbox, "stage move prod after test; undo").contains("undid: moved stage prod after test"))
         XCTAssertEqual(sandbox.snapshot(), beforeMove, "undo left the manifest or the patches moved")
 
         // Removing a stage removes its settings, and says so; undo brings both back.
-        let removed = try sandbox.run(.script("stage rm test; save"))
-        XCTAssertEqual(removed.status, 0, removed.stdout + removed.stderr)
-        XCTAssertTrue(removed.stdout.flattened.contains("removed stage test and its on-failure setting"), removed.stdout)
-        let withoutTest = try XCTUnwrap(sandbox.read(Self.patchesPath))
-        XCTAssertFalse(withoutTest.contains("RETRY"), withoutTest)
-        XCTAssertTrue(withoutTest.contains("Stages/3/OnFailure\n  value:\n    Result: ROLLBACK"), withoutTest)
+        XCTAssertTrue(try succeed(sandbox, "stage rm test; save").contains("removed stage test and its on-failure setting"))
+        XCTAssertFalse(try XCTUnwrap(sandbox.read(Self.patchesPath)).contains("RETRY"))
+        try assertStagePatches(sandbox, onFailure: [3: "ROLLBACK"], gate: 3)
         let beforeRemoval = sandbox.snapshot()
-        let restored = try sandbox.run(.script("stage rm prod; undo"))
-        XCTAssertEqual(restored.status, 0, restored.stdout + restored.stderr)
-        XCTAssertTrue(restored.stdout.flattened.contains("removed stage prod and its on-failure setting and gate"), restored.stdout)
-        XCTAssertTrue(restored.stdout.flattened.contains("undid: removed stage prod and its on-failure setting and gate"), restored.stdout)
+        let restored = try succeed(sandbox, "stage rm prod; undo")
+        XCTAssertTrue(restored.contains("removed stage prod and its on-failure setting and gate"), restored)
+        XCTAssertTrue(restored.contains("undid: removed stage prod and its on-failure setting and gate"), restored)
         XCTAssertEqual(sandbox.snapshot(), beforeRemoval, "undo did not bring back prod's stage and its settings")
     }
+
+    /// Runs `script`, which must succeed; returns its output flattened.
+    private func succeed(_ sandbox: Sandbox, _ script: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try sandbox.run(.script(script))
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr, file: file, line: line)
+        return result.stdout.flattened
+    }
+
+    /// The patches set each on-failure result at its stage position, and the gate at `gate`.
+    private func assertStagePatches(_ sandbox: Sandbox, onFailure: [Int: String], gate: Int,
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
+        let text = try XCTUnwrap(sandbox.read(Self.patchesPath), file: file, line: line)
+        for (index, result) in onFailure {
+            XCTAssertTrue(text.contains("\(PipelineV2ShellTests.stages)/\(index)/OnFailure\n  value:\n    Result: \(result)"), text, file: file, line: line)
+        }
+        XCTAssertTrue(text.contains("\(PipelineV2ShellTests.stages)/\(gate)/BeforeEntry"), text, file: file, line: line)
+    }
+
+    static let stages = "/Resources/Pipeline/Properties/Stages"
 
     /// `notify add … sns` and `notify rm` of a rule are edits like the others: written by `save` with the
     /// manifest, taken back by `undo`.
