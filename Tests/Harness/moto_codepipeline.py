@@ -769,12 +769,15 @@ def _stack_tags(account_id: str, region: str, stack_id: str | None) -> dict[str,
     return dict(getattr(stack, "tags", None) or {})
 
 
-class ConnectionResource(CloudFormationModel):
-    """AWS::CodeStarConnections::Connection, which moto lacks: Ref gives a new connection's
-    ARN, so the pipeline's policies and source action can name it; the connection is one the
-    CodeStar Connections API knows, PENDING as a new one is."""
+class _ResourceNamedByARN:
+    """What a CloudFormation resource moto lacks shares: its physical id (and Ref) is an ARN; a
+    subclass names its type, its name property and its attributes. A mixin, not a base class: moto
+    finds resource types among CloudFormationModel's direct subclasses."""
 
     __module__ = "moto.codepipeline.models"
+    resource_type = ""
+    name_property = ""
+    attributes: tuple[str, ...] = ()
 
     def __init__(self, arn: str):
         self.arn = arn
@@ -783,17 +786,28 @@ class ConnectionResource(CloudFormationModel):
     def physical_resource_id(self) -> str:
         return self.arn
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "ConnectionName"
+    @classmethod
+    def cloudformation_name_type(cls) -> str:
+        return cls.name_property
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CodeStarConnections::Connection"
+    @classmethod
+    def cloudformation_type(cls) -> str:
+        return cls.resource_type
 
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("ConnectionArn", "ConnectionStatus")
+        return attr in cls.attributes
+
+
+class ConnectionResource(_ResourceNamedByARN, CloudFormationModel):
+    """AWS::CodeStarConnections::Connection, which moto lacks: Ref gives a new connection's
+    ARN, so the pipeline's policies and source action can name it; the connection is one the
+    CodeStar Connections API knows, PENDING as a new one is."""
+
+    __module__ = "moto.codepipeline.models"
+    resource_type = "AWS::CodeStarConnections::Connection"
+    name_property = "ConnectionName"
+    attributes = ("ConnectionArn", "ConnectionStatus")
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
         return self.arn if attribute_name == "ConnectionArn" else _connection_status(self.arn, time.time())
@@ -1041,30 +1055,14 @@ def _notifications_call(operation: str, body: dict[str, Any], region: str, accou
     return "400 Bad Request", {"__type": "UnknownOperationException", "message": operation}
 
 
-class NotificationRuleResource(CloudFormationModel):
+class NotificationRuleResource(_ResourceNamedByARN, CloudFormationModel):
     """AWS::CodeStarNotifications::NotificationRule, which moto lacks: Ref gives the rule's ARN; the rule
     (name, resource, event types, targets) is what DescribeNotificationRule returns."""
 
     __module__ = "moto.codepipeline.models"
-
-    def __init__(self, arn: str):
-        self.arn = arn
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.arn
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::CodeStarNotifications::NotificationRule"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
+    resource_type = "AWS::CodeStarNotifications::NotificationRule"
+    name_property = "Name"
+    attributes = ("Arn",)
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
         return self.arn

@@ -3,12 +3,15 @@ import XCTest
 import TestSupport
 
 /// A new CodeStar connection is PENDING until a person completes it in the console; the harness completes it
-/// three seconds after it is made. Copilot's deploy names the connection, says where to complete it, waits for
+/// `completedAfter` seconds after it is made (long enough for a slow aws CLI call to see it PENDING on a
+/// loaded machine). Copilot's deploy names the connection, says where to complete it, waits for
 /// AVAILABLE and retries the Source stage that failed meanwhile: so does `push`, through the real binary.
 final class AWSConnectionPendingTests: AWSMotoTestCase {
     var home: TemporaryDirectory!
 
-    override class var motoEnvironment: [String: String] { ["SLUICE_MOTO_CONNECTION_SECONDS": "3"] }
+    static let completedAfter = 12.0
+
+    override class var motoEnvironment: [String: String] { ["SLUICE_MOTO_CONNECTION_SECONDS": "\(completedAfter)"] }
 
     override func tearDown() { home?.remove() }
 
@@ -24,7 +27,8 @@ final class AWSConnectionPendingTests: AWSMotoTestCase {
                 as? String
         }
         XCTAssertEqual(try status(), "PENDING")
-        try await Task.sleep(for: .seconds(3.2))
+        // The connection was made before that answer: this much later it is complete, however slow the CLI.
+        try await Task.sleep(for: .seconds(Self.completedAfter + 0.2))
         XCTAssertEqual(try status(), "AVAILABLE")
     }
 
