@@ -139,7 +139,7 @@ extension Session {
         PipelineWorkloads.deployed(workspace: workspace.workloads, registered: nil)
     }
 
-    /// CodePipeline's name of the stage `name` names: `Source`, `Build`, or an environment's `DeployTo-ENV`,
+    /// CodePipeline's name of the stage `name` names: `Source`, `Build`, or an environment's deploy stage (`StageName.deploy`),
     /// which must be in the pipeline (a stage with nothing to deploy is not: Copilot leaves it out).
     func pipelineStageName(_ name: String, in current: PipelineV2Overrides) throws -> String {
         let stage = [StageName.source, StageName.build].first { $0.lowercased() == name.lowercased() } ?? StageName.deploy(name)

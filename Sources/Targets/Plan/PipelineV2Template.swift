@@ -171,7 +171,7 @@ public enum PipelineV2Template {
     // MARK: Reading
 
     /// What `patches` set of V2, applied in order as Copilot applies them to a template whose pipeline has the
-    /// stages `stageNames` (Source, Build, DeployTo-…) and sets none of them; each setting located at the last
+    /// stages `stageNames` (Source, Build, then `StageName.deploy` of each environment) and sets none of them; each setting located at the last
     /// patch that touched it. Patches of anything else are left to the template.
     public static func read(_ patches: [TemplatePatch], file: String, stageNames: [String], sourceActionName: String) -> PipelineV2Overrides {
         var document: TemplateValue? = skeleton(stageNames: stageNames, sourceActionName: sourceActionName)
