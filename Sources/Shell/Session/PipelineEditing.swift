@@ -133,12 +133,14 @@ extension Session {
                                    hint: "`source set github https://github.com/OWNER/REPO` names it"), severity: "warning")
         }
         changes.append(manifest)
-        if let patches = open.patches, patches.hasUnsavedChanges { changes.append(patches.saveChange()) }
+        // The patches count as on disk only when written: an unwritten empty file must not stand for the overrides.
+        let patchesWritten = open.patches?.hasUnsavedChanges == true
+        if patchesWritten, let patches = open.patches { changes.append(patches.saveChange()) }
         try commit(changes)
         journal?.forget()
         open.pendingBuildspec = nil
         open.document.didSave()
-        open.patches?.didSave()
+        if patchesWritten { open.patches?.didSave() }
         pipeline = open
         if let workspace { self.workspace = try Workspace.load(root: workspace.root) }
         return true

@@ -54,8 +54,11 @@ extension Session {
                 return PipelineV2Paths.stage(now) + rest
             }
         }
+        // Kept only when something moved: a document attached unchanged would be saved as a new file, beside a
+        // CDK application's overrides too.
+        guard let change else { return nil }
         open.patches = patches
-        return change.map { ($0, removed.reversed()) }
+        return (change, removed.reversed())
     }
 
     /// What the pipeline's overrides set of V2, read as Copilot applies them; nil when it has no overrides.
