@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <histedit.h>
+#include <sys/select.h>
 
 typedef char *(*sluice_el_prompt_fn)(EditLine *);
 typedef unsigned char (*sluice_el_command_fn)(EditLine *, int);
@@ -39,6 +40,22 @@ static inline int sluice_el_add_function(EditLine *el, const char *name, const c
 }
 static inline int sluice_el_bind(EditLine *el, const char *key, const char *function) {
     return el_set(el, EL_BIND, key, function, NULL);
+}
+/// Replaces libedit's reader of one character (it returns 1, 0 at end of input, -1 on error).
+/// The reader stores a wide character, so it is set through the wide interface.
+static inline int sluice_el_set_read_character(EditLine *el, el_rfunc_t fn) {
+    return el_wset(el, EL_GETCFN, fn);
+}
+
+// MARK: terminal
+
+/// Waits until `fd` is readable with the signal mask `mask` in place only while waiting
+/// (pselect, whose FD_SET macros Swift cannot call): >0 ready, -1 with errno (EINTR: a signal).
+static inline int sluice_wait_readable(int fd, const sigset_t *mask) {
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(fd, &readable);
+    return pselect(fd + 1, &readable, NULL, NULL, NULL, mask);
 }
 
 // MARK: history

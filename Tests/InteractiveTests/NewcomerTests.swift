@@ -52,6 +52,24 @@ final class NewcomerTests: PseudoTerminalTestCase {
         try exit(shell)
     }
 
+    /// A Ctrl-C that lands while the editor is still working through keys already typed (a
+    /// paste, a fast typist) is not lost: libedit was not blocked in a read for it to interrupt,
+    /// and the terminal discarded the keys behind it, so the shell sat waiting for another key.
+    func testCtrlCWhileTypedKeysAreStillBeingReadClearsTheLine() throws {
+        let shell = try start()
+        try shell.expectPrompt()
+        for round in 1...5 {
+            for burst in ["\u{12}" + String(repeating: "echo searched-for ", count: 60), String(repeating: "echo typed ", count: 200)] {
+                shell.send(burst + "\u{03}")
+                // A lost Ctrl-C was only seen once another line was entered.
+                try shell.expect("^C\n", timeout: 5)
+                try shell.expectPrompt()
+                try shell.enter("echo after-\(round)", expecting: "\nafter-\(round)\n")
+            }
+        }
+        try exit(shell)
+    }
+
     // MARK: 8. watch --graph at 80x24 shows the running action
 
     func testWatchGraphOnASmallTerminalShowsTheRunningAction() throws {

@@ -24,6 +24,9 @@ final class LineEditor {
     /// The prompt libedit shows: a C string owned here, because the prompt callback must
     /// return a pointer that stays valid until the next prompt is set.
     private var promptBuffer: UnsafeMutablePointer<CChar>
+    /// The terminal opened again, non-blocking: a description of its own, so the flag does not
+    /// reach stdin's, which the shell that started sluice shares. -1 when it cannot be opened.
+    private let keys: Int32
     /// Answers Tab; nil means Tab only beeps.
     var complete: ((_ textBeforeCursor: String) -> CompletionResult)?
 
@@ -31,6 +34,7 @@ final class LineEditor {
         // Without a locale libedit silently drops non-ASCII input.
         setlocale(LC_CTYPE, "")
         editor = el_init(programName, sluice_stdin(), sluice_stdout(), sluice_stderr())
+        keys = ttyname(STDIN_FILENO).map { open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) } ?? -1
         self.history = history
         promptBuffer = strdup("> ")
         sluice_el_set_client_data(editor, Unmanaged.passUnretained(self).toOpaque())
@@ -48,11 +52,57 @@ final class LineEditor {
             LineEditor.owner(of: editor).completeAtCursor()
         }
         sluice_el_bind(editor, "^I", "sluice-complete")
+        // Without a descriptor of its own (no terminal device to open), libedit reads as it would.
+        if keys >= 0 {
+            sluice_el_set_read_character(editor) { editor, character in
+                LineEditor.owner(of: editor).readCharacter(into: character)
+            }
+        }
+    }
+
+    /// libedit's own reader blocks in read(2), so a Ctrl-C that lands while it is still working
+    /// through keys already typed (a paste, a fast typist) interrupts nothing: the terminal
+    /// discards the keys behind it and the shell waits for one more. This reader waits through
+    /// `TerminalSignals.waitForKey`, which no Ctrl-C can slip past, and reads from `keys`,
+    /// which never blocks: the keys seen waiting may be discarded by a Ctrl-C before the read.
+    /// Like libedit's, it decodes the bytes by the locale and drops a sequence that is not a
+    /// character.
+    private func readCharacter(into character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
+        character?.pointee = 0
+        var bytes = [CChar](repeating: 0, count: Int(MB_LEN_MAX))
+        var length = 0
+        while true {
+            guard TerminalSignals.waitForKey(on: keys) else {
+                errno = EINTR
+                return -1
+            }
+            let count = bytes.withUnsafeMutableBufferPointer { read(keys, $0.baseAddress! + length, 1) }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return -1
+            }
+            if count == 0 { return 0 }
+            length += 1
+            var state = mbstate_t()
+            var decoded: wchar_t = 0
+            // size_t is Int in Swift: mbrtowc's (size_t)-2 and (size_t)-1 arrive as -2 and -1.
+            let incomplete = -2, invalid = -1
+            switch mbrtowc(&decoded, bytes, length, &state) {
+            case incomplete where length < bytes.count:
+                continue
+            case incomplete, invalid:
+                length = 0
+            default:
+                character?.pointee = decoded
+                return 1
+            }
+        }
     }
 
     deinit {
         el_end(editor)
         free(promptBuffer)
+        if keys >= 0 { close(keys) }
     }
 
     private static func owner(of editor: OpaquePointer?) -> LineEditor {

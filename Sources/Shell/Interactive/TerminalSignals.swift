@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLibEdit
 import Foundation
 import Synchronization
 
@@ -122,6 +123,23 @@ enum TerminalSignals {
             crash.sa_flags = Int32(bitPattern: SA_RESETHAND) | SA_NODEFER | SA_SIGINFO
             sigaction(signal, &crash, previousActions + Int(signal))
         }
+    }
+
+    /// Waits until `fd` has a key to read; false when a Ctrl-C came first (the flag stays raised
+    /// for `takeInterrupt`). SIGINT is blocked from the flag's check until the wait starts,
+    /// so one raised at any moment ends the wait instead of landing between the check and it.
+    static func waitForKey(on fd: Int32) -> Bool {
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        var unblocked = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &interrupt, &unblocked)
+        defer { pthread_sigmask(SIG_SETMASK, &unblocked, nil) }
+        while !interruptRaised.load(ordering: .relaxed) {
+            // EINTR: SIGINT (seen by the loop's check) or a resize; anything else, the read says.
+            if sluice_wait_readable(fd, &unblocked) >= 0 || errno != EINTR { return true }
+        }
+        return false
     }
 
     /// True once per Ctrl-C since the last call.
