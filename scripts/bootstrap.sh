@@ -103,8 +103,9 @@ ensure_node() {
 # ~3,000 relocations to apply instead of ~124,000 and start-up touches fewer pages; without
 # exporting every symbol (what --static-swift-stdlib asks for: nothing loads sluice as a library),
 # which lets --gc-sections drop what nothing calls.
-# ICU's data is scripts/icu-data-subset's (root and English, time zones and all else no language
-# owns: 5 MB of the toolchain's 34 MB), linked in the toolchain's place through Sources/CICUData.
+# ICU's data is scripts/icu-data-subset's (root and English, time zones and what else no language
+# owns and sluice can reach: 2.4 MB of the toolchain's 34 MB), linked in the toolchain's place
+# through Sources/CICUData.
 # libstdc++ and libedit (with libtinfo, libbsd, libmd) are linked in too (static_libraries): loading
 # them cost about 2 ms of CPU on every start (zlib too: it is small).
 # Usage: build_release [PRODUCT] (default sluice); the products land in .build-release/release.
