@@ -29,25 +29,21 @@ enum Digest {
     private static func hash(_ message: [UInt8], state initial: [UInt32],
                              compress: (inout [UInt32], UnsafeRawBufferPointer) -> Void) -> [UInt8] {
         var state = initial
-        let wholeBlocks = message.count / blockSize
-        message.withUnsafeBytes { bytes in
-            for start in stride(from: 0, to: wholeBlocks * blockSize, by: blockSize) {
+        func compressWholeBlocks(_ bytes: UnsafeRawBufferPointer) {
+            for start in stride(from: 0, to: bytes.count - bytes.count % blockSize, by: blockSize) {
                 compress(&state, UnsafeRawBufferPointer(rebasing: bytes[start..<start + blockSize]))
             }
         }
-        let rest = message[(wholeBlocks * blockSize)...]
+        message.withUnsafeBytes(compressWholeBlocks)
+        let rest = message.suffix(message.count % blockSize)
         // Room for 0x80 and the 8-byte length in this block, or they spill into another one.
         var tail = [UInt8](repeating: 0, count: rest.count + 9 <= blockSize ? blockSize : 2 * blockSize)
         tail.replaceSubrange(0..<rest.count, with: rest)
         tail[rest.count] = 0x80
         let bits = UInt64(message.count) &* 8
-        for index in 0..<8 { tail[tail.count - 1 - index] = UInt8(truncatingIfNeeded: bits >> (8 * index)) }
-        tail.withUnsafeBytes { bytes in
-            for start in stride(from: 0, to: tail.count, by: blockSize) {
-                compress(&state, UnsafeRawBufferPointer(rebasing: bytes[start..<start + blockSize]))
-            }
-        }
-        return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
+        tail.replaceSubrange((tail.count - 8)..., with: withUnsafeBytes(of: bits.bigEndian, Array.init))
+        tail.withUnsafeBytes(compressWholeBlocks)
+        return state.flatMap { word in withUnsafeBytes(of: word.bigEndian, Array.init) }
     }
 
     /// The block's 16 big-endian words: the start of either hash's message schedule (§6.1.2, §6.2.2 step 1).
