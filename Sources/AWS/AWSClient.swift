@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// One finished AWS call, for `trace`: never a secret, a token or a signature.
@@ -68,7 +67,7 @@ public final class AWSClient: Sendable {
     /// signed in `x-amz-content-sha256` as S3 requires; the response's headers and body as they came.
     public func rest(_ service: AWSService, _ operation: String, method: String, path: String, query: [(name: String, value: String)] = [],
                      headers: [(name: String, value: String)] = [], body: [UInt8] = []) async throws -> (headers: [(name: String, value: String)], body: [UInt8]) {
-        let digest = SigV4Signer.hex(SHA256.hash(data: body))
+        let digest = SigV4Signer.hex(Digest.sha256(body))
         let response = try await send(service, operation, method: method, path: path, query: query, body: body,
                                       headers: headers + [(name: "x-amz-content-sha256", value: digest)])
         return (response.headers, response.body)

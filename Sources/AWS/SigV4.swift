@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// An access key pair, with the session token that temporary credentials carry.
@@ -121,13 +120,13 @@ public struct SigV4Signer: Sendable {
     func signature(of canonicalRequest: String, timestamp: String) -> String {
         let toSign = stringToSign(canonicalRequest, timestamp: timestamp)
         let key = Self.signingKeys.key(secret: credentials.secretAccessKey, scope: scope(timestamp)) {
-            var key = SymmetricKey(data: Array("AWS4\(credentials.secretAccessKey)".utf8))
+            var key = Array("AWS4\(credentials.secretAccessKey)".utf8)
             for part in [String(timestamp.prefix(8)), region, service, "aws4_request"] {
-                key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+                key = Digest.hmacSHA256(key: key, Array(part.utf8))
             }
             return key
         }
-        return Self.hex(HMAC<SHA256>.authenticationCode(for: Array(toSign.utf8), using: key))
+        return Self.hex(Digest.hmacSHA256(key: key, Array(toSign.utf8)))
     }
 
     /// A day's key for a region and service (four HMACs) signs every request of that scope.
@@ -135,7 +134,7 @@ public struct SigV4Signer: Sendable {
 
     func stringToSign(_ canonicalRequest: String, timestamp: String) -> String {
         ["AWS4-HMAC-SHA256", timestamp, scope(timestamp),
-         Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8)))].joined(separator: "\n")
+         Self.hex(Digest.sha256(Array(canonicalRequest.utf8)))].joined(separator: "\n")
     }
 
     static func canonicalRequest(_ request: AWSHTTPRequest) -> String {
@@ -152,7 +151,7 @@ public struct SigV4Signer: Sendable {
             query,
             headers.map { "\($0.name):\($0.value)\n" }.joined(),
             headers.map(\.name).joined(separator: ";"),
-            request.body.isEmpty ? emptyBodyHash : hex(SHA256.hash(data: request.body)),
+            request.body.isEmpty ? emptyBodyHash : hex(Digest.sha256(request.body)),
         ].joined(separator: "\n")
     }
 
@@ -273,10 +272,10 @@ struct CivilDate {
 /// A process signs with few scopes a day; the cache is emptied when it holds more than it should.
 final class SigningKeyCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var keys: [String: SymmetricKey] = [:]
+    private var keys: [String: [UInt8]] = [:]
     private let capacity = 32
 
-    func key(secret: String, scope: String, derive: () -> SymmetricKey) -> SymmetricKey {
+    func key(secret: String, scope: String, derive: () -> [UInt8]) -> [UInt8] {
         let name = scope + "\n" + secret
         lock.lock()
         defer { lock.unlock() }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// IAM Identity Center: the access token `aws sso login` cached in `~/.aws/sso/cache/`
@@ -22,7 +21,7 @@ struct SSOCredentials: CredentialProvider {
 
     /// The cache file `aws sso login` wrote for this session or start URL.
     func cacheFile(home: String) -> String {
-        let digest = Insecure.SHA1.hash(data: Data((sessionName ?? startURL).utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SigV4Signer.hex(Digest.sha1(Array((sessionName ?? startURL).utf8)))
         return "\(home)/.aws/sso/cache/\(digest).json"
     }
 
