@@ -1,5 +1,7 @@
 import Errors
+import Foundation
 import Shell
+import TestSupport
 import XCTest
 
 /// The language itself: quoting, expansion, comments, errors, the ways of running a script.
@@ -150,8 +152,25 @@ final class LanguageTests: XCTestCase {
 
     /// A test build is a plain `swift build`: it knows its version, and says it does not know
     /// its commit (scripts/check-install checks an installed build names its commit).
+    /// A plain build says it knows no commit (the golden transcript); a binary built by
+    /// scripts/install, tested through SLUICE_TEST_BINARY, names its own, the same in text and JSON.
     func testVersion() throws {
-        try assertGolden("sluice-version", [.sluice("--version"), .sluice("--version", "--json"), .sluice("--json", "--version")])
+        guard ProcessInfo.processInfo.environment["SLUICE_TEST_BINARY"] != nil else {
+            try assertGolden("sluice-version", [.sluice("--version"), .sluice("--version", "--json"), .sluice("--json", "--version")])
+            return
+        }
+        let text = try runProcess(sluiceBinary, ["--version"])
+        let json = try runProcess(sluiceBinary, ["--json", "--version"])
+        XCTAssertEqual([text.status, json.status], [0, 0], text.stderr + json.stderr)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let fields = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let version = try XCTUnwrap(fields["version"] as? String)
+        XCTAssertEqual(lines.first, "sluice \(version)")
+        let commit = try XCTUnwrap(fields["commit"] as? String, "a release build names its commit")
+        XCTAssertNotNil(commit.wholeMatch(of: #/[0-9a-f]{40}(-dirty)?/#), commit)
+        XCTAssertTrue(lines.contains("commit: \(commit)"), text.stdout)
+        let swift = try XCTUnwrap(fields["swift"] as? String)
+        XCTAssertTrue(lines.contains("swift: \(swift)"), text.stdout)
     }
 
     func testSecretsAreNeverEchoed() throws {
