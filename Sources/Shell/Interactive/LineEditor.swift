@@ -24,8 +24,9 @@ final class LineEditor {
     /// The prompt libedit shows: a C string owned here, because the prompt callback must
     /// return a pointer that stays valid until the next prompt is set.
     private var promptBuffer: UnsafeMutablePointer<CChar>
-    /// The terminal opened again, non-blocking: a description of its own, so the flag does not
-    /// reach stdin's, which the shell that started sluice shares. -1 when it cannot be opened.
+    /// The terminal opened again, non-blocking: an open file description of its own, so
+    /// O_NONBLOCK never reaches stdin's, which the shell that started sluice shares. -1 when
+    /// it cannot be opened.
     private let keys: Int32
     /// Answers Tab; nil means Tab only beeps.
     var complete: ((_ textBeforeCursor: String) -> CompletionResult)?

@@ -9,8 +9,8 @@ import Synchronization
 
 /// The process-wide signal plumbing of the interactive shell.
 ///
-/// SIGINT only raises a flag (and, having no SA_RESTART, interrupts a blocking read such
-/// as libedit's): the loop looks at the flag after each line and while a command runs,
+/// SIGINT only raises a flag (and, having no SA_RESTART, interrupts the line editor's wait for
+/// a key, `waitForKey`): the loop looks at the flag after each line and while a command runs,
 /// which is where Ctrl-C clears the line or cancels the command's task.
 /// SIGWINCH raises another (SA_RESTART: the read goes on); the size is taken before the next line.
 /// A crash (SIGSEGV, SIGILL, SIGABRT…) or SIGTERM/SIGHUP/SIGQUIT first puts the terminal back
