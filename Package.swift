@@ -18,6 +18,12 @@ let icuDataDefines: [CSetting] = ["SLUICE_ICU_DATA": "SLUICE_ICU_DATA_FILE", "SL
     .sorted { $0.key < $1.key }
     .compactMap { variable, define in buildInfo[variable].flatMap { $0.isEmpty ? nil : .define(define, to: "\"\($0)\"") } }
 
+// The release link (build_release sets SLUICE_LINKER_SCRIPT to scripts/release.ld): the toolchain's lld,
+// which reads the script's INSERT (gold does not), with the script's layout. Flags of the link alone,
+// so setting it recompiles nothing.
+let releaseLink: [LinkerSetting] = buildInfo["SLUICE_LINKER_SCRIPT"].flatMap { $0.isEmpty ? nil : $0 }
+    .map { [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--no-eh-frame-hdr", "-Xlinker", "-T", "-Xlinker", $0])] } ?? []
+
 // scripts/fuzz builds everything with address sanitizer (-Xswiftc) and sets SLUICE_FUZZ_COVERAGE: libFuzzer's
 // coverage (what -sanitize=fuzzer adds) then instruments only the modules the fuzz targets drive. libFuzzer
 // scans every counter after every input, and the HTTP stack's and crypto's were four fifths of them.
@@ -91,7 +97,8 @@ let package = Package(
         .target(name: "CICUData", cSettings: icuDataDefines),
         .executableTarget(
             name: "sluice",
-            dependencies: ["Errors", "Shell", "Targets", "CBuildInfo", "CICUData"]
+            dependencies: ["Errors", "Shell", "Targets", "CBuildInfo", "CICUData"],
+            linkerSettings: releaseLink
         ),
 
         // Manifest's corpus report and benchmark (scripts/corpus-report, scripts/bench-manifest).
