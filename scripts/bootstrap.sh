@@ -104,7 +104,7 @@ ensure_node() {
 # exporting every symbol (what --static-swift-stdlib asks for: nothing loads sluice as a library),
 # which lets --gc-sections drop what nothing calls. Linked by the toolchain's lld with
 # scripts/release.ld, which leaves out the unwind tables (6.6 MB; its comment says why nothing
-# needs them); the same objects linked by lld instead of gold also start about 2.8 ms faster.
+# needs them); it starts as fast as gold's link (Package.swift's releaseLink has the flags).
 # ICU's data is scripts/icu-data-subset's (root and English, time zones and what else no language
 # owns and sluice can reach: 2.4 MB of the toolchain's 34 MB), linked in the toolchain's place
 # through Sources/CICUData.

@@ -174,8 +174,10 @@ public struct PipelineV2: Codable, Equatable, Sendable {
             case failedActions = "FAILED_ACTIONS"
             case allActions = "ALL_ACTIONS"
 
-            /// `failed-actions`, as the shell spells it.
-            public var word: String { rawValue.lowercased().replacingOccurrences(of: "_", with: "-") }
+            /// `failed-actions`, as the shell spells it. Not Foundation's `replacingOccurrences`: the
+            /// command table asks for this on every start, and it was the start's one use of NSString
+            /// (README, "Lean binary").
+            public var word: String { String(rawValue.lowercased().map { $0 == "_" ? "-" : $0 }) }
         }
 
         /// `rollback`, `retry failed-actions`.
