@@ -154,8 +154,14 @@ public enum Secrets {
     }
 
     private static func contains(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
-        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-        return bytes.count >= needle.count && bytes.firstRange(of: needle) != nil
+        // By hand, not with the generic `firstRange(of:)`: its first call asks the runtime for
+        // `UnsafeBufferPointer: Collection`, a scan of every protocol conformance of the binary.
+        let count = text.utf8CodeUnitCount
+        guard bytes.count >= count, let base = bytes.base.baseAddress else { return false }
+        for start in bytes.startIndex...(bytes.endIndex - count) where memcmp(base + start, text.utf8Start, count) == 0 {
+            return true
+        }
+        return false
     }
 
     /// Shannon entropy in bits per byte: random hex has about 3.7 at 40 characters, `deadbeef…` 2.75.

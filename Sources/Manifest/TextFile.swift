@@ -27,7 +27,9 @@ public enum TextFile {
         guard descriptor >= 0 else { throw unreadable(displayPath) }
         defer { close(descriptor) }
         var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        // As large as the file, up to 64 KiB (a pipe, of no size, gets 4 KiB at a time): a start
+        // reads several small files, and each 64 KiB buffer was 16 fresh pages to fault in and clear.
+        var buffer = [UInt8](repeating: 0, count: min(1 << 16, max(1 << 12, Int(status.st_size) + 1)))
         while true {
             let count = read(descriptor, &buffer, buffer.count)
             if count < 0 {

@@ -23,6 +23,21 @@ final class SecretsTests: XCTestCase {
                        "GITHUB_TOKEN=<redacted> https://x:<redacted>@h")
     }
 
+    /// A Slack webhook is a token wherever its host and path stand in a piece: at its start, at its
+    /// very end, in a piece that is not the line's first.
+    func testSlackWebhooksAnywhereInAPiece() {
+        for url in ["hooks.slack.com/services/", "https://hooks.slack.com/services/T0/B0/x", "x=https://hooks.slack.com/services/"] {
+            XCTAssertTrue(Secrets.looksLikeToken(url), url)
+            // The scheme and `x=` stand before the masked piece, as around any token.
+            let masked = Secrets.redacted("curl -d @body \(url) -s")
+            XCTAssertTrue(masked.hasPrefix("curl -d @body ") && masked.hasSuffix("<redacted> -s") && !masked.contains("slack"), masked)
+        }
+        for near in ["hooks.slack.com/service", "https://hooks.slack.com/", "hooks.slack.com/Services/T0"] {
+            XCTAssertFalse(Secrets.looksLikeToken(near), near)
+            XCTAssertEqual(Secrets.redacted("curl \(near)"), "curl \(near)", near)
+        }
+    }
+
     /// A build's output is masked as bytes: what is not UTF-8 around a token stays byte for byte.
     func testRedactingBytesKeepsWhatIsNotUTF8() {
         var bytes: [UInt8] = [0xff, 0x20] + Array("ghp_abcdefghijklmnopqrstuvwxyz0123456789".utf8) + [0x0a, 0xc3]

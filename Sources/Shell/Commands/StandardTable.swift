@@ -21,12 +21,12 @@ extension CommandTable {
     private static func copilotNames(of command: CommandSpec) -> [CommandSpec] {
         (copilotWords[command.name] ?? []).map { words in
             // A copy of the command under Copilot's words: the same arguments, effect and JSON form.
-            let name = words.joined(separator: " ")
             var alias = command
             alias.words = words
+            let name = alias.name
             alias.summary = "Copilot's name for `\(command.name)`"
             alias.help = "`copilot \(name)` in sluice: the same as `\(command.name)`. " + command.help
-            alias.example = name + command.example.dropFirst(command.name.count)
+            alias.example = name + String(command.example.dropFirst(command.name.count))
             return alias
         }
     }
