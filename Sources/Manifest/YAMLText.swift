@@ -73,24 +73,27 @@ struct TextLines {
     /// Every line with its break, in order.
     var all: [Line] { Array(store.elements) }
 
+    /// Joined as UTF-8 bytes: `String += Substring` is the standard library's generic append,
+    /// unspecialised, whose first call asks the runtime for `Substring: Collection` (a scan of every
+    /// protocol conformance of the binary, on every start that reads a manifest).
     func joined() -> String {
-        var text = String(byteOrderMark)
-        text.reserveCapacity(utf8Count)
+        var bytes = Array(byteOrderMark.utf8)
+        bytes.reserveCapacity(utf8Count)
         for line in store.elements {
-            text += line.text
-            text += line.lineBreak
+            bytes += line.text.utf8
+            bytes += line.lineBreak.utf8
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Lines `range` with their breaks (the byte-order mark aside).
     func joined(_ range: ClosedRange<Int>) -> String {
-        var text = ""
+        var bytes: [UInt8] = []
         for line in store.elements(in: range.lowerBound..<(range.upperBound + 1)) {
-            text += line.text
-            text += line.lineBreak
+            bytes += line.text.utf8
+            bytes += line.lineBreak.utf8
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Leading spaces of line `index` (0-based).
