@@ -21,8 +21,8 @@ let icuDataDefines: [CSetting] = ["SLUICE_ICU_DATA": "SLUICE_ICU_DATA_FILE", "SL
 // The release link (build_release sets SLUICE_LINKER_SCRIPT to scripts/release.ld): the toolchain's lld,
 // which reads the script's INSERT (gold does not). Read-only data shares the code's segment, as gold lays
 // it out: lld's separate segment for it cost about 1 ms of every start. SLUICE_STARTUP_ORDER names
-// scripts/startup.order: the code and data a start touches, laid side by side, so a start maps a few dozen
-// pages of the binary, not hundreds (a name the sources no longer have is passed over). Flags of the link
+// scripts/startup.order: the code and data a start touches, laid side by side, so a start faults in half
+// as many of the binary's pages (a name the sources no longer have is passed over). Flags of the link
 // alone, so setting them recompiles nothing.
 let startupOrder = buildInfo["SLUICE_STARTUP_ORDER"].flatMap { $0.isEmpty ? nil : $0 }
     .map { ["-Xlinker", "--symbol-ordering-file=\($0)", "-Xlinker", "--no-warn-symbol-ordering"] } ?? []

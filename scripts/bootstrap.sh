@@ -106,11 +106,11 @@ ensure_node() {
 # scripts/release.ld, which leaves out the unwind tables (6.6 MB; its comment says why nothing
 # needs them); it starts as fast as gold's link (Package.swift's releaseLink has the flags).
 # No run path ($ORIGIN, SwiftPM's default): it made the loader look for libc, libm and libgcc_s in
-# the binary's own directory first (20 system calls of every start), and would load a libc.so.6
+# the binary's own directory first (21 system calls of every start), and would load a libc.so.6
 # someone left beside it.
 # Every function (Swift's and C's) and C's data in a section of its own, so that the link lays
 # out what a start touches side by side, in scripts/startup.order's order, and drops more of what
-# nothing calls (1.1 MB).
+# nothing calls (0.5 MB).
 # ICU's data is scripts/icu-data-subset's (root and English, time zones and what else no language
 # owns and sluice can reach: 2.4 MB of the toolchain's 34 MB), linked in the toolchain's place
 # through Sources/CICUData.
